@@ -1,0 +1,17 @@
+import * as vscode from 'vscode';
+import type { Services } from '../services';
+import { showLogs } from './showLogs';
+
+/** A command is a factory from the services to its handler; handlers take the arguments VS Code passes. */
+export type CommandFactory = (services: Services) => (...args: never[]) => unknown;
+
+/** Every command of the extension, by id. The ids match `contributes.commands` in package.json. */
+const commands: Record<string, CommandFactory> = {
+  'istio.showLogs': showLogs,
+};
+
+export function registerCommands(services: Services): void {
+  for (const [id, factory] of Object.entries(commands)) {
+    services.context.subscriptions.push(vscode.commands.registerCommand(id, factory(services)));
+  }
+}

@@ -1,0 +1,35 @@
+import * as vscode from 'vscode';
+
+/** Every setting the extension reads, typed, in one place. Values are read on each access so changes apply at once. */
+export class Config {
+  private get section() {
+    return vscode.workspace.getConfiguration('istio');
+  }
+  get kubeconfig(): string {
+    return this.section.get<string>('kubeconfig', '').trim();
+  }
+  get istioctlPath(): string {
+    return this.section.get<string>('istioctlPath', '').trim();
+  }
+  get yamlValidate(): boolean {
+    return this.section.get<boolean>('yaml.validate', true);
+  }
+  get yamlMaxFileSize(): number {
+    return this.section.get<number>('yaml.maxFileSize', 2_000_000);
+  }
+  get restartConcurrency(): number {
+    return this.section.get<number>('restart.concurrency', 8);
+  }
+  get installDefaults(): Record<string, unknown> {
+    return this.section.get<Record<string, unknown>>('install.defaults', {});
+  }
+  async setInstallDefaults(value: Record<string, unknown>): Promise<void> {
+    await this.section.update('install.defaults', value, vscode.ConfigurationTarget.Global);
+  }
+  /** Fires when any `istio.*` setting changes. */
+  onDidChange(listener: (e: vscode.ConfigurationChangeEvent) => void): vscode.Disposable {
+    return vscode.workspace.onDidChangeConfiguration((e) => {
+      if (e.affectsConfiguration('istio')) listener(e);
+    });
+  }
+}
