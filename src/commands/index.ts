@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import type { Services } from '../services';
+import { openSample } from './openSample';
 import { showLogs } from './showLogs';
 
 /** A command is a factory from the services to its handler; handlers take the arguments VS Code passes. */
@@ -8,6 +9,7 @@ export type CommandFactory = (services: Services) => (...args: never[]) => unkno
 /** Every command of the extension, by id. The ids match `contributes.commands` in package.json. */
 const commands: Record<string, CommandFactory> = {
   'istio.showLogs': showLogs,
+  'istio.openSample': openSample,
 };
 
 export function registerCommands(services: Services): void {
