@@ -1,0 +1,107 @@
+import { existsSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { delimiter, join } from 'node:path';
+import type { KubeConfig } from '@kubernetes/client-node';
+import { ClusterError } from './errors';
+
+/** Where to look for kubeconfig files. Defaults: the process environment and home directory. */
+export interface KubeconfigSource {
+  /** The `istio.kubeconfig` setting: when set, exactly this file is used (like `kubectl --kubeconfig`). */
+  settingPath?: string;
+  env?: Record<string, string | undefined>;
+  home?: string;
+  /** Overrides the file's current-context (the user picked another one). */
+  context?: string;
+}
+
+export interface ContextInfo {
+  name: string;
+  cluster: string;
+  user: string;
+  namespace?: string;
+  server?: string;
+}
+
+export interface LoadedKubeconfig {
+  /** client-node's config, merged from every file; its current context is the one in use. */
+  readonly kc: KubeConfig;
+  readonly files: readonly string[];
+  readonly contexts: readonly ContextInfo[];
+  readonly currentContext: string;
+}
+
+/** The files to read, in precedence order, following kubectl's rules. */
+export function kubeconfigFiles(source: KubeconfigSource = {}): string[] {
+  if (source.settingPath) return [expandHome(source.settingPath, source.home)];
+  const env = source.env ?? process.env;
+  const fromEnv = (env.KUBECONFIG ?? '').split(delimiter).filter((p) => p.length > 0);
+  if (fromEnv.length > 0) return [...new Set(fromEnv.map((p) => expandHome(p, source.home)))];
+  return [join(source.home ?? homedir(), '.kube', 'config')];
+}
+
+function expandHome(path: string, home?: string): string {
+  return path === '~' || path.startsWith('~/') ? join(home ?? homedir(), path.slice(1)) : path;
+}
+
+/**
+ * Loads and merges kubeconfig files as kubectl does: files listed in KUBECONFIG that do not exist are skipped,
+ * the first file to define a cluster, user or context wins, and the first `current-context` set wins.
+ * (client-node's own `loadFromDefault` throws on a name defined twice, which kubectl accepts.)
+ * Throws ClusterError `kubeconfig` with reason `NoKubeconfig`, `Invalid` or `NoContext`.
+ */
+export async function loadKubeconfig(source: KubeconfigSource = {}): Promise<LoadedKubeconfig> {
+  const k8s = await import('@kubernetes/client-node');
+  const { present, clusters, users, contexts, currentContext } = await readMerged(source);
+  const chosen = source.context ?? currentContext;
+  if (!chosen || !contexts.has(chosen)) {
+    throw new ClusterError('kubeconfig', chosen
+      ? `The context "${chosen}" is not defined in ${present.join(', ')}.`
+      : `The kubeconfig (${present.join(', ')}) sets no current context. Select one.`, { reason: 'NoContext' });
+  }
+  const kc = new k8s.KubeConfig();
+  kc.loadFromOptions({ clusters: [...clusters.values()], users: [...users.values()], contexts: [...contexts.values()], currentContext: chosen });
+  return { kc, files: present, contexts: contextInfos(contexts, clusters), currentContext: chosen };
+}
+
+/** The contexts of the merged kubeconfig and its current context, for a picker. Throws like `loadKubeconfig`. */
+export async function listContexts(source: KubeconfigSource = {}): Promise<{ contexts: ContextInfo[]; currentContext?: string }> {
+  const { clusters, contexts, currentContext } = await readMerged(source);
+  return { contexts: contextInfos(contexts, clusters), currentContext };
+}
+
+type K8s = typeof import('@kubernetes/client-node');
+
+function contextInfos(contexts: Map<string, import('@kubernetes/client-node').Context>, clusters: Map<string, import('@kubernetes/client-node').Cluster>): ContextInfo[] {
+  return [...contexts.values()].map((c) => ({
+    name: c.name, cluster: c.cluster, user: c.user, namespace: c.namespace, server: clusters.get(c.cluster)?.server,
+  }));
+}
+
+async function readMerged(source: KubeconfigSource) {
+  const k8s: K8s = await import('@kubernetes/client-node');
+  const files = kubeconfigFiles(source);
+  const present = files.filter((f) => existsSync(f));
+  if (present.length === 0 || (source.settingPath && present.length !== files.length)) {
+    throw new ClusterError('kubeconfig', source.settingPath
+      ? `The kubeconfig file "${files[0]}" (setting istio.kubeconfig) does not exist.`
+      : `No kubeconfig found (looked at ${files.join(', ')}).`, { reason: 'NoKubeconfig' });
+  }
+  const clusters = new Map<string, import('@kubernetes/client-node').Cluster>();
+  const users = new Map<string, import('@kubernetes/client-node').User>();
+  const contexts = new Map<string, import('@kubernetes/client-node').Context>();
+  let currentContext: string | undefined;
+  for (const file of present) {
+    const one = new k8s.KubeConfig();
+    try {
+      one.loadFromFile(file, { onInvalidEntry: 'filter' });
+    } catch (err) {
+      const text = err instanceof Error ? err.message : String(err);
+      throw new ClusterError('kubeconfig', `The kubeconfig file "${file}" cannot be read: ${text.split('\n')[0]}`, { reason: 'Invalid', detail: text, cause: err });
+    }
+    for (const c of one.clusters ?? []) if (!clusters.has(c.name)) clusters.set(c.name, c);
+    for (const u of one.users ?? []) if (!users.has(u.name)) users.set(u.name, u);
+    for (const c of one.contexts ?? []) if (!contexts.has(c.name)) contexts.set(c.name, c);
+    if (!currentContext && one.currentContext) currentContext = one.currentContext;
+  }
+  return { present, clusters, users, contexts, currentContext };
+}
