@@ -1,5 +1,131 @@
-/** The `lint` command line. */
-export async function main(argv: string[]): Promise<number> {
-  process.stderr.write(`usage: istio-mesh lint [--format json|text] <files or dirs>\n(got: ${argv.join(' ')})\n`);
-  return 2;
+import { readFile } from 'node:fs/promises';
+import { fileFacts, lintParsed, lintText, type LintOptions } from './lint';
+import { yamlFiles } from './files';
+import type { Finding, Severity } from './types';
+
+/** One finding as the command line prints it: 1-based lines and columns, like editors and CI annotations show. */
+export interface CliFinding {
+  readonly file: string;
+  readonly startLine: number;
+  readonly startColumn: number;
+  readonly endLine: number;
+  readonly endColumn: number;
+  readonly severity: Severity;
+  readonly code: string;
+  readonly message: string;
+}
+
+export interface CliIo {
+  readonly stdout: NodeJS.WritableStream;
+  readonly stderr: NodeJS.WritableStream;
+}
+
+/** Extra checks the command line runs besides the Istio rules (the schema validator plugs in here). */
+export type ExtraCheck = (path: string, text: string) => Promise<Finding[]>;
+
+const USAGE = `usage: istio-mesh lint [--format text|json] [--no-schema] <files or directories>
+
+Checks Kubernetes and Istio YAML: schema errors and Istio injection mistakes.
+Directories are searched for *.yaml and *.yml files.
+Exit status: 0 no errors (warnings allowed), 1 errors found, 2 usage error.
+`;
+
+interface Args {
+  readonly format: 'text' | 'json';
+  readonly schema: boolean;
+  readonly paths: string[];
+}
+
+class UsageError extends Error {}
+
+function parseArgs(argv: readonly string[]): Args | 'help' {
+  const [command, ...rest] = argv;
+  if (command === '--help' || command === '-h' || command === 'help') return 'help';
+  if (command !== 'lint') throw new UsageError(command === undefined ? 'missing command' : `unknown command: ${command}`);
+  let format: Args['format'] = 'text';
+  let schema = true;
+  const paths: string[] = [];
+  for (let i = 0; i < rest.length; i++) {
+    const arg = rest[i];
+    if (arg === '--help' || arg === '-h') return 'help';
+    if (arg === '--no-schema') schema = false;
+    else if (arg === '--format' || arg.startsWith('--format=')) {
+      const value = arg === '--format' ? rest[++i] : arg.slice('--format='.length);
+      if (value !== 'text' && value !== 'json') throw new UsageError(`--format must be text or json, got ${value ?? 'nothing'}`);
+      format = value;
+    } else if (arg.startsWith('-') && arg !== '-') throw new UsageError(`unknown option: ${arg}`);
+    else paths.push(arg);
+  }
+  if (paths.length === 0) throw new UsageError('no files or directories given');
+  return { format, schema, paths };
+}
+
+/**
+ * `lint` over files and directories. Returns the exit status. `schemaCheck` is loaded only when
+ * schema validation is on, so `--no-schema` never loads yaml-language-server.
+ */
+export async function main(
+  argv: readonly string[],
+  io: CliIo = { stdout: process.stdout, stderr: process.stderr },
+  schemaCheck?: () => Promise<ExtraCheck>,
+): Promise<number> {
+  let args: Args | 'help';
+  try {
+    args = parseArgs(argv);
+  } catch (err) {
+    if (!(err instanceof UsageError)) throw err;
+    io.stderr.write(`istio-mesh: ${err.message}\n${USAGE}`);
+    return 2;
+  }
+  if (args === 'help') {
+    io.stdout.write(USAGE);
+    return 0;
+  }
+  let files: string[];
+  try {
+    files = await yamlFiles(args.paths);
+  } catch (err) {
+    io.stderr.write(`istio-mesh: ${err instanceof Error ? err.message : String(err)}\n`);
+    return 2;
+  }
+  const results = await lintFiles(files, args.schema && schemaCheck ? await schemaCheck() : undefined);
+  io.stdout.write(args.format === 'json' ? JSON.stringify(results, null, 2) + '\n' : formatText(results, files.length));
+  return results.some((r) => r.severity === 'error') ? 1 : 0;
+}
+
+/** Two passes: what each file says about namespaces first, so a Namespace in one file sees workloads of another. */
+export async function lintFiles(files: readonly string[], extra?: ExtraCheck): Promise<CliFinding[]> {
+  const texts = await Promise.all(files.map(async (file) => ({ file, text: await readFile(file, 'utf8') })));
+  const parsed = texts.map(({ file, text }) => ({ file, text, result: lintText(text) }));
+  const asking = new Set<string>();
+  for (const { result } of parsed) if (result.file) for (const ns of fileFacts(result.file).namespacesAskingForSidecars) asking.add(ns);
+  const options: LintOptions = { workspace: { namespacesAskingForSidecars: asking } };
+  const out: CliFinding[] = [];
+  for (const { file, text, result } of parsed) {
+    const findings = result.file ? lintParsed(result.file, options) : result.findings;
+    if (extra && result.file && !result.file.syntaxError && !result.file.templated) findings.push(...(await extra(file, text)));
+    findings.sort((a, b) => a.range.start.line - b.range.start.line || a.range.start.character - b.range.start.character);
+    out.push(...findings.map((f) => toCli(file, f)));
+  }
+  return out;
+}
+
+function toCli(file: string, f: Finding): CliFinding {
+  return {
+    file,
+    startLine: f.range.start.line + 1,
+    startColumn: f.range.start.character + 1,
+    endLine: f.range.end.line + 1,
+    endColumn: f.range.end.character + 1,
+    severity: f.severity,
+    code: f.code,
+    message: f.message,
+  };
+}
+
+function formatText(results: readonly CliFinding[], fileCount: number): string {
+  const lines = results.map((r) => `${r.file}:${r.startLine}:${r.startColumn}: ${r.severity} ${r.code}: ${r.message}`);
+  const count = (s: Severity) => results.filter((r) => r.severity === s).length;
+  lines.push(`${fileCount} file(s) checked: ${count('error')} error(s), ${count('warning')} warning(s), ${count('info')} info.`);
+  return lines.join('\n') + '\n';
 }

@@ -1,0 +1,81 @@
+import type { ClusterFacts, WorkspaceFacts } from './facts';
+import { isNamespace, LABEL, labelsOf, podAsksForSidecar, podHolder } from './kube';
+import { entry, scalarValue } from './nodes';
+import { parseManifests, rangeOf, type ParsedFile } from './parse';
+import { rules, type RuleContext } from './rules';
+import { touchesMasked } from './template';
+import type { Finding, Range } from './types';
+
+export interface LintOptions {
+  readonly cluster?: ClusterFacts;
+  readonly workspace?: WorkspaceFacts;
+  /** Larger texts are not checked; one notice says so. Default: 2,000,000 characters. */
+  readonly maxFileSize?: number;
+}
+
+export interface LintResult {
+  readonly findings: Finding[];
+  /** The parsed file, for code actions and schema validation; absent when the file was not parsed. */
+  readonly file: ParsedFile | undefined;
+}
+
+export const DEFAULT_MAX_FILE_SIZE = 2_000_000;
+
+/** Runs the Istio rules over every Kubernetes document of a YAML text. Pure: no I/O, no clock. */
+export function lintText(text: string, options: LintOptions = {}): LintResult {
+  const max = options.maxFileSize ?? DEFAULT_MAX_FILE_SIZE;
+  if (text.length > max) {
+    const start = { line: 0, character: 0 };
+    return {
+      file: undefined,
+      findings: [{ range: { start, end: start }, code: 'file-too-large', severity: 'info', message: `Istio checks skipped: this file has ${text.length} characters, more than istio.yaml.maxFileSize (${max}).` }],
+    };
+  }
+  const file = parseManifests(text);
+  return { file, findings: lintParsed(file, options) };
+}
+
+export function lintParsed(file: ParsedFile, options: LintOptions = {}): Finding[] {
+  const findings: Finding[] = [];
+  if (file.syntaxError) {
+    // A Helm template may not be YAML even with its actions masked: say nothing rather than something wrong.
+    if (file.templated) return [];
+    const { start, end, message } = file.syntaxError;
+    findings.push({ range: rangeOf(file, start, end), code: 'yaml-syntax', severity: 'error', message });
+  }
+  const facts = fileFacts(file);
+  const asking = new Set([...facts.namespacesAskingForSidecars, ...(options.workspace?.namespacesAskingForSidecars ?? [])]);
+  const ctx: RuleContext = { file, cluster: options.cluster ?? {}, namespacesAskingForSidecars: asking, injectedNamespaces: facts.injectedNamespaces };
+  for (const manifest of file.manifests) {
+    if (manifest.kind === undefined || manifest.hasErrors) continue;
+    for (const rule of rules) findings.push(...rule.check(manifest, ctx));
+  }
+  return file.templated ? findings.filter((f) => !touchesMasked(file.masked, offsetOf(file, f.range.start), offsetOf(file, f.range.end))) : findings;
+}
+
+export interface FileFacts {
+  /** Namespaces named by workloads of this file whose pods ask for a sidecar. */
+  readonly namespacesAskingForSidecars: ReadonlySet<string>;
+  /** Namespaces this file labels for injection. */
+  readonly injectedNamespaces: ReadonlySet<string>;
+}
+
+/** What one file tells about the others: the editor collects these over the workspace's open files. */
+export function fileFacts(file: ParsedFile): FileFacts {
+  const asking = new Set<string>();
+  const injected = new Set<string>();
+  for (const m of file.manifests) {
+    if (m.kind === undefined) continue;
+    if (isNamespace(m) && m.name !== undefined) {
+      const labels = labelsOf(m.root);
+      if (scalarValue(entry(labels, LABEL.injection)?.value) === 'enabled' || entry(labels, LABEL.revision)) injected.add(m.name);
+    } else if (m.namespace !== undefined && podAsksForSidecar(podHolder(m))) {
+      asking.add(m.namespace);
+    }
+  }
+  return { namespacesAskingForSidecars: asking, injectedNamespaces: injected };
+}
+
+function offsetOf(file: ParsedFile, position: Range['start']): number {
+  return (file.lineCounter.lineStarts[position.line] ?? 0) + position.character;
+}

@@ -1,0 +1,27 @@
+import { setEntry } from '../edits';
+import { isNamespace, LABEL, labelsOf, podHolder } from '../kube';
+import { entry, entrySpan, nodeSpan, scalarValue } from '../nodes';
+import { finding, fix, shown, type Rule } from './rule';
+
+/** `istio.io/dataplane-mode` on a namespace or pod: only `ambient` and `none` mean anything. */
+export const dataplaneModeValue: Rule = {
+  code: 'dataplane-mode-value',
+  severity: 'error',
+  summary: 'Label istio.io/dataplane-mode must be "ambient" or "none"',
+  check(m, ctx) {
+    const holder = isNamespace(m) ? m.root : podHolder(m);
+    if (!holder) return [];
+    const label = entry(labelsOf(holder), LABEL.dataplaneMode);
+    if (!label) return [];
+    const value = scalarValue(label.value);
+    if (value === 'ambient' || value === 'none') return [];
+    const span = label.value && value !== null ? nodeSpan(label.value, 0) : entrySpan(label);
+    const set = (to: string) => setEntry(ctx.file, holder, ['metadata', 'labels'], LABEL.dataplaneMode, to);
+    return [
+      finding(ctx, this, span, `istio.io/dataplane-mode: ${shown(ctx, nodeSpan(label.value, span[0]))} is not a data-plane mode: use "ambient" or "none".`, [
+        fix('Set istio.io/dataplane-mode: ambient', set('ambient'), true),
+        fix('Set istio.io/dataplane-mode: none', set('none')),
+      ]),
+    ];
+  },
+};

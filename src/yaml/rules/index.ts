@@ -1,0 +1,29 @@
+import { dataplaneModeValue } from './dataplaneModeValue';
+import { injectAnnotationDeprecated } from './injectAnnotationDeprecated';
+import { injectHostNetwork } from './injectHostNetwork';
+import { injectionLabelsConflict } from './injectionLabelsConflict';
+import { injectionLabelValue } from './injectionLabelValue';
+import { injectLabelType } from './injectLabelType';
+import { injectLabelValue } from './injectLabelValue';
+import { injectMisplaced } from './injectMisplaced';
+import { namespaceNotInjected } from './namespaceNotInjected';
+import { revisionUnknown } from './revisionUnknown';
+import type { Rule } from './rule';
+import { systemNamespaceInjection } from './systemNamespaceInjection';
+
+/** Every Istio rule, in the order their findings are listed. Add a rule: one file, one line here, one test file. */
+export const rules: readonly Rule[] = [
+  injectionLabelValue,
+  injectionLabelsConflict,
+  dataplaneModeValue,
+  injectLabelType,
+  injectLabelValue,
+  injectAnnotationDeprecated,
+  injectMisplaced,
+  injectHostNetwork,
+  systemNamespaceInjection,
+  namespaceNotInjected,
+  revisionUnknown,
+];
+
+export type { Rule, RuleContext } from './rule';

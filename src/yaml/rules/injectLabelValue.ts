@@ -1,0 +1,31 @@
+import { setEntry } from '../edits';
+import { LABEL, labelsOf, podHolder } from '../kube';
+import { entry, isNonStringScalar, nodeSpan, scalarValue } from '../nodes';
+import { finding, fix, shown, type Rule } from './rule';
+
+const OFF_WORDS = /^(n|no|off|false|disabled?)$/i;
+
+/** The pod label's documented values are the strings "true" and "false". */
+export const injectLabelValue: Rule = {
+  code: 'inject-label-value',
+  severity: 'warning',
+  summary: 'sidecar.istio.io/inject must be "true" or "false"',
+  check(m, ctx) {
+    const holder = podHolder(m);
+    if (!holder) return [];
+    const label = entry(labelsOf(holder), LABEL.inject);
+    const value = scalarValue(label?.value);
+    // Non-strings are inject-label-type's finding; an empty value means "default" to the webhook.
+    if (!label?.value || typeof value !== 'string' || isNonStringScalar(label.value) || value === '') return [];
+    if (value === 'true' || value === 'false') return [];
+    const span = nodeSpan(label.value, 0);
+    const set = (to: string) => setEntry(ctx.file, holder, ['metadata', 'labels'], LABEL.inject, to);
+    const off = OFF_WORDS.test(value);
+    return [
+      finding(ctx, this, span, `sidecar.istio.io/inject: ${shown(ctx, span)} is not "true" or "false". The injector reads only y/yes/true/on as "inject"; anything else means no sidecar.`, [
+        fix('Set sidecar.istio.io/inject: "true"', set('"true"'), !off),
+        fix('Set sidecar.istio.io/inject: "false"', set('"false"'), off),
+      ]),
+    ];
+  },
+};
