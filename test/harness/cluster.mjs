@@ -1,0 +1,40 @@
+// The one seam between the VS Code tiers and the local cluster (testbed/, issue 2): start a
+// testbed with Istio in the tier's own state dir, hand its environment (KUBECONFIG,
+// ISTIO_MESH_TESTBED_*) to the VS Code server, stop it at the end. A testbed that cannot start fails
+// the tier with the testbed's own reason; it is never skipped silently.
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { onCleanup } from './processes.mjs';
+
+const LIB = fileURLToPath(new URL('../../testbed/lib.mjs', import.meta.url));
+
+/**
+ * Starts the testbed with Istio in `<testbed cache>/<name>` (e.g. "run-integration") and returns
+ * `{ env, stop() }`. `{ cluster: false }` (the `--no-cluster` flag) returns the current
+ * environment instead, saying so loudly, for quick local runs of suites that need no cluster.
+ */
+export async function startTestCluster(name, { cluster = true } = {}) {
+  if (!cluster) {
+    console.log('harness: --no-cluster: suites that need the testbed cluster will fail or use your current kubeconfig');
+    return { env: {}, stop: async () => {} };
+  }
+  if (!existsSync(LIB)) throw new Error(`the testbed (testbed/lib.mjs) is missing; it is needed for the cluster suites`);
+  const testbed = await import(LIB);
+  const { cacheRoot } = await import(new URL('../../testbed/util.mjs', import.meta.url).href);
+  const dir = join(cacheRoot(), name);
+  const log = (message) => console.log(message);
+  // A run killed hard (SIGKILL) leaves its testbed behind in this tier's own dir: clear it first.
+  await testbed.down({ dir, log });
+  const stop = () => testbed.down({ dir, log });
+  onCleanup(stop);
+  const started = Date.now();
+  try {
+    const env = await testbed.up({ dir, istio: true, log });
+    console.log(`harness: testbed with Istio up in ${((Date.now() - started) / 1000).toFixed(1)} s (KUBECONFIG=${env.KUBECONFIG})`);
+    return { env, stop };
+  } catch (error) {
+    throw new Error(`the testbed cluster could not start: ${error.message}`);
+  }
+}
+

@@ -1,0 +1,66 @@
+#!/usr/bin/env node
+// The integration tier (`npm run test:integration`): the mocha suites of test/integration run inside
+// a real VS Code extension host, once per VS Code version (oldest supported and newest), through
+// @vscode/test-electron's runTests with our launcher as the "VS Code executable". The testbed
+// cluster (with Istio) is started once for all versions and its KUBECONFIG reaches the host.
+//
+//   node test/harness/run-integration.mjs [--vscode 1.100.3] [--grep TEXT] [--no-cluster]
+import { runTests } from '@vscode/test-electron';
+import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { startTestCluster } from './cluster.mjs';
+import { cleanupAll, run } from './processes.mjs';
+import { VSCODE_VERSIONS, ensureVSCode } from './setup.mjs';
+import { createProfile } from './vscode-server.mjs';
+
+const root = fileURLToPath(new URL('../..', import.meta.url));
+const launcher = fileURLToPath(new URL('./launcher.mjs', import.meta.url));
+
+async function main() {
+  const { values } = parseArgs({
+    options: { vscode: { type: 'string', multiple: true }, grep: { type: 'string' }, 'no-cluster': { type: 'boolean', default: false } },
+  });
+  const versions = values.vscode ?? Object.keys(VSCODE_VERSIONS);
+  for (const version of versions) await ensureVSCode(version);
+  await run(process.execPath, [join(root, 'scripts', 'build.mjs')], { cwd: root });
+  const cluster = await startTestCluster('run-integration', { cluster: !values['no-cluster'] });
+
+  const outcomes = [];
+  for (const version of versions) {
+    console.log(`\n=== integration tests on VS Code ${version} ===`);
+    const profile = createProfile('istio-mesh-integration-');
+    const started = Date.now();
+    let passed = true;
+    try {
+      await runTests({
+        vscodeExecutablePath: launcher,
+        extensionDevelopmentPath: root,
+        extensionTestsPath: join(root, 'out', 'test', 'integration', 'index'),
+        launchArgs: [profile.workspace, `--user-data-dir=${profile.userDataDir}`, `--extensions-dir=${profile.extensionsDir}`],
+        extensionTestsEnv: {
+          ...cluster.env,
+          ISTIO_MESH_VSCODE_VERSION: version,
+          ...(values.grep ? { ISTIO_MESH_TEST_GREP: values.grep } : {}),
+        },
+      });
+    } catch {
+      passed = false; // runTests already printed the exit code; the launcher printed the results
+    }
+    profile.dispose();
+    outcomes.push({ version, passed, seconds: (Date.now() - started) / 1000 });
+  }
+  console.log('\nintegration tier:');
+  for (const o of outcomes) console.log(`  VS Code ${o.version}: ${o.passed ? 'passed' : 'FAILED'} in ${o.seconds.toFixed(1)} s`);
+  return outcomes.every((o) => o.passed) ? 0 : 1;
+}
+
+let code = 1;
+try {
+  code = await main();
+} catch (error) {
+  console.error(`integration tier failed: ${error.message}`);
+} finally {
+  await cleanupAll();
+}
+process.exit(code);

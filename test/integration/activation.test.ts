@@ -1,0 +1,40 @@
+import * as assert from 'node:assert/strict';
+import * as vscode from 'vscode';
+import type { Services } from '../../src/services';
+
+const EXTENSION_ID = 'istio-mesh.istio-mesh';
+
+interface Manifest {
+  contributes: { commands: { command: string }[] };
+}
+
+describe('activation', () => {
+  let extension: vscode.Extension<Services>;
+  let services: Services;
+
+  before(async () => {
+    const found = vscode.extensions.getExtension<Services>(EXTENSION_ID);
+    assert.ok(found, `extension ${EXTENSION_ID} is not loaded`);
+    extension = found;
+    services = await extension.activate();
+  });
+
+  it('activates and returns its services', () => {
+    assert.equal(extension.isActive, true);
+    assert.equal(typeof services.log.info, 'function');
+    assert.equal(services.output.name, 'Istio Mesh');
+    assert.equal(services.context.extension.id, EXTENSION_ID);
+  });
+
+  it('registers every command declared in package.json', async () => {
+    const declared = (extension.packageJSON as Manifest).contributes.commands.map((c) => c.command);
+    assert.ok(declared.length > 0, 'package.json declares no commands');
+    const registered = new Set(await vscode.commands.getCommands(true));
+    const missing = declared.filter((id) => !registered.has(id));
+    assert.deepEqual(missing, [], `declared but not registered: ${missing.join(', ')}`);
+  });
+
+  it('runs istio.showLogs', async () => {
+    await vscode.commands.executeCommand('istio.showLogs');
+  });
+});
