@@ -1,0 +1,80 @@
+/**
+ * Pure builders of istioctl argument arrays. Every istioctl call of the extension is built here,
+ * so the exact argv is unit-tested and the plan shows the user the very command that runs.
+ * Flags checked against istioctl 1.31 (`operator/cmd/mesh`, `istioctl/pkg/precheck`).
+ */
+import type { InstallOptions } from './options';
+
+/** Which cluster istioctl talks to: always explicit, so it never drifts from the context the user confirmed. */
+export interface ClusterTarget {
+  /** Path of the kubeconfig; empty: istioctl's own default (KUBECONFIG or ~/.kube/config). */
+  readonly kubeconfig: string;
+  /** The kube context the user confirmed. */
+  readonly context: string;
+}
+
+export const ISTIO_NAMESPACE = 'istio-system';
+
+function targetArgs(target: ClusterTarget): string[] {
+  const args: string[] = [];
+  if (target.kubeconfig !== '') args.push('--kubeconfig', target.kubeconfig);
+  if (target.context !== '') args.push('--context', target.context);
+  return args;
+}
+
+/** The `--set`/`--revision` part shared by install and manifest generate, so the plan's manifest matches the install. */
+export function valueArgs(options: InstallOptions): string[] {
+  const args = ['--set', `profile=${options.profile}`];
+  if (options.revision !== '') args.push('--revision', options.revision);
+  if (options.gatewayServiceType !== 'default') {
+    args.push('--set', `values.gateways.istio-ingressgateway.type=${options.gatewayServiceType}`);
+  }
+  // Jaeger only receives spans when the mesh is told to send them.
+  if (options.addons.includes('tracing')) args.push('--set', 'meshConfig.enableTracing=true');
+  for (const value of options.setValues) args.push('--set', value);
+  return args;
+}
+
+/** `istioctl install -y ...`: `-y` skips istioctl's own terminal prompt; our modal confirmation happens before. */
+export function installArgs(options: InstallOptions, target: ClusterTarget): string[] {
+  return [
+    'install',
+    '-y',
+    ...valueArgs(options),
+    '--readiness-timeout',
+    `${options.readinessTimeoutSeconds}s`,
+    ...targetArgs(target),
+  ];
+}
+
+/** `istioctl manifest generate` with the same values: the manifest the install would apply. */
+export function manifestGenerateArgs(options: InstallOptions, target: ClusterTarget): string[] {
+  return ['manifest', 'generate', ...valueArgs(options), ...targetArgs(target)];
+}
+
+/** `istioctl x precheck -o json`: Kubernetes version, install permissions, Gateway API CRDs, alpha config. */
+export function precheckArgs(revision: string, target: ClusterTarget): string[] {
+  const args = ['x', 'precheck', '--output', 'json'];
+  if (revision !== '') args.push('--revision', revision);
+  return [...args, ...targetArgs(target)];
+}
+
+export type UninstallScope = { readonly kind: 'revision'; readonly revision: string } | { readonly kind: 'purge' };
+
+/** `istioctl uninstall -y --revision X` (one control plane) or `--purge` (everything Istio installed). */
+export function uninstallArgs(scope: UninstallScope, target: ClusterTarget): string[] {
+  const which = scope.kind === 'purge' ? ['--purge'] : ['--revision', scope.revision];
+  return ['uninstall', '-y', ...which, ...targetArgs(target)];
+}
+
+/** The client version only: never contacts the cluster. */
+export function clientVersionArgs(): string[] {
+  return ['version', '--remote=false', '--output', 'json'];
+}
+
+const SAFE_WORD = /^[A-Za-z0-9_@%+=:,./-]+$/;
+
+/** For display only (the plan, the output channel): a POSIX-shell-quoted command line. Never executed. */
+export function formatCommandLine(executable: string, args: readonly string[]): string {
+  return [executable, ...args].map((a) => (SAFE_WORD.test(a) ? a : `'${a.replace(/'/g, `'\\''`)}'`)).join(' ');
+}

@@ -1,0 +1,40 @@
+/**
+ * What the install flow needs from a cluster. The extension's cluster wrapper (`src/cluster`)
+ * satisfies it through a thin adapter; tests can pass the same wrapper bound to the testbed.
+ * Errors are whatever the wrapper throws (its typed `ClusterError`).
+ */
+
+export interface ObjectMetaLike {
+  name: string;
+  namespace?: string;
+  generation?: number;
+  labels?: Record<string, string>;
+  annotations?: Record<string, string>;
+  [field: string]: unknown;
+}
+
+export interface KubeObjectLike {
+  apiVersion?: string;
+  kind?: string;
+  metadata: ObjectMetaLike;
+  [field: string]: unknown;
+}
+
+export interface ListQuery {
+  readonly namespace?: string;
+  readonly labelSelector?: string;
+}
+
+export interface InstallCluster {
+  /** The kube context every call goes to; named in every confirmation. */
+  readonly context: string;
+  /** The API server's `/version`. */
+  version(signal?: AbortSignal): Promise<{ gitVersion: string }>;
+  /** A SelfSubjectAccessReview for the current user. */
+  canI(verb: string, resource: { group?: string; resource: string }, namespace?: string): Promise<boolean>;
+  /** Server-side apply (field manager `istio-mesh`, conflicts forced: these objects are ours). */
+  apply(object: KubeObjectLike, signal?: AbortSignal): Promise<void>;
+  list(apiVersion: string, kind: string, query?: ListQuery, signal?: AbortSignal): Promise<KubeObjectLike[]>;
+  /** Deletes one object; false when it did not exist. */
+  delete(apiVersion: string, kind: string, name: string, namespace?: string): Promise<boolean>;
+}

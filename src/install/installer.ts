@@ -1,0 +1,258 @@
+/**
+ * The install flow without any UI: inspect the cluster, run istioctl, apply the extension's own
+ * objects, verify. The command (`src/commands/install.ts`) adds the questions and notifications;
+ * cluster tests and the benchmark drive these functions directly.
+ */
+import type { Logger } from '../util/log';
+import { ISTIO_NAMESPACE, precheckArgs, uninstallArgs, type ClusterTarget, type UninstallScope } from './args';
+import { ADDON_LABEL, describeObject } from './addons';
+import type { InstallCluster, KubeObjectLike } from './cluster';
+import { controlPlaneRevisions, deploymentReady, injectorWebhookName, istiodName, type ControlPlaneRevision } from './controlPlane';
+import { istioctlClientVersion } from './istioctl';
+import type { InstallOptions } from './options';
+import { installRecordName, optionsFromRecord, type InstallPlan } from './plan';
+import { checkPermissions, compatibilityFinding, parsePrecheckOutput, type PrecheckFinding } from './precheck';
+import { runProcess, type RunOptions, type RunResult } from './process';
+import { describeProgress, parseProgressLine } from './progress';
+import { checkKubernetesSupport, checkUpgrade } from './versions';
+
+export type Runner = (exe: string, args: readonly string[], options?: RunOptions) => Promise<RunResult>;
+
+export interface FlowDeps {
+  readonly cluster: InstallCluster;
+  readonly istioctlPath: string;
+  readonly log: Logger;
+  readonly run?: Runner;
+  /** Every istioctl output line, for the output channel. */
+  readonly onLine?: (line: string, stream: 'stdout' | 'stderr') => void;
+  /** Short progress sentences for the notification. */
+  readonly onProgress?: (message: string) => void;
+  readonly signal?: AbortSignal;
+  /** Verification polling interval. */
+  readonly pollIntervalMs?: number;
+}
+
+export type InstallErrorKind = 'cancelled' | 'istioctlFailed' | 'applyFailed' | 'readinessTimeout';
+
+export class InstallError extends Error {
+  readonly name = 'InstallError';
+  constructor(
+    readonly kind: InstallErrorKind,
+    message: string,
+    /** The last meaningful istioctl lines, for the message and the log. */
+    readonly lastOutput: readonly string[] = [],
+  ) {
+    super(message);
+  }
+}
+
+export interface ClusterInspection {
+  readonly kubernetesVersion: string;
+  readonly istioctlVersion: string;
+  readonly existing: readonly ControlPlaneRevision[];
+  readonly lastApplied?: InstallOptions;
+  readonly findings: readonly PrecheckFinding[];
+}
+
+export async function listControlPlanes(cluster: InstallCluster, signal?: AbortSignal): Promise<ControlPlaneRevision[]> {
+  return controlPlaneRevisions(await cluster.list('apps/v1', 'Deployment', { labelSelector: 'app=istiod' }, signal));
+}
+
+/**
+ * Everything known before asking for confirmation. Reads only; runs the checks side by side.
+ * Cluster errors (unreachable, unauthorized) propagate as the wrapper's typed errors.
+ */
+export async function inspectCluster(deps: FlowDeps, options: InstallOptions, target: ClusterTarget): Promise<ClusterInspection> {
+  const run = deps.run ?? runProcess;
+  const { cluster, signal } = deps;
+  const [server, istioctlVersion, existing, records, permissions, precheck] = await Promise.all([
+    cluster.version(signal),
+    istioctlClientVersion(deps.istioctlPath, run, signal),
+    listControlPlanes(cluster, signal),
+    cluster.list('v1', 'ConfigMap', { namespace: ISTIO_NAMESPACE, labelSelector: 'app.kubernetes.io/managed-by=istio-mesh' }, signal),
+    checkPermissions(cluster, ISTIO_NAMESPACE),
+    run(deps.istioctlPath, precheckArgs(options.revision, target), { signal }),
+  ]);
+  deps.log.info(`precheck: istioctl ${istioctlVersion}, Kubernetes ${server.gitVersion}, ${existing.length} control plane revision(s)`);
+  const findings: PrecheckFinding[] = [...permissions, ...parsePrecheckOutput(precheck.exitCode, precheck.stdout, precheck.stderr)];
+  const kube = compatibilityFinding(checkKubernetesSupport(istioctlVersion, server.gitVersion));
+  if (kube) findings.push(kube);
+  const same = existing.find((r) => r.revision === (options.revision || 'default'));
+  if (same?.version) {
+    const upgrade = compatibilityFinding(checkUpgrade(istioctlVersion, same.version));
+    if (upgrade) findings.push(upgrade);
+  }
+  // istioctl's precheck repeats our permission finding when both run: keep ours (it names every resource).
+  const deduped = findings.filter((f, i) => !(f.source === 'istioctl' && f.code === 'IST0141' && findings.some((o, j) => j !== i && o.source === 'permissions')));
+  const record = records.find((r) => r.metadata.name === installRecordName(options.revision));
+  return { kubernetesVersion: server.gitVersion, istioctlVersion, existing, lastApplied: optionsFromRecord(record), findings: deduped };
+}
+
+/** Runs istioctl, streaming its lines to `onLine` and progress to `onProgress`; keeps the last error lines. */
+async function runIstioctl(deps: FlowDeps, args: readonly string[], what: string): Promise<void> {
+  const run = deps.run ?? runProcess;
+  const errors: string[] = [];
+  const tail: string[] = [];
+  const result = await run(deps.istioctlPath, args, {
+    signal: deps.signal,
+    onLine: (line, stream) => {
+      deps.onLine?.(line, stream);
+      const event = parseProgressLine(line);
+      if (!event) return;
+      if (event.kind === 'componentFailed' || event.kind === 'error') errors.push(describeProgress(event)!);
+      if (event.kind === 'text') tail.push(event.text);
+      if (tail.length > 5) tail.shift();
+      const message = describeProgress(event);
+      if (message) deps.onProgress?.(message);
+    },
+  });
+  if (result.cancelled) {
+    throw new InstallError('cancelled', `${what} was cancelled. What istioctl applied so far stays; running it again finishes the job.`);
+  }
+  if (result.exitCode !== 0) {
+    const last = errors.length ? errors : tail;
+    throw new InstallError(
+      'istioctlFailed',
+      `${what} failed (istioctl exit code ${result.exitCode ?? result.signal}): ${last.at(-1) ?? 'see the output'}`,
+      last,
+    );
+  }
+}
+
+async function applyObjects(deps: FlowDeps, objects: readonly KubeObjectLike[]): Promise<void> {
+  for (const object of objects) {
+    if (deps.signal?.aborted) throw new InstallError('cancelled', 'Cancelled before all objects were applied; running install again finishes the job.');
+    try {
+      await deps.cluster.apply(object, deps.signal);
+      deps.log.info(`applied ${describeObject(object)}`);
+    } catch (err) {
+      throw new InstallError('applyFailed', `Applying ${describeObject(object)} failed: ${err instanceof Error ? err.message : String(err)}`);
+    }
+  }
+}
+
+export interface VerifyResult {
+  readonly revision: string;
+  readonly istiodReady: boolean;
+  readonly webhookPresent: boolean;
+  /** istiod's image tag; compared with istioctl's version. */
+  readonly version: string;
+  readonly versionMatches: boolean;
+}
+
+function expectsIstiod(options: InstallOptions): boolean {
+  return options.profile !== 'empty' && options.profile !== 'remote';
+}
+
+function expectsWebhook(options: InstallOptions): boolean {
+  return options.profile !== 'empty';
+}
+
+async function waitUntil<T>(probe: () => Promise<T | undefined>, timeoutMs: number, intervalMs: number, signal?: AbortSignal): Promise<T | undefined> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (value !== undefined) return value;
+    if (Date.now() >= deadline || signal?.aborted) return undefined;
+    await new Promise<void>((resolve) => {
+      const timer = setTimeout(resolve, Math.min(intervalMs, Math.max(0, deadline - Date.now())));
+      signal?.addEventListener('abort', () => { clearTimeout(timer); resolve(); }, { once: true });
+    });
+  }
+}
+
+/** Waits for istiod of the revision to be ready and its injector webhook to exist. */
+export async function verifyInstall(deps: FlowDeps, options: InstallOptions, istioctlVersion: string, timeoutMs: number): Promise<VerifyResult> {
+  const revision = options.revision || 'default';
+  const check = async (): Promise<VerifyResult> => {
+    const [deployments, webhooks] = await Promise.all([
+      deps.cluster.list('apps/v1', 'Deployment', { namespace: ISTIO_NAMESPACE, labelSelector: 'app=istiod' }, deps.signal),
+      deps.cluster.list('admissionregistration.k8s.io/v1', 'MutatingWebhookConfiguration', {}, deps.signal),
+    ]);
+    const istiod = deployments.find((d) => d.metadata.name === istiodName(options.revision));
+    const version = istiod ? controlPlaneRevisions([istiod])[0].version : '';
+    return {
+      revision,
+      istiodReady: !expectsIstiod(options) || (istiod !== undefined && deploymentReady(istiod)),
+      webhookPresent: !expectsWebhook(options) || webhooks.some((w) => w.metadata.name === injectorWebhookName(options.revision)),
+      version,
+      versionMatches: !expectsIstiod(options) || version === '' || version === istioctlVersion,
+    };
+  };
+  let last: VerifyResult | undefined;
+  const done = await waitUntil(async () => {
+    last = await check();
+    return last.istiodReady && last.webhookPresent ? last : undefined;
+  }, timeoutMs, deps.pollIntervalMs ?? 1000, deps.signal);
+  if (done) return done;
+  if (deps.signal?.aborted) throw new InstallError('cancelled', 'Verification was cancelled; the install itself finished.');
+  const missing = [
+    ...(last?.istiodReady ? [] : [`deployment ${ISTIO_NAMESPACE}/${istiodName(options.revision)} is not ready`]),
+    ...(last?.webhookPresent ? [] : [`webhook ${injectorWebhookName(options.revision)} is missing`]),
+  ];
+  throw new InstallError('readinessTimeout', `Istio did not become ready within ${Math.round(timeoutMs / 1000)} s: ${missing.join('; ')}. Running install again continues from here.`);
+}
+
+export interface InstallOutcome {
+  readonly verify: VerifyResult;
+  readonly durationMs: number;
+}
+
+/** Runs the plan: istioctl install, then the objects, then verification. Only after the user confirmed. */
+export async function executeInstall(plan: InstallPlan, deps: FlowDeps): Promise<InstallOutcome> {
+  const started = Date.now();
+  deps.log.info(`running: ${plan.commandLine}`);
+  deps.onProgress?.('Running istioctl install');
+  await runIstioctl(deps, plan.installArgs, 'istioctl install');
+  if (plan.objects.length) deps.onProgress?.(`Applying ${plan.objects.length} objects`);
+  await applyObjects(deps, plan.objects);
+  deps.onProgress?.('Verifying the control plane');
+  const verify = await verifyInstall(deps, plan.options, plan.istioctlVersion, plan.options.readinessTimeoutSeconds * 1000);
+  return { verify, durationMs: Date.now() - started };
+}
+
+/** `istioctl manifest generate` with the plan's options: the manifest istioctl would apply. */
+export async function generateManifest(plan: InstallPlan, deps: Pick<FlowDeps, 'istioctlPath' | 'run' | 'signal'>): Promise<string> {
+  const run = deps.run ?? runProcess;
+  const result = await run(deps.istioctlPath, plan.manifestArgs, { signal: deps.signal });
+  if (result.exitCode !== 0) {
+    const why = result.stderr.trim().split('\n').filter((l) => l.trim() !== '').pop() ?? `exit code ${result.exitCode}`;
+    throw new InstallError('istioctlFailed', `istioctl manifest generate failed: ${why}`);
+  }
+  return result.stdout;
+}
+
+/** Addon objects the extension created (by label), deleted on a purge. */
+async function deleteAddons(deps: FlowDeps): Promise<number> {
+  const kinds: [string, string, boolean][] = [
+    ['apps/v1', 'Deployment', true],
+    ['v1', 'Service', true],
+    ['v1', 'ConfigMap', true],
+    ['v1', 'ServiceAccount', true],
+    ['rbac.authorization.k8s.io/v1', 'ClusterRoleBinding', false],
+    ['rbac.authorization.k8s.io/v1', 'ClusterRole', false],
+  ];
+  let deleted = 0;
+  for (const [apiVersion, kind, namespaced] of kinds) {
+    const objects = await deps.cluster.list(apiVersion, kind, { namespace: namespaced ? ISTIO_NAMESPACE : undefined, labelSelector: ADDON_LABEL });
+    for (const o of objects) {
+      if (await deps.cluster.delete(apiVersion, kind, o.metadata.name, o.metadata.namespace)) deleted++;
+    }
+  }
+  return deleted;
+}
+
+/** `istioctl uninstall`, then the extension's own objects of that scope. */
+export async function executeUninstall(scope: UninstallScope, target: ClusterTarget, deps: FlowDeps): Promise<void> {
+  const args = uninstallArgs(scope, target);
+  deps.log.info(`running: istioctl ${args.join(' ')}`);
+  await runIstioctl(deps, args, 'istioctl uninstall');
+  if (scope.kind === 'purge') {
+    const records = await deps.cluster.list('v1', 'ConfigMap', { namespace: ISTIO_NAMESPACE, labelSelector: 'app.kubernetes.io/managed-by=istio-mesh' });
+    for (const r of records) await deps.cluster.delete('v1', 'ConfigMap', r.metadata.name, ISTIO_NAMESPACE);
+    const addons = await deleteAddons(deps);
+    deps.log.info(`removed ${addons} addon objects`);
+  } else {
+    await deps.cluster.delete('v1', 'ConfigMap', installRecordName(scope.revision), ISTIO_NAMESPACE);
+  }
+}

@@ -1,0 +1,172 @@
+import assert from 'node:assert/strict';
+import type { InstallCluster, KubeObjectLike, ListQuery } from '../../../src/install/cluster';
+import { executeInstall, executeUninstall, inspectCluster, InstallError, type FlowDeps, type Runner } from '../../../src/install/installer';
+import { DEFAULT_OPTIONS, type InstallOptions } from '../../../src/install/options';
+import { buildPlan } from '../../../src/install/plan';
+import type { RunResult } from '../../../src/install/process';
+import { silentLogger } from '../../../src/util/log';
+import { istiodDeployment, webhook } from '../../builders/install';
+
+/** An in-memory cluster that records writes; enough to drive the flow's decisions. */
+class MemoryCluster implements InstallCluster {
+  readonly context = 'memory';
+  objects: KubeObjectLike[] = [];
+  applied: string[] = [];
+  deleted: string[] = [];
+  denied = new Set<string>();
+  gitVersion = 'v1.34.1';
+  async version() {
+    return { gitVersion: this.gitVersion };
+  }
+  async canI(_verb: string, r: { group?: string; resource: string }) {
+    return !this.denied.has(r.resource);
+  }
+  async apply(object: KubeObjectLike) {
+    this.applied.push(`${object.kind}/${object.metadata.name}`);
+    this.objects = this.objects.filter((o) => !(o.kind === object.kind && o.metadata.name === object.metadata.name));
+    this.objects.push(object);
+  }
+  async list(_apiVersion: string, kind: string, query: ListQuery = {}) {
+    return this.objects.filter((o) => {
+      if (o.kind !== kind) return false;
+      if (query.namespace && o.metadata.namespace !== query.namespace) return false;
+      if (!query.labelSelector) return true;
+      return query.labelSelector.split(',').every((term) => {
+        const [k, v] = term.split('=');
+        return v === undefined ? k in (o.metadata.labels ?? {}) : o.metadata.labels?.[k] === v;
+      });
+    });
+  }
+  async delete(_apiVersion: string, kind: string, name: string) {
+    const before = this.objects.length;
+    this.objects = this.objects.filter((o) => !(o.kind === kind && o.metadata.name === name));
+    this.deleted.push(`${kind}/${name}`);
+    return this.objects.length < before;
+  }
+}
+
+const ok = (stdout = '', stderr = ''): RunResult => ({ exitCode: 0, signal: null, stdout, stderr, cancelled: false });
+
+/** A scripted istioctl: answers version and precheck, and for install emits lines and creates istiod + webhook. */
+function fakeIstioctl(cluster: MemoryCluster, script: { installExit?: number; installLines?: string[]; precheck?: RunResult; version?: string } = {}) {
+  const calls: string[][] = [];
+  const run: Runner = async (_exe, args, options) => {
+    calls.push([...args]);
+    if (args[0] === 'version') return ok(JSON.stringify({ clientVersion: { version: script.version ?? '1.29.0' } }));
+    if (args[0] === 'x') return script.precheck ?? ok('', '✔ No issues found when checking the cluster.');
+    if (args[0] === 'install') {
+      for (const line of script.installLines ?? ['✔ Istio core installed ⛵️', '✔ Istiod installed 🧠', '✔ Installation complete']) {
+        options?.onLine?.(line, 'stdout');
+      }
+      if ((script.installExit ?? 0) !== 0) return { ...ok(), exitCode: script.installExit! };
+      const rev = args[args.indexOf('--revision') + 1];
+      const revision = args.includes('--revision') ? rev : undefined;
+      cluster.objects.push(istiodDeployment({ revision, image: `istio/pilot:${script.version ?? '1.29.0'}` }));
+      cluster.objects.push(webhook(revision ? `istio-sidecar-injector-${revision}` : 'istio-sidecar-injector'));
+      return ok();
+    }
+    if (args[0] === 'uninstall') return ok('  Removed Deployment:istio-system:istiod.\n✔ Uninstall complete');
+    return { ...ok(), exitCode: 64 };
+  };
+  return { run, calls };
+}
+
+function deps(cluster: MemoryCluster, run: Runner, extra: Partial<FlowDeps> = {}): FlowDeps {
+  return { cluster, istioctlPath: '/bin/istioctl', log: silentLogger, run, pollIntervalMs: 5, ...extra };
+}
+
+const target = { kubeconfig: '', context: 'memory' };
+const opts = (o: Partial<InstallOptions> = {}): InstallOptions => ({ ...DEFAULT_OPTIONS, ...o });
+
+async function planFor(cluster: MemoryCluster, run: Runner, options: InstallOptions) {
+  const inspection = await inspectCluster(deps(cluster, run), options, target);
+  return { inspection, plan: buildPlan({ target, istioctlPath: '/bin/istioctl', istioctlVersion: inspection.istioctlVersion, options, existing: inspection.existing, lastApplied: inspection.lastApplied, findings: inspection.findings }) };
+}
+
+describe('install flow (scripted istioctl, in-memory cluster)', () => {
+  it('installs, applies addons and mTLS, verifies, and re-running is a reconfigure with the same options', async () => {
+    const cluster = new MemoryCluster();
+    const { run, calls } = fakeIstioctl(cluster);
+    const options = opts({ strictMtls: true, addons: ['grafana'] });
+    const { inspection, plan } = await planFor(cluster, run, options);
+    assert.deepEqual(inspection.findings, []);
+    assert.equal(plan.action, 'install');
+    const progress: string[] = [];
+    const outcome = await executeInstall(plan, deps(cluster, run, { onProgress: (m) => progress.push(m) }));
+    assert.deepEqual(outcome.verify, { revision: 'default', istiodReady: true, webhookPresent: true, version: '1.29.0', versionMatches: true });
+    assert.ok(progress.includes('Istiod installed') && progress.includes('Installation complete'));
+    assert.deepEqual(calls.find((c) => c[0] === 'install'), plan.installArgs);
+    assert.deepEqual(cluster.applied, ['ConfigMap/grafana', 'Service/grafana', 'Deployment/grafana', 'PeerAuthentication/default', 'ConfigMap/istio-mesh-install']);
+
+    const again = await planFor(cluster, run, options);
+    assert.equal(again.plan.action, 'reconfigure');
+    assert.equal(again.plan.summary[1], 'Same options as the last install.');
+  });
+
+  it('names every missing permission and keeps istioctl from repeating it', async () => {
+    const cluster = new MemoryCluster();
+    cluster.denied = new Set(['clusterroles', 'mutatingwebhookconfigurations']);
+    const precheck = { ...ok(JSON.stringify([{ code: 'IST0141', level: 'Error', message: 'Missing required permission to create resource clusterroles (permission denied)', origin: 'Cluster' }])), exitCode: 1 };
+    const { run } = fakeIstioctl(cluster, { precheck });
+    const { inspection } = await planFor(cluster, run, opts());
+    assert.equal(inspection.findings.length, 1);
+    assert.equal(inspection.findings[0].level, 'error');
+    assert.match(inspection.findings[0].message, /context "memory" may not create: clusterroles\.rbac\.authorization\.k8s\.io \(cluster-wide\), mutatingwebhookconfigurations\.admissionregistration\.k8s\.io \(cluster-wide\)/);
+  });
+
+  it('flags an istioctl too new for the cluster', async () => {
+    const cluster = new MemoryCluster();
+    cluster.gitVersion = 'v1.27.4';
+    const { run } = fakeIstioctl(cluster);
+    const { inspection } = await planFor(cluster, run, opts());
+    assert.ok(inspection.findings.some((f) => f.level === 'error' && /too new for this cluster/.test(f.message)));
+  });
+
+  it('reports istioctl failures with its own error line, and a re-run completes', async () => {
+    const cluster = new MemoryCluster();
+    const failing = fakeIstioctl(cluster, { installExit: 1, installLines: ['✔ Istio core installed ⛵️', '✘ Istiod encountered an error: failed to wait for resource: resources not ready after 5m0s', 'Error: failed to install manifests'] });
+    const { plan } = await planFor(cluster, failing.run, opts());
+    await assert.rejects(executeInstall(plan, deps(cluster, failing.run)), (err: unknown) =>
+      err instanceof InstallError && err.kind === 'istioctlFailed' && /exit code 1\): Error: failed to install manifests/.test(err.message) && err.lastOutput.length === 2);
+    const working = fakeIstioctl(cluster);
+    const outcome = await executeInstall(plan, deps(cluster, working.run));
+    assert.equal(outcome.verify.istiodReady, true);
+  });
+
+  it('reports a cancelled istioctl as cancelled', async () => {
+    const cluster = new MemoryCluster();
+    const { run } = fakeIstioctl(cluster);
+    const { plan } = await planFor(cluster, run, opts());
+    const cancelledRun: Runner = async (exe, args, o) => (args[0] === 'install' ? { ...ok(), exitCode: null, signal: 'SIGTERM', cancelled: true } : run(exe, args, o));
+    await assert.rejects(executeInstall(plan, deps(cluster, cancelledRun)), (err: unknown) => err instanceof InstallError && err.kind === 'cancelled');
+  });
+
+  it('times out readiness with what is missing', async () => {
+    const cluster = new MemoryCluster();
+    const { run } = fakeIstioctl(cluster);
+    const { plan } = await planFor(cluster, run, opts({ readinessTimeoutSeconds: 0.05 }));
+    const noIstiod: Runner = async (exe, args, o) => (args[0] === 'install' ? ok() : run(exe, args, o));
+    await assert.rejects(executeInstall(plan, deps(cluster, noIstiod)), (err: unknown) =>
+      err instanceof InstallError && err.kind === 'readinessTimeout' && /istio-system\/istiod is not ready; webhook istio-sidecar-injector is missing/.test(err.message));
+  });
+
+  it('adds a canary revision and uninstalls it alone, then purges everything including addons', async () => {
+    const cluster = new MemoryCluster();
+    const { run, calls } = fakeIstioctl(cluster);
+    await executeInstall((await planFor(cluster, run, opts({ addons: ['prometheus'] }))).plan, deps(cluster, run));
+    const canary = await planFor(cluster, run, opts({ revision: 'canary' }));
+    assert.equal(canary.plan.action, 'canary');
+    const outcome = await executeInstall(canary.plan, deps(cluster, run));
+    assert.equal(outcome.verify.revision, 'canary');
+
+    await executeUninstall({ kind: 'revision', revision: 'canary' }, target, deps(cluster, run));
+    assert.deepEqual(calls.at(-1), ['uninstall', '-y', '--revision', 'canary', '--context', 'memory']);
+    assert.ok(cluster.deleted.includes('ConfigMap/istio-mesh-install-canary'));
+    assert.ok(cluster.objects.some((o) => o.metadata.name === 'istio-mesh-install'), 'the default revision record stays');
+
+    await executeUninstall({ kind: 'purge' }, target, deps(cluster, run));
+    assert.deepEqual(calls.at(-1), ['uninstall', '-y', '--purge', '--context', 'memory']);
+    assert.ok(cluster.deleted.includes('Deployment/prometheus') && cluster.deleted.includes('ClusterRole/prometheus'));
+    assert.ok(!cluster.objects.some((o) => o.metadata.labels?.['app.kubernetes.io/managed-by'] === 'istio-mesh'));
+  });
+});
