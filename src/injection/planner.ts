@@ -1,0 +1,47 @@
+import type { V1Pod } from '@kubernetes/client-node';
+import { type InjectionContext, expectSidecar } from './explain';
+import { hasSidecar, isLive } from './pods';
+import { selectorMatches } from './selector';
+import { type Workload, type WorkloadRef, isPaused, refOf, selectorOf, templateOf } from './workloads';
+
+/** One line of the "Restart Workloads…" pick list. */
+export interface RestartCandidate {
+  readonly workload: Workload;
+  readonly ref: WorkloadRef;
+  readonly pods: number;
+  readonly withSidecar: number;
+  /** Whether a pod created now from the template would get a sidecar. */
+  readonly sidecarExpected: boolean;
+  /** Live pods whose sidecar state differs from what a new pod would get: a restart changes them. */
+  readonly mismatched: number;
+  readonly paused: boolean;
+}
+
+/** The live pods a workload's selector picks. */
+export function podsOf(workload: Workload, pods: readonly V1Pod[]): V1Pod[] {
+  const selector = selectorOf(workload);
+  return pods.filter((p) => isLive(p) && selectorMatches(selector, p.metadata?.labels));
+}
+
+/**
+ * For each workload: how many of its pods a restart would change. After enabling injection these are
+ * the pods without a sidecar; after disabling, those with one. Workloads in the pick list are ordered
+ * with those needing a restart first, then by name.
+ */
+export function restartCandidates(workloads: readonly Workload[], pods: readonly V1Pod[], ctx: InjectionContext): RestartCandidate[] {
+  return workloads
+    .map((workload) => {
+      const own = podsOf(workload, pods);
+      const template = templateOf(workload);
+      const expected = expectSidecar(template?.metadata, template?.spec?.hostNetwork === true, ctx).expected;
+      const withSidecar = own.filter(hasSidecar).length;
+      const mismatched = own.filter((p) => hasSidecar(p) !== expected).length;
+      return { workload, ref: refOf(workload), pods: own.length, withSidecar, sidecarExpected: expected, mismatched, paused: isPaused(workload) };
+    })
+    .sort((a, b) => Number(b.mismatched > 0) - Number(a.mismatched > 0) || a.ref.name.localeCompare(b.ref.name) || a.ref.kind.localeCompare(b.ref.kind));
+}
+
+/** The candidates a restart would change: pre-selected in the pick list, offered after enable/disable. */
+export function needingRestart(candidates: readonly RestartCandidate[]): RestartCandidate[] {
+  return candidates.filter((c) => c.mismatched > 0);
+}

@@ -1,0 +1,40 @@
+import type { V1MutatingWebhookConfiguration, V1Namespace, V1Pod } from '@kubernetes/client-node';
+import type { NamespaceLabelPatch, RestartPatch } from './patches';
+import type { Workload, WorkloadKind, WorkloadRef } from './workloads';
+
+export type WatchEventType = 'ADDED' | 'MODIFIED' | 'DELETED';
+
+export interface WatchHandle {
+  stop(): void;
+}
+
+/**
+ * The cluster calls injection and restarts need: a small port implemented over the cluster wrapper
+ * (`src/cluster`), and by in-memory fakes in unit tests. Failures are thrown as errors carrying a
+ * `kind` (see errors.ts).
+ */
+export interface RolloutCluster {
+  /** The kubeconfig context every call goes to: named in every prompt and message. */
+  readonly contextName: string;
+  getNamespace(name: string): Promise<V1Namespace>;
+  /** A JSON merge patch (application/merge-patch+json). */
+  patchNamespace(name: string, patch: NamespaceLabelPatch): Promise<V1Namespace>;
+  listWorkloads(namespace: string): Promise<Workload[]>;
+  getWorkload(ref: WorkloadRef): Promise<Workload>;
+  /** A strategic merge patch, as `kubectl rollout restart` sends. */
+  patchWorkload(ref: WorkloadRef, patch: RestartPatch): Promise<Workload>;
+  /**
+   * Watches one kind in a namespace; resolves once the watch is established, so nothing after that is
+   * missed. `onEnd` is called once when the watch stops by itself (server timeout, network error).
+   */
+  watchWorkloads(
+    kind: WorkloadKind,
+    namespace: string,
+    onEvent: (type: WatchEventType, workload: Workload) => void,
+    onEnd: (error?: unknown) => void,
+  ): Promise<WatchHandle>;
+  listPods(namespace: string, labelSelector?: string): Promise<V1Pod[]>;
+  listMutatingWebhookConfigurations(): Promise<V1MutatingWebhookConfiguration[]>;
+  /** Whether ambient mode is installed (a ztunnel DaemonSet exists). */
+  ambientInstalled(): Promise<boolean>;
+}

@@ -1,0 +1,203 @@
+// Builders for the objects injection and rollout logic reads: workloads with a given rollout status,
+// pods with or without istio-proxy, namespaces with labels, and Istio's injector webhook configurations.
+import type {
+  V1DaemonSet,
+  V1LabelSelector,
+  V1Deployment,
+  V1MutatingWebhookConfiguration,
+  V1Namespace,
+  V1Pod,
+  V1StatefulSet,
+} from '@kubernetes/client-node';
+import type { Workload } from '../../src/injection/workloads';
+
+export function namespace(name: string, labels: Record<string, string> = {}, resourceVersion = '1'): V1Namespace {
+  return { apiVersion: 'v1', kind: 'Namespace', metadata: { name, labels, resourceVersion, annotations: { owner: 'team-a' } }, status: { phase: 'Active' } };
+}
+
+export interface DeploymentOptions {
+  namespace?: string;
+  replicas?: number;
+  generation?: number;
+  paused?: boolean;
+  templateLabels?: Record<string, string>;
+  templateAnnotations?: Record<string, string>;
+  hostNetwork?: boolean;
+  status?: V1Deployment['status'];
+}
+
+/** A Deployment whose status says its current generation is fully rolled out, unless `status` says otherwise. */
+export function deployment(name: string, o: DeploymentOptions = {}): Workload & { kind: 'Deployment' } {
+  const replicas = o.replicas ?? 1;
+  const generation = o.generation ?? 1;
+  const object: V1Deployment = {
+    apiVersion: 'apps/v1',
+    kind: 'Deployment',
+    metadata: { name, namespace: o.namespace ?? 'shop', generation, resourceVersion: '10' },
+    spec: {
+      replicas,
+      paused: o.paused,
+      selector: { matchLabels: { app: name } },
+      template: {
+        metadata: { labels: { app: name, ...o.templateLabels }, annotations: o.templateAnnotations },
+        spec: { hostNetwork: o.hostNetwork, containers: [{ name: 'app', image: 'nginx' }] },
+      },
+    },
+    status: o.status ?? {
+      observedGeneration: generation,
+      replicas,
+      updatedReplicas: replicas,
+      readyReplicas: replicas,
+      availableReplicas: replicas,
+      conditions: [{ type: 'Progressing', status: 'True', reason: 'NewReplicaSetAvailable' }],
+    },
+  };
+  return { kind: 'Deployment', object };
+}
+
+export interface StatefulSetOptions {
+  namespace?: string;
+  replicas?: number;
+  generation?: number;
+  updateStrategy?: NonNullable<V1StatefulSet['spec']>['updateStrategy'];
+  status?: V1StatefulSet['status'];
+}
+
+export function statefulSet(name: string, o: StatefulSetOptions = {}): Workload & { kind: 'StatefulSet' } {
+  const replicas = o.replicas ?? 1;
+  const generation = o.generation ?? 1;
+  const object: V1StatefulSet = {
+    apiVersion: 'apps/v1',
+    kind: 'StatefulSet',
+    metadata: { name, namespace: o.namespace ?? 'shop', generation },
+    spec: {
+      replicas,
+      serviceName: name,
+      selector: { matchLabels: { app: name } },
+      updateStrategy: o.updateStrategy ?? { type: 'RollingUpdate', rollingUpdate: { partition: 0 } },
+      template: { metadata: { labels: { app: name } }, spec: { containers: [{ name: 'app', image: 'nginx' }] } },
+    },
+    status: o.status ?? {
+      observedGeneration: generation,
+      replicas,
+      readyReplicas: replicas,
+      updatedReplicas: replicas,
+      currentReplicas: replicas,
+      currentRevision: `${name}-1`,
+      updateRevision: `${name}-1`,
+    },
+  };
+  return { kind: 'StatefulSet', object };
+}
+
+export interface DaemonSetOptions {
+  namespace?: string;
+  generation?: number;
+  updateStrategy?: NonNullable<V1DaemonSet['spec']>['updateStrategy'];
+  status?: V1DaemonSet['status'];
+}
+
+export function daemonSet(name: string, o: DaemonSetOptions = {}): Workload & { kind: 'DaemonSet' } {
+  const generation = o.generation ?? 1;
+  const object: V1DaemonSet = {
+    apiVersion: 'apps/v1',
+    kind: 'DaemonSet',
+    metadata: { name, namespace: o.namespace ?? 'shop', generation },
+    spec: {
+      selector: { matchLabels: { app: name } },
+      updateStrategy: o.updateStrategy ?? { type: 'RollingUpdate' },
+      template: { metadata: { labels: { app: name } }, spec: { containers: [{ name: 'app', image: 'nginx' }] } },
+    },
+    status: o.status ?? {
+      observedGeneration: generation,
+      currentNumberScheduled: 2,
+      desiredNumberScheduled: 2,
+      numberMisscheduled: 0,
+      numberReady: 2,
+      updatedNumberScheduled: 2,
+      numberAvailable: 2,
+    },
+  };
+  return { kind: 'DaemonSet', object };
+}
+
+export interface PodOptions {
+  namespace?: string;
+  labels?: Record<string, string>;
+  annotations?: Record<string, string>;
+  sidecar?: boolean | 'native';
+  ready?: boolean;
+  hostNetwork?: boolean;
+  deleting?: boolean;
+}
+
+/** A running pod of `app`, with an `istio-proxy` container when `sidecar` (an init container when 'native'). */
+export function pod(name: string, app: string, o: PodOptions = {}): V1Pod {
+  const ready = o.ready ?? true;
+  const proxy = { name: 'istio-proxy', image: 'istio/proxyv2' };
+  return {
+    apiVersion: 'v1',
+    kind: 'Pod',
+    metadata: {
+      name,
+      namespace: o.namespace ?? 'shop',
+      labels: { app, ...o.labels },
+      annotations: o.annotations,
+      deletionTimestamp: o.deleting ? new Date() : undefined,
+    },
+    spec: {
+      hostNetwork: o.hostNetwork,
+      containers: [{ name: 'app', image: 'nginx' }, ...(o.sidecar === true ? [proxy] : [])],
+      initContainers: o.sidecar === 'native' ? [{ ...proxy, restartPolicy: 'Always' }] : undefined,
+    },
+    status: {
+      phase: 'Running',
+      containerStatuses: [
+        { name: 'app', ready, image: 'nginx', imageID: '', restartCount: 0 },
+        ...(o.sidecar === true ? [{ name: 'istio-proxy', ready, image: 'istio/proxyv2', imageID: '', restartCount: 0 }] : []),
+      ],
+      initContainerStatuses: o.sidecar === 'native' ? [{ name: 'istio-proxy', ready, image: 'istio/proxyv2', imageID: '', restartCount: 0 }] : undefined,
+    },
+  };
+}
+
+/**
+ * An injector MutatingWebhookConfiguration shaped like the ones istiod's chart renders: for the default
+ * revision it also serves `istio-injection=enabled` and per-pod opt-in; other revisions and tags serve
+ * only `istio.io/rev=<name>`.
+ */
+export function injectorWebhookConfiguration(revision = 'default'): V1MutatingWebhookConfiguration {
+  const optOut = { key: 'sidecar.istio.io/inject', operator: 'NotIn', values: ['false'] };
+  const hooks: { name: string; namespaceSelector: V1LabelSelector; objectSelector: V1LabelSelector }[] = [
+    {
+      name: 'rev.namespace.sidecar-injector.istio.io',
+      namespaceSelector: { matchExpressions: [{ key: 'istio.io/rev', operator: 'In', values: [revision] }, { key: 'istio-injection', operator: 'DoesNotExist' }] },
+      objectSelector: { matchExpressions: [optOut] },
+    },
+    {
+      name: 'rev.object.sidecar-injector.istio.io',
+      namespaceSelector: { matchExpressions: [{ key: 'istio.io/rev', operator: 'DoesNotExist' }, { key: 'istio-injection', operator: 'DoesNotExist' }] },
+      objectSelector: { matchExpressions: [optOut, { key: 'istio.io/rev', operator: 'In', values: [revision] }] },
+    },
+  ];
+  if (revision === 'default') {
+    hooks.push(
+      {
+        name: 'namespace.sidecar-injector.istio.io',
+        namespaceSelector: { matchExpressions: [{ key: 'istio-injection', operator: 'In', values: ['enabled'] }] },
+        objectSelector: { matchExpressions: [optOut] },
+      },
+      {
+        name: 'object.sidecar-injector.istio.io',
+        namespaceSelector: { matchExpressions: [{ key: 'istio-injection', operator: 'DoesNotExist' }, { key: 'istio.io/rev', operator: 'DoesNotExist' }] },
+        objectSelector: { matchExpressions: [{ key: 'sidecar.istio.io/inject', operator: 'In', values: ['true'] }, { key: 'istio.io/rev', operator: 'DoesNotExist' }] },
+      },
+    );
+  }
+  return {
+    apiVersion: 'admissionregistration.k8s.io/v1',
+    kind: 'MutatingWebhookConfiguration',
+    metadata: { name: revision === 'default' ? 'istio-sidecar-injector' : `istio-sidecar-injector-${revision}`, labels: { 'istio.io/rev': revision } },
+    webhooks: hooks.map((h) => ({ ...h, admissionReviewVersions: ['v1'], sideEffects: 'None', clientConfig: {} })),
+  };
+}
