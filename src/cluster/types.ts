@@ -81,14 +81,20 @@ export interface WorkloadStatus {
   updatedNumberScheduled?: number;
   numberAvailable?: number;
   conditions?: { type: string; status: string; reason?: string; message?: string }[];
+  /** StatefulSet revisions and counters (kubectl rollout status compares them). */
+  currentReplicas?: number;
+  currentRevision?: string;
+  updateRevision?: string;
 }
 
 export interface Workload extends KubeObject {
   spec: {
     replicas?: number;
     paused?: boolean;
-    selector?: { matchLabels?: Record<string, string> };
+    selector?: LabelSelector;
     template: PodTemplate;
+    /** StatefulSet/DaemonSet update strategy; Deployments have `strategy`. */
+    updateStrategy?: { type?: string; rollingUpdate?: { partition?: number; [field: string]: unknown } };
     [field: string]: unknown;
   };
   status?: WorkloadStatus;
