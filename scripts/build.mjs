@@ -30,7 +30,7 @@ const common = {
   mainFields: ['module', 'main'],
   external: ['vscode'],
   // Only YAML formatting uses prettier; the extension never formats, so keep it out of the bundle.
-  alias: { prettier: join(root, 'scripts', 'empty-module.cjs'), 'prettier/standalone': join(root, 'scripts', 'empty-module.cjs') },
+  alias: { prettier: join(root, 'scripts', 'empty-module.cjs'), 'prettier/standalone': join(root, 'scripts', 'empty-module.cjs'), 'prettier/plugins/yaml': join(root, 'scripts', 'empty-module.cjs'), 'prettier/plugins/estree': join(root, 'scripts', 'empty-module.cjs') },
   logLevel: 'warning',
   absWorkingDir: root,
 };

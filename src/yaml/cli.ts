@@ -1,6 +1,9 @@
 import { readFile } from 'node:fs/promises';
-import { fileFacts, lintParsed, lintText, type LintOptions } from './lint';
+import { resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { YamlChecker } from './checker';
 import { yamlFiles } from './files';
+import type { YamlLanguageService } from './schema/languageService';
 import type { Finding, Severity } from './types';
 
 /** One finding as the command line prints it: 1-based lines and columns, like editors and CI annotations show. */
@@ -20,8 +23,8 @@ export interface CliIo {
   readonly stderr: NodeJS.WritableStream;
 }
 
-/** Extra checks the command line runs besides the Istio rules (the schema validator plugs in here). */
-export type ExtraCheck = (path: string, text: string) => Promise<Finding[]>;
+/** Loads the schema validator; only called when schema validation is on. */
+export type SchemaLoader = () => Promise<YamlLanguageService | undefined>;
 
 const USAGE = `usage: istio-mesh lint [--format text|json] [--no-schema] <files or directories>
 
@@ -61,13 +64,13 @@ function parseArgs(argv: readonly string[]): Args | 'help' {
 }
 
 /**
- * `lint` over files and directories. Returns the exit status. `schemaCheck` is loaded only when
+ * `lint` over files and directories. Returns the exit status. `schemas` is called only when
  * schema validation is on, so `--no-schema` never loads yaml-language-server.
  */
 export async function main(
   argv: readonly string[],
   io: CliIo = { stdout: process.stdout, stderr: process.stderr },
-  schemaCheck?: () => Promise<ExtraCheck>,
+  schemas?: SchemaLoader,
 ): Promise<number> {
   let args: Args | 'help';
   try {
@@ -88,22 +91,25 @@ export async function main(
     io.stderr.write(`istio-mesh: ${err instanceof Error ? err.message : String(err)}\n`);
     return 2;
   }
-  const results = await lintFiles(files, args.schema && schemaCheck ? await schemaCheck() : undefined);
+  const results = await lintFiles(files, args.schema ? schemas : undefined);
   io.stdout.write(args.format === 'json' ? JSON.stringify(results, null, 2) + '\n' : formatText(results, files.length));
   return results.some((r) => r.severity === 'error') ? 1 : 0;
 }
 
 /** Two passes: what each file says about namespaces first, so a Namespace in one file sees workloads of another. */
-export async function lintFiles(files: readonly string[], extra?: ExtraCheck): Promise<CliFinding[]> {
-  const texts = await Promise.all(files.map(async (file) => ({ file, text: await readFile(file, 'utf8') })));
-  const parsed = texts.map(({ file, text }) => ({ file, text, result: lintText(text) }));
+export async function lintFiles(files: readonly string[], schemas?: SchemaLoader): Promise<CliFinding[]> {
+  const checker = new YamlChecker(schemas ?? (async () => undefined));
+  const texts = await Promise.all(files.map(async (file) => ({ file, uri: pathToFileURL(resolve(file)).toString(), text: await readFile(file, 'utf8') })));
   const asking = new Set<string>();
-  for (const { result } of parsed) if (result.file) for (const ns of fileFacts(result.file).namespacesAskingForSidecars) asking.add(ns);
-  const options: LintOptions = { workspace: { namespacesAskingForSidecars: asking } };
+  const injected = new Set<string>();
+  for (const { uri, text } of texts) {
+    const facts = checker.facts(uri, text);
+    facts.namespacesAskingForSidecars.forEach((n) => asking.add(n));
+    facts.injectedNamespaces.forEach((n) => injected.add(n));
+  }
   const out: CliFinding[] = [];
-  for (const { file, text, result } of parsed) {
-    const findings = result.file ? lintParsed(result.file, options) : result.findings;
-    if (extra && result.file && !result.file.syntaxError && !result.file.templated) findings.push(...(await extra(file, text)));
+  for (const { file, uri, text } of texts) {
+    const findings = await checker.check(uri, text, { schema: schemas !== undefined, workspace: { namespacesAskingForSidecars: asking, injectedNamespaces: injected } });
     findings.sort((a, b) => a.range.start.line - b.range.start.line || a.range.start.character - b.range.start.character);
     out.push(...findings.map((f) => toCli(file, f)));
   }

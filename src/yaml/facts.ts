@@ -18,6 +18,8 @@ export interface ClusterFacts {
 export interface WorkspaceFacts {
   /** Namespaces targeted by workloads (in other files) whose pods ask for a sidecar. */
   readonly namespacesAskingForSidecars?: ReadonlySet<string>;
+  /** Namespaces that other files (or other documents) label for injection. */
+  readonly injectedNamespaces?: ReadonlySet<string>;
 }
 
 export const DEFAULT_CONTROL_PLANE_NAMESPACE = 'istio-system';

@@ -45,7 +45,8 @@ export function lintParsed(file: ParsedFile, options: LintOptions = {}): Finding
   }
   const facts = fileFacts(file);
   const asking = new Set([...facts.namespacesAskingForSidecars, ...(options.workspace?.namespacesAskingForSidecars ?? [])]);
-  const ctx: RuleContext = { file, cluster: options.cluster ?? {}, namespacesAskingForSidecars: asking, injectedNamespaces: facts.injectedNamespaces };
+  const injected = new Set([...facts.injectedNamespaces, ...(options.workspace?.injectedNamespaces ?? [])]);
+  const ctx: RuleContext = { file, cluster: options.cluster ?? {}, namespacesAskingForSidecars: asking, injectedNamespaces: injected };
   for (const manifest of file.manifests) {
     if (manifest.kind === undefined || manifest.hasErrors) continue;
     for (const rule of rules) findings.push(...rule.check(manifest, ctx));

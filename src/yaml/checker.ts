@@ -1,0 +1,145 @@
+import { enableInjectionFix, manifestAt } from './actions';
+import { splitDocuments, type Chunk } from './chunks';
+import { fileFacts, lintParsed, lintText, type FileFacts, type LintOptions } from './lint';
+import type { ParsedFile } from './parse';
+import type { YamlLanguageService } from './schema/languageService';
+import { schemaFindings } from './schema/diagnostics';
+import type { Finding, Fix } from './types';
+
+/** One document's results, relative to its chunk; reused while its text is unchanged. */
+interface ChunkResult {
+  readonly file: ParsedFile | undefined;
+  readonly facts: FileFacts;
+  readonly tooLarge: Finding[];
+  rules?: { readonly signature: string; readonly findings: Finding[] };
+  schema?: Finding[];
+}
+
+export interface CheckOptions extends LintOptions {
+  /** Validate against the schemas too (needs a language service). */
+  readonly schema?: boolean;
+}
+
+/** Re-validating more chunks than this at once is cheaper as one whole-file call. */
+const WHOLE_FILE_THRESHOLD = 8;
+
+/**
+ * The checks of one YAML text, document by document with a cache: after a one-character edit,
+ * only the edited document is parsed, checked and schema-validated again. Results equal
+ * `lintText` (plus schema findings) on the whole text.
+ */
+export class YamlChecker {
+  private readonly cache = new Map<string, Map<string, ChunkResult>>();
+
+  constructor(private readonly languageService: () => Promise<YamlLanguageService | undefined>) {}
+
+  async check(uri: string, text: string, options: CheckOptions = {}): Promise<Finding[]> {
+    const max = options.maxFileSize;
+    if (max !== undefined && text.length > max) return lintText(text, { maxFileSize: max }).findings;
+    const chunks = splitDocuments(text);
+    const results = this.results(uri, chunks);
+    const asking = new Set(options.workspace?.namespacesAskingForSidecars ?? []);
+    const injected = new Set(options.workspace?.injectedNamespaces ?? []);
+    for (const r of results) {
+      r.facts.namespacesAskingForSidecars.forEach((n) => asking.add(n));
+      r.facts.injectedNamespaces.forEach((n) => injected.add(n));
+    }
+    const lintOptions: LintOptions = { ...options, workspace: { namespacesAskingForSidecars: asking, injectedNamespaces: injected } };
+    const signature = JSON.stringify([[...asking].sort(), [...injected].sort(), options.cluster ?? {}]);
+    for (const r of results) {
+      if (r.file && r.rules?.signature !== signature) r.rules = { signature, findings: lintParsed(r.file, lintOptions) };
+    }
+    if (options.schema) await this.validateSchemas(uri, text, chunks, results);
+
+    const out: Finding[] = [];
+    let syntaxReported = false;
+    chunks.forEach((chunk, i) => {
+      const r = results[i];
+      for (const f of [...r.tooLarge, ...(r.rules?.findings ?? []), ...(r.schema ?? [])]) {
+        if (f.code === 'yaml-syntax') {
+          if (syntaxReported) continue;
+          syntaxReported = true;
+        }
+        out.push(shift(f, chunk));
+      }
+    });
+    return out;
+  }
+
+  /** What a file tells about namespaces (for the other files); parses it into the cache. */
+  facts(uri: string, text: string): FileFacts {
+    const asking = new Set<string>();
+    const injected = new Set<string>();
+    for (const r of this.results(uri, splitDocuments(text))) {
+      r.facts.namespacesAskingForSidecars.forEach((n) => asking.add(n));
+      r.facts.injectedNamespaces.forEach((n) => injected.add(n));
+    }
+    return { namespacesAskingForSidecars: asking, injectedNamespaces: injected };
+  }
+
+  private results(uri: string, chunks: readonly Chunk[]): ChunkResult[] {
+    const previous = this.cache.get(uri) ?? new Map<string, ChunkResult>();
+    const current = new Map<string, ChunkResult>();
+    const results = chunks.map((chunk) => {
+      const result = current.get(chunk.text) ?? previous.get(chunk.text) ?? prepare(chunk.text);
+      current.set(chunk.text, result);
+      return result;
+    });
+    this.cache.set(uri, current);
+    return results;
+  }
+
+  /** "Enable Istio sidecar injection" for the Namespace document at `offset`, if it is one. */
+  enableInjectionAt(text: string, offset: number): Fix | undefined {
+    const chunk = splitDocuments(text).find((c) => c.start <= offset && offset <= c.start + c.text.length);
+    if (!chunk) return undefined;
+    const file = prepare(chunk.text).file;
+    const m = file && manifestAt(file, offset - chunk.start);
+    const fix = file && m ? enableInjectionFix(file, m) : undefined;
+    return fix && shiftFix(fix, chunk);
+  }
+
+  forget(uri: string): void {
+    this.cache.delete(uri);
+  }
+
+  private async validateSchemas(uri: string, text: string, chunks: Chunk[], results: ChunkResult[]): Promise<void> {
+    const todo = results.map((r, i) => (r.schema === undefined ? i : -1)).filter((i) => i >= 0);
+    if (todo.length === 0) return;
+    const service = await this.languageService();
+    if (!service) return;
+    const wanted = (r: ChunkResult) => r.file !== undefined && !r.file.syntaxError && !r.file.templated && r.file.manifests.some((m) => m.kind !== undefined);
+    if (todo.length > WHOLE_FILE_THRESHOLD) {
+      // First look at a file: one call for all of it, then the diagnostics are filed under their documents.
+      const diagnostics = await service.validate(uri, text);
+      chunks.forEach((chunk, i) => {
+        const r = results[i];
+        if (r.schema !== undefined) return;
+        const lastLine = i + 1 < chunks.length ? chunks[i + 1].line : Number.MAX_SAFE_INTEGER;
+        const own = diagnostics.filter((d) => d.range.start.line >= chunk.line && d.range.start.line < lastLine);
+        r.schema = wanted(r) ? schemaFindings(own, r.rules?.findings ?? [], -chunk.line) : [];
+      });
+      return;
+    }
+    for (const i of todo) {
+      const r = results[i];
+      r.schema = wanted(r) ? schemaFindings(await service.validate(uri, chunks[i].text), r.rules?.findings ?? [], 0) : [];
+    }
+  }
+}
+
+function prepare(text: string): ChunkResult {
+  const { file, findings } = lintText(text, { maxFileSize: Number.MAX_SAFE_INTEGER });
+  return { file, facts: file ? fileFacts(file) : { namespacesAskingForSidecars: new Set(), injectedNamespaces: new Set() }, tooLarge: file ? [] : findings };
+}
+
+function shift(f: Finding, chunk: Chunk): Finding {
+  if (chunk.start === 0) return f;
+  const move = (p: Finding['range']['start']) => ({ line: p.line + chunk.line, character: p.character });
+  return { ...f, range: { start: move(f.range.start), end: move(f.range.end) }, ...(f.fixes ? { fixes: f.fixes.map((x) => shiftFix(x, chunk)) } : {}) };
+}
+
+function shiftFix(fix: Fix, chunk: Chunk): Fix {
+  if (chunk.start === 0) return fix;
+  return { ...fix, edits: fix.edits.map((e) => ({ ...e, start: e.start + chunk.start, end: e.end + chunk.start })) };
+}

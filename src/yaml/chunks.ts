@@ -1,0 +1,35 @@
+/**
+ * A multi-document file split at its `---` lines, so an edit re-checks only the document it
+ * touched. A `---` at column 0 always starts a document in YAML (it even ends a block scalar), so
+ * the split is exact; files with directives (`%YAML`) are kept whole.
+ */
+export interface Chunk {
+  /** Offset and 0-based line of the chunk's first character in the file. */
+  readonly start: number;
+  readonly line: number;
+  readonly text: string;
+}
+
+const MARKER = /^---(?=[ \t\r\n]|$)/;
+
+export function splitDocuments(text: string): Chunk[] {
+  if (/^%/m.test(text)) return [{ start: 0, line: 0, text }];
+  const chunks: Chunk[] = [];
+  let chunkStart = 0;
+  let chunkLine = 0;
+  let offset = 0;
+  let line = 0;
+  while (offset < text.length) {
+    const end = text.indexOf('\n', offset);
+    const next = end === -1 ? text.length : end + 1;
+    if (offset > 0 && text.startsWith('---', offset) && MARKER.test(text.slice(offset, offset + 4))) {
+      chunks.push({ start: chunkStart, line: chunkLine, text: text.slice(chunkStart, offset) });
+      chunkStart = offset;
+      chunkLine = line;
+    }
+    offset = next;
+    line++;
+  }
+  chunks.push({ start: chunkStart, line: chunkLine, text: text.slice(chunkStart) });
+  return chunks;
+}

@@ -1,0 +1,57 @@
+import type { Diagnostic, Hover, CompletionList, Position as LspPosition } from 'yaml-language-server';
+import type { TextDocument } from 'vscode-languageserver-textdocument';
+
+/**
+ * yaml-language-server used in-process (no server, no network): one schema for every file, the
+ * bundle of `schemas/`, served from memory. Loaded with `import()` on first use so activation
+ * never pays for it.
+ */
+export interface YamlLanguageService {
+  validate(uri: string, text: string): Promise<Diagnostic[]>;
+  hover(uri: string, text: string, position: LspPosition): Promise<Hover | null>;
+  complete(uri: string, text: string, position: LspPosition): Promise<CompletionList>;
+  /** Serves another schema from now on (e.g. refreshed from the cluster's CRDs). */
+  setSchema(schemaJson: string): void;
+}
+
+export async function createYamlLanguageService(schemaJson: string): Promise<YamlLanguageService> {
+  const { getLanguageService } = await import('yaml-language-server');
+  const { TextDocument: Doc } = await import('vscode-languageserver-textdocument');
+  let current = schemaJson;
+  let generation = 0;
+  const schemas = new Map<string, string>();
+  const service = getLanguageService({
+    schemaRequestService: async (uri) => {
+      const text = schemas.get(uri);
+      if (text === undefined) throw new Error(`unknown schema ${uri}`);
+      return text;
+    },
+    workspaceContext: { resolveRelativePath: (relative, resource) => new URL(relative, resource).toString() },
+  });
+  const configure = () => {
+    // A new URI per schema version: yaml-language-server caches compiled schemas by URI.
+    const uri = `istio-mesh://schemas/kubernetes-istio.${++generation}.schema.json`;
+    schemas.clear();
+    schemas.set(uri, current);
+    service.configure({
+      validate: true,
+      hover: true,
+      completion: true,
+      isKubernetes: false,
+      yamlVersion: '1.2',
+      schemas: [{ uri, fileMatch: ['*'], name: 'Kubernetes and Istio (Istio Mesh)' }],
+    });
+  };
+  configure();
+  let version = 0;
+  const doc = (uri: string, text: string): TextDocument => Doc.create(uri, 'yaml', ++version, text);
+  return {
+    validate: (uri, text) => service.doValidation(doc(uri, text), false),
+    hover: (uri, text, position) => service.doHover(doc(uri, text), position),
+    complete: (uri, text, position) => service.doComplete(doc(uri, text), position, false),
+    setSchema(json) {
+      current = json;
+      configure();
+    },
+  };
+}
