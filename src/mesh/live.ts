@@ -1,0 +1,186 @@
+import type { ClusterClient } from '../cluster/client';
+import { ClusterError } from '../cluster/errors';
+import { Kinds, type ResourceKind } from '../cluster/kinds';
+import { Reflector } from '../cluster/reflector';
+import type { KubeObject } from '../cluster/types';
+import type { Logger } from '../util/log';
+import { Emitter } from './events';
+import { slimMetadataOnly, slimNamespace, slimPod, slimService, slimWorkload } from './slim';
+import { MeshStore, type Collection, type MeshStoreOptions } from './store';
+
+/** Connection state of the live mesh; the view's context key `istio.cluster` takes these values. */
+export type ClusterState = 'connecting' | 'ready' | 'unreachable' | 'unauthorized' | 'forbidden';
+
+export interface LiveMeshStatus {
+  state: ClusterState;
+  /** The last error, for the output channel and the view's message. */
+  error?: ClusterError;
+  /** Set when RBAC limits what is shown, e.g. "You may not list pods cluster-wide; showing namespace shop." */
+  limited?: string;
+}
+
+interface WatchSpec {
+  collection: Collection;
+  kind: ResourceKind;
+  transform: (o: KubeObject) => KubeObject;
+  metadataOnly?: boolean;
+}
+
+const specs: WatchSpec[] = [
+  { collection: 'namespaces', kind: Kinds.Namespace, transform: slimNamespace },
+  { collection: 'pods', kind: Kinds.Pod, transform: slimPod },
+  { collection: 'deployments', kind: Kinds.Deployment, transform: slimWorkload('Deployment') },
+  { collection: 'statefulsets', kind: Kinds.StatefulSet, transform: slimWorkload('StatefulSet') },
+  { collection: 'daemonsets', kind: Kinds.DaemonSet, transform: slimWorkload('DaemonSet') },
+  { collection: 'services', kind: Kinds.Service, transform: slimService },
+  { collection: 'webhooks', kind: Kinds.MutatingWebhookConfiguration, transform: (o) => o },
+  { collection: 'crds', kind: Kinds.CustomResourceDefinition, transform: slimMetadataOnly, metadataOnly: true },
+];
+
+/**
+ * Keeps a MeshStore in sync with one cluster through watches (no polling), and reports the connection
+ * state. When RBAC forbids cluster-wide lists it falls back to the namespaces the user may see (the
+ * context's namespace and istio-system) and says so in `status.limited`.
+ */
+export class LiveMesh {
+  readonly store: MeshStore;
+  private readonly reflectors = new Map<string, Reflector>();
+  private readonly statusEmitter = new Emitter<LiveMeshStatus>();
+  readonly onDidChangeStatus = this.statusEmitter.event;
+  private current: LiveMeshStatus = { state: 'connecting' };
+  private readonly limits = new Set<string>();
+  private readonly failing = new Map<string, ClusterError>();
+  private readonly forbiddenEverywhere = new Set<Collection>();
+  private syncedWaiters: (() => void)[] = [];
+
+  constructor(readonly client: ClusterClient, private readonly log: Logger, storeOptions?: MeshStoreOptions) {
+    this.store = new MeshStore(storeOptions);
+  }
+
+  get status(): LiveMeshStatus {
+    return this.current;
+  }
+
+  /** The namespaces watched one by one when cluster-wide lists are forbidden. */
+  get fallbackNamespaces(): string[] {
+    return [...new Set([this.client.namespace, 'istio-system'])];
+  }
+
+  start(): void {
+    for (const spec of specs) this.startReflector(spec);
+  }
+
+  /** Lists everything again (the Refresh command). */
+  refresh(): void {
+    for (const r of this.reflectors.values()) r.relist();
+  }
+
+  /** Resolves once every collection has been listed (or found forbidden). */
+  whenSynced(): Promise<void> {
+    if (this.allSynced()) return Promise.resolve();
+    return new Promise((resolve) => this.syncedWaiters.push(resolve));
+  }
+
+  async stop(): Promise<void> {
+    const all = [...this.reflectors.values()];
+    this.reflectors.clear();
+    await Promise.all(all.map((r) => r.stop()));
+    this.store.dispose();
+    this.statusEmitter.dispose();
+  }
+
+  private startReflector(spec: WatchSpec, namespace?: string): void {
+    const key = `${spec.collection}/${namespace ?? '*'}`;
+    const reflector = new Reflector(this.client, spec.kind, {
+      onList: (items) => {
+        this.store.replace(spec.collection, items, namespace);
+        this.recovered(key);
+      },
+      onEvent: (type, object) => {
+        this.store.apply(spec.collection, type, object);
+        if (this.failing.has(key)) this.recovered(key);
+      },
+      onError: (error, retryInMs) => this.failed(spec, namespace, key, error, retryInMs),
+    }, { namespace, transform: spec.transform, metadataOnly: spec.metadataOnly });
+    this.reflectors.set(key, reflector);
+    reflector.start();
+  }
+
+  private failed(spec: WatchSpec, namespace: string | undefined, key: string, error: ClusterError, retryInMs: number): void {
+    if (error.kind === 'forbidden') {
+      this.log.warn(`${error.message} ${error.detail ?? ''}`);
+      void this.reflectors.get(key)?.stop();
+      this.reflectors.delete(key);
+      this.fallBack(spec, namespace);
+      return;
+    }
+    this.log.warn(`Watching ${spec.kind.plural}${namespace ? ` in ${namespace}` : ''} failed, retrying in ${retryInMs} ms: ${error.toLogString()}`);
+    this.failing.set(key, error);
+    const state: ClusterState = error.kind === 'unauthorized' ? 'unauthorized' : error.kind === 'unreachable' ? 'unreachable' : this.current.state;
+    this.setStatus({ ...this.current, state, error });
+  }
+
+  /** RBAC denied a list: narrow it to the namespaces the user may see, or show it empty. */
+  private fallBack(spec: WatchSpec, namespace: string | undefined): void {
+    if (namespace === undefined && spec.collection === 'namespaces') {
+      this.limits.add('list namespaces');
+      void this.loadVisibleNamespaces();
+    } else if (namespace === undefined && spec.kind.namespaced) {
+      this.limits.add(`list ${spec.kind.plural}`);
+      for (const ns of this.fallbackNamespaces) this.startReflector(spec, ns);
+    } else {
+      // Cluster-scoped (webhooks, CRDs) or already per namespace: show what we have without it.
+      if (spec.kind.namespaced) this.limits.add(`list ${spec.kind.plural} in ${namespace}`);
+      else this.limits.add(`list ${spec.kind.plural}`);
+      this.store.replace(spec.collection, [], namespace);
+      if (spec.collection === 'pods' && this.fallbackNamespaces.every((ns) => !this.reflectors.has(`pods/${ns}`))) this.forbiddenEverywhere.add('pods');
+    }
+    this.updateLimited();
+  }
+
+  private async loadVisibleNamespaces(): Promise<void> {
+    const visible = await Promise.all(this.fallbackNamespaces.map(async (name) => {
+      try {
+        return slimNamespace(await this.client.get(Kinds.Namespace, name));
+      } catch (err) {
+        // We may not even read the namespace object: show it with unknown labels.
+        this.log.info(`Reading namespace ${name}: ${err instanceof ClusterError ? err.toLogString() : String(err)}`);
+        return err instanceof ClusterError && err.kind === 'notFound' ? undefined : { apiVersion: 'v1', kind: 'Namespace', metadata: { name } };
+      }
+    }));
+    this.store.replace('namespaces', visible.filter((n): n is KubeObject => n !== undefined));
+    this.recovered('namespaces/*');
+  }
+
+  private updateLimited(): void {
+    const limited = this.limits.size
+      ? `You may not ${[...this.limits].join(', ')} in context "${this.client.context}"; showing namespaces ${this.fallbackNamespaces.join(', ')} only.`
+      : undefined;
+    const state: ClusterState = this.forbiddenEverywhere.has('pods') ? 'forbidden' : this.current.state;
+    this.setStatus({ ...this.current, state, limited });
+    this.checkSynced();
+  }
+
+  private recovered(key: string): void {
+    this.failing.delete(key);
+    this.checkSynced();
+  }
+
+  private allSynced(): boolean {
+    return this.store.isSynced(...specs.map((s) => s.collection));
+  }
+
+  private checkSynced(): void {
+    if (!this.allSynced()) return;
+    if (this.failing.size === 0 && this.current.state !== 'forbidden') this.setStatus({ state: 'ready', limited: this.current.limited });
+    const waiters = this.syncedWaiters;
+    this.syncedWaiters = [];
+    for (const w of waiters) w();
+  }
+
+  private setStatus(status: LiveMeshStatus): void {
+    const changed = status.state !== this.current.state || status.limited !== this.current.limited || status.error !== this.current.error;
+    this.current = status;
+    if (changed) this.statusEmitter.fire(status);
+  }
+}

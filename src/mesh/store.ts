@@ -1,0 +1,198 @@
+import type { DaemonSet, Deployment, KubeObject, MutatingWebhookConfiguration, Namespace, Pod, Service, Workload } from '../cluster/types';
+import { buildControlPlane } from './controlPlane';
+import { Emitter } from './events';
+import type { ControlPlane, NamespaceModel } from './model';
+import { buildNamespace } from './namespaces';
+
+/** The collections the store holds, one per watch. */
+export type Collection = 'namespaces' | 'pods' | 'deployments' | 'statefulsets' | 'daemonsets' | 'services' | 'webhooks' | 'crds';
+
+const workloadKinds: Partial<Record<Collection, string>> = { deployments: 'Deployment', statefulsets: 'StatefulSet', daemonsets: 'DaemonSet' };
+/** Collections the control plane is built from. */
+const controlPlaneCollections = new Set<Collection>(['deployments', 'daemonsets', 'services', 'webhooks', 'crds']);
+
+export interface MeshChange {
+  /** Namespaces whose model changed; `all` after a control-plane change or a full list. */
+  namespaces: ReadonlySet<string> | 'all';
+  controlPlane: boolean;
+}
+
+export interface MeshStoreOptions {
+  /** Quiet time before a change is announced; bursts of events become one change. */
+  debounceMs?: number;
+  /** Longest a change waits under a steady stream of events. */
+  maxWaitMs?: number;
+}
+
+/**
+ * The live mesh: cluster objects applied incrementally from watches, and the model built from them on
+ * demand, cached per namespace so a label change rebuilds one namespace, not 200. Changes are announced
+ * batched (debounced with a maximum wait) so a rollout of many pods refreshes the view a few times, not
+ * thousands.
+ */
+export class MeshStore {
+  private readonly objects = new Map<Collection, Map<string, Map<string, KubeObject>>>();
+  private readonly synced = new Set<Collection>();
+  private controlPlaneCache: ControlPlane | undefined;
+  private controlPlaneKey = '';
+  private readonly namespaceCache = new Map<string, NamespaceModel>();
+  private namespaceListCache: NamespaceModel[] | undefined;
+  private pendingNamespaces = new Set<string>();
+  private pendingAll = false;
+  private pendingControlPlane = false;
+  private debounceTimer: NodeJS.Timeout | undefined;
+  private maxWaitTimer: NodeJS.Timeout | undefined;
+  private readonly changeEmitter = new Emitter<MeshChange>();
+  readonly onDidChange = this.changeEmitter.event;
+
+  constructor(private readonly options: MeshStoreOptions = {}) {}
+
+  /** Replaces a collection after a list (of one namespace when `namespace` is given). */
+  replace(collection: Collection, items: KubeObject[], namespace?: string): void {
+    const byNs = this.collection(collection);
+    if (namespace === undefined) byNs.clear();
+    else byNs.delete(namespace);
+    for (const item of items) this.put(collection, byNs, item);
+    this.synced.add(collection);
+    this.invalidate(collection, undefined);
+  }
+
+  /** Applies one watch event. */
+  apply(collection: Collection, type: 'ADDED' | 'MODIFIED' | 'DELETED', object: KubeObject): void {
+    const byNs = this.collection(collection);
+    const ns = object.metadata.namespace ?? '';
+    if (type === 'DELETED') {
+      byNs.get(ns)?.delete(object.metadata.name);
+    } else {
+      this.put(collection, byNs, object);
+    }
+    this.invalidate(collection, collection === 'namespaces' ? object.metadata.name : ns);
+  }
+
+  /** Whether every given collection has been listed at least once. */
+  isSynced(...collections: Collection[]): boolean {
+    return collections.every((c) => this.synced.has(c));
+  }
+
+  /** Forgets everything (context switch). */
+  clear(): void {
+    this.objects.clear();
+    this.synced.clear();
+    this.invalidate(undefined, undefined);
+  }
+
+  get controlPlane(): ControlPlane {
+    this.controlPlaneCache ??= buildControlPlane({
+      deployments: this.values<Deployment>('deployments'),
+      daemonSets: this.values<DaemonSet>('daemonsets'),
+      services: this.values<Service>('services'),
+      webhooks: this.values<MutatingWebhookConfiguration>('webhooks'),
+      crdNames: [...this.values('crds')].map((c) => c.metadata.name),
+    });
+    return this.controlPlaneCache;
+  }
+
+  /** All namespaces, sorted by name. */
+  get namespaces(): readonly NamespaceModel[] {
+    if (!this.namespaceListCache) {
+      const names = [...(this.objects.get('namespaces')?.get('')?.keys() ?? [])].sort();
+      this.namespaceListCache = names.map((n) => this.namespace(n)).filter((n): n is NamespaceModel => n !== undefined);
+    }
+    return this.namespaceListCache;
+  }
+
+  namespace(name: string): NamespaceModel | undefined {
+    const cached = this.namespaceCache.get(name);
+    if (cached) return cached;
+    const ns = this.objects.get('namespaces')?.get('')?.get(name) as Namespace | undefined;
+    if (!ns) return undefined;
+    const workloads: Workload[] = [];
+    for (const c of ['deployments', 'statefulsets', 'daemonsets'] as const) {
+      for (const w of this.objects.get(c)?.get(name)?.values() ?? []) workloads.push(w as Workload);
+    }
+    const model = buildNamespace({ namespace: ns, pods: (this.objects.get('pods')?.get(name)?.values() ?? []) as Iterable<Pod>, workloads }, this.controlPlane);
+    this.namespaceCache.set(name, model);
+    return model;
+  }
+
+  /** Raw objects of a collection (optionally of one namespace), e.g. for the injection commands. */
+  *values<T extends KubeObject = KubeObject>(collection: Collection, namespace?: string): Iterable<T> {
+    const byNs = this.objects.get(collection);
+    if (!byNs) return;
+    if (namespace !== undefined) {
+      yield* (byNs.get(namespace)?.values() ?? []) as Iterable<T>;
+      return;
+    }
+    for (const m of byNs.values()) yield* m.values() as Iterable<T>;
+  }
+
+  /** Announces pending changes now (tests, and before measuring). */
+  flush(): void {
+    clearTimeout(this.debounceTimer);
+    clearTimeout(this.maxWaitTimer);
+    this.debounceTimer = this.maxWaitTimer = undefined;
+    if (!this.pendingAll && this.pendingNamespaces.size === 0 && !this.pendingControlPlane) return;
+    const change: MeshChange = { namespaces: this.pendingAll ? 'all' : this.pendingNamespaces, controlPlane: this.pendingControlPlane };
+    this.pendingAll = this.pendingControlPlane = false;
+    this.pendingNamespaces = new Set();
+    this.changeEmitter.fire(change);
+  }
+
+  dispose(): void {
+    clearTimeout(this.debounceTimer);
+    clearTimeout(this.maxWaitTimer);
+    this.changeEmitter.dispose();
+  }
+
+  private collection(c: Collection): Map<string, Map<string, KubeObject>> {
+    let byNs = this.objects.get(c);
+    if (!byNs) this.objects.set(c, (byNs = new Map()));
+    return byNs;
+  }
+
+  private put(collection: Collection, byNs: Map<string, Map<string, KubeObject>>, item: KubeObject): void {
+    const ns = item.metadata.namespace ?? '';
+    let byName = byNs.get(ns);
+    if (!byName) byNs.set(ns, (byName = new Map()));
+    const kind = workloadKinds[collection];
+    byName.set(item.metadata.name, kind && !item.kind ? { ...item, kind } : item);
+  }
+
+  /** Drops cached models the change affects; `namespace` undefined means everything of the collection. */
+  private invalidate(collection: Collection | undefined, namespace: string | undefined): void {
+    let all = collection === undefined || namespace === undefined;
+    if (collection === undefined || controlPlaneCollections.has(collection)) {
+      this.controlPlaneCache = undefined;
+      const key = controlPlaneKey(this.controlPlane);
+      if (key !== this.controlPlaneKey) {
+        // Revisions, versions or control-plane namespaces moved: every namespace's state may change.
+        this.controlPlaneKey = key;
+        all = true;
+      }
+      this.pendingControlPlane = true;
+    }
+    if (collection === 'namespaces') this.namespaceListCache = undefined;
+    if (all) {
+      this.namespaceCache.clear();
+      this.namespaceListCache = undefined;
+      this.pendingAll = true;
+    } else if (namespace !== undefined && collection !== 'webhooks' && collection !== 'crds') {
+      this.namespaceCache.delete(namespace);
+      this.namespaceListCache = undefined;
+      this.pendingNamespaces.add(namespace);
+    }
+    this.schedule();
+  }
+
+  private schedule(): void {
+    const debounce = this.options.debounceMs ?? 50;
+    clearTimeout(this.debounceTimer);
+    this.debounceTimer = setTimeout(() => this.flush(), debounce);
+    this.maxWaitTimer ??= setTimeout(() => this.flush(), this.options.maxWaitMs ?? 250);
+  }
+}
+
+/** What of the control plane changes namespace models: namespaces, revisions with versions, tags. */
+function controlPlaneKey(cp: ControlPlane): string {
+  return JSON.stringify([cp.namespaces, cp.revisions.map((r) => [r.revision, r.version]), cp.tags]);
+}
