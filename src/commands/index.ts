@@ -1,7 +1,11 @@
 import * as vscode from 'vscode';
 import type { Services } from '../services';
+import { install } from './install';
 import { openSample } from './openSample';
+import { refresh } from './refresh';
+import { selectContext } from './selectContext';
 import { showLogs } from './showLogs';
+import { uninstall } from './uninstall';
 
 /** A command is a factory from the services to its handler; handlers take the arguments VS Code passes. */
 export type CommandFactory = (services: Services) => (...args: never[]) => unknown;
@@ -10,6 +14,10 @@ export type CommandFactory = (services: Services) => (...args: never[]) => unkno
 const commands: Record<string, CommandFactory> = {
   'istio.showLogs': showLogs,
   'istio.openSample': openSample,
+  'istio.mesh.refresh': refresh,
+  'istio.selectContext': selectContext,
+  'istio.install': install,
+  'istio.uninstall': uninstall,
 };
 
 export function registerCommands(services: Services): void {

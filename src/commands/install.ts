@@ -1,0 +1,224 @@
+import * as vscode from 'vscode';
+import type { ClusterClient } from '../cluster/client';
+import { isClusterError } from '../cluster/errors';
+import type { ClusterTarget } from '../install/args';
+import type { InstallCluster } from '../install/cluster';
+import { describeFinding, hasBlockingFindings } from '../install/precheck';
+import { ChecksumMismatchError, downloadVerifiedIstioctl } from '../install/download';
+import { executeInstall, generateManifest, inspectCluster, InstallError, type FlowDeps, type VerifyResult } from '../install/installer';
+import { IstioctlNotFoundError, locateIstioctl } from '../install/istioctl';
+import { optionsFromSaved, optionsToSaved } from '../install/options';
+import { buildPlan, type InstallAction, type InstallPlan } from '../install/plan';
+import { stripAnsi } from '../install/progress';
+import { OFFICIAL_RELEASE_BASE_URL, PINNED_RELEASE, releasePlatform, releaseUrl, type PinnedRelease } from '../install/releases';
+import { askInstallOptions } from '../install/questions';
+import { showError } from '../output';
+import type { Services } from '../services';
+import { vscodePrompter, type Prompter } from './prompter';
+
+/** What tests (and other commands) may pass to `istio.install`: answers and seams instead of UI. */
+export interface InstallCommandArgs {
+  readonly prompter?: Prompter;
+  /** Overrides the download source (tests serve a release from 127.0.0.1). */
+  readonly release?: PinnedRelease;
+  readonly releaseBaseUrl?: string;
+}
+
+export type InstallCommandResult =
+  | { readonly status: 'installed'; readonly plan: InstallPlan; readonly verify: VerifyResult; readonly durationMs: number }
+  | { readonly status: 'cancelled' | 'blocked' | 'failed'; readonly plan?: InstallPlan; readonly message: string };
+
+/** The cluster the command works on: the wrapper bound to the current context, and istioctl's view of it. */
+export interface CommandCluster {
+  readonly client: ClusterClient;
+  readonly cluster: InstallCluster;
+  readonly target: ClusterTarget;
+}
+
+/** Connects to the current context (kubeconfig setting or KUBECONFIG/default); errors are the wrapper's ClusterError. */
+export async function connectCluster(services: Services): Promise<CommandCluster> {
+  const [{ ClusterClient }, { installClusterFrom }] = await Promise.all([import('../cluster/client'), import('../install/clusterAdapter')]);
+  const client = await ClusterClient.connect({ settingPath: services.config.kubeconfig || undefined });
+  // istioctl reads KUBECONFIG itself; only the setting needs passing. The context is always explicit.
+  return { client, cluster: installClusterFrom(client), target: { kubeconfig: services.config.kubeconfig, context: client.context } };
+}
+
+function downloadDir(services: Services, version: string): string {
+  return vscode.Uri.joinPath(services.context.globalStorageUri, 'istioctl', version).fsPath;
+}
+
+/**
+ * Finds istioctl, or offers to download the pinned release (verified by SHA-256). Undefined when the
+ * user declined or it could not be had (the user was told why).
+ */
+export async function ensureIstioctl(services: Services, prompter: Prompter, args: InstallCommandArgs = {}): Promise<string | undefined> {
+  const release = args.release ?? PINNED_RELEASE;
+  const dir = downloadDir(services, release.version);
+  try {
+    const found = await locateIstioctl({ settingPath: services.config.istioctlPath, envPath: process.env.PATH ?? '', downloadedDir: dir });
+    if (found) {
+      services.log.info(`istioctl: ${found.path} (from ${found.source})`);
+      return found.path;
+    }
+  } catch (err) {
+    if (err instanceof IstioctlNotFoundError) {
+      await showError(services.output, err.message);
+      return undefined;
+    }
+    throw err;
+  }
+  const platform = releasePlatform(process.platform, process.arch);
+  const sha256 = platform ? release.sha256[platform] : undefined;
+  if (!platform || !sha256) {
+    await showError(services.output, `istioctl was not found on PATH, and this extension has no verified download of istioctl ${release.version} for ${process.platform}-${process.arch}. Install istioctl and set istio.istioctlPath.`);
+    return undefined;
+  }
+  const choice = await prompter.offer(`istioctl was not found on PATH or in the setting istio.istioctlPath. Download istioctl ${release.version} for ${platform}? It is verified by its SHA-256 before use.`, ['Download', 'Open Settings']);
+  if (choice === 'Open Settings') void vscode.commands.executeCommand('workbench.action.openSettings', 'istio.istioctlPath');
+  if (choice !== 'Download') return undefined;
+  const url = releaseUrl(args.releaseBaseUrl ?? OFFICIAL_RELEASE_BASE_URL, release.version, platform);
+  try {
+    return await vscode.window.withProgress(
+      { location: vscode.ProgressLocation.Notification, title: `Downloading istioctl ${release.version}`, cancellable: true },
+      async (progress, token) => {
+        const controller = new AbortController();
+        token.onCancellationRequested(() => controller.abort());
+        let reported = 0;
+        const path = await downloadVerifiedIstioctl({
+          url, sha256, destinationDir: dir, signal: controller.signal,
+          onProgress: (received, total) => {
+            if (!total) return;
+            const percent = Math.floor((received / total) * 100);
+            if (percent > reported) progress.report({ increment: percent - reported, message: `${percent}%` });
+            reported = percent;
+          },
+        });
+        services.log.info(`downloaded ${url}, SHA-256 verified, to ${path}`);
+        return path;
+      },
+    );
+  } catch (err) {
+    const message = err instanceof ChecksumMismatchError ? err.message : `Downloading istioctl failed: ${err instanceof Error ? err.message : String(err)}`;
+    services.log.error(message);
+    await showError(services.output, message);
+    return undefined;
+  }
+}
+
+const ACTION_WORDS: Readonly<Record<InstallAction, { verb: string; button: string }>> = {
+  install: { verb: 'Install Istio into', button: 'Install' },
+  upgrade: { verb: 'Upgrade Istio in', button: 'Upgrade' },
+  reconfigure: { verb: 'Re-apply Istio in', button: 'Re-apply' },
+  canary: { verb: 'Add an Istio revision to', button: 'Add Revision' },
+};
+
+/** Runs a step under a cancellable notification; the signal aborts istioctl and cluster calls. */
+export function withCancellableProgress<T>(title: string, task: (signal: AbortSignal, report: (message: string) => void) => Promise<T>): Thenable<T> {
+  return vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title, cancellable: true }, (progress, token) => {
+    const controller = new AbortController();
+    token.onCancellationRequested(() => controller.abort());
+    return task(controller.signal, (message) => progress.report({ message }));
+  });
+}
+
+/** Shows the plan and asks; loops while the user looks at the manifest. True only on the confirm button. */
+async function confirmPlan(services: Services, prompter: Prompter, plan: InstallPlan, deps: FlowDeps): Promise<boolean> {
+  const words = ACTION_WORDS[plan.action];
+  for (;;) {
+    const choice = await prompter.choose(`${words.verb} Kubernetes context "${plan.target.context}"?`, plan.summary.join('\n'), [words.button, 'Show Manifest']);
+    if (choice === words.button) return true;
+    if (choice !== 'Show Manifest') return false;
+    try {
+      const manifest = await withCancellableProgress('istioctl manifest generate', (signal) => generateManifest(plan, { ...deps, signal }));
+      const document = await vscode.workspace.openTextDocument({ language: 'yaml', content: manifest });
+      await vscode.window.showTextDocument(document, { preview: false });
+    } catch (err) {
+      await showError(services.output, err instanceof Error ? err.message : String(err));
+    }
+  }
+}
+
+function flowDeps(services: Services, cluster: InstallCluster, istioctlPath: string): FlowDeps {
+  return {
+    cluster,
+    istioctlPath,
+    log: services.log,
+    onLine: (line) => {
+      const text = stripAnsi(line).trimEnd();
+      if (text.trim() !== '') services.log.info(`[istioctl] ${text}`);
+    },
+  };
+}
+
+function failureMessage(err: unknown): string {
+  if (err instanceof InstallError || isClusterError(err)) return err.message;
+  return err instanceof Error ? err.message : String(err);
+}
+
+async function runInstall(services: Services, args: InstallCommandArgs): Promise<InstallCommandResult> {
+  const prompter = args.prompter ?? vscodePrompter;
+  let connected: CommandCluster;
+  try {
+    connected = await connectCluster(services);
+    await connected.client.version();
+  } catch (err) {
+    const message = `No reachable Kubernetes cluster: ${failureMessage(err)}`;
+    services.log.error(message);
+    await showError(services.output, message);
+    return { status: 'failed', message };
+  }
+  try {
+    const istioctlPath = await ensureIstioctl(services, prompter, args);
+    if (!istioctlPath) return { status: 'cancelled', message: 'istioctl is not available.' };
+
+    const options = await askInstallOptions(prompter, optionsFromSaved(services.config.installDefaults));
+    if (!options) return { status: 'cancelled', message: 'Install questions were dismissed.' };
+    await services.config.setInstallDefaults(optionsToSaved(options));
+
+    const deps = flowDeps(services, connected.cluster, istioctlPath);
+    const inspection = await withCancellableProgress(`Checking context "${connected.target.context}"`, (signal) =>
+      inspectCluster({ ...deps, signal }, options, connected.target),
+    );
+    const plan = buildPlan({ target: connected.target, istioctlPath, istioctlVersion: inspection.istioctlVersion, options, existing: inspection.existing, lastApplied: inspection.lastApplied, findings: inspection.findings });
+    for (const line of plan.summary) services.log.info(`plan: ${line}`);
+    if (hasBlockingFindings(plan.findings)) {
+      const message = `Istio cannot be installed in context "${plan.target.context}": ${plan.findings.filter((f) => f.level === 'error').map(describeFinding).join(' ')}`;
+      await showError(services.output, message);
+      return { status: 'blocked', plan, message };
+    }
+    if (!(await confirmPlan(services, prompter, plan, deps))) return { status: 'cancelled', plan, message: 'Not confirmed.' };
+
+    const outcome = await withCancellableProgress(`${ACTION_WORDS[plan.action].button}: Istio in "${plan.target.context}"`, (signal, report) =>
+      executeInstall(plan, { ...deps, signal, onProgress: report }),
+    );
+    services.log.info(`install finished in ${outcome.durationMs} ms: ${JSON.stringify(outcome.verify)}`);
+    void vscode.commands.executeCommand('istio.mesh.refresh').then(undefined, () => undefined);
+    void offerNextStep(prompter, plan, outcome.verify);
+    return { status: 'installed', plan, verify: outcome.verify, durationMs: outcome.durationMs };
+  } catch (err) {
+    const message = failureMessage(err);
+    const cancelled = err instanceof InstallError && err.kind === 'cancelled';
+    services.log.error(message);
+    if (cancelled) void vscode.window.showWarningMessage(message);
+    else await showError(services.output, `${message} The output is kept in the log.`);
+    return { status: cancelled ? 'cancelled' : 'failed', message };
+  } finally {
+    connected.client.dispose();
+  }
+}
+
+async function offerNextStep(prompter: Prompter, plan: InstallPlan, verify: VerifyResult): Promise<void> {
+  const version = verify.version || plan.istioctlVersion;
+  const mismatch = verify.versionMatches ? '' : ` (istiod runs ${verify.version}, istioctl is ${plan.istioctlVersion})`;
+  const choice = await prompter.offer(
+    `Istio ${version} is ready in context "${plan.target.context}" (revision ${verify.revision})${mismatch}: istiod ready, injector webhook present.`,
+    ['Enable Injection on a Namespace…'],
+  );
+  if (choice) await vscode.commands.executeCommand('istio.namespace.enableInjection');
+}
+
+/** `Istio: Install…` */
+export const install = (services: Services) => (args?: InstallCommandArgs) =>
+  // Menus may pass a tree node; only a real argument object of ours is taken.
+  runInstall(services, args && typeof args === 'object' && ('prompter' in args || 'release' in args) ? args : {});
+

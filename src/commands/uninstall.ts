@@ -1,0 +1,99 @@
+import * as vscode from 'vscode';
+import { formatCommandLine, uninstallArgs, type UninstallScope } from '../install/args';
+import { describeRevision } from '../install/controlPlane';
+import { executeUninstall, InstallError, listControlPlanes } from '../install/installer';
+import { stripAnsi } from '../install/progress';
+import { isClusterError } from '../cluster/errors';
+import { showError } from '../output';
+import type { Services } from '../services';
+import { connectCluster, ensureIstioctl, withCancellableProgress, type CommandCluster, type InstallCommandArgs } from './install';
+import { vscodePrompter } from './prompter';
+
+export type UninstallCommandResult =
+  | { readonly status: 'uninstalled'; readonly scope: UninstallScope }
+  | { readonly status: 'cancelled' | 'failed'; readonly message: string };
+
+/** Namespaces still pointing at a revision: their sidecars lose their control plane when it goes. */
+async function namespacesUsing(connected: CommandCluster, scope: UninstallScope): Promise<string[]> {
+  const selector = scope.kind === 'purge' ? 'istio.io/rev' : `istio.io/rev=${scope.revision}`;
+  const labelled = await connected.cluster.list('v1', 'Namespace', { labelSelector: selector });
+  const injected = scope.kind === 'purge' || scope.revision === 'default'
+    ? await connected.cluster.list('v1', 'Namespace', { labelSelector: 'istio-injection=enabled' })
+    : [];
+  return [...new Set([...labelled, ...injected].map((n) => n.metadata.name))].sort();
+}
+
+async function runUninstall(services: Services, args: InstallCommandArgs): Promise<UninstallCommandResult> {
+  const prompter = args.prompter ?? vscodePrompter;
+  let connected: CommandCluster;
+  try {
+    connected = await connectCluster(services);
+    await connected.client.version();
+  } catch (err) {
+    const message = `No reachable Kubernetes cluster: ${err instanceof Error ? err.message : String(err)}`;
+    await showError(services.output, message);
+    return { status: 'failed', message };
+  }
+  try {
+    const context = connected.target.context;
+    const istioctlPath = await ensureIstioctl(services, prompter, args);
+    if (!istioctlPath) return { status: 'cancelled', message: 'istioctl is not available.' };
+    const revisions = await listControlPlanes(connected.cluster);
+    const scope = await prompter.pickOne<UninstallScope>(
+      `Uninstall Istio from context "${context}"`,
+      [
+        ...revisions.map((r) => ({
+          label: `Revision ${r.revision}`,
+          description: describeRevision(r),
+          value: { kind: 'revision' as const, revision: r.revision },
+        })),
+        {
+          label: 'Everything (--purge)',
+          description: 'every revision, Istio CRDs and webhooks, and the addons this extension installed',
+          value: { kind: 'purge' as const },
+          picked: revisions.length === 0,
+        },
+      ],
+      revisions.length === 0 ? 'No istiod found; purge removes what is left of Istio' : 'What to remove?',
+    );
+    if (!scope) return { status: 'cancelled', message: 'Nothing chosen.' };
+
+    const users = await namespacesUsing(connected, scope);
+    const what = scope.kind === 'purge' ? 'ALL of Istio' : `Istio revision "${scope.revision}"`;
+    const detail = [
+      `Command: ${formatCommandLine(istioctlPath, uninstallArgs(scope, connected.target))}`,
+      ...(users.length ? [`Namespaces still using it (their sidecars lose their control plane): ${users.join(', ')}`] : []),
+      ...(scope.kind === 'purge' ? ['Istio custom resources (VirtualServices, PeerAuthentications, ...) are deleted with their CRDs.'] : []),
+    ].join('\n');
+    if (!(await prompter.confirm(`Remove ${what} from Kubernetes context "${context}"?`, detail, 'Uninstall'))) {
+      return { status: 'cancelled', message: 'Not confirmed.' };
+    }
+    await withCancellableProgress(`Uninstalling ${what} from "${context}"`, (signal, report) =>
+      executeUninstall(scope, connected.target, {
+        cluster: connected.cluster,
+        istioctlPath,
+        log: services.log,
+        signal,
+        onProgress: report,
+        onLine: (line) => {
+          const text = stripAnsi(line).trimEnd();
+          if (text.trim() !== '') services.log.info(`[istioctl] ${text}`);
+        },
+      }),
+    );
+    void vscode.commands.executeCommand('istio.mesh.refresh').then(undefined, () => undefined);
+    void vscode.window.showInformationMessage(`Removed ${what} from context "${context}".`);
+    return { status: 'uninstalled', scope };
+  } catch (err) {
+    const message = err instanceof InstallError || isClusterError(err) ? err.message : err instanceof Error ? err.message : String(err);
+    services.log.error(message);
+    await showError(services.output, `${message} The output is kept in the log.`);
+    return { status: err instanceof InstallError && err.kind === 'cancelled' ? 'cancelled' : 'failed', message };
+  } finally {
+    connected.client.dispose();
+  }
+}
+
+/** `Istio: Uninstall…` */
+export const uninstall = (services: Services) => (args?: InstallCommandArgs) =>
+  runUninstall(services, args && typeof args === 'object' && 'prompter' in args ? args : {});

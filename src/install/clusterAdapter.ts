@@ -1,0 +1,23 @@
+/** Binds the install flow's cluster port to the extension's cluster wrapper. */
+import type { ClusterClient } from '../cluster/client';
+import type { InstallCluster, KubeObjectLike } from './cluster';
+
+export function installClusterFrom(client: ClusterClient): InstallCluster {
+  return {
+    context: client.context,
+    version: (signal) => client.version(signal),
+    canI: (verb, resource, namespace) => client.canI(verb, resource, namespace),
+    async apply(object, signal) {
+      // Our own objects: take over fields someone else changed rather than fail on a conflict.
+      await client.apply(object, { force: true, signal });
+    },
+    async list(apiVersion, kind, query = {}, signal) {
+      const resource = await client.resolveKind(apiVersion, kind);
+      // The wrapper returns objects as the server sent them; the port only names the fields it reads.
+      return (await client.list(resource, { namespace: query.namespace, labelSelector: query.labelSelector, signal })).items as KubeObjectLike[];
+    },
+    async delete(apiVersion, kind, name, namespace) {
+      return client.delete(await client.resolveKind(apiVersion, kind), name, namespace);
+    },
+  };
+}
