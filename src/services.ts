@@ -1,6 +1,8 @@
 import type * as vscode from 'vscode';
 import type { Config } from './config';
 import type { Logger } from './util/log';
+import type { MeshTreeProvider } from './views/meshTree';
+import type { MeshSession } from './views/session';
 
 /**
  * What every feature receives from `activate`: built once there, never at module load.
@@ -11,4 +13,8 @@ export interface Services {
   readonly config: Config;
   readonly log: Logger;
   readonly output: vscode.LogOutputChannel;
+  /** The cluster of the selected kubeconfig context and its live mesh store; connects on first use (`getClient()`, `store`). */
+  readonly mesh: MeshSession;
+  /** The `istio.mesh` tree provider (`getChildren`, `getTreeItem`, `namespaceNode(name)`). */
+  readonly meshTree: MeshTreeProvider;
 }

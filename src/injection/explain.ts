@@ -1,4 +1,4 @@
-import type { V1ObjectMeta, V1Pod } from '@kubernetes/client-node';
+import type { Pod } from '../cluster/types';
 import { type InjectorWebhook, injectorFor } from './injectors';
 import {
   type Labels,
@@ -29,6 +29,12 @@ export type NoInjectionReason =
   | { readonly code: 'namespaceDisabled' }
   | { readonly code: 'namespaceNotInjected' };
 
+/** The labels and annotations of a pod or a pod template. */
+export interface PodMetadata {
+  readonly labels?: Labels;
+  readonly annotations?: Labels;
+}
+
 export type SidecarExpectation =
   | { readonly expected: true; readonly webhook: InjectorWebhook }
   | { readonly expected: false; readonly reason: NoInjectionReason };
@@ -38,7 +44,7 @@ export type SidecarExpectation =
  * (the API server only calls a webhook whose selectors match), then istiod's own checks (inject.go
  * `injectRequired`: hostNetwork, ignored namespaces, the label or else the deprecated annotation).
  */
-export function expectSidecar(meta: V1ObjectMeta | undefined, hostNetwork: boolean, ctx: InjectionContext): SidecarExpectation {
+export function expectSidecar(meta: PodMetadata | undefined, hostNetwork: boolean, ctx: InjectionContext): SidecarExpectation {
   const labels = meta?.labels ?? {};
   const label = labels[POD_INJECT_LABEL];
   if (parseInjectValue(label) === false) return { expected: false, reason: { code: 'optOutLabel' } };
@@ -68,7 +74,7 @@ function noWebhookReason(namespaceLabels: Labels, podLabels: Labels): NoInjectio
   }
 }
 
-export function expectSidecarForPod(pod: V1Pod, ctx: InjectionContext): SidecarExpectation {
+export function expectSidecarForPod(pod: Pod, ctx: InjectionContext): SidecarExpectation {
   return expectSidecar(pod.metadata, pod.spec?.hostNetwork === true, ctx);
 }
 
@@ -97,7 +103,7 @@ export interface PodFinding {
  * Names a pod that is not as the namespace asks, and why: no sidecar in a sidecar-injected namespace,
  * or a sidecar left in a namespace that no longer injects. `undefined` when the pod is as asked.
  */
-export function explainPod(pod: V1Pod, ctx: InjectionContext, outcome: WorkloadOutcome): PodFinding | undefined {
+export function explainPod(pod: Pod, ctx: InjectionContext, outcome: WorkloadOutcome): PodFinding | undefined {
   const wantsSidecars = namespaceInjection(ctx.namespaceLabels).mode === 'sidecar';
   const has = hasSidecar(pod);
   const expectation = expectSidecarForPod(pod, ctx);

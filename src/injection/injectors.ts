@@ -1,4 +1,4 @@
-import type { V1LabelSelector, V1MutatingWebhookConfiguration } from '@kubernetes/client-node';
+import type { LabelSelector, MutatingWebhookConfiguration } from '../cluster/types';
 import { INJECTION_LABEL, type Labels, REVISION_LABEL } from './labels';
 import { webhookSelectorMatches } from './selector';
 
@@ -7,19 +7,19 @@ export interface InjectorWebhook {
   /** The MutatingWebhookConfiguration, e.g. `istio-sidecar-injector-canary` or `istio-revision-tag-default`. */
   readonly configuration: string;
   readonly name: string;
-  readonly namespaceSelector?: V1LabelSelector;
-  readonly objectSelector?: V1LabelSelector;
+  readonly namespaceSelector?: LabelSelector;
+  readonly objectSelector?: LabelSelector;
 }
 
 /** Istio names its injector webhooks `*.sidecar-injector.istio.io` (revision and tag webhooks alike). */
 const INJECTOR_SUFFIX = 'sidecar-injector.istio.io';
 
-export function injectorWebhooks(configurations: readonly V1MutatingWebhookConfiguration[]): InjectorWebhook[] {
+export function injectorWebhooks(configurations: readonly MutatingWebhookConfiguration[]): InjectorWebhook[] {
   return configurations.flatMap((c) =>
     (c.webhooks ?? [])
       .filter((w) => w.name.endsWith(INJECTOR_SUFFIX))
       .map((w) => ({
-        configuration: c.metadata?.name ?? '',
+        configuration: c.metadata.name,
         name: w.name,
         namespaceSelector: w.namespaceSelector,
         objectSelector: w.objectSelector,

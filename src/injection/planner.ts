@@ -1,4 +1,4 @@
-import type { V1Pod } from '@kubernetes/client-node';
+import type { Pod } from '../cluster/types';
 import { type InjectionContext, expectSidecar } from './explain';
 import { hasSidecar, isLive } from './pods';
 import { selectorMatches } from './selector';
@@ -18,7 +18,7 @@ export interface RestartCandidate {
 }
 
 /** The live pods a workload's selector picks. */
-export function podsOf(workload: Workload, pods: readonly V1Pod[]): V1Pod[] {
+export function podsOf(workload: Workload, pods: readonly Pod[]): Pod[] {
   const selector = selectorOf(workload);
   return pods.filter((p) => isLive(p) && selectorMatches(selector, p.metadata?.labels));
 }
@@ -28,7 +28,7 @@ export function podsOf(workload: Workload, pods: readonly V1Pod[]): V1Pod[] {
  * the pods without a sidecar; after disabling, those with one. Workloads in the pick list are ordered
  * with those needing a restart first, then by name.
  */
-export function restartCandidates(workloads: readonly Workload[], pods: readonly V1Pod[], ctx: InjectionContext): RestartCandidate[] {
+export function restartCandidates(workloads: readonly Workload[], pods: readonly Pod[], ctx: InjectionContext): RestartCandidate[] {
   return workloads
     .map((workload) => {
       const own = podsOf(workload, pods);

@@ -1,4 +1,4 @@
-import type { V1MutatingWebhookConfiguration, V1Namespace, V1Pod } from '@kubernetes/client-node';
+import type { MutatingWebhookConfiguration, Namespace, Pod } from '../cluster/types';
 import type { NamespaceLabelPatch, RestartPatch } from './patches';
 import type { Workload, WorkloadKind, WorkloadRef } from './workloads';
 
@@ -16,9 +16,9 @@ export interface WatchHandle {
 export interface RolloutCluster {
   /** The kubeconfig context every call goes to: named in every prompt and message. */
   readonly contextName: string;
-  getNamespace(name: string): Promise<V1Namespace>;
+  getNamespace(name: string): Promise<Namespace>;
   /** A JSON merge patch (application/merge-patch+json). */
-  patchNamespace(name: string, patch: NamespaceLabelPatch): Promise<V1Namespace>;
+  patchNamespace(name: string, patch: NamespaceLabelPatch): Promise<Namespace>;
   listWorkloads(namespace: string): Promise<Workload[]>;
   getWorkload(ref: WorkloadRef): Promise<Workload>;
   /** A strategic merge patch, as `kubectl rollout restart` sends. */
@@ -33,8 +33,8 @@ export interface RolloutCluster {
     onEvent: (type: WatchEventType, workload: Workload) => void,
     onEnd: (error?: unknown) => void,
   ): Promise<WatchHandle>;
-  listPods(namespace: string, labelSelector?: string): Promise<V1Pod[]>;
-  listMutatingWebhookConfigurations(): Promise<V1MutatingWebhookConfiguration[]>;
+  listPods(namespace: string, labelSelector?: string): Promise<Pod[]>;
+  listMutatingWebhookConfigurations(): Promise<MutatingWebhookConfiguration[]>;
   /** Whether ambient mode is installed (a ztunnel DaemonSet exists). */
   ambientInstalled(): Promise<boolean>;
 }

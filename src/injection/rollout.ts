@@ -1,4 +1,4 @@
-import type { V1Pod } from '@kubernetes/client-node';
+import type { Pod } from '../cluster/types';
 import type { Logger } from '../util/log';
 import { describeFailure, errorText } from './errors';
 import { restartPatch } from './patches';
@@ -39,7 +39,7 @@ export interface WorkloadRollout {
   readonly restarted: boolean;
   readonly paused: boolean;
   /** The workload's live pods once it is ready or failed (absent while rolling out or when cancelled). */
-  readonly pods?: readonly V1Pod[];
+  readonly pods?: readonly Pod[];
   readonly podStates?: readonly PodState[];
 }
 

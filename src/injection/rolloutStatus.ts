@@ -1,4 +1,4 @@
-import type { V1DaemonSet, V1Deployment, V1StatefulSet } from '@kubernetes/client-node';
+import type { Workload as WorkloadObject } from '../cluster/types';
 import type { Workload } from './workloads';
 
 /**
@@ -25,7 +25,7 @@ export function rolloutStatus(w: Workload): RolloutStatus {
   }
 }
 
-export function deploymentStatus(d: V1Deployment): RolloutStatus {
+export function deploymentStatus(d: WorkloadObject): RolloutStatus {
   const name = d.metadata?.name ?? '';
   const generation = d.metadata?.generation ?? 0;
   const status = d.status ?? {};
@@ -48,7 +48,7 @@ export function deploymentStatus(d: V1Deployment): RolloutStatus {
   return done(`deployment "${name}" successfully rolled out`);
 }
 
-export function daemonSetStatus(ds: V1DaemonSet): RolloutStatus {
+export function daemonSetStatus(ds: WorkloadObject): RolloutStatus {
   const name = ds.metadata?.name ?? '';
   // The API server defaults the strategy to RollingUpdate; OnDelete never replaces pods by itself.
   if ((ds.spec?.updateStrategy?.type ?? 'RollingUpdate') !== 'RollingUpdate') {
@@ -70,7 +70,7 @@ export function daemonSetStatus(ds: V1DaemonSet): RolloutStatus {
   return done(`daemon set "${name}" successfully rolled out`);
 }
 
-export function statefulSetStatus(sts: V1StatefulSet): RolloutStatus {
+export function statefulSetStatus(sts: WorkloadObject): RolloutStatus {
   const strategy = sts.spec?.updateStrategy;
   if ((strategy?.type ?? 'RollingUpdate') !== 'RollingUpdate') {
     return failed('rollout status is only available for RollingUpdate strategy type');

@@ -1,11 +1,11 @@
-import type { V1LabelSelector } from '@kubernetes/client-node';
+import type { LabelSelector } from '../cluster/types';
 import type { Labels } from './labels';
 
 /**
  * Kubernetes label-selector semantics (metav1.LabelSelectorAsSelector): matchLabels and every
  * matchExpression must hold. An empty selector matches everything; a missing one matches nothing.
  */
-export function selectorMatches(selector: V1LabelSelector | undefined, labels: Labels = {}): boolean {
+export function selectorMatches(selector: LabelSelector | undefined, labels: Labels = {}): boolean {
   if (!selector) return false;
   for (const [key, value] of Object.entries(selector.matchLabels ?? {})) {
     if (labels[key] !== value) return false;
@@ -24,12 +24,12 @@ export function selectorMatches(selector: V1LabelSelector | undefined, labels: L
 }
 
 /** A webhook's namespaceSelector/objectSelector: absent means "everything" (admissionregistration/v1). */
-export function webhookSelectorMatches(selector: V1LabelSelector | undefined, labels: Labels = {}): boolean {
+export function webhookSelectorMatches(selector: LabelSelector | undefined, labels: Labels = {}): boolean {
   return selectorMatches(selector ?? {}, labels);
 }
 
 /** The `labelSelector` query parameter for a selector, e.g. `app=web,tier in (a,b),!legacy`. */
-export function selectorToString(selector: V1LabelSelector): string {
+export function selectorToString(selector: LabelSelector): string {
   const parts = Object.entries(selector.matchLabels ?? {}).map(([k, v]) => `${k}=${v}`);
   for (const { key, operator, values = [] } of selector.matchExpressions ?? []) {
     if (operator === 'In') parts.push(`${key} in (${values.join(',')})`);

@@ -1,14 +1,14 @@
-import type { V1DaemonSet, V1Deployment, V1LabelSelector, V1PodTemplateSpec, V1StatefulSet } from '@kubernetes/client-node';
+import type { LabelSelector, PodTemplate, Workload as WorkloadObject } from '../cluster/types';
 
 /** The kinds `kubectl rollout restart` can restart. */
 export type WorkloadKind = 'Deployment' | 'StatefulSet' | 'DaemonSet';
 export const WORKLOAD_KINDS: readonly WorkloadKind[] = ['Deployment', 'StatefulSet', 'DaemonSet'];
 
-/** A workload object tagged with its kind (list responses leave `kind` out of the items). */
-export type Workload =
-  | { readonly kind: 'Deployment'; readonly object: V1Deployment }
-  | { readonly kind: 'StatefulSet'; readonly object: V1StatefulSet }
-  | { readonly kind: 'DaemonSet'; readonly object: V1DaemonSet };
+/** A workload object with its kind, which decides how its rollout is read. */
+export interface Workload {
+  readonly kind: WorkloadKind;
+  readonly object: WorkloadObject;
+}
 
 export interface WorkloadRef {
   readonly kind: WorkloadKind;
@@ -17,7 +17,7 @@ export interface WorkloadRef {
 }
 
 export function refOf(w: Workload): WorkloadRef {
-  return { kind: w.kind, namespace: w.object.metadata?.namespace ?? '', name: w.object.metadata?.name ?? '' };
+  return { kind: w.kind, namespace: w.object.metadata.namespace ?? '', name: w.object.metadata.name };
 }
 
 /** `Deployment/default/web`: unique within a cluster, used as a map key. */
@@ -35,11 +35,11 @@ export function resourceOf(kind: WorkloadKind): string {
   return `${kind.toLowerCase()}s.apps`;
 }
 
-export function selectorOf(w: Workload): V1LabelSelector | undefined {
+export function selectorOf(w: Workload): LabelSelector | undefined {
   return w.object.spec?.selector;
 }
 
-export function templateOf(w: Workload): V1PodTemplateSpec | undefined {
+export function templateOf(w: Workload): PodTemplate | undefined {
   return w.object.spec?.template;
 }
 

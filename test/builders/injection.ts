@@ -1,17 +1,16 @@
 // Builders for the objects injection and rollout logic reads: workloads with a given rollout status,
 // pods with or without istio-proxy, namespaces with labels, and Istio's injector webhook configurations.
 import type {
-  V1DaemonSet,
-  V1LabelSelector,
-  V1Deployment,
-  V1MutatingWebhookConfiguration,
-  V1Namespace,
-  V1Pod,
-  V1StatefulSet,
-} from '@kubernetes/client-node';
+  LabelSelector,
+  MutatingWebhookConfiguration,
+  Namespace,
+  Pod,
+  Workload as WorkloadObject,
+  WorkloadStatus,
+} from '../../src/cluster/types';
 import type { Workload } from '../../src/injection/workloads';
 
-export function namespace(name: string, labels: Record<string, string> = {}, resourceVersion = '1'): V1Namespace {
+export function namespace(name: string, labels: Record<string, string> = {}, resourceVersion = '1'): Namespace {
   return { apiVersion: 'v1', kind: 'Namespace', metadata: { name, labels, resourceVersion, annotations: { owner: 'team-a' } }, status: { phase: 'Active' } };
 }
 
@@ -23,14 +22,14 @@ export interface DeploymentOptions {
   templateLabels?: Record<string, string>;
   templateAnnotations?: Record<string, string>;
   hostNetwork?: boolean;
-  status?: V1Deployment['status'];
+  status?: WorkloadStatus;
 }
 
 /** A Deployment whose status says its current generation is fully rolled out, unless `status` says otherwise. */
-export function deployment(name: string, o: DeploymentOptions = {}): Workload & { kind: 'Deployment' } {
+export function deployment(name: string, o: DeploymentOptions = {}): Workload {
   const replicas = o.replicas ?? 1;
   const generation = o.generation ?? 1;
-  const object: V1Deployment = {
+  const object: WorkloadObject = {
     apiVersion: 'apps/v1',
     kind: 'Deployment',
     metadata: { name, namespace: o.namespace ?? 'shop', generation, resourceVersion: '10' },
@@ -59,14 +58,14 @@ export interface StatefulSetOptions {
   namespace?: string;
   replicas?: number;
   generation?: number;
-  updateStrategy?: NonNullable<V1StatefulSet['spec']>['updateStrategy'];
-  status?: V1StatefulSet['status'];
+  updateStrategy?: WorkloadObject['spec']['updateStrategy'];
+  status?: WorkloadStatus;
 }
 
-export function statefulSet(name: string, o: StatefulSetOptions = {}): Workload & { kind: 'StatefulSet' } {
+export function statefulSet(name: string, o: StatefulSetOptions = {}): Workload {
   const replicas = o.replicas ?? 1;
   const generation = o.generation ?? 1;
-  const object: V1StatefulSet = {
+  const object: WorkloadObject = {
     apiVersion: 'apps/v1',
     kind: 'StatefulSet',
     metadata: { name, namespace: o.namespace ?? 'shop', generation },
@@ -93,13 +92,13 @@ export function statefulSet(name: string, o: StatefulSetOptions = {}): Workload 
 export interface DaemonSetOptions {
   namespace?: string;
   generation?: number;
-  updateStrategy?: NonNullable<V1DaemonSet['spec']>['updateStrategy'];
-  status?: V1DaemonSet['status'];
+  updateStrategy?: WorkloadObject['spec']['updateStrategy'];
+  status?: WorkloadStatus;
 }
 
-export function daemonSet(name: string, o: DaemonSetOptions = {}): Workload & { kind: 'DaemonSet' } {
+export function daemonSet(name: string, o: DaemonSetOptions = {}): Workload {
   const generation = o.generation ?? 1;
-  const object: V1DaemonSet = {
+  const object: WorkloadObject = {
     apiVersion: 'apps/v1',
     kind: 'DaemonSet',
     metadata: { name, namespace: o.namespace ?? 'shop', generation },
@@ -110,9 +109,7 @@ export function daemonSet(name: string, o: DaemonSetOptions = {}): Workload & { 
     },
     status: o.status ?? {
       observedGeneration: generation,
-      currentNumberScheduled: 2,
       desiredNumberScheduled: 2,
-      numberMisscheduled: 0,
       numberReady: 2,
       updatedNumberScheduled: 2,
       numberAvailable: 2,
@@ -132,7 +129,7 @@ export interface PodOptions {
 }
 
 /** A running pod of `app`, with an `istio-proxy` container when `sidecar` (an init container when 'native'). */
-export function pod(name: string, app: string, o: PodOptions = {}): V1Pod {
+export function pod(name: string, app: string, o: PodOptions = {}): Pod {
   const ready = o.ready ?? true;
   const proxy = { name: 'istio-proxy', image: 'istio/proxyv2' };
   return {
@@ -143,7 +140,7 @@ export function pod(name: string, app: string, o: PodOptions = {}): V1Pod {
       namespace: o.namespace ?? 'shop',
       labels: { app, ...o.labels },
       annotations: o.annotations,
-      deletionTimestamp: o.deleting ? new Date() : undefined,
+      deletionTimestamp: o.deleting ? '2025-01-01T00:00:00Z' : undefined,
     },
     spec: {
       hostNetwork: o.hostNetwork,
@@ -153,10 +150,10 @@ export function pod(name: string, app: string, o: PodOptions = {}): V1Pod {
     status: {
       phase: 'Running',
       containerStatuses: [
-        { name: 'app', ready, image: 'nginx', imageID: '', restartCount: 0 },
-        ...(o.sidecar === true ? [{ name: 'istio-proxy', ready, image: 'istio/proxyv2', imageID: '', restartCount: 0 }] : []),
+        { name: 'app', ready, image: 'nginx', restartCount: 0 },
+        ...(o.sidecar === true ? [{ name: 'istio-proxy', ready, image: 'istio/proxyv2', restartCount: 0 }] : []),
       ],
-      initContainerStatuses: o.sidecar === 'native' ? [{ name: 'istio-proxy', ready, image: 'istio/proxyv2', imageID: '', restartCount: 0 }] : undefined,
+      initContainerStatuses: o.sidecar === 'native' ? [{ name: 'istio-proxy', ready, image: 'istio/proxyv2', restartCount: 0 }] : undefined,
     },
   };
 }
@@ -166,9 +163,9 @@ export function pod(name: string, app: string, o: PodOptions = {}): V1Pod {
  * revision it also serves `istio-injection=enabled` and per-pod opt-in; other revisions and tags serve
  * only `istio.io/rev=<name>`.
  */
-export function injectorWebhookConfiguration(revision = 'default'): V1MutatingWebhookConfiguration {
+export function injectorWebhookConfiguration(revision = 'default'): MutatingWebhookConfiguration {
   const optOut = { key: 'sidecar.istio.io/inject', operator: 'NotIn', values: ['false'] };
-  const hooks: { name: string; namespaceSelector: V1LabelSelector; objectSelector: V1LabelSelector }[] = [
+  const hooks: { name: string; namespaceSelector: LabelSelector; objectSelector: LabelSelector }[] = [
     {
       name: 'rev.namespace.sidecar-injector.istio.io',
       namespaceSelector: { matchExpressions: [{ key: 'istio.io/rev', operator: 'In', values: [revision] }, { key: 'istio-injection', operator: 'DoesNotExist' }] },
@@ -198,6 +195,6 @@ export function injectorWebhookConfiguration(revision = 'default'): V1MutatingWe
     apiVersion: 'admissionregistration.k8s.io/v1',
     kind: 'MutatingWebhookConfiguration',
     metadata: { name: revision === 'default' ? 'istio-sidecar-injector' : `istio-sidecar-injector-${revision}`, labels: { 'istio.io/rev': revision } },
-    webhooks: hooks.map((h) => ({ ...h, admissionReviewVersions: ['v1'], sideEffects: 'None', clientConfig: {} })),
+    webhooks: hooks.map((h) => ({ ...h, clientConfig: { service: { name: 'istiod', namespace: 'istio-system', path: '/inject' } } })),
   };
 }

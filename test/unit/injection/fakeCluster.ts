@@ -1,7 +1,7 @@
 // An in-memory RolloutCluster: namespaces with resourceVersions (409 on stale merge patches), workloads
 // whose generation moves on each restart patch, watchers that receive every change, and a pretend
 // controller the test drives (or lets run) to move rollouts along.
-import type { V1MutatingWebhookConfiguration, V1Namespace, V1Pod } from '@kubernetes/client-node';
+import type { MutatingWebhookConfiguration, Namespace, Pod } from '../../../src/cluster/types';
 import type { NamespaceLabelPatch, RestartPatch } from '../../../src/injection/patches';
 import type { RolloutCluster, WatchEventType, WatchHandle } from '../../../src/injection/port';
 import { type Workload, type WorkloadKind, type WorkloadRef, refOf, workloadKey } from '../../../src/injection/workloads';
@@ -21,10 +21,10 @@ interface Watcher {
 
 export class FakeCluster implements RolloutCluster {
   readonly contextName = 'fake-context';
-  readonly namespaces = new Map<string, V1Namespace>();
+  readonly namespaces = new Map<string, Namespace>();
   readonly workloads = new Map<string, Workload>();
-  pods: V1Pod[] = [];
-  webhookConfigurations: V1MutatingWebhookConfiguration[] = [];
+  pods: Pod[] = [];
+  webhookConfigurations: MutatingWebhookConfiguration[] = [];
   /** When set, every restart rolls out right after the patch, as a healthy controller would. */
   autoRollout = true;
   /** Errors the next calls of a method throw, in order. */
@@ -36,7 +36,7 @@ export class FakeCluster implements RolloutCluster {
   maxPatchesInFlight = 0;
   private readonly watchers = new Set<Watcher>();
 
-  addNamespace(ns: V1Namespace): void {
+  addNamespace(ns: Namespace): void {
     this.namespaces.set(ns.metadata!.name!, structuredClone(ns));
   }
 
@@ -58,7 +58,7 @@ export class FakeCluster implements RolloutCluster {
     if (error) throw error;
   }
 
-  async getNamespace(name: string): Promise<V1Namespace> {
+  async getNamespace(name: string): Promise<Namespace> {
     this.calls.push(`get namespace ${name}`);
     this.fail('getNamespace');
     const ns = this.namespaces.get(name);
@@ -66,7 +66,7 @@ export class FakeCluster implements RolloutCluster {
     return structuredClone(ns);
   }
 
-  async patchNamespace(name: string, patch: NamespaceLabelPatch): Promise<V1Namespace> {
+  async patchNamespace(name: string, patch: NamespaceLabelPatch): Promise<Namespace> {
     this.calls.push(`patch namespace ${name} ${JSON.stringify(patch)}`);
     this.beforeNamespacePatch?.();
     this.fail('patchNamespace');
@@ -186,13 +186,13 @@ export class FakeCluster implements RolloutCluster {
     return { stop: () => this.watchers.delete(watcher) };
   }
 
-  async listPods(namespace: string, labelSelector?: string): Promise<V1Pod[]> {
+  async listPods(namespace: string, labelSelector?: string): Promise<Pod[]> {
     const wanted = Object.fromEntries((labelSelector ?? '').split(',').filter(Boolean).map((kv) => kv.split('=')));
     return this.pods.filter((p) => p.metadata?.namespace === namespace
       && Object.entries(wanted).every(([k, v]) => p.metadata?.labels?.[k] === v));
   }
 
-  async listMutatingWebhookConfigurations(): Promise<V1MutatingWebhookConfiguration[]> {
+  async listMutatingWebhookConfigurations(): Promise<MutatingWebhookConfiguration[]> {
     return this.webhookConfigurations;
   }
 

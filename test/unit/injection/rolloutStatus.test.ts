@@ -110,19 +110,19 @@ const table: { name: string; workload: Workload; state: 'waiting' | 'done' | 'fa
   },
   {
     name: 'daemonset: not observed',
-    workload: daemonSet('agent', { generation: 2, status: { observedGeneration: 1, currentNumberScheduled: 2, desiredNumberScheduled: 2, numberMisscheduled: 0, numberReady: 2 } }),
+    workload: daemonSet('agent', { generation: 2, status: { observedGeneration: 1, desiredNumberScheduled: 2, numberReady: 2 } }),
     state: 'waiting',
     message: 'Waiting for daemon set spec update to be observed...',
   },
   {
     name: 'daemonset: pods not all updated',
-    workload: daemonSet('agent', { status: { observedGeneration: 1, currentNumberScheduled: 3, desiredNumberScheduled: 3, numberMisscheduled: 0, numberReady: 3, updatedNumberScheduled: 1, numberAvailable: 3 } }),
+    workload: daemonSet('agent', { status: { observedGeneration: 1, desiredNumberScheduled: 3, numberReady: 3, updatedNumberScheduled: 1, numberAvailable: 3 } }),
     state: 'waiting',
     message: 'Waiting for daemon set "agent" rollout to finish: 1 out of 3 new pods have been updated...',
   },
   {
     name: 'daemonset: updated pods not available',
-    workload: daemonSet('agent', { status: { observedGeneration: 1, currentNumberScheduled: 3, desiredNumberScheduled: 3, numberMisscheduled: 0, numberReady: 2, updatedNumberScheduled: 3, numberAvailable: 2 } }),
+    workload: daemonSet('agent', { status: { observedGeneration: 1, desiredNumberScheduled: 3, numberReady: 2, updatedNumberScheduled: 3, numberAvailable: 2 } }),
     state: 'waiting',
     message: 'Waiting for daemon set "agent" rollout to finish: 2 of 3 updated pods are available...',
   },

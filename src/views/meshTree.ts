@@ -1,0 +1,88 @@
+import * as vscode from 'vscode';
+import { controlPlaneNode } from './nodes/controlPlane';
+import { MessageNode } from './nodes/message';
+import { NamespaceNode } from './nodes/namespace';
+import { icon, type MeshNode } from './nodes/node';
+import type { MeshSession } from './session';
+
+/** The root group of namespaces. */
+class NamespacesNode implements MeshNode {
+  constructor(private readonly nodes: NamespaceNode[]) {}
+  treeItem(): vscode.TreeItem {
+    const item = new vscode.TreeItem('Namespaces', vscode.TreeItemCollapsibleState.Expanded);
+    item.id = 'namespaces';
+    const injected = this.nodes.filter((n) => n.model.injection.injects || n.model.injection.state === 'ambient').length;
+    item.description = `${injected} of ${this.nodes.length} in the mesh`;
+    item.iconPath = icon('folder-library');
+    item.contextValue = 'namespaces';
+    return item;
+  }
+  children(): MeshNode[] {
+    return this.nodes;
+  }
+}
+
+/**
+ * The `istio.mesh` tree: Control plane → components; Namespaces → workloads → pods. Reads the live store
+ * of the session and refreshes when it changes. Empty while not connected, so `viewsWelcome` shows the
+ * message for the `istio.cluster` state.
+ */
+export class MeshTreeProvider implements vscode.TreeDataProvider<MeshNode>, vscode.Disposable {
+  private readonly changeEmitter = new vscode.EventEmitter<MeshNode | undefined>();
+  readonly onDidChangeTreeData = this.changeEmitter.event;
+  private readonly subscription: vscode.Disposable;
+  /** Fires after the root level was produced; lets tests and the benchmark wait for a render. */
+  private readonly renderedEmitter = new vscode.EventEmitter<number>();
+  readonly onDidRenderRoot = this.renderedEmitter.event;
+
+  constructor(private readonly session: MeshSession) {
+    this.subscription = session.onDidChange(() => this.changeEmitter.fire(undefined));
+  }
+
+  getTreeItem(node: MeshNode): vscode.TreeItem {
+    return node.treeItem();
+  }
+
+  async getChildren(node?: MeshNode): Promise<MeshNode[]> {
+    if (node) return node.children?.() ?? [];
+    void this.session.ensureStarted();
+    const roots = this.roots();
+    this.renderedEmitter.fire(roots.length);
+    return roots;
+  }
+
+  /** The root level as it is now; empty (welcome view) unless connected and listed. */
+  roots(): MeshNode[] {
+    const store = this.session.store;
+    const status = this.session.status;
+    if (!store || !status || !store.isSynced('namespaces', 'pods', 'deployments', 'statefulsets', 'daemonsets', 'services', 'webhooks', 'crds')) return [];
+    // Forbidden and "Istio not installed" are told by viewsWelcome, which shows only while the tree is empty.
+    if (this.session.state === 'forbidden' || !store.controlPlane.installed) return [];
+    const nodes: MeshNode[] = [];
+    if (status.limited) nodes.push(new MessageNode('limited', 'Limited view (RBAC)', status.limited, 'warning'));
+    if (this.session.state === 'unreachable' || this.session.state === 'unauthorized') {
+      nodes.push(new MessageNode('stale', this.session.state === 'unreachable' ? 'Connection lost: reconnecting…' : 'Credentials rejected',
+        this.session.error?.message ?? '', 'warning', { title: 'Show Logs', command: 'istio.showLogs' }));
+    }
+    nodes.push(controlPlaneNode(store.controlPlane));
+    nodes.push(new NamespacesNode(store.namespaces.map((n) => new NamespaceNode(n, store))));
+    return nodes;
+  }
+
+  /** Finds the node of a namespace (for commands invoked from the palette and for tests). */
+  namespaceNode(name: string): NamespaceNode | undefined {
+    const store = this.session.store;
+    const model = store?.namespace(name);
+    return store && model ? new NamespaceNode(model, store) : undefined;
+  }
+
+  refresh(): void {
+    this.changeEmitter.fire(undefined);
+  }
+
+  dispose(): void {
+    this.subscription.dispose();
+    this.changeEmitter.dispose();
+    this.renderedEmitter.dispose();
+  }
+}

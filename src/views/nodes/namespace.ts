@@ -1,0 +1,74 @@
+import * as vscode from 'vscode';
+import type { NamespaceModel } from '../../mesh/model';
+import type { MeshStore } from '../../mesh/store';
+import { Colors, icon, markdown, md, type MeshNode } from './node';
+import { PodNode } from './pod';
+import { WorkloadNode } from './workload';
+
+const stateWords = { on: 'injected', off: 'disabled', none: 'not injected', conflict: 'conflict', ambient: 'ambient', system: 'system' } as const;
+
+/**
+ * A namespace. Its context value is `namespace:<state>[:restart]` (state: on, off, none, conflict, ambient,
+ * system), which the injection menus match. Commands receive this node: use `name` and `model`.
+ */
+export class NamespaceNode implements MeshNode {
+  constructor(readonly model: NamespaceModel, private readonly store: MeshStore) {}
+
+  get name(): string {
+    return this.model.name;
+  }
+
+  get contextValue(): string {
+    return `namespace:${this.model.injection.state}${this.model.restartNeeded > 0 ? ':restart' : ''}`;
+  }
+
+  get description(): string {
+    const { injection, restartNeeded, versionMismatches, terminating } = this.model;
+    let word: string = stateWords[injection.state];
+    if (injection.state === 'on' && injection.revision && injection.revision !== 'default') word = `injected (${injection.revision})`;
+    const words = [word];
+    if (restartNeeded > 0) words.push(restartNeeded === 1 ? '1 needs restart' : `${restartNeeded} need restart`);
+    else if (versionMismatches > 0) words.push(`${versionMismatches} outdated proxies`);
+    if (terminating) words.push('terminating');
+    return words.join(' · ');
+  }
+
+  treeItem(): vscode.TreeItem {
+    const m = this.model;
+    const hasChildren = m.workloads.length > 0 || m.otherPods.length > 0;
+    const item = new vscode.TreeItem(m.name, hasChildren ? vscode.TreeItemCollapsibleState.Collapsed : vscode.TreeItemCollapsibleState.None);
+    item.id = `namespace:${m.name}`;
+    item.description = this.description;
+    item.contextValue = this.contextValue;
+    item.iconPath = this.icon();
+    const labels = Object.entries(m.labels).filter(([k]) => k.includes('istio')).map(([k, v]) => `\`${k}=${v}\``);
+    item.tooltip = markdown([
+      `**Namespace** ${md(m.name)} — ${stateWords[m.injection.state]}`,
+      md(m.injection.reason),
+      ...(labels.length ? [`Labels: ${labels.join(', ')}`] : []),
+      `${m.sidecarPods} of ${m.podCount} pods have a sidecar.`,
+      ...(m.restartNeeded ? [`$(warning) ${m.restartNeeded} pods need a restart to get a sidecar.`] : []),
+      ...(m.versionMismatches ? [`$(warning) ${m.versionMismatches} proxies run another version than their control plane.`] : []),
+    ]);
+    return item;
+  }
+
+  children(): MeshNode[] {
+    // Rebuilt from the store at expansion time so a collapsed namespace costs nothing.
+    const m = this.store.namespace(this.model.name) ?? this.model;
+    return [...m.workloads.map((w) => new WorkloadNode(w)), ...m.otherPods.map((p) => new PodNode(p))];
+  }
+
+  private icon(): vscode.ThemeIcon {
+    const m = this.model;
+    if (m.restartNeeded > 0 || m.versionMismatches > 0) return icon('debug-restart', Colors.warn);
+    switch (m.injection.state) {
+      case 'on': return icon('shield', Colors.ok);
+      case 'conflict': return icon('warning', Colors.warn);
+      case 'ambient': return icon('cloud', Colors.ok);
+      case 'system': return icon('lock', Colors.muted);
+      case 'off': return icon('circle-slash');
+      default: return icon('circle-outline');
+    }
+  }
+}

@@ -1,0 +1,45 @@
+import * as vscode from 'vscode';
+import type { WorkloadModel } from '../../mesh/model';
+import { Colors, icon, markdown, md, type MeshNode } from './node';
+import { PodNode } from './pod';
+
+const kindIcons: Record<WorkloadModel['kind'], string> = { Deployment: 'layers', StatefulSet: 'database', DaemonSet: 'server' };
+
+/** A Deployment, StatefulSet or DaemonSet with its pods. Context value: `workload:<kind>`. */
+export class WorkloadNode implements MeshNode {
+  constructor(readonly workload: WorkloadModel) {}
+
+  get description(): string {
+    const w = this.workload;
+    const words = [`${w.ready}/${w.desired}`];
+    if (w.needsRestart) words.push('needs restart');
+    else if (w.proxyVersionMismatch) words.push('proxy outdated');
+    else if (w.pods.length > 0) words.push(w.withSidecar === w.pods.length ? 'sidecar' : w.withSidecar === 0 ? 'no sidecar' : `${w.withSidecar}/${w.pods.length} sidecars`);
+    if (w.paused) words.push('paused');
+    return words.join(' · ');
+  }
+
+  treeItem(): vscode.TreeItem {
+    const w = this.workload;
+    const item = new vscode.TreeItem(w.name, w.pods.length ? vscode.TreeItemCollapsibleState.Collapsed : vscode.TreeItemCollapsibleState.None);
+    item.id = `workload:${w.namespace}/${w.kind}/${w.name}`;
+    item.description = this.description;
+    item.contextValue = `workload:${w.kind}`;
+    const warn = w.needsRestart || w.proxyVersionMismatch || w.ready < w.desired;
+    item.iconPath = icon(kindIcons[w.kind], warn ? Colors.warn : w.pods.length && w.withSidecar === w.pods.length ? Colors.ok : undefined);
+    item.tooltip = markdown([
+      `**${w.kind}** ${md(w.namespace)}/${md(w.name)} — ${w.ready}/${w.desired} ready`,
+      `${w.withSidecar} of ${w.pods.length} pods have the istio-proxy sidecar.`,
+      ...(w.optedOut ? ['The pod template opts out of injection (sidecar.istio.io/inject).'] : []),
+      ...(w.hostNetwork ? ['Host-network pods are never injected.'] : []),
+      ...(w.needsRestart ? ['$(warning) Some pods were created before injection was enabled: restart to add the sidecar.'] : []),
+      ...(w.proxyVersionMismatch ? ['$(warning) Some proxies run another version than their control plane: restart to update.'] : []),
+      ...(w.paused ? ['Rollouts are paused.'] : []),
+    ]);
+    return item;
+  }
+
+  children(): PodNode[] {
+    return this.workload.pods.map((p) => new PodNode(p));
+  }
+}

@@ -1,0 +1,163 @@
+import * as vscode from 'vscode';
+import type { ClusterClient } from '../cluster/client';
+import { ClusterError } from '../cluster/errors';
+import type { ContextInfo } from '../cluster/kubeconfig';
+import type { Config } from '../config';
+import type { LiveMesh, LiveMeshStatus } from '../mesh/live';
+import type { MeshStore } from '../mesh/store';
+import type { Logger } from '../util/log';
+
+/**
+ * What the view shows about the connection; also the value of the context key `istio.cluster`.
+ * `none`: no kubeconfig; `kubeconfig`: it does not parse or names no usable context.
+ */
+export type SessionState = 'idle' | 'none' | 'kubeconfig' | LiveMeshStatus['state'];
+
+const selectedContextKey = 'istio.selectedContext';
+
+/**
+ * The connection to the cluster of the selected kubeconfig context and its live mesh. Created at activation
+ * but connects only on first use (the view opening, a cluster command), so activation stays fast and
+ * client-node is loaded only then. Switching context or changing `istio.kubeconfig` restarts the watches.
+ */
+export class MeshSession implements vscode.Disposable {
+  private live: LiveMesh | undefined;
+  private starting: Promise<void> | undefined;
+  private current: SessionState = 'idle';
+  private lastError: ClusterError | undefined;
+  private readonly changeEmitter = new vscode.EventEmitter<void>();
+  /** Fires when the connection state or the mesh model changed (model changes arrive batched). */
+  readonly onDidChange = this.changeEmitter.event;
+  private readonly disposables: vscode.Disposable[] = [this.changeEmitter];
+
+  constructor(private readonly config: Config, private readonly log: Logger, private readonly memento: vscode.Memento) {
+    this.disposables.push(config.onDidChange((e) => {
+      if (e.affectsConfiguration('istio.kubeconfig') && this.current !== 'idle') void this.restart();
+    }));
+  }
+
+  get state(): SessionState {
+    return this.current;
+  }
+  /** Why the session is not ready, for the view's message. */
+  get error(): ClusterError | undefined {
+    return this.lastError;
+  }
+  get status(): LiveMeshStatus | undefined {
+    return this.live?.status;
+  }
+  /** The live store of the current context, once connected. */
+  get store(): MeshStore | undefined {
+    return this.live?.store;
+  }
+  get client(): ClusterClient | undefined {
+    return this.live?.client;
+  }
+  get contextName(): string | undefined {
+    return this.live?.client.context;
+  }
+
+  /** Connects (once) and starts the watches. Never throws: failures become the session state. */
+  ensureStarted(): Promise<void> {
+    this.starting ??= this.start();
+    return this.starting;
+  }
+
+  /** The client of the selected context for other features; throws ClusterError when there is none. */
+  async getClient(): Promise<ClusterClient> {
+    await this.ensureStarted();
+    if (this.live) return this.live.client;
+    throw this.lastError ?? new ClusterError('kubeconfig', 'No Kubernetes context is selected.');
+  }
+
+  /** Resolves when the store has listed everything (or the session failed). */
+  async whenSynced(): Promise<void> {
+    await this.ensureStarted();
+    await this.live?.whenSynced();
+  }
+
+  async listContexts(): Promise<{ contexts: ContextInfo[]; currentContext?: string }> {
+    const { listContexts } = await import('../cluster/kubeconfig');
+    const listed = await listContexts({ settingPath: this.config.kubeconfig || undefined });
+    return { contexts: listed.contexts, currentContext: this.contextName ?? listed.currentContext };
+  }
+
+  async switchContext(name: string): Promise<void> {
+    await this.memento.update(selectedContextKey, name);
+    await this.restart();
+  }
+
+  /** Lists everything again; starts the session if it failed before. */
+  async refresh(): Promise<void> {
+    if (this.live && this.current !== 'unauthorized') this.live.refresh();
+    else await this.restart();
+  }
+
+  async restart(): Promise<void> {
+    await this.stop();
+    this.starting = this.start();
+    await this.starting;
+  }
+
+  dispose(): void {
+    void this.stop();
+    for (const d of this.disposables) d.dispose();
+  }
+
+  private async start(): Promise<void> {
+    this.setState('connecting');
+    try {
+      const { ClusterClient } = await import('../cluster/client');
+      const { LiveMesh } = await import('../mesh/live');
+      const settingPath = this.config.kubeconfig || undefined;
+      const remembered = this.memento.get<string>(selectedContextKey);
+      let client: ClusterClient;
+      try {
+        client = await ClusterClient.connect({ settingPath, context: remembered });
+      } catch (err) {
+        // The remembered context may be gone from the kubeconfig: fall back to its current context.
+        if (!remembered || !(err instanceof ClusterError && err.reason === 'NoContext')) throw err;
+        client = await ClusterClient.connect({ settingPath });
+      }
+      this.log.info(`Connecting to context "${client.context}" (${client.server}) from ${client.kubeconfig.files.join(', ')}`);
+      const live = new LiveMesh(client, this.log);
+      this.live = live;
+      live.onDidChangeStatus((s) => this.onStatus(s));
+      live.store.onDidChange(() => {
+        void vscode.commands.executeCommand('setContext', 'istio.mesh', live.store.controlPlane.installed ? 'installed' : 'notInstalled');
+        this.changeEmitter.fire();
+      });
+      live.start();
+    } catch (err) {
+      const error = err instanceof ClusterError ? err : new ClusterError('unknown', String(err), { cause: err });
+      this.lastError = error;
+      this.log.error(`Cannot connect: ${error.toLogString()}`);
+      this.setState(error.kind === 'kubeconfig' && error.reason === 'NoKubeconfig' ? 'none' : 'kubeconfig');
+    }
+  }
+
+  private onStatus(status: LiveMeshStatus): void {
+    if (status.error) this.lastError = status.error;
+    if (status.limited) this.log.warn(status.limited);
+    this.setState(status.state);
+  }
+
+  private async stop(): Promise<void> {
+    const live = this.live;
+    this.live = undefined;
+    this.starting = undefined;
+    this.lastError = undefined;
+    if (live) {
+      await live.stop();
+      live.client.dispose();
+    }
+  }
+
+  private setState(state: SessionState): void {
+    this.current = state;
+    void vscode.commands.executeCommand('setContext', 'istio.cluster', state);
+    if (state !== 'ready') void vscode.commands.executeCommand('setContext', 'istio.mesh', 'unknown');
+    else void vscode.commands.executeCommand('setContext', 'istio.mesh', this.live?.store.controlPlane.installed ? 'installed' : 'notInstalled');
+    this.changeEmitter.fire();
+  }
+}
