@@ -1,15 +1,23 @@
 import type * as vscode from 'vscode';
 import { registerCommands } from './commands';
 import { Config } from './config';
+import { registerYamlEditor } from './editor';
 import { createOutput } from './output';
 import type { Services } from './services';
+import { MeshTreeProvider } from './views/meshTree';
+import { registerMeshView } from './views/register';
+import { MeshSession } from './views/session';
 
 /** The front door: build the services, then let each feature register itself. */
 export function activate(context: vscode.ExtensionContext): Services {
   const { channel, log } = createOutput();
   context.subscriptions.push(channel);
-  const services: Services = { context, config: new Config(), log, output: channel };
+  const config = new Config();
+  const mesh = new MeshSession(config, log, context.globalState);
+  const services: Services = { context, config, log, output: channel, mesh, meshTree: new MeshTreeProvider(mesh) };
   registerCommands(services);
+  registerMeshView(services);
+  services.yaml = registerYamlEditor(services);
   log.info(`Istio Mesh ${context.extension.packageJSON.version} activated`);
   // Returned so integration tests can reach the same services the UI uses.
   return services;

@@ -1,5 +1,6 @@
 import type * as vscode from 'vscode';
 import type { Config } from './config';
+import type { YamlService } from './editor/yamlService';
 import type { Logger } from './util/log';
 import type { MeshTreeProvider } from './views/meshTree';
 import type { MeshSession } from './views/session';
@@ -17,4 +18,6 @@ export interface Services {
   readonly mesh: MeshSession;
   /** The `istio.mesh` tree provider (`getChildren`, `getTreeItem`, `namespaceNode(name)`). */
   readonly meshTree: MeshTreeProvider;
+  /** YAML checks in the editor; set by `registerYamlEditor`. The mesh feeds its cluster facts, the cluster feature its CRDs. */
+  yaml?: YamlService;
 }

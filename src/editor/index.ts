@@ -1,0 +1,37 @@
+import * as vscode from 'vscode';
+import type { Services } from '../services';
+import { YamlCodeActions } from './codeActions';
+import { YamlCompletion, YamlHover } from './languageFeatures';
+import { contributeSchemaToRedHat, redHatYamlInstalled, REDHAT_YAML } from './redhat';
+import { YamlService } from './yamlService';
+
+const YAML: vscode.DocumentSelector = { language: 'yaml' };
+
+/**
+ * The YAML checks in the editor: diagnostics as you type, quick fixes, hovers and completion.
+ * With Red Hat's YAML extension installed, it gets our schemas and does the schema diagnostics,
+ * hovers and completion itself; we add only the Istio rules (no duplicate schema errors).
+ */
+export function registerYamlEditor(services: Services): YamlService {
+  const redHat = redHatYamlInstalled();
+  const yaml = new YamlService(services, { schemaDiagnostics: !redHat });
+  const subscriptions = services.context.subscriptions;
+  subscriptions.push(
+    yaml,
+    vscode.languages.registerCodeActionsProvider(YAML, new YamlCodeActions(yaml), YamlCodeActions.metadata),
+    vscode.workspace.onDidOpenTextDocument((d) => yaml.schedule(d, 0)),
+    vscode.workspace.onDidChangeTextDocument((e) => yaml.schedule(e.document)),
+    vscode.workspace.onDidCloseTextDocument((d) => yaml.forget(d)),
+    services.config.onDidChange((e) => {
+      if (e.affectsConfiguration('istio.yaml')) yaml.recheckAll();
+    }),
+  );
+  if (redHat) {
+    services.log.info(`${REDHAT_YAML} is installed: it validates YAML against Istio Mesh's schemas and shows hovers and completion; Istio Mesh adds only its Istio rules.`);
+    void contributeSchemaToRedHat(() => yaml.schema(), services.log);
+  } else {
+    subscriptions.push(vscode.languages.registerHoverProvider(YAML, new YamlHover(yaml)), vscode.languages.registerCompletionItemProvider(YAML, new YamlCompletion(yaml), ':', ' ', '"'));
+  }
+  yaml.recheckAll();
+  return yaml;
+}

@@ -1,0 +1,47 @@
+import * as vscode from 'vscode';
+import type { YamlService } from './yamlService';
+
+/** Lines yaml-language-server adds to hovers that mean nothing to our users (its schema title and source link). */
+const HOVER_NOISE = /^#### Kubernetes and Istio \(Istio Mesh\)\n\n|\n\nSource: \[[^\]]*\]\([^)]*\)$/g;
+
+/** Field documentation from the schemas (yaml-language-server's hover, in-process). */
+export class YamlHover implements vscode.HoverProvider {
+  constructor(private readonly yaml: YamlService) {}
+
+  async provideHover(document: vscode.TextDocument, position: vscode.Position): Promise<vscode.Hover | undefined> {
+    if (!this.yaml.enabled()) return undefined;
+    const service = await this.yaml.service();
+    const hover = await service.hover(document.uri.toString(), document.getText(), position);
+    if (!hover) return undefined;
+    const contents = hover.contents;
+    const text = typeof contents === 'string' ? contents : 'value' in contents ? contents.value : contents.map((c) => (typeof c === 'string' ? c : c.value)).join('\n\n');
+    const cleaned = text.replace(HOVER_NOISE, '').trim();
+    if (!cleaned) return undefined;
+    const range = hover.range && new vscode.Range(hover.range.start.line, hover.range.start.character, hover.range.end.line, hover.range.end.character);
+    return new vscode.Hover(new vscode.MarkdownString(cleaned), range);
+  }
+}
+
+/** Schema fields and label values (`enabled`/`disabled`, `"true"`/`"false"`) from yaml-language-server. */
+export class YamlCompletion implements vscode.CompletionItemProvider {
+  constructor(private readonly yaml: YamlService) {}
+
+  async provideCompletionItems(document: vscode.TextDocument, position: vscode.Position): Promise<vscode.CompletionItem[]> {
+    if (!this.yaml.enabled()) return [];
+    const service = await this.yaml.service();
+    const list = await service.complete(document.uri.toString(), document.getText(), position);
+    return list.items.map((item) => {
+      const out = new vscode.CompletionItem(item.label, item.kind !== undefined ? item.kind - 1 : undefined);
+      const edit = item.textEdit;
+      const text = edit?.newText ?? item.insertText ?? item.label;
+      // yaml-language-server writes snippets ($1, ${1:x}) when insertTextFormat is 2.
+      out.insertText = item.insertTextFormat === 2 ? new vscode.SnippetString(text) : text;
+      if (edit && 'range' in edit) out.range = new vscode.Range(edit.range.start.line, edit.range.start.character, edit.range.end.line, edit.range.end.character);
+      if (item.documentation) out.documentation = new vscode.MarkdownString(typeof item.documentation === 'string' ? item.documentation : item.documentation.value);
+      if (item.detail) out.detail = item.detail;
+      if (item.filterText) out.filterText = item.filterText;
+      if (item.sortText) out.sortText = item.sortText;
+      return out;
+    });
+  }
+}

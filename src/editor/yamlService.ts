@@ -1,0 +1,154 @@
+import * as vscode from 'vscode';
+import type { Services } from '../services';
+import type { YamlChecker } from '../yaml/checker';
+import type { ClusterFacts } from '../yaml/facts';
+import type { YamlLanguageService } from '../yaml/schema/languageService';
+import type { Finding } from '../yaml/types';
+import { toDiagnostic } from './convert';
+
+/** Typing pauses this long before a re-check; the first check of a document is immediate. */
+const DEBOUNCE_MS = 120;
+
+export interface YamlServiceOptions {
+  /** When Red Hat's YAML extension validates against our schema, we publish no schema findings. */
+  readonly schemaDiagnostics: boolean;
+}
+
+/**
+ * The YAML checks in the editor: one checker (loaded on first use), one diagnostic collection,
+ * the latest findings per document for the code actions. Also the seam for the cluster: the mesh
+ * feeds `setClusterFacts`, the cluster feature calls `refreshSchemasFromCrds`.
+ */
+export class YamlService implements vscode.Disposable {
+  readonly diagnostics = vscode.languages.createDiagnosticCollection('istio');
+  private readonly findings = new Map<string, { version: number; findings: Finding[] }>();
+  private readonly timers = new Map<string, NodeJS.Timeout>();
+  private readonly checked = new vscode.EventEmitter<vscode.Uri>();
+  /** Fires after a document's diagnostics were published (tests and the bench wait on it). */
+  readonly onDidCheck = this.checked.event;
+  private cluster: ClusterFacts | undefined;
+  private checker: Promise<YamlChecker> | undefined;
+  private languageService: Promise<YamlLanguageService> | undefined;
+  private schemaJson: Promise<string> | undefined;
+
+  constructor(
+    private readonly services: Services,
+    private readonly options: YamlServiceOptions,
+  ) {}
+
+  /** The schema currently in use (bundled, or refreshed from the cluster). */
+  schema(): Promise<string> {
+    this.schemaJson ??= import('../yaml/schema/location').then((m) => m.readBundledSchema(this.services.context.extensionPath));
+    return this.schemaJson;
+  }
+
+  service(): Promise<YamlLanguageService> {
+    this.languageService ??= Promise.all([import('../yaml/schema/languageService'), this.schema()]).then(([m, json]) => m.createYamlLanguageService(json));
+    return this.languageService;
+  }
+
+  loadChecker(): Promise<YamlChecker> {
+    this.checker ??= import('../yaml/checker').then((m) => new m.YamlChecker(() => this.service()));
+    return this.checker;
+  }
+
+  enabled(): boolean {
+    return this.services.config.yamlValidate;
+  }
+
+  /** The findings last published for this version of the document, if any. */
+  findingsFor(document: vscode.TextDocument): Finding[] | undefined {
+    const entry = this.findings.get(document.uri.toString());
+    return entry?.version === document.version ? entry.findings : undefined;
+  }
+
+  setClusterFacts(facts: ClusterFacts | undefined): void {
+    this.cluster = facts;
+    this.recheckAll();
+  }
+
+  /** Replaces the bundled Istio kinds by the cluster's CRDs (its exact Istio version). Returns how many kinds changed. */
+  async refreshSchemasFromCrds(crds: readonly unknown[]): Promise<number> {
+    const [{ withClusterCrds }, { crdSchemas }, json] = await Promise.all([import('../yaml/schema/bundle'), import('../yaml/schema/convert'), this.schema()]);
+    const kinds = crds.flatMap((c) => crdSchemas(c)).length;
+    if (kinds === 0) return 0;
+    const next = JSON.stringify(withClusterCrds(JSON.parse(json), crds));
+    this.schemaJson = Promise.resolve(next);
+    (await this.service()).setSchema(next);
+    this.services.log.info(`YAML schemas refreshed from ${crds.length} cluster CRDs (${kinds} kind versions).`);
+    const checker = await this.loadChecker();
+    for (const d of vscode.workspace.textDocuments) checker.forget(d.uri.toString());
+    this.recheckAll();
+    return kinds;
+  }
+
+  schedule(document: vscode.TextDocument, delay = DEBOUNCE_MS): void {
+    if (document.languageId !== 'yaml') return;
+    const key = document.uri.toString();
+    clearTimeout(this.timers.get(key));
+    this.timers.set(key, setTimeout(() => {
+      this.timers.delete(key);
+      void this.check(document);
+    }, delay));
+  }
+
+  recheckAll(): void {
+    for (const d of vscode.workspace.textDocuments) this.schedule(d, 0);
+  }
+
+  forget(document: vscode.TextDocument): void {
+    const key = document.uri.toString();
+    clearTimeout(this.timers.get(key));
+    this.timers.delete(key);
+    this.findings.delete(key);
+    this.diagnostics.delete(document.uri);
+    void this.checker?.then((c) => c.forget(key));
+  }
+
+  async check(document: vscode.TextDocument): Promise<void> {
+    if (document.isClosed || document.languageId !== 'yaml') return;
+    const config = this.services.config;
+    if (!config.yamlValidate) {
+      this.forget(document);
+      return;
+    }
+    const version = document.version;
+    const key = document.uri.toString();
+    try {
+      const checker = await this.loadChecker();
+      const findings = await checker.check(key, document.getText(), {
+        schema: this.options.schemaDiagnostics,
+        maxFileSize: config.yamlMaxFileSize,
+        cluster: this.cluster,
+        workspace: this.workspaceFacts(checker, document),
+      });
+      if (document.isClosed || document.version !== version) return; // a newer check is on its way
+      this.findings.set(key, { version, findings });
+      this.diagnostics.set(document.uri, findings.map(toDiagnostic));
+      if (findings.some((f) => f.code === 'file-too-large')) this.services.log.info(`${document.uri.fsPath}: not checked (istio.yaml.maxFileSize)`);
+      this.checked.fire(document.uri);
+    } catch (err) {
+      this.services.log.error(`YAML check of ${document.uri.fsPath} failed: ${err instanceof Error ? err.message : String(err)}`);
+    }
+  }
+
+  /** What the other open YAML documents tell about namespaces (workloads asking for sidecars, injected namespaces). */
+  private workspaceFacts(checker: YamlChecker, document: vscode.TextDocument) {
+    const asking = new Set<string>();
+    const injected = new Set<string>();
+    for (const other of vscode.workspace.textDocuments) {
+      if (other === document || other.languageId !== 'yaml' || other.getText().length > this.services.config.yamlMaxFileSize) continue;
+      const facts = checker.facts(other.uri.toString(), other.getText());
+      facts.namespacesAskingForSidecars.forEach((n) => asking.add(n));
+      facts.injectedNamespaces.forEach((n) => injected.add(n));
+    }
+    return { namespacesAskingForSidecars: asking, injectedNamespaces: injected };
+  }
+
+  dispose(): void {
+    for (const t of this.timers.values()) clearTimeout(t);
+    this.timers.clear();
+    this.diagnostics.dispose();
+    this.checked.dispose();
+  }
+}

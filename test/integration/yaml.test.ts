@@ -1,0 +1,129 @@
+import * as assert from 'node:assert/strict';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import * as vscode from 'vscode';
+import type { Services } from '../../src/services';
+
+const EXTENSION_ID = 'istio-mesh.istio-mesh';
+
+const MANIFEST = [
+  'apiVersion: v1',
+  'kind: Namespace',
+  'metadata:',
+  '  name: shop  # storefront',
+  '  labels:',
+  '    istio-injection: "true"',
+  '---',
+  'apiVersion: apps/v1',
+  'kind: Deployment',
+  'metadata:',
+  '  name: web',
+  '  namespace: shop',
+  'spec:',
+  '  replicas: many',
+  '  selector: {matchLabels: {app: web}}',
+  '  template:',
+  '    metadata:',
+  '      labels:',
+  '        app: web',
+  '        sidecar.istio.io/inject: true',
+  '    spec:',
+  '      containers: [{name: web, image: nginx}]',
+  '',
+].join('\n');
+
+/** Resolves when `predicate` holds for the document's diagnostics, re-checking on every diagnostics change. */
+function diagnosticsWhere(uri: vscode.Uri, predicate: (d: readonly vscode.Diagnostic[]) => boolean, timeoutMs = 20_000): Promise<readonly vscode.Diagnostic[]> {
+  return new Promise((resolve, reject) => {
+    const check = () => {
+      const list = vscode.languages.getDiagnostics(uri);
+      if (!predicate(list)) return false;
+      listener.dispose();
+      clearTimeout(timer);
+      resolve(list);
+      return true;
+    };
+    const listener = vscode.languages.onDidChangeDiagnostics((e) => {
+      if (e.uris.some((u) => u.toString() === uri.toString())) check();
+    });
+    const timer = setTimeout(() => {
+      listener.dispose();
+      reject(new Error(`diagnostics never matched; last: ${JSON.stringify(vscode.languages.getDiagnostics(uri).map((d) => [d.code, d.message]))}`));
+    }, timeoutMs);
+    check();
+  });
+}
+
+const codes = (list: readonly vscode.Diagnostic[]) => list.map((d) => String(d.code ?? d.source));
+
+describe('YAML checks in the editor', () => {
+  let services: Services;
+  let document: vscode.TextDocument;
+
+  before(async () => {
+    services = (await vscode.extensions.getExtension<Services>(EXTENSION_ID)!.activate())!;
+    const dir = mkdtempSync(join(tmpdir(), 'istio-yaml-'));
+    const path = join(dir, 'shop.yaml');
+    writeFileSync(path, MANIFEST);
+    document = await vscode.workspace.openTextDocument(vscode.Uri.file(path));
+    await vscode.window.showTextDocument(document);
+  });
+
+  it('publishes Istio findings with their codes, and schema errors once', async () => {
+    const list = await diagnosticsWhere(document.uri, (d) => d.length >= 3);
+    assert.deepEqual(codes(list).sort(), ['injection-label-value', 'inject-label-type', 'istio (schema)'].sort());
+    const injection = list.find((d) => d.code === 'injection-label-value')!;
+    assert.equal(injection.source, 'istio');
+    assert.equal(injection.severity, vscode.DiagnosticSeverity.Error);
+    assert.deepEqual([injection.range.start.line, injection.range.start.character], [5, 21]);
+    const schema = list.find((d) => d.source === 'istio (schema)')!;
+    assert.equal(schema.range.start.line, 13);
+    assert.ok(services.yaml, 'the YAML service is exposed on the services');
+  });
+
+  it('applies a quick fix through the code action provider, and the finding goes away', async () => {
+    const diagnostic = vscode.languages.getDiagnostics(document.uri).find((d) => d.code === 'injection-label-value')!;
+    const actions = await vscode.commands.executeCommand<vscode.CodeAction[]>('vscode.executeCodeActionProvider', document.uri, diagnostic.range);
+    const fix = actions.find((a) => a.title === 'Set istio-injection: enabled');
+    assert.ok(fix?.edit, `no fix among ${actions.map((a) => a.title).join(', ')}`);
+    assert.equal(fix.isPreferred, true);
+    assert.ok(await vscode.workspace.applyEdit(fix.edit));
+    assert.equal(document.lineAt(5).text, '    istio-injection: enabled');
+    assert.equal(document.lineAt(3).text, '  name: shop  # storefront');
+    await diagnosticsWhere(document.uri, (d) => !codes(d).includes('injection-label-value'));
+  });
+
+  it('quotes a bare boolean label', async () => {
+    const diagnostic = vscode.languages.getDiagnostics(document.uri).find((d) => d.code === 'inject-label-type')!;
+    const actions = await vscode.commands.executeCommand<vscode.CodeAction[]>('vscode.executeCodeActionProvider', document.uri, diagnostic.range);
+    const fix = actions.find((a) => a.title === 'Quote it: "true"')!;
+    assert.ok(await vscode.workspace.applyEdit(fix.edit!));
+    assert.equal(document.lineAt(19).text, '        sidecar.istio.io/inject: "true"');
+    await diagnosticsWhere(document.uri, (d) => !codes(d).includes('inject-label-type'));
+  });
+
+  it('offers "Enable Istio sidecar injection" on a Namespace document', async () => {
+    const untitled = await vscode.workspace.openTextDocument({ language: 'yaml', content: 'apiVersion: v1\nkind: Namespace\nmetadata:\n  name: payments\n' });
+    const actions = await vscode.commands.executeCommand<vscode.CodeAction[]>('vscode.executeCodeActionProvider', untitled.uri, new vscode.Range(1, 0, 1, 0));
+    const enable = actions.find((a) => a.title === 'Enable Istio sidecar injection');
+    assert.ok(enable?.edit);
+    assert.ok(await vscode.workspace.applyEdit(enable.edit));
+    assert.equal(untitled.getText(), 'apiVersion: v1\nkind: Namespace\nmetadata:\n  name: payments\n  labels:\n    istio-injection: enabled\n');
+  });
+
+  it('shows the field documentation on hover', async () => {
+    const hovers = await vscode.commands.executeCommand<vscode.Hover[]>('vscode.executeHoverProvider', document.uri, new vscode.Position(5, 8));
+    const text = hovers.flatMap((h) => h.contents.map((c) => (typeof c === 'string' ? c : 'value' in c ? c.value : ''))).join('\n');
+    assert.match(text, /Only `enabled` turns it on/);
+  });
+
+  it('completes label values and schema fields', async () => {
+    const edit = new vscode.WorkspaceEdit();
+    edit.replace(document.uri, document.lineAt(5).range, '    istio-injection: ');
+    assert.ok(await vscode.workspace.applyEdit(edit));
+    const values = await vscode.commands.executeCommand<vscode.CompletionList>('vscode.executeCompletionItemProvider', document.uri, new vscode.Position(5, 21));
+    const labels = values.items.map((i) => (typeof i.label === 'string' ? i.label : i.label.label));
+    assert.ok(labels.includes('enabled') && labels.includes('disabled'), labels.join(', '));
+  });
+});
