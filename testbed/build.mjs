@@ -1,0 +1,260 @@
+// Builds the testbed's binaries from upstream Go modules, once per machine.
+//
+// Each component gets a cache dir keyed by its version (e.g. <cache>/k8s-v1.36.3/) holding a
+// generated consumer module (src/), the binaries (bin/), a build log and, when every binary is
+// built, done.json. A dir without done.json is a half-finished build and is redone; Go's own build
+// cache makes a redo cheap.
+import { closeSync, cpSync, createWriteStream, existsSync, mkdirSync, openSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync, writeSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
+import { join } from 'node:path';
+import { ETCD_VERSION, ISTIO, K8S_VERSION, KWOK_VERSION, MIN_GO } from './versions.mjs';
+import { TestbedError, cacheRoot, run, runLogged, since, tail } from './util.mjs';
+
+const K8S_MINOR = K8S_VERSION.split('.')[1];
+const STAGING_VERSION = K8S_VERSION.replace(/^v1\./, 'v0.');
+
+/** The kwok stage configs used by `up` (paths inside the kwok module's kustomize/stage dir). */
+export const KWOK_STAGES = [
+  'node/fast/node-initialize.yaml',
+  'node/heartbeat-with-lease/node-heartbeat-with-lease.yaml',
+  'pod/fast/pod-ready.yaml',
+  'pod/fast/pod-complete.yaml',
+  'pod/fast/pod-delete.yaml',
+];
+
+/** Component name → { dir, bin: { binary → path } } for the pinned versions. */
+export function layout(root = cacheRoot()) {
+  const comp = (key, names) => {
+    const dir = join(root, key);
+    return { key, dir, bin: Object.fromEntries(names.map((n) => [n, join(dir, 'bin', n)])) };
+  };
+  return {
+    etcd: comp(`etcd-${ETCD_VERSION}`, ['etcd']),
+    k8s: comp(`k8s-${K8S_VERSION}`, ['kube-apiserver', 'kube-controller-manager', 'kube-scheduler', 'kubectl']),
+    kwok: { ...comp(`kwok-${KWOK_VERSION}`, ['kwok']), stages: join(root, `kwok-${KWOK_VERSION}`, 'stages') },
+    istio: comp(`istio-${ISTIO.buildVersion.replace(/-dev$/, '')}-${ISTIO.commit}`, ['pilot-discovery', 'istioctl']),
+  };
+}
+
+/** Every binary path, flat: { etcd, 'kube-apiserver', ..., istioctl }, plus kwokStages. */
+export function binaries(root = cacheRoot()) {
+  const l = layout(root);
+  return { ...l.etcd.bin, ...l.k8s.bin, ...l.kwok.bin, ...l.istio.bin, kwokStages: l.kwok.stages };
+}
+
+function isDone(c) {
+  return existsSync(join(c.dir, 'done.json')) && Object.values(c.bin).every((p) => existsSync(p));
+}
+
+/** True when every component is built for the pinned versions. */
+export function isBuilt(root = cacheRoot()) {
+  return Object.values(layout(root)).every(isDone);
+}
+
+/** Finds the Go toolchain (PATH, then /usr/local/go/bin) and checks its version; throws a fix otherwise. */
+export async function findGo() {
+  const want = MIN_GO.join('.');
+  const fix = `Install Go ${want} or newer (for example unpacked into /usr/local/go) and put its bin directory on PATH, then run \`npm run testbed -- build\` again.`;
+  for (const go of ['go', '/usr/local/go/bin/go']) {
+    let out;
+    try {
+      out = await run(go, ['env', 'GOVERSION'], { env: { ...process.env, GOTOOLCHAIN: 'local' } });
+    } catch (err) {
+      if (err.code === 'ENOENT') continue;
+      throw new TestbedError(`The Go toolchain at ${go} does not run (${err.message.trim()}). ${fix}`);
+    }
+    const m = /^go(\d+)\.(\d+)(?:\.(\d+))?/.exec(out.trim());
+    const have = m ? [Number(m[1]), Number(m[2]), Number(m[3] ?? 0)] : [0, 0, 0];
+    for (let i = 0; i < 3; i++) {
+      if (have[i] > MIN_GO[i]) break;
+      if (have[i] < MIN_GO[i]) throw new TestbedError(`Go ${out.trim()} is too old to build the testbed (it needs ${want}). ${fix}`);
+    }
+    return go;
+  }
+  throw new TestbedError(`No Go toolchain found: the testbed builds etcd, Kubernetes, kwok and Istio from Go modules. ${fix}`);
+}
+
+function goEnv() {
+  return {
+    ...process.env,
+    CGO_ENABLED: '0',
+    GOTOOLCHAIN: 'local',
+    GOFLAGS: `-p=${Math.max(1, availableParallelism())} -buildvcs=false`,
+  };
+}
+
+/** Reads the go.mod of `mod@version` from the module proxy (through `go mod download`). */
+async function downloadedGoMod(go, mod, version, cwd) {
+  const out = await run(go, ['mod', 'download', '-json', `${mod}@${version}`], { cwd, env: goEnv() });
+  const info = JSON.parse(out);
+  if (info.Error) throw new TestbedError(`go mod download ${mod}@${version} failed: ${info.Error}`);
+  return { goMod: readFileSync(info.GoMod, 'utf8'), dir: info.Dir };
+}
+
+/**
+ * k8s.io/kubernetes maps each staging module to ./staging/src/... with version v0.0.0; a consumer
+ * must replace every one of them with the published v0.Y.Z. The list comes from the release's go.mod.
+ */
+export function stagingReplaces(kubernetesGoMod) {
+  const mods = new Set();
+  for (const line of kubernetesGoMod.split('\n')) {
+    const m = /^\s*(?:replace\s+)?(\S+)(?:\s+\S+)?\s+=>\s+\.\/staging\//.exec(line);
+    if (m) mods.add(m[1]);
+  }
+  return [...mods].sort();
+}
+
+function goModHeader(name) {
+  return `// Generated by testbed/build.mjs. Do not edit.\nmodule ${name}\n\ngo ${MIN_GO.join('.')}\n`;
+}
+
+function toolsGo(pkgs) {
+  return `//go:build tools\n\n// Generated by testbed/build.mjs: keeps the built commands' packages in go.mod.\npackage tools\n\nimport (\n${pkgs.map((p) => `\t_ "${p}"\n`).join('')})\n`;
+}
+
+/** The recipe of each component: its consumer module, the packages to build and their ldflags. */
+async function recipes(go, root) {
+  const l = layout(root);
+  const buildDate = new Date().toISOString().replace(/\.\d+Z$/, 'Z');
+  const k8sX = (pkg) => [
+    `-X ${pkg}.gitVersion=${K8S_VERSION}`,
+    `-X ${pkg}.gitMajor=1`,
+    `-X ${pkg}.gitMinor=${K8S_MINOR}`,
+    `-X ${pkg}.gitTreeState=clean`,
+    `-X ${pkg}.buildDate=${buildDate}`,
+  ];
+  return [
+    {
+      comp: l.etcd,
+      goMod: async () => `${goModHeader('testbed/etcd')}\nrequire go.etcd.io/etcd/server/v3 ${ETCD_VERSION}\n`,
+      builds: [{ name: 'etcd', pkg: 'go.etcd.io/etcd/server/v3', ldflags: [] }],
+    },
+    {
+      comp: l.kwok,
+      goMod: async () => `${goModHeader('testbed/kwok')}\nrequire sigs.k8s.io/kwok ${KWOK_VERSION}\n`,
+      builds: [{ name: 'kwok', pkg: 'sigs.k8s.io/kwok/cmd/kwok', ldflags: [`-X sigs.k8s.io/kwok/pkg/consts.Version=${KWOK_VERSION.slice(1)}`] }],
+      after: async (src) => {
+        // kwok's stage configs ship in its module; keep a copy beside the binary for `up`.
+        const { dir } = await downloadedGoMod(go, 'sigs.k8s.io/kwok', KWOK_VERSION, src);
+        rmSync(l.kwok.stages, { recursive: true, force: true });
+        mkdirSync(l.kwok.stages, { recursive: true });
+        for (const s of KWOK_STAGES) cpSync(join(dir, 'kustomize', 'stage', s), join(l.kwok.stages, s.split('/').pop()));
+      },
+    },
+    {
+      comp: l.k8s,
+      goMod: async (src) => {
+        const { goMod } = await downloadedGoMod(go, 'k8s.io/kubernetes', K8S_VERSION, src);
+        const staging = stagingReplaces(goMod);
+        if (staging.length === 0) throw new TestbedError(`k8s.io/kubernetes@${K8S_VERSION}'s go.mod lists no staging modules: cannot derive the replace list.`);
+        const replaces = staging.map((m) => `replace ${m} => ${m} ${STAGING_VERSION}\n`).join('');
+        // Same godebug defaults as upstream's own build of this release.
+        const godebug = /^godebug\s+.*$/m.exec(goMod)?.[0];
+        return `${goModHeader('testbed/k8s')}${godebug ? `\n${godebug}\n` : ''}\nrequire k8s.io/kubernetes ${K8S_VERSION}\n\n${replaces}`;
+      },
+      builds: ['kube-apiserver', 'kube-controller-manager', 'kube-scheduler', 'kubectl'].map((name) => ({
+        name,
+        pkg: `k8s.io/kubernetes/cmd/${name}`,
+        ldflags: [...k8sX('k8s.io/component-base/version'), ...k8sX('k8s.io/client-go/pkg/version')],
+      })),
+    },
+    {
+      comp: l.istio,
+      goMod: async () => `${goModHeader('testbed/istio')}\nrequire ${ISTIO.module} ${ISTIO.version}\n`,
+      builds: ['pilot-discovery', 'istioctl'].map((name) => ({
+        name,
+        pkg: name === 'istioctl' ? 'istio.io/istio/istioctl/cmd/istioctl' : 'istio.io/istio/pilot/cmd/pilot-discovery',
+        ldflags: [
+          `-X istio.io/istio/pkg/version.buildVersion=${ISTIO.buildVersion}`,
+          `-X istio.io/istio/pkg/version.buildGitRevision=${ISTIO.commit}`,
+          '-X istio.io/istio/pkg/version.buildStatus=Clean',
+        ],
+      })),
+    },
+  ];
+}
+
+function acquireLock(root) {
+  mkdirSync(root, { recursive: true });
+  const lock = join(root, 'build.lock');
+  for (let attempt = 0; attempt < 2; attempt++) {
+    try {
+      const fd = openSync(lock, 'wx');
+      writeSync(fd, String(process.pid));
+      closeSync(fd);
+      return () => rmSync(lock, { force: true });
+    } catch (err) {
+      if (err.code !== 'EEXIST') throw err;
+      const pid = Number(readFileSync(lock, 'utf8'));
+      let alive = false;
+      try {
+        process.kill(pid, 0);
+        alive = pid > 0;
+      } catch {
+        alive = false;
+      }
+      if (alive) throw new TestbedError(`Another testbed build (pid ${pid}) is running in ${root}: wait for it to finish, then run this again.`);
+      rmSync(lock, { force: true }); // left by a build that died
+    }
+  }
+  throw new TestbedError(`Could not take the build lock ${join(root, 'build.lock')}: remove it if no build is running.`);
+}
+
+/**
+ * Builds whatever is not built yet. Idempotent: a finished component is reused; a half-finished one
+ * is rebuilt. Returns binaries().
+ */
+export async function build({ root = cacheRoot(), log = (m) => process.stderr.write(`${m}\n`), echo = false } = {}) {
+  const l = layout(root);
+  if (Object.values(l).every(isDone)) return binaries(root);
+  const go = await findGo();
+  const release = acquireLock(root);
+  try {
+    for (const r of await recipes(go, root)) {
+      const c = r.comp;
+      if (isDone(c)) continue;
+      const t0 = Date.now();
+      log(`testbed: building ${c.key} (cold builds take minutes; log: ${join(c.dir, 'build.log')})`);
+      rmSync(c.dir, { recursive: true, force: true });
+      const src = join(c.dir, 'src');
+      mkdirSync(src, { recursive: true });
+      mkdirSync(join(c.dir, 'bin'), { recursive: true });
+      const logPath = join(c.dir, 'build.log');
+      const logFile = createWriteStream(logPath, { flags: 'a' });
+      const step = async (args) => {
+        logFile.write(`\n$ go ${args.join(' ')}\n`);
+        const code = await runLogged(go, args, { cwd: src, env: goEnv(), logFd: logFile, echo });
+        if (code !== 0) {
+          await new Promise((res) => logFile.end(res));
+          throw new TestbedError(`Building ${c.key} failed: \`go ${args.join(' ')}\` exited with ${code} (full log: ${logPath}).`, { logTail: tail(logPath, 30) });
+        }
+      };
+      try {
+        writeFileSync(join(src, 'go.mod'), await r.goMod(src));
+        writeFileSync(join(src, 'tools.go'), toolsGo(r.builds.map((b) => b.pkg)));
+        // -e: test-only dependencies of dependencies that the proxy does not serve must not stop the build.
+        await step(['mod', 'tidy', '-e']);
+        const seconds = { 'mod tidy': since(t0) };
+        for (const b of r.builds) {
+          const tb = Date.now();
+          const out = join(c.dir, 'bin', b.name);
+          await step(['build', '-trimpath', '-ldflags', ['-s', '-w', ...b.ldflags].join(' '), '-o', out, b.pkg]);
+          seconds[b.name] = since(tb);
+          log(`testbed:   ${b.name} built in ${seconds[b.name]}s`);
+        }
+        if (r.after) await r.after(src);
+        const bytes = readdirSync(join(c.dir, 'bin')).reduce((n, f) => n + statSync(join(c.dir, 'bin', f)).size, 0);
+        writeFileSync(
+          join(c.dir, 'done.json'),
+          `${JSON.stringify({ key: c.key, builtAt: new Date().toISOString(), seconds, totalSeconds: since(t0), binBytes: bytes, go: (await run(go, ['env', 'GOVERSION'])).trim() }, null, 2)}\n`,
+        );
+        log(`testbed: ${c.key} done in ${since(t0)}s`);
+      } finally {
+        if (!logFile.closed) await new Promise((res) => logFile.end(res));
+      }
+    }
+  } finally {
+    release();
+  }
+  return binaries(root);
+}

@@ -1,0 +1,680 @@
+// The testbed: a real Kubernetes control plane (etcd, kube-apiserver, kube-controller-manager,
+// kube-scheduler) with kwok's fake nodes, and optionally Istio (istioctl install + istiod as a
+// local process serving the sidecar-injection webhook), all on free 127.0.0.1 ports.
+//
+//   import { up, down, status, env, installIstio, startIstiod } from './testbed/lib.mjs';
+//
+// State lives in one dir (see stateDir()): pki/, logs/<component>.log, pids/<component>.json,
+// kubeconfig, state.json. Every process is started detached and recorded by pid (and start time,
+// so a recycled pid is never signalled); `down` stops exactly those.
+import { spawn } from 'node:child_process';
+import { closeSync, cpSync, existsSync, mkdirSync, openSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { request as httpRequest } from 'node:http';
+import { request as httpsRequest } from 'node:https';
+import { createServer } from 'node:net';
+import { join } from 'node:path';
+import { KWOK_STAGES, binaries, build, isBuilt } from './build.mjs';
+import { ETCD_VERSION, ISTIO, K8S_VERSION, KWOK_VERSION } from './versions.mjs';
+import { TestbedError, run, since, stateDir, tail, waitFor } from './util.mjs';
+
+export { build, binaries, isBuilt, stateDir, TestbedError };
+export { ETCD_VERSION, ISTIO, K8S_VERSION, KWOK_VERSION };
+
+/** Name of the kubeconfig context (and cluster) the testbed writes. */
+export const CONTEXT = 'istio-mesh-testbed';
+const MARKER = '.istio-mesh-testbed';
+const SERVICE_CIDR = '10.96.0.0/16';
+const SERVICE_IP = '10.96.0.1';
+const ISTIO_NS = 'istio-system';
+/** Start order; `down` stops in reverse. */
+const COMPONENTS = ['etcd', 'kube-apiserver', 'kube-controller-manager', 'kube-scheduler', 'kwok', 'istiod'];
+const HOW_DOWN = 'npm run testbed -- down';
+
+const defaultLog = (m) => process.stderr.write(`${m}\n`);
+
+// ---------------------------------------------------------------------------------------------
+// processes
+
+function procStartTime(pid) {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return { state: fields[0], start: fields[19] };
+  } catch {
+    return undefined;
+  }
+}
+
+/** True when the recorded process is still the one we started and has not exited. */
+export function isAlive(rec) {
+  if (!rec?.pid) return false;
+  try {
+    process.kill(rec.pid, 0);
+  } catch {
+    return false;
+  }
+  const st = procStartTime(rec.pid);
+  if (!st) return process.platform !== 'linux';
+  if (st.state === 'Z' || st.state === 'X') return false;
+  return rec.startTime === undefined || st.start === rec.startTime;
+}
+
+function readPids(dir) {
+  const pdir = join(dir, 'pids');
+  if (!existsSync(pdir)) return {};
+  const out = {};
+  for (const f of readdirSync(pdir)) {
+    if (!f.endsWith('.json')) continue;
+    try {
+      out[f.slice(0, -5)] = JSON.parse(readFileSync(join(pdir, f), 'utf8'));
+    } catch {
+      /* a half-written record of a crashed run: the process cannot be identified, skip it */
+    }
+  }
+  return out;
+}
+
+function startProcess(dir, name, file, args, { env = {}, cwd = dir } = {}) {
+  const logPath = join(dir, 'logs', `${name}.log`);
+  const fd = openSync(logPath, 'a');
+  let child;
+  try {
+    child = spawn(file, args, { cwd, env: { ...process.env, ...env }, detached: true, stdio: ['ignore', fd, fd] });
+  } finally {
+    closeSync(fd);
+  }
+  child.on('error', () => {}); // reported through the pid check below
+  if (!child.pid) throw new TestbedError(`Could not start ${name} (${file}): is the testbed built? Run \`npm run testbed -- build\`.`);
+  child.unref();
+  const rec = { name, pid: child.pid, startTime: procStartTime(child.pid)?.start, file, args, log: logPath, startedAt: new Date().toISOString() };
+  mkdirSync(join(dir, 'pids'), { recursive: true });
+  writeFileSync(join(dir, 'pids', `${name}.json`), `${JSON.stringify(rec, null, 2)}\n`);
+  return rec;
+}
+
+async function stopProcess(rec, { timeoutMs = 10_000 } = {}) {
+  if (!isAlive(rec)) return false;
+  const signal = (sig) => {
+    try {
+      process.kill(-rec.pid, sig); // its own process group (started detached)
+    } catch {
+      try {
+        process.kill(rec.pid, sig);
+      } catch {
+        /* already gone */
+      }
+    }
+  };
+  signal('SIGTERM');
+  try {
+    await waitFor(`${rec.name} to exit`, () => !isAlive(rec), { timeoutMs, intervalMs: 100 });
+  } catch {
+    signal('SIGKILL');
+    await waitFor(`${rec.name} to exit after SIGKILL`, () => !isAlive(rec), { timeoutMs: 5000, intervalMs: 100 });
+  }
+  return true;
+}
+
+/** Fails with the log tail of `rec` if its process is gone (used inside waits). */
+function assertRunning(rec) {
+  if (!isAlive(rec)) {
+    const logTail = tail(rec.log, 30);
+    const inUse = /address already in use/i.test(logTail);
+    throw new TestbedError(
+      `${rec.name} exited during start-up${inUse ? ': a port it was given was taken by another process in the meantime' : ''}. ` +
+        `Its log is ${rec.log}; last lines:`,
+      { logTail: `${logTail}\n  Fix: ${inUse ? 'run `npm run testbed -- up` again (it picks new free ports)' : `see the log above, then \`${HOW_DOWN}\` and \`npm run testbed -- up\``}.` },
+    );
+  }
+}
+
+/** A free TCP port on 127.0.0.1 (the OS picks it). */
+export function freePort() {
+  return new Promise((resolve, reject) => {
+    const srv = createServer();
+    srv.unref();
+    srv.on('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const { port } = srv.address();
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+async function freePorts(names) {
+  const ports = {};
+  const taken = new Set();
+  for (const n of names) {
+    let p;
+    do p = await freePort();
+    while (taken.has(p));
+    taken.add(p);
+    ports[n] = p;
+  }
+  return ports;
+}
+
+// ---------------------------------------------------------------------------------------------
+// certificates (openssl)
+
+async function openssl(args, cwd) {
+  try {
+    return await run('openssl', args, { cwd });
+  } catch (err) {
+    if (err.code === 'ENOENT') throw new TestbedError('openssl not found: the testbed makes its certificates with it. Install it (Debian/Ubuntu: `apt-get install -y openssl`) and run this again.');
+    throw new TestbedError(`openssl ${args.join(' ')} failed: ${(err.stderr || err.message).trim()}`);
+  }
+}
+
+async function makePki(pki) {
+  mkdirSync(pki, { recursive: true });
+  const key = (name) => openssl(['genpkey', '-algorithm', 'RSA', '-pkeyopt', 'rsa_keygen_bits:2048', '-out', `${name}.key`], pki);
+  await Promise.all(['ca', 'apiserver', 'admin', 'sa'].map(key));
+  await openssl(['req', '-x509', '-new', '-key', 'ca.key', '-subj', '/CN=istio-mesh-testbed-ca', '-days', '3650', '-out', 'ca.crt',
+    '-addext', 'basicConstraints=critical,CA:TRUE', '-addext', 'keyUsage=critical,keyCertSign,cRLSign,digitalSignature'], pki);
+  await openssl(['pkey', '-in', 'sa.key', '-pubout', '-out', 'sa.pub'], pki);
+  const sign = async (name, subj, ext) => {
+    writeFileSync(join(pki, `${name}.ext`), ext);
+    await openssl(['req', '-new', '-key', `${name}.key`, '-subj', subj, '-out', `${name}.csr`], pki);
+    await openssl(['x509', '-req', '-in', `${name}.csr`, '-CA', 'ca.crt', '-CAkey', 'ca.key', '-CAcreateserial', '-days', '825', '-extfile', `${name}.ext`, '-out', `${name}.crt`], pki);
+  };
+  await sign('apiserver', '/CN=kube-apiserver',
+    `basicConstraints=CA:FALSE\nkeyUsage=critical,digitalSignature,keyEncipherment\nextendedKeyUsage=serverAuth\n` +
+      `subjectAltName=IP:127.0.0.1,DNS:localhost,IP:${SERVICE_IP},DNS:kubernetes,DNS:kubernetes.default,DNS:kubernetes.default.svc,DNS:kubernetes.default.svc.cluster.local\n`);
+  await sign('admin', '/O=system:masters/CN=istio-mesh-testbed-admin',
+    'basicConstraints=CA:FALSE\nkeyUsage=critical,digitalSignature,keyEncipherment\nextendedKeyUsage=clientAuth\n');
+}
+
+function b64(path) {
+  return readFileSync(path).toString('base64');
+}
+
+function writeKubeconfig(dir, server) {
+  const pki = join(dir, 'pki');
+  const text = `apiVersion: v1
+kind: Config
+clusters:
+- name: ${CONTEXT}
+  cluster:
+    server: ${server}
+    certificate-authority-data: ${b64(join(pki, 'ca.crt'))}
+users:
+- name: ${CONTEXT}-admin
+  user:
+    client-certificate-data: ${b64(join(pki, 'admin.crt'))}
+    client-key-data: ${b64(join(pki, 'admin.key'))}
+contexts:
+- name: ${CONTEXT}
+  context:
+    cluster: ${CONTEXT}
+    user: ${CONTEXT}-admin
+current-context: ${CONTEXT}
+`;
+  const path = join(dir, 'kubeconfig');
+  writeFileSync(path, text, { mode: 0o600 });
+  return path;
+}
+
+// ---------------------------------------------------------------------------------------------
+// HTTP to the components
+
+function get(url, { tls, timeoutMs = 5000, method = 'GET', body } = {}) {
+  return new Promise((resolve, reject) => {
+    const u = new URL(url);
+    const req = (u.protocol === 'https:' ? httpsRequest : httpRequest)(
+      u,
+      { method, timeout: timeoutMs, ...(tls ?? {}), headers: body ? { 'content-type': 'application/json' } : {} },
+      (res) => {
+        let data = '';
+        res.setEncoding('utf8');
+        res.on('data', (c) => (data += c));
+        res.on('end', () => resolve({ status: res.statusCode, body: data }));
+      },
+    );
+    req.on('timeout', () => req.destroy(new Error(`timeout after ${timeoutMs}ms`)));
+    req.on('error', reject);
+    if (body) req.write(JSON.stringify(body));
+    req.end();
+  });
+}
+
+function adminTls(dir) {
+  const pki = join(dir, 'pki');
+  return { ca: readFileSync(join(pki, 'ca.crt')), cert: readFileSync(join(pki, 'admin.crt')), key: readFileSync(join(pki, 'admin.key')) };
+}
+
+/** A minimal admin client for the testbed's apiserver: kube(state)('GET', '/api/v1/nodes'). */
+export function kubeClient(state) {
+  const tls = adminTls(state.dir);
+  return async (method, path, body) => {
+    const res = await get(`${state.server}${path}`, { tls, method, body, timeoutMs: 15_000 });
+    let json;
+    try {
+      json = res.body ? JSON.parse(res.body) : undefined;
+    } catch {
+      json = undefined;
+    }
+    return { status: res.status, json, text: res.body };
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// state
+
+function readState(dir) {
+  const p = join(dir, 'state.json');
+  if (!existsSync(p)) return undefined;
+  try {
+    return JSON.parse(readFileSync(p, 'utf8'));
+  } catch {
+    return undefined;
+  }
+}
+
+function writeState(state) {
+  writeFileSync(join(state.dir, 'state.json'), `${JSON.stringify(state, null, 2)}\n`);
+}
+
+/** Refuses to touch a dir that holds something other than a testbed. */
+function assertTestbedDir(dir) {
+  if (existsSync(dir) && readdirSync(dir).length > 0 && !existsSync(join(dir, MARKER))) {
+    throw new TestbedError(`${dir} exists and is not a testbed state dir (no ${MARKER} in it): pick another with --dir or ISTIO_MESH_TESTBED_DIR.`);
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// components
+
+async function startEtcd(state, bin) {
+  const { dir, ports } = state;
+  const rec = startProcess(dir, 'etcd', bin.etcd, [
+    '--name', 'testbed',
+    '--data-dir', join(dir, 'etcd'),
+    '--listen-client-urls', `http://127.0.0.1:${ports.etcd}`,
+    '--advertise-client-urls', `http://127.0.0.1:${ports.etcd}`,
+    '--listen-peer-urls', `http://127.0.0.1:${ports.etcdPeer}`,
+    '--initial-advertise-peer-urls', `http://127.0.0.1:${ports.etcdPeer}`,
+    '--initial-cluster', `testbed=http://127.0.0.1:${ports.etcdPeer}`,
+    '--listen-metrics-urls', `http://127.0.0.1:${ports.etcdMetrics}`,
+    '--unsafe-no-fsync', // throwaway data: no fsync keeps it fast on slow disks
+    '--log-level', 'warn',
+  ]);
+  await waitFor('etcd /health', async () => {
+    assertRunning(rec);
+    const r = await get(`http://127.0.0.1:${ports.etcd}/health`);
+    return r.status === 200 && /"health":\s*"true"/.test(r.body);
+  }, { timeoutMs: 60_000 });
+}
+
+async function startApiserver(state, bin) {
+  const { dir, ports } = state;
+  const pki = join(dir, 'pki');
+  const rec = startProcess(dir, 'kube-apiserver', bin['kube-apiserver'], [
+    `--etcd-servers=http://127.0.0.1:${ports.etcd}`,
+    '--bind-address=127.0.0.1',
+    '--advertise-address=127.0.0.1',
+    `--secure-port=${ports.apiserver}`,
+    `--cert-dir=${join(dir, 'apiserver')}`,
+    `--tls-cert-file=${join(pki, 'apiserver.crt')}`,
+    `--tls-private-key-file=${join(pki, 'apiserver.key')}`,
+    `--client-ca-file=${join(pki, 'ca.crt')}`,
+    '--authorization-mode=RBAC',
+    '--anonymous-auth=false',
+    '--service-account-issuer=https://kubernetes.default.svc.cluster.local',
+    `--service-account-key-file=${join(pki, 'sa.pub')}`,
+    `--service-account-signing-key-file=${join(pki, 'sa.key')}`,
+    `--service-cluster-ip-range=${SERVICE_CIDR}`,
+    '--allow-privileged=true',
+    '--endpoint-reconciler-type=none',
+    '--profiling=false',
+  ]);
+  const tls = adminTls(dir);
+  await waitFor('kube-apiserver /readyz', async () => {
+    assertRunning(rec);
+    const r = await get(`${state.server}/readyz`, { tls });
+    return r.status === 200;
+  }, { timeoutMs: 120_000, intervalMs: 250 });
+}
+
+async function startControllers(state, bin) {
+  const { dir, ports, kubeconfig } = state;
+  const pki = join(dir, 'pki');
+  const common = [`--kubeconfig=${kubeconfig}`, `--authentication-kubeconfig=${kubeconfig}`, `--authorization-kubeconfig=${kubeconfig}`, '--leader-elect=false', '--bind-address=127.0.0.1'];
+  const kcm = startProcess(dir, 'kube-controller-manager', bin['kube-controller-manager'], [
+    ...common,
+    `--secure-port=${ports.controllerManager}`,
+    `--cert-dir=${join(dir, 'controller-manager')}`,
+    `--root-ca-file=${join(pki, 'ca.crt')}`,
+    `--service-account-private-key-file=${join(pki, 'sa.key')}`,
+    `--cluster-signing-cert-file=${join(pki, 'ca.crt')}`,
+    `--cluster-signing-key-file=${join(pki, 'ca.key')}`,
+    `--service-cluster-ip-range=${SERVICE_CIDR}`,
+    '--use-service-account-credentials=false',
+  ]);
+  const sched = startProcess(dir, 'kube-scheduler', bin['kube-scheduler'], [
+    ...common,
+    `--secure-port=${ports.scheduler}`,
+    `--cert-dir=${join(dir, 'scheduler')}`,
+  ]);
+  const insecure = { rejectUnauthorized: false }; // loopback health probe of a self-signed serving cert
+  await Promise.all(
+    [[kcm, ports.controllerManager], [sched, ports.scheduler]].map(([rec, port]) =>
+      waitFor(`${rec.name} /healthz`, async () => {
+        assertRunning(rec);
+        const r = await get(`https://127.0.0.1:${port}/healthz`, { tls: insecure });
+        return r.status === 200;
+      }, { timeoutMs: 90_000, intervalMs: 250 }),
+    ),
+  );
+}
+
+function nodeObject(name) {
+  const resources = { cpu: '32', memory: '256Gi', pods: '110', 'ephemeral-storage': '500Gi' };
+  return {
+    apiVersion: 'v1',
+    kind: 'Node',
+    metadata: {
+      name,
+      labels: { 'kubernetes.io/hostname': name, 'kubernetes.io/os': 'linux', 'kubernetes.io/arch': 'amd64', type: 'kwok' },
+      annotations: { 'kwok.x-k8s.io/node': 'fake', 'node.alpha.kubernetes.io/ttl': '0' },
+    },
+    status: { allocatable: resources, capacity: resources, nodeInfo: { kubeletVersion: `${K8S_VERSION}-kwok`, operatingSystem: 'linux', architecture: 'amd64' } },
+  };
+}
+
+async function startKwok(state, bin, nodes) {
+  const { dir, ports, kubeconfig } = state;
+  const stagesDir = join(dir, 'kwok');
+  mkdirSync(stagesDir, { recursive: true });
+  const configs = KWOK_STAGES.map((s) => {
+    const f = s.split('/').pop();
+    cpSync(join(bin.kwokStages, f), join(stagesDir, f));
+    return join(stagesDir, f);
+  });
+  const rec = startProcess(dir, 'kwok', bin.kwok, [
+    `--kubeconfig=${kubeconfig}`,
+    '--manage-all-nodes=true',
+    `--server-address=127.0.0.1:${ports.kwok}`,
+    '--node-lease-duration-seconds=40',
+    ...configs.map((c) => `--config=${c}`),
+  ]);
+  const kube = kubeClient(state);
+  const names = Array.from({ length: nodes }, (_, i) => `testbed-node-${i}`);
+  for (const n of names) {
+    const r = await kube('POST', '/api/v1/nodes', nodeObject(n));
+    if (r.status !== 201 && r.status !== 409) throw new TestbedError(`Creating node ${n} failed: HTTP ${r.status} ${r.text}`);
+  }
+  await waitFor(`${nodes} kwok node(s) Ready`, async () => {
+    assertRunning(rec);
+    const r = await kube('GET', '/api/v1/nodes');
+    const ready = (r.json?.items ?? []).filter((n) => n.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True'));
+    return ready.length >= nodes;
+  }, { timeoutMs: 60_000, intervalMs: 250 });
+}
+
+async function waitDefaultServiceAccount(state) {
+  const kube = kubeClient(state);
+  await waitFor('the default ServiceAccount', async () => (await kube('GET', '/api/v1/namespaces/default/serviceaccounts/default')).status === 200, { timeoutMs: 60_000 });
+}
+
+// ---------------------------------------------------------------------------------------------
+// Istio
+
+/** The `--set` values that point Istio's webhooks at the local istiod (pass them to `istioctl install`). */
+export function istioInstallSets(state) {
+  return [
+    `values.istiodRemote.injectionURL=https://localhost:${state.ports.istiodHttps}/inject`,
+    `values.base.validationURL=https://localhost:${state.ports.istiodHttps}/validate`,
+    'values.pilot.env.ENABLE_NATIVE_SIDECARS=false',
+  ];
+}
+
+/**
+ * Runs `istioctl install -y` against the testbed (profile minimal by default), with the webhooks
+ * pointing at the local istiod. The istiod Deployment's pod is a kwok pod (Ready, runs nothing);
+ * the real istiod is the local process started by startIstiod().
+ */
+export async function installIstio({ dir, profile = 'minimal', extraSets = [], log = defaultLog } = {}) {
+  const state = requireState(stateDir(dir));
+  const bin = binaries();
+  const t0 = Date.now();
+  const args = ['install', '-y', `--kubeconfig=${state.kubeconfig}`, `--context=${CONTEXT}`, '--set', `profile=${profile}`,
+    ...[...istioInstallSets(state), ...extraSets].flatMap((s) => ['--set', s]), '--readiness-timeout=3m'];
+  const logPath = join(state.dir, 'logs', 'istioctl-install.log');
+  const fd = openSync(logPath, 'a');
+  const code = await new Promise((resolve, reject) => {
+    const child = spawn(bin.istioctl, args, { cwd: state.dir, stdio: ['ignore', fd, fd] });
+    child.on('error', reject);
+    child.on('close', (c) => resolve(c));
+  }).finally(() => closeSync(fd));
+  if (code !== 0) {
+    throw new TestbedError(`istioctl ${args.join(' ')} exited with ${code}. Log ${logPath}:`, { logTail: tail(logPath, 30) });
+  }
+  log(`testbed: istioctl install (profile ${profile}) done in ${since(t0)}s`);
+}
+
+/** True when Istio's injector ConfigMap exists (i.e. Istio was installed into the testbed). */
+export async function istioInstalled({ dir } = {}) {
+  const state = requireState(stateDir(dir));
+  const r = await kubeClient(state)('GET', `/api/v1/namespaces/${ISTIO_NS}/configmaps/istio-sidecar-injector`);
+  return r.status === 200;
+}
+
+/**
+ * Starts istiod (pilot-discovery) as a local process against the testbed, serving the injection
+ * and validation webhooks on https://localhost:<ports.istiodHttps>. Istio must be installed first
+ * (with istioInstallSets()); `waitInstallMs` waits that long for the install to appear.
+ */
+export async function startIstiod({ dir, waitInstallMs = 0, log = defaultLog } = {}) {
+  const state = requireState(stateDir(dir));
+  const existing = readPids(state.dir).istiod;
+  if (isAlive(existing)) return;
+  const bin = binaries();
+  const kube = kubeClient(state);
+  const t0 = Date.now();
+  const installed = async () => (await kube('GET', `/api/v1/namespaces/${ISTIO_NS}/configmaps/istio-sidecar-injector`)).status === 200;
+  if (waitInstallMs > 0) await waitFor('Istio to be installed (ConfigMap istio-system/istio-sidecar-injector)', installed, { timeoutMs: waitInstallMs, intervalMs: 500 });
+  else if (!(await installed())) {
+    throw new TestbedError(
+      `Istio is not installed in the testbed: install it first with \`npm run testbed -- istio\`, or \`istioctl install\` with ${istioInstallSets(state).map((s) => `--set ${s}`).join(' ')}.`,
+    );
+  }
+  const { ports } = state;
+  // An empty working dir: istiod then reads its mesh config and injection template from the
+  // cluster's ConfigMaps instead of files, and keeps its generated files here.
+  const cwd = join(state.dir, 'istiod');
+  rmSync(cwd, { recursive: true, force: true });
+  mkdirSync(cwd, { recursive: true });
+  const rec = startProcess(state.dir, 'istiod', bin['pilot-discovery'], [
+    'discovery',
+    `--kubeconfig=${state.kubeconfig}`,
+    `--httpsAddr=127.0.0.1:${ports.istiodHttps}`,
+    `--grpcAddr=127.0.0.1:${ports.istiodGrpc}`,
+    `--secureGRPCAddr=127.0.0.1:${ports.istiodSecureGrpc}`,
+    `--httpAddr=127.0.0.1:${ports.istiodHttp}`,
+    `--monitoringAddr=127.0.0.1:${ports.istiodMonitoring}`,
+    `--ctrlz_port=${ports.istiodCtrlz}`,
+    '--ctrlz_address=127.0.0.1',
+    '--domain=cluster.local',
+    '--keepaliveMaxServerConnectionAge=30m',
+  ], {
+    cwd,
+    env: {
+      KUBECONFIG: state.kubeconfig,
+      POD_NAMESPACE: ISTIO_NS,
+      POD_NAME: 'istiod-testbed-local',
+      SERVICE_ACCOUNT: 'istiod',
+      REVISION: 'default',
+      CLUSTER_ID: 'Kubernetes',
+      ISTIOD_CUSTOM_HOST: 'localhost',
+      ENABLE_NATIVE_SIDECARS: 'false',
+      PILOT_CERT_PROVIDER: 'istiod',
+      PILOT_CA_CERT_CONFIGMAP: 'istio-ca-root-cert',
+      PILOT_ENABLE_ANALYSIS: 'false',
+      INJECTION_WEBHOOK_CONFIG_NAME: 'istio-sidecar-injector',
+      VALIDATION_WEBHOOK_CONFIG_NAME: `istio-validator-${ISTIO_NS}`,
+    },
+  });
+  state.istiod = true;
+  writeState(state);
+  await waitFor('istiod /ready', async () => {
+    assertRunning(rec);
+    const r = await get(`http://127.0.0.1:${ports.istiodHttp}/ready`);
+    return r.status === 200;
+  }, { timeoutMs: 120_000, intervalMs: 250 });
+  // istiod patches its CA into the webhook; until then the apiserver cannot call it.
+  await waitFor('istiod to patch the injection webhook caBundle', async () => {
+    assertRunning(rec);
+    const r = await kube('GET', '/apis/admissionregistration.k8s.io/v1/mutatingwebhookconfigurations/istio-sidecar-injector');
+    const hooks = r.json?.webhooks ?? [];
+    return hooks.length > 0 && hooks.every((h) => h.clientConfig?.caBundle);
+  }, { timeoutMs: 60_000, intervalMs: 250 });
+  log(`testbed: istiod running (webhooks on https://localhost:${ports.istiodHttps}) after ${since(t0)}s`);
+}
+
+/** Stops the local istiod, if running. */
+export async function stopIstiod({ dir } = {}) {
+  const d = stateDir(dir);
+  const rec = readPids(d).istiod;
+  if (rec) await stopProcess(rec);
+  rmSync(join(d, 'pids', 'istiod.json'), { force: true });
+  const state = readState(d);
+  if (state) {
+    state.istiod = false;
+    writeState(state);
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// public API
+
+function requireState(dir) {
+  const state = readState(dir);
+  if (!state) throw new TestbedError(`No testbed in ${dir}: start one with \`npm run testbed -- up\`.`);
+  const pids = readPids(dir);
+  const dead = COMPONENTS.filter((c) => c !== 'istiod' && pids[c] && !isAlive(pids[c]));
+  if (dead.length > 0) {
+    throw new TestbedError(`The testbed in ${dir} is broken: ${dead.join(', ')} no longer running (see ${join(dir, 'logs')}). Fix: \`${HOW_DOWN}\`, then \`npm run testbed -- up\`.`);
+  }
+  return state;
+}
+
+/**
+ * Starts the testbed. Options: dir (state dir), istio (also install Istio and run istiod), nodes
+ * (number of kwok nodes, default 2), build (build missing binaries first, default true), log.
+ * Resolves with env() of the running testbed. On failure stops what it started, keeps the logs,
+ * and throws a TestbedError with the failing component's log tail.
+ */
+export async function up({ dir, istio = false, nodes = 2, build: doBuild = true, log = defaultLog } = {}) {
+  dir = stateDir(dir);
+  const t0 = Date.now();
+  if (!isBuilt()) {
+    if (!doBuild) throw new TestbedError('The testbed is not built: run `npm run testbed -- build` first.');
+    await build({ log });
+  }
+  const bin = binaries();
+  assertTestbedDir(dir);
+  const pids = readPids(dir);
+  const live = Object.values(pids).filter(isAlive);
+  if (live.length > 0) {
+    const dead = Object.values(pids).filter((r) => !isAlive(r)).map((r) => r.name);
+    throw new TestbedError(
+      `A testbed is already ${dead.length ? `partly running (${dead.join(', ')} exited)` : 'running'} from ${dir} (${live.map((r) => `${r.name} pid ${r.pid}`).join(', ')}). ` +
+        `Fix: \`${HOW_DOWN}\`${dir === stateDir() ? '' : ` -- --dir ${dir}`}, or start a second one with --dir <another dir>.`,
+    );
+  }
+  if (existsSync(dir)) {
+    if (Object.keys(pids).length > 0 || readState(dir)) log(`testbed: removing stale state of an earlier run in ${dir}`);
+    rmSync(dir, { recursive: true, force: true });
+  }
+  mkdirSync(join(dir, 'logs'), { recursive: true });
+  writeFileSync(join(dir, MARKER), 'state dir of the istio-mesh testbed; `npm run testbed -- down` removes it\n');
+
+  const ports = await freePorts(['etcd', 'etcdPeer', 'etcdMetrics', 'apiserver', 'controllerManager', 'scheduler', 'kwok',
+    'istiodHttps', 'istiodGrpc', 'istiodSecureGrpc', 'istiodHttp', 'istiodMonitoring', 'istiodCtrlz']);
+  const server = `https://127.0.0.1:${ports.apiserver}`;
+  const state = { dir, ports, server, kubeconfig: join(dir, 'kubeconfig'), context: CONTEXT, istio, istiod: false, startedAt: new Date().toISOString(),
+    versions: { kubernetes: K8S_VERSION, etcd: ETCD_VERSION, kwok: KWOK_VERSION, istio: `${ISTIO.buildVersion} (${ISTIO.branch} @ ${ISTIO.commit})` } };
+  try {
+    await makePki(join(dir, 'pki'));
+    writeKubeconfig(dir, server);
+    writeState(state);
+    await startEtcd(state, bin);
+    await startApiserver(state, bin);
+    await startControllers(state, bin);
+    await startKwok(state, bin, nodes);
+    await waitDefaultServiceAccount(state);
+    log(`testbed: Kubernetes ${K8S_VERSION} up in ${since(t0)}s (${server}, context ${CONTEXT})`);
+    if (istio) {
+      await installIstio({ dir, log });
+      await startIstiod({ dir, log });
+    }
+    state.upSeconds = since(t0);
+    state.istiod = istio;
+    writeState(state);
+  } catch (err) {
+    await stopAll(dir);
+    if (err instanceof TestbedError) throw new TestbedError(`testbed up failed: ${err.message}\n  (logs kept in ${join(dir, 'logs')}; the next \`up\` clears them)`);
+    throw err;
+  }
+  log(`testbed: ready in ${since(t0)}s`);
+  return env({ dir });
+}
+
+async function stopAll(dir) {
+  const pids = readPids(dir);
+  const stopped = [];
+  for (const name of [...COMPONENTS].reverse()) {
+    const rec = pids[name];
+    if (rec && (await stopProcess(rec))) stopped.push(name);
+  }
+  // anything recorded that is not a known component (should not happen)
+  for (const [name, rec] of Object.entries(pids)) if (!COMPONENTS.includes(name) && (await stopProcess(rec))) stopped.push(name);
+  return stopped;
+}
+
+/** Stops every process the testbed started (by recorded pid) and removes its state dir. */
+export async function down({ dir, log = defaultLog } = {}) {
+  dir = stateDir(dir);
+  if (!existsSync(dir)) {
+    log(`testbed: nothing to stop (${dir} does not exist)`);
+    return;
+  }
+  assertTestbedDir(dir);
+  const stopped = await stopAll(dir);
+  rmSync(dir, { recursive: true, force: true });
+  log(`testbed: ${stopped.length ? `stopped ${stopped.join(', ')}` : 'no process was running'}; removed ${dir}`);
+}
+
+/** What runs: { dir, running, components: [{name, pid, alive, log}], ports, server, ... }. */
+export function status({ dir } = {}) {
+  dir = stateDir(dir);
+  const state = readState(dir);
+  const pids = readPids(dir);
+  const components = COMPONENTS.filter((n) => pids[n]).map((n) => ({ name: n, pid: pids[n].pid, alive: isAlive(pids[n]), log: pids[n].log }));
+  const running = components.length > 0 && components.every((c) => c.alive);
+  return { dir, exists: existsSync(dir), running, components, ...(state ?? {}) };
+}
+
+/**
+ * The environment for clients of a running testbed: KUBECONFIG, ISTIO_MESH_TESTBED_DIR,
+ * ISTIO_MESH_TESTBED_CONTEXT, ISTIO_MESH_TESTBED_SERVER, the built tools' paths and the istiod
+ * webhook URLs to pass to `istioctl install` (see istioInstallSets()).
+ */
+export function env({ dir } = {}) {
+  dir = stateDir(dir);
+  const state = readState(dir);
+  if (!state) throw new TestbedError(`No testbed in ${dir}: start one with \`npm run testbed -- up\`.`);
+  const bin = binaries();
+  return {
+    KUBECONFIG: state.kubeconfig,
+    ISTIO_MESH_TESTBED_DIR: dir,
+    ISTIO_MESH_TESTBED_CONTEXT: CONTEXT,
+    ISTIO_MESH_TESTBED_SERVER: state.server,
+    ISTIO_MESH_TESTBED_ISTIOCTL: bin.istioctl,
+    ISTIO_MESH_TESTBED_KUBECTL: bin.kubectl,
+    ISTIO_MESH_TESTBED_INJECTION_URL: `https://localhost:${state.ports.istiodHttps}/inject`,
+    ISTIO_MESH_TESTBED_VALIDATION_URL: `https://localhost:${state.ports.istiodHttps}/validate`,
+    ISTIO_MESH_TESTBED_ISTIO_SETS: istioInstallSets(state).join(' '),
+  };
+}

@@ -1,0 +1,102 @@
+#!/usr/bin/env node
+// Command line of the local Kubernetes + Istio testbed. See testbed/README.md.
+//
+//   node testbed/testbed.mjs build                 build (once per machine) the pinned binaries
+//   node testbed/testbed.mjs up [--istio]          start the cluster (and Istio) on free ports
+//   node testbed/testbed.mjs istio                 install Istio into a running bare testbed + start istiod
+//   node testbed/testbed.mjs istiod [--wait S]     start only the local istiod (Istio installed by someone else)
+//   node testbed/testbed.mjs status [--json]       what runs
+//   node testbed/testbed.mjs env [--json]          KUBECONFIG=... lines for a shell or a test runner
+//   node testbed/testbed.mjs down                  stop everything it started, remove the state dir
+//
+// Options: --dir DIR (state dir; also $ISTIO_MESH_TESTBED_DIR), --nodes N (kwok nodes, default 2),
+//          --profile P (istioctl profile for --istio / istio, default minimal).
+import { parseArgs } from 'node:util';
+import { TestbedError, build, down, env, installIstio, startIstiod, status, stopIstiod, up } from './lib.mjs';
+
+const USAGE = 'usage: node testbed/testbed.mjs <build|up|istio|istiod|status|env|down> [--istio] [--dir DIR] [--nodes N] [--profile P] [--json]';
+
+async function main() {
+  const { positionals, values } = parseArgs({
+    allowPositionals: true,
+    options: {
+      istio: { type: 'boolean', default: false },
+      dir: { type: 'string' },
+      nodes: { type: 'string', default: '2' },
+      profile: { type: 'string', default: 'minimal' },
+      json: { type: 'boolean', default: false },
+      wait: { type: 'string' },
+      stop: { type: 'boolean', default: false },
+      verbose: { type: 'boolean', default: false },
+      help: { type: 'boolean', short: 'h', default: false },
+    },
+  });
+  const [cmd] = positionals;
+  if (values.help || !cmd) {
+    console.log(USAGE);
+    return values.help ? 0 : 2;
+  }
+  const dir = values.dir;
+  switch (cmd) {
+    case 'build': {
+      const t0 = Date.now();
+      const bin = await build({ echo: values.verbose });
+      console.error(`testbed: built (${Math.round((Date.now() - t0) / 1000)}s); binaries in ${bin.etcd.replace(/\/etcd-[^/]+\/bin\/etcd$/, '')}`);
+      return 0;
+    }
+    case 'up': {
+      const nodes = Number(values.nodes);
+      if (!Number.isInteger(nodes) || nodes < 1) throw new TestbedError(`--nodes must be a positive integer, not ${values.nodes}`);
+      const e = await up({ dir, istio: values.istio, nodes });
+      printEnv(e, values.json);
+      return 0;
+    }
+    case 'istio': {
+      await installIstio({ dir, profile: values.profile });
+      await startIstiod({ dir });
+      return 0;
+    }
+    case 'istiod': {
+      if (values.stop) await stopIstiod({ dir });
+      else await startIstiod({ dir, waitInstallMs: values.wait ? Number(values.wait) * 1000 : 0 });
+      return 0;
+    }
+    case 'status': {
+      const s = status({ dir });
+      if (values.json) console.log(JSON.stringify(s, null, 2));
+      else if (!s.exists) console.log(`testbed: not running (no state in ${s.dir})`);
+      else {
+        console.log(`testbed: ${s.running ? 'running' : 'NOT healthy'} (state ${s.dir})`);
+        if (s.server) console.log(`  apiserver   ${s.server}  context ${s.context}  kubeconfig ${s.kubeconfig}`);
+        for (const c of s.components) console.log(`  ${c.name.padEnd(24)} pid ${String(c.pid).padEnd(8)} ${c.alive ? 'running' : 'EXITED'}   log ${c.log}`);
+        if (!s.running) console.log('  fix: npm run testbed -- down, then npm run testbed -- up');
+      }
+      return s.running ? 0 : 1;
+    }
+    case 'env': {
+      printEnv(env({ dir }), values.json);
+      return 0;
+    }
+    case 'down': {
+      await down({ dir });
+      return 0;
+    }
+    default:
+      console.error(USAGE);
+      return 2;
+  }
+}
+
+function printEnv(e, json) {
+  if (json) console.log(JSON.stringify(e, null, 2));
+  else for (const [k, v] of Object.entries(e)) console.log(`${k}=${v}`);
+}
+
+main().then(
+  (code) => process.exit(code),
+  (err) => {
+    if (err instanceof TestbedError) console.error(`testbed: ${err.message}`);
+    else console.error(err);
+    process.exit(1);
+  },
+);
