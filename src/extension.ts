@@ -2,6 +2,7 @@ import type * as vscode from 'vscode';
 import { registerCommands } from './commands';
 import { Config } from './config';
 import { registerYamlEditor } from './editor';
+import { RolloutTracker } from './injection/tracker';
 import { createOutput } from './output';
 import type { Services } from './services';
 import { MeshTreeProvider } from './views/meshTree';
@@ -14,7 +15,7 @@ export function activate(context: vscode.ExtensionContext): Services {
   context.subscriptions.push(channel);
   const config = new Config();
   const mesh = new MeshSession(config, log, context.globalState);
-  const services: Services = { context, config, log, output: channel, mesh, meshTree: new MeshTreeProvider(mesh) };
+  const services: Services = { context, config, log, output: channel, mesh, meshTree: new MeshTreeProvider(mesh), rollouts: new RolloutTracker() };
   registerCommands(services);
   registerMeshView(services);
   services.yaml = registerYamlEditor(services);

@@ -1,6 +1,7 @@
 import type * as vscode from 'vscode';
 import type { Config } from './config';
 import type { YamlService } from './editor/yamlService';
+import type { RolloutTracker } from './injection/tracker';
 import type { Logger } from './util/log';
 import type { MeshTreeProvider } from './views/meshTree';
 import type { MeshSession } from './views/session';
@@ -18,6 +19,8 @@ export interface Services {
   readonly mesh: MeshSession;
   /** The `istio.mesh` tree provider (`getChildren`, `getTreeItem`, `namespaceNode(name)`). */
   readonly meshTree: MeshTreeProvider;
+  /** Rollout state of workloads restarted in this session ("restarting" → "2/2 injected"); the tree reads it. */
+  readonly rollouts: RolloutTracker;
   /** YAML checks in the editor; set by `registerYamlEditor`. The mesh feeds its cluster facts, the cluster feature its CRDs. */
   yaml?: YamlService;
 }

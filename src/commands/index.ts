@@ -1,8 +1,11 @@
 import * as vscode from 'vscode';
 import type { Services } from '../services';
+import { disableInjection } from './disableInjection';
+import { enableInjection } from './enableInjection';
 import { install } from './install';
 import { openSample } from './openSample';
 import { refresh } from './refresh';
+import { restartWorkloads } from './restartWorkloads';
 import { selectContext } from './selectContext';
 import { showLogs } from './showLogs';
 import { uninstall } from './uninstall';
@@ -18,6 +21,9 @@ const commands: Record<string, CommandFactory> = {
   'istio.selectContext': selectContext,
   'istio.install': install,
   'istio.uninstall': uninstall,
+  'istio.namespace.enableInjection': enableInjection,
+  'istio.namespace.disableInjection': disableInjection,
+  'istio.namespace.restartWorkloads': restartWorkloads,
 };
 
 export function registerCommands(services: Services): void {

@@ -16,6 +16,7 @@ export interface WatchHandle {
 export interface RolloutCluster {
   /** The kubeconfig context every call goes to: named in every prompt and message. */
   readonly contextName: string;
+  listNamespaces(): Promise<Namespace[]>;
   getNamespace(name: string): Promise<Namespace>;
   /** A JSON merge patch (application/merge-patch+json). */
   patchNamespace(name: string, patch: NamespaceLabelPatch): Promise<Namespace>;

@@ -58,6 +58,10 @@ export class FakeCluster implements RolloutCluster {
     if (error) throw error;
   }
 
+  async listNamespaces(): Promise<Namespace[]> {
+    return [...this.namespaces.values()].map((ns) => structuredClone(ns));
+  }
+
   async getNamespace(name: string): Promise<Namespace> {
     this.calls.push(`get namespace ${name}`);
     this.fail('getNamespace');
