@@ -1,0 +1,90 @@
+// The mesh view inside real VS Code: the tree is read through its provider (getChildren/getTreeItem)
+// against the testbed cluster with Istio (the harness passes its KUBECONFIG to the extension host).
+import * as assert from 'node:assert/strict';
+import * as vscode from 'vscode';
+import { Kinds } from '../../src/cluster/kinds';
+import type { Services } from '../../src/services';
+import type { MeshNode } from '../../src/views/nodes/node';
+import { namespace } from '../builders/kube';
+
+const RUN = Date.now().toString(36);
+
+describe('mesh view', function () {
+  this.timeout(120_000);
+  let services: Services;
+  const injected = `view-on-${RUN}`;
+  const plain = `view-off-${RUN}`;
+
+  /** Reads the tree until `check` finds what it wants; re-reads on every tree change event. */
+  async function waitForTree<T>(what: string, check: (roots: MeshNode[]) => T | undefined, timeoutMs = 60_000): Promise<T> {
+    const tree = services.meshTree;
+    return new Promise<T>((resolve, reject) => {
+      const timer = setTimeout(() => {
+        sub.dispose();
+        reject(new Error(`timed out waiting for ${what} (istio.cluster state ${services.mesh.state})`));
+      }, timeoutMs);
+      const test = async () => {
+        const found = check(await tree.getChildren());
+        if (found !== undefined) {
+          clearTimeout(timer);
+          sub.dispose();
+          resolve(found);
+        }
+      };
+      const sub = tree.onDidChangeTreeData(() => void test());
+      void test();
+    });
+  }
+
+  function namespaceItem(roots: MeshNode[], name: string): vscode.TreeItem | undefined {
+    const group = roots.find((n) => n.treeItem().id === 'namespaces');
+    const node = group?.children?.().find((n) => n.treeItem().label === name);
+    return node ? services.meshTree.getTreeItem(node) : undefined;
+  }
+
+  before(async function () {
+    if (!process.env.KUBECONFIG) this.skip();
+    services = await vscode.extensions.getExtension<Services>('istio-mesh.istio-mesh')!.activate();
+    const client = await services.mesh.getClient();
+    await client.create(namespace(injected, { 'istio-injection': 'enabled' }));
+    await client.create(namespace(plain));
+  });
+
+  after(async () => {
+    const client = services?.mesh.client;
+    for (const ns of [injected, plain]) await client?.delete(Kinds.Namespace, ns).catch(() => undefined);
+  });
+
+  it('shows the control plane with the Istio version', async () => {
+    const cp = await waitForTree('control plane', (roots) => roots.map((n) => n.treeItem()).find((i) => i.id === 'cp'));
+    assert.match(String(cp.description), /^Istio \d+\.\d+/);
+    assert.equal(cp.contextValue, 'controlPlane:installed');
+    assert.equal(services.mesh.state, 'ready');
+  });
+
+  it('shows injected and non-injected namespaces with their context values', async () => {
+    const on = await waitForTree('injected namespace', (roots) => namespaceItem(roots, injected));
+    assert.equal(on.contextValue, 'namespace:on');
+    assert.equal(on.description, 'injected');
+    const off = await waitForTree('plain namespace', (roots) => namespaceItem(roots, plain));
+    assert.equal(off.contextValue, 'namespace:none');
+    assert.equal(off.description, 'not injected');
+    const system = await waitForTree('kube-system', (roots) => namespaceItem(roots, 'kube-system'));
+    assert.equal(system.contextValue, 'namespace:system');
+  });
+
+  it('follows a label change live', async () => {
+    const client = await services.mesh.getClient();
+    await client.labelNamespace(plain, { 'istio-injection': 'disabled' });
+    const item = await waitForTree('disabled namespace', (roots) => {
+      const i = namespaceItem(roots, plain);
+      return i?.contextValue === 'namespace:off' ? i : undefined;
+    }, 5_000);
+    assert.equal(item.description, 'disabled');
+  });
+
+  it('refreshes on the refresh command', async () => {
+    await vscode.commands.executeCommand('istio.mesh.refresh');
+    await waitForTree('namespaces after refresh', (roots) => namespaceItem(roots, injected));
+  });
+});
