@@ -41,9 +41,16 @@ const kubeDir = join(download(KUBERNETES), 'api', 'openapi-spec', 'v3');
 const components = {};
 for (const { file } of KUBERNETES_KINDS) Object.assign(components, JSON.parse(readFileSync(join(kubeDir, file), 'utf8')).components.schemas);
 const ref = (r) => r.replace('#/components/schemas/', '#/definitions/');
+// Kubernetes' `required` lists are dropped: kustomize patches and overlays are partial objects by
+// design, and the API server reports a missing field anyway. Unknown fields and wrong types stay errors.
+function withoutRequired(schema) {
+  if (Array.isArray(schema)) return schema.map(withoutRequired);
+  if (schema === null || typeof schema !== 'object') return schema;
+  return Object.fromEntries(Object.entries(schema).filter(([k]) => k !== 'required').map(([k, v]) => [k, k === 'enum' ? v : withoutRequired(v)]));
+}
 function addDefinition(name) {
   if (definitions[name] || !components[name]) return;
-  definitions[name] = convertSchema(components[name], { ref });
+  definitions[name] = withoutRequired(convertSchema(components[name], { ref }));
   for (const m of JSON.stringify(components[name]).matchAll(/"#\/components\/schemas\/([^"]+)"/g)) addDefinition(m[1]);
 }
 for (const { group, version, kinds } of KUBERNETES_KINDS) {

@@ -4,6 +4,8 @@ import { entry, isNonStringScalar, nodeSpan, scalarValue } from '../nodes';
 import { finding, fix, shown, type Rule } from './rule';
 
 const OFF_WORDS = /^(n|no|off|false|disabled?)$/i;
+/** What the injection webhook reads as "inject" (case-insensitive). */
+const READ_AS_YES = /^(y|yes|true|on)$/i;
 
 /** The pod label's documented values are the strings "true" and "false". */
 export const injectLabelValue: Rule = {
@@ -21,8 +23,9 @@ export const injectLabelValue: Rule = {
     const span = nodeSpan(label.value, 0);
     const set = (to: string) => setEntry(ctx.file, holder, ['metadata', 'labels'], LABEL.inject, to);
     const off = OFF_WORDS.test(value);
+    const effect = READ_AS_YES.test(value) ? 'the injector happens to read it as "true", but' : 'the injector reads it as "no sidecar", and';
     return [
-      finding(ctx, this, span, `sidecar.istio.io/inject: ${shown(ctx, span)} is not "true" or "false". The injector reads only y/yes/true/on as "inject"; anything else means no sidecar.`, [
+      finding(ctx, this, span, `sidecar.istio.io/inject: ${shown(ctx, span)} is not a valid value: ${effect} the documented values are "true" and "false".`, [
         fix('Set sidecar.istio.io/inject: "true"', set('"true"'), !off),
         fix('Set sidecar.istio.io/inject: "false"', set('"false"'), off),
       ]),

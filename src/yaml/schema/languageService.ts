@@ -1,5 +1,6 @@
 import type { Diagnostic, Hover, CompletionList, Position as LspPosition } from 'yaml-language-server';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
+import { randomUUID } from 'node:crypto';
 
 /**
  * yaml-language-server used in-process (no server, no network): one schema for every file, the
@@ -14,10 +15,18 @@ export interface YamlLanguageService {
   setSchema(schemaJson: string): void;
 }
 
+/**
+ * yaml-language-server caches parsed documents in a module-level map keyed by URI and version, shared
+ * by all its instances: versions must never repeat in this process, whichever instance asks.
+ */
+let documentVersion = 0;
+
 export async function createYamlLanguageService(schemaJson: string): Promise<YamlLanguageService> {
   const { getLanguageService } = await import('yaml-language-server');
   const { TextDocument: Doc } = await import('vscode-languageserver-textdocument');
   let current = schemaJson;
+  // URIs unique to this instance: yaml-language-server keeps some schema state per URI across instances.
+  const instance = randomUUID();
   let generation = 0;
   const schemas = new Map<string, string>();
   const service = getLanguageService({
@@ -30,7 +39,7 @@ export async function createYamlLanguageService(schemaJson: string): Promise<Yam
   });
   const configure = () => {
     // A new URI per schema version: yaml-language-server caches compiled schemas by URI.
-    const uri = `istio-mesh://schemas/kubernetes-istio.${++generation}.schema.json`;
+    const uri = `istio-mesh://schemas/${instance}/${++generation}/kubernetes-istio.schema.json`;
     schemas.clear();
     schemas.set(uri, current);
     service.configure({
@@ -43,8 +52,7 @@ export async function createYamlLanguageService(schemaJson: string): Promise<Yam
     });
   };
   configure();
-  let version = 0;
-  const doc = (uri: string, text: string): TextDocument => Doc.create(uri, 'yaml', ++version, text);
+  const doc = (uri: string, text: string): TextDocument => Doc.create(uri, 'yaml', ++documentVersion, text);
   return {
     validate: (uri, text) => service.doValidation(doc(uri, text), false),
     hover: (uri, text, position) => service.doHover(doc(uri, text), position),

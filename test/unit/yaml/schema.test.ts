@@ -1,0 +1,123 @@
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { withClusterCrds, type SchemaBundle } from '../../../src/yaml/schema/bundle';
+import { convertSchema, crdSchemas } from '../../../src/yaml/schema/convert';
+import { createYamlLanguageService, type YamlLanguageService } from '../../../src/yaml/schema/languageService';
+import { YamlChecker } from '../../../src/yaml/checker';
+import { SCHEMA_PATH } from './corpus.test';
+import { yaml } from './helpers';
+
+describe('OpenAPI to JSON Schema', () => {
+  it('converts int-or-string, nullable and unknown-field markers, and drops extensions', () => {
+    assert.deepEqual(convertSchema({ 'x-kubernetes-int-or-string': true, description: 'port' }), { description: 'port', anyOf: [{ type: 'integer' }, { type: 'string' }] });
+    assert.deepEqual(convertSchema({ type: 'string', nullable: true, format: 'date-time', default: 'x' }), { type: ['string', 'null'] });
+    assert.deepEqual(convertSchema({ type: 'object', 'x-kubernetes-preserve-unknown-fields': true }), { type: 'object', additionalProperties: true });
+    assert.deepEqual(convertSchema({ type: 'object', properties: { a: { type: 'string', 'x-kubernetes-validations': [{ rule: 'self != ""' }] } } }), {
+      type: 'object',
+      properties: { a: { type: 'string' } },
+      additionalProperties: false,
+    });
+    assert.deepEqual(convertSchema({ allOf: [{ $ref: '#/components/schemas/X' }] }, { ref: (r) => r.replace('#/components/schemas/', '#/definitions/') }), { allOf: [{ $ref: '#/definitions/X' }] });
+  });
+  it('reads the served versions of a CRD, without status', () => {
+    const crd = {
+      apiVersion: 'apiextensions.k8s.io/v1',
+      kind: 'CustomResourceDefinition',
+      spec: {
+        group: 'networking.istio.io',
+        names: { kind: 'Gateway' },
+        versions: [
+          { name: 'v1', served: true, schema: { openAPIV3Schema: { type: 'object', properties: { spec: { type: 'object', properties: { selector: { type: 'object' } } }, status: { type: 'object' } } } } },
+          { name: 'v1alpha1', served: false, schema: { openAPIV3Schema: { type: 'object' } } },
+        ],
+      },
+    };
+    const versions = crdSchemas(crd);
+    assert.deepEqual(versions.map((v) => `${v.group}/${v.version} ${v.kind}`), ['networking.istio.io/v1 Gateway']);
+    assert.deepEqual(Object.keys(versions[0].schema.properties as object), ['apiVersion', 'kind', 'metadata', 'spec']);
+    assert.deepEqual(crdSchemas({ kind: 'ConfigMap' }), []);
+  });
+});
+
+describe('schema validation (yaml-language-server in-process)', function () {
+  this.timeout(30_000);
+  let service: YamlLanguageService;
+  const bundle = () => readFileSync(SCHEMA_PATH, 'utf8');
+
+  before(async () => {
+    service = await createYamlLanguageService(bundle());
+  });
+
+  it('checks each document of a file against its own kind', async () => {
+    const text = yaml(
+      'apiVersion: networking.istio.io/v1', 'kind: Gateway', 'metadata: {name: g}', 'spec:', '  servers: {}',
+      '---', 'apiVersion: networking.istio.io/v1', 'kind: VirtualService', 'metadata: {name: v}', 'spec:', '  hosts: [a]', '  servers: {}',
+      '---', 'apiVersion: example.com/v1', 'kind: Gateway', 'spec: {anything: 1}',
+    );
+    const diagnostics = await service.validate('file:///multi.yaml', text);
+    assert.deepEqual(diagnostics.map((d) => [d.range.start.line, d.message]), [
+      [4, 'Incorrect type. Expected "array".'],
+      [11, 'Property servers is not allowed.'],
+    ]);
+  });
+  it('hovers with the field documentation', async () => {
+    const text = yaml('apiVersion: networking.istio.io/v1', 'kind: VirtualService', 'metadata: {name: v}', 'spec:', '  hosts: [a]');
+    const hover = await service.hover('file:///h.yaml', text, { line: 4, character: 3 });
+    assert.match(JSON.stringify(hover?.contents), /destination hosts to which traffic is being sent/);
+  });
+  it('completes injection label values and schema fields', async () => {
+    const ns = yaml('apiVersion: v1', 'kind: Namespace', 'metadata:', '  name: a', '  labels:', '    istio-injection: ');
+    assert.deepEqual((await service.complete('file:///c.yaml', ns, { line: 5, character: 21 })).items.map((i) => i.label), ['enabled', 'disabled']);
+    const pod = yaml('apiVersion: v1', 'kind: Pod', 'metadata:', '  name: a', '  labels:', '    sidecar.istio.io/inject: ');
+    assert.deepEqual((await service.complete('file:///c.yaml', pod, { line: 5, character: 29 })).items.map((i) => i.label), ['"true"', '"false"']);
+    const gateway = yaml('apiVersion: networking.istio.io/v1', 'kind: Gateway', 'metadata: {name: g}', 'spec:', '  ');
+    const fields = (await service.complete('file:///c.yaml', gateway, { line: 4, character: 2 })).items.map((i) => i.label);
+    assert.ok(fields.includes('selector') && fields.includes('servers'), fields.join(', '));
+  });
+  it('uses the cluster CRDs after a refresh', async () => {
+    const crd = {
+      kind: 'CustomResourceDefinition',
+      spec: { group: 'networking.istio.io', names: { kind: 'Gateway' }, versions: [{ name: 'v1', served: true, schema: { openAPIV3Schema: { type: 'object', properties: { spec: { type: 'object', properties: { newField: { type: 'string' } } } } } } }] },
+    };
+    const refreshed = withClusterCrds(JSON.parse(bundle()) as SchemaBundle, [crd]);
+    const own = await createYamlLanguageService(JSON.stringify(refreshed));
+    const text = yaml('apiVersion: networking.istio.io/v1', 'kind: Gateway', 'metadata: {name: g}', 'spec:', '  newField: x');
+    assert.deepEqual(await own.validate('file:///r.yaml', text), []);
+    const bundled = await service.validate('file:///r.yaml', text);
+    assert.equal(bundled.length, 1, JSON.stringify(bundled));
+    // The cluster's CRD replaces the kind as a whole: a version it does not serve is no longer checked.
+    assert.deepEqual(await own.validate('file:///r.yaml', text.replace('/v1\n', '/v1beta1\n')), []);
+    // Other kinds keep the bundled schema.
+    assert.equal((await own.validate('file:///r.yaml', text.replace('kind: Gateway', 'kind: Sidecar'))).length, 1);
+  });
+  it('survives an alias bomb in bounded time', async () => {
+    const lines = ['a: &a ["x","x","x","x","x","x","x","x","x"]'];
+    for (let i = 1; i < 10; i++) lines.push(`${String.fromCharCode(97 + i)}: &${String.fromCharCode(97 + i)} [${Array(9).fill('*' + String.fromCharCode(96 + i)).join(',')}]`);
+    const bomb = yaml('apiVersion: v1', 'kind: ConfigMap', 'metadata: {name: bomb}', 'data:', ...lines.map((l) => `  ${l}`));
+    const checker = new YamlChecker(async () => service);
+    const started = Date.now();
+    await checker.check('file:///bomb.yaml', bomb, { schema: true });
+    assert.ok(Date.now() - started < 5000, `took ${Date.now() - started} ms`);
+  });
+});
+
+describe('incremental checker', function () {
+  this.timeout(30_000);
+  it('gives after an edit exactly what a fresh check gives', async () => {
+    const service = await createYamlLanguageService(readFileSync(SCHEMA_PATH, 'utf8'));
+    const docs = Array.from({ length: 30 }, (_, i) =>
+      yaml('apiVersion: v1', 'kind: Namespace', 'metadata:', `  name: ns-${i}`, '  labels:', `    istio-injection: ${i % 3 === 0 ? '"true"' : 'enabled'}`, `    extra: ${i}`),
+    );
+    const text = docs.join('---\n') + '---\n' + yaml('apiVersion: apps/v1', 'kind: Deployment', 'metadata: {name: w, namespace: fresh}', 'spec:', '  replicas: x', '  template:', '    metadata:', '      labels: {sidecar.istio.io/inject: "true"}');
+    const checker = new YamlChecker(async () => service);
+    await checker.check('file:///inc.yaml', text, { schema: true });
+    // Add a Namespace that the Deployment targets: the cross-document rule must see it.
+    const edited = text.replace('  name: ns-29\n  labels:\n    istio-injection: enabled\n', '  name: fresh\n  labels:\n');
+    assert.notEqual(edited, text);
+    const incremental = await checker.check('file:///inc.yaml', edited, { schema: true });
+    const fresh = await new YamlChecker(async () => service).check('file:///other.yaml', edited, { schema: true });
+    assert.deepEqual(incremental, fresh);
+    assert.ok(incremental.some((f) => f.code === 'namespace-not-injected'));
+    assert.ok(incremental.some((f) => f.code === 'schema'));
+  });
+});
