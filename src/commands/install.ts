@@ -5,7 +5,8 @@ import type { ClusterTarget } from '../install/args';
 import type { InstallCluster } from '../install/cluster';
 import { describeFinding, hasBlockingFindings } from '../install/precheck';
 import { ChecksumMismatchError, downloadVerifiedIstioctl } from '../install/download';
-import { executeInstall, generateManifest, inspectCluster, InstallError, type FlowDeps, type VerifyResult } from '../install/installer';
+import { formatManifestDiff } from '../install/diff';
+import { executeInstall, generateManifest, inspectCluster, InstallError, manifestChanges, type FlowDeps, type VerifyResult } from '../install/installer';
 import { IstioctlNotFoundError, locateIstioctl } from '../install/istioctl';
 import { optionsFromSaved, optionsToSaved } from '../install/options';
 import { buildPlan, type InstallAction, type InstallPlan } from '../install/plan';
@@ -121,17 +122,30 @@ export function withCancellableProgress<T>(title: string, task: (signal: AbortSi
   });
 }
 
-/** Shows the plan and asks; loops while the user looks at the manifest. True only on the confirm button. */
+async function openUntitled(language: string, content: string): Promise<void> {
+  const document = await vscode.workspace.openTextDocument({ language, content });
+  await vscode.window.showTextDocument(document, { preview: false });
+}
+
+/**
+ * Shows the plan and asks; loops while the user looks at the manifest or the changes. True only on
+ * the confirm button. The question always names the kube context.
+ */
 async function confirmPlan(services: Services, prompter: Prompter, plan: InstallPlan, deps: FlowDeps): Promise<boolean> {
   const words = ACTION_WORDS[plan.action];
+  const actions = plan.action === 'install' ? [words.button, 'Show Manifest'] : [words.button, 'Show Changes', 'Show Manifest'];
   for (;;) {
-    const choice = await prompter.choose(`${words.verb} Kubernetes context "${plan.target.context}"?`, plan.summary.join('\n'), [words.button, 'Show Manifest']);
+    const choice = await prompter.choose(`${words.verb} Kubernetes context "${plan.target.context}"?`, plan.summary.join('\n'), actions);
     if (choice === words.button) return true;
-    if (choice !== 'Show Manifest') return false;
     try {
-      const manifest = await withCancellableProgress('istioctl manifest generate', (signal) => generateManifest(plan, { ...deps, signal }));
-      const document = await vscode.workspace.openTextDocument({ language: 'yaml', content: manifest });
-      await vscode.window.showTextDocument(document, { preview: false });
+      if (choice === 'Show Manifest') {
+        await openUntitled('yaml', await withCancellableProgress('istioctl manifest generate', (signal) => generateManifest(plan, { ...deps, signal })));
+      } else if (choice === 'Show Changes') {
+        const diff = await withCancellableProgress('Comparing the manifest with the cluster', (signal) => manifestChanges(plan, { ...deps, signal }));
+        await openUntitled('plaintext', formatManifestDiff(diff, plan.target.context, plan.commandLine));
+      } else {
+        return false;
+      }
     } catch (err) {
       await showError(services.output, err instanceof Error ? err.message : String(err));
     }

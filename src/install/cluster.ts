@@ -35,6 +35,8 @@ export interface InstallCluster {
   /** Server-side apply (field manager `istio-mesh`, conflicts forced: these objects are ours). */
   apply(object: KubeObjectLike, signal?: AbortSignal): Promise<void>;
   list(apiVersion: string, kind: string, query?: ListQuery, signal?: AbortSignal): Promise<KubeObjectLike[]>;
+  /** One object; undefined when it (or its kind) does not exist. */
+  get(apiVersion: string, kind: string, name: string, namespace?: string, signal?: AbortSignal): Promise<KubeObjectLike | undefined>;
   /** Deletes one object; false when it did not exist. */
   delete(apiVersion: string, kind: string, name: string, namespace?: string): Promise<boolean>;
 }

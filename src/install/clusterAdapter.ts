@@ -1,5 +1,6 @@
 /** Binds the install flow's cluster port to the extension's cluster wrapper. */
 import type { ClusterClient } from '../cluster/client';
+import { isClusterError } from '../cluster/errors';
 import type { InstallCluster, KubeObjectLike } from './cluster';
 
 export function installClusterFrom(client: ClusterClient): InstallCluster {
@@ -15,6 +16,16 @@ export function installClusterFrom(client: ClusterClient): InstallCluster {
       const resource = await client.resolveKind(apiVersion, kind);
       // The wrapper returns objects as the server sent them; the port only names the fields it reads.
       return (await client.list(resource, { namespace: query.namespace, labelSelector: query.labelSelector, signal })).items as KubeObjectLike[];
+    },
+    async get(apiVersion, kind, name, namespace, signal) {
+      try {
+        const resource = await client.resolveKind(apiVersion, kind);
+        return (await client.get(resource, name, resource.namespaced ? namespace : undefined, signal)) as KubeObjectLike;
+      } catch (err) {
+        // A kind the cluster does not know yet (CRDs not installed) means the object does not exist either.
+        if (isClusterError(err, 'notFound')) return undefined;
+        throw err;
+      }
     },
     async delete(apiVersion, kind, name, namespace) {
       return client.delete(await client.resolveKind(apiVersion, kind), name, namespace);

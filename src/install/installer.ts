@@ -7,6 +7,7 @@ import type { Logger } from '../util/log';
 import { ISTIO_NAMESPACE, precheckArgs, uninstallArgs, type ClusterTarget, type UninstallScope } from './args';
 import { ADDON_LABEL, describeObject } from './addons';
 import type { InstallCluster, KubeObjectLike } from './cluster';
+import { diffManifest, objectKey, type ManifestDiff } from './diff';
 import { controlPlaneRevisions, deploymentReady, injectorWebhookName, istiodName, type ControlPlaneRevision } from './controlPlane';
 import { istioctlClientVersion } from './istioctl';
 import type { InstallOptions } from './options';
@@ -220,6 +221,29 @@ export async function generateManifest(plan: InstallPlan, deps: Pick<FlowDeps, '
     throw new InstallError('istioctlFailed', `istioctl manifest generate failed: ${why}`);
   }
   return result.stdout;
+}
+
+/** Parses a multi-document manifest into objects (skips empty documents and non-objects). */
+export async function parseManifest(text: string): Promise<KubeObjectLike[]> {
+  const { parseAllDocuments } = await import('yaml');
+  return parseAllDocuments(text)
+    .map((doc) => doc.toJS() as unknown)
+    .filter((o): o is KubeObjectLike => typeof o === 'object' && o !== null && typeof (o as KubeObjectLike).metadata?.name === 'string');
+}
+
+/** What the plan's istioctl install would change: its manifest against the live objects. */
+export async function manifestChanges(plan: InstallPlan, deps: FlowDeps): Promise<ManifestDiff> {
+  const generated = await parseManifest(await generateManifest(plan, deps));
+  const live = new Map<string, KubeObjectLike | undefined>();
+  // A few at a time: a default profile is ~40 objects; the API server should not see a burst.
+  const queue = [...generated];
+  const worker = async () => {
+    for (let o = queue.shift(); o; o = queue.shift()) {
+      live.set(objectKey(o), await deps.cluster.get(o.apiVersion ?? 'v1', o.kind ?? '', o.metadata.name, o.metadata.namespace ?? ISTIO_NAMESPACE, deps.signal));
+    }
+  };
+  await Promise.all([worker(), worker(), worker(), worker()]);
+  return diffManifest(generated, live);
 }
 
 /** Addon objects the extension created (by label), deleted on a purge. */

@@ -37,6 +37,9 @@ class MemoryCluster implements InstallCluster {
       });
     });
   }
+  async get(_apiVersion: string, kind: string, name: string) {
+    return this.objects.find((o) => o.kind === kind && o.metadata.name === name);
+  }
   async delete(_apiVersion: string, kind: string, name: string) {
     const before = this.objects.length;
     this.objects = this.objects.filter((o) => !(o.kind === kind && o.metadata.name === name));
