@@ -1,0 +1,148 @@
+// Benchmark of the live mesh on a big cluster (issue 3, item 5). Populates the cluster of KUBECONFIG with
+// BENCH_NAMESPACES namespaces × BENCH_PODS pods (kwok fakes the pods), then measures in one run:
+//   baseline  one raw list of all pods through client-node (CoreV1Api), and `kubectl get pods -A` if found
+//   first     store start → every collection listed → the whole namespace level built
+//   change    namespace label patch → the namespace model shows it
+//   memory    heap and RSS after sync (after GC)
+// Figures are printed, not asserted. Run: npm run bench (or node bench/mesh.mjs).
+import { execFile } from 'node:child_process';
+import { existsSync, readdirSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+import * as k8s from '@kubernetes/client-node';
+import { ClusterClient } from '../src/cluster/client';
+import { isClusterError } from '../src/cluster/errors';
+import { Kinds } from '../src/cluster/kinds';
+import { LiveMesh } from '../src/mesh/live';
+import { silentLogger } from '../src/util/log';
+import { deployment, namespace } from '../test/builders/kube';
+
+const namespaces = Number(process.env.BENCH_NAMESPACES ?? 200);
+const totalPods = Number(process.env.BENCH_PODS ?? 5000);
+const perNamespace = Math.ceil(totalPods / namespaces);
+const gc = (globalThis as { gc?: () => void }).gc ?? (() => undefined);
+const ms = (t0: number) => Math.round(performance.now() - t0);
+
+async function populate(client: ClusterClient): Promise<void> {
+  const names = Array.from({ length: namespaces }, (_, i) => `bench-${String(i).padStart(3, '0')}`);
+  for (let i = 0; i < names.length; i += 20) {
+    await Promise.all(names.slice(i, i + 20).map(async (ns) => {
+      await client.create(namespace(ns)).catch((e) => { if (!isClusterError(e, 'conflict')) throw e; });
+      await createRetrying(client, deployment('app', { namespace: ns, replicas: perNamespace }));
+    }));
+  }
+  const t0 = performance.now();
+  for (;;) {
+    const pods = await client.list(Kinds.Pod, { labelSelector: 'app=app', pageSize: 0 });
+    const running = pods.items.filter((p) => (p as { status?: { phase?: string } }).status?.phase === 'Running').length;
+    if (running >= namespaces * perNamespace) break;
+    if (ms(t0) > 15 * 60_000) throw new Error(`only ${running} bench pods running after 15 minutes`);
+    process.stdout.write(`\rbench: waiting for pods: ${running}/${namespaces * perNamespace} running`);
+    await new Promise((r) => setTimeout(r, 2000));
+  }
+  process.stdout.write('\n');
+}
+
+async function createRetrying(client: ClusterClient, object: Parameters<ClusterClient['create']>[0]): Promise<void> {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      await client.create(object);
+      return;
+    } catch (e) {
+      if (isClusterError(e, 'conflict')) return;
+      // The namespace's default ServiceAccount appears shortly after the namespace.
+      if (attempt > 100) throw e;
+      await new Promise((r) => setTimeout(r, 200));
+    }
+  }
+}
+
+function findKubectl(): string | undefined {
+  const root = join(homedir(), '.cache', 'istio-mesh', 'testbed');
+  if (!existsSync(root)) return undefined;
+  for (const dir of readdirSync(root)) {
+    for (const candidate of [join(root, dir, 'kubectl'), join(root, dir, 'bin', 'kubectl'), join(root, dir, '_output', 'bin', 'kubectl')]) {
+      if (existsSync(candidate)) return candidate;
+    }
+  }
+  return undefined;
+}
+
+function timeKubectl(kubectl: string, kubeconfig: string): Promise<number> {
+  const t0 = performance.now();
+  return new Promise((resolve, reject) => execFile(kubectl, ['--kubeconfig', kubeconfig, 'get', 'pods', '-A', '--no-headers'], { maxBuffer: 256 * 1024 * 1024 }, (err) => (err ? reject(err) : resolve(ms(t0)))));
+}
+
+async function main(): Promise<void> {
+  const kubeconfig = process.env.KUBECONFIG;
+  if (!kubeconfig) throw new Error('Set KUBECONFIG to the testbed (node testbed/testbed.mjs env).');
+  const client = await ClusterClient.connect({ settingPath: kubeconfig.split(':')[0], context: process.env.ISTIO_MESH_TESTBED_CONTEXT });
+  console.log(`bench: context ${client.context}; populating ${namespaces} namespaces × ${perNamespace} pods`);
+  await populate(client);
+
+  // Baseline: one raw list through client-node's typed API (what an extension without a cache would do).
+  const kc = new k8s.KubeConfig();
+  kc.loadFromFile(kubeconfig.split(':')[0]);
+  if (process.env.ISTIO_MESH_TESTBED_CONTEXT) kc.setCurrentContext(process.env.ISTIO_MESH_TESTBED_CONTEXT);
+  const core = kc.makeApiClient(k8s.CoreV1Api);
+  await core.listPodForAllNamespaces(); // warm up connections and caches on both sides
+  const baselines: number[] = [];
+  for (let i = 0; i < 3; i++) {
+    const t0 = performance.now();
+    const list = await core.listPodForAllNamespaces();
+    baselines.push(ms(t0));
+    if (i === 0) console.log(`bench: ${list.items.length} pods in the cluster`);
+  }
+  const baseline = Math.min(...baselines);
+  const kubectl = findKubectl();
+  const kubectlMs = kubectl ? await timeKubectl(kubectl, kubeconfig.split(':')[0]) : undefined;
+
+  gc();
+  const heapBefore = process.memoryUsage().heapUsed;
+  const t0 = performance.now();
+  const live = new LiveMesh(client, silentLogger, { debounceMs: 20, maxWaitMs: 100 });
+  live.start();
+  await live.whenSynced();
+  const synced = ms(t0);
+  const level = live.store.namespaces;
+  const firstRender = ms(t0);
+  const injectedBefore = level.filter((n) => n.injection.state === 'on').length;
+
+  gc();
+  const memory = process.memoryUsage();
+  const heapMb = (memory.heapUsed - heapBefore) / 1048576;
+
+  // A label change: patch, then wait for the store's change event to show it in the model.
+  const target = 'bench-000';
+  const t1 = performance.now();
+  const seen = new Promise<void>((resolve) => {
+    const sub = live.store.onDidChange(() => {
+      if (live.store.namespace(target)?.injection.state === 'on') {
+        sub.dispose();
+        resolve();
+      }
+    });
+  });
+  await client.labelNamespace(target, { 'istio-injection': 'enabled' });
+  await seen;
+  const change = ms(t1);
+  const restart = live.store.namespace(target)?.restartNeeded ?? 0;
+  await client.labelNamespace(target, { 'istio-injection': null });
+
+  console.log('');
+  console.log(`namespaces ${level.length} (injected ${injectedBefore}), pods ${[...live.store.values('pods')].length}`);
+  console.log(`baseline: one pod list via client-node   ${baseline} ms (best of 3: ${baselines.join(', ')})`);
+  if (kubectlMs !== undefined) console.log(`baseline: kubectl get pods -A             ${kubectlMs} ms`);
+  else console.log('baseline: kubectl not found in ~/.cache/istio-mesh/testbed');
+  console.log(`store synced (8 lists)                   ${synced} ms`);
+  console.log(`namespace level built                    ${firstRender} ms   ratio ${(firstRender / baseline).toFixed(2)}x of one list (target ≤ 2x)`);
+  console.log(`label change → model                     ${change} ms   (target < 1000 ms; ${restart} pods flagged "needs restart")`);
+  console.log(`memory: store heap ${heapMb.toFixed(1)} MB, process RSS ${(memory.rss / 1048576).toFixed(0)} MB, heap ${(memory.heapUsed / 1048576).toFixed(0)} MB (target < 150 MB)`);
+  await live.stop();
+  client.dispose();
+}
+
+main().then(() => process.exit(0), (err) => {
+  console.error(`bench failed: ${err instanceof Error ? err.stack : String(err)}`);
+  process.exit(1);
+});
