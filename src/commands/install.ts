@@ -3,6 +3,7 @@ import type { ClusterClient } from '../cluster/client';
 import { isClusterError } from '../cluster/errors';
 import type { ClusterTarget } from '../install/args';
 import type { InstallCluster } from '../install/cluster';
+import { installClusterFrom } from '../install/clusterAdapter';
 import { describeFinding, hasBlockingFindings } from '../install/precheck';
 import { ChecksumMismatchError, downloadVerifiedIstioctl } from '../install/download';
 import { formatManifestDiff } from '../install/diff';
@@ -36,10 +37,12 @@ export interface CommandCluster {
   readonly target: ClusterTarget;
 }
 
-/** Connects to the current context (kubeconfig setting or KUBECONFIG/default); errors are the wrapper's ClusterError. */
+/**
+ * The cluster of the context selected in the mesh view (the session's shared client: never disposed
+ * here). Errors are the wrapper's ClusterError (no kubeconfig, unreachable...).
+ */
 export async function connectCluster(services: Services): Promise<CommandCluster> {
-  const [{ ClusterClient }, { installClusterFrom }] = await Promise.all([import('../cluster/client'), import('../install/clusterAdapter')]);
-  const client = await ClusterClient.connect({ settingPath: services.config.kubeconfig || undefined });
+  const client = await services.mesh.getClient();
   // istioctl reads KUBECONFIG itself; only the setting needs passing. The context is always explicit.
   return { client, cluster: installClusterFrom(client), target: { kubeconfig: services.config.kubeconfig, context: client.context } };
 }
@@ -206,7 +209,8 @@ async function runInstall(services: Services, args: InstallCommandArgs): Promise
       executeInstall(plan, { ...deps, signal, onProgress: report }),
     );
     services.log.info(`install finished in ${outcome.durationMs} ms: ${JSON.stringify(outcome.verify)}`);
-    void vscode.commands.executeCommand('istio.mesh.refresh').then(undefined, () => undefined);
+    // The view follows through its watches; a relist makes it immediate.
+    void services.mesh.refresh();
     void offerNextStep(prompter, plan, outcome.verify);
     return { status: 'installed', plan, verify: outcome.verify, durationMs: outcome.durationMs };
   } catch (err) {
@@ -216,8 +220,6 @@ async function runInstall(services: Services, args: InstallCommandArgs): Promise
     if (cancelled) void vscode.window.showWarningMessage(message);
     else await showError(services.output, `${message} The output is kept in the log.`);
     return { status: cancelled ? 'cancelled' : 'failed', message };
-  } finally {
-    connected.client.dispose();
   }
 }
 

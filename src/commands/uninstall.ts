@@ -81,7 +81,7 @@ async function runUninstall(services: Services, args: InstallCommandArgs): Promi
         },
       }),
     );
-    void vscode.commands.executeCommand('istio.mesh.refresh').then(undefined, () => undefined);
+    void services.mesh.refresh();
     void vscode.window.showInformationMessage(`Removed ${what} from context "${context}".`);
     return { status: 'uninstalled', scope };
   } catch (err) {
@@ -89,8 +89,6 @@ async function runUninstall(services: Services, args: InstallCommandArgs): Promi
     services.log.error(message);
     await showError(services.output, `${message} The output is kept in the log.`);
     return { status: err instanceof InstallError && err.kind === 'cancelled' ? 'cancelled' : 'failed', message };
-  } finally {
-    connected.client.dispose();
   }
 }
 
