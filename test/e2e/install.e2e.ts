@@ -85,12 +85,12 @@ describe('Istio: Install… and Uninstall… from the palette', function () {
   });
 
   it('shows the new revision in the mesh view', async () => {
-    const sidebar = await workbench.openView('Istio Mesh');
-    await sidebar.getByText(/e2e/).first().waitFor({ timeout: 60_000 }).catch(async () => {
-      // The revision sits under the control-plane node: expand it and look again.
-      await workbench.treeItem('Control plane').click();
-      await sidebar.getByText(/e2e/).first().waitFor({ timeout: 60_000 });
-    });
+    await workbench.openView('Istio Mesh');
+    const controlPlane = workbench.treeItem('Control plane');
+    // The view follows through its watches: the row's description counts the revisions.
+    await controlPlane.filter({ hasText: '2 revisions' }).waitFor({ timeout: 60_000 });
+    await controlPlane.click();
+    await workbench.treeItem('istiod (e2e)').waitFor({ timeout: 30_000 });
     await workbench.screenshot('install-mesh-view');
   });
 
@@ -104,5 +104,7 @@ describe('Istio: Install… and Uninstall… from the palette', function () {
     await workbench.screenshot('uninstall-confirmation');
     await box.locator('.dialog-buttons .monaco-button').getByText('Uninstall', { exact: true }).click();
     await notification(/Removed Istio revision "e2e"/).waitFor({ timeout: 3 * 60_000 });
+    await workbench.treeItem('istiod (e2e)').waitFor({ state: 'detached', timeout: 60_000 });
+    await workbench.screenshot('uninstall-done');
   });
 });
