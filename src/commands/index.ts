@@ -5,6 +5,7 @@ import { enableInjection } from './enableInjection';
 import { install } from './install';
 import { openSample } from './openSample';
 import { refresh } from './refresh';
+import { refreshYamlSchemas } from './refreshYamlSchemas';
 import { restartWorkloads } from './restartWorkloads';
 import { selectContext } from './selectContext';
 import { showLogs } from './showLogs';
@@ -24,6 +25,7 @@ const commands: Record<string, CommandFactory> = {
   'istio.namespace.enableInjection': enableInjection,
   'istio.namespace.disableInjection': disableInjection,
   'istio.namespace.restartWorkloads': restartWorkloads,
+  'istio.yaml.refreshSchemas': refreshYamlSchemas,
 };
 
 export function registerCommands(services: Services): void {

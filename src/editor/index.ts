@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import type { Services } from '../services';
+import { bridgeClusterToYaml } from './clusterBridge';
 import { YamlCodeActions } from './codeActions';
 import { YamlCompletion, YamlHover } from './languageFeatures';
 import { contributeSchemaToRedHat, redHatYamlInstalled, REDHAT_YAML } from './redhat';
@@ -22,6 +23,7 @@ export function registerYamlEditor(services: Services): YamlService {
     vscode.workspace.onDidOpenTextDocument((d) => yaml.schedule(d, 0)),
     vscode.workspace.onDidChangeTextDocument((e) => yaml.schedule(e.document)),
     vscode.workspace.onDidCloseTextDocument((d) => yaml.forget(d)),
+    bridgeClusterToYaml(services, yaml),
     services.config.onDidChange((e) => {
       if (e.affectsConfiguration('istio.yaml')) yaml.recheckAll();
     }),
