@@ -104,9 +104,3 @@ export async function ensureVSCode(vscodeVersion) {
   }
   return result;
 }
-
-// `node test/harness/setup.mjs [version...]` installs ahead of time (CI can warm the cache).
-if (process.argv[1] && import.meta.url === new URL(`file://${process.argv[1]}`).href) {
-  const versions = process.argv.slice(2);
-  for (const v of versions.length ? versions : Object.keys(VSCODE_VERSIONS)) console.log(await ensureVSCode(v));
-}

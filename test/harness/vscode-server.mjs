@@ -18,6 +18,9 @@ const OFFLINE_SETTINGS = {
   'security.workspace.trust.enabled': false,
   'git.enabled': false,
   'redhat.telemetry.enabled': false,
+  // VS Code 1.139 opens a chat side bar by default; keep the workbench (and screenshots) plain.
+  'chat.disableAIFeatures': true,
+  'workbench.secondarySideBar.defaultVisibility': 'hidden',
 };
 
 /** A gallery that cannot answer: the workbench never reaches the Marketplace. */

@@ -1,0 +1,27 @@
+import * as assert from 'node:assert/strict';
+import { Workbench } from './workbench';
+
+describe('Istio view and logs', () => {
+  let workbench: Workbench;
+
+  before(async () => {
+    workbench = await Workbench.open();
+  });
+
+  after(async () => {
+    await workbench?.close();
+  });
+
+  it('opens the Istio Mesh view from the activity bar', async () => {
+    const sidebar = await workbench.openView('Istio Mesh');
+    assert.match(await sidebar.locator('.composite.title').innerText(), /istio mesh/i);
+    await workbench.screenshot('istio-view');
+  });
+
+  it('shows the "Istio Mesh" output channel with "Istio: Show Logs"', async () => {
+    await workbench.runCommand('Istio: Show Logs');
+    const output = await workbench.outputChannel('Istio Mesh');
+    await output.getByText(/Istio.Mesh.*activated/).waitFor();
+    await workbench.screenshot('show-logs');
+  });
+});

@@ -1,0 +1,134 @@
+// A page object for the VS Code workbench in the browser, for the end-to-end specs
+// (test/e2e/*.e2e.ts). `npm run test:e2e` starts the VS Code server with the packaged .vsix and
+// passes its address in ISTIO_MESH_E2E_URL. Every wait is on the DOM, never on time.
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import type { Locator, Page } from 'playwright-core';
+import { launchBrowser } from '../harness/browser.mjs';
+
+const SCREENSHOTS = resolve(process.env.ISTIO_MESH_SCREENSHOTS ?? join(__dirname, '..', '..', 'media', 'screenshots'));
+
+const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+export interface OpenOptions {
+  /** Files to create in a fresh workspace folder, by relative path. */
+  files?: Record<string, string>;
+}
+
+export class Workbench {
+  private constructor(
+    readonly page: Page,
+    readonly folder: string,
+    private readonly closeBrowser: () => Promise<void>,
+  ) {}
+
+  /** Opens the workbench on a fresh folder and waits until the extension's view container is there. */
+  static async open({ files = {} }: OpenOptions = {}): Promise<Workbench> {
+    const origin = process.env.ISTIO_MESH_E2E_URL;
+    if (!origin) throw new Error('ISTIO_MESH_E2E_URL is not set: run the specs with `npm run test:e2e`');
+    // The folder's name shows in the title bar of every screenshot: keep it plain.
+    const folder = join(mkdtempSync(join(tmpdir(), 'istio-mesh-e2e-')), 'workspace');
+    mkdirSync(folder);
+    for (const [path, text] of Object.entries(files)) {
+      mkdirSync(dirname(join(folder, path)), { recursive: true });
+      writeFileSync(join(folder, path), text);
+    }
+    const { page, close } = await launchBrowser();
+    const url = new URL(origin);
+    url.searchParams.set('folder', folder);
+    await page.goto(url.href);
+    const workbench = new Workbench(page, folder, close);
+    // The palette can open before the extension's commands are registered: its icon comes later.
+    await workbench.activityBarItem('Istio Mesh').waitFor({ timeout: 60_000 });
+    return workbench;
+  }
+
+  async close(): Promise<void> {
+    await this.closeBrowser();
+  }
+
+  activityBarItem(title: string): Locator {
+    return this.page.locator(`.activitybar a.action-label[aria-label^="${title}"]`);
+  }
+
+  /** Clicks a view container's activity-bar icon and waits for its side bar. */
+  async openView(title: string): Promise<Locator> {
+    await this.activityBarItem(title).click();
+    const sidebar = this.page.locator('.part.sidebar');
+    await sidebar.locator('.composite.title').getByText(title, { exact: false }).waitFor();
+    return sidebar;
+  }
+
+  /** Runs a command from the palette (F1) by its full title, e.g. "Istio: Show Logs". */
+  async runCommand(title: string): Promise<void> {
+    await this.page.keyboard.press('F1');
+    const input = this.page.locator('.quick-input-widget input');
+    await input.waitFor();
+    await input.fill(`>${title}`);
+    await this.quickPickRow(title).click();
+    await this.page.locator('.quick-input-widget').waitFor({ state: 'hidden' });
+  }
+
+  /** The row of the open quick pick whose label is exactly `label`. */
+  quickPickRow(label: string): Locator {
+    return this.page
+      .locator('.quick-input-list .monaco-list-row')
+      .filter({ has: this.page.locator('.label-name').getByText(new RegExp(`^${escapeRegExp(label)}$`)) })
+      .first();
+  }
+
+  /** Opens a workspace file with Ctrl+P and waits for its editor tab. */
+  async openFile(relativePath: string): Promise<Locator> {
+    await this.page.keyboard.press('Control+P');
+    const input = this.page.locator('.quick-input-widget input');
+    await input.waitFor();
+    await input.fill(relativePath);
+    const name = relativePath.split('/').pop() ?? relativePath;
+    await this.quickPickRow(name).click();
+    await this.page.locator('.tabs-container .tab.active').getByText(name, { exact: true }).waitFor();
+    return this.page.locator('.editor-group-container.active .monaco-editor').first();
+  }
+
+  /** The wavy underlines of the active editor (`error`, `warning`, `info`). */
+  squiggles(severity: 'error' | 'warning' | 'info' = 'error'): Locator {
+    return this.page.locator(`.editor-group-container.active .view-overlays .squiggly-${severity}`);
+  }
+
+  /** Opens the Problems panel (Ctrl+Shift+M) and returns the text of each problem row. */
+  async problems(): Promise<string[]> {
+    await this.page.keyboard.press('Control+Shift+M');
+    const rows = this.page.locator('.markers-panel .monaco-list-row');
+    await rows.first().waitFor();
+    return rows.allInnerTexts();
+  }
+
+  /** A row of the side bar's tree views by its label. */
+  treeItem(label: string): Locator {
+    return this.page.locator('.part.sidebar .monaco-list-row').filter({ hasText: label }).first();
+  }
+
+  /** Right-clicks a tree item and picks `action` from its context menu. */
+  async contextMenu(itemLabel: string, action: string): Promise<void> {
+    await this.treeItem(itemLabel).click({ button: 'right' });
+    await this.page.locator('.monaco-menu .action-item').getByText(action, { exact: false }).first().click();
+  }
+
+  /** Waits until the Output panel shows the channel named `channel`; returns the panel's text. */
+  async outputChannel(channel: string): Promise<Locator> {
+    const panel = this.page.locator('.part.panel');
+    // A string predicate: it runs in the page, and this file is compiled without DOM types.
+    await this.page.waitForFunction(
+      `[...document.querySelectorAll('.part.panel select.monaco-select-box')].some((s) => s.value === ${JSON.stringify(channel)})`,
+    );
+    return panel.locator('.monaco-editor .view-lines');
+  }
+
+  /** Saves a PNG to media/screenshots/<name>.png (the README's pictures) and returns its path. */
+  async screenshot(name: string): Promise<string> {
+    mkdirSync(SCREENSHOTS, { recursive: true });
+    const path = join(SCREENSHOTS, `${name}.png`);
+    await this.page.screenshot({ path });
+    return path;
+  }
+}

@@ -1,0 +1,63 @@
+#!/usr/bin/env node
+// The end-to-end tier (`npm run test:e2e`): packages the .vsix, installs it into the VS Code server
+// of code-server, starts the server (with the testbed cluster's KUBECONFIG) and runs the mocha
+// specs test/e2e/*.e2e.ts, which drive headless chromium through test/e2e/workbench.ts.
+// Screenshots land in media/screenshots/.
+//
+//   node test/harness/run-e2e.mjs [--vscode 1.139.1] [--grep TEXT] [--no-cluster]
+import { readdirSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { startTestCluster } from './cluster.mjs';
+import { cleanupAll, run } from './processes.mjs';
+import { NEWEST, ensureVSCode } from './setup.mjs';
+import { createProfile, installExtension, startServer } from './vscode-server.mjs';
+
+const root = fileURLToPath(new URL('../..', import.meta.url));
+const require = createRequire(import.meta.url);
+
+async function main() {
+  const { values } = parseArgs({
+    options: { vscode: { type: 'string', default: NEWEST }, grep: { type: 'string' }, 'no-cluster': { type: 'boolean', default: false } },
+  });
+  const started = Date.now();
+  const vscode = await ensureVSCode(values.vscode);
+  const profile = createProfile('istio-mesh-e2e-');
+  // The .vsix goes to the run's temp dir: out/ is rebuilt (and wiped) by every build. `npm test`
+  // has type-checked already; what is tested here is the bundle as users get it.
+  const vsix = join(profile.root, 'istio-mesh.vsix');
+  await run(process.execPath, [join(root, 'scripts', 'package.mjs'), '--out', vsix, '--no-typecheck'], { cwd: root });
+  await installExtension(vscode, profile, vsix);
+  const cluster = await startTestCluster('run-e2e', { cluster: !values['no-cluster'] });
+  const server = await startServer(vscode, profile, cluster.env);
+  console.log(`\n=== end-to-end tests on VS Code ${vscode.version} (${server.origin}) ===`);
+
+  const specs = readdirSync(join(root, 'test', 'e2e')).filter((f) => f.endsWith('.e2e.ts')).sort().map((f) => join('test', 'e2e', f));
+  if (specs.length === 0) throw new Error('no specs in test/e2e/*.e2e.ts');
+  const mocha = require.resolve('mocha/bin/mocha.js');
+  try {
+    await run(process.execPath, ['--import', 'tsx', mocha, '--ui', 'bdd', '--timeout', '120000', '--reporter', 'spec',
+      ...(values.grep ? ['--grep', values.grep] : []), ...specs], {
+      cwd: root,
+      env: { ...process.env, ...cluster.env, ISTIO_MESH_E2E_URL: server.origin },
+    });
+    return 0;
+  } catch {
+    console.error(`--- VS Code server log (last lines) ---\n${server.logTail()}`);
+    return 1;
+  } finally {
+    console.log(`end-to-end tier: ${((Date.now() - started) / 1000).toFixed(1)} s in all`);
+  }
+}
+
+let code = 1;
+try {
+  code = await main();
+} catch (error) {
+  console.error(`end-to-end tier failed: ${error.message}`);
+} finally {
+  await cleanupAll();
+}
+process.exit(code);
