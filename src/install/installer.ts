@@ -3,6 +3,7 @@
  * objects, verify. The command (`src/commands/install.ts`) adds the questions and notifications;
  * cluster tests and the benchmark drive these functions directly.
  */
+import { isClusterError } from '../cluster/errors';
 import type { Logger } from '../util/log';
 import { ISTIO_NAMESPACE, precheckArgs, uninstallArgs, type ClusterTarget, type UninstallScope } from './args';
 import { ADDON_LABEL, describeObject } from './addons';
@@ -59,23 +60,36 @@ export async function listControlPlanes(cluster: InstallCluster, signal?: AbortS
   return controlPlaneRevisions(await cluster.list('apps/v1', 'Deployment', { labelSelector: 'app=istiod' }, signal));
 }
 
+/** A read the user may not be allowed to do: a forbidden answer becomes the fallback, and a finding says so. */
+async function readOrNote<T>(read: Promise<T>, fallback: T, what: string, notes: PrecheckFinding[]): Promise<T> {
+  try {
+    return await read;
+  } catch (err) {
+    if (!isClusterError(err, 'forbidden')) throw err;
+    notes.push({ level: 'warning', source: 'permissions', message: `You may not ${what}: ${err.message}` });
+    return fallback;
+  }
+}
+
 /**
  * Everything known before asking for confirmation. Reads only; runs the checks side by side.
- * Cluster errors (unreachable, unauthorized) propagate as the wrapper's typed errors.
+ * Forbidden reads become findings (so a user without rights hears which ones they lack); other
+ * cluster errors (unreachable, unauthorized) propagate as the wrapper's typed errors.
  */
 export async function inspectCluster(deps: FlowDeps, options: InstallOptions, target: ClusterTarget): Promise<ClusterInspection> {
   const run = deps.run ?? runProcess;
   const { cluster, signal } = deps;
+  const notes: PrecheckFinding[] = [];
   const [server, istioctlVersion, existing, records, permissions, precheck] = await Promise.all([
     cluster.version(signal),
     istioctlClientVersion(deps.istioctlPath, run, signal),
-    listControlPlanes(cluster, signal),
-    cluster.list('v1', 'ConfigMap', { namespace: ISTIO_NAMESPACE, labelSelector: 'app.kubernetes.io/managed-by=istio-mesh' }, signal),
+    readOrNote(listControlPlanes(cluster, signal), [], 'list Deployments cluster-wide (to find installed control planes)', notes),
+    readOrNote(cluster.list('v1', 'ConfigMap', { namespace: ISTIO_NAMESPACE, labelSelector: 'app.kubernetes.io/managed-by=istio-mesh' }, signal), [], `list ConfigMaps in ${ISTIO_NAMESPACE}`, notes),
     checkPermissions(cluster, ISTIO_NAMESPACE),
     run(deps.istioctlPath, precheckArgs(options.revision, target), { signal }),
   ]);
   deps.log.info(`precheck: istioctl ${istioctlVersion}, Kubernetes ${server.gitVersion}, ${existing.length} control plane revision(s)`);
-  const findings: PrecheckFinding[] = [...permissions, ...parsePrecheckOutput(precheck.exitCode, precheck.stdout, precheck.stderr)];
+  const findings: PrecheckFinding[] = [...permissions, ...notes, ...parsePrecheckOutput(precheck.exitCode, precheck.stdout, precheck.stderr)];
   const kube = compatibilityFinding(checkKubernetesSupport(istioctlVersion, server.gitVersion));
   if (kube) findings.push(kube);
   const same = existing.find((r) => r.revision === (options.revision || 'default'));
@@ -84,7 +98,7 @@ export async function inspectCluster(deps: FlowDeps, options: InstallOptions, ta
     if (upgrade) findings.push(upgrade);
   }
   // istioctl's precheck repeats our permission finding when both run: keep ours (it names every resource).
-  const deduped = findings.filter((f, i) => !(f.source === 'istioctl' && f.code === 'IST0141' && findings.some((o, j) => j !== i && o.source === 'permissions')));
+  const deduped = findings.filter((f, i) => !(f.source === 'istioctl' && f.code === 'IST0141' && findings.some((o, j) => j !== i && o.source === 'permissions' && o.code === 'IST0141')));
   const record = records.find((r) => r.metadata.name === installRecordName(options.revision));
   return { kubernetesVersion: server.gitVersion, istioctlVersion, existing, lastApplied: optionsFromRecord(record), findings: deduped };
 }

@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { ClusterError } from '../../../src/cluster/errors';
 import type { InstallCluster, KubeObjectLike, ListQuery } from '../../../src/install/cluster';
 import { executeInstall, executeUninstall, inspectCluster, InstallError, type FlowDeps, type Runner } from '../../../src/install/installer';
 import { DEFAULT_OPTIONS, type InstallOptions } from '../../../src/install/options';
@@ -115,6 +116,19 @@ describe('install flow (scripted istioctl, in-memory cluster)', () => {
     assert.equal(inspection.findings.length, 1);
     assert.equal(inspection.findings[0].level, 'error');
     assert.match(inspection.findings[0].message, /context "memory" may not create: clusterroles\.rbac\.authorization\.k8s\.io \(cluster-wide\), mutatingwebhookconfigurations\.admissionregistration\.k8s\.io \(cluster-wide\)/);
+  });
+
+  it('turns forbidden reads into findings instead of failing', async () => {
+    const cluster = new MemoryCluster();
+    cluster.denied = new Set(['customresourcedefinitions']);
+    cluster.list = async () => {
+      throw new ClusterError('forbidden', 'You may not list deployments.apps (cluster-wide).', { status: 403 });
+    };
+    const { run } = fakeIstioctl(cluster);
+    const { inspection } = await planFor(cluster, run, opts());
+    assert.deepEqual(inspection.existing, []);
+    assert.deepEqual(inspection.findings.map((f) => f.level), ['error', 'warning', 'warning']);
+    assert.ok(inspection.findings.some((f) => /^You may not list Deployments cluster-wide .*: You may not list deployments\.apps/.test(f.message)));
   });
 
   it('flags an istioctl too new for the cluster', async () => {
