@@ -15,7 +15,7 @@ import { cleanupAll, run } from './processes.mjs';
 import { NEWEST, ensureVSCode } from './setup.mjs';
 import { createProfile, installExtension, startServer } from './vscode-server.mjs';
 
-const root = fileURLToPath(new URL('../..', import.meta.url));
+const root = fileURLToPath(new URL('../..', import.meta.url)).replace(/\/$/, '');
 const require = createRequire(import.meta.url);
 
 async function main() {

@@ -14,7 +14,7 @@ import { cleanupAll, run } from './processes.mjs';
 import { VSCODE_VERSIONS, ensureVSCode } from './setup.mjs';
 import { createProfile } from './vscode-server.mjs';
 
-const root = fileURLToPath(new URL('../..', import.meta.url));
+const root = fileURLToPath(new URL('../..', import.meta.url)).replace(/\/$/, '');
 const launcher = fileURLToPath(new URL('./launcher.mjs', import.meta.url));
 
 async function main() {
