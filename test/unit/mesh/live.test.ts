@@ -1,0 +1,60 @@
+import * as assert from 'node:assert/strict';
+import { ClusterClient } from '../../../src/cluster/client';
+import { LiveMesh } from '../../../src/mesh/live';
+import { silentLogger } from '../../../src/util/log';
+import { namespace, pod } from '../../builders/kube';
+import { FakeApiServer, json, startWatch } from '../cluster/fakeApiServer';
+
+describe('LiveMesh', () => {
+  let server: FakeApiServer;
+  let client: ClusterClient;
+  let live: LiveMesh | undefined;
+  beforeEach(async () => {
+    server = await new FakeApiServer().start();
+    client = await ClusterClient.connect({ settingPath: server.writeKubeconfig({ namespace: 'shop' }) });
+  });
+  afterEach(async () => {
+    await live?.stop();
+    client.dispose();
+    await server.stop();
+  });
+
+  it('falls back to the context namespace when cluster-wide lists are forbidden, and says so', async () => {
+    server.route = (req, res) => {
+      const namespaced = req.path.includes('/namespaces/shop/') || req.path.includes('/namespaces/istio-system/');
+      if (req.path === '/api/v1/namespaces/shop') return json(res, 200, namespace('shop', { 'istio-injection': 'enabled' }));
+      if (req.path === '/api/v1/namespaces/istio-system') return json(res, 403, { code: 403 });
+      if (!namespaced) return json(res, 403, { kind: 'Status', code: 403, reason: 'Forbidden' });
+      if (req.query.get('watch') === 'true') return void startWatch(res);
+      const items = req.path === '/api/v1/namespaces/shop/pods' ? [pod('web-1', { namespace: 'shop' })] : [];
+      return json(res, 200, { metadata: { resourceVersion: '5' }, items });
+    };
+    live = new LiveMesh(client, silentLogger, { debounceMs: 1 });
+    live.start();
+    await live.whenSynced();
+    assert.equal(live.status.state, 'ready');
+    assert.match(live.status.limited ?? '', /You may not list namespaces, list pods.*showing namespaces shop, istio-system only/);
+    assert.deepEqual(live.store.namespaces.map((n) => n.name), ['istio-system', 'shop']);
+    const shop = live.store.namespace('shop')!;
+    assert.equal(shop.injection.state, 'on');
+    assert.equal(shop.restartNeeded, 1);
+  });
+
+  it('reports an unreachable server before the first sync', async () => {
+    await server.stop();
+    live = new LiveMesh(client, silentLogger);
+    const state = new Promise((resolve) => live!.onDidChangeStatus((s) => resolve(s.state)));
+    live.start();
+    assert.equal(await state, 'unreachable');
+    server = await new FakeApiServer().start();
+  });
+
+  it('reports expired credentials as unauthorized', async () => {
+    server.route = (_req, res) => json(res, 401, { code: 401, message: 'Unauthorized' });
+    live = new LiveMesh(client, silentLogger);
+    const state = new Promise((resolve) => live!.onDidChangeStatus((s) => resolve(s.state)));
+    live.start();
+    assert.equal(await state, 'unauthorized');
+    assert.match(live.status.error?.message ?? '', /missing or expired/);
+  });
+});
