@@ -128,7 +128,7 @@ async function runIstioctl(deps: FlowDeps, args: readonly string[], what: string
     const last = errors.length ? errors : tail;
     throw new InstallError(
       'istioctlFailed',
-      `${what} failed (istioctl exit code ${result.exitCode ?? result.signal}): ${last.at(-1) ?? 'see the output'}`,
+      `${what} failed (istioctl exit code ${result.exitCode ?? result.signal}): ${last.at(-1) ?? 'see the output'}. Once the cause is fixed, running it again finishes the job.`,
       last,
     );
   }
@@ -141,7 +141,7 @@ async function applyObjects(deps: FlowDeps, objects: readonly KubeObjectLike[]):
       await deps.cluster.apply(object, deps.signal);
       deps.log.info(`applied ${describeObject(object)}`);
     } catch (err) {
-      throw new InstallError('applyFailed', `Applying ${describeObject(object)} failed: ${err instanceof Error ? err.message : String(err)}`);
+      throw new InstallError('applyFailed', `Applying ${describeObject(object)} failed: ${err instanceof Error ? err.message : String(err)}. Running install again applies what is missing.`);
     }
   }
 }
@@ -195,16 +195,27 @@ export async function verifyInstall(deps: FlowDeps, options: InstallOptions, ist
     };
   };
   let last: VerifyResult | undefined;
+  let lastError: Error | undefined;
   const done = await waitUntil(async () => {
-    last = await check();
+    try {
+      last = await check();
+      lastError = undefined;
+    } catch (err) {
+      // The API server may be restarting: keep waiting until the deadline, then say so.
+      if (!isClusterError(err, 'unreachable')) throw err;
+      lastError = err;
+      return undefined;
+    }
     return last.istiodReady && last.webhookPresent ? last : undefined;
   }, timeoutMs, deps.pollIntervalMs ?? 1000, deps.signal);
   if (done) return done;
   if (deps.signal?.aborted) throw new InstallError('cancelled', 'Verification was cancelled; the install itself finished.');
-  const missing = [
-    ...(last?.istiodReady ? [] : [`deployment ${ISTIO_NAMESPACE}/${istiodName(options.revision)} is not ready`]),
-    ...(last?.webhookPresent ? [] : [`webhook ${injectorWebhookName(options.revision)} is missing`]),
-  ];
+  const missing = lastError
+    ? [`the API server does not answer (${lastError.message})`]
+    : [
+        ...(last?.istiodReady ? [] : [`deployment ${ISTIO_NAMESPACE}/${istiodName(options.revision)} is not ready`]),
+        ...(last?.webhookPresent ? [] : [`webhook ${injectorWebhookName(options.revision)} is missing`]),
+      ];
   throw new InstallError('readinessTimeout', `Istio did not become ready within ${Math.round(timeoutMs / 1000)} s: ${missing.join('; ')}. Running install again continues from here.`);
 }
 

@@ -158,6 +158,25 @@ describe('install flow (scripted istioctl, in-memory cluster)', () => {
     await assert.rejects(executeInstall(plan, deps(cluster, cancelledRun)), (err: unknown) => err instanceof InstallError && err.kind === 'cancelled');
   });
 
+  it('keeps verifying while the API server is briefly away, and names it when it stays away', async () => {
+    const cluster = new MemoryCluster();
+    const { run } = fakeIstioctl(cluster);
+    const { plan } = await planFor(cluster, run, opts({ readinessTimeoutSeconds: 0.3 }));
+    const list = cluster.list.bind(cluster);
+    let outages = 2;
+    cluster.list = async (...args) => {
+      if (outages-- > 0) throw new ClusterError('unreachable', 'Cannot reach the API server at https://127.0.0.1:6443.');
+      return list(...args);
+    };
+    assert.equal((await executeInstall(plan, deps(cluster, run))).verify.istiodReady, true);
+
+    cluster.list = async () => {
+      throw new ClusterError('unreachable', 'Cannot reach the API server at https://127.0.0.1:6443.');
+    };
+    await assert.rejects(executeInstall(plan, deps(cluster, run)), (err: unknown) =>
+      err instanceof InstallError && err.kind === 'readinessTimeout' && /the API server does not answer \(Cannot reach/.test(err.message) && /again continues/.test(err.message));
+  });
+
   it('times out readiness with what is missing', async () => {
     const cluster = new MemoryCluster();
     const { run } = fakeIstioctl(cluster);
