@@ -8,6 +8,10 @@ describe('Istio view and logs', () => {
     workbench = await Workbench.open();
   });
 
+  afterEach(async function () {
+    await workbench?.screenshotOnFailure(this.currentTest);
+  });
+
   after(async () => {
     await workbench?.close();
   });

@@ -124,6 +124,18 @@ export class Workbench {
     return panel.locator('.monaco-editor .view-lines');
   }
 
+  /** For `afterEach`: when the test failed, saves a screenshot to the temp dir and says where. */
+  async screenshotOnFailure(test: Mocha.Test | undefined): Promise<void> {
+    if (test?.state !== 'failed') return;
+    const dir = join(tmpdir(), 'istio-mesh-e2e-failures');
+    mkdirSync(dir, { recursive: true });
+    const path = join(dir, `${test.fullTitle().replace(/[^\w.-]+/g, '-')}.png`);
+    await this.page.screenshot({ path }).then(
+      () => console.log(`    screenshot of the failure: ${path}`),
+      () => undefined,
+    );
+  }
+
   /** Saves a PNG to media/screenshots/<name>.png (the README's pictures) and returns its path. */
   async screenshot(name: string): Promise<string> {
     mkdirSync(SCREENSHOTS, { recursive: true });
