@@ -66,7 +66,7 @@ export async function ensureIstioctl(services: Services, prompter: Prompter, arg
     }
   } catch (err) {
     if (err instanceof IstioctlNotFoundError) {
-      await showError(services.output, err.message);
+      void showError(services.output, err.message);
       return undefined;
     }
     throw err;
@@ -74,7 +74,7 @@ export async function ensureIstioctl(services: Services, prompter: Prompter, arg
   const platform = releasePlatform(process.platform, process.arch);
   const sha256 = platform ? release.sha256[platform] : undefined;
   if (!platform || !sha256) {
-    await showError(services.output, `istioctl was not found on PATH, and this extension has no verified download of istioctl ${release.version} for ${process.platform}-${process.arch}. Install istioctl and set istio.istioctlPath.`);
+    void showError(services.output, `istioctl was not found on PATH, and this extension has no verified download of istioctl ${release.version} for ${process.platform}-${process.arch}. Install istioctl and set istio.istioctlPath.`);
     return undefined;
   }
   const choice = await prompter.offer(`istioctl was not found on PATH or in the setting istio.istioctlPath. Download istioctl ${release.version} for ${platform}? It is verified by its SHA-256 before use.`, ['Download', 'Open Settings']);
@@ -104,7 +104,7 @@ export async function ensureIstioctl(services: Services, prompter: Prompter, arg
   } catch (err) {
     const message = err instanceof ChecksumMismatchError ? err.message : `Downloading istioctl failed: ${err instanceof Error ? err.message : String(err)}`;
     services.log.error(message);
-    await showError(services.output, message);
+    void showError(services.output, message);
     return undefined;
   }
 }
@@ -150,7 +150,7 @@ async function confirmPlan(services: Services, prompter: Prompter, plan: Install
         return false;
       }
     } catch (err) {
-      await showError(services.output, err instanceof Error ? err.message : String(err));
+      void showError(services.output, err instanceof Error ? err.message : String(err));
     }
   }
 }
@@ -181,7 +181,7 @@ async function runInstall(services: Services, args: InstallCommandArgs): Promise
   } catch (err) {
     const message = `No reachable Kubernetes cluster: ${failureMessage(err)}`;
     services.log.error(message);
-    await showError(services.output, message);
+    void showError(services.output, message);
     return { status: 'failed', message };
   }
   try {
@@ -200,7 +200,7 @@ async function runInstall(services: Services, args: InstallCommandArgs): Promise
     for (const line of plan.summary) services.log.info(`plan: ${line}`);
     if (hasBlockingFindings(plan.findings)) {
       const message = `Istio cannot be installed in context "${plan.target.context}": ${plan.findings.filter((f) => f.level === 'error').map(describeFinding).join(' ')}`;
-      await showError(services.output, message);
+      void showError(services.output, message);
       return { status: 'blocked', plan, message };
     }
     if (!(await confirmPlan(services, prompter, plan, deps))) return { status: 'cancelled', plan, message: 'Not confirmed.' };
@@ -218,7 +218,7 @@ async function runInstall(services: Services, args: InstallCommandArgs): Promise
     const cancelled = err instanceof InstallError && err.kind === 'cancelled';
     services.log.error(message);
     if (cancelled) void vscode.window.showWarningMessage(message);
-    else await showError(services.output, `${message} The output is kept in the log.`);
+    else void showError(services.output, `${message} The output is kept in the log.`);
     return { status: cancelled ? 'cancelled' : 'failed', message };
   }
 }

@@ -31,7 +31,7 @@ async function runUninstall(services: Services, args: InstallCommandArgs): Promi
     await connected.client.version();
   } catch (err) {
     const message = `No reachable Kubernetes cluster: ${err instanceof Error ? err.message : String(err)}`;
-    await showError(services.output, message);
+    void showError(services.output, message);
     return { status: 'failed', message };
   }
   try {
@@ -87,7 +87,7 @@ async function runUninstall(services: Services, args: InstallCommandArgs): Promi
   } catch (err) {
     const message = err instanceof InstallError || isClusterError(err) ? err.message : err instanceof Error ? err.message : String(err);
     services.log.error(message);
-    await showError(services.output, `${message} The output is kept in the log.`);
+    void showError(services.output, `${message} The output is kept in the log.`);
     return { status: err instanceof InstallError && err.kind === 'cancelled' ? 'cancelled' : 'failed', message };
   }
 }
