@@ -52,11 +52,16 @@ export class Workbench {
     return this.page.locator(`.activitybar a.action-label[aria-label^="${title}"]`);
   }
 
-  /** Clicks a view container's activity-bar icon and waits for its side bar. */
+  /**
+   * Clicks a view container's activity-bar icon and waits for its side bar to show content: tree
+   * rows or a welcome message (not "There is no data provider registered", shown while the
+   * extension is still activating).
+   */
   async openView(title: string): Promise<Locator> {
     await this.activityBarItem(title).click();
     const sidebar = this.page.locator('.part.sidebar');
     await sidebar.locator('.composite.title').getByText(title, { exact: false }).waitFor();
+    await sidebar.locator('.welcome-view-content, .monaco-list-row').first().waitFor({ timeout: 60_000 });
     return sidebar;
   }
 
