@@ -62,6 +62,7 @@ export class Workbench {
     const sidebar = this.page.locator('.part.sidebar');
     await sidebar.locator('.composite.title').getByText(title, { exact: false }).waitFor();
     await sidebar.locator('.welcome-view-content, .monaco-list-row').first().waitFor({ timeout: 60_000 });
+    await sidebar.locator('.composite.title').hover(); // moves the icon's tooltip out of screenshots
     return sidebar;
   }
 
