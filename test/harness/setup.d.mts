@@ -1,0 +1,8 @@
+export interface VSCodeInstall {
+  version: string;
+  node: string;
+  serverMain: string;
+}
+export const OLDEST: string;
+export const NEWEST: string;
+export function ensureVSCode(version: string): Promise<VSCodeInstall>;
