@@ -114,6 +114,7 @@ export class YamlService implements vscode.Disposable {
     }
     const version = document.version;
     const key = document.uri.toString();
+    const started = Date.now();
     try {
       const checker = await this.loadChecker();
       const findings = await checker.check(key, document.getText(), {
@@ -125,6 +126,7 @@ export class YamlService implements vscode.Disposable {
       if (document.isClosed || document.version !== version) return; // a newer check is on its way
       this.findings.set(key, { version, findings });
       this.diagnostics.set(document.uri, findings.map(toDiagnostic));
+      this.services.log.trace(`YAML checks: ${document.uri.fsPath} v${version}, ${findings.length} finding(s) in ${Date.now() - started} ms`);
       if (findings.some((f) => f.code === 'file-too-large')) this.services.log.info(`${document.uri.fsPath}: not checked (istio.yaml.maxFileSize)`);
       this.checked.fire(document.uri);
     } catch (err) {
