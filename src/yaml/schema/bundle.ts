@@ -54,14 +54,17 @@ export function withClusterCrds(bundle: SchemaBundle, crds: readonly unknown[]):
   const fresh = crds.flatMap((crd) => crdSchemas(crd));
   if (fresh.length === 0) return bundle;
   const replaced = new Set(fresh.map((f) => `${f.group}/${f.kind}`));
-  const definitions: Record<string, JsonSchema> = {};
+  const definitions: Record<string, JsonSchema> = { ...bundle.definitions };
   const kept: KindBranch[] = [];
   for (const branch of bundle.allOf) {
     const key = branchKey(branch);
-    if (key && key.groups.some((g) => replaced.has(`${g}/${key.kind}`))) continue;
+    if (key && key.groups.some((g) => replaced.has(`${g}/${key.kind}`))) {
+      // Kind definitions are referenced only by their branch: drop the bundled one with it.
+      delete definitions[branch.then.$ref.replace('#/definitions/', '')];
+      continue;
+    }
     kept.push(branch);
   }
-  for (const [name, schema] of Object.entries(bundle.definitions)) definitions[name] = schema;
   const entries: KindEntry[] = [];
   for (const f of fresh) addKind(definitions, entries, f.group, f.version, f.kind, f.schema);
   return { ...bundle, $comment: `${bundle.$comment ?? ''} Istio kinds refreshed from the cluster's CRDs.`.trim(), allOf: [...kept, ...entries.map(kindBranch)], definitions };
