@@ -7,7 +7,7 @@
 //
 // Environment: ISTIO_MESH_VSCODE_VERSION picks the VS Code version (default: the oldest);
 // ISTIO_MESH_TEST_TIMEOUT_MS bounds the run; everything else passes through to the extension host.
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { setInterval } from 'node:timers';
 import { join } from 'node:path';
 import { launchBrowser } from './browser.mjs';
@@ -26,6 +26,15 @@ function parseArgs(argv) {
   return options;
 }
 
+/** The extension host's own logs (load errors of the test module land there). */
+function extensionHostLogs(userDataDir) {
+  const logs = join(userDataDir, 'logs');
+  if (!existsSync(logs)) return [];
+  return readdirSync(logs, { recursive: true, encoding: 'utf8' }).filter((f) => f.endsWith('exthost.log')).map((f) => join(logs, f));
+}
+
+const tail = (file, lines = 30) => readFileSync(file, 'utf8').trimEnd().split('\n').slice(-lines).join('\n');
+
 async function main() {
   const { folder, flags } = parseArgs(process.argv.slice(2));
   const extensionDevelopmentPath = flags.extensionDevelopmentPath;
@@ -41,6 +50,11 @@ async function main() {
   const finished = new Promise((resolve) => (exitCode = resolve));
   const { page } = await launchBrowser({ onAutomationExit: exitCode });
   page.on('pageerror', (error) => console.error(`workbench error: ${error.message}`));
+  // The workbench reports a test module that fails to load on its console: keep that for failures.
+  // Known noise of an offline workbench (no service worker, no gallery) is left out.
+  const noise = /Failed to load resource|ServiceWorker|bad HTTP response code|127\.0\.0\.1:9\b|Content Security Policy/;
+  const consoleErrors = [];
+  page.on('console', (message) => message.type() === 'error' && !noise.test(message.text()) && consoleErrors.push(message.text().split('\n').slice(0, 6).join('\n')));
   await page.goto(workbenchUrl(server, folder ?? profile.workspace, { extensionDevelopmentPath, extensionTestsPath }));
 
   const timeoutMs = Number(process.env.ISTIO_MESH_TEST_TIMEOUT_MS ?? 10 * 60_000);
@@ -56,6 +70,8 @@ async function main() {
   // No closing tally means the run never finished: the server log says why (crash, load error).
   if (!/\d+ passed, \d+ failed/.test(results)) {
     console.error(`launcher: the test run did not finish (exit ${code})\n--- VS Code server log (last lines) ---\n${server.logTail()}`);
+    for (const log of extensionHostLogs(profile.userDataDir)) console.error(`--- ${log} (last lines) ---\n${tail(log)}`);
+    console.error(`--- workbench console errors ---\n${consoleErrors.slice(-20).join('\n')}`);
     return code || 1;
   }
   return code;

@@ -37,6 +37,17 @@ function testFiles(dir: string): string[] {
 }
 
 export async function run(): Promise<void> {
+  try {
+    await runMocha();
+  } catch (error) {
+    // A test file that throws while loading never reaches the reporter: record why.
+    const resultsFile = process.env.ISTIO_MESH_TEST_RESULTS;
+    if (resultsFile) appendFileSync(resultsFile, `integration: the run stopped: ${error instanceof Error ? error.stack : String(error)}\n`);
+    throw error;
+  }
+}
+
+async function runMocha(): Promise<void> {
   const mocha = new Mocha({
     ui: 'bdd',
     timeout: 30_000,
