@@ -15,7 +15,8 @@ export function activate(context: vscode.ExtensionContext): Services {
   context.subscriptions.push(channel);
   const config = new Config();
   const mesh = new MeshSession(config, log, context.globalState);
-  const services: Services = { context, config, log, output: channel, mesh, meshTree: new MeshTreeProvider(mesh), rollouts: new RolloutTracker() };
+  const rollouts = new RolloutTracker();
+  const services: Services = { context, config, log, output: channel, mesh, meshTree: new MeshTreeProvider(mesh, rollouts), rollouts };
   registerCommands(services);
   registerMeshView(services);
   services.yaml = registerYamlEditor(services);

@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import type { RolloutTracker } from '../injection/tracker';
 import { controlPlaneNode } from './nodes/controlPlane';
 import { MessageNode } from './nodes/message';
 import { NamespaceNode } from './nodes/namespace';
@@ -24,19 +25,23 @@ class NamespacesNode implements MeshNode {
 
 /**
  * The `istio.mesh` tree: Control plane → components; Namespaces → workloads → pods. Reads the live store
- * of the session and refreshes when it changes. Empty while not connected, so `viewsWelcome` shows the
+ * of the session and refreshes when it changes or when a followed restart progresses. Empty while not connected, so `viewsWelcome` shows the
  * message for the `istio.cluster` state.
  */
 export class MeshTreeProvider implements vscode.TreeDataProvider<MeshNode>, vscode.Disposable {
   private readonly changeEmitter = new vscode.EventEmitter<MeshNode | undefined>();
   readonly onDidChangeTreeData = this.changeEmitter.event;
-  private readonly subscription: vscode.Disposable;
+  private readonly subscriptions: { dispose(): void }[];
   /** Fires after the root level was produced; lets tests and the benchmark wait for a render. */
   private readonly renderedEmitter = new vscode.EventEmitter<number>();
   readonly onDidRenderRoot = this.renderedEmitter.event;
 
-  constructor(private readonly session: MeshSession) {
-    this.subscription = session.onDidChange(() => this.changeEmitter.fire(undefined));
+  constructor(private readonly session: MeshSession, private readonly rollouts: RolloutTracker) {
+    // VS Code coalesces bursts of change events (a rollout of many workloads) before it asks again.
+    this.subscriptions = [
+      session.onDidChange(() => this.changeEmitter.fire(undefined)),
+      rollouts.onDidChange(() => this.changeEmitter.fire(undefined)),
+    ];
   }
 
   getTreeItem(node: MeshNode): vscode.TreeItem {
@@ -65,7 +70,7 @@ export class MeshTreeProvider implements vscode.TreeDataProvider<MeshNode>, vsco
         this.session.error?.message ?? '', 'warning', { title: 'Show Logs', command: 'istio.showLogs' }));
     }
     nodes.push(controlPlaneNode(store.controlPlane));
-    nodes.push(new NamespacesNode(store.namespaces.map((n) => new NamespaceNode(n, store))));
+    nodes.push(new NamespacesNode(store.namespaces.map((n) => new NamespaceNode(n, store, this.rollouts))));
     return nodes;
   }
 
@@ -73,7 +78,7 @@ export class MeshTreeProvider implements vscode.TreeDataProvider<MeshNode>, vsco
   namespaceNode(name: string): NamespaceNode | undefined {
     const store = this.session.store;
     const model = store?.namespace(name);
-    return store && model ? new NamespaceNode(model, store) : undefined;
+    return store && model ? new NamespaceNode(model, store, this.rollouts) : undefined;
   }
 
   refresh(): void {
@@ -81,7 +86,7 @@ export class MeshTreeProvider implements vscode.TreeDataProvider<MeshNode>, vsco
   }
 
   dispose(): void {
-    this.subscription.dispose();
+    for (const s of this.subscriptions) s.dispose();
     this.changeEmitter.dispose();
     this.renderedEmitter.dispose();
   }

@@ -4,8 +4,14 @@ import { createContextStatusBar } from './statusBar';
 
 /** Registers the mesh tree view and the context status bar item. Nothing connects until the view asks. */
 export function registerMeshView(services: Services): void {
-  const { context, mesh, meshTree } = services;
+  const { context, mesh, meshTree, rollouts } = services;
   void vscode.commands.executeCommand('setContext', 'istio.cluster', 'idle');
   const view = vscode.window.createTreeView('istio.mesh', { treeDataProvider: meshTree, showCollapseAll: true });
-  context.subscriptions.push(view, meshTree, mesh, createContextStatusBar(mesh));
+  // Completes the walkthrough's "restart" step also when the restart was accepted from the offer after enabling injection.
+  const restarted = rollouts.onDidChange((state) => {
+    if (state.phase !== 'ready') return;
+    void vscode.commands.executeCommand('setContext', 'istio.workloadsRestarted', true);
+    restarted.dispose();
+  });
+  context.subscriptions.push(view, meshTree, mesh, createContextStatusBar(mesh), restarted);
 }

@@ -25,6 +25,8 @@ export class MeshSession implements vscode.Disposable {
   private starting: Promise<void> | undefined;
   private current: SessionState = 'idle';
   private lastError: ClusterError | undefined;
+  /** The values last given to `setContext`, so a busy store does not send the same ones again. */
+  private readonly contextKeys = new Map<string, unknown>();
   private readonly changeEmitter = new vscode.EventEmitter<void>();
   /** Fires when the connection state or the mesh model changed (model changes arrive batched). */
   readonly onDidChange = this.changeEmitter.event;
@@ -124,7 +126,7 @@ export class MeshSession implements vscode.Disposable {
       this.live = live;
       live.onDidChangeStatus((s) => this.onStatus(s));
       live.store.onDidChange(() => {
-        void vscode.commands.executeCommand('setContext', 'istio.mesh', live.store.controlPlane.installed ? 'installed' : 'notInstalled');
+        this.updateMeshContext(live.store);
         this.changeEmitter.fire();
       });
       live.start();
@@ -147,6 +149,8 @@ export class MeshSession implements vscode.Disposable {
     this.live = undefined;
     this.starting = undefined;
     this.lastError = undefined;
+    this.setContext('istio.istiodReady', false);
+    this.setContext('istio.namespaceInjected', false);
     if (live) {
       await live.stop();
       live.client.dispose();
@@ -155,9 +159,24 @@ export class MeshSession implements vscode.Disposable {
 
   private setState(state: SessionState): void {
     this.current = state;
-    void vscode.commands.executeCommand('setContext', 'istio.cluster', state);
-    if (state !== 'ready') void vscode.commands.executeCommand('setContext', 'istio.mesh', 'unknown');
-    else void vscode.commands.executeCommand('setContext', 'istio.mesh', this.live?.store.controlPlane.installed ? 'installed' : 'notInstalled');
+    this.setContext('istio.cluster', state);
+    if (state !== 'ready') this.setContext('istio.mesh', 'unknown');
+    else this.setContext('istio.mesh', this.live?.store.controlPlane.installed ? 'installed' : 'notInstalled');
     this.changeEmitter.fire();
+  }
+
+  /** The `when`-clause keys that follow the mesh model: the welcome view's and the walkthrough's. */
+  private updateMeshContext(store: MeshStore): void {
+    const cp = store.controlPlane;
+    this.setContext('istio.mesh', cp.installed ? 'installed' : 'notInstalled');
+    // Complete the walkthrough's steps "install" and "inject" however the user got there (palette, tree, istioctl).
+    this.setContext('istio.istiodReady', cp.revisions.some((r) => r.ready > 0));
+    this.setContext('istio.namespaceInjected', store.namespaces.some((n) => n.injection.injects || n.injection.state === 'ambient'));
+  }
+
+  private setContext(key: string, value: unknown): void {
+    if (this.contextKeys.has(key) && this.contextKeys.get(key) === value) return;
+    this.contextKeys.set(key, value);
+    void vscode.commands.executeCommand('setContext', key, value);
   }
 }

@@ -8,6 +8,7 @@ import type {
   Workload as WorkloadObject,
   WorkloadStatus,
 } from '../../src/cluster/types';
+import type { RolloutPhase, WorkloadRollout } from '../../src/injection/rollout';
 import type { Workload } from '../../src/injection/workloads';
 
 export function namespace(name: string, labels: Record<string, string> = {}, resourceVersion = '1'): Namespace {
@@ -196,5 +197,24 @@ export function injectorWebhookConfiguration(revision = 'default'): MutatingWebh
     kind: 'MutatingWebhookConfiguration',
     metadata: { name: revision === 'default' ? 'istio-sidecar-injector' : `istio-sidecar-injector-${revision}`, labels: { 'istio.io/rev': revision } },
     webhooks: hooks.map((h) => ({ ...h, clientConfig: { service: { name: 'istiod', namespace: 'istio-system', path: '/inject' } } })),
+  };
+}
+
+/**
+ * A workload's rollout state as `restartWorkloads` reports it; `pods` gives the pods it ended with as
+ * `name: ready/total` plus whether each runs istio-proxy.
+ */
+export function rolloutState(
+  ref: { kind?: 'Deployment' | 'StatefulSet' | 'DaemonSet'; namespace: string; name: string },
+  phase: RolloutPhase,
+  o: { message?: string; pods?: { name: string; ready?: number; total?: number; sidecar?: boolean }[] } = {},
+): WorkloadRollout {
+  return {
+    ref: { kind: ref.kind ?? 'Deployment', namespace: ref.namespace, name: ref.name },
+    phase,
+    message: o.message ?? (phase === 'restarting' ? 'Waiting for deployment "web" rollout to finish: 1 old replicas are pending termination...' : phase),
+    restarted: phase !== 'queued',
+    paused: false,
+    podStates: o.pods?.map((p) => ({ name: p.name, ready: p.ready ?? 2, total: p.total ?? 2, sidecar: p.sidecar ?? true })),
   };
 }

@@ -19,6 +19,9 @@ describe('Istio view and logs', () => {
   it('opens the Istio Mesh view from the activity bar', async () => {
     const sidebar = await workbench.openView('Istio Mesh');
     assert.match(await sidebar.locator('.composite.title').innerText(), /istio mesh/i);
+    // The picture shows the mesh, not the "Connecting…" message shown while the first lists run.
+    await workbench.treeRow('Control plane').waitFor({ timeout: 90_000 });
+    await workbench.treeRow('Namespaces').waitFor();
     await workbench.screenshot('istio-view');
   });
 

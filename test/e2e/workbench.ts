@@ -1,7 +1,7 @@
 // A page object for the VS Code workbench in the browser, for the end-to-end specs
 // (test/e2e/*.e2e.ts). `npm run test:e2e` starts the VS Code server with the packaged .vsix and
 // passes its address in ISTIO_MESH_E2E_URL. Every wait is on the DOM, never on time.
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import type { Locator, Page } from 'playwright-core';
@@ -10,6 +10,11 @@ import { launchBrowser } from '../harness/browser.mjs';
 const SCREENSHOTS = resolve(process.env.ISTIO_MESH_SCREENSHOTS ?? join(__dirname, '..', '..', 'media', 'screenshots'));
 
 const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+/** The class the workbench element carries for each kind of color theme. */
+const THEME_CLASSES = { dark: 'vs-dark', light: 'vs', 'high-contrast': 'hc-black' } as const;
+const THEMES = { dark: 'Default Dark Modern', light: 'Default Light Modern', 'high-contrast': 'Default High Contrast' } as const;
+export type ThemeKind = keyof typeof THEMES;
 
 export interface OpenOptions {
   /** Files to create in a fresh workspace folder, by relative path. */
@@ -114,10 +119,57 @@ export class Workbench {
     return this.page.locator('.part.sidebar .monaco-list-row').filter({ hasText: label }).first();
   }
 
+  /** The side bar's tree row whose label is exactly `label` (treeItem matches any text of the row). */
+  treeRow(label: string): Locator {
+    return this.page
+      .locator('.part.sidebar .monaco-list-row')
+      .filter({ has: this.page.locator('.label-name').getByText(new RegExp(`^${escapeRegExp(label)}$`)) })
+      .first();
+  }
+
+  /** The description (the grey text after the label) of a tree row, once the row is there. */
+  async treeDescription(label: string): Promise<string> {
+    return this.treeRow(label).locator('.label-description').innerText();
+  }
+
+  /** Expands a collapsed tree row (a no-op when it is expanded already) and waits until it is. */
+  async expand(label: string): Promise<Locator> {
+    const row = this.treeRow(label);
+    await row.waitFor({ timeout: 60_000 });
+    if ((await row.getAttribute('aria-expanded')) === 'false') await row.locator('.monaco-tl-twistie').click();
+    await this.page.locator('.part.sidebar .monaco-list-row[aria-expanded="true"]').filter({ has: this.page.locator('.label-name').getByText(new RegExp(`^${escapeRegExp(label)}$`)) }).waitFor();
+    return row;
+  }
+
+  /** Right-clicks a tree item and returns its open context menu. */
+  async openContextMenu(itemLabel: string): Promise<Locator> {
+    await this.treeRow(itemLabel).click({ button: 'right' });
+    const menu = this.page.locator('.monaco-menu').first();
+    await menu.waitFor();
+    return menu;
+  }
+
   /** Right-clicks a tree item and picks `action` from its context menu. */
   async contextMenu(itemLabel: string, action: string): Promise<void> {
     await this.treeItem(itemLabel).click({ button: 'right' });
     await this.page.locator('.monaco-menu .action-item').getByText(action, { exact: false }).first().click();
+  }
+
+  /**
+   * Switches the color theme through the workspace's `.vscode/settings.json`, as a user editing the
+   * setting would, and waits until the workbench has repainted in it.
+   */
+  async setColorTheme(kind: ThemeKind): Promise<void> {
+    const path = join(this.folder, '.vscode', 'settings.json');
+    const settings = existsSync(path) ? (JSON.parse(readFileSync(path, 'utf8')) as Record<string, unknown>) : {};
+    mkdirSync(dirname(path), { recursive: true });
+    writeFileSync(path, JSON.stringify({ ...settings, 'workbench.colorTheme': THEMES[kind] }, null, 2));
+    await this.page.locator(`.monaco-workbench.${THEME_CLASSES[kind]}`).waitFor({ timeout: 30_000 });
+  }
+
+  /** A toast notification whose text matches. */
+  notification(text: RegExp): Locator {
+    return this.page.locator('.notifications-toasts .notification-toast').filter({ hasText: text }).first();
   }
 
   /** Waits until the Output panel shows the channel named `channel`; returns the panel's text. */

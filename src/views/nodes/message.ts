@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { icon, type MeshNode } from './node';
+import { Colors, icon, type MeshNode } from './node';
 
 /** A one-line notice in the tree (limited RBAC view, a failing watch), optionally with a command. */
 export class MessageNode implements MeshNode {
@@ -15,7 +15,7 @@ export class MessageNode implements MeshNode {
     const item = new vscode.TreeItem(this.label, vscode.TreeItemCollapsibleState.None);
     item.id = this.id;
     item.tooltip = this.detail;
-    item.iconPath = icon(this.iconId, this.iconId === 'warning' ? 'problemsWarningIcon.foreground' : undefined);
+    item.iconPath = icon(this.iconId, this.iconId === 'warning' ? Colors.warn : undefined);
     item.contextValue = 'message';
     item.command = this.command;
     return item;

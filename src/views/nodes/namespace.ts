@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import type { RolloutTracker } from '../../injection/tracker';
 import type { NamespaceModel } from '../../mesh/model';
 import type { MeshStore } from '../../mesh/store';
 import { Colors, icon, markdown, md, type MeshNode } from './node';
@@ -12,7 +13,7 @@ const stateWords = { on: 'injected', off: 'disabled', none: 'not injected', conf
  * system), which the injection menus match. Commands receive this node: use `name` and `model`.
  */
 export class NamespaceNode implements MeshNode {
-  constructor(readonly model: NamespaceModel, private readonly store: MeshStore) {}
+  constructor(readonly model: NamespaceModel, private readonly store: MeshStore, private readonly rollouts: RolloutTracker) {}
 
   get name(): string {
     return this.model.name;
@@ -30,6 +31,7 @@ export class NamespaceNode implements MeshNode {
     if (restartNeeded > 0) words.push(restartNeeded === 1 ? '1 needs restart' : `${restartNeeded} need restart`);
     else if (versionMismatches > 0) words.push(`${versionMismatches} outdated proxies`);
     if (terminating) words.push('terminating');
+    if (this.rollouts.isRollingOut(this.model.name)) words.push('restarting…');
     return words.join(' · ');
   }
 
@@ -56,7 +58,10 @@ export class NamespaceNode implements MeshNode {
   children(): MeshNode[] {
     // Rebuilt from the store at expansion time so a collapsed namespace costs nothing.
     const m = this.store.namespace(this.model.name) ?? this.model;
-    return [...m.workloads.map((w) => new WorkloadNode(w)), ...m.otherPods.map((p) => new PodNode(p))];
+    return [
+      ...m.workloads.map((w) => new WorkloadNode(w, this.rollouts.get(w))),
+      ...m.otherPods.map((p) => new PodNode(p)),
+    ];
   }
 
   private icon(): vscode.ThemeIcon {

@@ -1,15 +1,35 @@
 import * as vscode from 'vscode';
+import type { WorkloadRollout } from '../../injection/rollout';
 import type { WorkloadModel } from '../../mesh/model';
 import { Colors, icon, markdown, md, type MeshNode } from './node';
 import { PodNode } from './pod';
+import { type RolloutLook, type RolloutView, rolloutView } from './rollout';
 
 const kindIcons: Record<WorkloadModel['kind'], string> = { Deployment: 'layers', StatefulSet: 'database', DaemonSet: 'server' };
 
-/** A Deployment, StatefulSet or DaemonSet with its pods. Context value: `workload:<kind>`. */
+function rolloutIcon(look: RolloutLook): vscode.ThemeIcon {
+  switch (look) {
+    case 'pending': return icon('clock');
+    case 'restarting': return icon('sync~spin');
+    case 'done': return icon('pass', Colors.ok);
+    case 'incomplete': return icon('pass', Colors.warn);
+    case 'failed': return icon('error', Colors.error);
+  }
+}
+
+/**
+ * A Deployment, StatefulSet or DaemonSet with its pods. Context value: `workload:<kind>`. While a restart
+ * of this session is followed (`Services.rollouts`), its row says so: "restarting" → "2/2 injected".
+ */
 export class WorkloadNode implements MeshNode {
-  constructor(readonly workload: WorkloadModel) {}
+  private readonly rollout: RolloutView | undefined;
+
+  constructor(readonly workload: WorkloadModel, rollout?: WorkloadRollout) {
+    this.rollout = rolloutView(workload, rollout);
+  }
 
   get description(): string {
+    if (this.rollout) return this.rollout.description;
     const w = this.workload;
     const words = [`${w.ready}/${w.desired}`];
     if (w.needsRestart) words.push('needs restart');
@@ -26,9 +46,11 @@ export class WorkloadNode implements MeshNode {
     item.description = this.description;
     item.contextValue = `workload:${w.kind}`;
     const warn = w.needsRestart || w.proxyVersionMismatch || w.ready < w.desired;
-    item.iconPath = icon(kindIcons[w.kind], warn ? Colors.warn : w.pods.length && w.withSidecar === w.pods.length ? Colors.ok : undefined);
+    item.iconPath = this.rollout ? rolloutIcon(this.rollout.look)
+      : icon(kindIcons[w.kind], warn ? Colors.warn : w.pods.length && w.withSidecar === w.pods.length ? Colors.ok : undefined);
     item.tooltip = markdown([
       `**${w.kind}** ${md(w.namespace)}/${md(w.name)} — ${w.ready}/${w.desired} ready`,
+      ...(this.rollout ? [`$(sync) Restart: ${md(this.rollout.message)}`] : []),
       `${w.withSidecar} of ${w.pods.length} pods have the istio-proxy sidecar.`,
       ...(w.optedOut ? ['The pod template opts out of injection (sidecar.istio.io/inject).'] : []),
       ...(w.hostNetwork ? ['Host-network pods are never injected.'] : []),
