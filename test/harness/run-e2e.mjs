@@ -23,6 +23,7 @@ async function main() {
     options: { vscode: { type: 'string', default: NEWEST }, grep: { type: 'string' }, 'no-cluster': { type: 'boolean', default: false } },
   });
   const started = Date.now();
+  const elapsed = () => `${((Date.now() - started) / 1000).toFixed(1)} s`;
   const vscode = await ensureVSCode(values.vscode);
   const profile = createProfile('istio-mesh-e2e-');
   // The .vsix goes to the run's temp dir: out/ is rebuilt (and wiped) by every build. `npm test`
@@ -30,9 +31,10 @@ async function main() {
   const vsix = join(profile.root, 'istio-mesh.vsix');
   await run(process.execPath, [join(root, 'scripts', 'package.mjs'), '--out', vsix, '--no-typecheck'], { cwd: root });
   await installExtension(vscode, profile, vsix);
+  console.log(`harness: packaged and installed the .vsix at ${elapsed()}`);
   const cluster = await startTestCluster('run-e2e', { cluster: !values['no-cluster'] });
   const server = await startServer(vscode, profile, cluster.env);
-  console.log(`\n=== end-to-end tests on VS Code ${vscode.version} (${server.origin}) ===`);
+  console.log(`\n=== end-to-end tests on VS Code ${vscode.version} (${server.origin}, server up at ${elapsed()}) ===`);
 
   const specs = readdirSync(join(root, 'test', 'e2e')).filter((f) => f.endsWith('.e2e.ts')).sort().map((f) => join('test', 'e2e', f));
   if (specs.length === 0) throw new Error('no specs in test/e2e/*.e2e.ts');
@@ -48,7 +50,7 @@ async function main() {
     console.error(`--- VS Code server log (last lines) ---\n${server.logTail()}`);
     return 1;
   } finally {
-    console.log(`end-to-end tier: ${((Date.now() - started) / 1000).toFixed(1)} s in all`);
+    console.log(`end-to-end tier: ${elapsed()} in all`);
   }
 }
 
