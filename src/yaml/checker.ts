@@ -2,6 +2,7 @@ import { enableInjectionFix, manifestAt } from './actions';
 import { splitDocuments, type Chunk } from './chunks';
 import { fileFacts, lintParsed, lintText, type FileFacts, type LintOptions } from './lint';
 import type { ParsedFile } from './parse';
+import type { Diagnostic } from 'yaml-language-server';
 import type { YamlLanguageService } from './schema/languageService';
 import { schemaFindings } from './schema/diagnostics';
 import type { Finding, Fix } from './types';
@@ -49,7 +50,7 @@ export class YamlChecker {
     for (const r of results) {
       if (r.file && r.rules?.signature !== signature) r.rules = { signature, findings: lintParsed(r.file, lintOptions) };
     }
-    if (options.schema) await this.validateSchemas(uri, text, chunks, results);
+    if (options.schema) await this.validateSchemas(uri, chunks, results);
 
     const out: Finding[] = [];
     let syntaxReported = false;
@@ -103,21 +104,23 @@ export class YamlChecker {
     this.cache.delete(uri);
   }
 
-  private async validateSchemas(uri: string, text: string, chunks: Chunk[], results: ChunkResult[]): Promise<void> {
+  private async validateSchemas(uri: string, chunks: Chunk[], results: ChunkResult[]): Promise<void> {
     const todo = results.map((r, i) => (r.schema === undefined ? i : -1)).filter((i) => i >= 0);
     if (todo.length === 0) return;
     const service = await this.languageService();
     if (!service) return;
-    const wanted = (r: ChunkResult) => r.file !== undefined && !r.file.syntaxError && !r.file.templated && r.file.manifests.some((m) => m.kind !== undefined);
+    // Only documents of a kind the schema defines, that parsed cleanly and are not Helm templates.
+    const wanted = (r: ChunkResult) =>
+      r.file !== undefined && !r.file.syntaxError && !r.file.templated && r.file.manifests.some((m) => m.kind !== undefined && service.covers(m.apiVersion!, m.kind));
     if (todo.length > WHOLE_FILE_THRESHOLD) {
-      // First look at a file: one call for all of it, then the diagnostics are filed under their documents.
-      const diagnostics = await service.validate(uri, text);
+      // First look at a file: one call for all of it, then the diagnostics are filed under their
+      // documents. Documents that need no validation are blanked (their lines kept, so positions hold).
+      const validated = chunks.map((chunk, i) => (wanted(results[i]) ? chunk.text : chunk.text.replace(/[^\n]/g, ''))).join('');
+      const byChunk = chunks.map((): Diagnostic[] => []);
+      for (const d of await service.validate(uri, validated)) byChunk[chunkAtLine(chunks, d.range.start.line)].push(d);
       chunks.forEach((chunk, i) => {
         const r = results[i];
-        if (r.schema !== undefined) return;
-        const lastLine = i + 1 < chunks.length ? chunks[i + 1].line : Number.MAX_SAFE_INTEGER;
-        const own = diagnostics.filter((d) => d.range.start.line >= chunk.line && d.range.start.line < lastLine);
-        r.schema = wanted(r) ? schemaFindings(own, r.rules?.findings ?? [], -chunk.line) : [];
+        if (r.schema === undefined) r.schema = wanted(r) ? schemaFindings(byChunk[i], r.rules?.findings ?? [], -chunk.line) : [];
       });
       return;
     }
@@ -126,6 +129,18 @@ export class YamlChecker {
       r.schema = wanted(r) ? schemaFindings(await service.validate(uri, chunks[i].text), r.rules?.findings ?? [], 0) : [];
     }
   }
+}
+
+/** Index of the chunk holding a 0-based line (chunks are in line order). */
+function chunkAtLine(chunks: readonly Chunk[], line: number): number {
+  let low = 0;
+  let high = chunks.length - 1;
+  while (low < high) {
+    const mid = (low + high + 1) >> 1;
+    if (chunks[mid].line <= line) low = mid;
+    else high = mid - 1;
+  }
+  return low;
 }
 
 function prepare(text: string): ChunkResult {

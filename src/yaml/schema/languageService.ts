@@ -11,8 +11,23 @@ export interface YamlLanguageService {
   validate(uri: string, text: string): Promise<Diagnostic[]>;
   hover(uri: string, text: string, position: LspPosition): Promise<Hover | null>;
   complete(uri: string, text: string, position: LspPosition): Promise<CompletionList>;
+  /** Whether the schema has a definition for this kind (documents of other kinds need no validation). */
+  covers(apiVersion: string, kind: string): boolean;
   /** Serves another schema from now on (e.g. refreshed from the cluster's CRDs). */
   setSchema(schemaJson: string): void;
+}
+
+/** `apiVersion kind` of every kind the bundle defines, from its `if` branches. */
+export function coveredKinds(schemaJson: string): Set<string> {
+  const out = new Set<string>();
+  const bundle = JSON.parse(schemaJson) as { allOf?: { if?: { properties?: { apiVersion?: { const?: string; enum?: string[] }; kind?: { const?: string } } } }[] };
+  for (const branch of bundle.allOf ?? []) {
+    const props = branch.if?.properties;
+    const kind = props?.kind?.const;
+    const versions = props?.apiVersion?.const !== undefined ? [props.apiVersion.const] : (props?.apiVersion?.enum ?? []);
+    if (kind) for (const v of versions) out.add(`${v} ${kind}`);
+  }
+  return out;
 }
 
 /**
@@ -25,6 +40,7 @@ export async function createYamlLanguageService(schemaJson: string): Promise<Yam
   const { getLanguageService } = await import('yaml-language-server');
   const { TextDocument: Doc } = await import('vscode-languageserver-textdocument');
   let current = schemaJson;
+  let kinds = coveredKinds(schemaJson);
   // URIs unique to this instance: yaml-language-server keeps some schema state per URI across instances.
   const instance = randomUUID();
   let generation = 0;
@@ -57,8 +73,10 @@ export async function createYamlLanguageService(schemaJson: string): Promise<Yam
     validate: (uri, text) => service.doValidation(doc(uri, text), false),
     hover: (uri, text, position) => service.doHover(doc(uri, text), position),
     complete: (uri, text, position) => service.doComplete(doc(uri, text), position, false),
+    covers: (apiVersion, kind) => kinds.has(`${apiVersion} ${kind}`),
     setSchema(json) {
       current = json;
+      kinds = coveredKinds(json);
       configure();
     },
   };
