@@ -121,3 +121,16 @@ describe('incremental checker', function () {
     assert.ok(incremental.some((f) => f.code === 'schema'));
   });
 });
+
+describe('first look at a long file', function () {
+  this.timeout(30_000);
+  it('files schema findings under the right lines when other kinds are skipped', async () => {
+    const service = await createYamlLanguageService(readFileSync(SCHEMA_PATH, 'utf8'));
+    const configMaps = Array.from({ length: 12 }, (_, i) => yaml('apiVersion: v1', 'kind: ConfigMap', `metadata: {name: c${i}}`, 'data: {a: "1"}'));
+    const virtualService = yaml('apiVersion: networking.istio.io/v1', 'kind: VirtualService', 'metadata: {name: v}', 'spec:', '  hosts: one');
+    const text = configMaps.join('---\n') + '---\n' + virtualService;
+    const findings = await new YamlChecker(async () => service).check('file:///long.yaml', text, { schema: true });
+    const line = text.split('\n').indexOf('  hosts: one');
+    assert.deepEqual(findings.map((f) => [f.code, f.range.start.line, f.message]), [['schema', line, 'Incorrect type. Expected "array".']]);
+  });
+});
