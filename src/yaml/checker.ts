@@ -9,6 +9,8 @@ import type { Finding, Fix } from './types';
 
 /** One document's results, relative to its chunk; reused while its text is unchanged. */
 interface ChunkResult {
+  /** False when the document was not parsed: nothing in it can concern an Istio rule (see `mayConcernIstio`). */
+  readonly parsed: boolean;
   readonly file: ParsedFile | undefined;
   readonly facts: FileFacts;
   readonly tooLarge: Finding[];
@@ -20,6 +22,14 @@ export interface CheckOptions extends LintOptions {
   /** Validate against the schemas too (needs a language service). */
   readonly schema?: boolean;
 }
+
+/**
+ * Every Istio rule and every cross-document fact needs one of these words in the document (a
+ * Namespace, an injection label, `hostNetwork`). A document without any cannot produce an Istio
+ * finding, so when yaml-language-server validates it anyway (and reports its syntax errors), it
+ * is not parsed a second time here.
+ */
+const ISTIO_WORDS = /Namespace|istio-injection|istio\.io\/rev|istio\.io\/dataplane-mode|sidecar\.istio\.io\/inject|hostNetwork|\{\{/;
 
 /** Re-validating more chunks than this at once is cheaper as one whole-file call. */
 const WHOLE_FILE_THRESHOLD = 8;
@@ -38,7 +48,8 @@ export class YamlChecker {
     const max = options.maxFileSize;
     if (max !== undefined && text.length > max) return lintText(text, { maxFileSize: max }).findings;
     const chunks = splitDocuments(text);
-    const results = this.results(uri, chunks);
+    const service = options.schema ? await this.languageService() : undefined;
+    const results = this.results(uri, chunks, service !== undefined);
     const asking = new Set(options.workspace?.namespacesAskingForSidecars ?? []);
     const injected = new Set(options.workspace?.injectedNamespaces ?? []);
     for (const r of results) {
@@ -50,7 +61,7 @@ export class YamlChecker {
     for (const r of results) {
       if (r.file && r.rules?.signature !== signature) r.rules = { signature, findings: lintParsed(r.file, lintOptions) };
     }
-    if (options.schema) await this.validateSchemas(uri, chunks, results);
+    if (service) await this.validateSchemas(service, uri, chunks, results);
 
     const out: Finding[] = [];
     let syntaxReported = false;
@@ -71,18 +82,20 @@ export class YamlChecker {
   facts(uri: string, text: string): FileFacts {
     const asking = new Set<string>();
     const injected = new Set<string>();
-    for (const r of this.results(uri, splitDocuments(text))) {
+    for (const r of this.results(uri, splitDocuments(text), true)) {
       r.facts.namespacesAskingForSidecars.forEach((n) => asking.add(n));
       r.facts.injectedNamespaces.forEach((n) => injected.add(n));
     }
     return { namespacesAskingForSidecars: asking, injectedNamespaces: injected };
   }
 
-  private results(uri: string, chunks: readonly Chunk[]): ChunkResult[] {
+  /** `lazy`: documents without Istio words may stay unparsed (their syntax errors come from the schema validation). */
+  private results(uri: string, chunks: readonly Chunk[], lazy: boolean): ChunkResult[] {
     const previous = this.cache.get(uri) ?? new Map<string, ChunkResult>();
     const current = new Map<string, ChunkResult>();
     const results = chunks.map((chunk) => {
-      const result = current.get(chunk.text) ?? previous.get(chunk.text) ?? prepare(chunk.text);
+      const cached = current.get(chunk.text) ?? previous.get(chunk.text);
+      const result = cached && (cached.parsed || lazy) ? cached : prepare(chunk.text, lazy);
       current.set(chunk.text, result);
       return result;
     });
@@ -94,7 +107,7 @@ export class YamlChecker {
   enableInjectionAt(text: string, offset: number): Fix | undefined {
     const chunk = splitDocuments(text).find((c) => c.start <= offset && offset <= c.start + c.text.length);
     if (!chunk) return undefined;
-    const file = prepare(chunk.text).file;
+    const file = prepare(chunk.text, false).file;
     const m = file && manifestAt(file, offset - chunk.start);
     const fix = file && m ? enableInjectionFix(file, m) : undefined;
     return fix && shiftFix(fix, chunk);
@@ -104,14 +117,13 @@ export class YamlChecker {
     this.cache.delete(uri);
   }
 
-  private async validateSchemas(uri: string, chunks: Chunk[], results: ChunkResult[]): Promise<void> {
+  private async validateSchemas(service: YamlLanguageService, uri: string, chunks: Chunk[], results: ChunkResult[]): Promise<void> {
     const todo = results.map((r, i) => (r.schema === undefined ? i : -1)).filter((i) => i >= 0);
     if (todo.length === 0) return;
-    const service = await this.languageService();
-    if (!service) return;
-    // Only documents of a kind the schema defines, that parsed cleanly and are not Helm templates.
+    // Unparsed documents always (their syntax errors are reported from here); parsed ones when
+    // their kind is in the schema, they parsed cleanly and are not Helm templates.
     const wanted = (r: ChunkResult) =>
-      r.file !== undefined && !r.file.syntaxError && !r.file.templated && r.file.manifests.some((m) => m.kind !== undefined && service.covers(m.apiVersion!, m.kind));
+      !r.parsed || r.file !== undefined && !r.file.syntaxError && !r.file.templated && r.file.manifests.some((m) => m.kind !== undefined && service.covers(m.apiVersion!, m.kind));
     if (todo.length > WHOLE_FILE_THRESHOLD) {
       // First look at a file: one call for all of it, then the diagnostics are filed under their
       // documents. Documents that need no validation are blanked (their lines kept, so positions hold).
@@ -120,13 +132,13 @@ export class YamlChecker {
       for (const d of await service.validate(uri, validated)) byChunk[chunkAtLine(chunks, d.range.start.line)].push(d);
       chunks.forEach((chunk, i) => {
         const r = results[i];
-        if (r.schema === undefined) r.schema = wanted(r) ? schemaFindings(byChunk[i], r.rules?.findings ?? [], -chunk.line) : [];
+        if (r.schema === undefined) r.schema = wanted(r) ? schemaFindings(byChunk[i], r.rules?.findings ?? [], -chunk.line, !r.parsed) : [];
       });
       return;
     }
     for (const i of todo) {
       const r = results[i];
-      r.schema = wanted(r) ? schemaFindings(await service.validate(uri, chunks[i].text), r.rules?.findings ?? [], 0) : [];
+      r.schema = wanted(r) ? schemaFindings(await service.validate(uri, chunks[i].text), r.rules?.findings ?? [], 0, !r.parsed) : [];
     }
   }
 }
@@ -143,9 +155,12 @@ function chunkAtLine(chunks: readonly Chunk[], line: number): number {
   return low;
 }
 
-function prepare(text: string): ChunkResult {
+const NO_FACTS: FileFacts = { namespacesAskingForSidecars: new Set(), injectedNamespaces: new Set() };
+
+function prepare(text: string, lazy: boolean): ChunkResult {
+  if (lazy && !ISTIO_WORDS.test(text)) return { parsed: false, file: undefined, facts: NO_FACTS, tooLarge: [] };
   const { file, findings } = lintText(text, { maxFileSize: Number.MAX_SAFE_INTEGER });
-  return { file, facts: file ? fileFacts(file) : { namespacesAskingForSidecars: new Set(), injectedNamespaces: new Set() }, tooLarge: file ? [] : findings };
+  return { parsed: true, file, facts: file ? fileFacts(file) : NO_FACTS, tooLarge: file ? [] : findings };
 }
 
 function shift(f: Finding, chunk: Chunk): Finding {

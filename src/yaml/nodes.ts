@@ -22,7 +22,11 @@ export function entries(map: YAMLMap | undefined): Entry[] {
 }
 
 export function entry(map: YAMLMap | undefined, key: string): Entry | undefined {
-  return entries(map).find((e) => e.key === key);
+  // A plain scan without building every entry: the rules look keys up on every document.
+  for (const pair of map?.items ?? []) {
+    if (isScalar(pair.key) && pair.key.value === key) return { key, pair, keyNode: pair.key, value: (pair.value ?? undefined) as Node | undefined };
+  }
+  return undefined;
 }
 
 /** The mapping reached by following keys from `map`, if every step is a mapping. */

@@ -6,20 +6,32 @@ import type { Finding, Severity } from '../types';
  * rejects them: istioctl's IST0106); a schema complaint on the spot of an Istio finding is
  * dropped, since the Istio finding says more and offers a fix.
  */
-export function schemaFindings(diagnostics: readonly Diagnostic[], istio: readonly Finding[], lineDelta: number): Finding[] {
+export function schemaFindings(diagnostics: readonly Diagnostic[], istio: readonly Finding[], lineDelta: number, syntaxFromService = false): Finding[] {
   const taken = new Set(istio.map((f) => `${f.range.start.line}:${f.range.start.character}`));
+  const move = (p: Diagnostic['range']['start']) => ({ line: p.line + lineDelta, character: p.character });
+  if (syntaxFromService) {
+    // A document we did not parse: its first syntax error is the one finding, as for the others.
+    const syntax = diagnostics.find(isSyntaxError);
+    if (syntax) return [{ range: { start: move(syntax.range.start), end: move(syntax.range.end) }, code: 'yaml-syntax', severity: 'error', message: syntax.message }];
+  }
   const out: Finding[] = [];
   for (const d of diagnostics) {
-    const start = { line: d.range.start.line + lineDelta, character: d.range.start.character };
-    const end = { line: d.range.end.line + lineDelta, character: d.range.end.character };
+    const start = move(d.range.start);
     if (taken.has(`${start.line}:${start.character}`)) continue;
-    out.push({ range: { start, end }, code: 'schema', severity: severity(d), message: d.message });
+    out.push({ range: { start, end: move(d.range.end) }, code: 'schema', severity: severity(d), message: d.message });
   }
   return out;
 }
 
+/** yaml-language-server tags the parser's own problems `YAML`; schema problems name their schema. */
+function isSyntaxError(d: Diagnostic): boolean {
+  return d.source === 'YAML' && d.severity === 1;
+}
+
 function severity(d: Diagnostic): Severity {
-  // LSP: 1 error, 2 warning, 3 information, 4 hint. yaml-language-server reports schema violations as warnings.
+  // LSP: 1 error, 2 warning, 3 information, 4 hint. yaml-language-server reports schema
+  // violations as warnings, which the API server would reject: errors here. The parser's own
+  // warnings stay warnings.
   if (d.severity === 3 || d.severity === 4) return 'info';
-  return 'error';
+  return d.source === 'YAML' && d.severity === 2 ? 'warning' : 'error';
 }

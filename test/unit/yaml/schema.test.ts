@@ -134,3 +134,19 @@ describe('first look at a long file', function () {
     assert.deepEqual(findings.map((f) => [f.code, f.range.start.line, f.message]), [['schema', line, 'Incorrect type. Expected "array".']]);
   });
 });
+
+describe('documents without Istio words', function () {
+  this.timeout(30_000);
+  const broken = yaml('apiVersion: v1', 'kind: Service', 'metadata: {name: s', 'spec:', '  ports: [{port: 80}', 'x: : y');
+  it('get their one syntax error from the schema validation, not parsed twice', async () => {
+    const service = await createYamlLanguageService(readFileSync(SCHEMA_PATH, 'utf8'));
+    const text = yaml('apiVersion: v1', 'kind: ConfigMap', 'metadata: {name: ok}') + '---\n' + broken;
+    const findings = await new YamlChecker(async () => service).check('file:///lazy.yaml', text, { schema: true });
+    assert.deepEqual(findings.map((f) => [f.code, f.severity]), [['yaml-syntax', 'error']]);
+    assert.ok(findings[0].range.start.line >= 4, JSON.stringify(findings[0].range));
+  });
+  it('are parsed here when there is no schema validation', async () => {
+    const findings = await new YamlChecker(async () => undefined).check('file:///lazy.yaml', broken, { schema: true });
+    assert.deepEqual(findings.map((f) => f.code), ['yaml-syntax']);
+  });
+});
