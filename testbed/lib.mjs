@@ -166,6 +166,25 @@ async function openssl(args, cwd) {
   }
 }
 
+/** Checks for openssl; as root (CI's fresh machines) installs Debian's package, otherwise names the fix. */
+async function ensureOpenssl(log) {
+  try {
+    await run('openssl', ['version']);
+    return;
+  } catch (err) {
+    if (err.code !== 'ENOENT') throw err;
+  }
+  const fix = 'openssl not found: the testbed makes its certificates with it. Install it (Debian/Ubuntu: `apt-get install -y openssl`) and run this again.';
+  if (process.getuid?.() !== 0) throw new TestbedError(fix);
+  log('testbed: openssl missing, installing it with apt-get');
+  try {
+    await run('apt-get', ['update'], { timeout: 300_000 });
+    await run('apt-get', ['install', '-y', '--no-install-recommends', 'openssl'], { timeout: 300_000, env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } });
+  } catch (err) {
+    throw new TestbedError(`${fix} (apt-get failed: ${(err.stderr || err.message).trim().split('\n').pop()})`);
+  }
+}
+
 async function makePki(pki) {
   mkdirSync(pki, { recursive: true });
   const key = (name) => openssl(['genpkey', '-algorithm', 'RSA', '-pkeyopt', 'rsa_keygen_bits:2048', '-out', `${name}.key`], pki);
@@ -596,6 +615,7 @@ export async function up({ dir, istio = false, nodes = 2, build: doBuild = true,
   const state = { dir, ports, server, kubeconfig: join(dir, 'kubeconfig'), context: CONTEXT, istio, istiod: false, startedAt: new Date().toISOString(),
     versions: { kubernetes: K8S_VERSION, etcd: ETCD_VERSION, kwok: KWOK_VERSION, istio: `${ISTIO.buildVersion} (${ISTIO.branch} @ ${ISTIO.commit})` } };
   try {
+    await ensureOpenssl(log);
     await makePki(join(dir, 'pki'));
     writeKubeconfig(dir, server);
     writeState(state);

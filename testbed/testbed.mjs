@@ -6,7 +6,7 @@
 //   node testbed/testbed.mjs istio                 install Istio into a running bare testbed + start istiod
 //   node testbed/testbed.mjs istiod [--wait S]     start only the local istiod (Istio installed by someone else)
 //   node testbed/testbed.mjs status [--json]       what runs
-//   node testbed/testbed.mjs env [--json]          KUBECONFIG=... lines for a shell or a test runner
+//   node testbed/testbed.mjs env [--json|--export] KUBECONFIG=... lines for a shell or a test runner
 //   node testbed/testbed.mjs down                  stop everything it started, remove the state dir
 //
 // Options: --dir DIR (state dir; also $ISTIO_MESH_TESTBED_DIR), --nodes N (kwok nodes, default 2),
@@ -25,6 +25,7 @@ async function main() {
       nodes: { type: 'string', default: '2' },
       profile: { type: 'string', default: 'minimal' },
       json: { type: 'boolean', default: false },
+      export: { type: 'boolean', default: false },
       wait: { type: 'string' },
       stop: { type: 'boolean', default: false },
       verbose: { type: 'boolean', default: false },
@@ -74,7 +75,7 @@ async function main() {
       return s.running ? 0 : 1;
     }
     case 'env': {
-      printEnv(env({ dir }), values.json);
+      printEnv(env({ dir }), values.json, values.export);
       return 0;
     }
     case 'down': {
@@ -87,9 +88,14 @@ async function main() {
   }
 }
 
-function printEnv(e, json) {
-  if (json) console.log(JSON.stringify(e, null, 2));
-  else for (const [k, v] of Object.entries(e)) console.log(`${k}=${v}`);
+/** KEY=value lines, values single-quoted where a shell would split them (`eval "$(... env --export)"` works). */
+function printEnv(e, json, exportPrefix = false) {
+  if (json) {
+    console.log(JSON.stringify(e, null, 2));
+    return;
+  }
+  const quote = (v) => (/^[\w./:=@,+-]*$/.test(v) ? v : `'${v.replaceAll("'", "'\\''")}'`);
+  for (const [k, v] of Object.entries(e)) console.log(`${exportPrefix ? 'export ' : ''}${k}=${quote(String(v))}`);
 }
 
 main().then(
