@@ -37,17 +37,20 @@ function testFiles(dir: string): string[] {
 }
 
 export async function run(): Promise<void> {
+  let failures: number;
   try {
-    await runMocha();
+    failures = await runMocha();
   } catch (error) {
     // A test file that throws while loading never reaches the reporter: record why.
     const resultsFile = process.env.ISTIO_MESH_TEST_RESULTS;
     if (resultsFile) appendFileSync(resultsFile, `integration: the run stopped: ${error instanceof Error ? error.stack : String(error)}\n`);
     throw error;
   }
+  if (failures > 0) throw new Error(`${failures} integration test(s) failed`);
 }
 
-async function runMocha(): Promise<void> {
+/** Loads every compiled test file next to this runner and resolves with the number of failures. */
+async function runMocha(): Promise<number> {
   const mocha = new Mocha({
     ui: 'bdd',
     timeout: 30_000,
@@ -57,6 +60,5 @@ async function runMocha(): Promise<void> {
   });
   for (const file of testFiles(__dirname)) mocha.addFile(file);
   await mocha.loadFilesAsync();
-  const failures = await new Promise<number>((resolve) => mocha.run(resolve));
-  if (failures > 0) throw new Error(`${failures} integration test(s) failed`);
+  return new Promise<number>((resolve) => mocha.run(resolve));
 }
