@@ -3,6 +3,7 @@
  * sidecar-injector webhooks. Pure functions over the objects the cluster returns.
  */
 import type { KubeObjectLike } from './cluster';
+import { parseMinorVersion } from './versions';
 
 export interface ControlPlaneRevision {
   /** `default` when istiod carries no `istio.io/rev` label. */
@@ -41,7 +42,7 @@ export function deploymentReady(object: KubeObjectLike): boolean {
   );
 }
 
-/** `docker.io/istio/pilot:1.29.0-distroless` → `1.29.0`; digests and missing tags give ''. */
+/** `docker.io/istio/pilot:1.29.0-distroless` → `1.29.0`; digests, missing tags and tags that are not versions (`latest`) give ''. */
 export function imageVersion(image: string | undefined): string {
   if (!image) return '';
   const lastSegment = image.slice(image.lastIndexOf('/') + 1);
@@ -49,7 +50,8 @@ export function imageVersion(image: string | undefined): string {
   const withoutDigest = at >= 0 ? lastSegment.slice(0, at) : lastSegment;
   const colon = withoutDigest.indexOf(':');
   if (colon < 0) return '';
-  return withoutDigest.slice(colon + 1).replace(/-distroless$/, '');
+  const tag = withoutDigest.slice(colon + 1).replace(/-distroless$/, '');
+  return parseMinorVersion(tag) ? tag : '';
 }
 
 export function revisionOf(object: KubeObjectLike): string {
@@ -59,6 +61,8 @@ export function revisionOf(object: KubeObjectLike): string {
 /** Reads istiod deployments (label `app=istiod`) into control-plane revisions, sorted by revision. */
 export function controlPlaneRevisions(istiodDeployments: readonly KubeObjectLike[]): ControlPlaneRevision[] {
   return istiodDeployments
+    // Being deleted (an uninstall in progress): no longer a control plane to plan against.
+    .filter((object) => !object.metadata.deletionTimestamp)
     .map((object) => {
       const d = object as unknown as DeploymentShape;
       const containers = d.spec?.template?.spec?.containers ?? [];

@@ -31,6 +31,15 @@ function node(args: string[], timeoutMs: number): Promise<string> {
 
 type TestbedEnv = Record<string, string>;
 
+/** Polls a condition (bounded); fails with `what` when it does not hold in time. */
+async function waitFor(what: string, check: () => Promise<boolean>, timeoutMs = 60_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 250));
+  }
+}
+
 describe('install through the extension (own bare testbed)', function () {
   this.timeout(10 * 60_000);
   const stateDir = join(mkdtempSync(join(tmpdir(), 'istio-mesh-install-')), 'testbed');
@@ -74,10 +83,11 @@ describe('install through the extension (own bare testbed)', function () {
     }
   }
 
-  const classic = options({ gatewayServiceType: 'NodePort', strictMtls: true, addons: ['prometheus', 'kiali'] });
+  // A function: the testbed's --set values are known only once `before` ran.
+  const classic = () => options({ gatewayServiceType: 'NodePort', strictMtls: true, addons: ['prometheus', 'kiali'] });
 
   it('installs the classic setup: default profile, NodePort gateway, strict mTLS, addons', async () => {
-    const p = await plan(classic);
+    const p = await plan(classic());
     assert.equal(p.action, 'install');
     assert.deepEqual(p.findings.filter((f) => f.level === 'error'), []);
     const progress: string[] = [];
@@ -106,13 +116,13 @@ describe('install through the extension (own bare testbed)', function () {
   });
 
   it('says what is installed on a re-run and re-applies safely', async () => {
-    const p = await plan(classic);
+    const p = await plan(classic());
     assert.equal(p.action, 'reconfigure');
     assert.match(p.summary[0], /already installed: .*\(revision default, 1\/1 ready\)/);
     assert.equal(p.summary[1], 'Same options as the last install.');
-    const changed = await plan({ ...classic, addons: ['prometheus', 'kiali', 'grafana'] });
+    const changed = await plan({ ...classic(), addons: ['prometheus', 'kiali', 'grafana'] });
     assert.match(changed.summary[1], /addons added: grafana/);
-    const toLoadBalancer = await manifestChanges(await plan({ ...classic, gatewayServiceType: 'LoadBalancer' }), deps());
+    const toLoadBalancer = await manifestChanges(await plan({ ...classic(), gatewayServiceType: 'LoadBalancer' }), deps());
     const gatewayChange = toLoadBalancer.changed.find((c) => c.object === 'Service istio-system/istio-ingressgateway');
     assert.ok(gatewayChange?.fields.includes('spec.type'), JSON.stringify(toLoadBalancer.changed));
     assert.ok(toLoadBalancer.unchanged > 10, `most objects unchanged: ${toLoadBalancer.unchanged}`);
@@ -130,6 +140,8 @@ describe('install through the extension (own bare testbed)', function () {
     assert.ok(await get('MutatingWebhookConfiguration', 'istio-sidecar-injector-canary'));
 
     await executeUninstall({ kind: 'revision', revision: 'canary' }, target, deps());
+    // Deletion is asynchronous (garbage collection of the pods): wait until the Deployment is gone.
+    await waitFor('istiod-canary to be deleted', async () => (await get('Deployment', 'istiod-canary', 'istio-system')) === undefined);
     assert.deepEqual((await listControlPlanes(cluster)).map((r) => r.revision), ['default']);
     assert.equal(await get('MutatingWebhookConfiguration', 'istio-sidecar-injector-canary'), undefined);
     assert.ok(await get('Deployment', 'istiod', 'istio-system'), 'the default revision stays');

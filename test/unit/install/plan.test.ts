@@ -26,6 +26,11 @@ describe('control plane state', () => {
     assert.equal(deploymentReady({ ...d, metadata: { ...d.metadata, generation: 3 } }), false);
     assert.equal(imageVersion('localhost:5000/istio/pilot@sha256:abc'), '');
     assert.equal(imageVersion('pilot'), '');
+    assert.equal(imageVersion('registry.istio.io/testing/pilot:latest'), '');
+    assert.equal(imageVersion('istio/pilot:1.31-dev'), '1.31-dev');
+    const deleting = istiodDeployment({});
+    deleting.metadata.deletionTimestamp = '2026-01-01T00:00:00Z';
+    assert.deepEqual(controlPlaneRevisions([deleting]), []);
   });
 });
 
