@@ -2,17 +2,28 @@
  * The labels and annotations that control sidecar injection and restarts, and the namespace's injection
  * mode read from them exactly as Istio's injector webhooks read them (istio.io "Controlling the injection policy").
  */
-export const INJECTION_LABEL = 'istio-injection';
-export const REVISION_LABEL = 'istio.io/rev';
-export const DATAPLANE_MODE_LABEL = 'istio.io/dataplane-mode';
+import {
+  DataplaneModeLabel,
+  IgnoredNamespaces,
+  InjectionLabel,
+  ProxyContainer,
+  RevisionLabel,
+  SidecarInjectLabel,
+  truthyInjectValue,
+} from '../mesh/labels';
+
+// One source for Istio's names (src/mesh/labels.ts), under the names this feature reads best.
+export const INJECTION_LABEL = InjectionLabel;
+export const REVISION_LABEL = RevisionLabel;
+export const DATAPLANE_MODE_LABEL = DataplaneModeLabel;
 /** On a pod (template): "true"/"false" opts in or out. Also the deprecated annotation of the same name. */
-export const POD_INJECT_LABEL = 'sidecar.istio.io/inject';
+export const POD_INJECT_LABEL = SidecarInjectLabel;
 /** What `kubectl rollout restart` writes into the pod template. */
 export const RESTARTED_AT_ANNOTATION = 'kubectl.kubernetes.io/restartedAt';
-export const SIDECAR_CONTAINER = 'istio-proxy';
+export const SIDECAR_CONTAINER = ProxyContainer;
 
 /** Namespaces Istio's injector never touches (pkg/kube/inject: IgnoredNamespaces). */
-export const NEVER_INJECTED_NAMESPACES: ReadonlySet<string> = new Set(['kube-system', 'kube-public']);
+export const NEVER_INJECTED_NAMESPACES: ReadonlySet<string> = IgnoredNamespaces;
 
 export type Labels = Readonly<Record<string, string>>;
 
@@ -58,5 +69,5 @@ export function describeChange(change: InjectionChange): string {
 /** The webhook's reading of `sidecar.istio.io/inject` (inject.go): y/yes/true/on in any case mean yes. */
 export function parseInjectValue(value: string | undefined): boolean | undefined {
   if (value === undefined || value === '') return undefined;
-  return ['y', 'yes', 'true', 'on'].includes(value.toLowerCase());
+  return truthyInjectValue(value);
 }

@@ -1,17 +1,18 @@
 import type { YAMLMap } from 'yaml';
+import { DataplaneModeLabel, IgnoredNamespaces, InjectionLabel, RevisionLabel, SidecarInjectLabel } from '../mesh/labels';
 import type { ParsedManifest } from './parse';
 import { entry, mapAt, scalarValue } from './nodes';
 
 /** Label and annotation names Istio reads for injection. */
 export const LABEL = {
-  injection: 'istio-injection',
-  revision: 'istio.io/rev',
-  dataplaneMode: 'istio.io/dataplane-mode',
-  inject: 'sidecar.istio.io/inject',
+  injection: InjectionLabel,
+  revision: RevisionLabel,
+  dataplaneMode: DataplaneModeLabel,
+  inject: SidecarInjectLabel,
 } as const;
 
 /** Namespaces where the injector never runs; the control-plane namespace is added from the context. */
-export const SYSTEM_NAMESPACES = ['kube-system', 'kube-public', 'kube-node-lease'] as const;
+export const SYSTEM_NAMESPACES: readonly string[] = [...IgnoredNamespaces];
 
 /** Where each workload kind keeps its pod template (CronJob nests it one level deeper). */
 const POD_TEMPLATE_PATH: Readonly<Record<string, readonly string[]>> = {

@@ -18,7 +18,7 @@ export const namespaceNotInjected: Rule = {
     if (entry(labels, LABEL.injection) || entry(labels, LABEL.revision)) return [];
     if (scalarValue(entry(labels, LABEL.dataplaneMode)?.value) === 'ambient') return [];
     const controlPlane = ctx.cluster.controlPlaneNamespace ?? DEFAULT_CONTROL_PLANE_NAMESPACE;
-    if ((SYSTEM_NAMESPACES as readonly string[]).includes(m.name) || m.name === controlPlane) return [];
+    if (SYSTEM_NAMESPACES.includes(m.name) || m.name === controlPlane) return [];
     const asking = ctx.namespacesAskingForSidecars.has(m.name);
     const running = ctx.cluster.namespacesWithWorkloads?.includes(m.name) ?? false;
     if (!asking && !running) return [];

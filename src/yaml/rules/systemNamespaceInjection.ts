@@ -12,7 +12,7 @@ export const systemNamespaceInjection: Rule = {
   check(m, ctx) {
     if (!isNamespace(m) || !m.root || m.name === undefined) return [];
     const controlPlane = ctx.cluster.controlPlaneNamespace ?? DEFAULT_CONTROL_PLANE_NAMESPACE;
-    const system = (SYSTEM_NAMESPACES as readonly string[]).includes(m.name) || m.name === controlPlane;
+    const system = SYSTEM_NAMESPACES.includes(m.name) || m.name === controlPlane;
     const metadata = metadataOf(m.root);
     if (!system || !metadata) return [];
     const labels = labelsOf(m.root);
