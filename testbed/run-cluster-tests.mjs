@@ -71,11 +71,12 @@ async function main() {
   }
 
   await build();
-  let cleanedUp = false;
-  const cleanup = async () => {
-    if (cleanedUp || values.keep) return;
-    cleanedUp = true;
-    await down({ dir }).catch((err) => console.error(`cluster tests: down failed: ${err.message}`));
+  // One shared promise: the signal handler and main's `finally` both wait for the same `down`.
+  let cleaning;
+  const cleanup = () => {
+    if (values.keep) return Promise.resolve();
+    cleaning ??= down({ dir }).catch((err) => console.error(`cluster tests: down failed: ${err.message}`));
+    return cleaning;
   };
   const onSignal = (sig) => {
     if (stopping) return;
@@ -105,7 +106,7 @@ async function main() {
 }
 
 main().then(
-  (code) => process.exit(code),
+  (code) => process.exit(stopping ? 130 : code),
   (err) => {
     console.error(err instanceof TestbedError ? `cluster tests: ${err.message}` : err);
     process.exit(1);
