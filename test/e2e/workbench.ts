@@ -67,7 +67,9 @@ export class Workbench {
     const sidebar = this.page.locator('.part.sidebar');
     await sidebar.locator('.composite.title').getByText(title, { exact: false }).waitFor();
     await sidebar.locator('.welcome-view-content, .monaco-list-row').first().waitFor({ timeout: 60_000 });
-    await sidebar.locator('.composite.title').hover(); // moves the icon's tooltip out of screenshots
+    // Park the pointer in the empty lower part of the side bar: no tooltip in screenshots.
+    const box = await sidebar.boundingBox();
+    if (box) await this.page.mouse.move(box.x + box.width / 2, box.y + box.height - 10);
     return sidebar;
   }
 
