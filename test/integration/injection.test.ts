@@ -8,6 +8,7 @@ import type { Services } from '../../src/services';
 import type { MeshNode } from '../../src/views/nodes/node';
 import { deployment, namespace } from '../builders/kube';
 import { ScriptedPrompter } from '../builders/prompter';
+import { requireTestCluster } from './cluster';
 
 const RUN = Date.now().toString(36);
 
@@ -38,8 +39,8 @@ describe('injection commands', function () {
   /** Accepts the restart the command offers after a label change. */
   const restartOffer = (_message: string, actions: readonly string[]) => actions.find((a) => a.startsWith('Restart'));
 
-  before(async function () {
-    if (!process.env.KUBECONFIG) this.skip();
+  before(async () => {
+    requireTestCluster();
     services = await vscode.extensions.getExtension<Services>('istio-mesh.istio-mesh')!.activate();
     const client = await services.mesh.getClient();
     await client.create(namespace(ns));

@@ -6,6 +6,7 @@ import { Kinds } from '../../src/cluster/kinds';
 import type { Services } from '../../src/services';
 import type { MeshNode } from '../../src/views/nodes/node';
 import { namespace } from '../builders/kube';
+import { requireTestCluster } from './cluster';
 
 const RUN = Date.now().toString(36);
 
@@ -42,8 +43,8 @@ describe('mesh view', function () {
     return node ? services.meshTree.getTreeItem(node) : undefined;
   }
 
-  before(async function () {
-    if (!process.env.KUBECONFIG) this.skip();
+  before(async () => {
+    requireTestCluster();
     services = await vscode.extensions.getExtension<Services>('istio-mesh.istio-mesh')!.activate();
     const client = await services.mesh.getClient();
     await client.create(namespace(injected, { 'istio-injection': 'enabled' }));

@@ -10,6 +10,7 @@ import type { MeshNode } from '../../src/views/nodes/node';
 import type { WorkloadNode } from '../../src/views/nodes/workload';
 import { rolloutState } from '../builders/injection';
 import { deployment, namespace } from '../builders/kube';
+import { requireTestCluster } from './cluster';
 
 const RUN = Date.now().toString(36);
 
@@ -41,8 +42,8 @@ describe('mesh view during a restart', function () {
 
   const iconId = (item: vscode.TreeItem) => (item.iconPath as vscode.ThemeIcon | undefined)?.id;
 
-  before(async function () {
-    if (!process.env.KUBECONFIG) this.skip();
+  before(async () => {
+    requireTestCluster();
     services = await vscode.extensions.getExtension<Services>('istio-mesh.istio-mesh')!.activate();
     const client = await services.mesh.getClient();
     await client.create(namespace(ns));
