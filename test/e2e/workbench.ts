@@ -1,7 +1,7 @@
 // A page object for the VS Code workbench in the browser, for the end-to-end specs
 // (test/e2e/*.e2e.ts). `npm run test:e2e` starts the VS Code server with the packaged .vsix and
 // passes its address in ISTIO_MESH_E2E_URL. Every wait is on the DOM, never on time.
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import type { Locator, Page } from 'playwright-core';
@@ -49,8 +49,10 @@ export class Workbench {
     return workbench;
   }
 
+  /** Closes the browser and removes the workspace folder made by `open`. */
   async close(): Promise<void> {
     await this.closeBrowser();
+    rmSync(dirname(this.folder), { recursive: true, force: true });
   }
 
   activityBarItem(title: string): Locator {
