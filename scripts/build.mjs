@@ -50,6 +50,8 @@ const builds = [
     entryPoints: testEntries(join(root, 'test')).map((p) => relative(root, p)),
     outbase: 'test',
     outdir: 'out/test',
+    // The in-host runner loads mocha from node_modules: bundled, mocha's own require.resolve calls break.
+    external: ['vscode', 'mocha'],
     sourcemap: true,
     minify: false,
   },

@@ -2,7 +2,6 @@
 // Ctrl+C / SIGTERM and on failure, so no server or browser outlives a run.
 import { spawn } from 'node:child_process';
 import { createServer } from 'node:net';
-/* global AbortSignal */
 
 const groups = new Set();
 const cleanups = [];
