@@ -6,7 +6,7 @@
 //   - `.vsix` size.
 // The empty extension has a view with one static item, so both sides do the same work in the workbench.
 //
-//   npx tsx bench/activation.ts [--rounds 3] [--vscode 1.139.1] [--json FILE]
+//   npm run bench -- activation -- [--rounds 3] [--vscode 1.139.1] [--json FILE]
 //
 // Our view needs a cluster to show a first level: the run starts the testbed with Istio.
 import { execFileSync } from 'node:child_process';

@@ -1,7 +1,7 @@
 // Wall time of installing Istio through the extension's install module against a plain
 // `istioctl install` with the same options, in the same run, on an own bare testbed.
 //
-//   node bench/install.mjs [--rounds 3] [--profile minimal] [--json FILE]   (bundles this file, then runs it)
+//   npm run bench -- install -- [--rounds 3] [--profile minimal] [--json FILE]
 //
 // Each round: plain istioctl install, purge, extension install (istioctl + applied objects +
 // verification), purge; the order alternates between rounds so neither side always runs on a

@@ -4,7 +4,7 @@
 //   first     store start → every collection listed → the whole namespace level built
 //   change    namespace label patch → the namespace model shows it
 //   memory    heap and RSS after sync (after GC)
-// Figures are printed, not asserted. Run: npm run bench (or node bench/mesh.mjs).
+// Figures are printed, not asserted. Run: npm run bench -- mesh.
 import { execFile } from 'node:child_process';
 import { existsSync, readdirSync } from 'node:fs';
 import { homedir } from 'node:os';

@@ -2,7 +2,7 @@
 // extension's injection module against `kubectl rollout restart` + `kubectl rollout status`, in the same
 // run, on an own testbed with Istio. Also shows that restart requests ran concurrently within the bound.
 //
-//   npx tsx bench/rollout.ts [--deployments 50] [--rounds 3] [--concurrency 8] [--json FILE]
+//   npm run bench -- rollout -- [--deployments 50] [--rounds 3] [--concurrency 8] [--json FILE]
 //
 // Rounds alternate which side goes first so neither always meets a warmer cluster. Target: extension /
 // kubectl < 1.1.
