@@ -600,7 +600,7 @@ export async function up({ dir, istio = false, nodes = 2, build: doBuild = true,
     const dead = Object.values(pids).filter((r) => !isAlive(r)).map((r) => r.name);
     throw new TestbedError(
       `A testbed is already ${dead.length ? `partly running (${dead.join(', ')} exited)` : 'running'} from ${dir} (${live.map((r) => `${r.name} pid ${r.pid}`).join(', ')}). ` +
-        `Fix: \`${HOW_DOWN}\`${dir === stateDir() ? '' : ` -- --dir ${dir}`}, or start a second one with --dir <another dir>.`,
+        `Fix: \`${HOW_DOWN}${dir === stateDir() ? '' : ` --dir ${dir}`}\`, or start a second one with --dir <another dir>.`,
     );
   }
   if (existsSync(dir)) {
