@@ -184,8 +184,11 @@ export class ClusterClient {
     const kind = await this.resolveKind(object.apiVersion ?? 'v1', object.kind ?? '');
     const namespace = kind.namespaced ? object.metadata.namespace ?? this.namespace : undefined;
     const target = { verb: 'create', resource: qualifiedResource(kind), namespace, name: object.metadata.name };
+    // The server assigns resourceVersion and refuses a create that carries one; an object read back or built from
+    // a template may have it, and it means nothing for a new object.
+    const body = { ...object, metadata: { ...object.metadata, resourceVersion: undefined } };
     return this.json<T>({
-      method: 'POST', path: `${resourcePath(kind, namespace)}${writeQuery(options, options.fieldManager ?? fieldManager)}`, body: JSON.stringify(object),
+      method: 'POST', path: `${resourcePath(kind, namespace)}${writeQuery(options, options.fieldManager ?? fieldManager)}`, body: JSON.stringify(body),
       contentType: 'application/json', target, signal: options.signal,
     });
   }

@@ -33,6 +33,15 @@ describe('ClusterClient against a local API server', () => {
     assert.equal(server.requests[1]!.query.get('continue'), 'next');
   });
 
+  it('creates without the resourceVersion the server would refuse, keeping everything else', async () => {
+    server.route = (req, res) => json(res, 201, JSON.parse(req.body));
+    await client.create({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'shop', resourceVersion: '7', labels: { team: 'a' } } });
+    const sent = JSON.parse(server.requests[0]!.body);
+    assert.equal(server.requests[0]!.method, 'POST');
+    assert.equal(server.requests[0]!.path, '/api/v1/namespaces');
+    assert.deepEqual(sent.metadata, { name: 'shop', labels: { team: 'a' } });
+  });
+
   it('uses the context namespace as default', () => {
     assert.equal(client.namespace, 'shop');
     assert.equal(client.context, 'fake');
