@@ -174,10 +174,13 @@ async function recipes(go, root) {
   ];
 }
 
-function acquireLock(root) {
+/** Takes <root>/build.lock; waits (bounded) while another live build holds it, takes over a dead one's. */
+async function acquireLock(root, log) {
   mkdirSync(root, { recursive: true });
   const lock = join(root, 'build.lock');
-  for (let attempt = 0; attempt < 2; attempt++) {
+  const deadline = Date.now() + 3 * 60 * 60_000;
+  let told = false;
+  for (;;) {
     try {
       const fd = openSync(lock, 'wx');
       writeSync(fd, String(process.pid));
@@ -185,19 +188,24 @@ function acquireLock(root) {
       return () => rmSync(lock, { force: true });
     } catch (err) {
       if (err.code !== 'EEXIST') throw err;
-      const pid = Number(readFileSync(lock, 'utf8'));
-      let alive = false;
-      try {
-        process.kill(pid, 0);
-        alive = pid > 0;
-      } catch {
-        alive = false;
-      }
-      if (alive) throw new TestbedError(`Another testbed build (pid ${pid}) is running in ${root}: wait for it to finish, then run this again.`);
-      rmSync(lock, { force: true }); // left by a build that died
     }
+    const pid = Number(readFileSync(lock, 'utf8'));
+    let alive = false;
+    try {
+      process.kill(pid, 0);
+      alive = pid > 0;
+    } catch {
+      alive = false;
+    }
+    if (!alive) {
+      rmSync(lock, { force: true }); // left by a build that died
+      continue;
+    }
+    if (Date.now() > deadline) throw new TestbedError(`Another testbed build (pid ${pid}) has held ${lock} for hours: stop it, or remove the lock if no build runs.`);
+    if (!told) log(`testbed: another build (pid ${pid}) is running in ${root}; waiting for it`);
+    told = true;
+    await new Promise((r) => setTimeout(r, 2000));
   }
-  throw new TestbedError(`Could not take the build lock ${join(root, 'build.lock')}: remove it if no build is running.`);
 }
 
 /**
@@ -208,7 +216,7 @@ export async function build({ root = cacheRoot(), log = (m) => process.stderr.wr
   const l = layout(root);
   if (Object.values(l).every(isDone)) return binaries(root);
   const go = await findGo();
-  const release = acquireLock(root);
+  const release = await acquireLock(root, log);
   try {
     for (const r of await recipes(go, root)) {
       const c = r.comp;
