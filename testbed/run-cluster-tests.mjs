@@ -5,7 +5,8 @@
 // Exits with mocha's exit code.
 //
 // Options: --istio (start with Istio already installed), --keep (leave the testbed running
-// afterwards, for debugging), --dir DIR; further arguments after `--` go to mocha.
+// afterwards, for debugging), --dir DIR; arguments after a `--` go to mocha, e.g.
+// `npm run test:cluster -- -- --grep injects`.
 import { spawn } from 'node:child_process';
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -52,8 +53,11 @@ let current;
 let stopping = false;
 
 async function main() {
-  const { values, positionals } = parseArgs({
-    allowPositionals: true,
+  const argv = process.argv.slice(2);
+  const split = argv.indexOf('--');
+  const mochaArgs = split >= 0 ? argv.slice(split + 1) : [];
+  const { values } = parseArgs({
+    args: split >= 0 ? argv.slice(0, split) : argv,
     options: { istio: { type: 'boolean', default: false }, keep: { type: 'boolean', default: false }, dir: { type: 'string' } },
   });
   // Its own state dir, so a testbed started by hand (`npm run testbed -- up`) is left alone.
@@ -95,7 +99,7 @@ async function main() {
     const mocha = require.resolve('mocha/bin/mocha.js');
     const code = await runChild(
       process.execPath,
-      [mocha, '--ui', 'bdd', '--timeout', '300000', '--reporter', 'spec', ...tests.map((t) => relative(root, t)), ...positionals],
+      [mocha, '--ui', 'bdd', '--timeout', '300000', '--reporter', 'spec', ...tests.map((t) => relative(root, t)), ...mochaArgs],
       { cwd: root, env: { ...process.env, ...testEnv } },
     );
     if (values.keep) console.error(`cluster tests: testbed left running (--keep): node testbed/testbed.mjs down --dir ${dir}`);
