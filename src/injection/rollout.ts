@@ -1,7 +1,8 @@
 import type { Pod } from '../cluster/types';
 import type { Logger } from '../util/log';
 import { describeFailure, errorText } from './errors';
-import { restartPatch } from './patches';
+import { RESTARTED_AT_ANNOTATION } from './labels';
+import { restartPatch, rfc3339 } from './patches';
 import { hasSidecar, isLive, readyContainers } from './pods';
 import { forEachBounded } from './pool';
 import type { RolloutCluster, WatchEventType, WatchHandle } from './port';
@@ -110,14 +111,16 @@ export async function restartWorkloads(
     options.onUpdate?.(t.state);
   }
 
-  const evaluate = (t: Tracked, restarted: Partial<WorkloadRollout> = {}): void => {
+  /** `justRestarted`: called right after the restart patch, so the state says it was sent. */
+  const evaluate = (t: Tracked, justRestarted = false): void => {
     if (t.final || t.generation === undefined || !t.latest) return;
     if ((t.latest.object.metadata?.generation ?? 0) < t.generation) return;
     const status = rolloutStatus(t.latest);
     if (status.state === 'waiting') {
-      if (status.message !== t.state.message || restarted.restarted) update(t, { ...restarted, message: status.message });
+      if (status.message !== t.state.message || justRestarted) update(t, { ...(justRestarted ? { phase: 'restarting', restarted: true } : {}), message: status.message });
     } else {
-      finish(t, status.state === 'done' ? 'ready' : 'failed', status.message, restarted);
+      // A rollout can be seen complete (through the watch) before the patch's own answer is handled.
+      finish(t, status.state === 'done' ? 'ready' : 'failed', status.message, justRestarted ? { restarted: true } : {});
     }
   };
 
@@ -148,10 +151,10 @@ export async function restartWorkloads(
         return;
       }
       verb = 'patch';
-      const patched = await cluster.patchWorkload(ref, restartPatch(now()));
+      const patched = await cluster.patchWorkload(ref, restartPatch(await restartTime(current, now)));
       t.generation = patched.object.metadata?.generation ?? 0;
       if (!t.latest || (t.latest.object.metadata?.generation ?? 0) < t.generation) t.latest = patched;
-      evaluate(t, { phase: 'restarting', restarted: true });
+      evaluate(t, true);
     } catch (error) {
       const failure = describeFailure(error, {
         verb, resource: resourceOf(ref.kind), name: ref.name, namespace: ref.namespace, context: cluster.contextName,
@@ -181,6 +184,18 @@ export async function restartWorkloads(
     maxInFlight,
     elapsedMs: Date.now() - started,
   };
+}
+
+/**
+ * The time for the restart annotation. kubectl writes whole seconds, so a second restart within the same second
+ * would change nothing and restart nothing: then wait for the next second (at most one).
+ */
+async function restartTime(current: Workload, now: () => Date): Promise<Date> {
+  const at = now();
+  const previous = current.object.spec?.template?.metadata?.annotations?.[RESTARTED_AT_ANNOTATION];
+  if (previous !== rfc3339(at)) return at;
+  await new Promise((resolve) => setTimeout(resolve, 1000 - at.getUTCMilliseconds()));
+  return now();
 }
 
 /** Adds the workload's live pods to its final state, so the tree can show "2/2" and the summary can name pods. */

@@ -27,6 +27,8 @@ export class FakeCluster implements RolloutCluster {
   webhookConfigurations: MutatingWebhookConfiguration[] = [];
   /** When set, every restart rolls out right after the patch, as a healthy controller would. */
   autoRollout = true;
+  /** The controller finishes the rollout, and the watch says so, before the patch's answer arrives. */
+  rolloutBeforeAnswer = false;
   /** Errors the next calls of a method throw, in order. */
   readonly failures = new Map<string, unknown[]>();
   /** Called before a namespace patch is applied: lets a test change the namespace "meanwhile". */
@@ -120,8 +122,10 @@ export class FakeCluster implements RolloutCluster {
       template.metadata = { ...template.metadata, annotations: { ...template.metadata?.annotations, ...patch.spec.template.metadata.annotations } };
       meta.generation = (meta.generation ?? 0) + 1;
       this.emit('MODIFIED', w);
-      if (this.autoRollout) setImmediate(() => this.completeRollout(ref));
-      return structuredClone(w);
+      const answer = structuredClone(w);
+      if (this.rolloutBeforeAnswer) this.completeRollout(ref);
+      else if (this.autoRollout) setImmediate(() => this.completeRollout(ref));
+      return answer;
     } finally {
       this.patchesInFlight--;
     }

@@ -42,6 +42,24 @@ describe('restartWorkloads', () => {
     assert.ok(cluster.calls.findIndex((c) => c.startsWith('watch')) < cluster.calls.findIndex((c) => c.startsWith('patch')));
   });
 
+  it('ends "ready" when the watch shows the rollout complete before the patch answers', async () => {
+    cluster.rolloutBeforeAnswer = true;
+    const web = deployment('web');
+    cluster.addWorkload(web);
+    const report = await restartWorkloads(cluster, [refOf(web)], options);
+    assert.deepEqual(report.workloads.map((w) => [w.phase, w.restarted]), [['ready', true]]);
+  });
+
+  it('restarts again within the same second by waiting for the next one (kubectl writes whole seconds)', async () => {
+    const web = deployment('web');
+    web.object.spec!.template!.metadata = { annotations: { 'kubectl.kubernetes.io/restartedAt': '2025-01-02T03:04:05Z' } };
+    cluster.addWorkload(web);
+    const times = [at, new Date('2025-01-02T03:04:06.001Z')];
+    const report = await restartWorkloads(cluster, [refOf(web)], { ...options, now: () => times.shift() ?? at });
+    assert.equal(report.workloads[0].phase, 'ready');
+    assert.equal(cluster.workload(refOf(web)).object.spec!.template!.metadata!.annotations!['kubectl.kubernetes.io/restartedAt'], '2025-01-02T03:04:06Z');
+  });
+
   it('bounds the restart requests in flight', async () => {
     const workloads = Array.from({ length: 20 }, (_, i) => deployment(`web-${i}`));
     workloads.forEach((w) => cluster.addWorkload(w));
