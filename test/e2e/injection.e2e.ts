@@ -16,7 +16,7 @@ describe('Enable Sidecar Injection from the tree, then restart', function () {
     await createNamespace(NS);
     await createDeployment(NS, 'checkout', 2);
     await createDeployment(NS, 'ledger');
-    workbench = await Workbench.open();
+    workbench = await Workbench.open({ theme: 'dark' });
   });
 
   afterEach(async function () {
@@ -36,6 +36,7 @@ describe('Enable Sidecar Injection from the tree, then restart', function () {
 
   it('offers "Enable Sidecar Injection…" on a namespace outside the mesh', async () => {
     await workbench.openView('Istio Mesh');
+    await workbench.widenSideBar();
     await workbench.treeRow(NS).filter({ hasText: 'not injected' }).waitFor({ timeout: 90_000 });
     await workbench.expand(NS);
     assert.equal(await workbench.treeDescription('checkout'), '2/2 · no sidecar');
@@ -51,11 +52,13 @@ describe('Enable Sidecar Injection from the tree, then restart', function () {
     const title = workbench.page.locator('.quick-input-widget .quick-input-title');
     await title.getByText(`Enable injection in namespace "${NS}" (context "${CONTEXT}")`, { exact: true }).waitFor({ timeout: 60_000 });
     await workbench.quickPickRow('Default revision').click();
+    await workbench.showNotifications();
     const offer = workbench.notification(/2 workloads run pods that do not match yet/);
     await offer.waitFor({ timeout: 60_000 });
     assert.match(await offer.innerText(), new RegExp(`Namespace "${NS}" now has`));
-    // The tree already says so: injected, with both workloads waiting for a restart.
-    await workbench.treeRow(NS).filter({ hasText: '2 need restart' }).waitFor({ timeout: 30_000 });
+    // The tree already says so: injected, with the three pods of both workloads waiting for a restart.
+    await workbench.treeRow(NS).filter({ hasText: '3 need restart' }).waitFor({ timeout: 30_000 });
+    await workbench.parkMouse();
     await workbench.screenshot('inject-restart');
     await offer.locator('.monaco-button').getByText('Restart 2 Workloads', { exact: true }).click();
   });
@@ -64,6 +67,7 @@ describe('Enable Sidecar Injection from the tree, then restart', function () {
     // The rows follow the rollout ("restarting" → "2/2 injected"), then the live pods.
     await workbench.treeRow('checkout').filter({ hasText: '2× 2/2 injected' }).waitFor({ timeout: 120_000 });
     await workbench.treeRow('ledger').filter({ hasText: '2/2 injected' }).waitFor({ timeout: 120_000 });
+    await workbench.showNotifications();
     await workbench.notification(new RegExp(`2/2 workloads ready in namespace ${NS}`)).waitFor({ timeout: 60_000 });
     await workbench.treeRow(NS).locator('.label-description').getByText('injected', { exact: true }).waitFor({ timeout: 60_000 });
     await workbench.expand('checkout');

@@ -5,7 +5,7 @@ describe('Istio view and logs', () => {
   let workbench: Workbench;
 
   before(async () => {
-    workbench = await Workbench.open();
+    workbench = await Workbench.open({ theme: 'dark' });
   });
 
   afterEach(async function () {
@@ -22,6 +22,7 @@ describe('Istio view and logs', () => {
     // The picture shows the mesh, not the "Connecting…" message shown while the first lists run.
     await workbench.treeRow('Control plane').waitFor({ timeout: 90_000 });
     await workbench.treeRow('Namespaces').waitFor();
+    await workbench.parkMouse();
     await workbench.screenshot('istio-view');
   });
 

@@ -19,6 +19,15 @@ export type ThemeKind = keyof typeof THEMES;
 export interface OpenOptions {
   /** Files to create in a fresh workspace folder, by relative path. */
   files?: Record<string, string>;
+  /** The color theme from the start (the web workbench otherwise follows the browser's light scheme). */
+  theme?: ThemeKind;
+}
+
+function writeWorkspaceSetting(folder: string, key: string, value: unknown): void {
+  const path = join(folder, '.vscode', 'settings.json');
+  const settings = existsSync(path) ? (JSON.parse(readFileSync(path, 'utf8')) as Record<string, unknown>) : {};
+  mkdirSync(dirname(path), { recursive: true });
+  writeFileSync(path, JSON.stringify({ ...settings, [key]: value }, null, 2));
 }
 
 export class Workbench {
@@ -29,7 +38,7 @@ export class Workbench {
   ) {}
 
   /** Opens the workbench on a fresh folder and waits until the extension's view container is there. */
-  static async open({ files = {} }: OpenOptions = {}): Promise<Workbench> {
+  static async open({ files = {}, theme }: OpenOptions = {}): Promise<Workbench> {
     const origin = process.env.ISTIO_MESH_E2E_URL;
     if (!origin) throw new Error('ISTIO_MESH_E2E_URL is not set: run the specs with `npm run test:e2e`');
     // The folder's name shows in the title bar of every screenshot: keep it plain.
@@ -39,6 +48,7 @@ export class Workbench {
       mkdirSync(dirname(join(folder, path)), { recursive: true });
       writeFileSync(join(folder, path), text);
     }
+    if (theme) writeWorkspaceSetting(folder, 'workbench.colorTheme', THEMES[theme]);
     const { page, close } = await launchBrowser();
     const url = new URL(origin);
     url.searchParams.set('folder', folder);
@@ -164,16 +174,44 @@ export class Workbench {
    * setting would, and waits until the workbench has repainted in it.
    */
   async setColorTheme(kind: ThemeKind): Promise<void> {
-    const path = join(this.folder, '.vscode', 'settings.json');
-    const settings = existsSync(path) ? (JSON.parse(readFileSync(path, 'utf8')) as Record<string, unknown>) : {};
-    mkdirSync(dirname(path), { recursive: true });
-    writeFileSync(path, JSON.stringify({ ...settings, 'workbench.colorTheme': THEMES[kind] }, null, 2));
+    writeWorkspaceSetting(this.folder, 'workbench.colorTheme', THEMES[kind]);
     await this.page.locator(`.monaco-workbench.${THEME_CLASSES[kind]}`).waitFor({ timeout: 30_000 });
   }
 
-  /** A toast notification whose text matches. */
+  /** Drags the side bar's edge so tree descriptions are not cut off in screenshots. */
+  async widenSideBar(width = 520): Promise<void> {
+    const box = await this.page.locator('.part.sidebar').boundingBox();
+    if (!box || box.width >= width) return;
+    await this.page.mouse.move(box.x + box.width + 1, box.y + box.height / 2);
+    await this.page.mouse.down();
+    await this.page.mouse.move(box.x + width, box.y + box.height / 2, { steps: 5 });
+    await this.page.mouse.up();
+    await this.page.waitForFunction(`document.querySelector('.part.sidebar').getBoundingClientRect().width >= ${width - 20}`);
+  }
+
+  /** Moves the pointer onto the empty editor area, so no tooltip or hover shows in a screenshot. */
+  async parkMouse(): Promise<void> {
+    const box = await this.page.locator('.part.editor').boundingBox();
+    if (box) await this.page.mouse.move(box.x + box.width / 2, box.y + box.height - 40);
+  }
+
+  /**
+   * Opens the notification center. The tiers' VS Code server runs with --enable-smoke-test-driver,
+   * under which the workbench shows no toasts: notifications (and their buttons) are read here.
+   */
+  async showNotifications(): Promise<Locator> {
+    const center = this.page.locator('.notifications-center');
+    if (!(await center.isVisible())) await this.runCommand('Notifications: Show Notifications');
+    await center.waitFor();
+    return center;
+  }
+
+  /** A notification whose text matches, as a toast or in the open notification center. */
   notification(text: RegExp): Locator {
-    return this.page.locator('.notifications-toasts .notification-toast').filter({ hasText: text }).first();
+    return this.page
+      .locator('.notifications-toasts .notification-toast, .notifications-center .notification-list-item')
+      .filter({ hasText: text })
+      .first();
   }
 
   /** Waits until the Output panel shows the channel named `channel`; returns the panel's text. */
