@@ -172,18 +172,24 @@ function failureMessage(err: unknown): string {
   return err instanceof Error ? err.message : String(err);
 }
 
-async function runInstall(services: Services, args: InstallCommandArgs): Promise<InstallCommandResult> {
-  const prompter = args.prompter ?? vscodePrompter;
-  let connected: CommandCluster;
+/** The cluster of the current context, checked to answer; otherwise the failure, already shown to the user. */
+export async function connectReachable(services: Services): Promise<CommandCluster | { readonly status: 'failed'; readonly message: string }> {
   try {
-    connected = await connectCluster(services);
+    const connected = await connectCluster(services);
     await connected.client.version();
+    return connected;
   } catch (err) {
     const message = `No reachable Kubernetes cluster: ${failureMessage(err)}`;
     services.log.error(message);
     void showError(services.output, message);
     return { status: 'failed', message };
   }
+}
+
+async function runInstall(services: Services, args: InstallCommandArgs): Promise<InstallCommandResult> {
+  const prompter = args.prompter ?? vscodePrompter;
+  const connected = await connectReachable(services);
+  if ('status' in connected) return connected;
   try {
     const istioctlPath = await ensureIstioctl(services, prompter, args);
     if (!istioctlPath) return { status: 'cancelled', message: 'istioctl is not available.' };

@@ -6,7 +6,7 @@ import { stripAnsi } from '../install/progress';
 import { isClusterError } from '../cluster/errors';
 import { showError } from '../output';
 import type { Services } from '../services';
-import { connectCluster, ensureIstioctl, withCancellableProgress, type CommandCluster, type InstallCommandArgs } from './install';
+import { connectReachable, ensureIstioctl, withCancellableProgress, type CommandCluster, type InstallCommandArgs } from './install';
 import { vscodePrompter } from './prompter';
 
 export type UninstallCommandResult =
@@ -25,15 +25,8 @@ async function namespacesUsing(connected: CommandCluster, scope: UninstallScope)
 
 async function runUninstall(services: Services, args: InstallCommandArgs): Promise<UninstallCommandResult> {
   const prompter = args.prompter ?? vscodePrompter;
-  let connected: CommandCluster;
-  try {
-    connected = await connectCluster(services);
-    await connected.client.version();
-  } catch (err) {
-    const message = `No reachable Kubernetes cluster: ${err instanceof Error ? err.message : String(err)}`;
-    void showError(services.output, message);
-    return { status: 'failed', message };
-  }
+  const connected = await connectReachable(services);
+  if ('status' in connected) return connected;
   try {
     const context = connected.target.context;
     const istioctlPath = await ensureIstioctl(services, prompter, args);
