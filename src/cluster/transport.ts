@@ -113,10 +113,20 @@ export class Transport {
 function readBody(res: http.IncomingMessage, signal?: AbortSignal): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
+    // A reflector's signal lives as long as the session: the listener must go with the body, or every page
+    // of every list would leave one behind.
+    const onAbort = () => reject(signal?.reason);
+    const settle = () => signal?.removeEventListener('abort', onAbort);
     res.on('data', (c: Buffer) => chunks.push(c));
-    res.on('end', () => resolve(Buffer.concat(chunks)));
-    res.on('error', reject);
-    signal?.addEventListener('abort', () => reject(signal.reason), { once: true });
+    res.on('end', () => {
+      settle();
+      resolve(Buffer.concat(chunks));
+    });
+    res.on('error', (error) => {
+      settle();
+      reject(error);
+    });
+    signal?.addEventListener('abort', onAbort, { once: true });
   });
 }
 

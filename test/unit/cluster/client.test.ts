@@ -1,4 +1,5 @@
 import * as assert from 'node:assert/strict';
+import { getEventListeners } from 'node:events';
 import { ClusterClient } from '../../../src/cluster/client';
 import { isClusterError } from '../../../src/cluster/errors';
 import { Kinds } from '../../../src/cluster/kinds';
@@ -31,6 +32,17 @@ describe('ClusterClient against a local API server', () => {
     assert.equal(server.requests[0]!.query.get('limit'), '1');
     assert.equal(server.requests[0]!.headers.authorization, 'Bearer secret-token');
     assert.equal(server.requests[1]!.query.get('continue'), 'next');
+  });
+
+  it('leaves no abort listener behind on a long-lived signal, however many pages it lists', async () => {
+    server.route = (req, res) => {
+      const page = Number(req.query.get('continue') ?? 0);
+      json(res, 200, { kind: 'PodList', metadata: { resourceVersion: '1', continue: page < 29 ? String(page + 1) : undefined }, items: [] });
+    };
+    const session = new AbortController();
+    await client.list(Kinds.Pod, { pageSize: 1, signal: session.signal });
+    assert.equal(server.requests.length, 30);
+    assert.equal(getEventListeners(session.signal, 'abort').length, 0);
   });
 
   it('creates without the resourceVersion the server would refuse, keeping everything else', async () => {
