@@ -1,40 +1,21 @@
 import { describeChange } from '../injection/labels';
 import { changeNamespaceInjection } from '../injection/namespaceChange';
-import type { Services } from '../services';
-import {
-  type InjectionCommandArgs,
-  type InjectionCommandResult,
-  connectRollouts,
-  injectionContext,
-  namespaceOf,
-  offerRestart,
-  pickNamespace,
-  prompterOf,
-  reportFailure,
-} from './injectionFlow';
+import { injectionContext, namespaceCommand, offerRestart } from './injectionFlow';
 
 /**
  * `istio.namespace.disableInjection`: after a confirmation naming the context, sets `istio-injection=disabled`
  * and removes `istio.io/rev` in one patch; offers to restart the workloads whose pods still have a sidecar.
  */
-export const disableInjection = (services: Services) => async (item?: unknown, args?: InjectionCommandArgs): Promise<InjectionCommandResult> => {
-  const prompter = prompterOf(args);
-  try {
-    const cluster = await connectRollouts(services);
-    const namespace = namespaceOf(item) ?? (await pickNamespace(cluster, prompter, 'Disable sidecar injection in namespace'));
-    if (!namespace) return { status: 'cancelled' };
-    const confirmed = await prompter.confirm(
-      `Disable sidecar injection in namespace "${namespace}"?`,
-      `Context "${cluster.contextName}". Sets ${describeChange({ mode: 'disabled' })} and removes istio.io/rev. Running pods keep their sidecar until they are restarted.`,
-      'Disable',
-    );
-    if (!confirmed) return { status: 'cancelled' };
-    const before = await injectionContext(cluster, namespace);
-    const result = await changeNamespaceInjection(cluster, namespace, { mode: 'disabled' }, { log: services.log });
-    const headline = `Sidecar injection is off in namespace "${namespace}" (context "${cluster.contextName}").`;
-    const restart = await offerRestart(services, cluster, { ...before, namespaceLabels: result.after }, headline, args);
-    return { status: 'done', namespace, restart };
-  } catch (error) {
-    return reportFailure(services, error);
-  }
-};
+export const disableInjection = namespaceCommand('Disable sidecar injection in namespace', async ({ services, cluster, namespace, prompter, args }) => {
+  const confirmed = await prompter.confirm(
+    `Disable sidecar injection in namespace "${namespace}"?`,
+    `Context "${cluster.contextName}". Sets ${describeChange({ mode: 'disabled' })} and removes istio.io/rev. Running pods keep their sidecar until they are restarted.`,
+    'Disable',
+  );
+  if (!confirmed) return { status: 'cancelled' };
+  const before = await injectionContext(cluster, namespace);
+  const result = await changeNamespaceInjection(cluster, namespace, { mode: 'disabled' }, { log: services.log });
+  const headline = `Sidecar injection is off in namespace "${namespace}" (context "${cluster.contextName}").`;
+  const restart = await offerRestart(services, cluster, { ...before, namespaceLabels: result.after }, headline, args);
+  return { status: 'done', namespace, restart };
+});

@@ -31,6 +31,33 @@ export type InjectionCommandResult =
   | { readonly status: 'done'; readonly namespace: string; readonly restart?: RestartOutcome }
   | { readonly status: 'cancelled' | 'failed'; readonly message?: string };
 
+/** What a namespace command's own steps get from the shared frame. */
+export interface NamespaceStep {
+  readonly services: Services;
+  readonly cluster: RolloutCluster;
+  readonly namespace: string;
+  readonly prompter: Prompter;
+  readonly args: InjectionCommandArgs | undefined;
+}
+
+/**
+ * The frame every namespace command shares: connect to the selected context, take the namespace from the tree
+ * item or a picker naming the context, and report any failure the same way.
+ */
+export function namespaceCommand(pickTitle: string, steps: (step: NamespaceStep) => Promise<InjectionCommandResult>) {
+  return (services: Services) => async (item?: unknown, args?: InjectionCommandArgs): Promise<InjectionCommandResult> => {
+    const prompter = prompterOf(args);
+    try {
+      const cluster = await connectRollouts(services);
+      const namespace = namespaceOf(item) ?? (await pickNamespace(cluster, prompter, pickTitle));
+      if (!namespace) return { status: 'cancelled' };
+      return await steps({ services, cluster, namespace, prompter, args });
+    } catch (error) {
+      return reportFailure(services, error);
+    }
+  };
+}
+
 /** The tree passes its namespace node (which has `name`); tests may pass the name itself. */
 export function namespaceOf(arg: unknown): string | undefined {
   if (typeof arg === 'string') return arg;
