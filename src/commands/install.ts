@@ -5,14 +5,15 @@ import type { ClusterTarget } from '../install/args';
 import type { InstallCluster } from '../install/cluster';
 import { installClusterFrom } from '../install/clusterAdapter';
 import { describeFinding, hasBlockingFindings } from '../install/precheck';
-import { ChecksumMismatchError, downloadVerifiedIstioctl } from '../install/download';
+import { ChecksumFileError } from '../install/checksumFile';
+import { ChecksumMismatchError, checksumSourceFor, describeChecksumSource, downloadIstioctlRelease, DownloadError } from '../install/download';
 import { formatManifestDiff } from '../install/diff';
 import { executeInstall, generateManifest, inspectCluster, InstallError, manifestChanges, type FlowDeps, type VerifyResult } from '../install/installer';
 import { IstioctlNotFoundError, locateIstioctl } from '../install/istioctl';
 import { optionsFromSaved, optionsToSaved } from '../install/options';
 import { buildPlan, type InstallAction, type InstallPlan } from '../install/plan';
 import { stripAnsi } from '../install/progress';
-import { OFFICIAL_RELEASE_BASE_URL, PINNED_RELEASE, releasePlatform, releaseUrl, type PinnedRelease } from '../install/releases';
+import { archiveName, OFFICIAL_RELEASE_BASE_URL, PINNED_RELEASE, releasePlatform, releaseUrl, type PinnedRelease } from '../install/releases';
 import { askInstallOptions } from '../install/questions';
 import { showError } from '../output';
 import type { Services } from '../services';
@@ -72,15 +73,16 @@ export async function ensureIstioctl(services: Services, prompter: Prompter, arg
     throw err;
   }
   const platform = releasePlatform(process.platform, process.arch);
-  const sha256 = platform ? release.sha256[platform] : undefined;
-  if (!platform || !sha256) {
-    void showError(services.output, `istioctl was not found on PATH, and this extension has no verified download of istioctl ${release.version} for ${process.platform}-${process.arch}. Install istioctl and set istio.istioctlPath.`);
+  if (!platform) {
+    void showError(services.output, `istioctl was not found on PATH, and the download of istioctl ${release.version} is offered only for Linux and macOS on amd64 or arm64 (this is ${process.platform}-${process.arch}). Install istioctl and set istio.istioctlPath.`);
     return undefined;
   }
-  const choice = await prompter.offer(`istioctl was not found on PATH or in the setting istio.istioctlPath. Download istioctl ${release.version} for ${platform}? It is verified by its SHA-256 before use.`, ['Download', 'Open Settings']);
+  const url = releaseUrl(args.releaseBaseUrl ?? OFFICIAL_RELEASE_BASE_URL, release.version, platform);
+  const pinnedSha256 = release.sha256[platform];
+  const checkedAgainst = describeChecksumSource(checksumSourceFor(url, pinnedSha256));
+  const choice = await prompter.offer(`istioctl was not found on PATH or in the setting istio.istioctlPath. Download istioctl ${release.version} for ${platform}? It is verified against ${checkedAgainst} before use.`, ['Download', 'Open Settings']);
   if (choice === 'Open Settings') void vscode.commands.executeCommand('workbench.action.openSettings', 'istio.istioctlPath');
   if (choice !== 'Download') return undefined;
-  const url = releaseUrl(args.releaseBaseUrl ?? OFFICIAL_RELEASE_BASE_URL, release.version, platform);
   try {
     return await vscode.window.withProgress(
       { location: vscode.ProgressLocation.Notification, title: `Downloading istioctl ${release.version}`, cancellable: true },
@@ -88,8 +90,8 @@ export async function ensureIstioctl(services: Services, prompter: Prompter, arg
         const controller = new AbortController();
         token.onCancellationRequested(() => controller.abort());
         let reported = 0;
-        const path = await downloadVerifiedIstioctl({
-          url, sha256, destinationDir: dir, signal: controller.signal,
+        const download = await downloadIstioctlRelease({
+          url, archive: archiveName(release.version, platform), pinnedSha256, destinationDir: dir, signal: controller.signal,
           onProgress: (received, total) => {
             if (!total) return;
             const percent = Math.floor((received / total) * 100);
@@ -97,16 +99,26 @@ export async function ensureIstioctl(services: Services, prompter: Prompter, arg
             reported = percent;
           },
         });
-        services.log.info(`downloaded ${url}, SHA-256 verified, to ${path}`);
-        return path;
+        const against = describeChecksumSource(download.verifiedAgainst);
+        services.log.info(`downloaded ${url} to ${download.path}: SHA-256 ${download.sha256} matches ${against}`);
+        void vscode.window.showInformationMessage(`istioctl ${release.version} downloaded and verified against ${against}.`);
+        return download.path;
       },
     );
   } catch (err) {
-    const message = err instanceof ChecksumMismatchError ? err.message : `Downloading istioctl failed: ${err instanceof Error ? err.message : String(err)}`;
+    const message = downloadFailureMessage(err);
     services.log.error(message);
     void showError(services.output, message);
     return undefined;
   }
+}
+
+function downloadFailureMessage(err: unknown): string {
+  const fallback = ' Install istioctl yourself and set istio.istioctlPath.';
+  if (err instanceof ChecksumFileError || err instanceof ChecksumMismatchError) return err.message + fallback;
+  if (err instanceof DownloadError) return `Downloading istioctl failed: ${err.message}${fallback}`;
+  if (err instanceof Error && err.name === 'AbortError') return 'The istioctl download was cancelled; nothing was kept.';
+  return `Downloading istioctl failed: ${err instanceof Error ? err.message : String(err)}${fallback}`;
 }
 
 const ACTION_WORDS: Readonly<Record<InstallAction, { verb: string; button: string }>> = {

@@ -1,18 +1,25 @@
 /**
- * The observability addons as Kubernetes objects, applied with server-side apply. Minimal single-replica
- * Deployments and Services in the shape of Istio's sample addons (same names and ports, so Kiali,
- * Grafana and Istio's default tracing address `zipkin.istio-system:9411` find each other), written here
- * so the extension needs no download. For trying Istio out, not for production monitoring.
+ * The observability addons as Kubernetes objects, applied with server-side apply, so the extension
+ * needs no download. These are hand-written approximations of Istio's own sample addons
+ * (`samples/addons/{prometheus,grafana,jaeger,kiali}.yaml` of istio/istio 1.29.0, the release line
+ * pinned in releases.ts): the same images, object names, ports, probes and wiring (Kiali, Grafana
+ * and Istio's default tracing address `zipkin.istio-system:9411` find each other), but trimmed to
+ * one container each. Left out on purpose: Prometheus's config-reloader sidecar and its
+ * non-pod scrape jobs, Grafana's Istio dashboards, Loki, and Kiali's write permissions (it runs
+ * view-only here). For trying Istio out, not for production monitoring.
  */
 import type { KubeObjectLike } from './cluster';
 import type { Addon } from './options';
 
-/** Images in one place, so an update is one line each. */
+/** The Istio release whose sample addons these objects follow; bump it together with the images. */
+export const ADDONS_FOLLOW_ISTIO = '1.29.0';
+
+/** The images Istio 1.29.0's samples/addons ship, in one place, so an update is one line each. */
 export const ADDON_IMAGES: Readonly<Record<Addon, string>> = {
-  prometheus: 'prom/prometheus:v3.5.0',
-  grafana: 'grafana/grafana:12.1.0',
-  tracing: 'jaegertracing/all-in-one:1.71.0',
-  kiali: 'quay.io/kiali/kiali:v2.14.0',
+  prometheus: 'docker.io/prom/prometheus:v3.8.1',
+  grafana: 'docker.io/grafana/grafana:12.0.1',
+  tracing: 'docker.io/jaegertracing/jaeger:2.14.0',
+  kiali: 'quay.io/kiali/kiali:v2.21',
 };
 
 /** Marks every addon object, so uninstall finds them without guessing by name. */
@@ -48,16 +55,28 @@ interface DeploymentSpec {
   readonly app: string;
   readonly image: string;
   readonly ports: readonly number[];
+  readonly command?: readonly string[];
   readonly args?: readonly string[];
   readonly env?: Readonly<Record<string, string>>;
+  /** Environment variables read from the pod's own fields (`metadata.namespace`...). */
+  readonly fieldEnv?: Readonly<Record<string, string>>;
+  readonly podAnnotations?: Readonly<Record<string, string>>;
   readonly serviceAccount?: string;
   readonly configMap?: { readonly name: string; readonly mountPath: string };
   readonly readinessPath?: string;
   readonly readinessPort?: number;
 }
 
+function containerEnv(d: DeploymentSpec): object[] {
+  return [
+    ...Object.entries(d.fieldEnv ?? {}).map(([name, fieldPath]) => ({ name, valueFrom: { fieldRef: { fieldPath } } })),
+    ...Object.entries(d.env ?? {}).map(([name, value]) => ({ name, value })),
+  ];
+}
+
 function deployment(namespace: string, addon: Addon, d: DeploymentSpec): KubeObjectLike {
   const volumes = d.configMap ? [{ name: 'config', configMap: { name: d.configMap.name } }] : [];
+  const env = containerEnv(d);
   return {
     apiVersion: 'apps/v1',
     kind: 'Deployment',
@@ -67,9 +86,9 @@ function deployment(namespace: string, addon: Addon, d: DeploymentSpec): KubeObj
       selector: { matchLabels: { app: d.app } },
       template: {
         metadata: {
-          labels: { app: d.app, [ADDON_LABEL]: addon },
-          // Addons stay out of the mesh, as in Istio's samples.
-          annotations: { 'sidecar.istio.io/inject': 'false' },
+          // Addons stay out of the mesh, as in Istio's samples: the label (the annotation is deprecated, IST0135).
+          labels: { app: d.app, [ADDON_LABEL]: addon, 'sidecar.istio.io/inject': 'false' },
+          ...(d.podAnnotations ? { annotations: { ...d.podAnnotations } } : {}),
         },
         spec: {
           ...(d.serviceAccount ? { serviceAccountName: d.serviceAccount } : {}),
@@ -77,8 +96,9 @@ function deployment(namespace: string, addon: Addon, d: DeploymentSpec): KubeObj
             {
               name: d.app,
               image: d.image,
+              ...(d.command ? { command: [...d.command] } : {}),
               ...(d.args ? { args: [...d.args] } : {}),
-              ...(d.env ? { env: Object.entries(d.env).map(([name, value]) => ({ name, value })) } : {}),
+              ...(env.length ? { env } : {}),
               ports: d.ports.map((containerPort) => ({ containerPort })),
               ...(d.readinessPath
                 ? { readinessProbe: { httpGet: { path: d.readinessPath, port: d.readinessPort ?? d.ports[0] } } }
@@ -163,6 +183,7 @@ function grafana(ns: string): KubeObjectLike[] {
     `    url: http://prometheus.${ns}:9090`,
     '    access: proxy',
     '    isDefault: true',
+    '    jsonData: { timeInterval: 15s }',
     '',
   ].join('\n');
   return [
@@ -179,35 +200,81 @@ function grafana(ns: string): KubeObjectLike[] {
   ];
 }
 
-/** Jaeger all-in-one; `zipkin` on 9411 is where Istio's default tracer sends spans, `tracing` serves the UI. */
+/**
+ * Jaeger v2 (an OpenTelemetry collector build) configured as Istio's sample does: OTLP, Jaeger and
+ * Zipkin receivers (`zipkin` on 9411 is where Istio's default tracer sends spans), the UI and its
+ * gRPC API under `/jaeger` behind the `tracing` Service, health on 13133, its own metrics on 8888.
+ * Traces are kept in memory (the sample uses badger on an emptyDir: just as ephemeral).
+ */
 function tracing(ns: string): KubeObjectLike[] {
+  const config = [
+    'service:',
+    '  extensions: [jaeger_storage, jaeger_query, healthcheckv2]',
+    '  pipelines:',
+    '    traces: { receivers: [otlp, jaeger, zipkin], processors: [batch], exporters: [jaeger_storage_exporter] }',
+    '  telemetry:',
+    '    resource: { service.name: jaeger }',
+    '    metrics:',
+    '      level: detailed',
+    '      readers: [{ pull: { exporter: { prometheus: { host: 0.0.0.0, port: 8888 } } } }]',
+    'extensions:',
+    '  jaeger_storage:',
+    '    backends: { traces_in_memory: { memory: { max_traces: 50000 } } }',
+    '  jaeger_query:',
+    '    base_path: /jaeger',
+    '    storage: { traces: traces_in_memory }',
+    '  healthcheckv2:',
+    '    use_v2: true',
+    '    http: { endpoint: 0.0.0.0:13133 }',
+    'receivers:',
+    '  otlp: { protocols: { grpc: { endpoint: 0.0.0.0:4317 }, http: { endpoint: 0.0.0.0:4318 } } }',
+    '  jaeger: { protocols: { grpc: { endpoint: 0.0.0.0:14250 }, thrift_http: { endpoint: 0.0.0.0:14268 } } }',
+    '  zipkin: { endpoint: 0.0.0.0:9411 }',
+    'processors:',
+    '  batch: {}',
+    'exporters:',
+    '  jaeger_storage_exporter: { trace_storage: traces_in_memory }',
+    '',
+  ].join('\n');
   return [
-    service('tracing', ns, 'tracing', 'jaeger', [{ name: 'http-query', port: 80, targetPort: 16686 }]),
-    service('zipkin', ns, 'tracing', 'jaeger', [{ name: 'http-zipkin', port: 9411 }]),
+    configMap('jaeger', ns, 'tracing', { 'config.yaml': config }),
+    service('tracing', ns, 'tracing', 'jaeger', [
+      { name: 'http-query', port: 80, targetPort: 16686 },
+      { name: 'grpc-query', port: 16685 },
+    ]),
+    service('zipkin', ns, 'tracing', 'jaeger', [{ name: 'http-query', port: 9411 }]),
     service('jaeger-collector', ns, 'tracing', 'jaeger', [
-      { name: 'http-collector', port: 14268 },
+      { name: 'jaeger-collector-http', port: 14268 },
+      { name: 'jaeger-collector-grpc', port: 14250 },
+      { name: 'http-zipkin', port: 9411 },
       { name: 'grpc-otel', port: 4317 },
       { name: 'http-otel', port: 4318 },
     ]),
     deployment(ns, 'tracing', {
       app: 'jaeger',
       image: ADDON_IMAGES.tracing,
-      ports: [16686, 9411, 14268, 4317, 4318],
-      env: { COLLECTOR_ZIPKIN_HOST_PORT: ':9411', MEMORY_MAX_TRACES: '50000' },
-      readinessPath: '/',
-      readinessPort: 14269,
+      ports: [16686, 16685, 9411, 14268, 14250, 4317, 4318, 13133, 8888],
+      args: ['--config', '/jaeger-configuration/config.yaml'],
+      configMap: { name: 'jaeger', mountPath: '/jaeger-configuration' },
+      podAnnotations: { 'prometheus.io/scrape': 'true', 'prometheus.io/port': '8888' },
+      readinessPath: '/status',
+      readinessPort: 13133,
     }),
   ];
 }
 
+/** Kiali, anonymous and view-only (its ClusterRole is the read part of the sample's). */
 function kiali(ns: string): KubeObjectLike[] {
   const config = [
     `istio_namespace: ${ns}`,
     'auth:',
     '  strategy: anonymous',
     'deployment:',
-    '  accessible_namespaces: ["**"]',
+    '  cluster_wide_access: true',
+    '  view_only_mode: true',
     'external_services:',
+    '  istio:',
+    `    root_namespace: ${ns}`,
     '  prometheus:',
     `    url: http://prometheus.${ns}:9090`,
     '  grafana:',
@@ -215,21 +282,27 @@ function kiali(ns: string): KubeObjectLike[] {
     `    internal_url: http://grafana.${ns}:3000`,
     '  tracing:',
     '    enabled: true',
-    `    internal_url: http://tracing.${ns}:80`,
+    `    internal_url: http://tracing.${ns}:16685/jaeger`,
+    '    use_grpc: true',
     'server:',
     '  port: 20001',
     '  web_root: /kiali',
+    '  observability: { metrics: { enabled: true, port: 9090 } }',
     '',
   ].join('\n');
+  const read = ['get', 'list', 'watch'];
   return [
     serviceAccount('kiali', ns, 'kiali'),
     ...clusterReader('kiali', ns, 'kiali', [
+      { apiGroups: [''], resources: ['configmaps', 'endpoints', 'pods/log', 'namespaces', 'pods', 'replicationcontrollers', 'services'], verbs: read },
+      { apiGroups: ['apps'], resources: ['daemonsets', 'deployments', 'replicasets', 'statefulsets'], verbs: read },
+      { apiGroups: ['batch'], resources: ['cronjobs', 'jobs'], verbs: read },
       {
-        apiGroups: ['', 'apps', 'batch', 'networking.k8s.io', 'gateway.networking.k8s.io', 'networking.istio.io', 'security.istio.io', 'telemetry.istio.io', 'extensions.istio.io'],
+        apiGroups: ['networking.istio.io', 'security.istio.io', 'extensions.istio.io', 'telemetry.istio.io', 'gateway.networking.k8s.io', 'inference.networking.k8s.io'],
         resources: ['*'],
-        verbs: ['get', 'list', 'watch'],
+        verbs: read,
       },
-      { apiGroups: ['authorization.k8s.io'], resources: ['selfsubjectaccessreviews'], verbs: ['create'] },
+      { apiGroups: ['admissionregistration.k8s.io'], resources: ['mutatingwebhookconfigurations'], verbs: read },
     ]),
     configMap('kiali', ns, 'kiali', { 'config.yaml': config }),
     service('kiali', ns, 'kiali', 'kiali', [{ name: 'http', port: 20001 }, { name: 'http-metrics', port: 9090 }]),
@@ -238,7 +311,9 @@ function kiali(ns: string): KubeObjectLike[] {
       image: ADDON_IMAGES.kiali,
       ports: [20001, 9090],
       serviceAccount: 'kiali',
-      args: ['-config', '/kiali-configuration/config.yaml'],
+      command: ['/opt/kiali/kiali', '-config', '/kiali-configuration/config.yaml'],
+      fieldEnv: { ACTIVE_NAMESPACE: 'metadata.namespace' },
+      podAnnotations: { 'prometheus.io/scrape': 'true', 'prometheus.io/port': '9090' },
       configMap: { name: 'kiali', mountPath: '/kiali-configuration' },
       readinessPath: '/kiali/healthz',
     }),

@@ -1,6 +1,6 @@
 /**
- * Downloads an istioctl archive, verifies its SHA-256 against the checksum recorded in code, and
- * extracts the binary. Nothing unverified is ever left where it could be run: the archive is
+ * Downloads an istioctl archive, verifies its SHA-256 (pinned in code, or else the one the release
+ * publishes next to the archive), and extracts the binary. Nothing unverified is ever left where it could be run: the archive is
  * written to a temporary name and removed on any failure, and extraction starts only after the
  * checksum matched.
  */
@@ -12,6 +12,7 @@ import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { ReadableStream as WebReadableStream } from 'node:stream/web';
 import { createGunzip } from 'node:zlib';
+import { checksumFileUrl, fetchPublishedChecksum } from './checksumFile';
 
 export class DownloadError extends Error {
   readonly name = 'DownloadError';
@@ -23,8 +24,9 @@ export class ChecksumMismatchError extends Error {
     readonly url: string,
     readonly expected: string,
     readonly actual: string,
+    expectedFrom = 'the expected checksum',
   ) {
-    super(`The download of ${url} has SHA-256 ${actual}, expected ${expected}: it was refused and deleted.`);
+    super(`The download of ${url} has SHA-256 ${actual}, but ${expectedFrom} is ${expected}: it was refused and deleted.`);
   }
 }
 
@@ -32,6 +34,8 @@ export interface DownloadRequest {
   readonly url: string;
   /** Lower-case hex SHA-256 the archive must have. */
   readonly sha256: string;
+  /** Where `sha256` came from, for messages ("the SHA-256 pinned in this extension"). */
+  readonly sha256From?: string;
   /** Directory that receives the `istioctl` binary (created if needed). */
   readonly destinationDir: string;
   readonly signal?: AbortSignal;
@@ -69,7 +73,7 @@ export async function downloadVerifiedIstioctl(request: DownloadRequest): Promis
   const partial = join(request.destinationDir, `.download-${process.pid}-${Date.now()}.tar.gz`);
   try {
     const actual = await downloadHashing(request, partial);
-    if (actual !== request.sha256) throw new ChecksumMismatchError(request.url, request.sha256, actual);
+    if (actual !== request.sha256) throw new ChecksumMismatchError(request.url, request.sha256, actual, request.sha256From);
     const staged = join(request.destinationDir, `.istioctl-${process.pid}-${Date.now()}`);
     try {
       await extractTarEntry(partial, 'istioctl', staged);
@@ -83,6 +87,43 @@ export async function downloadVerifiedIstioctl(request: DownloadRequest): Promis
   } finally {
     await rm(partial, { force: true });
   }
+}
+
+/** What a downloaded archive was verified against. */
+export type ChecksumSource = { readonly kind: 'pinned' } | { readonly kind: 'published'; readonly url: string };
+
+export function describeChecksumSource(source: ChecksumSource): string {
+  return source.kind === 'pinned' ? 'the SHA-256 pinned in this extension' : `the SHA-256 published with the release (${source.url})`;
+}
+
+/** The pinned checksum when there is one, else the file published next to `archiveUrl`. */
+export function checksumSourceFor(archiveUrl: string, pinnedSha256: string | undefined): ChecksumSource {
+  return pinnedSha256 !== undefined ? { kind: 'pinned' } : { kind: 'published', url: checksumFileUrl(archiveUrl) };
+}
+
+export interface ReleaseDownloadRequest extends Omit<DownloadRequest, 'sha256' | 'sha256From'> {
+  /** The archive's file name, which the published checksum file must name. */
+  readonly archive: string;
+  /** The checksum recorded in code for this platform, if any; it takes precedence over the published one. */
+  readonly pinnedSha256?: string;
+}
+
+export interface VerifiedDownload {
+  readonly path: string;
+  readonly sha256: string;
+  readonly verifiedAgainst: ChecksumSource;
+}
+
+/**
+ * Downloads a release archive verified against the pinned checksum when there is one, otherwise
+ * against the release's own `<archive>.sha256` (fetched first: without it nothing is downloaded).
+ * Throws ChecksumFileError, ChecksumMismatchError, DownloadError, or an AbortError when cancelled.
+ */
+export async function downloadIstioctlRelease(request: ReleaseDownloadRequest): Promise<VerifiedDownload> {
+  const verifiedAgainst = checksumSourceFor(request.url, request.pinnedSha256);
+  const sha256 = request.pinnedSha256 ?? (await fetchPublishedChecksum(request.url, request.archive, request.signal));
+  const path = await downloadVerifiedIstioctl({ ...request, sha256, sha256From: describeChecksumSource(verifiedAgainst) });
+  return { path, sha256, verifiedAgainst };
 }
 
 /** SHA-256 of a file, hex. */

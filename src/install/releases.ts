@@ -1,7 +1,8 @@
 /**
- * The istioctl release the extension offers to download, where it comes from, and the SHA-256 each
- * archive must have. The checksums live in code (not fetched next to the archive), so a tampered
- * download server cannot also serve a matching checksum.
+ * The istioctl release the extension offers to download and where it comes from. An archive is
+ * always verified before use: against the SHA-256 recorded here for its platform when there is one
+ * (a tampered download server cannot also change code the user already has), otherwise against the
+ * `<archive>.sha256` file the release publishes (see checksumFile.ts).
  */
 
 export type ReleasePlatform = 'linux-amd64' | 'linux-arm64' | 'osx-amd64' | 'osx-arm64';
@@ -15,8 +16,9 @@ export interface PinnedRelease {
 export const OFFICIAL_RELEASE_BASE_URL = 'https://github.com/istio/istio/releases/download';
 
 /**
- * The pinned release. A platform without a recorded checksum is never downloaded: the user is told
- * to install istioctl themselves and point `istio.istioctlPath` at it.
+ * The pinned release. No checksums are recorded for it yet, so every platform is verified against the
+ * release's published checksum file; recording one (`'linux-amd64': '<hex>'`, from that platform's
+ * `.sha256`) makes that platform's verification independent of the download server.
  */
 export const PINNED_RELEASE: PinnedRelease = {
   version: '1.29.0',
@@ -32,7 +34,10 @@ export function releasePlatform(platform: NodeJS.Platform, arch: string): Releas
   return undefined;
 }
 
-/** Istio names the Intel macOS archive `osx`, the others `<os>-<arch>`. */
+/**
+ * Istio names the Intel macOS archive `osx`, the others `<os>-<arch>` (istio/istio
+ * `release/downloadIstioCtl.sh` and the `istioctl-osx`/`istioctl-osx-arm64` targets of `Makefile.core.mk`).
+ */
 export function archiveName(version: string, platform: ReleasePlatform): string {
   const suffix = platform === 'osx-amd64' ? 'osx' : platform;
   return `istioctl-${version}-${suffix}.tar.gz`;

@@ -23,6 +23,8 @@ function testbedAnswers(confirm: string | undefined) {
   return [ScriptedPrompter.label('minimal'), '', ScriptedPrompter.label('Permissive'), [], sets.join(' '), confirm];
 }
 
+const sha256 = (b: Buffer) => createHash('sha256').update(b).digest('hex');
+
 describe('Istio: Install… (real VS Code, testbed cluster)', function () {
   this.timeout(5 * 60_000);
   let services: Services;
@@ -43,6 +45,8 @@ describe('Istio: Install… (real VS Code, testbed cluster)', function () {
     execFileSync('tar', ['-czf', join(dir, 'istioctl.tar.gz'), '-C', src, 'istioctl']);
     const archive = readFileSync(join(dir, 'istioctl.tar.gz'));
     served.set('/1.31.0-test/istioctl-1.31.0-test-linux-amd64.tar.gz', archive);
+    // The release's own checksum file, as `sha256sum` writes it: what an unpinned platform is verified against.
+    served.set('/1.31.0-test/istioctl-1.31.0-test-linux-amd64.tar.gz.sha256', Buffer.from(`${sha256(archive)}  istioctl-1.31.0-test-linux-amd64.tar.gz\n`));
     served.set('/1.31.0-bad/istioctl-1.31.0-bad-linux-amd64.tar.gz', archive);
     server = createServer((req, res) => {
       const body = served.get(req.url ?? '');
@@ -61,23 +65,22 @@ describe('Istio: Install… (real VS Code, testbed cluster)', function () {
   });
 
   const run = (args: InstallCommandArgs) => vscode.commands.executeCommand<InstallCommandResult>('istio.install', args);
-  const sha256 = (b: Buffer) => createHash('sha256').update(b).digest('hex');
 
   it('refuses a downloaded istioctl whose checksum does not match', async () => {
     await settings().update('istioctlPath', '', vscode.ConfigurationTarget.Global);
     const prompter = new ScriptedPrompter([], (_m, actions) => (actions.includes('Download') ? 'Download' : undefined));
     const result = await run({ prompter, release: { version: '1.31.0-bad', sha256: { 'linux-amd64': 'f'.repeat(64) } }, releaseBaseUrl: base });
     assert.equal(result.status, 'cancelled');
-    assert.match(prompter.asked[0].title, /Download istioctl 1\.31\.0-bad for linux-amd64\? It is verified by its SHA-256/);
+    assert.match(prompter.asked[0].title, /Download istioctl 1\.31\.0-bad for linux-amd64\? It is verified against the SHA-256 pinned in this extension before use/);
     const storage = join(services.context.globalStorageUri.fsPath, 'istioctl', '1.31.0-bad');
     assert.equal(existsSync(join(storage, 'istioctl')), false, 'nothing unverified was kept');
   });
 
-  it('downloads a verified istioctl, plans, and installs nothing when the confirmation is dismissed', async () => {
-    const archive = served.get('/1.31.0-test/istioctl-1.31.0-test-linux-amd64.tar.gz')!;
+  it('downloads an istioctl verified against the release\'s checksum file, plans, and installs nothing when the confirmation is dismissed', async () => {
     const prompter = new ScriptedPrompter(testbedAnswers(undefined), (_m, actions) => (actions.includes('Download') ? 'Download' : undefined));
-    const result = await run({ prompter, release: { version: '1.31.0-test', sha256: { 'linux-amd64': sha256(archive) } }, releaseBaseUrl: base });
+    const result = await run({ prompter, release: { version: '1.31.0-test', sha256: {} }, releaseBaseUrl: base });
     assert.equal(result.status, 'cancelled');
+    assert.match(prompter.asked[0].title, new RegExp(`verified against the SHA-256 published with the release \\(${base}/1\\.31\\.0-test/istioctl-1\\.31\\.0-test-linux-amd64\\.tar\\.gz\\.sha256\\)`));
     assert.ok(result.plan, 'a plan was shown');
     assert.equal(result.plan.istioctlPath, join(services.context.globalStorageUri.fsPath, 'istioctl', '1.31.0-test', 'istioctl'));
     const confirmation = prompter.asked.find((q) => q.kind === 'choose');

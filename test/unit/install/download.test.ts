@@ -1,12 +1,13 @@
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync, mkdirSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ChecksumMismatchError, DownloadError, downloadVerifiedIstioctl, extractTarEntry } from '../../../src/install/download';
+import { ChecksumFileError, parseChecksumFile } from '../../../src/install/checksumFile';
+import { ChecksumMismatchError, DownloadError, downloadIstioctlRelease, downloadVerifiedIstioctl, extractTarEntry } from '../../../src/install/download';
 import { archiveName, releasePlatform, releaseUrl } from '../../../src/install/releases';
 
 /** A tar.gz made by the system's tar, holding `istioctl` (a small shell script) at `entryPath`. */
@@ -129,9 +130,83 @@ describe('istioctl download and verification (local HTTP server)', () => {
     await assert.rejects(extractTarEntry(join(archiveDir, 'a.tar.gz'), 'kubectl', join(dir, 'none')), /has no file named kubectl/);
   });
 
+  describe('verified against the release\'s published <archive>.sha256', () => {
+    const version = '1.29.0-pub';
+    const archive = archiveName(version, 'linux-amd64');
+    const path = `/${version}/${archive}`;
+    let body: Buffer;
+    const release = (destination: string, pinnedSha256?: string) =>
+      downloadIstioctlRelease({ url: `${base}${path}`, archive, pinnedSha256, destinationDir: join(dir, destination) });
+
+    before(() => {
+      body = makeArchive(join(dir, 'published'), 'istioctl', '#!/bin/sh\necho published-istioctl\n');
+      routes.set(path, body);
+    });
+
+    it('accepts an archive matching its checksum file and says it was verified against it', async () => {
+      routes.set(`${path}.sha256`, Buffer.from(`${sha256(body)}  ${archive}\n`));
+      const result = await release('bin-pub-good');
+      assert.equal(execFileSync(result.path).toString(), 'published-istioctl\n');
+      assert.equal(result.sha256, sha256(body));
+      assert.deepEqual(result.verifiedAgainst, { kind: 'published', url: `${base}${path}.sha256` });
+      assert.deepEqual(readdirSync(join(dir, 'bin-pub-good')), ['istioctl']);
+    });
+
+    it('refuses an archive that does not match its checksum file and deletes it', async () => {
+      const wrong = 'e'.repeat(64);
+      routes.set(`${path}.sha256`, Buffer.from(`${wrong}  ${archive}\n`));
+      await assert.rejects(release('bin-pub-wrong'), (err: unknown) =>
+        err instanceof ChecksumMismatchError && err.expected === wrong && err.actual === sha256(body) && err.message.includes(`published with the release (${base}${path}.sha256)`),
+      );
+      assert.deepEqual(readdirSync(join(dir, 'bin-pub-wrong')), [], 'no archive, no binary');
+    });
+
+    it('prefers a pinned checksum to the published one', async () => {
+      routes.set(`${path}.sha256`, Buffer.from(`${'e'.repeat(64)}  ${archive}\n`));
+      const result = await release('bin-pub-pinned', sha256(body));
+      assert.deepEqual(result.verifiedAgainst, { kind: 'pinned' });
+      await assert.rejects(release('bin-pub-pinned-bad', 'f'.repeat(64)), (err: unknown) => err instanceof ChecksumMismatchError && /pinned in this extension/.test(err.message));
+    });
+
+    const refusals: Array<[string, string | undefined, RegExp]> = [
+      ['a checksum file naming another archive', `${'0'.repeat(64)}  istioctl-1.29.0-osx.tar.gz\n`, /names "istioctl-1\.29\.0-osx\.tar\.gz", not "istioctl-1\.29\.0-pub-linux-amd64\.tar\.gz"/],
+      ['a missing checksum file (404)', undefined, /could not be read \(HTTP 404 Not Found\)/],
+      ['a checksum file that is not one line of "<hex>  <name>"', `<html>rate limited</html>\n`, /is not of the form/],
+      ['a checksum with one space (not sha256sum\'s two)', `${'0'.repeat(64)} ${archive}\n`, /is not of the form/],
+      ['a short checksum', `${'0'.repeat(63)}  ${archive}\n`, /is not of the form/],
+      ['two checksum lines', `${'0'.repeat(64)}  ${archive}\n${'1'.repeat(64)}  ${archive}\n`, /is not of the form/],
+    ];
+    for (const [what, file, message] of refusals) {
+      it(`refuses ${what} before downloading anything`, async () => {
+        if (file === undefined) routes.delete(`${path}.sha256`);
+        else routes.set(`${path}.sha256`, Buffer.from(file));
+        const destination = `bin-pub-${what.replace(/\W+/g, '-')}`;
+        const before = requests;
+        await assert.rejects(release(destination), (err: unknown) => err instanceof ChecksumFileError && message.test(err.message) && /download was refused/.test(err.message));
+        assert.equal(requests, before + 1, 'only the checksum file was requested');
+        assert.equal(existsSync(join(dir, destination)), false, 'nothing was written');
+      });
+    }
+
+    it('parses sha256sum\'s format strictly', () => {
+      const hex = 'AB'.repeat(32);
+      assert.equal(parseChecksumFile(`${hex}  ${archive}`, archive, 'u'), hex.toLowerCase());
+      assert.throws(() => parseChecksumFile(`${hex}  ${archive}\r\n`, archive, 'u'), ChecksumFileError);
+      assert.throws(() => parseChecksumFile(`${hex}  ./${archive}\n`, archive, 'u'), /names "\.\/istioctl/);
+      assert.throws(() => parseChecksumFile(`${hex}  *${archive}\n`, archive, 'u'), ChecksumFileError);
+      assert.throws(() => parseChecksumFile('', archive, 'u'), /is not of the form/);
+    });
+  });
+
   it('names release archives the way Istio publishes them', () => {
     assert.equal(releasePlatform('linux', 'x64'), 'linux-amd64');
+    assert.equal(releasePlatform('linux', 'arm64'), 'linux-arm64');
+    assert.equal(releasePlatform('darwin', 'x64'), 'osx-amd64');
     assert.equal(releasePlatform('darwin', 'arm64'), 'osx-arm64');
+    // release/downloadIstioCtl.sh in istio/istio 1.29.0: `istioctl-<v>-linux-<arch>`, Intel macOS plain `osx`.
+    assert.equal(archiveName('1.29.0', 'linux-amd64'), 'istioctl-1.29.0-linux-amd64.tar.gz');
+    assert.equal(archiveName('1.29.0', 'linux-arm64'), 'istioctl-1.29.0-linux-arm64.tar.gz');
+    assert.equal(archiveName('1.29.0', 'osx-arm64'), 'istioctl-1.29.0-osx-arm64.tar.gz');
     assert.equal(releasePlatform('win32', 'x64'), undefined);
     assert.equal(releasePlatform('linux', 'ia32'), undefined);
     assert.equal(archiveName('1.29.0', 'osx-amd64'), 'istioctl-1.29.0-osx.tar.gz');

@@ -104,8 +104,8 @@ describe('addon and mTLS objects', () => {
     for (const o of objects) {
       assert.ok(o.metadata.labels?.['istio-mesh.io/addon'], describeObject(o));
       if (o.kind === 'Deployment') {
-        const template = (o.spec as { template: { metadata: { annotations: Record<string, string> } } }).template;
-        assert.equal(template.metadata.annotations['sidecar.istio.io/inject'], 'false');
+        const template = (o.spec as { template: { metadata: { labels: Record<string, string> } } }).template;
+        assert.equal(template.metadata.labels['sidecar.istio.io/inject'], 'false');
       }
     }
     const zipkin = objects.find((o) => o.metadata.name === 'zipkin')!;
