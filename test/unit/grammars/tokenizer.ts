@@ -3,22 +3,14 @@
 // The host grammars are the ones the tm-grammars package collects: YAML (textmate/yaml.tmbundle) and Log
 // (the same source as VS Code's built-in log grammar).
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { loadWASM, OnigScanner, OnigString } from 'vscode-oniguruma';
 import { INITIAL, parseRawGrammar, Registry, type IGrammar } from 'vscode-textmate';
+import { repoRoot } from '../repoRoot';
 
 interface GrammarContribution { scopeName: string; path: string; injectTo?: string[] }
-
-/** The repository root, found from the bundled test file (out/test/unit/grammars) or the sources. */
-function repoRoot(): string {
-  for (let dir = __dirname; dir !== dirname(dir); dir = dirname(dir)) {
-    const manifest = join(dir, 'package.json');
-    if (existsSync(manifest) && (JSON.parse(readFileSync(manifest, 'utf8')) as { name?: string }).name === 'istio-mesh') return dir;
-  }
-  throw new Error(`no istio-mesh package.json above ${__dirname}`);
-}
 
 const root = repoRoot();
 const contributions = (JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { contributes: { grammars: GrammarContribution[] } }).contributes.grammars;
