@@ -1,8 +1,8 @@
 /**
  * Downloads an istioctl archive, verifies its SHA-256 (pinned in code, or else the one the release
- * publishes next to the archive), and extracts the binary. Nothing unverified is ever left where it could be run: the archive is
- * written to a temporary name and removed on any failure, and extraction starts only after the
- * checksum matched.
+ * publishes next to the archive), and extracts the binary. Nothing unverified is ever left where it
+ * could be run: the archive is written to a temporary name and removed on any failure, and
+ * extraction starts only after the checksum matched.
  */
 import { createHash } from 'node:crypto';
 import { createReadStream, createWriteStream } from 'node:fs';
