@@ -71,15 +71,16 @@ async function firstLevel(page: Page, title: string, containerId: string): Promi
 }
 
 /**
- * Every row of "Developer: Show Running Extensions" as name → activation time in ms. The editor lists only the
- * activated extensions, slowest first, in a virtual list that renders the rows in view: a near-empty
- * extension sits below the fold, so the list is paged through with the keyboard until its last row.
+ * Every row of "Developer: Show Running Extensions" as name → its activation text ("Activation: 12ms",
+ * "Startup Activation: 12ms", or "Activating..." until activate returns). The editor lists only the activated
+ * extensions, slowest first, in a virtual list that renders the rows in view: a near-empty extension sits below
+ * the fold, so the list is paged through with the keyboard until its last row.
  */
-async function runningExtensions(page: Page): Promise<Map<string, number>> {
+async function runningExtensions(page: Page): Promise<Map<string, string>> {
   const rows = page.locator('.runtime-extensions-editor .monaco-list-row');
   await rows.first().waitFor({ timeout: 60_000 });
   await rows.first().click(); // focuses the list, so PageDown moves through it
-  const times = new Map<string, number>();
+  const texts = new Map<string, string>();
   for (;;) {
     const visible = await rows.evaluateAll((elements) => elements.map((row) => ({
       index: Number(row.getAttribute('data-index')),
@@ -88,24 +89,21 @@ async function runningExtensions(page: Page): Promise<Map<string, number>> {
       name: row.querySelector('.name')?.textContent ?? '',
       time: row.querySelector('.activation-time')?.textContent ?? '',
     })));
-    for (const row of visible) {
-      // "Activation: 12ms" or "Startup Activation: 12ms"; "Activating..." until activate returns.
-      const ms = /:\s*([\d.]+)\s*ms/.exec(row.time);
-      if (!ms) throw new Error(`Running Extensions: no activation time for ${row.name} ("${row.time}")`);
-      times.set(row.name, Number(ms[1]));
-    }
+    for (const row of visible) texts.set(row.name, row.time);
     const focused = visible.find((row) => row.focused);
-    if (!focused || focused.index >= focused.size - 1) return times;
+    if (!focused || focused.index >= focused.size - 1) return texts;
     await page.keyboard.press('PageDown');
     await page.locator(`.runtime-extensions-editor .monaco-list-row.focused:not([data-index="${focused.index}"])`).waitFor();
   }
 }
 
 /** The activation time of one extension in `rows`, found by its display name or, without one, its identifier. */
-function activationTime(rows: Map<string, number>, displayName: string, id: string): number {
-  const ms = rows.get(displayName) ?? rows.get(id);
-  if (ms === undefined) throw new Error(`Running Extensions has no row for ${displayName} (${id}); rows: ${[...rows.keys()].join(', ')}`);
-  return ms;
+function activationTime(rows: Map<string, string>, displayName: string, id: string): number {
+  const text = rows.get(displayName) ?? rows.get(id);
+  if (text === undefined) throw new Error(`Running Extensions has no row for ${displayName} (${id}); rows: ${[...rows.keys()].join(', ')}`);
+  const ms = /:\s*([\d.]+)\s*ms/.exec(text);
+  if (!ms) throw new Error(`Running Extensions shows no activation time for ${displayName}: "${text}"`);
+  return Number(ms[1]);
 }
 
 /** Saves a screenshot and the HTML of the page next to the run's files, to see what a failed wait met. */
