@@ -1,11 +1,12 @@
 // Benchmark of the YAML checks (issue 6, item 7) on a generated 10,000-line file of 1,000 documents:
-//   - full validation: Istio rules + schema validation, beside yaml-language-server alone with the same schema
+//   - full validation: Istio rules + schema validation (yaml-language-server in a worker thread, as the extension
+//     runs it; also with it in the same thread), beside yaml-language-server alone with the same schema
 //   - re-validation after a one-character edit (the checker re-checks only the edited document)
-//   - `istioctl analyze --use-kube=false` on the same file, when an istioctl binary is found
+//   - `istioctl analyze --use-kube=false` on the same file, when an istioctl binary is found (else: says so and where it looked)
 // Standalone: node bench/yaml.mjs [--runs N]    As a module: import { benchYaml } from './yaml.mjs'
 import { execFile } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, statSync, writeFileSync, readFileSync } from 'node:fs';
-import { homedir, tmpdir } from 'node:os';
+import { availableParallelism, homedir, loadavg, tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
@@ -51,44 +52,86 @@ async function time(fn) {
   return { ms: Number(process.hrtime.bigint() - start) / 1e6, result };
 }
 
-/** istioctl from ISTIOCTL, the testbed's cache, or PATH. */
-function findIstioctl() {
-  if (process.env.ISTIOCTL && existsSync(process.env.ISTIOCTL)) return process.env.ISTIOCTL;
-  const testbed = join(process.env.XDG_CACHE_HOME ?? join(homedir(), '.cache'), 'istio-mesh', 'testbed');
-  const found = existsSync(testbed) ? searchFor(testbed, 'istioctl', 4) : undefined;
-  if (found) return found;
-  for (const dir of (process.env.PATH ?? '').split(delimiter)) if (dir && existsSync(join(dir, 'istioctl'))) return join(dir, 'istioctl');
-  return undefined;
+/** The testbed's cache of binaries (testbed/README.md): ISTIO_MESH_TESTBED_CACHE or ~/.cache/istio-mesh/testbed. */
+function testbedCache() {
+  return process.env.ISTIO_MESH_TESTBED_CACHE ?? join(process.env.XDG_CACHE_HOME ?? join(homedir(), '.cache'), 'istio-mesh', 'testbed');
 }
 
-function searchFor(dir, name, depth) {
-  for (const entry of readdirSync(dir)) {
-    const path = join(dir, entry);
-    const info = statSync(path);
-    if (info.isFile() && entry === name && info.mode & 0o111) return path;
-    if (info.isDirectory() && depth > 0) {
-      const found = searchFor(path, name, depth - 1);
-      if (found) return found;
-    }
+/** istioctl from ISTIOCTL, the testbed's cache (istio-<version>/bin/istioctl, newest first), or PATH; with where it looked. */
+function findIstioctl() {
+  const looked = [];
+  if (process.env.ISTIOCTL) {
+    if (isExecutable(process.env.ISTIOCTL)) return { path: process.env.ISTIOCTL, looked };
+    looked.push(`ISTIOCTL=${process.env.ISTIOCTL} (not an executable file)`);
+  } else looked.push('ISTIOCTL (unset)');
+  const cache = testbedCache();
+  const builds = existsSync(cache) ? readdirSync(cache).filter((e) => e.startsWith('istio-')).sort().reverse() : [];
+  for (const build of builds) {
+    const path = join(cache, build, 'bin', 'istioctl');
+    if (isExecutable(path)) return { path, looked };
   }
-  return undefined;
+  looked.push(`${join(cache, 'istio-*', 'bin', 'istioctl')} (${builds.length ? 'no executable' : 'no istio build'})`);
+  for (const dir of (process.env.PATH ?? '').split(delimiter)) if (dir && isExecutable(join(dir, 'istioctl'))) return { path: join(dir, 'istioctl'), looked };
+  looked.push('PATH');
+  return { path: undefined, looked };
+}
+
+function isExecutable(path) {
+  try {
+    const info = statSync(path);
+    return info.isFile() && (info.mode & 0o111) !== 0;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * `istioctl analyze --use-kube=false <file>`, `runs` times: median wall time, the version, and what it reported.
+ * Exit status 0 is a clean analysis and 79 an analysis that found errors; anything else is a failure.
+ */
+async function benchIstioctl(istioctl, path, runs) {
+  const run = (args) => promisify(execFile)(istioctl, args, { maxBuffer: 64 << 20 }).then(
+    ({ stdout, stderr }) => ({ code: 0, out: stdout + stderr }),
+    (err) => ({ code: typeof err.code === 'number' ? err.code : -1, out: `${err.stdout ?? ''}${err.stderr ?? ''}` || String(err.message) }),
+  );
+  const version = (await run(['version', '--remote=false', '--short'])).out.trim().split('\n').pop();
+  const times = [];
+  let last;
+  for (let i = 0; i < runs; i++) {
+    const t = await time(() => run(['analyze', '--use-kube=false', path]));
+    times.push(t.ms);
+    last = t.result;
+  }
+  const lines = last.out.split('\n').filter((l) => l.trim() !== '');
+  if (last.code !== 0 && last.code !== 79) return { failed: `exit ${last.code}: ${lines.slice(-3).join(' | ')}` };
+  return { ms: median(times), version, summary: lines.length === 1 ? lines[0].trim() : `${lines.length} lines of findings`, runs };
 }
 
 /** The checker and the language service, bundled as the extension ships them (same esbuild options). */
 async function loadSources(dir) {
   const empty = join(root, 'scripts', 'empty-module.cjs');
   const outfile = join(dir, 'yaml-bench.cjs');
-  await esbuild.build({
-    stdin: { contents: "export { YamlChecker } from './src/yaml/checker'; export { createYamlLanguageService } from './src/yaml/schema/languageService';", resolveDir: root, loader: 'ts' },
-    bundle: true, platform: 'node', target: 'node20', format: 'cjs', outfile, logLevel: 'error', mainFields: ['module', 'main'],
+  const options = {
+    bundle: true, platform: 'node', target: 'node20', format: 'cjs', logLevel: 'error', mainFields: ['module', 'main'],
     alias: { prettier: empty, 'prettier/standalone': empty, 'prettier/plugins/yaml': empty, 'prettier/plugins/estree': empty },
+  };
+  await esbuild.build({
+    stdin: {
+      contents: "export { YamlChecker } from './src/yaml/checker'; export { createYamlLanguageService } from './src/yaml/schema/languageService'; export { createWorkerYamlLanguageService } from './src/yaml/schema/workerService';",
+      resolveDir: root, loader: 'ts',
+    },
+    ...options,
+    outfile,
   });
-  return createRequire(import.meta.url)(outfile);
+  // The worker thread's entry, as dist/yamlWorker.js.
+  const workerScript = join(dir, 'yamlWorker.cjs');
+  await esbuild.build({ entryPoints: [join(root, 'src', 'yaml', 'schema', 'worker.ts')], ...options, outfile: workerScript });
+  return { ...createRequire(import.meta.url)(outfile), workerScript };
 }
 
 export async function benchYaml({ runs = 5, log = console.log } = {}) {
   const dir = mkdtempSync(join(tmpdir(), 'istio-bench-'));
-  const { YamlChecker, createYamlLanguageService } = await loadSources(dir);
+  const { YamlChecker, createYamlLanguageService, createWorkerYamlLanguageService, workerScript } = await loadSources(dir);
   const schema = readFileSync(join(root, 'schemas', 'kubernetes-istio.schema.json'), 'utf8');
   const text = generateManifest(1000);
   const lineCount = text.split('\n').length - 1;
@@ -98,34 +141,44 @@ export async function benchYaml({ runs = 5, log = console.log } = {}) {
   // One character changed in the middle of the file: `replicas: 2` -> `replicas: 3` of a Deployment.
   const at = text.indexOf('replicas: 2', text.length / 2) + 'replicas: '.length;
   const edited = text.slice(0, at) + '3' + text.slice(at + 1);
+  const loadBefore = loadavg();
 
   const ls = await createYamlLanguageService(schema);
-  await ls.validate(uri, text); // compiles the schema once; both sides share that cost equally after it
+  // As the extension and the command line run it: yaml-language-server in a worker thread, the rules beside it.
+  const worker = createWorkerYamlLanguageService(schema, workerScript);
+  // Compile the schema once in each; every side pays that cost once, before the runs.
+  await Promise.all([ls.validate(uri, text), worker.validate(uri, text)]);
   const alone = { full: [], edit: [] };
   const ours = { full: [], edit: [] };
+  const oneThread = { full: [], edit: [] };
   let counts;
   const runAlone = async () => {
     alone.full.push((await time(() => ls.validate(uri, text))).ms);
     alone.edit.push((await time(() => ls.validate(uri, edited))).ms);
   };
-  const runOurs = async () => {
-    const checker = new YamlChecker(async () => ls);
+  const runChecker = async (service, into) => {
+    const checker = new YamlChecker(async () => service);
     const full = await time(() => checker.check(uri, text, { schema: true }));
-    ours.full.push(full.ms);
+    into.full.push(full.ms);
     const edit = await time(() => checker.check(uri, edited, { schema: true }));
-    ours.edit.push(edit.ms);
-    counts = { full: full.result.length, edit: edit.result.length };
+    into.edit.push(edit.ms);
+    return { full: full.result.length, edit: edit.result.length };
+  };
+  const runOurs = async () => {
+    counts = await runChecker(worker, ours);
+  };
+  const runOneThread = async () => {
+    const c = await runChecker(ls, oneThread);
+    if (counts && (c.full !== counts.full || c.edit !== counts.edit)) throw new Error(`one thread found ${JSON.stringify(c)}, the worker ${JSON.stringify(counts)}`);
   };
   for (let i = 0; i < runs; i++) {
     // Alternate who goes first, so neither side always pays for the other's garbage collection.
-    if (i % 2 === 0) {
-      await runAlone();
-      await runOurs();
-    } else {
-      await runOurs();
-      await runAlone();
-    }
+    const order = i % 2 === 0 ? [runAlone, runOurs, runOneThread] : [runOurs, runAlone, runOneThread];
+    for (const run of order) await run();
   }
+  worker.dispose();
+  // Ratios of each run's pair (measured back to back), then the median: robust to the machine's load drifting between runs.
+  const ratio = (side, key) => median(side[key].map((ms, i) => ms / alone[key][i]));
   const figures = {
     lines: lineCount,
     documents: 1000,
@@ -134,26 +187,38 @@ export async function benchYaml({ runs = 5, log = console.log } = {}) {
     aloneEditMs: median(alone.edit),
     fullMs: median(ours.full),
     editMs: median(ours.edit),
+    fullRatio: ratio(ours, 'full'),
+    editRatio: ratio(ours, 'edit'),
+    oneThreadFullMs: median(oneThread.full),
+    oneThreadFullRatio: ratio(oneThread, 'full'),
     findings: counts,
   };
-  // Ratios of each run's pair (measured back to back), then the median: robust to the machine's load drifting between runs.
-  figures.fullRatio = median(ours.full.map((ms, i) => ms / alone.full[i]));
-  figures.editRatio = median(ours.edit.map((ms, i) => ms / alone.edit[i]));
 
   const istioctl = findIstioctl();
-  if (istioctl) {
-    const run = await time(() => promisify(execFile)(istioctl, ['analyze', '--use-kube=false', path], { maxBuffer: 64 << 20 }).catch((err) => err));
-    figures.istioctlMs = run.ms;
-    figures.istioctl = istioctl;
+  if (istioctl.path) {
+    const analyze = await benchIstioctl(istioctl.path, path, 3);
+    figures.istioctl = { path: istioctl.path, ...analyze };
   } else {
-    figures.istioctlSkipped = 'no istioctl binary (set ISTIOCTL, put it on PATH, or build the testbed)';
+    figures.istioctl = { skipped: `no istioctl binary; looked in ${istioctl.looked.join(', ')}` };
   }
+  figures.load = { before: loadBefore, after: loadavg(), cores: availableParallelism() };
 
   const f = (ms) => `${ms.toFixed(1)} ms`;
+  const load = (l) => l.map((x) => x.toFixed(2)).join(' ');
   log(`YAML checks on ${lineCount} lines / 1000 documents (medians of ${runs} runs; ratios are medians of back-to-back pairs):`);
   log(`  full validation      ours ${f(figures.fullMs)}   yaml-language-server alone ${f(figures.aloneFullMs)}   ratio ${figures.fullRatio.toFixed(2)}x (target <= ${TARGET_FULL_RATIO}x)`);
+  log(`                       (ours with yaml-language-server in the same thread: ${f(figures.oneThreadFullMs)}, ratio ${figures.oneThreadFullRatio.toFixed(2)}x)`);
   log(`  1-character edit     ours ${f(figures.editMs)}   yaml-language-server alone ${f(figures.aloneEditMs)}   ratio ${figures.editRatio.toFixed(2)}x (target < ${TARGET_EDIT_MS} ms)`);
-  log(figures.istioctlMs !== undefined ? `  istioctl analyze --use-kube=false  ${f(figures.istioctlMs)}   ratio ours/istioctl ${(figures.fullMs / figures.istioctlMs).toFixed(2)}x` : `  istioctl analyze: skipped: ${figures.istioctlSkipped}`);
+  const a = figures.istioctl;
+  if (a.ms !== undefined) {
+    log(`  istioctl analyze --use-kube=false, same file: ${f(a.ms)} (median of ${a.runs}; ${a.version}; "${a.summary}")   ours/istioctl ${(figures.fullMs / a.ms).toFixed(2)}x`);
+    log(`    istioctl: ${a.path}`);
+  } else if (a.failed) {
+    log(`  istioctl analyze: NOT MEASURED, it failed: ${a.failed}`);
+  } else {
+    log(`  istioctl analyze: NOT MEASURED, ${a.skipped}`);
+  }
+  log(`  machine load (1/5/15 min) before ${load(figures.load.before)}, after ${load(figures.load.after)}, on ${figures.load.cores} cores`);
   figures.pass = figures.fullRatio <= TARGET_FULL_RATIO && figures.editMs < TARGET_EDIT_MS;
   log(`  targets: ${figures.pass ? 'met' : 'NOT met'}`);
   return figures;

@@ -65,6 +65,8 @@ const builds = [
     entryPoints: {
       extension: 'src/extension.ts',
       cli: 'src/cli.ts',
+      // yaml-language-server runs in this worker thread (src/yaml/schema/workerService.ts).
+      yamlWorker: 'src/yaml/schema/worker.ts',
     },
     outdir: 'dist',
     metafile: true,

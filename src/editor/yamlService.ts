@@ -1,3 +1,4 @@
+import { join } from 'node:path';
 import * as vscode from 'vscode';
 import type { Services } from '../services';
 import type { YamlChecker } from '../yaml/checker';
@@ -43,7 +44,9 @@ export class YamlService implements vscode.Disposable {
   }
 
   service(): Promise<YamlLanguageService> {
-    this.languageService ??= Promise.all([import('../yaml/schema/languageService'), this.schema()]).then(([m, json]) => m.createYamlLanguageService(json));
+    this.languageService ??= Promise.all([import('../yaml/schema/workerService'), this.schema()]).then(([m, json]) =>
+      m.createWorkerYamlLanguageService(json, join(this.services.context.extensionPath, 'dist', 'yamlWorker.js')),
+    );
     return this.languageService;
   }
 
@@ -152,5 +155,6 @@ export class YamlService implements vscode.Disposable {
     this.timers.clear();
     this.diagnostics.dispose();
     this.checked.dispose();
+    void this.languageService?.then((s) => s.dispose(), () => undefined);
   }
 }

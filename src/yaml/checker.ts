@@ -49,7 +49,12 @@ export class YamlChecker {
     if (max !== undefined && text.length > max) return lintText(text, { maxFileSize: max }).findings;
     const chunks = splitDocuments(text);
     const service = options.schema ? await this.languageService() : undefined;
-    const results = this.results(uri, chunks, service !== undefined);
+    const lazy = service !== undefined;
+    const known = this.cached(uri, chunks, lazy);
+    // Documents that are not parsed here go to the schema validation first: when it runs in a
+    // worker thread, it works on them while this thread parses the others and runs the rules.
+    const early = service ? this.validateSchemas(service, uri, chunks, known, (r): r is ChunkResult => r !== undefined && !r.parsed) : undefined;
+    const results = this.results(uri, chunks, known, lazy);
     const asking = new Set(options.workspace?.namespacesAskingForSidecars ?? []);
     const injected = new Set(options.workspace?.injectedNamespaces ?? []);
     for (const r of results) {
@@ -61,7 +66,7 @@ export class YamlChecker {
     for (const r of results) {
       if (r.file && r.rules?.signature !== signature) r.rules = { signature, findings: lintParsed(r.file, lintOptions) };
     }
-    if (service) await this.validateSchemas(service, uri, chunks, results);
+    if (service) await Promise.all([early, this.validateSchemas(service, uri, chunks, results, (r): r is ChunkResult => r !== undefined && r.parsed)]);
 
     const out: Finding[] = [];
     let syntaxReported = false;
@@ -82,20 +87,35 @@ export class YamlChecker {
   facts(uri: string, text: string): FileFacts {
     const asking = new Set<string>();
     const injected = new Set<string>();
-    for (const r of this.results(uri, splitDocuments(text), true)) {
+    const chunks = splitDocuments(text);
+    for (const r of this.results(uri, chunks, this.cached(uri, chunks, true), true)) {
       r.facts.namespacesAskingForSidecars.forEach((n) => asking.add(n));
       r.facts.injectedNamespaces.forEach((n) => injected.add(n));
     }
     return { namespacesAskingForSidecars: asking, injectedNamespaces: injected };
   }
 
-  /** `lazy`: documents without Istio words may stay unparsed (their syntax errors come from the schema validation). */
-  private results(uri: string, chunks: readonly Chunk[], lazy: boolean): ChunkResult[] {
-    const previous = this.cache.get(uri) ?? new Map<string, ChunkResult>();
+  /**
+   * Each chunk's result when it is known without parsing: cached for the same text, or a
+   * document without Istio words when `lazy` (those may stay unparsed: their syntax errors come
+   * from the schema validation). Undefined where the chunk must be parsed.
+   */
+  private cached(uri: string, chunks: readonly Chunk[], lazy: boolean): (ChunkResult | undefined)[] {
+    const previous = this.cache.get(uri);
+    const seen = new Map<string, ChunkResult>();
+    return chunks.map((chunk) => {
+      const cached = seen.get(chunk.text) ?? previous?.get(chunk.text);
+      const result = cached && (cached.parsed || lazy) ? cached : lazy && !ISTIO_WORDS.test(chunk.text) ? unparsed() : undefined;
+      if (result) seen.set(chunk.text, result);
+      return result;
+    });
+  }
+
+  /** Every chunk's result, parsing those `known` lacks; becomes the cache of `uri`. */
+  private results(uri: string, chunks: readonly Chunk[], known: readonly (ChunkResult | undefined)[], lazy: boolean): ChunkResult[] {
     const current = new Map<string, ChunkResult>();
-    const results = chunks.map((chunk) => {
-      const cached = current.get(chunk.text) ?? previous.get(chunk.text);
-      const result = cached && (cached.parsed || lazy) ? cached : prepare(chunk.text, lazy);
+    const results = chunks.map((chunk, i) => {
+      const result = known[i] ?? current.get(chunk.text) ?? prepare(chunk.text, lazy);
       current.set(chunk.text, result);
       return result;
     });
@@ -117,8 +137,16 @@ export class YamlChecker {
     this.cache.delete(uri);
   }
 
-  private async validateSchemas(service: YamlLanguageService, uri: string, chunks: Chunk[], results: ChunkResult[]): Promise<void> {
-    const todo = results.map((r, i) => (r.schema === undefined ? i : -1)).filter((i) => i >= 0);
+  /** Schema findings of the chunks `which` selects that have none yet (the others are left as they are). */
+  private async validateSchemas(
+    service: YamlLanguageService,
+    uri: string,
+    chunks: readonly Chunk[],
+    known: readonly (ChunkResult | undefined)[],
+    which: (r: ChunkResult | undefined) => r is ChunkResult,
+  ): Promise<void> {
+    const results = known.map((r) => (which(r) && r.schema === undefined ? r : undefined));
+    const todo = results.map((r, i) => (r ? i : -1)).filter((i) => i >= 0);
     if (todo.length === 0) return;
     // Unparsed documents always (their syntax errors are reported from here); parsed ones when
     // their kind is in the schema, they parsed cleanly and are not Helm templates.
@@ -126,18 +154,19 @@ export class YamlChecker {
       !r.parsed || r.file !== undefined && !r.file.syntaxError && !r.file.templated && r.file.manifests.some((m) => m.kind !== undefined && service.covers(m.apiVersion!, m.kind));
     if (todo.length > WHOLE_FILE_THRESHOLD) {
       // First look at a file: one call for all of it, then the diagnostics are filed under their
-      // documents. Documents that need no validation are blanked (their lines kept, so positions hold).
-      const validated = chunks.map((chunk, i) => (wanted(results[i]) ? chunk.text : chunk.text.replace(/[^\n]/g, ''))).join('');
+      // documents. Documents that need no validation, or are not asked for, are blanked (their lines
+      // kept, so positions hold).
+      const validated = chunks.map((chunk, i) => (results[i] && wanted(results[i]) ? chunk.text : chunk.text.replace(/[^\n]/g, ''))).join('');
       const byChunk = chunks.map((): Diagnostic[] => []);
       for (const d of await service.validate(uri, validated)) byChunk[chunkAtLine(chunks, d.range.start.line)].push(d);
       chunks.forEach((chunk, i) => {
         const r = results[i];
-        if (r.schema === undefined) r.schema = wanted(r) ? schemaFindings(byChunk[i], r.rules?.findings ?? [], -chunk.line, !r.parsed) : [];
+        if (r && r.schema === undefined) r.schema = wanted(r) ? schemaFindings(byChunk[i], r.rules?.findings ?? [], -chunk.line, !r.parsed) : [];
       });
       return;
     }
     for (const i of todo) {
-      const r = results[i];
+      const r = results[i]!;
       r.schema = wanted(r) ? schemaFindings(await service.validate(uri, chunks[i].text), r.rules?.findings ?? [], 0, !r.parsed) : [];
     }
   }
@@ -157,8 +186,13 @@ function chunkAtLine(chunks: readonly Chunk[], line: number): number {
 
 const NO_FACTS: FileFacts = { namespacesAskingForSidecars: new Set(), injectedNamespaces: new Set() };
 
+/** A fresh result per document (its schema findings are filled in later). */
+function unparsed(): ChunkResult {
+  return { parsed: false, file: undefined, facts: NO_FACTS, tooLarge: [] };
+}
+
 function prepare(text: string, lazy: boolean): ChunkResult {
-  if (lazy && !ISTIO_WORDS.test(text)) return { parsed: false, file: undefined, facts: NO_FACTS, tooLarge: [] };
+  if (lazy && !ISTIO_WORDS.test(text)) return unparsed();
   const { file, findings } = lintText(text, { maxFileSize: Number.MAX_SAFE_INTEGER });
   return { parsed: true, file, facts: file ? fileFacts(file) : NO_FACTS, tooLarge: file ? [] : findings };
 }

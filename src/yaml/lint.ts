@@ -44,14 +44,23 @@ export function lintParsed(file: ParsedFile, options: LintOptions = {}): Finding
     findings.push({ range: rangeOf(file, start, end), code: 'yaml-syntax', severity: 'error', message });
   }
   const facts = fileFacts(file);
-  const asking = new Set([...facts.namespacesAskingForSidecars, ...(options.workspace?.namespacesAskingForSidecars ?? [])]);
-  const injected = new Set([...facts.injectedNamespaces, ...(options.workspace?.injectedNamespaces ?? [])]);
+  const asking = union(facts.namespacesAskingForSidecars, options.workspace?.namespacesAskingForSidecars);
+  const injected = union(facts.injectedNamespaces, options.workspace?.injectedNamespaces);
   const ctx: RuleContext = { file, cluster: options.cluster ?? {}, namespacesAskingForSidecars: asking, injectedNamespaces: injected };
   for (const manifest of file.manifests) {
     if (manifest.kind === undefined || manifest.hasErrors) continue;
     for (const rule of rules) findings.push(...rule.check(manifest, ctx));
   }
   return file.templated ? findings.filter((f) => !touchesMasked(file.masked, offsetOf(file, f.range.start), offsetOf(file, f.range.end))) : findings;
+}
+
+/**
+ * `others` itself when it already holds `own`: the checker passes the facts of the whole file to
+ * each of its documents, and copying them per document would cost documents × namespaces.
+ */
+function union(own: ReadonlySet<string>, others: ReadonlySet<string> | undefined): ReadonlySet<string> {
+  if (others && [...own].every((n) => others.has(n))) return others;
+  return new Set([...own, ...(others ?? [])]);
 }
 
 export interface FileFacts {

@@ -1,6 +1,9 @@
 import type { Diagnostic, Hover, CompletionList, Position as LspPosition } from 'yaml-language-server';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import { randomUUID } from 'node:crypto';
+import { coveredKinds } from './kinds';
+
+export { coveredKinds } from './kinds';
 
 /**
  * yaml-language-server used in-process (no server, no network): one schema for every file, the
@@ -15,19 +18,8 @@ export interface YamlLanguageService {
   covers(apiVersion: string, kind: string): boolean;
   /** Serves another schema from now on (e.g. refreshed from the cluster's CRDs). */
   setSchema(schemaJson: string): void;
-}
-
-/** `apiVersion kind` of every kind the bundle defines, from its `if` branches. */
-export function coveredKinds(schemaJson: string): Set<string> {
-  const out = new Set<string>();
-  const bundle = JSON.parse(schemaJson) as { allOf?: { if?: { properties?: { apiVersion?: { const?: string; enum?: string[] }; kind?: { const?: string } } } }[] };
-  for (const branch of bundle.allOf ?? []) {
-    const props = branch.if?.properties;
-    const kind = props?.kind?.const;
-    const versions = props?.apiVersion?.const !== undefined ? [props.apiVersion.const] : (props?.apiVersion?.enum ?? []);
-    if (kind) for (const v of versions) out.add(`${v} ${kind}`);
-  }
-  return out;
+  /** Frees what the service holds (a worker thread, when it runs in one). */
+  dispose(): void;
 }
 
 /**
@@ -79,5 +71,6 @@ export async function createYamlLanguageService(schemaJson: string): Promise<Yam
       kinds = coveredKinds(json);
       configure();
     },
+    dispose() {},
   };
 }
