@@ -1,10 +1,10 @@
 import { enableInjectionFix, manifestAt } from './actions';
 import { splitDocuments, type Chunk } from './chunks';
-import { fileFacts, lintParsed, lintText, type FileFacts, type LintOptions } from './lint';
-import type { ParsedFile } from './parse';
+import { fileFacts, lintParsed, lintText, syntaxFinding, type FileFacts, type LintOptions } from './lint';
+import { parseManifests, type ParsedFile } from './parse';
 import type { Diagnostic } from 'yaml-language-server';
 import type { YamlLanguageService } from './schema/languageService';
-import { schemaFindings } from './schema/diagnostics';
+import { isSyntaxError, schemaFindings } from './schema/diagnostics';
 import type { Finding, Fix } from './types';
 
 /** One document's results, relative to its chunk; reused while its text is unchanged. */
@@ -152,24 +152,56 @@ export class YamlChecker {
     // their kind is in the schema, they parsed cleanly and are not Helm templates.
     const wanted = (r: ChunkResult) =>
       !r.parsed || r.file !== undefined && !r.file.syntaxError && !r.file.templated && r.file.manifests.some((m) => m.kind !== undefined && service.covers(m.apiVersion!, m.kind));
+    // Each chunk's diagnostics, lines relative to the chunk.
+    const byChunk = chunks.map((): Diagnostic[] => []);
     if (todo.length > WHOLE_FILE_THRESHOLD) {
       // First look at a file: one call for all of it, then the diagnostics are filed under their
       // documents. Documents that need no validation, or are not asked for, are blanked (their lines
       // kept, so positions hold).
       const validated = chunks.map((chunk, i) => (results[i] && wanted(results[i]) ? chunk.text : chunk.text.replace(/[^\n]/g, ''))).join('');
-      const byChunk = chunks.map((): Diagnostic[] => []);
-      for (const d of await service.validate(uri, validated)) byChunk[chunkAtLine(chunks, d.range.start.line)].push(d);
-      chunks.forEach((chunk, i) => {
-        const r = results[i];
-        if (r && r.schema === undefined) r.schema = wanted(r) ? schemaFindings(byChunk[i], r.rules?.findings ?? [], -chunk.line, !r.parsed) : [];
-      });
-      return;
+      let lines: string[] | undefined;
+      for (const d of await service.validate(uri, validated)) {
+        const line = isSyntaxError(d) ? lineOfCause((lines ??= validated.split('\n')), d.range.start) : d.range.start.line;
+        const i = chunkAtLine(chunks, line);
+        byChunk[i].push(moved(d, -chunks[i].line));
+      }
+    } else {
+      for (const i of todo) if (wanted(results[i]!)) byChunk[i] = await service.validate(uri, chunks[i].text);
     }
     for (const i of todo) {
       const r = results[i]!;
-      r.schema = wanted(r) ? schemaFindings(await service.validate(uri, chunks[i].text), r.rules?.findings ?? [], 0, !r.parsed) : [];
+      r.schema = wanted(r) ? schemaFindingsOf(r, chunks[i].text, byChunk[i]) : [];
     }
   }
+}
+
+/**
+ * The findings of one document's diagnostics. An unparsed document's syntax error is taken from
+ * this checker's own parser, as for every other document: the same message and position whether
+ * the document was validated alone or within its file, and always inside the document.
+ */
+function schemaFindingsOf(r: ChunkResult, text: string, diagnostics: readonly Diagnostic[]): Finding[] {
+  if (!r.parsed && diagnostics.some(isSyntaxError)) {
+    const own = syntaxFinding(parseManifests(text));
+    if (own) return [own];
+  }
+  return schemaFindings(diagnostics, r.rules?.findings ?? [], 0, !r.parsed);
+}
+
+/**
+ * The line of what a syntax error is about. A collection or quote left open is reported where the
+ * parser notices it: at the next document's `---` or the end of the text, after blanked documents
+ * in between. The broken document is the one with the last text before that point.
+ */
+function lineOfCause(lines: readonly string[], at: { line: number; character: number }): number {
+  if (lines[at.line]?.slice(0, at.character).trim()) return at.line;
+  for (let line = at.line - 1; line >= 0; line--) if (lines[line].trim() !== '') return line;
+  return at.line;
+}
+
+function moved(d: Diagnostic, lineDelta: number): Diagnostic {
+  const move = (p: Diagnostic['range']['start']) => ({ line: p.line + lineDelta, character: p.character });
+  return { ...d, range: { start: move(d.range.start), end: move(d.range.end) } };
 }
 
 /** Index of the chunk holding a 0-based line (chunks are in line order). */

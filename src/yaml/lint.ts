@@ -37,11 +37,11 @@ export function lintText(text: string, options: LintOptions = {}): LintResult {
 
 export function lintParsed(file: ParsedFile, options: LintOptions = {}): Finding[] {
   const findings: Finding[] = [];
-  if (file.syntaxError) {
+  const syntax = syntaxFinding(file);
+  if (syntax) {
     // A Helm template may not be YAML even with its actions masked: say nothing rather than something wrong.
     if (file.templated) return [];
-    const { start, end, message } = file.syntaxError;
-    findings.push({ range: rangeOf(file, start, end), code: 'yaml-syntax', severity: 'error', message });
+    findings.push(syntax);
   }
   const facts = fileFacts(file);
   const asking = union(facts.namespacesAskingForSidecars, options.workspace?.namespacesAskingForSidecars);
@@ -52,6 +52,13 @@ export function lintParsed(file: ParsedFile, options: LintOptions = {}): Finding
     for (const rule of rules) findings.push(...rule.check(manifest, ctx));
   }
   return file.templated ? findings.filter((f) => !touchesMasked(file.masked, offsetOf(file, f.range.start), offsetOf(file, f.range.end))) : findings;
+}
+
+/** The file's first syntax error as a finding (the one a file gets, never a cascade). */
+export function syntaxFinding(file: ParsedFile): Finding | undefined {
+  if (!file.syntaxError) return undefined;
+  const { start, end, message } = file.syntaxError;
+  return { range: rangeOf(file, start, end), code: 'yaml-syntax', severity: 'error', message };
 }
 
 /**

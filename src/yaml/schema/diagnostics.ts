@@ -24,7 +24,7 @@ export function schemaFindings(diagnostics: readonly Diagnostic[], istio: readon
 }
 
 /** yaml-language-server tags the parser's own problems `YAML`; schema problems name their schema. */
-function isSyntaxError(d: Diagnostic): boolean {
+export function isSyntaxError(d: Diagnostic): boolean {
   return d.source === 'YAML' && d.severity === 1;
 }
 

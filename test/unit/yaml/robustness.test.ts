@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { findings, findingsOf, fixed, yaml } from './helpers';
+import { findings, findingsOf, fixed, where, yaml } from './helpers';
 
 describe('no false alarms', () => {
   it('ignores YAML that is not Kubernetes: workflows, compose files, Helm values and charts', () => {
@@ -61,6 +61,13 @@ describe('syntax errors', () => {
   it('still check the other documents of the file', () => {
     const text = yaml('a: [unclosed', '---', 'apiVersion: v1', 'kind: Namespace', 'metadata:', '  name: shop', '  labels:', '    istio-injection: "yes"');
     assert.deepEqual(findings(text).map((f) => f.code), ['yaml-syntax', 'injection-label-value']);
+  });
+  it('place a collection left open inside its document, not on the next `---` or past the end', () => {
+    const open = yaml('apiVersion: v1', 'kind: ConfigMap', 'metadata: {name: broken}', 'data: [unclosed');
+    const next = yaml('apiVersion: v1', 'kind: Namespace', 'metadata:', '  name: shop', '  labels:', '    istio-injection: "yes"');
+    const followed = findings(open + '---\n' + next);
+    assert.deepEqual(followed.map((f) => [f.code, ...where(f)]), [['yaml-syntax', 3, 14, 3, 15], ['injection-label-value', 10, 21, 10, 26]]);
+    assert.deepEqual(findings(open).map((f) => [f.code, ...where(f)]), [['yaml-syntax', 3, 14, 3, 15]]);
   });
 });
 

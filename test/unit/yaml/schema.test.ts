@@ -150,3 +150,53 @@ describe('documents without Istio words', function () {
     assert.deepEqual(findings.map((f) => f.code), ['yaml-syntax']);
   });
 });
+
+describe('a syntax error in a long file', function () {
+  this.timeout(30_000);
+  let service: YamlLanguageService;
+  before(async () => {
+    service = await createYamlLanguageService(readFileSync(SCHEMA_PATH, 'utf8'));
+  });
+
+  const configMap = (name: string) => yaml('apiVersion: v1', 'kind: ConfigMap', `metadata: {name: ${name}}`, 'data: {a: "1"}');
+  const broken = yaml('apiVersion: v1', 'kind: ConfigMap', 'metadata: {name: broken}', 'data: [unclosed');
+  const followers = {
+    'a Helm template': yaml('apiVersion: v1', 'kind: Namespace', 'metadata:', '  name: {{ .Values.ns }}', '  labels: {istio-injection: "true"}'),
+    'a parsed Kubernetes object': yaml('apiVersion: v1', 'kind: Namespace', 'metadata:', '  name: shop', '  labels: {istio-injection: "true"}'),
+    'a Kubernetes object left to the schema validation': yaml('apiVersion: networking.istio.io/v1', 'kind: VirtualService', 'metadata: {name: v}', 'spec:', '  hosts: one'),
+  };
+  /** More documents than one validation call per document would take; the fourth one is broken. */
+  const longFile = (brokenDoc: string, next: string) =>
+    [configMap('a'), configMap('b'), configMap('c'), brokenDoc, next, ...Array.from({ length: 8 }, (_, i) => configMap(`z${i}`)), followers['a Kubernetes object left to the schema validation']].join('---\n');
+  const check = (text: string, checker = new YamlChecker(async () => service)) => checker.check('file:///long-broken.yaml', text, { schema: true });
+
+  for (const [what, next] of Object.entries(followers)) {
+    for (const [where, brokenDoc] of Object.entries({ 'without Istio words': broken, 'with Istio words': broken.replace('kind: ConfigMap', 'kind: ConfigMap # not a Namespace') })) {
+      it(`is one diagnostic inside its document (${where}) when followed by ${what}`, async () => {
+        const text = longFile(brokenDoc, next);
+        const lines = text.split('\n');
+        const brokenLine = lines.indexOf('data: [unclosed');
+        const findings = await check(text);
+        const syntax = findings.filter((f) => f.code === 'yaml-syntax');
+        assert.equal(syntax.length, 1, JSON.stringify(findings));
+        assert.equal(syntax[0].severity, 'error');
+        assert.equal(syntax[0].range.start.line, brokenLine, JSON.stringify(syntax[0].range));
+        assert.ok(syntax[0].range.start.character >= 'data: '.length, JSON.stringify(syntax[0].range));
+        assert.ok(findings.every((f) => lines[f.range.start.line] !== '---'), JSON.stringify(findings));
+        // Every other document says what it says when the broken one is mended.
+        const mended = await check(text.replace('[unclosed', '[mended!]'));
+        assert.ok(mended.some((f) => f.range.start.line > brokenLine + 1 && f.range.start.line < brokenLine + 7), `the next document has findings of its own: ${JSON.stringify(mended)}`);
+        assert.deepEqual(findings.filter((f) => f.code !== 'yaml-syntax'), mended);
+      });
+      it(`is the same after an edit as in a fresh check (${where}, followed by ${what})`, async () => {
+        const text = longFile(brokenDoc, next);
+        const checker = new YamlChecker(async () => service);
+        await check(text, checker);
+        for (const edited of [text.replace('name: z5', 'name: z6'), text.replace('name: z5', 'name: z6').replace('[unclosed', '[unclosedx')]) {
+          assert.notEqual(edited, text);
+          assert.deepEqual(await check(edited, checker), await check(edited));
+        }
+      });
+    }
+  }
+});
