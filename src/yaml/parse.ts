@@ -55,7 +55,7 @@ export function parseManifests(text: string): ParsedFile {
   const manifests = list.map((doc, index): ParsedManifest => {
     const error = doc.errors[0];
     if (error && !syntaxError) {
-      const start = insideDocument(parsedText, error.pos[0]);
+      const start = insideDocument(parsedText, error.pos[0], doc.range[0]);
       syntaxError = { message: error.message.split('\n')[0], start, end: start === error.pos[0] ? Math.max(error.pos[1], start + 1) : start + 1 };
     }
     const root = isMap(doc.contents) ? doc.contents : undefined;
@@ -85,16 +85,16 @@ const NON_BLANK = /\S/g;
  * A collection or quote left open is reported where the parser notices it: at the next document's
  * `---` or at the end of the text, both outside the broken document (and the next document's
  * marker line is where its own findings go). The error is moved back onto the last character
- * before it, the end of what was left open.
+ * before it, the end of what was left open, when that is in the error's own document.
  */
-function insideDocument(text: string, offset: number): number {
+function insideDocument(text: string, offset: number, documentStart: number): number {
   MARKER_AT.lastIndex = offset;
   const atMarker = (offset === 0 || text[offset - 1] === '\n') && MARKER_AT.test(text);
   NON_BLANK.lastIndex = offset;
   if (!atMarker && NON_BLANK.test(text)) return offset;
   let last = offset - 1;
   while (last >= 0 && /\s/.test(text[last])) last--;
-  return last >= 0 ? last : offset;
+  return last >= documentStart ? last : offset;
 }
 
 function stringAt(map: YAMLMap, key: string): string | undefined {

@@ -83,6 +83,15 @@ describe('yaml-language-server in a worker thread', function () {
     assert.notDeepEqual(incremental, first);
   });
 
+  it('files a syntax error in the middle of a long file under its own document, as in the same thread', async () => {
+    const docs = mixedFile().split(/^---\n/m);
+    docs.splice(3, 0, docs.pop()!);
+    const text = docs.join('---\n');
+    const viaWorker = await new YamlChecker(async () => worker).check('file:///m.yaml', text, { schema: true });
+    assert.deepEqual(viaWorker, await new YamlChecker(async () => inThread).check('file:///m.yaml', text, { schema: true }));
+    assert.deepEqual(viaWorker.filter((f) => f.code === 'yaml-syntax').map((f) => f.range.start.line), [text.split('\n').indexOf('data: [unclosed')]);
+  });
+
   it('fails the calls a disposed worker was serving, and starts a new one for the next call', async () => {
     const own = createWorkerYamlLanguageService(readFileSync(SCHEMA_PATH, 'utf8'), WORKER);
     const pending = own.validate('file:///d.yaml', mixedFile());
