@@ -36,18 +36,29 @@ const common = {
 };
 
 /**
- * Libraries our code loads only on first use (`await import(...)`), each bundled into a file of its own in dist/.
- * VS Code reads and compiles all of dist/extension.js at activation, even code that never runs: client-node alone
- * is 3.5 MB minified, and it made activation take hundreds of milliseconds.
+ * Modules our code loads only on first use (`await import(...)`), each bundled into a file of its own in dist/:
+ * the specifier our files import → the dist file and its entry. VS Code reads and compiles all of
+ * dist/extension.js at activation, even code that never runs: client-node alone is 3.5 MB minified, and it made
+ * activation take hundreds of milliseconds.
  */
-const LAZY_LIBRARIES = { '@kubernetes/client-node': 'kubernetes-client', yaml: 'yaml' };
+const LAZY_MODULES = {
+  './kubernetesClient': { file: 'kubernetes-client', entry: 'src/cluster/kubernetesClient.ts' },
+  yaml: { file: 'yaml', entry: 'yaml' },
+};
 
-/** Our imports of a lazy library become `require('./<file>.js')` (libraries' own imports are left alone). */
-const lazyLibraries = {
-  name: 'lazy-libraries',
+/**
+ * Our imports of a lazy module become `require('./<file>.js')` (libraries' own imports are left alone). Importing
+ * client-node itself from our code would put all of it back into extension.js: the build refuses it.
+ */
+const lazyModules = {
+  name: 'lazy-modules',
   setup(build) {
-    const filter = new RegExp(`^(${Object.keys(LAZY_LIBRARIES).map((n) => n.replace(/[/.]/g, '\\$&')).join('|')})$`);
-    build.onResolve({ filter }, (args) => (args.importer.startsWith(join(root, 'src')) ? { path: `./${LAZY_LIBRARIES[args.path]}.js`, external: true } : undefined));
+    const ours = (args) => args.importer.startsWith(join(root, 'src'));
+    const filter = new RegExp(`^(${Object.keys(LAZY_MODULES).map((n) => n.replace(/[/.]/g, '\\$&')).join('|')})$`);
+    build.onResolve({ filter }, (args) => (ours(args) ? { path: `./${LAZY_MODULES[args.path].file}.js`, external: true } : undefined));
+    build.onResolve({ filter: /^@kubernetes\/client-node$/ }, (args) => (ours(args)
+      ? { errors: [{ text: 'import @kubernetes/client-node through src/cluster/kubernetesClient.ts, which is loaded on first use' }] }
+      : undefined));
   },
 };
 
@@ -67,13 +78,13 @@ const oneVscodeNamespace = {
 const builds = [
   {
     ...common,
-    entryPoints: Object.fromEntries(Object.entries(LAZY_LIBRARIES).map(([library, file]) => [file, library])),
+    entryPoints: Object.fromEntries(Object.values(LAZY_MODULES).map(({ file, entry }) => [file, entry])),
     outdir: 'dist',
   },
   {
     ...common,
-    plugins: [lazyLibraries, oneVscodeNamespace],
-    // `import()` of a lazy library as `require()`, like the modules inside the bundle.
+    plugins: [lazyModules, oneVscodeNamespace],
+    // `import()` of a lazy module as `require()`, like the modules inside the bundle.
     supported: { 'dynamic-import': false },
     entryPoints: {
       extension: 'src/extension.ts',

@@ -50,7 +50,7 @@ function expandHome(path: string, home?: string): string {
  * Throws ClusterError `kubeconfig` with reason `NoKubeconfig`, `Invalid` or `NoContext`.
  */
 export async function loadKubeconfig(source: KubeconfigSource = {}): Promise<LoadedKubeconfig> {
-  const k8s = await import('@kubernetes/client-node');
+  const k8s = await import('./kubernetesClient');
   const { present, clusters, users, contexts, currentContext } = await readMerged(source);
   const chosen = source.context ?? currentContext;
   if (!chosen || !contexts.has(chosen)) {
@@ -69,7 +69,7 @@ export async function listContexts(source: KubeconfigSource = {}): Promise<{ con
   return { contexts: contextInfos(contexts, clusters), currentContext };
 }
 
-type K8s = typeof import('@kubernetes/client-node');
+type K8s = typeof import('./kubernetesClient');
 
 function contextInfos(contexts: Map<string, import('@kubernetes/client-node').Context>, clusters: Map<string, import('@kubernetes/client-node').Cluster>): ContextInfo[] {
   return [...contexts.values()].map((c) => ({
@@ -78,7 +78,7 @@ function contextInfos(contexts: Map<string, import('@kubernetes/client-node').Co
 }
 
 async function readMerged(source: KubeconfigSource) {
-  const k8s: K8s = await import('@kubernetes/client-node');
+  const k8s: K8s = await import('./kubernetesClient');
   const files = kubeconfigFiles(source);
   const present = files.filter((f) => existsSync(f));
   if (present.length === 0 || (source.settingPath && present.length !== files.length)) {
