@@ -17,7 +17,9 @@ export async function istioCrds(client: ClusterClient): Promise<unknown[]> {
 /**
  * Feeds the YAML checks from the cluster: the connected rules' facts on every mesh change, and the
  * schemas of the cluster's own Istio CRDs once per context (so hovers and validation match its
- * exact Istio version). Read-only: nothing is written to the cluster.
+ * exact Istio version). The schemas wait until YAML checks are in use: reading every CRD and starting
+ * the language service's worker would otherwise compete with the Mesh view's first render for users
+ * who never open a manifest. Read-only: nothing is written to the cluster.
  */
 export function bridgeClusterToYaml(services: Services, yaml: YamlService): vscode.Disposable {
   let lastFacts = '';
@@ -30,18 +32,21 @@ export function bridgeClusterToYaml(services: Services, yaml: YamlService): vsco
       lastFacts = key;
       yaml.setClusterFacts(facts);
     }
+    refreshIfInUse();
+  };
+  const refreshIfInUse = () => {
     const client = services.mesh.client;
-    if (client && store?.controlPlane.installed && schemaContext !== client.context) {
+    if (client && yaml.isStarted && services.mesh.store?.controlPlane.installed && schemaContext !== client.context) {
       schemaContext = client.context;
       void refreshSchemas(services, yaml, client).catch((err: unknown) => services.log.warn(`YAML schemas not refreshed from context "${client.context}": ${err instanceof Error ? err.message : String(err)}`));
     }
   };
-  return services.mesh.onDidChange(update);
+  return vscode.Disposable.from(services.mesh.onDidChange(update), yaml.onDidStart(refreshIfInUse));
 }
 
 export async function refreshSchemas(services: Services, yaml: YamlService, client: ClusterClient): Promise<number> {
   const crds = await istioCrds(client);
-  const kinds = await yaml.refreshSchemasFromCrds(crds);
+  const kinds = await yaml.refreshSchemasFromCrds(crds, client.context);
   services.log.info(`YAML schemas: ${kinds} Istio kind versions from the CRDs of context "${client.context}".`);
   return kinds;
 }

@@ -31,6 +31,10 @@ export class YamlService implements vscode.Disposable {
   private checker: Promise<YamlChecker> | undefined;
   private languageService: Promise<YamlLanguageService> | undefined;
   private schemaJson: Promise<string> | undefined;
+  private readonly started = new vscode.EventEmitter<void>();
+  /** Fires once, after the first check, hover or completion started the language service. */
+  readonly onDidStart = this.started.event;
+  private schemaOrigin: string | undefined;
 
   constructor(
     private readonly services: Services,
@@ -44,10 +48,23 @@ export class YamlService implements vscode.Disposable {
   }
 
   service(): Promise<YamlLanguageService> {
-    this.languageService ??= Promise.all([import('../yaml/schema/workerService'), this.schema()]).then(([m, json]) =>
-      m.createWorkerYamlLanguageService(json, join(this.services.context.extensionPath, 'dist', 'yamlWorker.js')),
-    );
+    if (!this.languageService) {
+      this.languageService = Promise.all([import('../yaml/schema/workerService'), this.schema()]).then(([m, json]) =>
+        m.createWorkerYamlLanguageService(json, join(this.services.context.extensionPath, 'dist', 'yamlWorker.js')),
+      );
+      queueMicrotask(() => this.started.fire());
+    }
     return this.languageService;
+  }
+
+  /** Whether YAML checks have run in this session (the language service and its worker exist). */
+  get isStarted(): boolean {
+    return this.languageService !== undefined;
+  }
+
+  /** The kube context whose CRDs the Istio schemas come from; undefined while the bundled ones are in use. */
+  get schemaContext(): string | undefined {
+    return this.schemaOrigin;
   }
 
   loadChecker(): Promise<YamlChecker> {
@@ -71,13 +88,14 @@ export class YamlService implements vscode.Disposable {
   }
 
   /** Replaces the bundled Istio kinds by the cluster's CRDs (its exact Istio version). Returns how many kinds changed. */
-  async refreshSchemasFromCrds(crds: readonly unknown[]): Promise<number> {
+  async refreshSchemasFromCrds(crds: readonly unknown[], context: string): Promise<number> {
     const [{ withClusterCrds }, { crdSchemas }, json] = await Promise.all([import('../yaml/schema/bundle'), import('../yaml/schema/convert'), this.schema()]);
     const kinds = crds.flatMap((c) => crdSchemas(c)).length;
     if (kinds === 0) return 0;
     const next = JSON.stringify(withClusterCrds(JSON.parse(json), crds));
     this.schemaJson = Promise.resolve(next);
     (await this.service()).setSchema(next);
+    this.schemaOrigin = context;
     this.services.log.info(`YAML schemas refreshed from ${crds.length} cluster CRDs (${kinds} kind versions).`);
     const checker = await this.loadChecker();
     for (const d of vscode.workspace.textDocuments) checker.forget(d.uri.toString());
@@ -155,6 +173,7 @@ export class YamlService implements vscode.Disposable {
     this.timers.clear();
     this.diagnostics.dispose();
     this.checked.dispose();
+    this.started.dispose();
     void this.languageService?.then((s) => s.dispose(), () => undefined);
   }
 }

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
 import type { Services } from '../../src/services';
+import { requireTestCluster } from './cluster';
 
 const EXTENSION_ID = 'istio-mesh.istio-mesh';
 
@@ -125,5 +126,32 @@ describe('YAML checks in the editor', () => {
     const values = await vscode.commands.executeCommand<vscode.CompletionList>('vscode.executeCompletionItemProvider', document.uri, new vscode.Position(5, 21));
     const labels = values.items.map((i) => (typeof i.label === 'string' ? i.label : i.label.label));
     assert.ok(labels.includes('enabled') && labels.includes('disabled'), labels.join(', '));
+  });
+});
+
+describe('YAML schemas from the connected cluster', () => {
+  it("switches to the cluster's Istio CRDs once YAML checks are in use", async function () {
+    this.timeout(60_000);
+    requireTestCluster();
+    const services = (await vscode.extensions.getExtension<Services>(EXTENSION_ID)!.activate())!;
+    await services.mesh.whenSynced();
+    const yaml = services.yaml!;
+    const context = services.mesh.client?.context;
+    assert.ok(context && services.mesh.store?.controlPlane.installed, 'the testbed has Istio installed');
+    const document = await vscode.workspace.openTextDocument({ language: 'yaml', content: 'apiVersion: networking.istio.io/v1\nkind: Gateway\nmetadata:\n  name: web\n' });
+    // Refreshing re-checks the open documents: wait on those checks, not on time.
+    await new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`schemas still from ${yaml.schemaContext ?? 'the bundle'}, not context "${context}"`)), 45_000);
+      const done = () => {
+        if (yaml.schemaContext !== context) return;
+        clearTimeout(timer);
+        sub.dispose();
+        resolve();
+      };
+      const sub = yaml.onDidCheck(done);
+      done();
+    });
+    assert.ok(yaml.isStarted);
+    assert.equal(document.languageId, 'yaml');
   });
 });
