@@ -6,7 +6,7 @@ import type { InstallCluster } from '../install/cluster';
 import { installClusterFrom } from '../install/clusterAdapter';
 import { describeFinding, hasBlockingFindings } from '../install/precheck';
 import { ChecksumFileError } from '../install/checksumFile';
-import { ChecksumMismatchError, checksumSourceFor, describeChecksumSource, downloadIstioctlRelease, DownloadError } from '../install/download';
+import { ChecksumMismatchError, checksumSourceFor, describeChecksumSource, downloadIstioctlRelease } from '../install/download';
 import { formatManifestDiff } from '../install/diff';
 import { executeInstall, generateManifest, inspectCluster, InstallError, manifestChanges, type FlowDeps, type VerifyResult } from '../install/installer';
 import { IstioctlNotFoundError, locateIstioctl } from '../install/istioctl';
@@ -116,7 +116,6 @@ export async function ensureIstioctl(services: Services, prompter: Prompter, arg
 function downloadFailureMessage(err: unknown): string {
   const fallback = ' Install istioctl yourself and set istio.istioctlPath.';
   if (err instanceof ChecksumFileError || err instanceof ChecksumMismatchError) return err.message + fallback;
-  if (err instanceof DownloadError) return `Downloading istioctl failed: ${err.message}${fallback}`;
   if (err instanceof Error && err.name === 'AbortError') return 'The istioctl download was cancelled; nothing was kept.';
   return `Downloading istioctl failed: ${err instanceof Error ? err.message : String(err)}${fallback}`;
 }

@@ -3,8 +3,6 @@ import type { TextDocument } from 'vscode-languageserver-textdocument';
 import { randomUUID } from 'node:crypto';
 import { coveredKinds } from './kinds';
 
-export { coveredKinds } from './kinds';
-
 /**
  * yaml-language-server used in-process (no server, no network): one schema for every file, the
  * bundle of `schemas/`, served from memory. Loaded with `import()` on first use so activation
