@@ -35,6 +35,9 @@ const common = {
   absWorkingDir: root,
 };
 
+/** Whether esbuild resolves an import written in our own sources (not in a library's). */
+const fromOurSources = (args) => args.importer.startsWith(join(root, 'src'));
+
 /**
  * Modules our code loads only on first use (`await import(...)`), each bundled into a file of its own in dist/:
  * the specifier our files import → the dist file and its entry. VS Code reads and compiles all of
@@ -53,10 +56,9 @@ const LAZY_MODULES = {
 const lazyModules = {
   name: 'lazy-modules',
   setup(build) {
-    const ours = (args) => args.importer.startsWith(join(root, 'src'));
     const filter = new RegExp(`^(${Object.keys(LAZY_MODULES).map((n) => n.replace(/[/.]/g, '\\$&')).join('|')})$`);
-    build.onResolve({ filter }, (args) => (ours(args) ? { path: `./${LAZY_MODULES[args.path].file}.js`, external: true } : undefined));
-    build.onResolve({ filter: /^@kubernetes\/client-node$/ }, (args) => (ours(args)
+    build.onResolve({ filter }, (args) => (fromOurSources(args) ? { path: `./${LAZY_MODULES[args.path].file}.js`, external: true } : undefined));
+    build.onResolve({ filter: /^@kubernetes\/client-node$/ }, (args) => (fromOurSources(args)
       ? { errors: [{ text: 'import @kubernetes/client-node through src/cluster/kubernetesClient.ts, which is loaded on first use' }] }
       : undefined));
   },
@@ -70,7 +72,7 @@ const lazyModules = {
 const oneVscodeNamespace = {
   name: 'one-vscode-namespace',
   setup(build) {
-    build.onResolve({ filter: /^vscode$/ }, (args) => (args.importer.startsWith(join(root, 'src')) ? { path: 'vscode', namespace: 'vscode-reexport' } : undefined));
+    build.onResolve({ filter: /^vscode$/ }, (args) => (fromOurSources(args) ? { path: 'vscode', namespace: 'vscode-reexport' } : undefined));
     build.onLoad({ filter: /.*/, namespace: 'vscode-reexport' }, () => ({ contents: "export * from 'vscode';", loader: 'js', resolveDir: root }));
   },
 };
