@@ -8,7 +8,7 @@ export const refreshYamlSchemas = (s: Services) => async () => {
   if (!s.yaml) return;
   try {
     const client = await s.mesh.getClient();
-    const kinds = await refreshSchemas(s, s.yaml, client);
+    const kinds = await refreshSchemas(s.yaml, client);
     if (kinds === 0) void vscode.window.showInformationMessage(`Context "${client.context}" has no Istio CRDs: YAML checks keep the bundled schemas.`);
     else void vscode.window.showInformationMessage(`YAML checks now use the Istio CRDs of context "${client.context}" (${kinds} kind versions).`);
   } catch (err) {

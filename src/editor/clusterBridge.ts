@@ -38,15 +38,14 @@ export function bridgeClusterToYaml(services: Services, yaml: YamlService): vsco
     const client = services.mesh.client;
     if (client && yaml.isStarted && services.mesh.store?.controlPlane.installed && schemaContext !== client.context) {
       schemaContext = client.context;
-      void refreshSchemas(services, yaml, client).catch((err: unknown) => services.log.warn(`YAML schemas not refreshed from context "${client.context}": ${err instanceof Error ? err.message : String(err)}`));
+      void refreshSchemas(yaml, client).catch((err: unknown) => services.log.warn(`YAML schemas not refreshed from context "${client.context}": ${err instanceof Error ? err.message : String(err)}`));
     }
   };
   return vscode.Disposable.from(services.mesh.onDidChange(update), yaml.onDidStart(refreshIfInUse));
 }
 
-export async function refreshSchemas(services: Services, yaml: YamlService, client: ClusterClient): Promise<number> {
+export async function refreshSchemas(yaml: YamlService, client: ClusterClient): Promise<number> {
   const crds = await istioCrds(client);
-  const kinds = await yaml.refreshSchemasFromCrds(crds, client.context);
-  services.log.info(`YAML schemas: ${kinds} Istio kind versions from the CRDs of context "${client.context}".`);
-  return kinds;
+  // The service logs the refresh itself.
+  return yaml.refreshSchemasFromCrds(crds, client.context);
 }

@@ -96,7 +96,7 @@ export class YamlService implements vscode.Disposable {
     this.schemaJson = Promise.resolve(next);
     (await this.service()).setSchema(next);
     this.schemaOrigin = context;
-    this.services.log.info(`YAML schemas refreshed from ${crds.length} cluster CRDs (${kinds} kind versions).`);
+    this.services.log.info(`YAML schemas refreshed from ${crds.length} CRDs of context "${context}" (${kinds} kind versions).`);
     const checker = await this.loadChecker();
     for (const d of vscode.workspace.textDocuments) checker.forget(d.uri.toString());
     this.recheckAll();
