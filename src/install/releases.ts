@@ -16,13 +16,17 @@ export interface PinnedRelease {
 export const OFFICIAL_RELEASE_BASE_URL = 'https://github.com/istio/istio/releases/download';
 
 /**
- * The pinned release. No checksums are recorded for it yet, so every platform is verified against the
- * release's published checksum file; recording one (`'linux-amd64': '<hex>'`, from that platform's
- * `.sha256`) makes that platform's verification independent of the download server.
+ * The pinned release. The digests are those the cashapp/hermit-packages index records for these archives
+ * (istioctl.hcl), so a download is checked against values fixed before it started. Apple-silicon Macs
+ * (`osx-arm64`, not in that index) are verified against the release's published checksum file instead.
  */
 export const PINNED_RELEASE: PinnedRelease = {
   version: '1.29.0',
-  sha256: {},
+  sha256: {
+    'linux-amd64': '3d06d8058fdc170479925682533932de2dc3b4093d1b992a1f22854d709ad97c',
+    'linux-arm64': '697215f1012877d749488a68ae2220d22cefe58bb09ac3f86f60d25f04fed1b4',
+    'osx-amd64': '09f5b054a6f84bb85bafdedf1c06a880ba1a49b4cc2b7b6fd90e2f58bdf32c62',
+  },
 };
 
 /** Maps Node's `process.platform`/`process.arch` to Istio's archive naming; undefined where Istio ships no tar.gz. */

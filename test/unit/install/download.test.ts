@@ -7,8 +7,8 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ChecksumFileError, parseChecksumFile } from '../../../src/install/checksumFile';
-import { ChecksumMismatchError, DownloadError, downloadIstioctlRelease, downloadVerifiedIstioctl, extractTarEntry } from '../../../src/install/download';
-import { archiveName, releasePlatform, releaseUrl } from '../../../src/install/releases';
+import { ChecksumMismatchError, DownloadError, checksumSourceFor, downloadIstioctlRelease, downloadVerifiedIstioctl, extractTarEntry } from '../../../src/install/download';
+import { archiveName, OFFICIAL_RELEASE_BASE_URL, PINNED_RELEASE, releasePlatform, releaseUrl } from '../../../src/install/releases';
 
 /** A tar.gz made by the system's tar, holding `istioctl` (a small shell script) at `entryPath`. */
 function makeArchive(dir: string, entryPath: string, content: string): Buffer {
@@ -211,5 +211,16 @@ describe('istioctl download and verification (local HTTP server)', () => {
     assert.equal(releasePlatform('linux', 'ia32'), undefined);
     assert.equal(archiveName('1.29.0', 'osx-amd64'), 'istioctl-1.29.0-osx.tar.gz');
     assert.equal(releaseUrl('https://example.test/dl/', '1.29.0', 'linux-arm64'), 'https://example.test/dl/1.29.0/istioctl-1.29.0-linux-arm64.tar.gz');
+  });
+
+  it('verifies the offered release against recorded digests on Linux and Intel macOS, the published file on Apple silicon', () => {
+    const sourceFor = (platform: 'linux-amd64' | 'linux-arm64' | 'osx-amd64' | 'osx-arm64') =>
+      checksumSourceFor(releaseUrl(OFFICIAL_RELEASE_BASE_URL, PINNED_RELEASE.version, platform), PINNED_RELEASE.sha256[platform]).kind;
+    for (const platform of ['linux-amd64', 'linux-arm64', 'osx-amd64'] as const) {
+      assert.match(PINNED_RELEASE.sha256[platform] ?? '', /^[0-9a-f]{64}$/, platform);
+      assert.equal(sourceFor(platform), 'pinned', platform);
+    }
+    assert.equal(new Set(Object.values(PINNED_RELEASE.sha256)).size, 3, 'one digest per archive');
+    assert.equal(sourceFor('osx-arm64'), 'published');
   });
 });
