@@ -172,6 +172,9 @@ export class LiveMesh {
 
   private checkSynced(): void {
     if (!this.allSynced()) return;
+    // The complete model goes out now, with the status, rather than after the store's debounce: the view renders
+    // it in one refresh instead of rendering on the status and again on the model moments later.
+    this.store.flush();
     if (this.failing.size === 0 && this.current.state !== 'forbidden') this.setStatus({ state: 'ready', limited: this.current.limited });
     const waiters = this.syncedWaiters;
     this.syncedWaiters = [];

@@ -28,7 +28,8 @@ export class MeshSession implements vscode.Disposable {
   /** The values last given to `setContext`, so a busy store does not send the same ones again. */
   private readonly contextKeys = new Map<string, unknown>();
   private readonly changeEmitter = new vscode.EventEmitter<void>();
-  /** Fires when the connection state or the mesh model changed (model changes arrive batched). */
+  private changePending = false;
+  /** Fires when the connection state or the mesh model changed (model changes arrive batched, one event per tick). */
   readonly onDidChange = this.changeEmitter.event;
   private readonly disposables: vscode.Disposable[] = [this.changeEmitter];
 
@@ -127,7 +128,7 @@ export class MeshSession implements vscode.Disposable {
       live.onDidChangeStatus((s) => this.onStatus(s));
       live.store.onDidChange(() => {
         this.updateMeshContext(live.store);
-        this.changeEmitter.fire();
+        this.announceChange();
       });
       live.start();
     } catch (err) {
@@ -162,7 +163,20 @@ export class MeshSession implements vscode.Disposable {
     this.setContext('istio.cluster', state);
     if (state !== 'ready') this.setContext('istio.mesh', 'unknown');
     else this.setContext('istio.mesh', this.live?.store.controlPlane.installed ? 'installed' : 'notInstalled');
-    this.changeEmitter.fire();
+    this.announceChange();
+  }
+
+  /**
+   * One change event for the changes of one tick: at the first sync the model and the "ready" state arrive together,
+   * and two events would make VS Code fetch the tree twice (it refreshes on the first, and again on the next).
+   */
+  private announceChange(): void {
+    if (this.changePending) return;
+    this.changePending = true;
+    queueMicrotask(() => {
+      this.changePending = false;
+      this.changeEmitter.fire();
+    });
   }
 
   /** The `when`-clause keys that follow the mesh model: the welcome view's and the walkthrough's. */

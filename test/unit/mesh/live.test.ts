@@ -40,6 +40,21 @@ describe('LiveMesh', () => {
     assert.equal(shop.restartNeeded, 1);
   });
 
+  it('announces the complete model together with the ready status, not after the debounce', async () => {
+    server.route = (req, res) => {
+      if (req.query.get('watch') === 'true') return void startWatch(res);
+      const items = req.path === '/api/v1/namespaces' ? [namespace('shop')] : [];
+      return json(res, 200, { metadata: { resourceVersion: '5' }, items });
+    };
+    live = new LiveMesh(client, silentLogger, { debounceMs: 60_000, maxWaitMs: 60_000 });
+    const events: string[] = [];
+    live.store.onDidChange(() => events.push('model'));
+    live.onDidChangeStatus((s) => events.push(s.state));
+    live.start();
+    await live.whenSynced();
+    assert.deepEqual(events, ['model', 'ready']);
+  });
+
   it('reports an unreachable server before the first sync', async () => {
     await server.stop();
     live = new LiveMesh(client, silentLogger);
