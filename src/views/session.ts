@@ -135,7 +135,9 @@ export class MeshSession implements vscode.Disposable {
       const error = err instanceof ClusterError ? err : new ClusterError('unknown', String(err), { cause: err });
       this.lastError = error;
       this.log.error(`Cannot connect: ${error.toLogString()}`);
-      this.setState(error.kind === 'kubeconfig' && error.reason === 'NoKubeconfig' ? 'none' : 'kubeconfig');
+      // "No cluster configured" only when nothing names a kubeconfig: a setting naming a missing file is one to fix.
+      const nothingConfigured = error.kind === 'kubeconfig' && error.reason === 'NoKubeconfig' && !this.config.kubeconfig;
+      this.setState(nothingConfigured ? 'none' : 'kubeconfig');
     }
   }
 

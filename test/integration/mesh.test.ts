@@ -88,4 +88,35 @@ describe('mesh view', function () {
     await vscode.commands.executeCommand('istio.mesh.refresh');
     await waitForTree('namespaces after refresh', (roots) => namespaceItem(roots, injected));
   });
+
+  it('points at the istio.kubeconfig setting when it names a missing file, and reconnects once it is cleared', async () => {
+    const settings = vscode.workspace.getConfiguration('istio');
+    await settings.update('kubeconfig', '/nonexistent/istio-mesh-kubeconfig', vscode.ConfigurationTarget.Global);
+    try {
+      // Not "none" (no kubeconfig at all): that welcome speaks of KUBECONFIG and ~/.kube/config, not the setting.
+      await waitForState('kubeconfig');
+      assert.match(services.mesh.error?.message ?? '', /"\/nonexistent\/istio-mesh-kubeconfig" \(setting istio\.kubeconfig\) does not exist/);
+    } finally {
+      await settings.update('kubeconfig', undefined, vscode.ConfigurationTarget.Global);
+    }
+    await waitForState('ready');
+  });
+
+  /** Waits until the session reaches `state`, re-checking on every change of the session. */
+  function waitForState(state: string, timeoutMs = 30_000): Promise<void> {
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => {
+        sub.dispose();
+        reject(new Error(`timed out waiting for istio.cluster state ${state} (now ${services.mesh.state})`));
+      }, timeoutMs);
+      const check = () => {
+        if (services.mesh.state !== state) return;
+        clearTimeout(timer);
+        sub.dispose();
+        resolve();
+      };
+      const sub = services.mesh.onDidChange(check);
+      check();
+    });
+  }
 });

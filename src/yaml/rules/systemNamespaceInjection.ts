@@ -8,7 +8,7 @@ import { finding, fix, type Rule } from './rule';
 export const systemNamespaceInjection: Rule = {
   code: 'system-namespace-injection',
   severity: 'warning',
-  summary: 'Injection enabled on kube-system, kube-public, kube-node-lease or the control-plane namespace',
+  summary: 'Injection enabled on kube-system, kube-public, kube-node-lease, local-path-storage or the control-plane namespace',
   check(m, ctx) {
     if (!isNamespace(m) || !m.root || m.name === undefined) return [];
     const controlPlane = ctx.cluster.controlPlaneNamespace ?? DEFAULT_CONTROL_PLANE_NAMESPACE;
