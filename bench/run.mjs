@@ -54,10 +54,8 @@ for (const name of wanted) if (!(name in BENCHES)) {
 
 /** The mesh benchmark reads KUBECONFIG: give it a testbed of its own with Istio. */
 async function withCluster(name, fn) {
-  const { up, down } = await import(new URL('../testbed/lib.mjs', import.meta.url).href);
-  const { cacheRoot } = await import(new URL('../testbed/util.mjs', import.meta.url).href);
-  const dir = join(cacheRoot(), `run-bench-${name}`);
-  await down({ dir, log: () => {} });
+  const { up, down, runDir } = await import(new URL('../testbed/lib.mjs', import.meta.url).href);
+  const dir = await runDir(`run-bench-${name}`, { log: () => {} });
   try {
     return fn(await up({ dir, istio: true, log: (m) => console.log(m) }));
   } finally {

@@ -15,7 +15,7 @@ import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { KWOK_STAGES, binaries, build, isBuilt } from './build.mjs';
 import { ETCD_VERSION, ISTIO, K8S_VERSION, KWOK_VERSION } from './versions.mjs';
-import { TestbedError, run, since, stateDir, tail, waitFor } from './util.mjs';
+import { TestbedError, cacheRoot, run, since, stateDir, tail, waitFor } from './util.mjs';
 
 export { build, binaries, isBuilt, stateDir, TestbedError };
 export { ETCD_VERSION, ISTIO, K8S_VERSION, KWOK_VERSION };
@@ -677,6 +677,33 @@ export async function down({ dir, log = defaultLog } = {}) {
   const stopped = await stopAll(dir);
   rmSync(dir, { recursive: true, force: true });
   log(`testbed: ${stopped.length ? `stopped ${stopped.join(', ')}` : 'no process was running'}; removed ${dir}`);
+}
+
+/**
+ * The state dir of one run of a test tier or benchmark, `<cache>/<name>-<pid>`: two runs of the same tier at once
+ * each get a cluster of their own. Testbeds that earlier runs of `name` left behind (their process was killed hard)
+ * are stopped first; those of runs still going are left alone.
+ */
+export async function runDir(name, { log = defaultLog } = {}) {
+  const root = cacheRoot();
+  const runnerGone = (entry) => {
+    if (entry === name) return true; // the unsuffixed dir of older versions
+    const pid = entry.startsWith(`${name}-`) ? entry.slice(name.length + 1) : '';
+    return /^\d+$/.test(pid) && Number(pid) !== process.pid && !processExists(Number(pid));
+  };
+  for (const entry of existsSync(root) ? readdirSync(root).filter(runnerGone) : []) {
+    await down({ dir: join(root, entry), log }).catch((err) => log(`testbed: left ${join(root, entry)} as it is: ${err.message}`));
+  }
+  return join(root, `${name}-${process.pid}`);
+}
+
+function processExists(pid) {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return err.code === 'EPERM';
+  }
 }
 
 /** What runs: { dir, running, components: [{name, pid, alive, log}], ports, server, ... }. */

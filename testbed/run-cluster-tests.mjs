@@ -13,8 +13,7 @@ import { createRequire } from 'node:module';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { TestbedError, build, down, up } from './lib.mjs';
-import { cacheRoot } from './util.mjs';
+import { TestbedError, build, down, runDir, up } from './lib.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const require = createRequire(import.meta.url);
@@ -60,8 +59,8 @@ async function main() {
     args: split >= 0 ? argv.slice(0, split) : argv,
     options: { istio: { type: 'boolean', default: false }, keep: { type: 'boolean', default: false }, dir: { type: 'string' } },
   });
-  // Its own state dir, so a testbed started by hand (`npm run testbed -- up`) is left alone.
-  const dir = values.dir ?? join(cacheRoot(), 'run-cluster-tests');
+  // Its own state dir, so a testbed started by hand (`npm run testbed -- up`) or another run of this tier is left alone.
+  const dir = values.dir ?? (await runDir('run-cluster-tests', { log: (m) => console.error(m) }));
 
   if (needsCompile()) {
     console.error('cluster tests: compiling (node scripts/build.mjs)');

@@ -3,14 +3,13 @@
 // ISTIO_MESH_TESTBED_*) to the VS Code server, stop it at the end. A testbed that cannot start fails
 // the tier with the testbed's own reason; it is never skipped silently.
 import { existsSync } from 'node:fs';
-import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { onCleanup } from './processes.mjs';
 
 const LIB = fileURLToPath(new URL('../../testbed/lib.mjs', import.meta.url));
 
 /**
- * Starts the testbed with Istio in `<testbed cache>/<name>` (e.g. "run-integration") and returns
+ * Starts the testbed with Istio in `<testbed cache>/<name>-<pid>` (e.g. "run-integration-4242") and returns
  * `{ env, stop() }`. `{ cluster: false }` (the `--no-cluster` flag) returns the current
  * environment instead, saying so loudly, for quick local runs of suites that need no cluster.
  */
@@ -21,11 +20,9 @@ export async function startTestCluster(name, { cluster = true } = {}) {
   }
   if (!existsSync(LIB)) throw new Error(`the testbed (testbed/lib.mjs) is missing; it is needed for the cluster suites`);
   const testbed = await import(LIB);
-  const { cacheRoot } = await import(new URL('../../testbed/util.mjs', import.meta.url).href);
-  const dir = join(cacheRoot(), name);
   const log = (message) => console.log(message);
-  // A run killed hard (SIGKILL) leaves its testbed behind in this tier's own dir: clear it first.
-  await testbed.down({ dir, log });
+  // This run's own dir; what runs killed hard (SIGKILL) left behind is cleared first.
+  const dir = await testbed.runDir(name, { log });
   const stop = () => testbed.down({ dir, log });
   onCleanup(stop);
   const started = Date.now();
