@@ -1,4 +1,4 @@
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { delimiter, join } from 'node:path';
 import type { KubeConfig } from '@kubernetes/client-node';
@@ -58,6 +58,12 @@ export async function loadKubeconfig(source: KubeconfigSource = {}): Promise<Loa
       ? `The context "${chosen}" is not defined in ${present.join(', ')}.`
       : `The kubeconfig (${present.join(', ')}) sets no current context. Select one.`, { reason: 'NoContext' });
   }
+  const context = contexts.get(chosen)!;
+  // As kubectl: a context must name a cluster and a user the kubeconfig defines (no user at all is anonymous access).
+  const missing = !clusters.has(context.cluster) ? `the cluster "${context.cluster}"` : context.user && !users.has(context.user) ? `the user "${context.user}"` : undefined;
+  if (missing) {
+    throw new ClusterError('kubeconfig', `The context "${chosen}" names ${missing}, which is not defined in ${present.join(', ')}.`, { reason: 'Invalid' });
+  }
   const kc = new k8s.KubeConfig();
   kc.loadFromOptions({ clusters: [...clusters.values()], users: [...users.values()], contexts: [...contexts.values()], currentContext: chosen });
   return { kc, files: present, contexts: contextInfos(contexts, clusters), currentContext: chosen };
@@ -91,12 +97,15 @@ async function readMerged(source: KubeconfigSource) {
   const contexts = new Map<string, import('@kubernetes/client-node').Context>();
   let currentContext: string | undefined;
   for (const file of present) {
+    // kubectl accepts an empty file (a fresh entry in KUBECONFIG); the parser would fail on it.
+    if (readFileSync(file, 'utf8').trim() === '') continue;
     const one = new k8s.KubeConfig();
     try {
       one.loadFromFile(file, { onInvalidEntry: 'filter' });
     } catch (err) {
-      const text = err instanceof Error ? err.message : String(err);
-      throw new ClusterError('kubeconfig', `The kubeconfig file "${file}" cannot be read: ${text.split('\n')[0]}`, { reason: 'Invalid', detail: text, cause: err });
+      // Only the first line: the parser's next lines quote the file around the error, tokens and keys included.
+      const firstLine = (err instanceof Error ? err.message : String(err)).split('\n')[0];
+      throw new ClusterError('kubeconfig', `The kubeconfig file "${file}" cannot be read: ${firstLine}`, { reason: 'Invalid' });
     }
     for (const c of one.clusters ?? []) if (!clusters.has(c.name)) clusters.set(c.name, c);
     for (const u of one.users ?? []) if (!users.has(u.name)) users.set(u.name, u);

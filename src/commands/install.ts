@@ -44,8 +44,10 @@ export interface CommandCluster {
  */
 export async function connectCluster(services: Services): Promise<CommandCluster> {
   const client = await services.mesh.getClient();
-  // istioctl reads KUBECONFIG itself; only the setting needs passing. The context is always explicit.
-  return { client, cluster: installClusterFrom(client), target: { kubeconfig: services.config.kubeconfig, context: client.context } };
+  // istioctl reads KUBECONFIG itself; only the setting needs passing, as the file the view reads (`~` expanded:
+  // without a shell nothing else would expand it). The context is always explicit.
+  const kubeconfig = services.config.kubeconfig ? client.kubeconfig.files[0] : '';
+  return { client, cluster: installClusterFrom(client), target: { kubeconfig, context: client.context } };
 }
 
 function downloadDir(services: Services, version: string): string {

@@ -80,6 +80,8 @@ export async function inspectCluster(deps: FlowDeps, options: InstallOptions, ta
   const run = deps.run ?? runProcess;
   const { cluster, signal } = deps;
   const notes: PrecheckFinding[] = [];
+  // A cancelled check is a cancel, not "istioctl failed" nor a blocking precheck finding.
+  const cancelled = () => new InstallError('cancelled', 'The check was cancelled; nothing was changed.');
   const [server, istioctlVersion, existing, records, permissions, precheck] = await Promise.all([
     cluster.version(signal),
     istioctlClientVersion(deps.istioctlPath, run, signal),
@@ -87,7 +89,10 @@ export async function inspectCluster(deps: FlowDeps, options: InstallOptions, ta
     readOrNote(cluster.list('v1', 'ConfigMap', { namespace: ISTIO_NAMESPACE, labelSelector: 'app.kubernetes.io/managed-by=istio-mesh' }, signal), [], `list ConfigMaps in ${ISTIO_NAMESPACE}`, notes),
     checkPermissions(cluster, ISTIO_NAMESPACE),
     run(deps.istioctlPath, precheckArgs(options.revision, target), { signal }),
-  ]);
+  ]).catch((err: unknown) => {
+    throw signal?.aborted ? cancelled() : err;
+  });
+  if (precheck.cancelled || signal?.aborted) throw cancelled();
   deps.log.info(`precheck: istioctl ${istioctlVersion}, Kubernetes ${server.gitVersion}, ${existing.length} control plane revision(s)`);
   const findings: PrecheckFinding[] = [...permissions, ...notes, ...parsePrecheckOutput(precheck.exitCode, precheck.stdout, precheck.stderr)];
   const kube = compatibilityFinding(checkKubernetesSupport(istioctlVersion, server.gitVersion));
@@ -241,6 +246,7 @@ export async function executeInstall(plan: InstallPlan, deps: FlowDeps): Promise
 export async function generateManifest(plan: InstallPlan, deps: Pick<FlowDeps, 'istioctlPath' | 'run' | 'signal'>): Promise<string> {
   const run = deps.run ?? runProcess;
   const result = await run(deps.istioctlPath, plan.manifestArgs, { signal: deps.signal });
+  if (result.cancelled) throw new InstallError('cancelled', 'Generating the manifest was cancelled.');
   if (result.exitCode !== 0) {
     const why = result.stderr.trim().split('\n').filter((l) => l.trim() !== '').pop() ?? `exit code ${result.exitCode}`;
     throw new InstallError('istioctlFailed', `istioctl manifest generate failed: ${why}`);

@@ -116,7 +116,9 @@ export class LiveMesh {
     }
     this.log.warn(`Watching ${spec.kind.plural}${namespace ? ` in ${namespace}` : ''} failed, retrying in ${retryInMs} ms: ${error.toLogString()}`);
     this.failing.set(key, error);
-    const state: ClusterState = error.kind === 'unauthorized' ? 'unauthorized' : error.kind === 'unreachable' ? 'unreachable' : this.current.state;
+    // Before the first sync any other failure (a 500, a proxy's HTML page) would leave "Connecting…" up for good.
+    const state: ClusterState = error.kind === 'unauthorized' ? 'unauthorized'
+      : error.kind === 'unreachable' || this.current.state === 'connecting' ? 'unreachable' : this.current.state;
     this.setStatus({ ...this.current, state, error });
   }
 

@@ -55,6 +55,30 @@ describe('kubeconfig loading', () => {
     await assert.rejects(loadKubeconfig({ settingPath: a, context: 'zzz' }), (e) => isClusterError(e, 'kubeconfig') && e.reason === 'NoContext');
   });
 
+  it('never carries the file around a parse error into the error (it may hold tokens and keys)', async () => {
+    const bad = join(dir, 'secret');
+    writeFileSync(bad, ['users:', '- name: u', '  user:', '    token: eyJSECRET123', '    client-key-data: LS0tSECRET', 'clusters: [', '  - : :'].join('\n'));
+    const error = await loadKubeconfig({ settingPath: bad }).then(() => undefined, (e: unknown) => e);
+    assert.ok(isClusterError(error, 'kubeconfig'), String(error));
+    assert.doesNotMatch(`${error.toLogString()} ${String(error.cause ?? '')}`, /SECRET/);
+  });
+
+  it('skips an empty kubeconfig file, as kubectl does', async () => {
+    const empty = join(dir, 'empty');
+    writeFileSync(empty, '\n');
+    const a = kubeconfig(dir, 'a', { current: 'one', contexts: [['one', 'c1']], servers: [['c1', 'https://one']] });
+    const loaded = await loadKubeconfig({ env: { KUBECONFIG: [empty, a].join(delimiter) } });
+    assert.equal(loaded.currentContext, 'one');
+  });
+
+  it('refuses a context whose cluster or user is not defined, naming it', async () => {
+    const a = kubeconfig(dir, 'a', { current: 'one', contexts: [['one', 'gone'], ['two', 'c1']], servers: [['c1', 'https://one']] });
+    await assert.rejects(loadKubeconfig({ settingPath: a }), (e) => isClusterError(e, 'kubeconfig') && /context "one" names the cluster "gone"/.test(e.message));
+    const b = join(dir, 'b');
+    writeFileSync(b, ['current-context: one', 'clusters:', '- name: c1', '  cluster:', '    server: https://one', 'contexts:', '- name: one', '  context:', '    cluster: c1', '    user: nobody'].join('\n'));
+    await assert.rejects(loadKubeconfig({ settingPath: b }), (e) => isClusterError(e, 'kubeconfig') && /names the user "nobody"/.test(e.message));
+  });
+
   it('lists contexts even when no current context is set', async () => {
     const a = kubeconfig(dir, 'a', { contexts: [['one', 'c1']], servers: [['c1', 'https://one']] });
     await assert.rejects(loadKubeconfig({ settingPath: a }), (e) => isClusterError(e, 'kubeconfig') && e.reason === 'NoContext');

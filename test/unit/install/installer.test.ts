@@ -158,6 +158,23 @@ describe('install flow (scripted istioctl, in-memory cluster)', () => {
     await assert.rejects(executeInstall(plan, deps(cluster, cancelledRun)), (err: unknown) => err instanceof InstallError && err.kind === 'cancelled');
   });
 
+  it('reports a cancelled check as cancelled, not as a failed precheck or a missing istioctl', async () => {
+    const cluster = new MemoryCluster();
+    const { run } = fakeIstioctl(cluster);
+    const controller = new AbortController();
+    // As the process runner does: a run whose signal fired comes back cancelled, with no exit code.
+    const cancelling: Runner = async (exe, args, o) => {
+      if (args[0] === 'x') controller.abort();
+      return o?.signal?.aborted ? { ...ok(), exitCode: null, cancelled: true } : run(exe, args, o);
+    };
+    await assert.rejects(inspectCluster(deps(cluster, cancelling, { signal: controller.signal }), opts(), target),
+      (err: unknown) => err instanceof InstallError && err.kind === 'cancelled');
+    const cancelledFirst = new AbortController();
+    cancelledFirst.abort();
+    await assert.rejects(inspectCluster(deps(cluster, cancelling, { signal: cancelledFirst.signal }), opts(), target),
+      (err: unknown) => err instanceof InstallError && err.kind === 'cancelled');
+  });
+
   it('keeps verifying while the API server is briefly away, and names it when it stays away', async () => {
     const cluster = new MemoryCluster();
     const { run } = fakeIstioctl(cluster);

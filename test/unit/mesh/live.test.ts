@@ -64,6 +64,17 @@ describe('LiveMesh', () => {
     server = await new FakeApiServer().start();
   });
 
+  it('leaves "connecting" when the server answers lists with an error page before the first sync', async () => {
+    server.route = (_req, res) => {
+      res.writeHead(500, { 'content-type': 'text/html' }).end('<html>proxy error</html>');
+    };
+    live = new LiveMesh(client, silentLogger);
+    const state = new Promise((resolve) => live!.onDidChangeStatus((s) => resolve(s.state)));
+    live.start();
+    assert.equal(await state, 'unreachable');
+    assert.ok(live.status.error, 'the error is kept for the log and the view');
+  });
+
   it('reports expired credentials as unauthorized', async () => {
     server.route = (_req, res) => json(res, 401, { code: 401, message: 'Unauthorized' });
     live = new LiveMesh(client, silentLogger);
