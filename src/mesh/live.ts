@@ -45,6 +45,7 @@ const specs: WatchSpec[] = [
 export class LiveMesh {
   readonly store: MeshStore;
   private readonly reflectors = new Map<string, Reflector>();
+  private hiddenControlPlane = false;
   private readonly statusEmitter = new Emitter<LiveMeshStatus>();
   readonly onDidChangeStatus = this.statusEmitter.event;
   private current: LiveMeshStatus = { state: 'connecting' };
@@ -59,6 +60,14 @@ export class LiveMesh {
 
   get status(): LiveMeshStatus {
     return this.current;
+  }
+
+  /**
+   * True when RBAC keeps the Deployments of istio-system from us: no istiod seen then means "unknown", not
+   * "not installed".
+   */
+  get controlPlaneHidden(): boolean {
+    return this.hiddenControlPlane;
   }
 
   /** The namespaces watched one by one when cluster-wide lists are forbidden. */
@@ -132,6 +141,7 @@ export class LiveMesh {
       for (const ns of this.fallbackNamespaces) this.startReflector(spec, ns);
     } else {
       // Cluster-scoped (webhooks, CRDs) or already per namespace: show what we have without it.
+      if (spec.collection === 'deployments' && namespace === 'istio-system') this.hiddenControlPlane = true;
       if (spec.kind.namespaced) this.limits.add(`list ${spec.kind.plural} in ${namespace}`);
       else this.limits.add(`list ${spec.kind.plural}`);
       this.store.replace(spec.collection, [], namespace);

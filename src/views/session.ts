@@ -56,6 +56,10 @@ export class MeshSession implements vscode.Disposable {
   get client(): ClusterClient | undefined {
     return this.live?.client;
   }
+  /** RBAC hides istio-system's Deployments: whether Istio is installed is unknown. */
+  get controlPlaneHidden(): boolean {
+    return this.live?.controlPlaneHidden ?? false;
+  }
   get contextName(): string | undefined {
     return this.live?.client.context;
   }
@@ -164,7 +168,7 @@ export class MeshSession implements vscode.Disposable {
     this.current = state;
     this.setContext('istio.cluster', state);
     if (state !== 'ready') this.setContext('istio.mesh', 'unknown');
-    else this.setContext('istio.mesh', this.live?.store.controlPlane.installed ? 'installed' : 'notInstalled');
+    else this.setContext('istio.mesh', this.live ? this.meshContext(this.live.store) : 'unknown');
     this.announceChange();
   }
 
@@ -184,10 +188,16 @@ export class MeshSession implements vscode.Disposable {
   /** The `when`-clause keys that follow the mesh model: the welcome view's and the walkthrough's. */
   private updateMeshContext(store: MeshStore): void {
     const cp = store.controlPlane;
-    this.setContext('istio.mesh', cp.installed ? 'installed' : 'notInstalled');
+    this.setContext('istio.mesh', this.meshContext(store));
     // Complete the walkthrough's steps "install" and "inject" however the user got there (palette, tree, istioctl).
     this.setContext('istio.istiodReady', cp.revisions.some((r) => r.ready > 0));
     this.setContext('istio.namespaceInjected', store.namespaces.some((n) => n.injection.injects || n.injection.state === 'ambient'));
+  }
+
+  /** `istio.mesh`: the "Istio is not installed" welcome shows only when we could have seen istiod. */
+  private meshContext(store: MeshStore): 'installed' | 'notInstalled' | 'unknown' {
+    if (store.controlPlane.installed) return 'installed';
+    return this.controlPlaneHidden ? 'unknown' : 'notInstalled';
   }
 
   private setContext(key: string, value: unknown): void {

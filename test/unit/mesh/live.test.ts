@@ -38,6 +38,24 @@ describe('LiveMesh', () => {
     const shop = live.store.namespace('shop')!;
     assert.equal(shop.injection.state, 'on');
     assert.equal(shop.restartNeeded, 1);
+    assert.equal(live.controlPlaneHidden, false, 'istio-system was readable: "not installed" is known');
+  });
+
+  it('tells a control plane it may not see from one that is not installed', async () => {
+    server.route = (req, res) => {
+      if (req.path === '/api/v1/namespaces/shop') return json(res, 200, namespace('shop', { 'istio-injection': 'enabled' }));
+      const inShop = req.path.includes('/namespaces/shop/');
+      const istioPods = req.path === '/api/v1/namespaces/istio-system/pods';
+      if (!inShop && !istioPods) return json(res, 403, { kind: 'Status', code: 403, reason: 'Forbidden' });
+      if (req.query.get('watch') === 'true') return void startWatch(res);
+      return json(res, 200, { metadata: { resourceVersion: '5' }, items: [] });
+    };
+    live = new LiveMesh(client, silentLogger, { debounceMs: 1 });
+    live.start();
+    await live.whenSynced();
+    assert.equal(live.store.controlPlane.installed, false);
+    assert.equal(live.controlPlaneHidden, true);
+    assert.match(live.status.limited ?? '', /list deployments in istio-system/);
   });
 
   it('announces the complete model together with the ready status, not after the debounce', async () => {
