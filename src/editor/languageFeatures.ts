@@ -9,7 +9,7 @@ export class YamlHover implements vscode.HoverProvider {
   constructor(private readonly yaml: YamlService) {}
 
   async provideHover(document: vscode.TextDocument, position: vscode.Position): Promise<vscode.Hover | undefined> {
-    if (!this.yaml.enabled()) return undefined;
+    if (!this.yaml.servesLanguageFeatures(document)) return undefined;
     const service = await this.yaml.service();
     const hover = await service.hover(document.uri.toString(), document.getText(), position);
     if (!hover) return undefined;
@@ -27,7 +27,7 @@ export class YamlCompletion implements vscode.CompletionItemProvider {
   constructor(private readonly yaml: YamlService) {}
 
   async provideCompletionItems(document: vscode.TextDocument, position: vscode.Position): Promise<vscode.CompletionItem[]> {
-    if (!this.yaml.enabled()) return [];
+    if (!this.yaml.servesLanguageFeatures(document)) return [];
     const service = await this.yaml.service();
     const list = await service.complete(document.uri.toString(), document.getText(), position);
     return list.items.map((item) => {

@@ -76,6 +76,15 @@ export class YamlService implements vscode.Disposable {
     return this.services.config.yamlValidate;
   }
 
+  /**
+   * Hovers and completion for this document: not for files over `istio.yaml.maxFileSize`, which the checks skip
+   * too (completion runs on every space; re-parsing megabytes each time would hold up every other file's checks).
+   */
+  servesLanguageFeatures(document: vscode.TextDocument): boolean {
+    const length = document.offsetAt(document.lineAt(document.lineCount - 1).range.end);
+    return this.enabled() && length <= this.services.config.yamlMaxFileSize;
+  }
+
   /** The findings last published for this version of the document, if any. */
   findingsFor(document: vscode.TextDocument): Finding[] | undefined {
     const entry = this.findings.get(document.uri.toString());

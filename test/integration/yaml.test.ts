@@ -127,6 +127,25 @@ describe('YAML checks in the editor', () => {
     const labels = values.items.map((i) => (typeof i.label === 'string' ? i.label : i.label.label));
     assert.ok(labels.includes('enabled') && labels.includes('disabled'), labels.join(', '));
   });
+
+  it('gives no hovers nor completion in a file over istio.yaml.maxFileSize, as it runs no checks there', async () => {
+    const hoverText = async () => {
+      const hovers = await vscode.commands.executeCommand<vscode.Hover[]>('vscode.executeHoverProvider', document.uri, new vscode.Position(5, 8));
+      return hovers.flatMap((h) => h.contents.map((c) => (typeof c === 'string' ? c : 'value' in c ? c.value : ''))).join('\n');
+    };
+    const settings = vscode.workspace.getConfiguration('istio');
+    await settings.update('yaml.maxFileSize', 100, vscode.ConfigurationTarget.Global);
+    try {
+      assert.doesNotMatch(await hoverText(), /istio-injection|Only `enabled`/);
+      const values = await vscode.commands.executeCommand<vscode.CompletionList>('vscode.executeCompletionItemProvider', document.uri, new vscode.Position(5, 21));
+      // The document has `enabled` in it by now: VS Code's own word-based suggestions (kind Text) may offer it.
+      const ours = values.items.filter((i) => (typeof i.label === 'string' ? i.label : i.label.label) === 'enabled' && i.kind !== vscode.CompletionItemKind.Text);
+      assert.deepEqual(ours, [], JSON.stringify(ours));
+    } finally {
+      await settings.update('yaml.maxFileSize', undefined, vscode.ConfigurationTarget.Global);
+    }
+    assert.match(await hoverText(), /Only `enabled` turns it on/, 'hovers come back under the limit');
+  });
 });
 
 describe('YAML schemas from the connected cluster', () => {
