@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import { formatCommandLine, uninstallArgs, type UninstallScope } from '../install/args';
-import { describeRevision } from '../install/controlPlane';
+import { describeRevision, namespacesUsingSelectors, revisionTagOf } from '../install/controlPlane';
 import { executeUninstall, InstallError, listControlPlanes } from '../install/installer';
 import { stripAnsi } from '../install/progress';
 import { isClusterError } from '../cluster/errors';
@@ -13,14 +13,17 @@ export type UninstallCommandResult =
   | { readonly status: 'uninstalled'; readonly scope: UninstallScope }
   | { readonly status: 'cancelled' | 'failed'; readonly message: string };
 
-/** Namespaces still pointing at a revision: their sidecars lose their control plane when it goes. */
+/** Namespaces still pointing at a revision, directly or through a tag: their sidecars lose their control plane. */
 async function namespacesUsing(connected: CommandCluster, scope: UninstallScope): Promise<string[]> {
-  const selector = scope.kind === 'purge' ? 'istio.io/rev' : `istio.io/rev=${scope.revision}`;
-  const labelled = await connected.cluster.list('v1', 'Namespace', { labelSelector: selector });
-  const injected = scope.kind === 'purge' || scope.revision === 'default'
-    ? await connected.cluster.list('v1', 'Namespace', { labelSelector: 'istio-injection=enabled' })
-    : [];
-  return [...new Set([...labelled, ...injected].map((n) => n.metadata.name))].sort();
+  const { cluster } = connected;
+  const tagWebhooks = scope.kind === 'purge' ? [] : await cluster.list('admissionregistration.k8s.io/v1', 'MutatingWebhookConfiguration', { labelSelector: 'istio.io/tag' })
+    .catch((err: unknown) => {
+      if (isClusterError(err, 'forbidden')) return []; // then only the revision's own label is checked
+      throw err;
+    });
+  const tags = tagWebhooks.map(revisionTagOf).filter((t) => t !== undefined);
+  const lists = await Promise.all(namespacesUsingSelectors(scope, tags).map((labelSelector) => cluster.list('v1', 'Namespace', { labelSelector })));
+  return [...new Set(lists.flat().map((n) => n.metadata.name))].sort();
 }
 
 async function runUninstall(services: Services, args: InstallCommandArgs): Promise<UninstallCommandResult> {

@@ -2,6 +2,7 @@
  * What is installed: istiod deployments by revision, their version and readiness, and the
  * sidecar-injector webhooks. Pure functions over the objects the cluster returns.
  */
+import type { UninstallScope } from './args';
 import type { KubeObjectLike } from './cluster';
 import { parseMinorVersion } from './versions';
 
@@ -93,4 +94,25 @@ export function injectorWebhookName(revision: string): string {
 export function describeRevision(r: ControlPlaneRevision): string {
   const version = r.version || 'unknown version';
   return `${version} (revision ${r.revision}, ${r.readyReplicas}/${r.replicas} ready)`;
+}
+
+/** A revision tag: a MutatingWebhookConfiguration labelled `istio.io/tag=<name>` and `istio.io/rev=<revision>`. */
+export function revisionTagOf(webhookConfiguration: KubeObjectLike): { name: string; revision: string } | undefined {
+  const labels = webhookConfiguration.metadata.labels ?? {};
+  const name = labels['istio.io/tag'];
+  const revision = labels['istio.io/rev'];
+  return name && revision ? { name, revision } : undefined;
+}
+
+/**
+ * Label selectors of the namespaces whose sidecars an uninstall leaves without a control plane: those on the
+ * revision or on a tag pointing at it, and `istio-injection=enabled` ones when the default revision or the
+ * `default` tag goes (that label is served by whichever of them exists).
+ */
+export function namespacesUsingSelectors(scope: UninstallScope, tags: readonly { name: string; revision: string }[]): string[] {
+  if (scope.kind === 'purge') return ['istio.io/rev', 'istio-injection=enabled'];
+  const names = [scope.revision, ...tags.filter((t) => t.revision === scope.revision).map((t) => t.name)];
+  const selectors = [`istio.io/rev in (${[...new Set(names)].join(',')})`];
+  if (names.includes('default')) selectors.push('istio-injection=enabled');
+  return selectors;
 }
