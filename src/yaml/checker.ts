@@ -66,9 +66,18 @@ export class YamlChecker {
     for (const r of results) {
       if (r.file && r.rules?.signature !== signature) r.rules = { signature, findings: lintParsed(r.file, lintOptions) };
     }
-    if (service) await Promise.all([early, this.validateSchemas(service, uri, chunks, results, (r): r is ChunkResult => r !== undefined && r.parsed)]);
+    // A failed validation (the worker died or timed out) costs the schema findings of this check only: the rules'
+    // findings still go out, with a notice; the documents keep no schema result, so the next check validates again.
+    const schemaFailure = service
+      ? await Promise.all([early, this.validateSchemas(service, uri, chunks, results, (r): r is ChunkResult => r !== undefined && r.parsed)])
+        .then(() => undefined, (err: unknown) => (err instanceof Error ? err.message : String(err)))
+      : undefined;
 
     const out: Finding[] = [];
+    if (schemaFailure) {
+      const start = { line: 0, character: 0 };
+      out.push({ range: { start, end: start }, code: 'schema', severity: 'info', message: `Schema validation failed (${schemaFailure}); the Istio checks ran. It is tried again on the next edit.` });
+    }
     let syntaxReported = false;
     chunks.forEach((chunk, i) => {
       const r = results[i];

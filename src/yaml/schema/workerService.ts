@@ -19,9 +19,12 @@ type Request = WorkerRequest extends infer R ? (R extends WorkerRequest ? Omit<R
  * its pending calls with a `YamlWorkerError`; the next call starts a new one with the current
  * schema. The worker never keeps a process alive while it has nothing to do.
  *
+ * A call not answered within `timeoutMs` (a document yaml-language-server loops on) stops the worker the same
+ * way, so one file cannot hold up the checks of every other.
+ *
  * `workerScript`: the bundled worker entry (dist/yamlWorker.js, built from worker.ts).
  */
-export function createWorkerYamlLanguageService(schemaJson: string, workerScript: string): YamlLanguageService {
+export function createWorkerYamlLanguageService(schemaJson: string, workerScript: string, { timeoutMs = 30_000 } = {}): YamlLanguageService {
   if (!existsSync(workerScript)) throw new YamlWorkerError(`yaml-language-server worker not found: ${workerScript} (run npm run build)`);
   let schema = schemaJson;
   let kinds = coveredKinds(schemaJson);
@@ -57,7 +60,16 @@ export function createWorkerYamlLanguageService(schemaJson: string, workerScript
     return new Promise<T>((resolve, reject) => {
       // Referenced while a call waits, so a command-line run does not end before its answer.
       if (pending.size === 0) w.ref();
-      pending.set(id, { resolve: resolve as (value: unknown) => void, reject });
+      const timer = setTimeout(() => {
+        fail(w, new YamlWorkerError(`yaml-language-server did not answer within ${timeoutMs / 1000} s and was stopped; the next call starts it again`));
+        void w.terminate();
+      }, timeoutMs);
+      timer.unref();
+      const settle = <V>(then: (value: V) => void) => (value: V) => {
+        clearTimeout(timer);
+        then(value);
+      };
+      pending.set(id, { resolve: settle(resolve as (value: unknown) => void), reject: settle(reject) });
       w.postMessage({ ...request, id } as WorkerRequest);
     });
   };

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { YamlChecker } from '../../../src/yaml/checker';
 import { createYamlLanguageService, type YamlLanguageService } from '../../../src/yaml/schema/languageService';
@@ -100,6 +101,35 @@ describe('yaml-language-server in a worker thread', function () {
     const again = await own.validate('file:///d.yaml', yaml('apiVersion: v1', 'kind: Namespace', 'metadata: {name: 3}'));
     assert.equal(again.length, 1, JSON.stringify(again));
     own.dispose();
+  });
+
+  it('stops a worker that does not answer in time, and starts a new one for the next call', async () => {
+    const hanging = join(mkdtempSync(join(tmpdir(), 'istio-mesh-worker-')), 'hanging.js');
+    writeFileSync(hanging, "require('node:worker_threads').parentPort.on('message', () => {});\n");
+    const own = createWorkerYamlLanguageService('{}', hanging, { timeoutMs: 200 });
+    try {
+      for (let call = 0; call < 2; call++) {
+        await assert.rejects(own.validate('file:///h.yaml', 'a: 1\n'), (err: Error) => err instanceof YamlWorkerError && /did not answer within 0.2 s/.test(err.message));
+      }
+    } finally {
+      own.dispose();
+    }
+  });
+
+  it('keeps the Istio findings, with a notice, when schema validation fails', async () => {
+    const failing: YamlLanguageService = {
+      validate: () => Promise.reject(new YamlWorkerError('yaml-language-server worker stopped (exit code 1)')),
+      hover: () => Promise.resolve(null),
+      complete: () => Promise.resolve({ isIncomplete: false, items: [] }),
+      covers: () => true,
+      setSchema: () => undefined,
+      dispose: () => undefined,
+    };
+    const findings = await new YamlChecker(async () => failing).check('file:///f.yaml', mixedFile(), { schema: true });
+    assert.ok(findings.some((f) => f.code === 'injection-label-value'), JSON.stringify(findings.map((f) => f.code)));
+    const notice = findings.filter((f) => f.code === 'schema');
+    assert.deepEqual(notice.map((f) => [f.severity, f.range.start.line]), [['info', 0]]);
+    assert.match(notice[0].message, /Schema validation failed \(yaml-language-server worker stopped \(exit code 1\)\); the Istio checks ran/);
   });
 
   it('says which file is missing when there is no worker entry', () => {
