@@ -1,6 +1,7 @@
 import { describeChange } from '../injection/labels';
 import { changeNamespaceInjection } from '../injection/namespaceChange';
-import { injectionContext, namespaceCommand, offerRestart } from './injectionFlow';
+import { injectionContext } from '../injection/context';
+import { namespaceCommand, offerRestart } from './injectionFlow';
 
 /**
  * `istio.namespace.disableInjection`: after a confirmation naming the context, sets `istio-injection=disabled`
@@ -13,7 +14,7 @@ export const disableInjection = namespaceCommand('Disable sidecar injection in n
     'Disable',
   );
   if (!confirmed) return { status: 'cancelled' };
-  const before = await injectionContext(cluster, namespace);
+  const before = await injectionContext(cluster, namespace, services.log);
   const result = await changeNamespaceInjection(cluster, namespace, { mode: 'disabled' }, { log: services.log });
   const headline = `Sidecar injection is off in namespace "${namespace}" (context "${cluster.contextName}").`;
   const restart = await offerRestart(services, cluster, { ...before, namespaceLabels: result.after }, headline, args);

@@ -1,7 +1,8 @@
 import { injectionOffer } from '../injection/injectors';
 import { type InjectionTarget, describeChange } from '../injection/labels';
 import { changeNamespaceInjection } from '../injection/namespaceChange';
-import { injectionContext, namespaceCommand, offerRestart, reportFailure } from './injectionFlow';
+import { injectionContext } from '../injection/context';
+import { namespaceCommand, offerRestart, reportFailure } from './injectionFlow';
 import type { PickItem } from './prompter';
 
 /**
@@ -9,7 +10,7 @@ import type { PickItem } from './prompter';
  * ztunnel runs); label the namespace with one patch; offer to restart what no longer matches.
  */
 export const enableInjection = namespaceCommand('Enable sidecar injection in namespace', async ({ services, cluster, namespace, prompter, args }) => {
-  const before = await injectionContext(cluster, namespace);
+  const before = await injectionContext(cluster, namespace, services.log);
   const offer = injectionOffer(before.webhooks);
   const ambient = await cluster.ambientInstalled();
   const choices: PickItem<InjectionTarget>[] = [];

@@ -2,7 +2,7 @@ import * as vscode from 'vscode';
 import { isClusterError } from '../cluster/errors';
 import { InjectionError, errorText } from '../injection/errors';
 import type { InjectionContext } from '../injection/explain';
-import { injectorWebhooks } from '../injection/injectors';
+import { injectionContext } from '../injection/context';
 import { namespaceInjection } from '../injection/labels';
 import { type RestartCandidate, needingRestart, restartCandidates } from '../injection/planner';
 import type { RolloutCluster } from '../injection/port';
@@ -93,12 +93,6 @@ async function listNamespaces(cluster: RolloutCluster): Promise<{ name: string; 
     const words = { sidecar: 'injection on', ambient: 'ambient', disabled: 'injection off', none: '' } as const;
     return { name: ns.metadata.name, state: words[mode] };
   });
-}
-
-/** The facts injection depends on, read now. */
-export async function injectionContext(cluster: RolloutCluster, namespace: string): Promise<InjectionContext> {
-  const [ns, configurations] = await Promise.all([cluster.getNamespace(namespace), cluster.listMutatingWebhookConfigurations()]);
-  return { namespace, namespaceLabels: ns.metadata.labels ?? {}, webhooks: injectorWebhooks(configurations) };
 }
 
 export async function candidatesIn(cluster: RolloutCluster, ctx: InjectionContext): Promise<RestartCandidate[]> {
@@ -192,7 +186,7 @@ export async function runRestart(
     },
   );
   // The namespace may have changed meanwhile; explain pods against what it says now.
-  const now = await injectionContext(cluster, ctx.namespace).catch(() => ctx);
+  const now = await injectionContext(cluster, ctx.namespace, services.log).catch(() => ctx);
   const summary = summarize(report, now);
   services.log.info(`Restart in ${ctx.namespace} (context ${cluster.contextName}): ${summary.headline}; ${report.elapsedMs} ms, at most ${report.maxInFlight} restarts in flight`);
   for (const line of summary.details) services.log.info(`  ${line}`);

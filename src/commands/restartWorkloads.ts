@@ -1,4 +1,5 @@
-import { candidatesIn, chooseAndRestart, injectionContext, namespaceCommand } from './injectionFlow';
+import { injectionContext } from '../injection/context';
+import { candidatesIn, chooseAndRestart, namespaceCommand } from './injectionFlow';
 
 /**
  * `istio.namespace.restartWorkloads`: a multi-select of the namespace's Deployments, StatefulSets and
@@ -6,7 +7,7 @@ import { candidatesIn, chooseAndRestart, injectionContext, namespaceCommand } fr
  * `kubectl rollout restart` does and followed as `kubectl rollout status` does.
  */
 export const restartWorkloads = namespaceCommand('Restart workloads in namespace', async ({ services, cluster, namespace, prompter, args }) => {
-  const ctx = await injectionContext(cluster, namespace);
+  const ctx = await injectionContext(cluster, namespace, services.log);
   const candidates = await candidatesIn(cluster, ctx);
   if (candidates.length === 0) {
     void prompter.offer(`Namespace "${namespace}" has no Deployment, StatefulSet or DaemonSet to restart.`, []);

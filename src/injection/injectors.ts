@@ -1,5 +1,5 @@
 import type { LabelSelector, MutatingWebhookConfiguration } from '../cluster/types';
-import { INJECTION_LABEL, type Labels, REVISION_LABEL } from './labels';
+import { INJECTION_LABEL, type Labels, POD_INJECT_LABEL, REVISION_LABEL } from './labels';
 import { webhookSelectorMatches } from './selector';
 
 /** One of istiod's sidecar-injector webhooks, reduced to what decides which pods it injects. */
@@ -25,6 +25,46 @@ export function injectorWebhooks(configurations: readonly MutatingWebhookConfigu
         objectSelector: w.objectSelector,
       })),
   );
+}
+
+/**
+ * The injector webhooks istiod's chart renders for `revision` (istio-discovery's mutatingwebhook.yaml): each revision
+ * serves `istio.io/rev=<revision>` on the namespace or the pod; the default revision also `istio-injection=enabled`
+ * and the pod opt-in `sidecar.istio.io/inject=true`. Assumed when RBAC keeps the real ones from us.
+ */
+export function chartInjectorWebhooks(revision = 'default'): InjectorWebhook[] {
+  const configuration = revision === 'default' ? 'istio-sidecar-injector' : `istio-sidecar-injector-${revision}`;
+  const optOut = { key: POD_INJECT_LABEL, operator: 'NotIn', values: ['false'] };
+  const hooks: InjectorWebhook[] = [
+    {
+      configuration,
+      name: 'rev.namespace.sidecar-injector.istio.io',
+      namespaceSelector: { matchExpressions: [{ key: REVISION_LABEL, operator: 'In', values: [revision] }, { key: INJECTION_LABEL, operator: 'DoesNotExist' }] },
+      objectSelector: { matchExpressions: [optOut] },
+    },
+    {
+      configuration,
+      name: 'rev.object.sidecar-injector.istio.io',
+      namespaceSelector: { matchExpressions: [{ key: REVISION_LABEL, operator: 'DoesNotExist' }, { key: INJECTION_LABEL, operator: 'DoesNotExist' }] },
+      objectSelector: { matchExpressions: [optOut, { key: REVISION_LABEL, operator: 'In', values: [revision] }] },
+    },
+  ];
+  if (revision !== 'default') return hooks;
+  return [
+    ...hooks,
+    {
+      configuration,
+      name: 'namespace.sidecar-injector.istio.io',
+      namespaceSelector: { matchExpressions: [{ key: INJECTION_LABEL, operator: 'In', values: ['enabled'] }] },
+      objectSelector: { matchExpressions: [optOut] },
+    },
+    {
+      configuration,
+      name: 'object.sidecar-injector.istio.io',
+      namespaceSelector: { matchExpressions: [{ key: INJECTION_LABEL, operator: 'DoesNotExist' }, { key: REVISION_LABEL, operator: 'DoesNotExist' }] },
+      objectSelector: { matchExpressions: [{ key: POD_INJECT_LABEL, operator: 'In', values: ['true'] }, { key: REVISION_LABEL, operator: 'DoesNotExist' }] },
+    },
+  ];
 }
 
 /** Whether some injector webhook would be called for a pod with these labels in a namespace with those. */

@@ -1,13 +1,13 @@
 // Builders for the objects injection and rollout logic reads: workloads with a given rollout status,
 // pods with or without istio-proxy, namespaces with labels, and Istio's injector webhook configurations.
 import type {
-  LabelSelector,
   MutatingWebhookConfiguration,
   Namespace,
   Pod,
   Workload as WorkloadObject,
   WorkloadStatus,
 } from '../../src/cluster/types';
+import { chartInjectorWebhooks } from '../../src/injection/injectors';
 import type { RolloutPhase, WorkloadRollout } from '../../src/injection/rollout';
 import type { Workload } from '../../src/injection/workloads';
 
@@ -165,33 +165,7 @@ export function pod(name: string, app: string, o: PodOptions = {}): Pod {
  * only `istio.io/rev=<name>`.
  */
 export function injectorWebhookConfiguration(revision = 'default'): MutatingWebhookConfiguration {
-  const optOut = { key: 'sidecar.istio.io/inject', operator: 'NotIn', values: ['false'] };
-  const hooks: { name: string; namespaceSelector: LabelSelector; objectSelector: LabelSelector }[] = [
-    {
-      name: 'rev.namespace.sidecar-injector.istio.io',
-      namespaceSelector: { matchExpressions: [{ key: 'istio.io/rev', operator: 'In', values: [revision] }, { key: 'istio-injection', operator: 'DoesNotExist' }] },
-      objectSelector: { matchExpressions: [optOut] },
-    },
-    {
-      name: 'rev.object.sidecar-injector.istio.io',
-      namespaceSelector: { matchExpressions: [{ key: 'istio.io/rev', operator: 'DoesNotExist' }, { key: 'istio-injection', operator: 'DoesNotExist' }] },
-      objectSelector: { matchExpressions: [optOut, { key: 'istio.io/rev', operator: 'In', values: [revision] }] },
-    },
-  ];
-  if (revision === 'default') {
-    hooks.push(
-      {
-        name: 'namespace.sidecar-injector.istio.io',
-        namespaceSelector: { matchExpressions: [{ key: 'istio-injection', operator: 'In', values: ['enabled'] }] },
-        objectSelector: { matchExpressions: [optOut] },
-      },
-      {
-        name: 'object.sidecar-injector.istio.io',
-        namespaceSelector: { matchExpressions: [{ key: 'istio-injection', operator: 'DoesNotExist' }, { key: 'istio.io/rev', operator: 'DoesNotExist' }] },
-        objectSelector: { matchExpressions: [{ key: 'sidecar.istio.io/inject', operator: 'In', values: ['true'] }, { key: 'istio.io/rev', operator: 'DoesNotExist' }] },
-      },
-    );
-  }
+  const hooks = chartInjectorWebhooks(revision).map(({ name, namespaceSelector, objectSelector }) => ({ name, namespaceSelector, objectSelector }));
   return {
     apiVersion: 'admissionregistration.k8s.io/v1',
     kind: 'MutatingWebhookConfiguration',

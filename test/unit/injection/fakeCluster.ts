@@ -201,6 +201,7 @@ export class FakeCluster implements RolloutCluster {
   }
 
   async listMutatingWebhookConfigurations(): Promise<MutatingWebhookConfiguration[]> {
+    this.fail('listMutatingWebhookConfigurations');
     return this.webhookConfigurations;
   }
 
