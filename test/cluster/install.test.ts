@@ -4,7 +4,7 @@
 // a forbidden user, purge. Its own testbed (own --dir) so other suites' meshes are not disturbed.
 import * as assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { ClusterClient } from '../../src/cluster/client';
@@ -17,6 +17,7 @@ import { executeInstall, executeUninstall, inspectCluster, InstallError, listCon
 import { DEFAULT_OPTIONS, type InstallOptions } from '../../src/install/options';
 import { buildPlan, type InstallPlan } from '../../src/install/plan';
 import { consoleLogger, silentLogger } from '../../src/util/log';
+import { serviceAccountKubeconfig } from './support';
 
 const TESTBED_CLI = resolve(process.cwd(), 'testbed', 'testbed.mjs');
 
@@ -149,18 +150,7 @@ describe('install through the extension (own bare testbed)', function () {
 
   it('names the missing permissions of a user who may not install', async () => {
     // A ServiceAccount with no roles, and a kubeconfig that logs in with its token.
-    await client.apply({ apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name: 'no-rights', namespace: 'default' } }, { force: true });
-    const bearer = await requestToken(client);
-    const kubeconfig = join(resolve(stateDir, '..'), 'no-rights.kubeconfig');
-    const admin = readFileSync(env.KUBECONFIG, 'utf8');
-    const ca = /certificate-authority-data: (\S+)/.exec(admin)?.[1];
-    writeFileSync(kubeconfig, [
-      'apiVersion: v1', 'kind: Config', 'current-context: limited',
-      'clusters:', '- name: c', '  cluster:', `    server: ${env.ISTIO_MESH_TESTBED_SERVER}`,
-      ca ? `    certificate-authority-data: ${ca}` : `    certificate-authority: ${join(stateDir, 'pki', 'ca.crt')}`,
-      'users:', '- name: u', '  user:', `    token: ${bearer}`,
-      'contexts:', '- name: limited', '  context: {cluster: c, user: u}', '',
-    ].join('\n'));
+    const kubeconfig = await serviceAccountKubeconfig(client, join(resolve(stateDir, '..'), 'no-rights.kubeconfig'), { name: 'no-rights', namespace: 'default' });
     const limited = await ClusterClient.connect({ settingPath: kubeconfig });
     try {
       const flow = deps({ cluster: installClusterFrom(limited) });
@@ -193,26 +183,3 @@ describe('install through the extension (own bare testbed)', function () {
     assert.equal(outcome.verify.webhookPresent, true);
   });
 });
-
-/** TokenRequest is a subresource (`serviceaccounts/<name>/token`); the wrapper has no helper for it, so post it by path. */
-async function requestToken(client: ClusterClient): Promise<string> {
-  const kc = client.kubeconfig.kc;
-  const opts: { headers?: Record<string, string>; ca?: Buffer; cert?: Buffer; key?: Buffer } = {};
-  await kc.applyToHTTPSOptions(opts as never);
-  const { request } = await import('node:https');
-  const url = new URL(`${client.server}/api/v1/namespaces/default/serviceaccounts/no-rights/token`);
-  const body = JSON.stringify({ apiVersion: 'authentication.k8s.io/v1', kind: 'TokenRequest', spec: { expirationSeconds: 600 } });
-  return new Promise((ok, fail) => {
-    const req = request(url, { ...opts, method: 'POST', headers: { ...opts.headers, 'content-type': 'application/json' } }, (res) => {
-      let text = '';
-      res.on('data', (c) => (text += c));
-      res.on('end', () => {
-        const token = (JSON.parse(text) as { status?: { token?: string } }).status?.token;
-        if (token) ok(token);
-        else fail(new Error(`TokenRequest failed: ${res.statusCode} ${text}`));
-      });
-    });
-    req.on('error', fail);
-    req.end(body);
-  });
-}

@@ -2,13 +2,19 @@
 // an injected and a non-injected namespace, a workload with and one without sidecar, and a label change
 // that reaches the model through the watches.
 import * as assert from 'node:assert/strict';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { ClusterClient } from '../../src/cluster/client';
 import { Kinds } from '../../src/cluster/kinds';
+import { injectionContext } from '../../src/injection/context';
+import { rolloutClusterFrom } from '../../src/injection/clusterAdapter';
+import { chartInjectorWebhooks } from '../../src/injection/injectors';
 import { LiveMesh } from '../../src/mesh/live';
 import type { NamespaceModel } from '../../src/mesh/model';
 import { consoleLogger } from '../../src/util/log';
 import { deployment, namespace } from '../builders/kube';
-import { ensureIstio, testbedEnv } from './support';
+import { ensureIstio, serviceAccountKubeconfig, testbedEnv } from './support';
 
 const RUN = Date.now().toString(36);
 
@@ -107,4 +113,31 @@ describe('mesh model on the testbed', function () {
       }
     }
   }
+
+  it("gives a namespace admin their namespace, the control plane as not visible, and Istio's own injectors", async () => {
+    // Real 403s from the API server: a ServiceAccount bound to the `admin` ClusterRole in one namespace only.
+    await client.apply({
+      apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'RoleBinding', metadata: { name: 'ns-admin', namespace: injected },
+      roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: 'admin' },
+      subjects: [{ kind: 'ServiceAccount', name: 'ns-admin', namespace: injected }],
+    }, { force: true });
+    const file = join(mkdtempSync(join(tmpdir(), 'istio-mesh-rbac-')), 'kubeconfig');
+    await serviceAccountKubeconfig(client, file, { name: 'ns-admin', namespace: injected, contextNamespace: injected });
+    const admin = await ClusterClient.connect({ settingPath: file });
+    const limited = new LiveMesh(admin, consoleLogger(), { debounceMs: 20, maxWaitMs: 100 });
+    try {
+      limited.start();
+      await limited.whenSynced();
+      assert.equal(limited.status.state, 'ready');
+      assert.match(limited.status.limited ?? '', /You may not list namespaces.*list deployments in istio-system/);
+      assert.equal(limited.store.controlPlane.installed, false);
+      assert.equal(limited.controlPlaneHidden, true, '"not installed" would be a false claim');
+      assert.deepEqual(limited.store.namespaces.map((n) => n.name).filter((n) => n === injected), [injected]);
+      const ctx = await injectionContext(rolloutClusterFrom(admin), injected);
+      assert.deepEqual(ctx.webhooks.map((w) => w.name).sort(), chartInjectorWebhooks().map((w) => w.name).sort());
+    } finally {
+      await limited.stop();
+      admin.dispose();
+    }
+  });
 });
