@@ -49,7 +49,7 @@ export function namespaceCommand(pickTitle: string, steps: (step: NamespaceStep)
     const prompter = prompterOf(args);
     try {
       const cluster = await connectRollouts(services);
-      const namespace = namespaceOf(item) ?? (await pickNamespace(cluster, prompter, pickTitle));
+      const namespace = namespaceOf(item) ?? (await pickNamespace(cluster, prompter, pickTitle, () => visibleNamespaces(services)));
       if (!namespace) return { status: 'cancelled' };
       return await steps({ services, cluster, namespace, prompter, args });
     } catch (error) {
@@ -76,14 +76,27 @@ export async function connectRollouts(services: Services): Promise<RolloutCluste
   return rolloutClusterFrom(client);
 }
 
-/** From the palette: pick a namespace, its injection state alongside. */
-export async function pickNamespace(cluster: RolloutCluster, prompter: Prompter, title: string): Promise<string | undefined> {
-  const namespaces = await listNamespaces(cluster);
+/**
+ * From the palette: pick a namespace, its injection state alongside. When RBAC forbids listing namespaces, the
+ * ones `visible` gives (those the Mesh view shows) are offered instead.
+ */
+export async function pickNamespace(cluster: RolloutCluster, prompter: Prompter, title: string, visible: () => string[]): Promise<string | undefined> {
+  const namespaces = await listNamespaces(cluster).catch((err: unknown) => {
+    if (!isClusterError(err, 'forbidden') || visible().length === 0) throw err;
+    return visible().map((name) => ({ name, state: '' }));
+  });
   return prompter.pickOne(`${title} (context "${cluster.contextName}")`, namespaces.map((n) => ({
     label: n.name,
     description: n.state,
     value: n.name,
   })), 'Namespace');
+}
+
+/** The namespaces the Mesh view shows, else the context's own: what a user without cluster-wide reads may pick. */
+function visibleNamespaces(services: Services): string[] {
+  const shown = services.mesh.store?.namespaces.map((n) => n.name) ?? [];
+  const own = services.mesh.client?.namespace;
+  return shown.length > 0 ? shown : own ? [own] : [];
 }
 
 async function listNamespaces(cluster: RolloutCluster): Promise<{ name: string; state: string }[]> {

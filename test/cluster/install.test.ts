@@ -17,7 +17,7 @@ import { executeInstall, executeUninstall, inspectCluster, InstallError, listCon
 import { DEFAULT_OPTIONS, type InstallOptions } from '../../src/install/options';
 import { buildPlan, type InstallPlan } from '../../src/install/plan';
 import { consoleLogger, silentLogger } from '../../src/util/log';
-import { serviceAccountKubeconfig } from './support';
+import { serviceAccountKubeconfig } from './rbac';
 
 const TESTBED_CLI = resolve(process.cwd(), 'testbed', 'testbed.mjs');
 

@@ -14,7 +14,8 @@ import { LiveMesh } from '../../src/mesh/live';
 import type { NamespaceModel } from '../../src/mesh/model';
 import { consoleLogger } from '../../src/util/log';
 import { deployment, namespace } from '../builders/kube';
-import { ensureIstio, serviceAccountKubeconfig, testbedEnv } from './support';
+import { serviceAccountKubeconfig } from './rbac';
+import { ensureIstio, testbedEnv } from './support';
 
 const RUN = Date.now().toString(36);
 

@@ -1,10 +1,9 @@
 // Helpers for cluster tests: the testbed's kubeconfig, bounded waits, test objects, and
 // ensureIstio() which turns the bare testbed into a meshed one (istioctl install + local istiod).
 import { execFile } from 'node:child_process';
-import { existsSync, writeFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import * as k8s from '@kubernetes/client-node';
-import type { ClusterClient } from '../../src/cluster/client';
 
 export interface TestbedEnv {
   kubeconfig: string;
@@ -122,46 +121,4 @@ export function readyCount(pod: k8s.V1Pod): { ready: number; total: number } {
 export function isFullyReady(pod: k8s.V1Pod): boolean {
   const { ready, total } = readyCount(pod);
   return pod.status?.phase === 'Running' && total > 0 && ready === total;
-}
-
-/**
- * A kubeconfig that logs in as a ServiceAccount (created if missing) with a fresh token, for RBAC tests: the
- * account has only what the test binds to it. `contextNamespace` becomes the context's namespace.
- */
-export async function serviceAccountKubeconfig(admin: ClusterClient, file: string, account: { name: string; namespace: string; contextNamespace?: string }): Promise<string> {
-  await admin.apply({ apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name: account.name, namespace: account.namespace } }, { force: true });
-  const bearer = await requestToken(admin, account.name, account.namespace);
-  const cluster = admin.kubeconfig.kc.getCurrentCluster();
-  if (!cluster) throw new Error('the admin kubeconfig has no current cluster');
-  writeFileSync(file, [
-    'apiVersion: v1', 'kind: Config', 'current-context: limited',
-    'clusters:', '- name: c', '  cluster:', `    server: ${cluster.server}`,
-    cluster.caData ? `    certificate-authority-data: ${cluster.caData}` : `    certificate-authority: ${cluster.caFile}`,
-    'users:', '- name: u', '  user:', `    token: ${bearer}`,
-    'contexts:', '- name: limited', '  context:', '    cluster: c', '    user: u', ...(account.contextNamespace ? [`    namespace: ${account.contextNamespace}`] : []), '',
-  ].join('\n'));
-  return file;
-}
-
-/** TokenRequest is a subresource (`serviceaccounts/<name>/token`); the wrapper has no helper for it, so post it by path. */
-async function requestToken(client: ClusterClient, name: string, namespace: string): Promise<string> {
-  const kc = client.kubeconfig.kc;
-  const opts: { headers?: Record<string, string>; ca?: Buffer; cert?: Buffer; key?: Buffer } = {};
-  await kc.applyToHTTPSOptions(opts as never);
-  const { request } = await import('node:https');
-  const url = new URL(`${client.server}/api/v1/namespaces/${namespace}/serviceaccounts/${name}/token`);
-  const body = JSON.stringify({ apiVersion: 'authentication.k8s.io/v1', kind: 'TokenRequest', spec: { expirationSeconds: 600 } });
-  return new Promise((ok, fail) => {
-    const req = request(url, { ...opts, method: 'POST', headers: { ...opts.headers, 'content-type': 'application/json' } }, (res) => {
-      let text = '';
-      res.on('data', (c) => (text += c));
-      res.on('end', () => {
-        const token = (JSON.parse(text) as { status?: { token?: string } }).status?.token;
-        if (token) ok(token);
-        else fail(new Error(`TokenRequest failed: ${res.statusCode} ${text}`));
-      });
-    });
-    req.on('error', fail);
-    req.end(body);
-  });
 }

@@ -1,11 +1,17 @@
 // The mesh view inside real VS Code: the tree is read through its provider (getChildren/getTreeItem)
 // against the testbed cluster with Istio (the harness passes its KUBECONFIG to the extension host).
 import * as assert from 'node:assert/strict';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import * as vscode from 'vscode';
 import { Kinds } from '../../src/cluster/kinds';
+import type { InjectionCommandResult } from '../../src/commands/injectionFlow';
 import type { Services } from '../../src/services';
 import type { MeshNode } from '../../src/views/nodes/node';
 import { namespace } from '../builders/kube';
+import { ScriptedPrompter } from '../builders/prompter';
+import { serviceAccountKubeconfig } from '../cluster/rbac';
 import { requireTestCluster } from './cluster';
 
 const RUN = Date.now().toString(36);
@@ -100,6 +106,33 @@ describe('mesh view', function () {
       await settings.update('kubeconfig', undefined, vscode.ConfigurationTarget.Global);
     }
     await waitForState('ready');
+  });
+
+  it('serves a namespace admin: the control plane not visible, their namespace offered by the palette command', async () => {
+    const admin = await services.mesh.getClient();
+    await admin.apply({
+      apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'RoleBinding', metadata: { name: 'ns-admin', namespace: injected },
+      roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: 'admin' },
+      subjects: [{ kind: 'ServiceAccount', name: 'ns-admin', namespace: injected }],
+    }, { force: true });
+    const file = join(mkdtempSync(join(tmpdir(), 'istio-mesh-rbac-')), 'kubeconfig');
+    await serviceAccountKubeconfig(admin, file, { name: 'ns-admin', namespace: injected, contextNamespace: injected });
+    const settings = vscode.workspace.getConfiguration('istio');
+    await settings.update('kubeconfig', file, vscode.ConfigurationTarget.Global);
+    try {
+      const hidden = await waitForTree('control plane not visible', (roots) => roots.map((n) => n.treeItem()).find((i) => i.id === 'cp' && i.label === 'Control plane: not visible to you'));
+      assert.match(String(hidden.tooltip), /may not list Deployments in istio-system in context "limited"/);
+      assert.ok(await waitForTree('the admin\'s namespace', (roots) => namespaceItem(roots, injected)));
+      // From the palette (no tree item): namespaces may not be listed, so the ones the view shows are offered.
+      const prompter = new ScriptedPrompter([undefined]);
+      const result = await vscode.commands.executeCommand<InjectionCommandResult>('istio.namespace.restartWorkloads', undefined, { prompter });
+      assert.equal(result.status, 'cancelled', JSON.stringify(result));
+      assert.ok(prompter.asked[0].items?.some((i) => i.value === injected), JSON.stringify(prompter.asked));
+    } finally {
+      await settings.update('kubeconfig', undefined, vscode.ConfigurationTarget.Global);
+    }
+    await waitForState('ready');
+    await waitForTree('control plane back', (roots) => roots.map((n) => n.treeItem()).find((i) => i.id === 'cp' && i.label === 'Control plane'));
   });
 
   /** Waits until the session reaches `state`, re-checking on every change of the session. */
