@@ -45,6 +45,8 @@ const specs: WatchSpec[] = [
 export class LiveMesh {
   readonly store: MeshStore;
   private readonly reflectors = new Map<string, Reflector>();
+  /** Reflectors not yet listed nor found forbidden: a fallback namespace still on its way keeps "ready" back. */
+  private readonly unlisted = new Set<string>();
   private hiddenControlPlane = false;
   private readonly statusEmitter = new Emitter<LiveMeshStatus>();
   readonly onDidChangeStatus = this.statusEmitter.event;
@@ -100,8 +102,10 @@ export class LiveMesh {
 
   private startReflector(spec: WatchSpec, namespace?: string): void {
     const key = `${spec.collection}/${namespace ?? '*'}`;
+    this.unlisted.add(key);
     const reflector = new Reflector(this.client, spec.kind, {
       onList: (items) => {
+        this.unlisted.delete(key);
         this.store.replace(spec.collection, items, namespace);
         this.recovered(key);
       },
@@ -120,6 +124,7 @@ export class LiveMesh {
       this.log.warn(`${error.message} ${error.detail ?? ''}`);
       void this.reflectors.get(key)?.stop();
       this.reflectors.delete(key);
+      this.unlisted.delete(key);
       this.fallBack(spec, namespace);
       return;
     }
@@ -179,7 +184,7 @@ export class LiveMesh {
   }
 
   private allSynced(): boolean {
-    return this.store.isSynced(...specs.map((s) => s.collection));
+    return this.unlisted.size === 0 && this.store.isSynced(...specs.map((s) => s.collection));
   }
 
   private checkSynced(): void {

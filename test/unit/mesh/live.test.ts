@@ -46,6 +46,8 @@ describe('LiveMesh', () => {
       if (req.path === '/api/v1/namespaces/shop') return json(res, 200, namespace('shop', { 'istio-injection': 'enabled' }));
       const inShop = req.path.includes('/namespaces/shop/');
       const istioPods = req.path === '/api/v1/namespaces/istio-system/pods';
+      // The answer that hides the control plane comes last: "ready" must wait for it.
+      if (req.path === '/apis/apps/v1/namespaces/istio-system/deployments') return void setTimeout(() => json(res, 403, { kind: 'Status', code: 403, reason: 'Forbidden' }), 150);
       if (!inShop && !istioPods) return json(res, 403, { kind: 'Status', code: 403, reason: 'Forbidden' });
       if (req.query.get('watch') === 'true') return void startWatch(res);
       return json(res, 200, { metadata: { resourceVersion: '5' }, items: [] });
