@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import { formatCommandLine, uninstallArgs, type UninstallScope } from '../install/args';
-import { describeRevision, namespacesUsingSelectors, revisionTagOf } from '../install/controlPlane';
+import { describeRevision, namespacesUsingSelectors } from '../install/controlPlane';
+import { TagLabel, revisionTag } from '../mesh/labels';
 import { executeUninstall, InstallError, listControlPlanes } from '../install/installer';
 import { stripAnsi } from '../install/progress';
 import { isClusterError } from '../cluster/errors';
@@ -16,12 +17,12 @@ export type UninstallCommandResult =
 /** Namespaces still pointing at a revision, directly or through a tag: their sidecars lose their control plane. */
 async function namespacesUsing(connected: CommandCluster, scope: UninstallScope): Promise<string[]> {
   const { cluster } = connected;
-  const tagWebhooks = scope.kind === 'purge' ? [] : await cluster.list('admissionregistration.k8s.io/v1', 'MutatingWebhookConfiguration', { labelSelector: 'istio.io/tag' })
+  const tagWebhooks = scope.kind === 'purge' ? [] : await cluster.list('admissionregistration.k8s.io/v1', 'MutatingWebhookConfiguration', { labelSelector: TagLabel })
     .catch((err: unknown) => {
       if (isClusterError(err, 'forbidden')) return []; // then only the revision's own label is checked
       throw err;
     });
-  const tags = tagWebhooks.map(revisionTagOf).filter((t) => t !== undefined);
+  const tags = tagWebhooks.map((w) => revisionTag(w.metadata.labels)).filter((t) => t !== undefined);
   const lists = await Promise.all(namespacesUsingSelectors(scope, tags).map((labelSelector) => cluster.list('v1', 'Namespace', { labelSelector })));
   return [...new Set(lists.flat().map((n) => n.metadata.name))].sort();
 }

@@ -1,5 +1,6 @@
 import type { LabelSelector, MutatingWebhookConfiguration } from '../cluster/types';
 import { INJECTION_LABEL, type Labels, POD_INJECT_LABEL, REVISION_LABEL } from './labels';
+import { injectorWebhookName } from '../mesh/labels';
 import { webhookSelectorMatches } from './selector';
 
 /** One of istiod's sidecar-injector webhooks, reduced to what decides which pods it injects. */
@@ -33,7 +34,7 @@ export function injectorWebhooks(configurations: readonly MutatingWebhookConfigu
  * and the pod opt-in `sidecar.istio.io/inject=true`. Assumed when RBAC keeps the real ones from us.
  */
 export function chartInjectorWebhooks(revision = 'default'): InjectorWebhook[] {
-  const configuration = revision === 'default' ? 'istio-sidecar-injector' : `istio-sidecar-injector-${revision}`;
+  const configuration = injectorWebhookName(revision);
   const optOut = { key: POD_INJECT_LABEL, operator: 'NotIn', values: ['false'] };
   const hooks: InjectorWebhook[] = [
     {

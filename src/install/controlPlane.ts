@@ -2,6 +2,7 @@
  * What is installed: istiod deployments by revision, their version and readiness, and the
  * sidecar-injector webhooks. Pure functions over the objects the cluster returns.
  */
+import { InjectionLabel, RevisionLabel } from '../mesh/labels';
 import type { UninstallScope } from './args';
 import type { KubeObjectLike } from './cluster';
 import { parseMinorVersion } from './versions';
@@ -86,22 +87,11 @@ export function istiodName(revision: string): string {
   return revision === '' || revision === 'default' ? 'istiod' : `istiod-${revision}`;
 }
 
-export function injectorWebhookName(revision: string): string {
-  return revision === '' || revision === 'default' ? 'istio-sidecar-injector' : `istio-sidecar-injector-${revision}`;
-}
 
 /** One line for messages: `1.29.0 (revision canary, 1/1 ready)`. */
 export function describeRevision(r: ControlPlaneRevision): string {
   const version = r.version || 'unknown version';
   return `${version} (revision ${r.revision}, ${r.readyReplicas}/${r.replicas} ready)`;
-}
-
-/** A revision tag: a MutatingWebhookConfiguration labelled `istio.io/tag=<name>` and `istio.io/rev=<revision>`. */
-export function revisionTagOf(webhookConfiguration: KubeObjectLike): { name: string; revision: string } | undefined {
-  const labels = webhookConfiguration.metadata.labels ?? {};
-  const name = labels['istio.io/tag'];
-  const revision = labels['istio.io/rev'];
-  return name && revision ? { name, revision } : undefined;
 }
 
 /**
@@ -110,9 +100,10 @@ export function revisionTagOf(webhookConfiguration: KubeObjectLike): { name: str
  * `default` tag goes (that label is served by whichever of them exists).
  */
 export function namespacesUsingSelectors(scope: UninstallScope, tags: readonly { name: string; revision: string }[]): string[] {
-  if (scope.kind === 'purge') return ['istio.io/rev', 'istio-injection=enabled'];
+  const injected = `${InjectionLabel}=enabled`;
+  if (scope.kind === 'purge') return [RevisionLabel, injected];
   const names = [scope.revision, ...tags.filter((t) => t.revision === scope.revision).map((t) => t.name)];
-  const selectors = [`istio.io/rev in (${[...new Set(names)].join(',')})`];
-  if (names.includes('default')) selectors.push('istio-injection=enabled');
+  const selectors = [`${RevisionLabel} in (${[...new Set(names)].join(',')})`];
+  if (names.includes('default')) selectors.push(injected);
   return selectors;
 }

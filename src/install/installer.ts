@@ -9,7 +9,8 @@ import { ISTIO_NAMESPACE, precheckArgs, uninstallArgs, type ClusterTarget, type 
 import { ADDON_LABEL, describeObject } from './addons';
 import type { InstallCluster, KubeObjectLike } from './cluster';
 import { diffManifest, objectKey, type ManifestDiff } from './diff';
-import { controlPlaneRevisions, deploymentReady, injectorWebhookName, istiodName, type ControlPlaneRevision } from './controlPlane';
+import { injectorWebhookName } from '../mesh/labels';
+import { controlPlaneRevisions, deploymentReady, istiodName, type ControlPlaneRevision } from './controlPlane';
 import { istioctlClientVersion } from './istioctl';
 import type { InstallOptions } from './options';
 import { installRecordName, optionsFromRecord, type InstallPlan } from './plan';

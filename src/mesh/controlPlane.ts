@@ -1,5 +1,5 @@
 import type { Container, DaemonSet, Deployment, MutatingWebhookConfiguration, Service, Workload } from '../cluster/types';
-import { Addons, LegacyComponents, RevisionLabel, TagLabel, versionFromImage } from './labels';
+import { Addons, LegacyComponents, RevisionLabel, TagLabel, revisionTag, versionFromImage } from './labels';
 import type { Addon, ComponentStatus, ControlPlane, Gateway, InjectionWebhook, Revision } from './model';
 
 export interface ControlPlaneInputs {
@@ -37,9 +37,9 @@ export function buildControlPlane(inputs: ControlPlaneInputs): ControlPlane {
   for (const w of inputs.webhooks) {
     if (!isInjectionWebhook(w)) continue;
     const labels = w.metadata.labels ?? {};
-    const webhook: InjectionWebhook = { name: w.metadata.name, revision: labels[RevisionLabel], tag: labels[TagLabel] };
-    webhooks.push(webhook);
-    if (webhook.tag && webhook.revision) tags.push({ name: webhook.tag, revision: webhook.revision });
+    webhooks.push({ name: w.metadata.name, revision: labels[RevisionLabel], tag: labels[TagLabel] });
+    const tag = revisionTag(labels);
+    if (tag) tags.push(tag);
   }
   for (const r of revisions) r.tags = tags.filter((t) => t.revision === r.revision).map((t) => t.name).sort();
   revisions.sort((a, b) => (a.revision === 'default' ? -1 : b.revision === 'default' ? 1 : a.revision.localeCompare(b.revision)));

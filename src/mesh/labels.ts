@@ -16,6 +16,18 @@ export const IgnoredNamespaces: ReadonlySet<string> = new Set(['kube-system', 'k
 /** Control-plane components of Istio before 1.5 (Mixer's policy/telemetry lived until 1.8). */
 export const LegacyComponents = ['istio-pilot', 'istio-policy', 'istio-telemetry', 'istio-citadel', 'istio-galley', 'istio-sidecar-injector'] as const;
 
+/** The sidecar-injector MutatingWebhookConfiguration istiod's chart installs for a revision. */
+export function injectorWebhookName(revision: string): string {
+  return revision === '' || revision === 'default' ? 'istio-sidecar-injector' : `istio-sidecar-injector-${revision}`;
+}
+
+/** The revision tag a webhook configuration's labels declare (`istio.io/tag` → `istio.io/rev`), when both are set. */
+export function revisionTag(labels: Readonly<Record<string, string>> | undefined): { name: string; revision: string } | undefined {
+  const name = labels?.[TagLabel];
+  const revision = labels?.[RevisionLabel];
+  return name && revision ? { name, revision } : undefined;
+}
+
 /** Sample addons, by the `app` label or Deployment name of their manifests. */
 export const Addons: Record<string, string> = {
   kiali: 'Kiali', grafana: 'Grafana', prometheus: 'Prometheus', jaeger: 'Jaeger', tracing: 'Jaeger', zipkin: 'Zipkin',

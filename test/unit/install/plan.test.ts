@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { addonObjects, describeObject, strictMtlsPolicy } from '../../../src/install/addons';
-import { controlPlaneRevisions, deploymentReady, imageVersion, namespacesUsingSelectors, revisionTagOf } from '../../../src/install/controlPlane';
+import { controlPlaneRevisions, deploymentReady, imageVersion, namespacesUsingSelectors } from '../../../src/install/controlPlane';
+import { revisionTag } from '../../../src/mesh/labels';
 import { DEFAULT_OPTIONS, type InstallOptions } from '../../../src/install/options';
 import { buildPlan, classifyAction, describeOptionChanges, installRecord, optionsFromRecord } from '../../../src/install/plan';
 import { istiodDeployment } from '../../builders/install';
@@ -123,11 +124,11 @@ describe('addon and mTLS objects', () => {
 
   it('finds the namespaces an uninstall strands, through the revision, its tags and the default injector', () => {
     const tags = [
-      revisionTagOf({ apiVersion: 'admissionregistration.k8s.io/v1', kind: 'MutatingWebhookConfiguration', metadata: { name: 'istio-revision-tag-prod', labels: { 'istio.io/tag': 'prod', 'istio.io/rev': '1-29' } } })!,
-      revisionTagOf({ apiVersion: 'admissionregistration.k8s.io/v1', kind: 'MutatingWebhookConfiguration', metadata: { name: 'istio-revision-tag-default', labels: { 'istio.io/tag': 'default', 'istio.io/rev': '1-29' } } })!,
+      revisionTag({ 'istio.io/tag': 'prod', 'istio.io/rev': '1-29' })!,
+      revisionTag({ 'istio.io/tag': 'default', 'istio.io/rev': '1-29' })!,
       { name: 'canary', revision: '1-30' },
     ];
-    assert.equal(revisionTagOf({ apiVersion: 'v1', kind: 'MutatingWebhookConfiguration', metadata: { name: 'istio-sidecar-injector', labels: { 'istio.io/rev': 'default' } } }), undefined);
+    assert.equal(revisionTag({ 'istio.io/rev': 'default' }), undefined);
     assert.deepEqual(namespacesUsingSelectors({ kind: 'revision', revision: '1-29' }, tags), ['istio.io/rev in (1-29,prod,default)', 'istio-injection=enabled']);
     assert.deepEqual(namespacesUsingSelectors({ kind: 'revision', revision: '1-30' }, tags), ['istio.io/rev in (1-30,canary)']);
     assert.deepEqual(namespacesUsingSelectors({ kind: 'revision', revision: 'default' }, []), ['istio.io/rev in (default)', 'istio-injection=enabled']);
