@@ -82,8 +82,9 @@ export async function connectRollouts(services: Services): Promise<RolloutCluste
  */
 export async function pickNamespace(cluster: RolloutCluster, prompter: Prompter, title: string, visible: () => string[]): Promise<string | undefined> {
   const namespaces = await listNamespaces(cluster).catch((err: unknown) => {
-    if (!isClusterError(err, 'forbidden') || visible().length === 0) throw err;
-    return visible().map((name) => ({ name, state: '' }));
+    const names = isClusterError(err, 'forbidden') ? visible() : [];
+    if (names.length === 0) throw err;
+    return names.map((name) => ({ name, state: '' }));
   });
   return prompter.pickOne(`${title} (context "${cluster.contextName}")`, namespaces.map((n) => ({
     label: n.name,

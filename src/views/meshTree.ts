@@ -62,15 +62,15 @@ export class MeshTreeProvider implements vscode.TreeDataProvider<MeshNode>, vsco
     const status = this.session.status;
     if (!store || !status || !store.isSynced('namespaces', 'pods', 'deployments', 'statefulsets', 'daemonsets', 'services', 'webhooks', 'crds')) return [];
     // Forbidden and "Istio not installed" are told by viewsWelcome, which shows only while the tree is empty.
-    const hidden = !store.controlPlane.installed && this.session.controlPlaneHidden;
-    if (this.session.state === 'forbidden' || (!store.controlPlane.installed && !hidden)) return [];
+    const install = this.session.installState;
+    if (this.session.state === 'forbidden' || install === 'notInstalled') return [];
     const nodes: MeshNode[] = [];
     if (status.limited) nodes.push(new MessageNode('limited', 'Limited view (RBAC)', status.limited, 'warning'));
     if (this.session.state === 'unreachable' || this.session.state === 'unauthorized') {
       nodes.push(new MessageNode('stale', this.session.state === 'unreachable' ? 'Connection lost: reconnecting…' : 'Credentials rejected',
         this.session.error?.message ?? '', 'warning', { title: 'Show Logs', command: 'istio.showLogs' }));
     }
-    nodes.push(hidden
+    nodes.push(install === 'unknown'
       ? new MessageNode('cp', 'Control plane: not visible to you', `You may not list Deployments in istio-system in context "${this.session.contextName}", so whether Istio is installed is unknown.`, 'warning')
       : controlPlaneNode(store.controlPlane));
     nodes.push(new NamespacesNode(store.namespaces.map((n) => new NamespaceNode(n, store, this.rollouts))));

@@ -56,9 +56,15 @@ export class MeshSession implements vscode.Disposable {
   get client(): ClusterClient | undefined {
     return this.live?.client;
   }
-  /** RBAC hides istio-system's Deployments: whether Istio is installed is unknown. */
-  get controlPlaneHidden(): boolean {
-    return this.live?.controlPlaneHidden ?? false;
+  /**
+   * Whether Istio is installed, also the value of the context key `istio.mesh`: `unknown` before the model is read,
+   * and when RBAC hides istio-system's Deployments (the "not installed" welcome shows only when istiod could be seen).
+   */
+  get installState(): 'installed' | 'notInstalled' | 'unknown' {
+    const live = this.live;
+    if (!live) return 'unknown';
+    if (live.store.controlPlane.installed) return 'installed';
+    return live.controlPlaneHidden ? 'unknown' : 'notInstalled';
   }
   get contextName(): string | undefined {
     return this.live?.client.context;
@@ -167,8 +173,7 @@ export class MeshSession implements vscode.Disposable {
   private setState(state: SessionState): void {
     this.current = state;
     this.setContext('istio.cluster', state);
-    if (state !== 'ready') this.setContext('istio.mesh', 'unknown');
-    else this.setContext('istio.mesh', this.live ? this.meshContext(this.live.store) : 'unknown');
+    this.setContext('istio.mesh', state === 'ready' ? this.installState : 'unknown');
     this.announceChange();
   }
 
@@ -188,16 +193,10 @@ export class MeshSession implements vscode.Disposable {
   /** The `when`-clause keys that follow the mesh model: the welcome view's and the walkthrough's. */
   private updateMeshContext(store: MeshStore): void {
     const cp = store.controlPlane;
-    this.setContext('istio.mesh', this.meshContext(store));
+    this.setContext('istio.mesh', this.installState);
     // Complete the walkthrough's steps "install" and "inject" however the user got there (palette, tree, istioctl).
     this.setContext('istio.istiodReady', cp.revisions.some((r) => r.ready > 0));
     this.setContext('istio.namespaceInjected', store.namespaces.some((n) => n.injection.injects || n.injection.state === 'ambient'));
-  }
-
-  /** `istio.mesh`: the "Istio is not installed" welcome shows only when we could have seen istiod. */
-  private meshContext(store: MeshStore): 'installed' | 'notInstalled' | 'unknown' {
-    if (store.controlPlane.installed) return 'installed';
-    return this.controlPlaneHidden ? 'unknown' : 'notInstalled';
   }
 
   private setContext(key: string, value: unknown): void {
