@@ -1,7 +1,20 @@
 // RBAC test support, shared by the cluster and VS Code tiers: a kubeconfig that logs in as a ServiceAccount with
 // only the rights a test binds to it, so the API server answers with real 403s.
-import { writeFileSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { ClusterClient } from '../../src/cluster/client';
+
+/** A kubeconfig (context "limited") for a ServiceAccount bound to the `admin` ClusterRole in `namespace` only. */
+export async function namespaceAdminKubeconfig(admin: ClusterClient, namespace: string): Promise<string> {
+  await admin.apply({
+    apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'RoleBinding', metadata: { name: 'ns-admin', namespace },
+    roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: 'admin' },
+    subjects: [{ kind: 'ServiceAccount', name: 'ns-admin', namespace }],
+  }, { force: true });
+  const file = join(mkdtempSync(join(tmpdir(), 'istio-mesh-rbac-')), 'kubeconfig');
+  return serviceAccountKubeconfig(admin, file, { name: 'ns-admin', namespace, contextNamespace: namespace });
+}
 
 /**
  * A kubeconfig that logs in as a ServiceAccount (created if missing) with a fresh token, for RBAC tests: the

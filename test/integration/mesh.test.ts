@@ -1,9 +1,6 @@
 // The mesh view inside real VS Code: the tree is read through its provider (getChildren/getTreeItem)
 // against the testbed cluster with Istio (the harness passes its KUBECONFIG to the extension host).
 import * as assert from 'node:assert/strict';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import * as vscode from 'vscode';
 import { Kinds } from '../../src/cluster/kinds';
 import type { InjectionCommandResult } from '../../src/commands/injectionFlow';
@@ -11,7 +8,7 @@ import type { Services } from '../../src/services';
 import type { MeshNode } from '../../src/views/nodes/node';
 import { namespace } from '../builders/kube';
 import { ScriptedPrompter } from '../builders/prompter';
-import { serviceAccountKubeconfig } from '../cluster/rbac';
+import { namespaceAdminKubeconfig } from '../cluster/rbac';
 import { requireTestCluster } from './cluster';
 
 const RUN = Date.now().toString(36);
@@ -109,14 +106,7 @@ describe('mesh view', function () {
   });
 
   it('serves a namespace admin: the control plane not visible, their namespace offered by the palette command', async () => {
-    const admin = await services.mesh.getClient();
-    await admin.apply({
-      apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'RoleBinding', metadata: { name: 'ns-admin', namespace: injected },
-      roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: 'admin' },
-      subjects: [{ kind: 'ServiceAccount', name: 'ns-admin', namespace: injected }],
-    }, { force: true });
-    const file = join(mkdtempSync(join(tmpdir(), 'istio-mesh-rbac-')), 'kubeconfig');
-    await serviceAccountKubeconfig(admin, file, { name: 'ns-admin', namespace: injected, contextNamespace: injected });
+    const file = await namespaceAdminKubeconfig(await services.mesh.getClient(), injected);
     const settings = vscode.workspace.getConfiguration('istio');
     await settings.update('kubeconfig', file, vscode.ConfigurationTarget.Global);
     try {
