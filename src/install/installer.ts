@@ -17,7 +17,9 @@ import { installRecordName, optionsFromRecord, type InstallPlan } from './plan';
 import { checkPermissions, compatibilityFinding, parsePrecheckOutput, type PrecheckFinding } from './precheck';
 import { runProcess, type RunOptions, type RunResult } from './process';
 import { describeProgress, parseProgressLine } from './progress';
+import { removalTargets, waitUntilGone, describeRef, type ObjectRef } from './removal';
 import { checkKubernetesSupport, checkUpgrade } from './versions';
+import { waitUntil } from './wait';
 
 export type Runner = (exe: string, args: readonly string[], options?: RunOptions) => Promise<RunResult>;
 
@@ -33,9 +35,11 @@ export interface FlowDeps {
   readonly signal?: AbortSignal;
   /** Verification polling interval. */
   readonly pollIntervalMs?: number;
+  /** How long an uninstall waits for what it removed to be gone (default 120 s). */
+  readonly removalTimeoutMs?: number;
 }
 
-export type InstallErrorKind = 'cancelled' | 'istioctlFailed' | 'applyFailed' | 'readinessTimeout';
+export type InstallErrorKind = 'cancelled' | 'istioctlFailed' | 'applyFailed' | 'readinessTimeout' | 'removalTimeout';
 
 export class InstallError extends Error {
   readonly name = 'InstallError';
@@ -169,19 +173,6 @@ function expectsWebhook(options: InstallOptions): boolean {
   return options.profile !== 'empty';
 }
 
-async function waitUntil<T>(probe: () => Promise<T | undefined>, timeoutMs: number, intervalMs: number, signal?: AbortSignal): Promise<T | undefined> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() >= deadline || signal?.aborted) return undefined;
-    await new Promise<void>((resolve) => {
-      const timer = setTimeout(resolve, Math.min(intervalMs, Math.max(0, deadline - Date.now())));
-      signal?.addEventListener('abort', () => { clearTimeout(timer); resolve(); }, { once: true });
-    });
-  }
-}
-
 /** Waits for istiod of the revision to be ready and its injector webhook to exist. */
 export async function verifyInstall(deps: FlowDeps, options: InstallOptions, istioctlVersion: string, timeoutMs: number): Promise<VerifyResult> {
   const revision = options.revision || 'default';
@@ -195,7 +186,8 @@ export async function verifyInstall(deps: FlowDeps, options: InstallOptions, ist
     return {
       revision,
       istiodReady: !expectsIstiod(options) || (istiod !== undefined && deploymentReady(istiod)),
-      webhookPresent: !expectsWebhook(options) || webhooks.some((w) => w.metadata.name === injectorWebhookName(options.revision)),
+      // A webhook left terminating by an uninstall just before is not the new one.
+      webhookPresent: !expectsWebhook(options) || webhooks.some((w) => w.metadata.name === injectorWebhookName(options.revision) && !w.metadata.deletionTimestamp),
       version,
       versionMatches: !expectsIstiod(options) || version === '' || version === istioctlVersion,
     };
@@ -278,37 +270,58 @@ export async function manifestChanges(plan: InstallPlan, deps: FlowDeps): Promis
   return diffManifest(generated, live);
 }
 
-/** Addon objects the extension created (by label), deleted on a purge. */
-async function deleteAddons(deps: FlowDeps): Promise<number> {
-  const kinds: [string, string, boolean][] = [
-    ['apps/v1', 'Deployment', true],
-    ['v1', 'Service', true],
-    ['v1', 'ConfigMap', true],
-    ['v1', 'ServiceAccount', true],
-    ['rbac.authorization.k8s.io/v1', 'ClusterRoleBinding', false],
-    ['rbac.authorization.k8s.io/v1', 'ClusterRole', false],
+const ADDON_KINDS: readonly (readonly [string, string, boolean])[] = [
+  ['apps/v1', 'Deployment', true],
+  ['v1', 'Service', true],
+  ['v1', 'ConfigMap', true],
+  ['v1', 'ServiceAccount', true],
+  ['rbac.authorization.k8s.io/v1', 'ClusterRoleBinding', false],
+  ['rbac.authorization.k8s.io/v1', 'ClusterRole', false],
+];
+
+/** Deletes addon objects the extension created (by label) and its install records; returns what was deleted. */
+async function deleteOwnObjects(deps: FlowDeps): Promise<ObjectRef[]> {
+  const kinds: (readonly [string, string, boolean, string])[] = [
+    ['v1', 'ConfigMap', true, 'app.kubernetes.io/managed-by=istio-mesh'],
+    ...ADDON_KINDS.map(([apiVersion, kind, namespaced]) => [apiVersion, kind, namespaced, ADDON_LABEL] as const),
   ];
-  let deleted = 0;
-  for (const [apiVersion, kind, namespaced] of kinds) {
-    const objects = await deps.cluster.list(apiVersion, kind, { namespace: namespaced ? ISTIO_NAMESPACE : undefined, labelSelector: ADDON_LABEL });
+  const deleted: ObjectRef[] = [];
+  for (const [apiVersion, kind, namespaced, labelSelector] of kinds) {
+    const objects = await deps.cluster.list(apiVersion, kind, { namespace: namespaced ? ISTIO_NAMESPACE : undefined, labelSelector }, deps.signal);
     for (const o of objects) {
-      if (await deps.cluster.delete(apiVersion, kind, o.metadata.name, o.metadata.namespace)) deleted++;
+      if (await deps.cluster.delete(apiVersion, kind, o.metadata.name, o.metadata.namespace)) {
+        deleted.push({ apiVersion, kind, name: o.metadata.name, namespace: o.metadata.namespace });
+      }
     }
   }
   return deleted;
 }
 
-/** `istioctl uninstall`, then the extension's own objects of that scope. */
+/**
+ * `istioctl uninstall`, then the extension's own objects of that scope, then waiting (bounded, cancellable) until
+ * everything removed is gone: istioctl returns once the deletes are accepted, while the garbage collector still
+ * holds the objects for seconds. What is still there at the deadline is named in the error.
+ */
 export async function executeUninstall(scope: UninstallScope, target: ClusterTarget, deps: FlowDeps): Promise<void> {
   const args = uninstallArgs(scope, target);
+  const targets = await removalTargets(scope, deps.cluster, deps.signal);
   deps.log.info(`running: istioctl ${args.join(' ')}`);
   await runIstioctl(deps, args, 'istioctl uninstall');
   if (scope.kind === 'purge') {
-    const records = await deps.cluster.list('v1', 'ConfigMap', { namespace: ISTIO_NAMESPACE, labelSelector: 'app.kubernetes.io/managed-by=istio-mesh' });
-    for (const r of records) await deps.cluster.delete('v1', 'ConfigMap', r.metadata.name, ISTIO_NAMESPACE);
-    const addons = await deleteAddons(deps);
-    deps.log.info(`removed ${addons} addon objects`);
-  } else {
-    await deps.cluster.delete('v1', 'ConfigMap', installRecordName(scope.revision), ISTIO_NAMESPACE);
+    const own = await deleteOwnObjects(deps);
+    deps.log.info(`removed ${own.length} objects of this extension (install records and addons)`);
+    targets.push(...own);
+  } else if (await deps.cluster.delete('v1', 'ConfigMap', installRecordName(scope.revision), ISTIO_NAMESPACE)) {
+    targets.push({ apiVersion: 'v1', kind: 'ConfigMap', name: installRecordName(scope.revision), namespace: ISTIO_NAMESPACE });
   }
+  const timeoutMs = deps.removalTimeoutMs ?? 120_000;
+  deps.onProgress?.(`Waiting for ${targets.length} removed objects to be gone`);
+  const remaining = await waitUntilGone(deps.cluster, targets, { timeoutMs, intervalMs: deps.pollIntervalMs ?? 1000, signal: deps.signal, onProgress: deps.onProgress });
+  if (deps.signal?.aborted) throw new InstallError('cancelled', 'Stopped waiting for the removal; the cluster goes on deleting what istioctl removed.');
+  if (remaining.length) {
+    const names = remaining.map(describeRef);
+    deps.log.warn(`still terminating after ${Math.round(timeoutMs / 1000)} s: ${names.join(', ')}`);
+    throw new InstallError('removalTimeout', `istioctl uninstall finished, but ${remaining.length} object(s) are still being deleted after ${Math.round(timeoutMs / 1000)} s: ${names.join(', ')}. Their finalizers may be waiting on something; check them before installing again.`);
+  }
+  deps.log.info(`uninstall: ${targets.length} objects gone`);
 }

@@ -19,6 +19,11 @@ export function istiodDeployment(o: { revision?: string; image?: string; ready?:
   };
 }
 
-export function webhook(name: string): KubeObjectLike {
-  return { apiVersion: 'admissionregistration.k8s.io/v1', kind: 'MutatingWebhookConfiguration', metadata: { name } };
+/** The sidecar-injector webhook istiod's chart installs for a revision, with the chart's labels. */
+export function webhook(revision?: string): KubeObjectLike {
+  return {
+    apiVersion: 'admissionregistration.k8s.io/v1',
+    kind: 'MutatingWebhookConfiguration',
+    metadata: { name: revision ? `istio-sidecar-injector-${revision}` : 'istio-sidecar-injector', labels: { app: 'sidecar-injector', 'istio.io/rev': revision ?? 'default' } },
+  };
 }

@@ -7,7 +7,8 @@ import { dirname, join, resolve } from 'node:path';
 import type { Locator, Page } from 'playwright-core';
 import { launchBrowser } from '../harness/browser.mjs';
 
-const SCREENSHOTS = resolve(process.env.ISTIO_MESH_SCREENSHOTS ?? join(__dirname, '..', '..', 'media', 'screenshots'));
+// The runner names the folder: test-output/screenshots for test runs, media/screenshots for `npm run screenshots`.
+const SCREENSHOTS = resolve(process.env.ISTIO_MESH_SCREENSHOTS ?? join(__dirname, '..', '..', 'test-output', 'screenshots'));
 
 const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
@@ -238,7 +239,7 @@ export class Workbench {
     );
   }
 
-  /** Saves a PNG to media/screenshots/<name>.png (the README's pictures) and returns its path. */
+  /** Saves a PNG as <screenshots folder>/<name>.png and returns its path. */
   async screenshot(name: string): Promise<string> {
     mkdirSync(SCREENSHOTS, { recursive: true });
     const path = join(SCREENSHOTS, `${name}.png`);

@@ -2,12 +2,13 @@
 // The end-to-end tier (`npm run test:e2e`): packages the .vsix, installs it into the VS Code server
 // of code-server, starts the server (with the testbed cluster's KUBECONFIG) and runs the mocha
 // specs test/e2e/*.e2e.ts, which drive headless chromium through test/e2e/workbench.ts.
-// Screenshots land in media/screenshots/.
+// Screenshots land in test-output/screenshots/ (ignored by git): a test run leaves the checkout clean.
+// `npm run screenshots` runs the same tier with `--screenshots media/screenshots` to refresh the README's pictures.
 //
-//   node test/harness/run-e2e.mjs [--vscode 1.139.1] [--grep TEXT] [--no-cluster]
+//   node test/harness/run-e2e.mjs [--vscode 1.139.1] [--grep TEXT] [--no-cluster] [--screenshots DIR]
 import { readdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { startTestCluster } from './cluster.mjs';
@@ -20,7 +21,12 @@ const require = createRequire(import.meta.url);
 
 async function main() {
   const { values } = parseArgs({
-    options: { vscode: { type: 'string', default: NEWEST }, grep: { type: 'string' }, 'no-cluster': { type: 'boolean', default: false } },
+    options: {
+      vscode: { type: 'string', default: NEWEST },
+      grep: { type: 'string' },
+      'no-cluster': { type: 'boolean', default: false },
+      screenshots: { type: 'string', default: join('test-output', 'screenshots') },
+    },
   });
   const started = Date.now();
   const elapsed = () => `${((Date.now() - started) / 1000).toFixed(1)} s`;
@@ -43,8 +49,9 @@ async function main() {
     await run(process.execPath, ['--import', 'tsx', mocha, '--ui', 'bdd', '--timeout', '120000', '--reporter', 'spec',
       ...(values.grep ? ['--grep', values.grep] : []), ...specs], {
       cwd: root,
-      env: { ...process.env, ...cluster.env, ISTIO_MESH_E2E_URL: server.origin },
+      env: { ...process.env, ...cluster.env, ISTIO_MESH_E2E_URL: server.origin, ISTIO_MESH_SCREENSHOTS: resolve(root, values.screenshots) },
     });
+    console.log(`screenshots: ${resolve(root, values.screenshots)}`);
     return 0;
   } catch {
     console.error(`--- VS Code server log (last lines) ---\n${server.logTail()}`);

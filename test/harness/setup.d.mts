@@ -6,3 +6,5 @@ export interface VSCodeInstall {
 export const OLDEST: string;
 export const NEWEST: string;
 export function ensureVSCode(version: string): Promise<VSCodeInstall>;
+export function installerEnv(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv;
+export function cacheRoot(): string;

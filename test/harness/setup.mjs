@@ -58,6 +58,26 @@ async function seedRipgrepCache(tmp) {
   await run('tar', ['czf', join(cache, 'ripgrep-v13.0.0-10-x86_64-unknown-linux-musl.tar.gz'), '-C', '/usr/bin', 'rg']);
 }
 
+// npm settings that name files or the network, true for any Node; every other inherited npm_* variable
+// describes the npm that ran us (its Node, prefix, user agent, lifecycle) and misleads an install on another Node.
+const PORTABLE_NPM_SETTINGS = ['globalconfig', 'userconfig', 'cafile', 'registry', 'proxy', 'https_proxy', 'noproxy', 'cache', 'strict_ssl'];
+
+/**
+ * The environment for an `npm install` on another Node: without the variables an outer `npm test` /
+ * `npm start` exported. code-server's postinstall reads the Node version from `npm_config_user_agent`,
+ * so an inherited "node/v20" stops it even when Node 24 runs it.
+ */
+export function installerEnv(env) {
+  const keep = new Set(PORTABLE_NPM_SETTINGS.map((name) => `npm_config_${name}`));
+  return Object.fromEntries(
+    Object.entries(env).filter(([key]) => {
+      const lower = key.toLowerCase();
+      if (lower === 'node' || lower === 'init_cwd') return false; // set by npm run-script for its own Node
+      return !lower.startsWith('npm_') || keep.has(lower);
+    }),
+  );
+}
+
 /**
  * Returns `{ version, codeServerDir, serverMain, node }` for a VS Code version, installing
  * code-server with its own `npm install --prefix` into the cache on first use.
@@ -79,7 +99,7 @@ export async function ensureVSCode(vscodeVersion) {
   try {
     await seedRipgrepCache(tmp);
     const env = {
-      ...process.env,
+      ...installerEnv(process.env),
       PATH: `${join(nodeHome, 'bin')}:${process.env.PATH}`, // install scripts and node-gyp run on the target Node
       TMPDIR: tmp,
       npm_config_yes: 'true', // node-pty's install runs `npx node-gyp`

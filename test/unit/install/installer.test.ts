@@ -15,6 +15,15 @@ class MemoryCluster implements InstallCluster {
   applied: string[] = [];
   deleted: string[] = [];
   denied = new Set<string>();
+  /** Deleted objects the "garbage collector" still holds: reads left before each is gone (Infinity: stuck). */
+  terminating = new Map<KubeObjectLike, number>();
+  /** Marks objects as deleted as istioctl does: still there, with a deletionTimestamp, for `reads` more gets. */
+  deleteLater(objects: readonly KubeObjectLike[], reads: number) {
+    for (const o of objects) {
+      o.metadata.deletionTimestamp = '2026-01-01T00:00:00Z';
+      this.terminating.set(o, reads);
+    }
+  }
   gitVersion = 'v1.34.1';
   async version() {
     return { gitVersion: this.gitVersion };
@@ -39,7 +48,17 @@ class MemoryCluster implements InstallCluster {
     });
   }
   async get(_apiVersion: string, kind: string, name: string) {
-    return this.objects.find((o) => o.kind === kind && o.metadata.name === name);
+    const found = this.objects.find((o) => o.kind === kind && o.metadata.name === name);
+    const left = found && this.terminating.get(found);
+    if (found && left !== undefined) {
+      if (left <= 0) {
+        this.objects = this.objects.filter((o) => o !== found);
+        this.terminating.delete(found);
+        return undefined;
+      }
+      this.terminating.set(found, left - 1);
+    }
+    return found;
   }
   async delete(_apiVersion: string, kind: string, name: string) {
     const before = this.objects.length;
@@ -52,7 +71,7 @@ class MemoryCluster implements InstallCluster {
 const ok = (stdout = '', stderr = ''): RunResult => ({ exitCode: 0, signal: null, stdout, stderr, cancelled: false });
 
 /** A scripted istioctl: answers version and precheck, and for install emits lines and creates istiod + webhook. */
-function fakeIstioctl(cluster: MemoryCluster, script: { installExit?: number; installLines?: string[]; precheck?: RunResult; version?: string } = {}) {
+function fakeIstioctl(cluster: MemoryCluster, script: { installExit?: number; installLines?: string[]; precheck?: RunResult; version?: string; removalReads?: number } = {}) {
   const calls: string[][] = [];
   const run: Runner = async (_exe, args, options) => {
     calls.push([...args]);
@@ -66,10 +85,19 @@ function fakeIstioctl(cluster: MemoryCluster, script: { installExit?: number; in
       const rev = args[args.indexOf('--revision') + 1];
       const revision = args.includes('--revision') ? rev : undefined;
       cluster.objects.push(istiodDeployment({ revision, image: `istio/pilot:${script.version ?? '1.29.0'}` }));
-      cluster.objects.push(webhook(revision ? `istio-sidecar-injector-${revision}` : 'istio-sidecar-injector'));
+      cluster.objects.push(webhook(revision));
       return ok();
     }
-    if (args[0] === 'uninstall') return ok('  Removed Deployment:istio-system:istiod.\n✔ Uninstall complete');
+    if (args[0] === 'uninstall') {
+      // Like istioctl: the deletes are accepted, the garbage collector removes the objects a few reads later.
+      const purge = args.includes('--purge');
+      const revision = purge ? undefined : args[args.indexOf('--revision') + 1];
+      const istioObjects = cluster.objects.filter((o) => ['Deployment', 'MutatingWebhookConfiguration'].includes(o.kind ?? '')
+        && ['istiod', 'sidecar-injector'].includes(o.metadata.labels?.app ?? '')
+        && (purge || (o.metadata.labels?.['istio.io/rev'] ?? 'default') === revision));
+      cluster.deleteLater(istioObjects, script.removalReads ?? 2);
+      return ok('  Removed Deployment:istio-system:istiod.\n✔ Uninstall complete');
+    }
     return { ...ok(), exitCode: 64 };
   };
   return { run, calls };
@@ -221,5 +249,49 @@ describe('install flow (scripted istioctl, in-memory cluster)', () => {
     assert.deepEqual(calls.at(-1), ['uninstall', '-y', '--purge', '--context', 'memory']);
     assert.ok(cluster.deleted.includes('Deployment/prometheus') && cluster.deleted.includes('ClusterRole/prometheus'));
     assert.ok(!cluster.objects.some((o) => o.metadata.labels?.['app.kubernetes.io/managed-by'] === 'istio-mesh'));
+  });
+
+  it('returns from an uninstall only when what it removed is gone', async () => {
+    const cluster = new MemoryCluster();
+    const { run } = fakeIstioctl(cluster, { removalReads: 3 });
+    await executeInstall((await planFor(cluster, run, opts())).plan, deps(cluster, run));
+    const progress: string[] = [];
+    await executeUninstall({ kind: 'revision', revision: 'default' }, target, deps(cluster, run, { onProgress: (m) => progress.push(m) }));
+    assert.deepEqual(cluster.objects.filter((o) => o.kind !== 'ConfigMap').map((o) => o.metadata.name), [], 'istiod and its webhook are gone, not terminating');
+    assert.ok(progress.some((m) => /^Waiting for 2 objects to be removed \(Deployment istio-system\/istiod, …\)$/.test(m)), progress.join('\n'));
+  });
+
+  it('names what is still terminating at the deadline instead of reporting done', async () => {
+    const cluster = new MemoryCluster();
+    const { run } = fakeIstioctl(cluster, { removalReads: Infinity });
+    await executeInstall((await planFor(cluster, run, opts())).plan, deps(cluster, run));
+    await assert.rejects(executeUninstall({ kind: 'purge' }, target, deps(cluster, run, { removalTimeoutMs: 30 })), (err: unknown) =>
+      err instanceof InstallError && err.kind === 'removalTimeout'
+      && /2 object\(s\) are still being deleted after 0 s: Deployment istio-system\/istiod, MutatingWebhookConfiguration istio-sidecar-injector\./.test(err.message));
+  });
+
+  it('stops waiting for the removal when cancelled, and says the cluster goes on', async () => {
+    const cluster = new MemoryCluster();
+    const { run } = fakeIstioctl(cluster, { removalReads: Infinity });
+    await executeInstall((await planFor(cluster, run, opts())).plan, deps(cluster, run));
+    const controller = new AbortController();
+    const waiting = executeUninstall({ kind: 'purge' }, target, deps(cluster, run, { signal: controller.signal, onProgress: (m) => m.startsWith('Waiting for 2') && controller.abort() }));
+    await assert.rejects(waiting, (err: unknown) => err instanceof InstallError && err.kind === 'cancelled' && /goes on deleting/.test(err.message));
+  });
+
+  it('does not take a terminating injector webhook for the new one', async () => {
+    const cluster = new MemoryCluster();
+    const { run } = fakeIstioctl(cluster);
+    const stale = webhook();
+    cluster.deleteLater([stale], Infinity);
+    cluster.objects.push(stale);
+    const { plan } = await planFor(cluster, run, opts({ readinessTimeoutSeconds: 0.05 }));
+    const istiodOnly: Runner = async (exe, args, o) => {
+      if (args[0] !== 'install') return run(exe, args, o);
+      cluster.objects.push(istiodDeployment({}));
+      return ok();
+    };
+    await assert.rejects(executeInstall(plan, deps(cluster, istiodOnly)), (err: unknown) =>
+      err instanceof InstallError && err.kind === 'readinessTimeout' && /webhook istio-sidecar-injector is missing/.test(err.message));
   });
 });
