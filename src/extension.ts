@@ -1,4 +1,5 @@
 import type * as vscode from 'vscode';
+import { localClusterFromEnv } from './cluster/localCluster';
 import { registerCommands } from './commands';
 import { Config } from './config';
 import { registerYamlEditor } from './editor';
@@ -14,7 +15,7 @@ export function activate(context: vscode.ExtensionContext): Services {
   const { channel, log } = createOutput();
   context.subscriptions.push(channel);
   const config = new Config();
-  const mesh = new MeshSession(config, log, context.globalState);
+  const mesh = new MeshSession(config, log, context.globalState, localClusterFromEnv(process.env));
   const rollouts = new RolloutTracker();
   const services: Services = { context, config, log, output: channel, mesh, meshTree: new MeshTreeProvider(mesh, rollouts), rollouts };
   registerCommands(services);

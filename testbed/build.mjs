@@ -208,11 +208,16 @@ async function acquireLock(root, log) {
   }
 }
 
+/** The binaries a `build` still has to make, in build order (empty when everything is built). */
+export function pendingBinaries(root = cacheRoot()) {
+  return Object.values(layout(root)).filter((c) => !isDone(c)).flatMap((c) => Object.keys(c.bin));
+}
+
 /**
  * Builds whatever is not built yet. Idempotent: a finished component is reused; a half-finished one
- * is rebuilt. Returns binaries().
+ * is rebuilt. `onStep(text)` is called as each binary's build begins (for progress displays). Returns binaries().
  */
-export async function build({ root = cacheRoot(), log = (m) => process.stderr.write(`${m}\n`), echo = false } = {}) {
+export async function build({ root = cacheRoot(), log = (m) => process.stderr.write(`${m}\n`), echo = false, onStep = () => {} } = {}) {
   const l = layout(root);
   if (Object.values(l).every(isDone)) return binaries(root);
   const go = await findGo();
@@ -244,6 +249,7 @@ export async function build({ root = cacheRoot(), log = (m) => process.stderr.wr
         await step(['mod', 'tidy', '-e']);
         const seconds = { 'mod tidy': since(t0) };
         for (const b of r.builds) {
+          onStep(`building ${b.name}`);
           const tb = Date.now();
           const out = join(c.dir, 'bin', b.name);
           await step(['build', '-trimpath', '-ldflags', ['-s', '-w', ...b.ldflags].join(' '), '-o', out, b.pkg]);

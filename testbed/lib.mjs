@@ -13,11 +13,11 @@ import { request as httpRequest } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
-import { KWOK_STAGES, binaries, build, isBuilt } from './build.mjs';
+import { KWOK_STAGES, binaries, build, isBuilt, pendingBinaries } from './build.mjs';
 import { ETCD_VERSION, ISTIO, K8S_VERSION, KWOK_VERSION } from './versions.mjs';
 import { TestbedError, cacheRoot, run, since, stateDir, tail, waitFor } from './util.mjs';
 
-export { build, binaries, isBuilt, stateDir, TestbedError };
+export { build, binaries, isBuilt, pendingBinaries, stateDir, TestbedError };
 export { ETCD_VERSION, ISTIO, K8S_VERSION, KWOK_VERSION };
 
 /** Name of the kubeconfig context (and cluster) the testbed writes. */
@@ -587,12 +587,12 @@ function requireState(dir) {
  * Resolves with env() of the running testbed. On failure stops what it started, keeps the logs,
  * and throws a TestbedError with the failing component's log tail.
  */
-export async function up({ dir, istio = false, nodes = 2, build: doBuild = true, log = defaultLog } = {}) {
+export async function up({ dir, istio = false, nodes = 2, build: doBuild = true, log = defaultLog, onStep = () => {} } = {}) {
   dir = stateDir(dir);
   const t0 = Date.now();
   if (!isBuilt()) {
     if (!doBuild) throw new TestbedError('The testbed is not built: run `npm run testbed -- build` first.');
-    await build({ log });
+    await build({ log, onStep });
   }
   const bin = binaries();
   assertTestbedDir(dir);
@@ -621,6 +621,7 @@ export async function up({ dir, istio = false, nodes = 2, build: doBuild = true,
   const timings = {};
   let tp = Date.now();
   const phase = async (name, fn) => {
+    onStep(UP_STEPS[name]);
     await fn();
     timings[name] = since(tp);
     tp = Date.now();
@@ -677,6 +678,22 @@ export async function down({ dir, log = defaultLog } = {}) {
   const stopped = await stopAll(dir);
   rmSync(dir, { recursive: true, force: true });
   log(`testbed: ${stopped.length ? `stopped ${stopped.join(', ')}` : 'no process was running'}; removed ${dir}`);
+}
+
+/** What `up` tells `onStep` as each phase begins. */
+const UP_STEPS = {
+  pki: 'making certificates',
+  etcd: 'starting etcd',
+  'kube-apiserver': 'starting kube-apiserver',
+  'controllers+nodes': 'starting the controllers and kwok nodes',
+  serviceaccount: 'waiting for the default ServiceAccount',
+  'istioctl install': 'installing Istio',
+  istiod: 'starting istiod',
+};
+
+/** How many steps `up` reports after the build (one per phase). */
+export function upStepCount({ istio = false } = {}) {
+  return Object.keys(UP_STEPS).length - (istio ? 0 : 2);
 }
 
 /**

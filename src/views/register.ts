@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { describeLocalCluster } from '../cluster/localCluster';
 import type { Services } from '../services';
 import { createContextStatusBar } from './statusBar';
 
@@ -7,11 +8,17 @@ export function registerMeshView(services: Services): void {
   const { context, mesh, meshTree, rollouts } = services;
   void vscode.commands.executeCommand('setContext', 'istio.cluster', 'idle');
   const view = vscode.window.createTreeView('istio.mesh', { treeDataProvider: meshTree, showCollapseAll: true });
+  // While `npm start`'s local cluster builds and starts, the view names the step (the welcome text cannot change).
+  const localClusterMessage = mesh.onDidChange(() => {
+    const status = mesh.localCluster?.current;
+    const waiting = mesh.state === 'localCluster' || (status?.state === 'failed' && mesh.state !== 'ready');
+    view.message = waiting && status ? describeLocalCluster(status) : undefined;
+  });
   // Completes the walkthrough's "restart" step also when the restart was accepted from the offer after enabling injection.
   const restarted = rollouts.onDidChange((state) => {
     if (state.phase !== 'ready') return;
     void vscode.commands.executeCommand('setContext', 'istio.workloadsRestarted', true);
     restarted.dispose();
   });
-  context.subscriptions.push(view, meshTree, mesh, createContextStatusBar(mesh), restarted);
+  context.subscriptions.push(view, localClusterMessage, meshTree, mesh, createContextStatusBar(mesh), restarted);
 }

@@ -2,6 +2,7 @@ import * as vscode from 'vscode';
 import type { ClusterClient } from '../cluster/client';
 import { ClusterError } from '../cluster/errors';
 import type { ContextInfo } from '../cluster/kubeconfig';
+import type { LocalClusterWatch } from '../cluster/localCluster';
 import type { Config } from '../config';
 import type { LiveMesh, LiveMeshStatus } from '../mesh/live';
 import type { MeshStore } from '../mesh/store';
@@ -9,9 +10,10 @@ import type { Logger } from '../util/log';
 
 /**
  * What the view shows about the connection; also the value of the context key `istio.cluster`.
- * `none`: no kubeconfig; `kubeconfig`: it does not parse or names no usable context.
+ * `none`: no kubeconfig; `kubeconfig`: it does not parse or names no usable context;
+ * `localCluster`: waiting for the local cluster `npm start` is building and starting.
  */
-export type SessionState = 'idle' | 'none' | 'kubeconfig' | LiveMeshStatus['state'];
+export type SessionState = 'idle' | 'none' | 'kubeconfig' | 'localCluster' | LiveMeshStatus['state'];
 
 const selectedContextKey = 'istio.selectedContext';
 
@@ -33,10 +35,26 @@ export class MeshSession implements vscode.Disposable {
   readonly onDidChange = this.changeEmitter.event;
   private readonly disposables: vscode.Disposable[] = [this.changeEmitter];
 
-  constructor(private readonly config: Config, private readonly log: Logger, private readonly memento: vscode.Memento) {
+  constructor(
+    private readonly config: Config,
+    private readonly log: Logger,
+    private readonly memento: vscode.Memento,
+    /** The local cluster `npm start` is starting, when there is one: the session waits for it instead of failing. */
+    readonly localCluster?: LocalClusterWatch,
+  ) {
     this.disposables.push(config.onDidChange((e) => {
       if (e.affectsConfiguration('istio.kubeconfig') && this.current !== 'idle') void this.restart();
     }));
+    if (localCluster) {
+      this.disposables.push(localCluster, localCluster.onDidChange((status) => {
+        if (this.current !== 'localCluster') return;
+        if (status?.state === 'starting') this.announceChange(); // the next step, for the view's message
+        else {
+          this.log.info(status?.state === 'ready' ? 'The local cluster is up: connecting' : `The local cluster did not start: ${status?.text ?? 'its status file is gone'}`);
+          void this.restart();
+        }
+      }));
+    }
   }
 
   get state(): SessionState {
@@ -118,6 +136,10 @@ export class MeshSession implements vscode.Disposable {
   }
 
   private async start(): Promise<void> {
+    if (this.localCluster?.current?.state === 'starting') {
+      this.setState('localCluster');
+      return;
+    }
     this.setState('connecting');
     try {
       const { ClusterClient } = await import('../cluster/client');

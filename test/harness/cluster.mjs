@@ -2,7 +2,8 @@
 // testbed with Istio in the tier's own state dir, hand its environment (KUBECONFIG,
 // ISTIO_MESH_TESTBED_*) to the VS Code server, stop it at the end. A testbed that cannot start fails
 // the tier with the testbed's own reason; it is never skipped silently.
-import { existsSync } from 'node:fs';
+import { existsSync, renameSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { onCleanup } from './processes.mjs';
 
@@ -35,3 +36,39 @@ export async function startTestCluster(name, { cluster = true } = {}) {
   }
 }
 
+
+/**
+ * For `npm start`: starts building and starting the testbed with Istio in the background and returns at once with
+ * the kubeconfig it will write, the folder of its tools (istioctl, kubectl) and `ready`, which settles when it is up
+ * (its environment) or failed. Each step is written to `statusFile` (`{state, text, step, total}`, replaced by a
+ * rename) for the extension to show, and to `log`.
+ */
+export async function startLocalCluster(name, { statusFile, log }) {
+  if (!existsSync(LIB)) throw new Error('the testbed (testbed/lib.mjs) is missing');
+  const testbed = await import(LIB);
+  const dir = await testbed.runDir(name, { log });
+  onCleanup(() => testbed.down({ dir, log }));
+  const write = (status) => {
+    writeFileSync(`${statusFile}.tmp`, JSON.stringify(status));
+    renameSync(`${statusFile}.tmp`, statusFile);
+  };
+  const total = testbed.pendingBinaries().length + testbed.upStepCount({ istio: true });
+  let step = 0;
+  write({ state: 'starting', text: 'preparing', step, total });
+  const onStep = (text) => {
+    step += 1;
+    write({ state: 'starting', text, step, total });
+    log(`local cluster: ${text} (${step}/${total})`);
+  };
+  const ready = testbed.up({ dir, istio: true, log, onStep }).then(
+    (env) => {
+      write({ state: 'ready', text: 'up', step: total, total });
+      return env;
+    },
+    (error) => {
+      write({ state: 'failed', text: error.message.split('\n')[0] });
+      throw error;
+    },
+  );
+  return { kubeconfig: join(dir, 'kubeconfig'), toolsDir: dirname(testbed.binaries().istioctl), ready };
+}

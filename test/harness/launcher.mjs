@@ -44,7 +44,8 @@ async function main() {
   const vscode = await ensureVSCode(process.env.ISTIO_MESH_VSCODE_VERSION ?? OLDEST);
   const profile = createProfile('istio-mesh-launcher-', { userDataDir: flags['user-data-dir'], extensionsDir: flags['extensions-dir'] });
   const resultsFile = join(profile.root, 'results.txt');
-  const server = await startServer(vscode, profile, { ISTIO_MESH_TEST_RESULTS: resultsFile });
+  // The local-cluster status file `npm start` writes; the tests write it themselves (test/integration/mesh.test.ts).
+  const server = await startServer(vscode, profile, { ISTIO_MESH_TEST_RESULTS: resultsFile, ISTIO_MESH_LOCAL_CLUSTER_STATUS: join(profile.root, 'local-cluster.json') });
 
   let exitCode;
   const finished = new Promise((resolve) => (exitCode = resolve));

@@ -1,6 +1,7 @@
 // The mesh view inside real VS Code: the tree is read through its provider (getChildren/getTreeItem)
 // against the testbed cluster with Istio (the harness passes its KUBECONFIG to the extension host).
 import * as assert from 'node:assert/strict';
+import { renameSync, rmSync, writeFileSync } from 'node:fs';
 import * as vscode from 'vscode';
 import { Kinds } from '../../src/cluster/kinds';
 import type { InjectionCommandResult } from '../../src/commands/injectionFlow';
@@ -103,6 +104,42 @@ describe('mesh view', function () {
       await settings.update('kubeconfig', undefined, vscode.ConfigurationTarget.Global);
     }
     await waitForState('ready');
+  });
+
+  it('waits for a local cluster that npm start is still starting, shows its step, and connects once it is up', async () => {
+    // The launcher names this file in ISTIO_MESH_LOCAL_CLUSTER_STATUS, as `npm start` does.
+    const file = process.env.ISTIO_MESH_LOCAL_CLUSTER_STATUS;
+    assert.ok(file, 'the launcher sets ISTIO_MESH_LOCAL_CLUSTER_STATUS');
+    const write = (status: object) => {
+      writeFileSync(`${file}.tmp`, JSON.stringify(status));
+      renameSync(`${file}.tmp`, file);
+    };
+    const local = services.mesh.localCluster;
+    assert.ok(local, 'the session follows the status file');
+    /** Resolves once the watch has read a status with this step (it follows the file through fs events). */
+    const seen = (step: number) => new Promise<void>((resolve) => {
+      const done = () => {
+        if (local.current?.step !== step) return;
+        sub.dispose();
+        resolve();
+      };
+      const sub = local.onDidChange(done);
+      done();
+    });
+    try {
+      write({ state: 'starting', text: 'building kube-apiserver', step: 3, total: 15 });
+      await seen(3);
+      await services.mesh.restart();
+      assert.equal(services.mesh.state, 'localCluster', 'no connection attempt while the cluster starts');
+      assert.deepEqual(await services.meshTree.getChildren(), [], 'the welcome text shows, not an error');
+      write({ state: 'starting', text: 'starting etcd', step: 9, total: 15 });
+      await seen(9);
+      assert.equal(services.mesh.state, 'localCluster');
+      write({ state: 'ready', text: 'up', step: 15, total: 15 });
+      await waitForState('ready');
+    } finally {
+      rmSync(file, { force: true });
+    }
   });
 
   it('serves a namespace admin: the control plane not visible, their namespace offered by the palette command', async () => {
