@@ -175,7 +175,7 @@ async function recipes(go, root) {
 }
 
 /** Takes <root>/build.lock; waits (bounded) while another live build holds it, takes over a dead one's. */
-async function acquireLock(root, log) {
+async function acquireLock(root, log, onStep) {
   mkdirSync(root, { recursive: true });
   const lock = join(root, 'build.lock');
   const deadline = Date.now() + 3 * 60 * 60_000;
@@ -202,7 +202,10 @@ async function acquireLock(root, log) {
       continue;
     }
     if (Date.now() > deadline) throw new TestbedError(`Another testbed build (pid ${pid}) has held ${lock} for hours: stop it, or remove the lock if no build runs.`);
-    if (!told) log(`testbed: another build (pid ${pid}) is running in ${root}; waiting for it`);
+    if (!told) {
+      log(`testbed: another build (pid ${pid}) is running in ${root}; waiting for it`);
+      onStep(`waiting for another build of the testbed (pid ${pid})`, { counts: false });
+    }
     told = true;
     await new Promise((r) => setTimeout(r, 2000));
   }
@@ -215,13 +218,14 @@ export function pendingBinaries(root = cacheRoot()) {
 
 /**
  * Builds whatever is not built yet. Idempotent: a finished component is reused; a half-finished one
- * is rebuilt. `onStep(text)` is called as each binary's build begins (for progress displays). Returns binaries().
+ * is rebuilt. `onStep(text, { counts })` is called as each binary's build begins (`counts: true`, one step of
+ * pendingBinaries()) and while it waits for another build (`counts: false`), for progress displays. Returns binaries().
  */
 export async function build({ root = cacheRoot(), log = (m) => process.stderr.write(`${m}\n`), echo = false, onStep = () => {} } = {}) {
   const l = layout(root);
   if (Object.values(l).every(isDone)) return binaries(root);
   const go = await findGo();
-  const release = await acquireLock(root, log);
+  const release = await acquireLock(root, log, onStep);
   try {
     for (const r of await recipes(go, root)) {
       const c = r.comp;
@@ -249,7 +253,7 @@ export async function build({ root = cacheRoot(), log = (m) => process.stderr.wr
         await step(['mod', 'tidy', '-e']);
         const seconds = { 'mod tidy': since(t0) };
         for (const b of r.builds) {
-          onStep(`building ${b.name}`);
+          onStep(`building ${b.name}`, { counts: true });
           const tb = Date.now();
           const out = join(c.dir, 'bin', b.name);
           await step(['build', '-trimpath', '-ldflags', ['-s', '-w', ...b.ldflags].join(' '), '-o', out, b.pkg]);

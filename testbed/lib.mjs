@@ -583,17 +583,25 @@ function requireState(dir) {
 
 /**
  * Starts the testbed. Options: dir (state dir), istio (also install Istio and run istiod), nodes
- * (number of kwok nodes, default 2), build (build missing binaries first, default true), log.
+ * (number of kwok nodes, default 2), build (build missing binaries first, default true), log, and
+ * onStep({ text, step, total }) as each build or start step begins.
  * Resolves with env() of the running testbed. On failure stops what it started, keeps the logs,
  * and throws a TestbedError with the failing component's log tail.
  */
 export async function up({ dir, istio = false, nodes = 2, build: doBuild = true, log = defaultLog, onStep = () => {} } = {}) {
   dir = stateDir(dir);
   const t0 = Date.now();
+  // Progress for onStep({ text, step, total }): each binary still to build, then each phase below.
+  const progress = { step: 0, total: pendingBinaries().length + upStepCount({ istio }) };
+  const report = (text, { counts = true } = {}) => {
+    if (counts) progress.step += 1;
+    onStep({ text, ...progress });
+  };
   if (!isBuilt()) {
     if (!doBuild) throw new TestbedError('The testbed is not built: run `npm run testbed -- build` first.');
-    await build({ log, onStep });
+    await build({ log, onStep: report });
   }
+  progress.step = progress.total - upStepCount({ istio }); // binaries another build made count as done
   const bin = binaries();
   assertTestbedDir(dir);
   const pids = readPids(dir);
@@ -621,7 +629,7 @@ export async function up({ dir, istio = false, nodes = 2, build: doBuild = true,
   const timings = {};
   let tp = Date.now();
   const phase = async (name, fn) => {
-    onStep(UP_STEPS[name]);
+    report(UP_STEPS[name]);
     await fn();
     timings[name] = since(tp);
     tp = Date.now();

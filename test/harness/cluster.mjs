@@ -52,17 +52,14 @@ export async function startLocalCluster(name, { statusFile, log }) {
     writeFileSync(`${statusFile}.tmp`, JSON.stringify(status));
     renameSync(`${statusFile}.tmp`, statusFile);
   };
-  const total = testbed.pendingBinaries().length + testbed.upStepCount({ istio: true });
-  let step = 0;
-  write({ state: 'starting', text: 'preparing', step, total });
-  const onStep = (text) => {
-    step += 1;
+  write({ state: 'starting', text: 'preparing', step: 0 });
+  const onStep = ({ text, step, total }) => {
     write({ state: 'starting', text, step, total });
     log(`local cluster: ${text} (${step}/${total})`);
   };
   const ready = testbed.up({ dir, istio: true, log, onStep }).then(
     (env) => {
-      write({ state: 'ready', text: 'up', step: total, total });
+      write({ state: 'ready', text: 'up' });
       return env;
     },
     (error) => {
