@@ -9,7 +9,7 @@ import { readFileSync, writeFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseAllDocuments } from 'yaml';
-import { convertSchema, crdSchemas, OBJECT_META_REF } from '../src/yaml/schema/convert.ts';
+import { convertSchema, crdSchemas, OBJECT_META_REF, orNull, STATUS_SCHEMA } from '../src/yaml/schema/convert.ts';
 import { addKind, kindBranch } from '../src/yaml/schema/bundle.ts';
 import { ISTIO_LABEL_SCHEMAS } from '../src/yaml/schema/labels.ts';
 
@@ -41,16 +41,10 @@ const kubeDir = join(download(KUBERNETES), 'api', 'openapi-spec', 'v3');
 const components = {};
 for (const { file } of KUBERNETES_KINDS) Object.assign(components, JSON.parse(readFileSync(join(kubeDir, file), 'utf8')).components.schemas);
 const ref = (r) => r.replace('#/components/schemas/', '#/definitions/');
-// Kubernetes' `required` lists are dropped: kustomize patches and overlays are partial objects by
-// design, and the API server reports a missing field anyway. Unknown fields and wrong types stay errors.
-function withoutRequired(schema) {
-  if (Array.isArray(schema)) return schema.map(withoutRequired);
-  if (schema === null || typeof schema !== 'object') return schema;
-  return Object.fromEntries(Object.entries(schema).filter(([k]) => k !== 'required').map(([k, v]) => [k, k === 'enum' ? v : withoutRequired(v)]));
-}
 function addDefinition(name) {
   if (definitions[name] || !components[name]) return;
-  definitions[name] = withoutRequired(convertSchema(components[name], { ref }));
+  // `partial`: Kubernetes' `required` lists are dropped (see ConvertOptions), so every field may be absent or null.
+  definitions[name] = convertSchema(components[name], { ref, partial: true });
   for (const m of JSON.stringify(components[name]).matchAll(/"#\/components\/schemas\/([^"]+)"/g)) addDefinition(m[1]);
 }
 for (const { group, version, kinds } of KUBERNETES_KINDS) {
@@ -59,7 +53,7 @@ for (const { group, version, kinds } of KUBERNETES_KINDS) {
     addDefinition(name);
     const schema = definitions[name];
     delete definitions[name];
-    delete schema.properties.status;
+    schema.properties.status = STATUS_SCHEMA;
     addKind(definitions, entries, group, version, kind, schema);
   }
 }
@@ -72,7 +66,7 @@ definitions['istio-mesh.PodMetadata'] = {
 };
 definitions['core.Namespace.v1'].properties.metadata = { $ref: '#/definitions/istio-mesh.NamespaceMetadata' };
 definitions['core.Pod.v1'].properties.metadata = { $ref: '#/definitions/istio-mesh.PodMetadata' };
-definitions['io.k8s.api.core.v1.PodTemplateSpec'].properties.metadata = { $ref: '#/definitions/istio-mesh.PodMetadata' };
+definitions['io.k8s.api.core.v1.PodTemplateSpec'].properties.metadata = orNull({ $ref: '#/definitions/istio-mesh.PodMetadata' });
 
 // Istio: every served version of every CRD.
 const crdText = readFileSync(join(download(ISTIO_API), 'kubernetes', 'customresourcedefinitions.gen.yaml'), 'utf8');

@@ -9,7 +9,7 @@ import type { Finding, Fix } from './types';
 
 /** One document's results, relative to its chunk; reused while its text is unchanged. */
 interface ChunkResult {
-  /** False when the document was not parsed: nothing in it can concern an Istio rule (see `mayConcernIstio`). */
+  /** False when the document was not parsed: nothing in it can concern an Istio rule (see `leftToSchema`). */
   readonly parsed: boolean;
   readonly file: ParsedFile | undefined;
   readonly facts: FileFacts;
@@ -30,6 +30,16 @@ export interface CheckOptions extends LintOptions {
  * is not parsed a second time here.
  */
 const ISTIO_WORDS = /Namespace|istio-injection|istio\.io\/rev|istio\.io\/dataplane-mode|sidecar\.istio\.io\/inject|hostNetwork|\{\{/;
+
+/**
+ * Whether a document may stay unparsed here, left to the schema validation (see `ISTIO_WORDS`). Schema
+ * validation concerns only Kubernetes objects, mappings with an `apiVersion` and a `kind`: a document without
+ * both words (empty after a trailing or doubled `---`, comments only, a list or a scalar, a CI workflow) is
+ * never sent to it. It is parsed here instead, which costs less and reports its syntax errors the same way.
+ */
+function leftToSchema(text: string): boolean {
+  return !ISTIO_WORDS.test(text) && text.includes('apiVersion') && text.includes('kind');
+}
 
 /** Re-validating more chunks than this at once is cheaper as one whole-file call. */
 const WHOLE_FILE_THRESHOLD = 8;
@@ -106,15 +116,15 @@ export class YamlChecker {
 
   /**
    * Each chunk's result when it is known without parsing: cached for the same text, or a
-   * document without Istio words when `lazy` (those may stay unparsed: their syntax errors come
-   * from the schema validation). Undefined where the chunk must be parsed.
+   * document left to the schema validation when `lazy` (see `leftToSchema`; their syntax errors
+   * come from the schema validation). Undefined where the chunk must be parsed.
    */
   private cached(uri: string, chunks: readonly Chunk[], lazy: boolean): (ChunkResult | undefined)[] {
     const previous = this.cache.get(uri);
     const seen = new Map<string, ChunkResult>();
     return chunks.map((chunk) => {
       const cached = seen.get(chunk.text) ?? previous?.get(chunk.text);
-      const result = cached && (cached.parsed || lazy) ? cached : lazy && !ISTIO_WORDS.test(chunk.text) ? unparsed() : undefined;
+      const result = cached && (cached.parsed || lazy) ? cached : lazy && leftToSchema(chunk.text) ? unparsed() : undefined;
       if (result) seen.set(chunk.text, result);
       return result;
     });
@@ -233,7 +243,7 @@ function unparsed(): ChunkResult {
 }
 
 function prepare(text: string, lazy: boolean): ChunkResult {
-  if (lazy && !ISTIO_WORDS.test(text)) return unparsed();
+  if (lazy && leftToSchema(text)) return unparsed();
   const { file, findings } = lintText(text, { maxFileSize: Number.MAX_SAFE_INTEGER });
   return { parsed: true, file, facts: file ? fileFacts(file) : NO_FACTS, tooLarge: file ? [] : findings };
 }

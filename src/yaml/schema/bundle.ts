@@ -3,7 +3,8 @@ import { crdSchemas, isObject, type JsonSchema } from './convert';
 /**
  * The one schema a YAML file is validated against: yaml-language-server takes one schema per
  * file, so each document picks its kind's definition through `if {apiVersion, kind} then $ref`.
- * Documents of other kinds match no branch and pass.
+ * Documents of other kinds match no branch and pass, and so do documents that are no mapping at all
+ * (empty, comments only, a list, a scalar): each `if` asks for an object.
  */
 export interface SchemaBundle {
   readonly $schema: string;
@@ -27,7 +28,7 @@ export interface KindEntry {
 export function kindBranch(entry: KindEntry): KindBranch {
   const apiVersion = entry.apiVersions.length === 1 ? { const: entry.apiVersions[0] } : { enum: [...entry.apiVersions] };
   return {
-    if: { properties: { apiVersion, kind: { const: entry.kind } }, required: ['apiVersion', 'kind'] },
+    if: { type: 'object', properties: { apiVersion, kind: { const: entry.kind } }, required: ['apiVersion', 'kind'] },
     then: { $ref: `#/definitions/${entry.definition}` },
   };
 }

@@ -8,53 +8,111 @@ export type JsonSchema = { [key: string]: unknown };
 export interface ConvertOptions {
   /** Rewrites `$ref`s (e.g. `#/components/schemas/X` to `#/definitions/X`). */
   readonly ref?: (ref: string) => string;
+  /**
+   * Drops every `required` list, so every field may be absent (and null). For Kubernetes' own kinds: kustomize
+   * patches and overlays are partial objects by design, and the API server reports a missing field anyway.
+   */
+  readonly partial?: boolean;
 }
 
 /** Keys kept as they are; everything else (x-kubernetes-*, format, default, example...) is dropped. */
 const KEPT = new Set([
-  'description', 'type', 'enum', 'required', 'minimum', 'maximum', 'exclusiveMinimum', 'exclusiveMaximum',
+  'description', 'type', 'enum', 'minimum', 'maximum', 'exclusiveMinimum', 'exclusiveMaximum',
   'minLength', 'maxLength', 'pattern', 'minItems', 'maxItems', 'uniqueItems', 'minProperties', 'maxProperties', 'title',
 ]);
 /** Keys holding one schema, a list of schemas, or a map of schemas. */
 const ONE = ['items', 'not'];
 const LIST = ['allOf', 'anyOf', 'oneOf'];
-const MAP = ['properties'];
 
 export function convertSchema(input: unknown, options: ConvertOptions = {}): JsonSchema {
   if (!isObject(input)) return {};
   const out: JsonSchema = {};
+  const required = !options.partial && Array.isArray(input.required) ? input.required.filter((r): r is string => typeof r === 'string') : [];
   for (const [key, value] of Object.entries(input)) {
     if (KEPT.has(key)) out[key] = value;
+    else if (key === 'required' && required.length > 0) out.required = required;
     else if (key === '$ref' && typeof value === 'string') out.$ref = options.ref ? options.ref(value) : value;
     else if (ONE.includes(key)) out[key] = convertSchema(value, options);
     else if (LIST.includes(key) && Array.isArray(value)) out[key] = value.map((v) => convertSchema(v, options));
-    else if (MAP.includes(key) && isObject(value)) out[key] = mapValues(value, (v) => convertSchema(v, options));
+    // A field that may be absent may also be null: the API server treats both alike.
+    else if (key === 'properties' && isObject(value)) out[key] = mapValues(value, (v, name) => (required.includes(name) ? convertSchema(v, options) : orNull(convertSchema(v, options))));
     else if (key === 'additionalProperties') out[key] = typeof value === 'boolean' ? value : convertSchema(value, options);
   }
-  const intOrString = input['x-kubernetes-int-or-string'] === true || input.format === 'int-or-string';
-  if (intOrString) {
+  // `int32` or a string (`port: 8080`, `maxSurge: 25%`), whatever else the source says (Kubernetes adds a `oneOf`).
+  if (input['x-kubernetes-int-or-string'] === true || input.format === 'int-or-string') {
     delete out.type;
+    delete out.oneOf;
     out.anyOf = [{ type: 'integer' }, { type: 'string' }];
   }
-  if (input.nullable === true && typeof out.type === 'string') out.type = [out.type, 'null'];
-  // Structural schemas reject unknown fields (kubectl's strict field validation): say so in the editor.
+  // Structural schemas reject unknown fields (kubectl's strict field validation): say so in the editor. Under
+  // `x-kubernetes-preserve-unknown-fields` they are kept; the fields it declares are still checked as declared.
   const preserves = input['x-kubernetes-preserve-unknown-fields'] === true;
-  if (isObject(out.properties) && out.additionalProperties === undefined && !preserves && !out.$ref) out.additionalProperties = false;
-  // `type: object` that keeps unknown fields and declares none (e.g. `Struct`): any value of that shape goes.
-  if (preserves && !out.properties && out.additionalProperties === undefined) out.additionalProperties = true;
-  return out;
+  const declared = isObject(out.properties);
+  if (declared && out.additionalProperties === undefined && !preserves && !out.$ref) out.additionalProperties = false;
+  // Keeps unknown fields and declares none (e.g. `Struct`, EnvoyFilter's `patch.value`): anything of that type goes.
+  if (preserves && !declared && out.additionalProperties === undefined) out.additionalProperties = true;
+  if (input['x-kubernetes-embedded-resource'] === true) embedResource(out, options);
+  return input.nullable === true ? orNull(out) : out;
+}
+
+/**
+ * A whole object inside another (`x-kubernetes-embedded-resource`): the API server requires its `apiVersion`
+ * and `kind` as non-empty strings and checks its `metadata` as an object's metadata.
+ */
+function embedResource(out: JsonSchema, options: ConvertOptions): void {
+  const nonEmpty = { type: 'string', minLength: 1 };
+  out.properties = { apiVersion: nonEmpty, kind: nonEmpty, metadata: orNull({ $ref: OBJECT_META_REF }), ...(isObject(out.properties) ? out.properties : {}) };
+  if (!options.partial) out.required = [...new Set([...(Array.isArray(out.required) ? out.required : []), 'apiVersion', 'kind'])];
+}
+
+/** Keys of a schema that a `null` can fail; a schema without any of them accepts null already. */
+const NULL_FAILS = ['type', 'enum', 'const', '$ref', 'allOf', 'anyOf', 'oneOf', 'not'];
+/** Keys that only document a schema (kept outside the alternatives, where hovers find them). */
+const DOCS = ['description', 'title', 'markdownDescription'];
+const NULL = { type: 'null' };
+
+/**
+ * The schema, accepting `null` as well. The API server treats a null field as an absent one: built-in kinds
+ * decode it to the empty value, CRDs prune it before validation (unless the field is `nullable`, which keeps it).
+ * The cheapest form that keeps hovers and completion: `type: [t, "null"]` where only the type could fail,
+ * otherwise the schema as one alternative of two.
+ */
+export function orNull(schema: JsonSchema): JsonSchema {
+  const type = schema.type;
+  if (Array.isArray(type) ? type.includes('null') : !NULL_FAILS.some((k) => k in schema)) return schema;
+  if (Array.isArray(schema.anyOf) && schema.anyOf.some((s) => isObject(s) && s.type === 'null')) return schema;
+  const combined = ['$ref', 'allOf', 'anyOf', 'oneOf', 'not', 'const'].some((k) => k in schema);
+  if ((typeof type === 'string' || Array.isArray(type)) && !combined) {
+    return { ...schema, type: [...(Array.isArray(type) ? type : [type]), 'null'], ...(Array.isArray(schema.enum) ? { enum: [...schema.enum, null] } : {}) };
+  }
+  const docs = Object.fromEntries(Object.entries(schema).filter(([k]) => DOCS.includes(k)));
+  const rest = Object.fromEntries(Object.entries(schema).filter(([k]) => !DOCS.includes(k)));
+  const keys = Object.keys(rest);
+  // Alternatives already (int-or-string): one more. Kubernetes' `allOf: [$ref]` wrapper: the $ref is the alternative.
+  if (keys.length === 1 && Array.isArray(rest.anyOf)) return { ...docs, anyOf: [...rest.anyOf, NULL] };
+  if (keys.length === 1 && Array.isArray(rest.allOf) && rest.allOf.length === 1) return { ...docs, anyOf: [rest.allOf[0], NULL] };
+  return { ...docs, anyOf: [rest, NULL] };
 }
 
 export interface CrdVersionSchema {
   readonly group: string;
   readonly version: string;
   readonly kind: string;
-  /** JSON Schema of the whole object (apiVersion, kind, metadata, spec), without `status`. */
+  /** JSON Schema of the whole object (apiVersion, kind, metadata, spec, status). */
   readonly schema: JsonSchema;
 }
 
 /** Where the bundle keeps Kubernetes' ObjectMeta, so CRD kinds get the same metadata checks and hovers. */
 export const OBJECT_META_REF = '#/definitions/io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta';
+
+/**
+ * `status` of every kind. Manifests exported from a cluster carry it; the API server does not apply it (it is
+ * the status subresource's, written by controllers), and Istio's CRDs keep any field under it. So any object goes.
+ */
+export const STATUS_SCHEMA: JsonSchema = {
+  description: 'The observed state, written by the cluster. Accepted in a manifest, but not applied: the cluster writes its own.',
+  type: ['object', 'null'],
+};
 
 /** Every served version of a CustomResourceDefinition object (as read from YAML or the API). */
 export function crdSchemas(crd: unknown): CrdVersionSchema[] {
@@ -72,11 +130,10 @@ export function crdSchemas(crd: unknown): CrdVersionSchema[] {
   return out;
 }
 
-/** A top-level object's schema: apiVersion/kind/metadata typed, `status` dropped (users do not write it). */
+/** A top-level object's schema: apiVersion/kind/metadata typed, any `status` accepted (see `STATUS_SCHEMA`). */
 export function objectSchema(group: string, kind: string, openApi: JsonSchema, options: ConvertOptions = {}): JsonSchema {
   const converted = convertSchema(openApi, options);
   const properties = { ...(isObject(converted.properties) ? converted.properties : {}) };
-  delete properties.status;
   return {
     ...converted,
     type: 'object',
@@ -86,6 +143,7 @@ export function objectSchema(group: string, kind: string, openApi: JsonSchema, o
       kind: { type: 'string', description: `The kind of this resource: ${kind}.` },
       metadata: { $ref: OBJECT_META_REF },
       ...properties,
+      status: STATUS_SCHEMA,
     },
     additionalProperties: false,
   };
@@ -95,6 +153,6 @@ export function isObject(value: unknown): value is JsonSchema {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
-function mapValues(map: JsonSchema, f: (v: unknown) => unknown): JsonSchema {
-  return Object.fromEntries(Object.entries(map).map(([k, v]) => [k, f(v)]));
+function mapValues(map: JsonSchema, f: (v: unknown, key: string) => unknown): JsonSchema {
+  return Object.fromEntries(Object.entries(map).map(([k, v]) => [k, f(v, k)]));
 }

@@ -18,9 +18,25 @@ export function schemaFindings(diagnostics: readonly Diagnostic[], istio: readon
   for (const d of diagnostics) {
     const start = move(d.range.start);
     if (taken.has(`${start.line}:${start.character}`)) continue;
-    out.push({ range: { start, end: move(d.range.end) }, code: 'schema', severity: severity(d), message: d.message });
+    out.push({ range: { start, end: move(d.range.end) }, code: 'schema', severity: severity(d), message: withoutNull(d.message) });
   }
   return out;
+}
+
+/**
+ * The message without `null` among the expected types or values. The schemas accept null wherever a field may
+ * be absent (the API server treats both alike, see `orNull`): saying so in every message would only distract.
+ */
+export function withoutNull(message: string): string {
+  const types = /^Incorrect type\. Expected one of (.+)\.$/.exec(message) ?? /^Incorrect type\. Expected "(.+)"\.$/.exec(message);
+  if (types) {
+    const list = types[1].split(types[0].includes('one of') ? ', ' : ' | ').filter((t) => t !== 'null');
+    if (list.length === 0) return message;
+    return list.length === 1 ? `Incorrect type. Expected "${list[0]}".` : `Incorrect type. Expected one of ${list.join(', ')}.`;
+  }
+  const values = /^Value is not accepted\. Valid values: (.+)\.$/.exec(message);
+  if (values) return `Value is not accepted. Valid values: ${values[1].split(', ').filter((v) => v !== 'null').join(', ')}.`;
+  return message;
 }
 
 /** yaml-language-server tags the parser's own problems `YAML`; schema problems name their schema. */

@@ -62,7 +62,11 @@ export async function createYamlLanguageService(schemaJson: string): Promise<Yam
   return {
     validate: (uri, text) => service.doValidation(doc(uri, text), false),
     hover: (uri, text, position) => service.doHover(doc(uri, text), position),
-    complete: (uri, text, position) => service.doComplete(doc(uri, text), position, false),
+    // `null` is accepted wherever a field may be absent (see `orNull`), but leaving the field out says it better.
+    complete: async (uri, text, position) => {
+      const list = await service.doComplete(doc(uri, text), position, false);
+      return { ...list, items: list.items.filter((i) => i.label !== 'null') };
+    },
     covers: (apiVersion, kind) => kinds.has(`${apiVersion} ${kind}`),
     setSchema(json) {
       current = json;

@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { withClusterCrds, type SchemaBundle } from '../../../src/yaml/schema/bundle';
-import { convertSchema, crdSchemas } from '../../../src/yaml/schema/convert';
+import { convertSchema, crdSchemas, OBJECT_META_REF, orNull, STATUS_SCHEMA } from '../../../src/yaml/schema/convert';
+import { withoutNull } from '../../../src/yaml/schema/diagnostics';
 import { createYamlLanguageService, type YamlLanguageService } from '../../../src/yaml/schema/languageService';
 import { YamlChecker } from '../../../src/yaml/checker';
 import { SCHEMA_PATH } from './corpus.test';
@@ -10,16 +11,82 @@ import { yaml } from './helpers';
 describe('OpenAPI to JSON Schema', () => {
   it('converts int-or-string, nullable and unknown-field markers, and drops extensions', () => {
     assert.deepEqual(convertSchema({ 'x-kubernetes-int-or-string': true, description: 'port' }), { description: 'port', anyOf: [{ type: 'integer' }, { type: 'string' }] });
+    // Kubernetes' own IntOrString also says `oneOf`: one list of alternatives is enough.
+    assert.deepEqual(convertSchema({ type: 'string', format: 'int-or-string', oneOf: [{ type: 'integer' }, { type: 'string' }] }), { anyOf: [{ type: 'integer' }, { type: 'string' }] });
     assert.deepEqual(convertSchema({ type: 'string', nullable: true, format: 'date-time', default: 'x' }), { type: ['string', 'null'] });
     assert.deepEqual(convertSchema({ type: 'object', 'x-kubernetes-preserve-unknown-fields': true }), { type: 'object', additionalProperties: true });
-    assert.deepEqual(convertSchema({ type: 'object', properties: { a: { type: 'string', 'x-kubernetes-validations': [{ rule: 'self != ""' }] } } }), {
+    assert.deepEqual(convertSchema({ type: 'object', properties: { a: { type: 'string', 'x-kubernetes-validations': [{ rule: 'self != ""' }] } }, required: ['a'] }), {
       type: 'object',
       properties: { a: { type: 'string' } },
+      required: ['a'],
       additionalProperties: false,
     });
     assert.deepEqual(convertSchema({ allOf: [{ $ref: '#/components/schemas/X' }] }, { ref: (r) => r.replace('#/components/schemas/', '#/definitions/') }), { allOf: [{ $ref: '#/definitions/X' }] });
   });
-  it('reads the served versions of a CRD, without status', () => {
+  it('accepts null for every field that may be absent, in the cheapest form that keeps hovers', () => {
+    const converted = convertSchema({
+      type: 'object',
+      required: ['name'],
+      properties: {
+        name: { type: 'string' },
+        mode: { type: 'string', enum: ['A', 'B'] },
+        port: { 'x-kubernetes-int-or-string': true },
+        strategy: { description: 'how', allOf: [{ $ref: '#/definitions/S' }], default: {} },
+        match: { type: 'object', properties: { a: { type: 'string' }, b: { type: 'string' } }, oneOf: [{ required: ['a'] }, { required: ['b'] }] },
+        labels: { type: 'object', additionalProperties: { type: 'string' } },
+        anything: { 'x-kubernetes-preserve-unknown-fields': true },
+      },
+    });
+    assert.deepEqual(converted.properties, {
+      // Required: a null is pruned by the API server, and then it is missing.
+      name: { type: 'string' },
+      mode: { type: ['string', 'null'], enum: ['A', 'B', null] },
+      port: { anyOf: [{ type: 'integer' }, { type: 'string' }, { type: 'null' }] },
+      strategy: { description: 'how', anyOf: [{ $ref: '#/definitions/S' }, { type: 'null' }] },
+      // `oneOf` of `required` lists would match a null several times: the whole schema is one alternative.
+      match: { anyOf: [{ type: 'object', properties: { a: { type: ['string', 'null'] }, b: { type: ['string', 'null'] } }, oneOf: [{ required: ['a'] }, { required: ['b'] }], additionalProperties: false }, { type: 'null' }] },
+      // Map values are not fields: only the map itself may be null.
+      labels: { type: ['object', 'null'], additionalProperties: { type: 'string' } },
+      anything: { additionalProperties: true },
+    });
+    // Kubernetes' own kinds are partial: no field is required, every one may be null.
+    assert.deepEqual(convertSchema({ type: 'object', required: ['name'], properties: { name: { type: 'string' } } }, { partial: true }), {
+      type: 'object',
+      properties: { name: { type: ['string', 'null'] } },
+      additionalProperties: false,
+    });
+    assert.deepEqual(orNull({ type: ['string', 'null'] }), { type: ['string', 'null'] });
+    assert.deepEqual(orNull({ description: 'free' }), { description: 'free' });
+    assert.deepEqual(orNull({ description: 'fixed', const: 'x' }), { description: 'fixed', anyOf: [{ const: 'x' }, { type: 'null' }] });
+  });
+  it('checks the fields it declares under x-kubernetes-preserve-unknown-fields, and nothing else', () => {
+    assert.deepEqual(convertSchema({ type: 'object', 'x-kubernetes-preserve-unknown-fields': true, properties: { known: { type: 'object', properties: { a: { type: 'integer' } } } } }), {
+      type: 'object',
+      // Unknown fields beside `known` are kept; `known` is pruned as the API server prunes it (its own unknown fields are not).
+      properties: { known: { type: ['object', 'null'], properties: { a: { type: ['integer', 'null'] } }, additionalProperties: false } },
+    });
+  });
+  it('requires apiVersion and kind of an embedded resource, as the API server does', () => {
+    assert.deepEqual(convertSchema({ type: 'object', 'x-kubernetes-embedded-resource': true, 'x-kubernetes-preserve-unknown-fields': true }), {
+      type: 'object',
+      additionalProperties: true,
+      properties: {
+        apiVersion: { type: 'string', minLength: 1 },
+        kind: { type: 'string', minLength: 1 },
+        metadata: { anyOf: [{ $ref: OBJECT_META_REF }, { type: 'null' }] },
+      },
+      required: ['apiVersion', 'kind'],
+    });
+  });
+  it('leaves null out of the messages (it stands for an absent field)', () => {
+    assert.equal(withoutNull('Incorrect type. Expected one of array, null.'), 'Incorrect type. Expected "array".');
+    assert.equal(withoutNull('Incorrect type. Expected one of integer, string, null.'), 'Incorrect type. Expected one of integer, string.');
+    assert.equal(withoutNull('Incorrect type. Expected "io.k8s.api.apps.v1.RollingUpdateDeployment | null".'), 'Incorrect type. Expected "io.k8s.api.apps.v1.RollingUpdateDeployment".');
+    assert.equal(withoutNull('Value is not accepted. Valid values: "A", "B", null.'), 'Value is not accepted. Valid values: "A", "B".');
+    assert.equal(withoutNull('Incorrect type. Expected "null".'), 'Incorrect type. Expected "null".');
+    assert.equal(withoutNull('Property x is not allowed.'), 'Property x is not allowed.');
+  });
+  it('reads the served versions of a CRD, with any status', () => {
     const crd = {
       apiVersion: 'apiextensions.k8s.io/v1',
       kind: 'CustomResourceDefinition',
@@ -34,7 +101,8 @@ describe('OpenAPI to JSON Schema', () => {
     };
     const versions = crdSchemas(crd);
     assert.deepEqual(versions.map((v) => `${v.group}/${v.version} ${v.kind}`), ['networking.istio.io/v1 Gateway']);
-    assert.deepEqual(Object.keys(versions[0].schema.properties as object), ['apiVersion', 'kind', 'metadata', 'spec']);
+    assert.deepEqual(Object.keys(versions[0].schema.properties as object), ['apiVersion', 'kind', 'metadata', 'spec', 'status']);
+    assert.deepEqual((versions[0].schema.properties as Record<string, unknown>).status, STATUS_SCHEMA);
     assert.deepEqual(crdSchemas({ kind: 'ConfigMap' }), []);
   });
 });
@@ -55,7 +123,7 @@ describe('schema validation (yaml-language-server in-process)', function () {
       '---', 'apiVersion: example.com/v1', 'kind: Gateway', 'spec: {anything: 1}',
     );
     const diagnostics = await service.validate('file:///multi.yaml', text);
-    assert.deepEqual(diagnostics.map((d) => [d.range.start.line, d.message]), [
+    assert.deepEqual(diagnostics.map((d) => [d.range.start.line, withoutNull(d.message)]), [
       [4, 'Incorrect type. Expected "array".'],
       [11, 'Property servers is not allowed.'],
     ]);
