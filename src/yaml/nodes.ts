@@ -67,8 +67,8 @@ export interface MapRef {
   readonly anchors: Anchors;
   /** The map is written where it was looked up: reached without an alias or a merge key. */
   readonly own: boolean;
-  /** The mappings from the root to this one (itself included), to tell whether an alias repeats any of them. */
-  readonly chain: readonly YAMLMap[];
+  /** The mapping this one was reached from (none for the root), to tell whether an alias repeats any of them. */
+  readonly parent?: MapRef;
   /** Where the map was reached through an alias or a merge key: the text of that alias or `<<` entry (for ranges). */
   readonly via?: readonly [number, number];
 }
@@ -93,7 +93,7 @@ export interface Entry {
 
 /** The root mapping of a parsed document, when it is one. */
 export function rootRef(doc: Document.Parsed): MapRef | undefined {
-  return isMap(doc.contents) ? { map: doc.contents, anchors: new Anchors(doc), own: true, chain: [doc.contents] } : undefined;
+  return isMap(doc.contents) ? { map: doc.contents, anchors: new Anchors(doc), own: true } : undefined;
 }
 
 function makeEntry(ref: MapRef, pair: Pair, key: string, keyNode: Scalar): Entry {
@@ -118,15 +118,19 @@ export function entries(ref: MapRef | undefined): Entry[] {
  * The entry for `key` as Kubernetes reads the map: its own entry, else the first merge source (`<<: *a` or
  * `<<: [*a, *b]`, depth first) that has it. Each map is searched once, so nested merges cost their size.
  */
-export function entry(ref: MapRef | undefined, key: string, seen = new Set<YAMLMap>()): Entry | undefined {
-  if (!ref || seen.has(ref.map)) return undefined;
-  seen.add(ref.map);
+export function entry(ref: MapRef | undefined, key: string, seen?: Set<YAMLMap>): Entry | undefined {
+  if (!ref || seen?.has(ref.map)) return undefined;
   // A plain scan without building every entry: the rules look keys up on every document.
+  let merges = false;
   for (const pair of ref.map.items) {
-    if (isScalar(pair.key) && pair.key.value === key && !isMergeKey(pair)) return makeEntry(ref, pair, key, pair.key);
+    if (!isScalar(pair.key) || pair.key.value !== key) merges ||= isMergeKey(pair);
+    else if (!isMergeKey(pair)) return makeEntry(ref, pair, key, pair.key);
   }
+  if (!merges) return undefined;
+  const visited = seen ?? new Set<YAMLMap>();
+  visited.add(ref.map);
   for (const source of mergeSources(ref)) {
-    const found = entry(source, key, seen);
+    const found = entry(source, key, visited);
     if (found) return found;
   }
   return undefined;
@@ -134,12 +138,17 @@ export function entry(ref: MapRef | undefined, key: string, seen = new Set<YAMLM
 
 /** The entry for `key` that the map's merge keys bring in (what is left when its own entry is removed). */
 export function mergedEntry(ref: MapRef, key: string): Entry | undefined {
+  if (!hasMergeKey(ref)) return undefined;
   const seen = new Set<YAMLMap>([ref.map]);
   for (const source of mergeSources(ref)) {
     const found = entry(source, key, seen);
     if (found) return found;
   }
   return undefined;
+}
+
+function hasMergeKey(ref: MapRef): boolean {
+  return ref.map.items.some(isMergeKey);
 }
 
 function isMergeKey(pair: Pair): boolean {
@@ -155,7 +164,7 @@ function mergeSources(ref: MapRef): MapRef[] {
     const value = pair.value as Node | undefined;
     for (const item of isSeq(value) ? (value.items as Node[]) : [value]) {
       const map = isAlias(item) ? ref.anchors.resolve(item) : item;
-      if (isMap(map)) out.push({ map, anchors: ref.anchors, own: false, chain: [...ref.chain, map], via });
+      if (isMap(map)) out.push({ map, anchors: ref.anchors, own: false, parent: ref, via });
     }
   }
   return out;
@@ -165,12 +174,14 @@ function mergeSources(ref: MapRef): MapRef[] {
 export function mapOf(parent: MapRef, e: Entry | undefined): MapRef | undefined {
   if (!e || !isMap(e.value)) return undefined;
   const own = parent.own && e.own && !isAlias(e.written);
-  return { map: e.value, anchors: parent.anchors, own, chain: [...parent.chain, e.value], via: e.via ?? parent.via };
+  return { map: e.value, anchors: parent.anchors, own, parent, via: e.via ?? parent.via };
 }
 
 /** Whether text of the map may be edited: it is written here, and no alias repeats it or a mapping around it. */
 export function editable(ref: MapRef): boolean {
-  return ref.own && !ref.chain.some((map) => ref.anchors.isShared(map));
+  if (!ref.own) return false;
+  for (let r: MapRef | undefined = ref; r; r = r.parent) if (ref.anchors.isShared(r.map)) return false;
+  return true;
 }
 
 /** The mapping reached by following keys from `ref`, if every step is a mapping. */
