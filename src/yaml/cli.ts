@@ -3,6 +3,7 @@ import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { YamlChecker } from './checker';
 import { yamlFiles } from './files';
+import { fixFiles } from './fix';
 import type { YamlLanguageService } from './schema/languageService';
 import type { Finding, Severity } from './types';
 
@@ -26,17 +27,23 @@ export interface CliIo {
 /** Loads the schema validator; only called when schema validation is on. */
 export type SchemaLoader = () => Promise<YamlLanguageService | undefined>;
 
-const USAGE = `usage: istio-mesh lint [--format text|json] [--no-schema] <files or directories>
+const USAGE = `usage: istio-mesh lint [--format text|json] [--no-schema] [--fix | --fix-dry-run] <files or directories>
 
 Checks Kubernetes and Istio YAML: schema errors and Istio injection mistakes.
 Directories are searched for *.yaml and *.yml files.
-Exit status: 0 no errors (warnings allowed), 1 errors found, 2 usage error.
+
+  --fix          apply each finding's preferred quick fix in place (repeated until none applies),
+                 print what changed per file, then report what remains
+  --fix-dry-run  print the fixes as a unified diff instead (report on stderr); write nothing
+
+Exit status: 0 no errors (warnings allowed), 1 errors found (after fixing, with --fix), 2 usage error.
 `;
 
 interface Args {
   readonly format: 'text' | 'json';
   readonly schema: boolean;
   readonly paths: string[];
+  readonly fix?: 'write' | 'dry-run';
 }
 
 class UsageError extends Error {}
@@ -47,12 +54,17 @@ function parseArgs(argv: readonly string[]): Args | 'help' {
   if (command !== 'lint') throw new UsageError(command === undefined ? 'missing command' : `unknown command: ${command}`);
   let format: Args['format'] = 'text';
   let schema = true;
+  let fix: Args['fix'];
   const paths: string[] = [];
   for (let i = 0; i < rest.length; i++) {
     const arg = rest[i];
     if (arg === '--help' || arg === '-h') return 'help';
     if (arg === '--no-schema') schema = false;
-    else if (arg === '--format' || arg.startsWith('--format=')) {
+    else if (arg === '--fix' || arg === '--fix-dry-run') {
+      const mode = arg === '--fix' ? 'write' : 'dry-run';
+      if (fix && fix !== mode) throw new UsageError('--fix and --fix-dry-run exclude each other');
+      fix = mode;
+    } else if (arg === '--format' || arg.startsWith('--format=')) {
       const value = arg === '--format' ? rest[++i] : arg.slice('--format='.length);
       if (value !== 'text' && value !== 'json') throw new UsageError(`--format must be text or json, got ${value ?? 'nothing'}`);
       format = value;
@@ -60,7 +72,7 @@ function parseArgs(argv: readonly string[]): Args | 'help' {
     else paths.push(arg);
   }
   if (paths.length === 0) throw new UsageError('no files or directories given');
-  return { format, schema, paths };
+  return { format, schema, paths, fix };
 }
 
 /**
@@ -91,8 +103,16 @@ export async function main(
     io.stderr.write(`istio-mesh: ${err instanceof Error ? err.message : String(err)}\n`);
     return 2;
   }
-  const results = await lintFiles(files, args.schema ? schemas : undefined);
-  io.stdout.write(args.format === 'json' ? JSON.stringify(results, null, 2) + '\n' : formatText(results, files.length));
+  const schemaLoader = args.schema ? schemas : undefined;
+  let results: CliFinding[];
+  if (args.fix) {
+    // --fix lists its fixes before the report (on stderr under --format json); --fix-dry-run leaves stdout to the diff.
+    const out = args.fix === 'dry-run' || args.format === 'text' ? io.stdout : io.stderr;
+    const remaining = await fixFiles(files, { write: args.fix === 'write', schemas: schemaLoader, out });
+    results = remaining.flatMap((r) => r.findings.map((f) => toCli(r.file, f)));
+  } else results = await lintFiles(files, schemaLoader);
+  const report = args.fix === 'dry-run' ? io.stderr : io.stdout;
+  report.write(args.format === 'json' ? JSON.stringify(results, null, 2) + '\n' : formatText(results, files.length));
   return results.some((r) => r.severity === 'error') ? 1 : 0;
 }
 

@@ -1,11 +1,13 @@
-import { isMap, isScalar, type Node, type YAMLMap } from 'yaml';
-import { entries, entry, type Entry } from './nodes';
+import { isAlias, isMap, isScalar, type Node, type Pair } from 'yaml';
+import { editable, entries, entry, mapOf, mergedEntry, type Entry, type MapRef } from './nodes';
 import { positionAt, type ParsedFile } from './parse';
 import type { TextEdit } from './types';
 
 /**
  * Minimal text edits computed from node ranges. Everything outside the edited span stays byte for
- * byte as written: comments, quoting style, blank lines, line endings.
+ * byte as written: comments, quoting style, blank lines, line endings. Where no such edit can be
+ * made safely (text an alias repeats, an entry merged in with `<<`, a layout it cannot follow),
+ * the functions return undefined and no fix is offered.
  */
 type File = Pick<ParsedFile, 'text' | 'lineCounter'>;
 
@@ -21,6 +23,13 @@ function lineStart(text: string, offset: number): number {
   return text.lastIndexOf('\n', offset - 1) + 1;
 }
 
+/** Offset of the line break (`\r\n` or `\n`) ending the line that holds `offset`, or the end of the text. */
+function lineEnd(text: string, offset: number): number {
+  const i = text.indexOf('\n', offset);
+  if (i === -1) return text.length;
+  return i > 0 && text[i - 1] === '\r' ? i - 1 : i;
+}
+
 /** Offset of the start of the line after the one holding `offset - 1`. */
 function nextLineStart(text: string, offset: number): number {
   if (offset > 0 && text[offset - 1] === '\n') return offset;
@@ -28,26 +37,95 @@ function nextLineStart(text: string, offset: number): number {
   return i === -1 ? text.length : i + 1;
 }
 
-function entryEnd(e: Entry): number {
-  return e.value?.range?.[2] ?? e.keyNode.range?.[2] ?? 0;
+function isBlank(text: string): boolean {
+  return /^[ \t]*$/.test(text);
 }
 
-function start(node: Node): number {
-  return node.range?.[0] ?? 0;
+/** A trailing comment, as found in the text after a value on its line. */
+const COMMENT = /(?:^|[ \t])(#.*)$/;
+
+function isBlockScalar(node: Node | null | undefined): boolean {
+  return isScalar(node) && (node.type === 'BLOCK_LITERAL' || node.type === 'BLOCK_FOLDED');
 }
 
-/** Replaces a scalar's text; `key:` with no value gets a space before the new value. */
-export function replaceValue(file: File, value: Node, newText: string): TextEdit {
-  const [s, e] = value.range ?? [0, 0];
-  const empty = isScalar(value) && value.value === null && s === e;
-  return { start: s, end: e, newText: empty && file.text[s - 1] !== ' ' ? ` ${newText}` : newText };
+function start(node: Node | null | undefined): number {
+  return node?.range?.[0] ?? 0;
+}
+
+/** End of a node's text without the line breaks, blanks and comment lines that a block node's range takes in after it. */
+function contentEnd(text: string, node: Node | null | undefined): number {
+  const [s, e] = node?.range ?? [0, 0];
+  let end = e;
+  while (end > s && /[ \t\r\n]/.test(text[end - 1])) end--;
+  return end;
+}
+
+/** Where a pair's text ends. A block scalar keeps its trailing blank lines (with `|+` they are its content). */
+function pairEnd(text: string, pair: Pair): number {
+  const value = pair.value as Node | null;
+  const keyEnd = contentEnd(text, pair.key as Node | null);
+  if (isBlockScalar(value)) return Math.max(keyEnd, value?.range?.[1] ?? 0);
+  return Math.max(keyEnd, contentEnd(text, value));
+}
+
+/** Offset of the line after a pair (where a new entry of its block mapping goes). */
+function afterPair(text: string, pair: Pair): number {
+  return nextLineStart(text, pairEnd(text, pair));
+}
+
+/** Whether the text of an entry (key and value) may be changed: written here, and no alias repeats any of it. */
+function editableEntry(e: Entry): boolean {
+  return e.own && editable(e.map) && !isAlias(e.written) && !e.anchors.holdsShared(e.keyNode) && !e.anchors.holdsShared(e.written);
+}
+
+/** Offset just after the `:` of an entry, when it is on the key's line. */
+function colonAfter(text: string, e: Entry): number | undefined {
+  let i = e.keyNode.range?.[1];
+  if (i === undefined) return undefined;
+  while (text[i] === ' ' || text[i] === '\t') i++;
+  return text[i] === ':' ? i + 1 : undefined;
+}
+
+/**
+ * Replaces an entry's value (its tag and anchor too: `!!bool true` becomes `"true"`, not `!!bool "true"`). A value
+ * that starts on a later line (a block mapping, a list) is replaced from the `:` on, so the result reads `key: value`;
+ * a comment on the key's line or on a block scalar's `|` line stays on the line.
+ */
+export function replaceValue(file: File, e: Entry, newText: string): TextEdit | undefined {
+  if (!editableEntry(e)) return undefined;
+  const text = file.text;
+  const colon = colonAfter(text, e);
+  if (colon === undefined) return undefined;
+  let p = colon;
+  while (text[p] === ' ' || text[p] === '\t') p++;
+  const node = e.written;
+  const valueStart = node?.range?.[0] ?? p;
+  const end = Math.max(p, contentEnd(text, node));
+  const keyLineEnd = lineEnd(text, colon);
+  let from = p;
+  let comment: string | undefined;
+  if (valueStart > keyLineEnd) {
+    // `key:` alone (or with a comment) on its line, the value below it: the result reads `key: value  # comment`.
+    if (e.map.map.flow) return undefined;
+    from = colon;
+    comment = COMMENT.exec(text.slice(colon, keyLineEnd))?.[1];
+  } else if (isBlockScalar(node)) {
+    comment = COMMENT.exec(text.slice(valueStart, Math.min(lineEnd(text, valueStart), end)))?.[1];
+  }
+  const moved = comment ? ` ${comment.trimEnd()}` : '';
+  const after = text.slice(end, lineEnd(text, end)).trim();
+  // A comment moved behind the new value must be the end of its line.
+  if (moved && after !== '' && !after.startsWith('#')) return undefined;
+  const lead = from === colon ? ' ' : '';
+  const gap = text[end] === '#' ? ' ' : '';
+  return { start: from, end, newText: lead + newText + moved + gap };
 }
 
 /** Indentation step of the document around `map`: the offset of a nested block map's keys, else 2. */
-function indentStep(file: File, map: YAMLMap): number {
-  for (const e of entries(map)) {
-    if (isMap(e.value) && !e.value.flow && e.value.items.length > 0) {
-      const step = column(file, start(e.value)) - column(file, start(e.keyNode));
+function indentStep(file: File, ref: MapRef): number {
+  for (const e of entries(ref)) {
+    if (isMap(e.written) && !e.written.flow && e.written.items.length > 0) {
+      const step = keyColumn(file, start(e.written.items[0].key as Node)) - keyColumn(file, start(e.keyNode));
       if (step > 0) return step;
     }
   }
@@ -67,46 +145,67 @@ function flowText(path: readonly string[], key: string, value: string): string {
 /**
  * Sets `key: value` in the mapping at `path` below `base`, creating the missing mappings
  * (e.g. `labels:` under `metadata:`) with the document's indentation. `value` is YAML text.
- * Returns undefined when a step of the path holds something that is not a mapping.
+ * A key merged in with `<<` is overridden by an entry of the map itself (the anchor is left alone).
+ * Returns undefined when a step of the path holds something that is not a mapping, or is not written here.
  */
-export function setEntry(file: File, base: YAMLMap, path: readonly string[], key: string, value: string): TextEdit | undefined {
-  let map = base;
+export function setEntry(file: File, base: MapRef, path: readonly string[], key: string, value: string): TextEdit | undefined {
+  let ref = base;
   for (let i = 0; i < path.length; i++) {
-    const child = entry(map, path[i]);
-    if (!child) return insertInto(file, map, path.slice(i), key, value);
-    if (isMap(child.value)) {
-      map = child.value;
+    const child = entry(ref, path[i]);
+    if (!child) return insertInto(file, ref, path.slice(i), key, value);
+    if (!child.own || isAlias(child.written)) return undefined;
+    const map = mapOf(ref, child);
+    if (map) {
+      ref = map;
       continue;
     }
     if (child.value && !(isScalar(child.value) && child.value.value === null)) return undefined;
-    // `labels:` with nothing (or `~`) after it: put a block under the key.
-    const keyColumn = column(file, start(child.keyNode));
-    const nl = newline(file.text);
-    const lines = blockLines(path.slice(i + 1), key, value, keyColumn + indentStep(file, map), indentStep(file, map));
-    const at = child.value?.range ?? child.keyNode.range ?? [0, 0];
-    const colon = file.text.indexOf(':', child.keyNode.range?.[1] ?? 0) + 1;
-    return { start: colon, end: Math.max(at[1], colon), newText: nl + lines.join(nl) };
+    return fillEmpty(file, ref, child, path.slice(i + 1), key, value);
   }
-  const existing = entry(map, key);
-  if (existing?.value) return replaceValue(file, existing.value, value);
-  return insertInto(file, map, [], key, value);
+  const existing = entry(ref, key);
+  if (existing?.own) return replaceValue(file, existing, value);
+  return insertInto(file, ref, [], key, value);
 }
 
-function insertInto(file: File, map: YAMLMap, path: readonly string[], key: string, value: string): TextEdit {
-  const nl = newline(file.text);
-  const items = entries(map);
-  if (map.flow) {
-    const last = items[items.length - 1];
+/** `labels:` with nothing (or `~`) after it: a mapping under the key, the key's comment kept on its line. */
+function fillEmpty(file: File, parent: MapRef, child: Entry, path: readonly string[], key: string, value: string): TextEdit | undefined {
+  if (!editableEntry(child)) return undefined;
+  const text = file.text;
+  const colon = colonAfter(text, child);
+  if (colon === undefined) return undefined;
+  if (parent.map.flow) return replaceValue(file, child, flowText(path, key, value));
+  const end = lineEnd(text, colon);
+  // A `~` written on a line of its own below the key: not a layout worth guessing at.
+  if (start(child.written) > end) return undefined;
+  const comment = COMMENT.exec(text.slice(colon, end))?.[1];
+  const nl = newline(text);
+  const step = indentStep(file, parent);
+  const lines = blockLines(path, key, value, keyColumn(file, start(child.keyNode)) + step, step);
+  return { start: colon, end, newText: (comment ? ` ${comment.trimEnd()}` : '') + nl + lines.join(nl) };
+}
+
+/** Column where a block mapping's key starts: before its tag or anchor, when those start its line. */
+function keyColumn(file: File, keyStart: number): number {
+  const before = file.text.slice(lineStart(file.text, keyStart), keyStart);
+  const props = /^([ \t]*)(?:[!&][^ \t]*[ \t]+)*$/.exec(before);
+  return props ? props[1].length : column(file, keyStart);
+}
+
+function insertInto(file: File, ref: MapRef, path: readonly string[], key: string, value: string): TextEdit | undefined {
+  if (!editable(ref)) return undefined;
+  const text = file.text;
+  const nl = newline(text);
+  const items = ref.map.items;
+  const last = items[items.length - 1];
+  if (ref.map.flow) {
     const pair = flowText(path, key, value).slice(2, -2);
-    if (!last) return { start: start(map), end: map.range?.[1] ?? start(map), newText: `{ ${pair} }` };
-    const at = last.value?.range?.[1] ?? last.keyNode.range?.[1] ?? 0;
+    if (!last) return { start: start(ref.map), end: contentEnd(text, ref.map), newText: `{ ${pair} }` };
+    const at = pairEnd(text, last);
     return { start: at, end: at, newText: `, ${pair}` };
   }
-  const indent = column(file, start(map));
-  const lines = blockLines(path, key, value, indent, indentStep(file, map));
-  const last = items[items.length - 1];
-  const at = nextLineStart(file.text, last ? entryEnd(last) : start(map));
-  const prefix = at === file.text.length && !file.text.endsWith('\n') ? nl : '';
+  const lines = blockLines(path, key, value, keyColumn(file, start((ref.map.items[0]?.key as Node | undefined) ?? ref.map)), indentStep(file, ref));
+  const at = last ? afterPair(text, last) : nextLineStart(text, start(ref.map));
+  const prefix = at === text.length && !text.endsWith('\n') ? nl : '';
   return { start: at, end: at, newText: prefix + lines.join(nl) + nl };
 }
 
@@ -114,35 +213,97 @@ function insertInto(file: File, map: YAMLMap, path: readonly string[], key: stri
  * Removes `key` from the mapping at `mapKey` of `parent` (e.g. a label from `metadata.labels`).
  * Removing the last entry removes the then-empty mapping too, so no `labels:` with nothing is left.
  */
-export function removeEntry(file: File, parent: YAMLMap, mapKey: string, key: string): TextEdit | undefined {
+export function removeEntry(file: File, parent: MapRef, mapKey: string, key: string): TextEdit | undefined {
   const holder = entry(parent, mapKey);
-  const map = holder && isMap(holder.value) ? holder.value : undefined;
+  const map = holder && mapOf(parent, holder);
   const target = entry(map, key);
-  if (!holder || !map || !target) return undefined;
-  if (map.items.length > 1 || map.flow) return removeFrom(file, map, target);
-  if (parent.items.length > 1 && !parent.flow) return removeFrom(file, parent, holder);
-  const keyEnd = holder.keyNode.range?.[1] ?? 0;
-  let end = entryEnd(holder);
-  while (end > keyEnd && (file.text[end - 1] === '\n' || file.text[end - 1] === '\r')) end--;
-  return { start: keyEnd, end, newText: ': {}' };
+  if (!holder || !map || !target || !editableEntry(target)) return undefined;
+  // A merge key would bring the key back: removing it means editing the anchor.
+  if (mergedEntry(map, key)) return undefined;
+  if (map.map.items.length > 1 || map.map.flow) return removeFrom(file, map, target);
+  if (!editableEntry(holder)) return undefined;
+  if (parent.map.items.length > 1 && !parent.map.flow) return removeFrom(file, parent, holder);
+  return replaceValue(file, holder, '{}');
 }
 
-function removeFrom(file: File, map: YAMLMap, target: Entry): TextEdit {
+function removeFrom(file: File, ref: MapRef, target: Entry): TextEdit | undefined {
+  if (ref.map.flow) return removeFromFlow(file.text, ref, target);
   const text = file.text;
-  if (map.flow) {
-    const kept = entries(map).filter((e) => e.pair !== target.pair).map((e) => text.slice(start(e.keyNode), entryEnd(e)));
-    return { start: start(map), end: map.range?.[1] ?? start(map), newText: kept.length ? `{ ${kept.join(', ')} }` : '{}' };
-  }
   const keyStart = start(target.keyNode);
   const from = lineStart(text, keyStart);
-  const onlyIndent = text.slice(from, keyStart).trim() === '';
-  return { start: onlyIndent ? from : keyStart, end: nextLineStart(text, entryEnd(target)), newText: '' };
+  // Only the indentation and the key's own tag or anchor may precede it on its line.
+  if (!/^[ \t]*(?:[!&][^ \t]*[ \t]+)*$/.test(text.slice(from, keyStart))) return undefined;
+  return { start: from, end: afterPair(text, target.pair), newText: '' };
 }
 
-/** Several edits of one fix as one edit spanning them, so no consumer has to order or merge them. */
-export function mergeEdits(text: string, edits: ReadonlyArray<TextEdit | undefined>): TextEdit | undefined {
+/** Skips blanks, line breaks and comments in a flow collection. */
+function skipGap(text: string, offset: number): number {
+  let i = offset;
+  for (;;) {
+    while (i < text.length && /[ \t\r\n]/.test(text[i])) i++;
+    if (text[i] !== '#' || (i > 0 && !/[ \t\r\n]/.test(text[i - 1]))) return i;
+    i = lineEnd(text, i);
+  }
+}
+
+/**
+ * Removes one entry of a flow mapping and one comma next to it; every other byte stays, so keys of any type,
+ * comments and the closing brace's place are kept. An entry alone on its line goes with its line.
+ */
+function removeFromFlow(text: string, ref: MapRef, target: Entry): TextEdit | undefined {
+  const items = ref.map.items;
+  const i = items.indexOf(target.pair);
+  const open = start(ref.map);
+  if (i < 0 || text[open] !== '{') return undefined;
+  const commaAfter = (j: number): number => {
+    const k = skipGap(text, pairEnd(text, items[j]));
+    return text[k] === ',' ? k : -1;
+  };
+  const startOf = (j: number): number => skipGap(text, j === 0 ? open + 1 : commaAfter(j - 1) + 1);
+  const from = startOf(i);
+  const to = pairEnd(text, target.pair);
+  const aloneBefore = (at: number) => isBlank(text.slice(lineStart(text, at), at));
+  const aloneAfter = (at: number) => {
+    const rest = text.slice(at, lineEnd(text, at)).trim();
+    return rest === '' || rest.startsWith('#');
+  };
+  const comma = commaAfter(i);
+  if (comma >= 0 || i === 0) {
+    let end = comma >= 0 ? comma + 1 : to;
+    while (text[end] === ' ' || text[end] === '\t') end++;
+    if (aloneBefore(from) && aloneAfter(end)) return { start: lineStart(text, from), end: nextLineStart(text, end), newText: '' };
+    return { start: from, end, newText: '' };
+  }
+  // The last entry, without a comma after it: it goes with the comma before it.
+  const before = commaAfter(i - 1);
+  if (before < 0) return undefined;
+  if (aloneBefore(from) && aloneAfter(to)) {
+    const lineFrom = lineStart(text, from);
+    return { start: before, end: nextLineStart(text, to), newText: text.slice(before + 1, lineFrom) };
+  }
+  return { start: before, end: to, newText: text.slice(before + 1, from).replace(/[ \t]+$/, '') };
+}
+
+/** Renames an entry's key (its tag or anchor stays). */
+export function renameKey(e: Entry, newKey: string): TextEdit | undefined {
+  const key = e.keyNode.range;
+  return key && editableEntry(e) ? { start: key[0], end: key[1], newText: newKey } : undefined;
+}
+
+/** Renames an entry's key and sets its value, as one edit. */
+export function replaceEntry(file: File, e: Entry, newKey: string, newValue: string): TextEdit | undefined {
+  return mergeEdits(file.text, [renameKey(e, newKey), replaceValue(file, e, newValue)], true);
+}
+
+/**
+ * Several edits of one fix as one edit spanning them, so no consumer has to order or merge them. Undefined when
+ * edits overlap, or (with `all`) when one of them could not be made.
+ */
+export function mergeEdits(text: string, edits: ReadonlyArray<TextEdit | undefined>, all = false): TextEdit | undefined {
+  if (all && edits.some((e) => e === undefined)) return undefined;
   const list = edits.filter((e): e is TextEdit => e !== undefined).sort((a, b) => a.start - b.start || a.end - b.end);
   if (list.length === 0) return undefined;
+  for (let i = 1; i < list.length; i++) if (list[i].start < list[i - 1].end || list[i].start === list[i - 1].start) return undefined;
   const from = list[0].start;
   const to = Math.max(...list.map((e) => e.end));
   return { start: from, end: to, newText: applyEdits(text.slice(from, to), list.map((e) => ({ ...e, start: e.start - from, end: e.end - from }))) };

@@ -1,7 +1,6 @@
-import type { YAMLMap } from 'yaml';
 import { DataplaneModeLabel, IgnoredNamespaces, InjectionLabel, RevisionLabel, SidecarInjectLabel } from '../mesh/labels';
 import type { ParsedManifest } from './parse';
-import { entry, mapAt, scalarValue } from './nodes';
+import { entry, mapAt, rootRef, scalarValue, type MapRef } from './nodes';
 
 /** Label and annotation names Istio reads for injection. */
 export const LABEL = {
@@ -42,35 +41,47 @@ export function podTemplatePath(m: ParsedManifest): readonly string[] | undefine
   return m.kind === undefined ? undefined : POD_TEMPLATE_PATH[m.kind];
 }
 
+/** The document's root mapping, for lookups that follow aliases and merge keys as Kubernetes does. */
+export function rootOf(m: ParsedManifest): MapRef | undefined {
+  return m.root ? rootRef(m.doc) : undefined;
+}
+
 /**
  * The map that holds the pod's `metadata` and `spec`: the document root for a Pod, the pod
  * template for a workload, undefined otherwise (or when the template is missing).
  */
-export function podHolder(m: ParsedManifest): YAMLMap | undefined {
-  if (isPod(m)) return m.root;
+export function podHolder(m: ParsedManifest, root = rootOf(m)): MapRef | undefined {
+  if (isPod(m)) return root;
   const path = podTemplatePath(m);
-  return path ? mapAt(m.root, path) : undefined;
+  return path ? mapAt(root, path) : undefined;
 }
 
-export function metadataOf(map: YAMLMap | undefined): YAMLMap | undefined {
+export function metadataOf(map: MapRef | undefined): MapRef | undefined {
   return mapAt(map, ['metadata']);
 }
 
-export function labelsOf(map: YAMLMap | undefined): YAMLMap | undefined {
+export function labelsOf(map: MapRef | undefined): MapRef | undefined {
   return mapAt(map, ['metadata', 'labels']);
 }
 
-export function annotationsOf(map: YAMLMap | undefined): YAMLMap | undefined {
+export function annotationsOf(map: MapRef | undefined): MapRef | undefined {
   return mapAt(map, ['metadata', 'annotations']);
 }
 
 /** Values the injection webhook reads as "inject" (case-insensitive). */
 const INJECT_YES = new Set(['y', 'yes', 'true', 'on']);
 
+/** Whether a `sidecar.istio.io/inject` value asks for a sidecar. */
+export function injectValueAsks(value: unknown): boolean {
+  return value !== undefined && value !== null && INJECT_YES.has(String(value).toLowerCase());
+}
+
 /** Whether a pod asks for a sidecar through its label or (deprecated) annotation. */
-export function podAsksForSidecar(pod: YAMLMap | undefined): boolean {
-  return [labelsOf(pod), annotationsOf(pod)].some((map) => {
-    const value = scalarValue(entry(map, LABEL.inject)?.value);
-    return value !== undefined && value !== null && INJECT_YES.has(String(value).toLowerCase());
-  });
+export function podAsksForSidecar(pod: MapRef | undefined): boolean {
+  return [labelsOf(pod), annotationsOf(pod)].some((map) => injectValueAsks(scalarValue(entry(map, LABEL.inject)?.value)));
+}
+
+/** Whether a pod runs on the host network, where it is never injected. */
+export function onHostNetwork(pod: MapRef | undefined): boolean {
+  return scalarValue(entry(mapAt(pod, ['spec']), 'hostNetwork')?.value) === true;
 }

@@ -1,5 +1,6 @@
 import type { ClusterFacts, WorkspaceFacts } from './facts';
-import { isNamespace, LABEL, labelsOf, podAsksForSidecar, podHolder } from './kube';
+import { withSafeFixes } from './helmEdits';
+import { isNamespace, LABEL, labelsOf, podAsksForSidecar, podHolder, rootOf } from './kube';
 import { entry, scalarValue } from './nodes';
 import { parseManifests, rangeOf, type ParsedFile } from './parse';
 import { rules, type RuleContext } from './rules';
@@ -49,7 +50,9 @@ export function lintParsed(file: ParsedFile, options: LintOptions = {}): Finding
   const ctx: RuleContext = { file, cluster: options.cluster ?? {}, namespacesAskingForSidecars: asking, injectedNamespaces: injected };
   for (const manifest of file.manifests) {
     if (manifest.kind === undefined || manifest.hasErrors) continue;
-    for (const rule of rules) findings.push(...rule.check(manifest, ctx));
+    // In a Helm template, fixes are only offered where the edit cannot change what the template's actions render.
+    const start = manifest.root?.range?.[0] ?? manifest.span[0];
+    for (const rule of rules) findings.push(...rule.check(manifest, ctx).map((f) => withSafeFixes(file, f, start)));
   }
   return file.templated ? findings.filter((f) => !touchesMasked(file.masked, offsetOf(file, f.range.start), offsetOf(file, f.range.end))) : findings;
 }
@@ -84,7 +87,7 @@ export function fileFacts(file: ParsedFile): FileFacts {
   for (const m of file.manifests) {
     if (m.kind === undefined) continue;
     if (isNamespace(m) && m.name !== undefined) {
-      const labels = labelsOf(m.root);
+      const labels = labelsOf(rootOf(m));
       if (scalarValue(entry(labels, LABEL.injection)?.value) === 'enabled' || entry(labels, LABEL.revision)) injected.add(m.name);
     } else if (m.namespace !== undefined && podAsksForSidecar(podHolder(m))) {
       asking.add(m.namespace);

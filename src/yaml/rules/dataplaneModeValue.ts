@@ -1,6 +1,6 @@
 import { setEntry } from '../edits';
-import { isNamespace, LABEL, labelsOf, podHolder } from '../kube';
-import { entry, entrySpan, nodeSpan, scalarValue } from '../nodes';
+import { isNamespace, LABEL, labelsOf, podHolder, rootOf } from '../kube';
+import { entry, entrySpan, nodeSpan, scalarValue, valueSpan } from '../nodes';
 import { finding, fix, shown, type Rule } from './rule';
 
 /** `istio.io/dataplane-mode` on a namespace or pod: only `ambient` and `none` mean anything. */
@@ -9,13 +9,13 @@ export const dataplaneModeValue: Rule = {
   severity: 'error',
   summary: 'Label istio.io/dataplane-mode must be "ambient" or "none"',
   check(m, ctx) {
-    const holder = isNamespace(m) ? m.root : podHolder(m);
+    const holder = isNamespace(m) ? rootOf(m) : podHolder(m);
     if (!holder) return [];
     const label = entry(labelsOf(holder), LABEL.dataplaneMode);
     if (!label) return [];
     const value = scalarValue(label.value);
     if (value === 'ambient' || value === 'none') return [];
-    const span = label.value && value !== null ? nodeSpan(label.value, 0) : entrySpan(label);
+    const span = label.value && value !== null ? valueSpan(label) : entrySpan(label);
     const set = (to: string) => setEntry(ctx.file, holder, ['metadata', 'labels'], LABEL.dataplaneMode, to);
     return [
       finding(ctx, this, span, `istio.io/dataplane-mode: ${shown(ctx, nodeSpan(label.value, span[0]))} is not a data-plane mode: use "ambient" or "none".`, [

@@ -1,5 +1,5 @@
-import { isNamespace, podAsksForSidecar, podHolder } from '../kube';
-import { entry, entrySpan, mapAt, scalarValue } from '../nodes';
+import { isNamespace, onHostNetwork, podAsksForSidecar, podHolder } from '../kube';
+import { entry, entrySpan, mapAt } from '../nodes';
 import { finding, type Rule } from './rule';
 
 /** The injector skips pods on the host network, whatever their labels say. */
@@ -11,7 +11,7 @@ export const injectHostNetwork: Rule = {
     if (isNamespace(m)) return [];
     const holder = podHolder(m);
     const hostNetwork = entry(mapAt(holder, ['spec']), 'hostNetwork');
-    if (!holder || !hostNetwork || scalarValue(hostNetwork.value) !== true) return [];
+    if (!holder || !hostNetwork || !onHostNetwork(holder)) return [];
     const asks = podAsksForSidecar(holder) || (m.namespace !== undefined && ctx.injectedNamespaces.has(m.namespace));
     if (!asks) return [];
     return [

@@ -1,7 +1,8 @@
-import { isScalar } from 'yaml';
+import { isScalar, type Scalar } from 'yaml';
 import { replaceValue } from '../edits';
 import { annotationsOf, LABEL, labelsOf, podHolder } from '../kube';
-import { entry, isNonStringScalar, nodeSpan } from '../nodes';
+import { entry, isNonStringScalar, nodeSpan, valueSpan } from '../nodes';
+import type { ParsedFile } from '../parse';
 import { finding, fix, type Rule } from './rule';
 
 const TRUE_WORDS = /^(y|yes|true|on)$/i;
@@ -12,6 +13,13 @@ export function quotedInjectValue(source: string): string {
   if (TRUE_WORDS.test(source)) return '"true"';
   if (FALSE_WORDS.test(source)) return '"false"';
   return `"${source.replace(/["\\]/g, '\\$&')}"`;
+}
+
+/** The word a non-string value was written as: its plain text, or the boolean a tag made of it (`!!bool "true"`). */
+export function nonStringWord(file: ParsedFile, node: Scalar): string {
+  if (typeof node.value === 'boolean') return String(node.value);
+  const [s, e] = nodeSpan(node, 0);
+  return node.type === 'PLAIN' ? file.text.slice(s, e) : String(node.value);
 }
 
 /** Label and annotation values are strings: a bare `true` makes the API server reject the object. */
@@ -26,12 +34,13 @@ export const injectLabelType: Rule = {
     for (const [map, what] of [[labelsOf(holder), 'Label'], [annotationsOf(holder), 'Annotation']] as const) {
       const e = entry(map, LABEL.inject);
       if (!e?.value || !isNonStringScalar(e.value) || !isScalar(e.value)) continue;
-      const span = nodeSpan(e.value, 0);
-      const source = ctx.file.text.slice(span[0], span[1]);
+      const source = nonStringWord(ctx.file, e.value);
       const quoted = quotedInjectValue(source);
+      // A label quoted into anything but "true"/"false" would only trade this error for inject-label-value.
+      const fixable = what === 'Annotation' || quoted === '"true"' || quoted === '"false"';
       out.push(
-        finding(ctx, this, span, `${what} values must be strings: write sidecar.istio.io/inject: ${quoted}, not a bare ${source}. The API server rejects the object otherwise.`, [
-          fix(`Quote it: ${quoted}`, replaceValue(ctx.file, e.value, quoted), true),
+        finding(ctx, this, valueSpan(e), `${what} values must be strings: write sidecar.istio.io/inject: ${quoted}, not a bare ${source}. The API server rejects the object otherwise.`, [
+          fixable ? fix(`Quote it: ${quoted}`, replaceValue(ctx.file, e, quoted), true) : undefined,
         ]),
       );
     }

@@ -1,4 +1,4 @@
-import { annotationsOf, isWorkload, LABEL, labelsOf, podHolder } from '../kube';
+import { annotationsOf, isWorkload, LABEL, labelsOf, podHolder, rootOf } from '../kube';
 import { entry, entrySpan } from '../nodes';
 import { moveInjectToLabels } from './moveInject';
 import { finding, fix, type Rule } from './rule';
@@ -9,16 +9,17 @@ export const injectMisplaced: Rule = {
   severity: 'warning',
   summary: "sidecar.istio.io/inject on a workload's own metadata instead of its pod template",
   check(m, ctx) {
-    if (!isWorkload(m) || !m.root) return [];
-    const template = podHolder(m);
+    const root = rootOf(m);
+    if (!isWorkload(m) || !root) return [];
+    const template = podHolder(m, root);
     const where = m.kind === 'CronJob' ? 'spec.jobTemplate.spec.template.metadata.labels' : 'spec.template.metadata.labels';
     const out = [];
-    for (const [map, mapKey] of [[labelsOf(m.root), 'labels'], [annotationsOf(m.root), 'annotations']] as const) {
+    for (const [map, mapKey] of [[labelsOf(root), 'labels'], [annotationsOf(root), 'annotations']] as const) {
       const e = entry(map, LABEL.inject);
       if (!e) continue;
       out.push(
         finding(ctx, this, entrySpan(e), `sidecar.istio.io/inject on the ${m.kind}'s own metadata is ignored: the injector reads the pod's labels. Put it under ${where}.`, [
-          template ? fix("Move it into the pod template's labels", moveInjectToLabels(ctx.file, m.root, mapKey, e, template), true) : undefined,
+          template ? fix("Move it into the pod template's labels", moveInjectToLabels(ctx.file, root, mapKey, e, template), true) : undefined,
         ]),
       );
     }

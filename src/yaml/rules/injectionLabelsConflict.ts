@@ -1,5 +1,5 @@
 import { removeEntry } from '../edits';
-import { isNamespace, LABEL, labelsOf, metadataOf } from '../kube';
+import { isNamespace, LABEL, labelsOf, metadataOf, rootOf } from '../kube';
 import { entry, entrySpan } from '../nodes';
 import { finding, fix, type Rule } from './rule';
 
@@ -9,11 +9,12 @@ export const injectionLabelsConflict: Rule = {
   severity: 'warning',
   summary: 'Namespace has both istio-injection and istio.io/rev (istio-injection wins)',
   check(m, ctx) {
-    if (!isNamespace(m) || !m.root) return [];
-    const labels = labelsOf(m.root);
+    const root = rootOf(m);
+    if (!isNamespace(m) || !root) return [];
+    const labels = labelsOf(root);
     const injection = entry(labels, LABEL.injection);
     const revision = entry(labels, LABEL.revision);
-    const metadata = metadataOf(m.root);
+    const metadata = metadataOf(root);
     if (!injection || !revision || !metadata) return [];
     return [
       finding(

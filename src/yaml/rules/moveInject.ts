@@ -1,31 +1,34 @@
-import { isMap, type YAMLMap } from 'yaml';
-import { mergeEdits, removeEntry, setEntry } from '../edits';
-import { LABEL, labelsOf } from '../kube';
-import { entries, entry, isNonStringScalar, mapAt, nodeSpan, scalarValue, type Entry } from '../nodes';
+import { isMap } from 'yaml';
+import { mergeEdits, removeEntry, renameKey, replaceValue, setEntry } from '../edits';
+import { injectValueAsks, LABEL, labelsOf, metadataOf, onHostNetwork, podAsksForSidecar } from '../kube';
+import { entries, entry, isNonStringScalar, scalarValue, type Entry, type MapRef } from '../nodes';
 import type { ParsedFile } from '../parse';
 import type { TextEdit } from '../types';
-import { quotedInjectValue } from './injectLabelType';
+import { nonStringWord, quotedInjectValue } from './injectLabelType';
 
 /** The value of a moved `sidecar.istio.io/inject`, written as the quoted string a label needs. */
 function labelText(file: ParsedFile, e: Entry): string {
-  const [s, t] = nodeSpan(e.value, 0);
-  const source = file.text.slice(s, t);
-  if (isNonStringScalar(e.value)) return quotedInjectValue(source);
+  if (isNonStringScalar(e.value) && e.value) return quotedInjectValue(nonStringWord(file, e.value as Parameters<typeof nonStringWord>[1]));
   return quotedInjectValue(String(scalarValue(e.value) ?? ''));
 }
 
 /**
  * Moves `sidecar.istio.io/inject` from `from.metadata.<mapKey>` to `to.metadata.labels`, creating
  * `labels:` when needed. An existing label at the destination wins (as it does for the injector).
+ * Only "true" and "false" are moved: any other label value is a finding of its own (inject-label-value); and a sidecar
+ * is not newly asked for on a host-network pod, which is never injected (inject-host-network).
  */
-export function moveInjectToLabels(file: ParsedFile, from: YAMLMap, mapKey: 'labels' | 'annotations', e: Entry, to: YAMLMap): TextEdit | undefined {
-  const metadata = mapAt(from, ['metadata']);
+export function moveInjectToLabels(file: ParsedFile, from: MapRef, mapKey: 'labels' | 'annotations', e: Entry, to: MapRef): TextEdit | undefined {
+  const metadata = metadataOf(from);
   if (!metadata) return undefined;
-  const renamed = from === to && mapKey === 'annotations' ? renameLoneAnnotations(file, metadata, e) : undefined;
+  const exists = entry(labelsOf(to), LABEL.inject) !== undefined;
+  const text = labelText(file, e);
+  if (!exists && text !== '"true"' && text !== '"false"') return undefined;
+  if (!exists && from !== to && injectValueAsks(text.slice(1, -1)) && !podAsksForSidecar(to) && onHostNetwork(to)) return undefined;
+  const renamed = from === to && mapKey === 'annotations' && !exists ? renameLoneAnnotations(file, metadata, e, text) : undefined;
   if (renamed) return renamed;
   const remove = removeEntry(file, metadata, mapKey, LABEL.inject);
-  const exists = entry(labelsOf(to), LABEL.inject) !== undefined;
-  const add = exists ? undefined : setEntry(file, to, ['metadata', 'labels'], LABEL.inject, labelText(file, e));
+  const add = exists ? undefined : setEntry(file, to, ['metadata', 'labels'], LABEL.inject, text);
   if (!remove || (!exists && !add)) return undefined;
   return mergeEdits(file.text, [remove, add]);
 }
@@ -34,15 +37,8 @@ export function moveInjectToLabels(file: ParsedFile, from: YAMLMap, mapKey: 'lab
  * `metadata:` holding only `annotations:` holding only the inject entry: renaming `annotations`
  * to `labels` (and quoting the value) is the smallest edit, and leaves no empty mapping behind.
  */
-function renameLoneAnnotations(file: ParsedFile, metadata: YAMLMap, e: Entry): TextEdit | undefined {
-  const list = entries(metadata);
+function renameLoneAnnotations(file: ParsedFile, metadata: MapRef, e: Entry, text: string): TextEdit | undefined {
   const annotations = entry(metadata, 'annotations');
-  if (list.length !== 1 || !annotations || !isMap(annotations.value) || annotations.value.items.length !== 1) return undefined;
-  const key = annotations.keyNode.range;
-  const value = e.value?.range;
-  if (!key || !value) return undefined;
-  return mergeEdits(file.text, [
-    { start: key[0], end: key[1], newText: 'labels' },
-    { start: value[0], end: value[1], newText: labelText(file, e) },
-  ]);
+  if (entries(metadata).length !== 1 || metadata.map.items.length !== 1 || !annotations || !isMap(annotations.written) || annotations.written.items.length !== 1) return undefined;
+  return mergeEdits(file.text, [renameKey(annotations, 'labels'), replaceValue(file, e, text)], true);
 }

@@ -1,6 +1,6 @@
 import { setEntry } from '../edits';
 import { DEFAULT_CONTROL_PLANE_NAMESPACE } from '../facts';
-import { isNamespace, LABEL, labelsOf, metadataOf, SYSTEM_NAMESPACES } from '../kube';
+import { isNamespace, LABEL, labelsOf, metadataOf, rootOf, SYSTEM_NAMESPACES } from '../kube';
 import { entry, entrySpan, scalarValue } from '../nodes';
 import { finding, fix, type Rule } from './rule';
 
@@ -13,8 +13,9 @@ export const namespaceNotInjected: Rule = {
   severity: 'info',
   summary: 'Namespace without injection labels while its workloads ask for a sidecar (or, connected, it has workloads)',
   check(m, ctx) {
-    if (!isNamespace(m) || !m.root || m.name === undefined) return [];
-    const labels = labelsOf(m.root);
+    const root = rootOf(m);
+    if (!isNamespace(m) || !root || m.name === undefined) return [];
+    const labels = labelsOf(root);
     if (entry(labels, LABEL.injection) || entry(labels, LABEL.revision)) return [];
     if (scalarValue(entry(labels, LABEL.dataplaneMode)?.value) === 'ambient') return [];
     const controlPlane = ctx.cluster.controlPlaneNamespace ?? DEFAULT_CONTROL_PLANE_NAMESPACE;
@@ -22,12 +23,12 @@ export const namespaceNotInjected: Rule = {
     const asking = ctx.namespacesAskingForSidecars.has(m.name);
     const running = ctx.cluster.namespacesWithWorkloads?.includes(m.name) ?? false;
     if (!asking && !running) return [];
-    const nameEntry = entry(metadataOf(m.root), 'name');
+    const nameEntry = entry(metadataOf(root), 'name');
     if (!nameEntry) return [];
     const why = asking ? 'workloads in it ask for a sidecar' : 'it runs workloads in the cluster';
     return [
       finding(ctx, this, entrySpan(nameEntry), `Namespace ${m.name} has no injection label although ${why}: new pods get a sidecar only where injection is enabled (label istio-injection: enabled).`, [
-        fix('Add istio-injection: enabled', setEntry(ctx.file, m.root, ['metadata', 'labels'], LABEL.injection, 'enabled'), true),
+        fix('Add istio-injection: enabled', setEntry(ctx.file, root, ['metadata', 'labels'], LABEL.injection, 'enabled'), true),
       ]),
     ];
   },

@@ -1,6 +1,6 @@
 import { setEntry } from '../edits';
-import { isNamespace, LABEL, labelsOf, podHolder } from '../kube';
-import { entry, nodeSpan, scalarValue } from '../nodes';
+import { isNamespace, LABEL, labelsOf, podHolder, rootOf } from '../kube';
+import { entry, scalarValue, valueSpan } from '../nodes';
 import { finding, fix, shown, type Rule } from './rule';
 
 /** Offered revisions in a quick-fix list are capped so the light bulb stays readable. */
@@ -14,11 +14,11 @@ export const revisionUnknown: Rule = {
   check(m, ctx) {
     const known = ctx.cluster.revisions;
     if (!known) return [];
-    const holder = isNamespace(m) ? m.root : podHolder(m);
+    const holder = isNamespace(m) ? rootOf(m) : podHolder(m);
     const label = entry(labelsOf(holder), LABEL.revision);
     const value = scalarValue(label?.value);
     if (!holder || !label?.value || value === null || known.includes(String(value))) return [];
-    const span = nodeSpan(label.value, 0);
+    const span = valueSpan(label);
     const list = known.length ? known.join(', ') : 'none';
     return [
       finding(

@@ -1,5 +1,5 @@
 import { removeEntry } from '../edits';
-import { isNamespace, LABEL, labelsOf, metadataOf, SYSTEM_NAMESPACES } from '../kube';
+import { isNamespace, LABEL, labelsOf, metadataOf, rootOf, SYSTEM_NAMESPACES } from '../kube';
 import { DEFAULT_CONTROL_PLANE_NAMESPACE } from '../facts';
 import { entry, entrySpan, scalarValue } from '../nodes';
 import { finding, fix, type Rule } from './rule';
@@ -10,12 +10,13 @@ export const systemNamespaceInjection: Rule = {
   severity: 'warning',
   summary: 'Injection enabled on kube-system, kube-public, kube-node-lease, local-path-storage or the control-plane namespace',
   check(m, ctx) {
-    if (!isNamespace(m) || !m.root || m.name === undefined) return [];
+    const root = rootOf(m);
+    if (!isNamespace(m) || !root || m.name === undefined) return [];
     const controlPlane = ctx.cluster.controlPlaneNamespace ?? DEFAULT_CONTROL_PLANE_NAMESPACE;
     const system = SYSTEM_NAMESPACES.includes(m.name) || m.name === controlPlane;
-    const metadata = metadataOf(m.root);
+    const metadata = metadataOf(root);
     if (!system || !metadata) return [];
-    const labels = labelsOf(m.root);
+    const labels = labelsOf(root);
     const out = [];
     const injection = entry(labels, LABEL.injection);
     const revision = entry(labels, LABEL.revision);

@@ -15,11 +15,15 @@ describe('Enable Istio sidecar injection (code action)', () => {
   it('adds labels: with istio-injection: enabled', () => {
     assert.equal(enable(yaml('apiVersion: v1', 'kind: Namespace', 'metadata:', '  name: shop')), yaml('apiVersion: v1', 'kind: Namespace', 'metadata:', '  name: shop', '  labels:', '    istio-injection: enabled'));
   });
-  it('replaces a lone istio.io/rev, and removes it beside other labels', () => {
+  it('replaces istio.io/rev by istio-injection in place, and removes it beside a wrong istio-injection', () => {
     assert.equal(enable(yaml('apiVersion: v1', 'kind: Namespace', 'metadata:', '  name: a', '  labels:', '    istio.io/rev: canary')), yaml('apiVersion: v1', 'kind: Namespace', 'metadata:', '  name: a', '  labels:', '    istio-injection: enabled'));
     assert.equal(
       enable(yaml('apiVersion: v1', 'kind: Namespace', 'metadata:', '  name: a', '  labels:', '    istio.io/rev: canary', '    team: x')),
-      yaml('apiVersion: v1', 'kind: Namespace', 'metadata:', '  name: a', '  labels:', '    team: x', '    istio-injection: enabled'),
+      yaml('apiVersion: v1', 'kind: Namespace', 'metadata:', '  name: a', '  labels:', '    istio-injection: enabled', '    team: x'),
+    );
+    assert.equal(
+      enable(yaml('apiVersion: v1', 'kind: Namespace', 'metadata:', '  name: a', '  labels:', '    istio.io/rev: canary', '    istio-injection: "true"')),
+      yaml('apiVersion: v1', 'kind: Namespace', 'metadata:', '  name: a', '  labels:', '    istio-injection: enabled'),
     );
   });
   it('is not offered when already enabled, nor on other kinds', () => {

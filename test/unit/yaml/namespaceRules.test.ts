@@ -46,9 +46,10 @@ describe('injection-labels-conflict', () => {
       yaml('apiVersion: v1', 'kind: Namespace', 'metadata:', '  labels:', '    istio.io/rev: canary', '  name: shop'),
     );
   });
-  it('works in flow mappings', () => {
+  it('works in flow mappings, removing only the entry and one comma', () => {
     const text = yaml('apiVersion: v1', 'kind: Namespace', 'metadata: {name: shop, labels: {istio-injection: enabled, istio.io/rev: canary}}');
-    assert.equal(fixed(text, 'injection-labels-conflict', 'Remove istio.io/rev (keep istio-injection)'), yaml('apiVersion: v1', 'kind: Namespace', 'metadata: {name: shop, labels: { istio-injection: enabled }}'));
+    assert.equal(fixed(text, 'injection-labels-conflict', 'Remove istio.io/rev (keep istio-injection)'), yaml('apiVersion: v1', 'kind: Namespace', 'metadata: {name: shop, labels: {istio-injection: enabled}}'));
+    assert.equal(fixed(text, 'injection-labels-conflict', 'Remove istio-injection (keep istio.io/rev)'), yaml('apiVersion: v1', 'kind: Namespace', 'metadata: {name: shop, labels: {istio.io/rev: canary}}'));
   });
 });
 

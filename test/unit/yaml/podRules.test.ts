@@ -31,7 +31,11 @@ describe('inject-label-type', () => {
   it('reads YAML 1.1 booleans as Kubernetes does: bare yes/off are not strings', () => {
     assert.equal(fixed(deployment(['labels:', '  sidecar.istio.io/inject: yes']), 'inject-label-type'), deployment(['labels:', '  sidecar.istio.io/inject: "true"']));
     assert.equal(fixed(deployment(['labels:', '  sidecar.istio.io/inject: Off']), 'inject-label-type'), deployment(['labels:', '  sidecar.istio.io/inject: "false"']));
-    assert.equal(fixed(deployment(['labels:', '  sidecar.istio.io/inject: 1']), 'inject-label-type'), deployment(['labels:', '  sidecar.istio.io/inject: "1"']));
+  });
+  it('offers no quoting that would leave a label value other than "true"/"false" (inject-label-value)', () => {
+    const [label] = findingsOf(deployment(['labels:', '  sidecar.istio.io/inject: 1']), 'inject-label-type');
+    assert.equal(label.fixes, undefined);
+    assert.equal(fixed(deployment(['annotations:', '  sidecar.istio.io/inject: 1']), 'inject-label-type'), deployment(['annotations:', '  sidecar.istio.io/inject: "1"']));
   });
   it('accepts quoted strings', () => {
     assert.deepEqual(findings(deployment(['labels:', "  sidecar.istio.io/inject: 'false'"])), []);

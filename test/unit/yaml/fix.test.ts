@@ -1,0 +1,150 @@
+import assert from 'node:assert/strict';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Writable } from 'node:stream';
+import { YamlChecker } from '../../../src/yaml/checker';
+import { main, type CliFinding } from '../../../src/yaml/cli';
+import { unifiedDiff } from '../../../src/yaml/diff';
+import { checkTogether, chooseFixes, fixTexts, MAX_PASSES, type CheckTexts } from '../../../src/yaml/fix';
+import type { Finding, Fix } from '../../../src/yaml/types';
+import { yaml } from './helpers';
+
+function sink(): { stream: Writable; text: () => string } {
+  let text = '';
+  return { stream: new Writable({ write(chunk, _e, done) { text += String(chunk); done(); } }), text: () => text };
+}
+
+async function run(...argv: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  const out = sink();
+  const err = sink();
+  const code = await main(argv, { stdout: out.stream, stderr: err.stream });
+  return { code, stdout: out.text(), stderr: err.text() };
+}
+
+const at = { line: 0, character: 0 };
+function finding(fixes: Fix[]): Finding {
+  return { range: { start: at, end: at }, code: 'inject-label-type', severity: 'error', message: 'm', fixes };
+}
+const edit = (start: number, end: number, newText = 'x') => ({ start, end, newText });
+
+describe('choosing fixes for one pass', () => {
+  it("takes each finding's preferred fix, never a choice between fixes", () => {
+    const preferred = { title: 'p', edits: [edit(0, 1)], preferred: true };
+    const chosen = chooseFixes([finding([{ title: 'a', edits: [edit(5, 6)] }, preferred]), finding([{ title: 'b', edits: [edit(8, 9)] }, { title: 'c', edits: [edit(9, 10)] }])]);
+    assert.deepEqual(chosen.map((c) => c.fix.title), ['p']);
+  });
+  it('leaves out a fix whose edit overlaps or touches one taken before, for the next pass', () => {
+    const fix = (title: string, start: number, end: number): Fix => ({ title, edits: [edit(start, end)], preferred: true });
+    const chosen = chooseFixes([finding([fix('late', 20, 22)]), finding([fix('first', 0, 5)]), finding([fix('overlaps', 4, 8)]), finding([fix('touches', 5, 5)]), finding([fix('apart', 6, 7)])]);
+    assert.deepEqual(chosen.map((c) => c.fix.title), ['first', 'apart', 'late']);
+  });
+});
+
+describe('fixing texts', () => {
+  const namespace = yaml('apiVersion: v1', 'kind: Namespace', 'metadata:', '  name: shop');
+  const deployment = yaml('apiVersion: apps/v1', 'kind: Deployment', 'metadata:', '  name: web', '  namespace: shop', '  labels:', '    app: web', '    sidecar.istio.io/inject: "true"', 'spec:', '  template:', '    metadata:', '      labels:', '        app: web', '    spec:', '      containers: []');
+  const check = checkTogether(new YamlChecker(async () => undefined));
+
+  it('applies fixes pass after pass, across files: a fix can raise a finding that the next pass fixes', async () => {
+    const [ns, web] = await fixTexts([{ file: 'ns.yaml', text: namespace }, { file: 'web.yaml', text: deployment }], check);
+    assert.equal(web.after, deployment.replace('    sidecar.istio.io/inject: "true"\n', '').replace('        app: web\n', '        app: web\n        sidecar.istio.io/inject: "true"\n'));
+    assert.deepEqual(web.applied, [{ code: 'inject-misplaced', title: "Move it into the pod template's labels", line: 8, column: 5 }]);
+    // Only once the pod template asks for a sidecar does the namespace need injection.
+    assert.equal(ns.after, namespace + '  labels:\n    istio-injection: enabled\n');
+    assert.deepEqual(ns.applied.map((a) => a.code), ['namespace-not-injected']);
+    assert.deepEqual((await check([{ file: 'ns.yaml', text: ns.after }, { file: 'web.yaml', text: web.after }])).flat(), []);
+  });
+  it('applies two fixes of one file in one pass when their edits are apart, and keeps CRLF', async () => {
+    const text = yaml('apiVersion: v1', 'kind: Pod', 'metadata:', '  name: p', '  labels:', '    sidecar.istio.io/inject: yes', '    istio.io/dataplane-mode: Ambient', 'spec:', '  containers: []').replace(/\n/g, '\r\n');
+    const [fixed] = await fixTexts([{ file: 'p.yaml', text }], check);
+    assert.equal(fixed.after, text.replace('inject: yes', 'inject: "true"').replace('mode: Ambient', 'mode: ambient'));
+    assert.deepEqual(fixed.applied.map((a) => a.code), ['inject-label-type', 'dataplane-mode-value']);
+  });
+  it('stops after a few passes when fixes keep coming', async () => {
+    let passes = 0;
+    const endless: CheckTexts = async (sources) => {
+      passes++;
+      return sources.map(() => [finding([{ title: 'again', edits: [edit(0, 0, '#')], preferred: true }])]);
+    };
+    const [fixed] = await fixTexts([{ file: 'f.yaml', text: '' }], endless);
+    assert.equal(passes, MAX_PASSES);
+    assert.equal(fixed.after, '#'.repeat(MAX_PASSES));
+  });
+});
+
+describe('unified diff', () => {
+  it('prints hunks with three lines of context, like diff -u', () => {
+    const before = ['a', 'b', 'c', 'd', 'e', 'f', 'g', 'h', 'i', 'j', 'k', ''].join('\n');
+    const after = ['a', 'b', 'C', 'd', 'e', 'f', 'g', 'h', 'i', 'j', 'k', 'l', ''].join('\n');
+    assert.equal(unifiedDiff(before, after, 'x.yaml'), ['--- x.yaml', '+++ x.yaml', '@@ -1,6 +1,6 @@', ' a', ' b', '-c', '+C', ' d', ' e', ' f', '@@ -9,3 +9,4 @@', ' i', ' j', ' k', '+l', ''].join('\n'));
+    // Changes at most six lines apart share a hunk.
+    assert.equal(unifiedDiff(before, after.replace('i\n', 'I\n'), 'x.yaml').split('\n').filter((l) => l.startsWith('@@')).length, 1);
+  });
+  it('marks a last line without a line break, and keeps CRLF', () => {
+    assert.equal(unifiedDiff('a\r\nb', 'a\r\nb\r\nc\r\n', 'f'), ['--- f', '+++ f', '@@ -1,2 +1,3 @@', ' a\r', '-b', '\\ No newline at end of file', '+b\r', '+c\r', ''].join('\n'));
+    assert.equal(unifiedDiff('same\n', 'same\n', 'f'), '');
+    assert.equal(unifiedDiff('', 'new\n', 'f'), ['--- f', '+++ f', '@@ -0,0 +1,1 @@', '+new', ''].join('\n'));
+  });
+});
+
+describe('istio-mesh lint --fix (command line)', () => {
+  function project(): { dir: string; ns: string; web: string; pod: string; both: string } {
+    const dir = mkdtempSync(join(tmpdir(), 'istio-fix-'));
+    const files = {
+      ns: [join(dir, 'a-namespace.yaml'), yaml('apiVersion: v1', 'kind: Namespace', 'metadata:', '  name: shop')],
+      web: [join(dir, 'b-web.yaml'), yaml('apiVersion: apps/v1', 'kind: Deployment', 'metadata:', '  name: web', '  namespace: shop', '  labels:', '    sidecar.istio.io/inject: "true"', 'spec:', '  template:', '    metadata:', '      labels:', '        app: web', '    spec:', '      containers: []')],
+      pod: [join(dir, 'c-pod.yaml'), yaml('apiVersion: v1', 'kind: Pod', 'metadata:', '  name: p', '  labels:', '    sidecar.istio.io/inject: 1', 'spec:', '  containers: []')],
+      both: [join(dir, 'd-both.yaml'), yaml('apiVersion: v1', 'kind: Namespace', 'metadata:', '  name: other', '  labels: {istio-injection: enabled, istio.io/rev: canary}')],
+    } as const;
+    for (const [path, text] of Object.values(files)) writeFileSync(path, text);
+    return { dir, ns: files.ns[0], web: files.web[0], pod: files.pod[0], both: files.both[0] };
+  }
+
+  it('fixes files in place, prints what it changed per file, and exits with the status of what remains', async () => {
+    const p = project();
+    const { code, stdout, stderr } = await run('lint', '--fix', '--no-schema', p.dir);
+    assert.equal(readFileSync(p.ns, 'utf8'), yaml('apiVersion: v1', 'kind: Namespace', 'metadata:', '  name: shop', '  labels:', '    istio-injection: enabled'));
+    assert.equal(readFileSync(p.web, 'utf8'), yaml('apiVersion: apps/v1', 'kind: Deployment', 'metadata:', '  name: web', '  namespace: shop', 'spec:', '  template:', '    metadata:', '      labels:', '        app: web', '        sidecar.istio.io/inject: "true"', '    spec:', '      containers: []'));
+    const lines = stdout.split('\n');
+    assert.deepEqual(lines.slice(0, 4), [
+      `${p.ns}: 1 fix(es) applied`, '  4:3 namespace-not-injected: Add istio-injection: enabled',
+      `${p.web}: 1 fix(es) applied`, "  7:5 inject-misplaced: Move it into the pod template's labels",
+    ]);
+    // Left: an error without a fix, and a choice between two fixes.
+    assert.match(lines[4], /c-pod\.yaml:6:30: error inject-label-type: /);
+    assert.match(lines[5], /d-both\.yaml:5:38: warning injection-labels-conflict: /);
+    assert.equal(lines[6], '4 file(s) checked: 1 error(s), 1 warning(s), 0 info.');
+    assert.equal(stderr, '');
+    assert.equal(code, 1);
+    // A second run has nothing left to fix.
+    const again = await run('lint', '--fix', '--no-schema', p.ns, p.web);
+    assert.deepEqual([again.code, again.stdout], [0, '2 file(s) checked: 0 error(s), 0 warning(s), 0 info.\n']);
+  });
+  it('with --format json, reports what remains as JSON and the fixes on stderr', async () => {
+    const p = project();
+    const { code, stdout, stderr } = await run('lint', '--fix', '--format', 'json', '--no-schema', p.pod, p.web);
+    assert.deepEqual((JSON.parse(stdout) as CliFinding[]).map((r) => r.code), ['inject-label-type']);
+    assert.equal(stderr, `${p.web}: 1 fix(es) applied\n  7:5 inject-misplaced: Move it into the pod template's labels\n`);
+    assert.equal(code, 1);
+  });
+  it('--fix-dry-run prints a unified diff, writes nothing, and reports what would remain on stderr', async () => {
+    const p = project();
+    const before = readFileSync(p.ns, 'utf8') + readFileSync(p.web, 'utf8');
+    const { code, stdout, stderr } = await run('lint', '--fix-dry-run', '--no-schema', p.ns, p.web);
+    assert.equal(readFileSync(p.ns, 'utf8') + readFileSync(p.web, 'utf8'), before);
+    assert.equal(stdout, [
+      `--- ${p.ns}`, `+++ ${p.ns}`, '@@ -2,3 +2,5 @@', ' kind: Namespace', ' metadata:', '   name: shop', '+  labels:', '+    istio-injection: enabled',
+      `--- ${p.web}`, `+++ ${p.web}`, '@@ -3,12 +3,11 @@', ' metadata:', '   name: web', '   namespace: shop', '-  labels:', '-    sidecar.istio.io/inject: "true"', ' spec:', '   template:', '     metadata:',
+      '       labels:', '         app: web', '+        sidecar.istio.io/inject: "true"', '     spec:', '       containers: []', '',
+    ].join('\n'));
+    assert.equal(stderr, '2 file(s) checked: 0 error(s), 0 warning(s), 0 info.\n');
+    assert.equal(code, 0);
+  });
+  it('documents both options, and refuses them together', async () => {
+    assert.match((await run('--help')).stdout, /--fix {10}apply each finding's preferred quick fix in place[\s\S]*--fix-dry-run {2}print the fixes as a unified diff/);
+    const { code, stderr } = await run('lint', '--fix', '--fix-dry-run', '.');
+    assert.equal(code, 2);
+    assert.match(stderr, /--fix and --fix-dry-run exclude each other/);
+  });
+});
