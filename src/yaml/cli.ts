@@ -32,7 +32,7 @@ const USAGE = `usage: istio-mesh lint [--format text|json] [--no-schema] [--fix 
 Checks Kubernetes and Istio YAML: schema errors and Istio injection mistakes.
 Directories are searched for *.yaml and *.yml files.
 
-  --fix          apply each finding's preferred quick fix in place (repeated until none applies),
+  --fix          apply each finding's preferred quick fix in place (repeated until none applies; not info findings),
                  print what changed per file, then report what remains
   --fix-dry-run  print the fixes as a unified diff instead (report on stderr); write nothing
 

@@ -11,7 +11,8 @@ import type { Finding, FindingCode, Fix, TextEdit } from './types';
  * `lint --fix`: applies the fixes that need no choice, like `eslint --fix`. Each pass checks the files, applies each
  * finding's preferred fix (the one the editor offers first) unless its edit overlaps or touches one already taken in
  * this pass, and checks again; it stops when no fix applies, or after `MAX_PASSES`. A finding whose fixes are a
- * choice (none preferred: which label to keep) is left to a person.
+ * choice (none preferred: which label to keep), and an info finding (a suggestion such as turning injection on), are
+ * left to a person.
  */
 
 export const MAX_PASSES = 10;
@@ -42,6 +43,8 @@ export type CheckTexts = (sources: readonly Source[]) => Promise<Finding[][]>;
 /** The preferred fix of each finding, in text order, leaving out any whose edits overlap or touch a fix taken before. */
 export function chooseFixes(findings: readonly Finding[]): Array<{ readonly finding: Finding; readonly fix: Fix }> {
   const candidates = findings
+    // Info findings are suggestions whose fix changes what runs (turning injection on for a namespace): left to a person.
+    .filter((finding) => finding.severity !== 'info')
     .map((finding) => ({ finding, fix: finding.fixes?.find((f) => f.preferred) }))
     .filter((c): c is { finding: Finding; fix: Fix } => c.fix !== undefined && c.fix.edits.length > 0)
     .sort((a, b) => first(a.fix) - first(b.fix));

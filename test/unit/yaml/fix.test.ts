@@ -46,14 +46,15 @@ describe('fixing texts', () => {
   const deployment = yaml('apiVersion: apps/v1', 'kind: Deployment', 'metadata:', '  name: web', '  namespace: shop', '  labels:', '    app: web', '    sidecar.istio.io/inject: "true"', 'spec:', '  template:', '    metadata:', '      labels:', '        app: web', '    spec:', '      containers: []');
   const check = checkTogether(new YamlChecker(async () => undefined));
 
-  it('applies fixes pass after pass, across files: a fix can raise a finding that the next pass fixes', async () => {
+  it('checks files together, and leaves info findings (suggestions that change what runs) to a person', async () => {
     const [ns, web] = await fixTexts([{ file: 'ns.yaml', text: namespace }, { file: 'web.yaml', text: deployment }], check);
     assert.equal(web.after, deployment.replace('    sidecar.istio.io/inject: "true"\n', '').replace('        app: web\n', '        app: web\n        sidecar.istio.io/inject: "true"\n'));
     assert.deepEqual(web.applied, [{ code: 'inject-misplaced', title: "Move it into the pod template's labels", line: 8, column: 5 }]);
-    // Only once the pod template asks for a sidecar does the namespace need injection.
-    assert.equal(ns.after, namespace + '  labels:\n    istio-injection: enabled\n');
-    assert.deepEqual(ns.applied.map((a) => a.code), ['namespace-not-injected']);
-    assert.deepEqual((await check([{ file: 'ns.yaml', text: ns.after }, { file: 'web.yaml', text: web.after }])).flat(), []);
+    // Once the pod template asks for a sidecar the namespace is reported (info, with a fix in the editor): not applied.
+    assert.equal(ns.after, namespace);
+    assert.deepEqual(ns.applied, []);
+    const left = (await check([{ file: 'ns.yaml', text: ns.after }, { file: 'web.yaml', text: web.after }])).flat();
+    assert.deepEqual(left.map((f) => [f.code, f.severity, f.fixes?.some((x) => x.preferred)]), [['namespace-not-injected', 'info', true]]);
   });
   it('applies two fixes of one file in one pass when their edits are apart, and keeps CRLF', async () => {
     const text = yaml('apiVersion: v1', 'kind: Pod', 'metadata:', '  name: p', '  labels:', '    sidecar.istio.io/inject: yes', '    istio.io/dataplane-mode: Ambient', 'spec:', '  containers: []').replace(/\n/g, '\r\n');
@@ -104,22 +105,21 @@ describe('istio-mesh lint --fix (command line)', () => {
   it('fixes files in place, prints what it changed per file, and exits with the status of what remains', async () => {
     const p = project();
     const { code, stdout, stderr } = await run('lint', '--fix', '--no-schema', p.dir);
-    assert.equal(readFileSync(p.ns, 'utf8'), yaml('apiVersion: v1', 'kind: Namespace', 'metadata:', '  name: shop', '  labels:', '    istio-injection: enabled'));
+    assert.equal(readFileSync(p.ns, 'utf8'), yaml('apiVersion: v1', 'kind: Namespace', 'metadata:', '  name: shop'), 'info findings are not fixed');
     assert.equal(readFileSync(p.web, 'utf8'), yaml('apiVersion: apps/v1', 'kind: Deployment', 'metadata:', '  name: web', '  namespace: shop', 'spec:', '  template:', '    metadata:', '      labels:', '        app: web', '        sidecar.istio.io/inject: "true"', '    spec:', '      containers: []'));
     const lines = stdout.split('\n');
-    assert.deepEqual(lines.slice(0, 4), [
-      `${p.ns}: 1 fix(es) applied`, '  4:3 namespace-not-injected: Add istio-injection: enabled',
-      `${p.web}: 1 fix(es) applied`, "  7:5 inject-misplaced: Move it into the pod template's labels",
-    ]);
-    // Left: an error without a fix, and a choice between two fixes.
-    assert.match(lines[4], /c-pod\.yaml:6:30: error inject-label-type: /);
-    assert.match(lines[5], /d-both\.yaml:5:38: warning injection-labels-conflict: /);
-    assert.equal(lines[6], '4 file(s) checked: 1 error(s), 1 warning(s), 0 info.');
+    assert.deepEqual(lines.slice(0, 2), [`${p.web}: 1 fix(es) applied`, "  7:5 inject-misplaced: Move it into the pod template's labels"]);
+    // Left: a suggestion (info), an error without a fix, and a choice between two fixes.
+    assert.match(lines[2], /a-namespace\.yaml:4:3: info namespace-not-injected: /);
+    assert.match(lines[3], /c-pod\.yaml:6:30: error inject-label-type: /);
+    assert.match(lines[4], /d-both\.yaml:5:38: warning injection-labels-conflict: /);
+    assert.equal(lines[5], '4 file(s) checked: 1 error(s), 1 warning(s), 1 info.');
     assert.equal(stderr, '');
     assert.equal(code, 1);
     // A second run has nothing left to fix.
     const again = await run('lint', '--fix', '--no-schema', p.ns, p.web);
-    assert.deepEqual([again.code, again.stdout], [0, '2 file(s) checked: 0 error(s), 0 warning(s), 0 info.\n']);
+    assert.equal(again.code, 0);
+    assert.match(again.stdout, /^\S*a-namespace\.yaml:4:3: info namespace-not-injected: .*\n2 file\(s\) checked: 0 error\(s\), 0 warning\(s\), 1 info\.\n$/);
   });
   it('with --format json, reports what remains as JSON and the fixes on stderr', async () => {
     const p = project();
@@ -134,11 +134,10 @@ describe('istio-mesh lint --fix (command line)', () => {
     const { code, stdout, stderr } = await run('lint', '--fix-dry-run', '--no-schema', p.ns, p.web);
     assert.equal(readFileSync(p.ns, 'utf8') + readFileSync(p.web, 'utf8'), before);
     assert.equal(stdout, [
-      `--- ${p.ns}`, `+++ ${p.ns}`, '@@ -2,3 +2,5 @@', ' kind: Namespace', ' metadata:', '   name: shop', '+  labels:', '+    istio-injection: enabled',
       `--- ${p.web}`, `+++ ${p.web}`, '@@ -3,12 +3,11 @@', ' metadata:', '   name: web', '   namespace: shop', '-  labels:', '-    sidecar.istio.io/inject: "true"', ' spec:', '   template:', '     metadata:',
       '       labels:', '         app: web', '+        sidecar.istio.io/inject: "true"', '     spec:', '       containers: []', '',
     ].join('\n'));
-    assert.equal(stderr, '2 file(s) checked: 0 error(s), 0 warning(s), 0 info.\n');
+    assert.match(stderr, /a-namespace\.yaml:4:3: info namespace-not-injected: .*\n2 file\(s\) checked: 0 error\(s\), 0 warning\(s\), 1 info\.\n$/);
     assert.equal(code, 0);
   });
   it('documents both options, and refuses them together', async () => {
