@@ -55,7 +55,7 @@ export interface ContainerStatus {
   restartCount?: number;
   image?: string;
   started?: boolean;
-  state?: { waiting?: { reason?: string }; running?: unknown; terminated?: { reason?: string } };
+  state?: { waiting?: { reason?: string }; running?: unknown; terminated?: { reason?: string; exitCode?: number } };
 }
 
 export interface Pod extends KubeObject {
@@ -99,6 +99,10 @@ export interface Workload extends KubeObject {
   };
   status?: WorkloadStatus;
 }
+
+/** The kinds `kubectl rollout restart` can restart, and the tree shows. */
+export type WorkloadKind = 'Deployment' | 'StatefulSet' | 'DaemonSet';
+export const WORKLOAD_KINDS: readonly WorkloadKind[] = ['Deployment', 'StatefulSet', 'DaemonSet'];
 
 export type Deployment = Workload;
 export type StatefulSet = Workload;

@@ -1,9 +1,10 @@
 import * as vscode from 'vscode';
 import { isClusterError } from '../cluster/errors';
 import { InjectionError, errorText } from '../injection/errors';
+import { injectionContext, injectionFacts } from '../injection/context';
 import type { InjectionContext } from '../injection/explain';
-import { injectionContext } from '../injection/context';
-import { namespaceInjection } from '../injection/labels';
+import { type NamespaceState, assumeNamedRevisions, namespaceInjection } from '../istio/injection';
+import { RevisionLabel } from '../istio/names';
 import { type RestartCandidate, needingRestart, restartCandidates } from '../injection/planner';
 import type { RolloutCluster } from '../injection/port';
 import { type RolloutReport, restartWorkloads } from '../injection/rollout';
@@ -100,12 +101,16 @@ function visibleNamespaces(services: Services): string[] {
   return shown.length > 0 ? shown : own ? [own] : [];
 }
 
+const stateWords: Record<NamespaceState, string> = {
+  on: 'injection on', off: 'injection off', none: '', unserved: 'no injector', conflict: 'conflicting labels', ambient: 'ambient', system: 'never injected',
+};
+
 async function listNamespaces(cluster: RolloutCluster): Promise<{ name: string; state: string }[]> {
-  const list = await cluster.listNamespaces();
+  const [list, mesh] = await Promise.all([cluster.listNamespaces(), injectionFacts(cluster)]);
   return list.map((ns) => {
-    const mode = namespaceInjection(ns.metadata.labels).mode;
-    const words = { sidecar: 'injection on', ambient: 'ambient', disabled: 'injection off', none: '' } as const;
-    return { name: ns.metadata.name, state: words[mode] };
+    const labels = ns.metadata.labels ?? {};
+    const { state } = namespaceInjection({ name: ns.metadata.name, labels }, assumeNamedRevisions(mesh, [labels[RevisionLabel]]));
+    return { name: ns.metadata.name, state: stateWords[state] };
   });
 }
 

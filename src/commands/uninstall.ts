@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
 import { formatCommandLine, uninstallArgs, type UninstallScope } from '../install/args';
 import { describeRevision, namespacesUsingSelectors } from '../install/controlPlane';
-import { TagLabel, revisionTag } from '../mesh/labels';
+import { TagLabel, revisionTag } from '../istio/names';
 import { executeUninstall, InstallError, listControlPlanes } from '../install/installer';
 import { stripAnsi } from '../install/progress';
 import { isClusterError } from '../cluster/errors';

@@ -2,6 +2,7 @@ import type { ClusterClient } from '../cluster/client';
 import { isClusterError } from '../cluster/errors';
 import { Kinds, type ResourceKind } from '../cluster/kinds';
 import type { MutatingWebhookConfiguration, Namespace, Pod, Workload as WorkloadObject } from '../cluster/types';
+import { IstioSystemNamespace } from '../istio/names';
 import type { RolloutCluster } from './port';
 import { WORKLOAD_KINDS, type Workload, type WorkloadKind } from './workloads';
 
@@ -50,7 +51,7 @@ export function rolloutClusterFrom(client: ClusterClient): RolloutCluster {
       } catch (error) {
         // Without cluster-wide list permission, look where istioctl installs it.
         if (!isClusterError(error, 'forbidden')) throw error;
-        return (await client.list(Kinds.DaemonSet, { namespace: 'istio-system', labelSelector: 'app=ztunnel' })).items.length > 0;
+        return (await client.list(Kinds.DaemonSet, { namespace: IstioSystemNamespace, labelSelector: 'app=ztunnel' })).items.length > 0;
       }
     },
   };

@@ -1,13 +1,13 @@
 import type { Pod } from '../cluster/types';
+import { isLive, podReadiness, podSidecar } from '../istio/pods';
+import { rolloutStatus } from '../istio/rolloutStatus';
+import { selectorToString } from '../istio/selector';
 import type { Logger } from '../util/log';
 import { describeFailure, errorText } from './errors';
 import { RESTARTED_AT_ANNOTATION } from './labels';
 import { restartPatch, rfc3339 } from './patches';
-import { hasSidecar, isLive, readyContainers } from './pods';
 import { forEachBounded } from './pool';
 import type { RolloutCluster, WatchEventType, WatchHandle } from './port';
-import { rolloutStatus } from './rolloutStatus';
-import { selectorToString } from './selector';
 import {
   type Workload,
   type WorkloadKind,
@@ -204,7 +204,7 @@ async function attachPods(cluster: RolloutCluster, t: Tracked, update: (t: Track
   if (!selector || t.deleted) return;
   try {
     const pods = (await cluster.listPods(t.state.ref.namespace, selectorToString(selector))).filter(isLive);
-    const podStates = pods.map((p) => ({ name: p.metadata?.name ?? '', ...readyContainers(p), sidecar: hasSidecar(p) }));
+    const podStates = pods.map((p) => ({ name: p.metadata?.name ?? '', ...podReadiness(p), sidecar: podSidecar(p).present }));
     update(t, { pods, podStates });
   } catch {
     // Pods only decorate the result; the rollout's outcome stands without them.

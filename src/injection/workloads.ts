@@ -1,8 +1,6 @@
-import type { LabelSelector, PodTemplate, Workload as WorkloadObject } from '../cluster/types';
+import type { LabelSelector, PodTemplate, Workload as WorkloadObject, WorkloadKind } from '../cluster/types';
 
-/** The kinds `kubectl rollout restart` can restart. */
-export type WorkloadKind = 'Deployment' | 'StatefulSet' | 'DaemonSet';
-export const WORKLOAD_KINDS: readonly WorkloadKind[] = ['Deployment', 'StatefulSet', 'DaemonSet'];
+export { WORKLOAD_KINDS, type WorkloadKind } from '../cluster/types';
 
 /** A workload object with its kind, which decides how its rollout is read. */
 export interface Workload {

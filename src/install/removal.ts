@@ -4,10 +4,9 @@
  * finalizers) seconds later. Reporting "removed" before that lets an install started at once collide with a
  * terminating webhook or CRD ("customresourcedefinitions ... not found").
  */
-import { RevisionLabel, TagLabel, injectorWebhookName } from '../mesh/labels';
-import { ISTIO_NAMESPACE, type UninstallScope } from './args';
+import { IstioSystemNamespace, RevisionLabel, TagLabel, injectorWebhookName, istiodName } from '../istio/names';
+import type { UninstallScope } from './args';
 import type { InstallCluster, KubeObjectLike } from './cluster';
-import { istiodName } from './controlPlane';
 import { waitUntil } from './wait';
 
 export interface ObjectRef {
@@ -45,14 +44,14 @@ export async function removalTargets(scope: UninstallScope, cluster: InstallClus
   if (scope.kind === 'revision') {
     const revision = scope.revision || 'default';
     const groups = await Promise.all([
-      get('apps/v1', 'Deployment', istiodName(revision), ISTIO_NAMESPACE),
+      get('apps/v1', 'Deployment', istiodName(revision), IstioSystemNamespace),
       get(...MUTATING, injectorWebhookName(revision)),
       list(...VALIDATING, `${RevisionLabel}=${revision}`),
     ]);
     return groups.flat();
   }
   const groups = await Promise.all([
-    list('apps/v1', 'Deployment', 'app=istiod', ISTIO_NAMESPACE),
+    list('apps/v1', 'Deployment', 'app=istiod', IstioSystemNamespace),
     list(...MUTATING, 'app=sidecar-injector'),
     list(...MUTATING, TagLabel),
     list(...VALIDATING, 'app=istiod'),

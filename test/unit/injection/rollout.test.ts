@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { injectorWebhooks } from '../../../src/injection/injectors';
+import { injectorEntries } from '../../../src/istio/webhooks';
 import { PAUSED_MESSAGE, type WorkloadRollout, restartWorkloads } from '../../../src/injection/rollout';
 import { summarize } from '../../../src/injection/summary';
 import { RolloutTracker, rolloutDescription } from '../../../src/injection/tracker';
@@ -202,14 +202,14 @@ describe('rollout summary', () => {
     const summary = summarize(report, {
       namespace: 'shop',
       namespaceLabels: { 'istio-injection': 'enabled' },
-      webhooks: injectorWebhooks([injectorWebhookConfiguration()]),
+      mesh: { entries: injectorEntries([injectorWebhookConfiguration()]), source: 'cluster' },
     });
     assert.equal(summary.headline, '3/4 workloads ready in namespace shop, 1 failed, 3 pods without sidecar');
     assert.deepEqual(summary.details, [
       `deployment/frozen: ${PAUSED_MESSAGE}`,
-      'pod edge-1 (deployment/edge) has no istio-proxy: it uses hostNetwork, which Istio never injects',
+      'pod edge-1 (deployment/edge) has no istio-proxy: the pod uses hostNetwork, which istiod never injects',
       "pod frozen-1 (deployment/frozen) has no istio-proxy: its deployment is paused: can't restart paused deployment (run rollout resume first)",
-      'pod legacy-1 (deployment/legacy) has no istio-proxy: its pod label sidecar.istio.io/inject="false" opts it out',
+      'pod legacy-1 (deployment/legacy) has no istio-proxy: the pod has the label sidecar.istio.io/inject="false"',
     ]);
   });
 });

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { rolloutStatus } from '../../../src/injection/rolloutStatus';
+import { rolloutStatus } from '../../../src/istio/rolloutStatus';
 import type { Workload } from '../../../src/injection/workloads';
 import { daemonSet, deployment, statefulSet } from '../../builders/injection';
 
