@@ -2,8 +2,9 @@ import type { Pod } from '../cluster/types';
 import { isLive, podReadiness, podSidecar } from '../istio/pods';
 import { rolloutStatus } from '../istio/rolloutStatus';
 import { selectorToString } from '../istio/selector';
+import { errorMessage } from '../util/errors';
 import type { Logger } from '../util/log';
-import { describeFailure, errorText } from './errors';
+import { describeFailure } from './errors';
 import { RESTARTED_AT_ANNOTATION } from './labels';
 import { restartPatch, rfc3339 } from './patches';
 import { forEachBounded } from './pool';
@@ -258,7 +259,7 @@ class Watches {
     this.handles.delete(`${kind}/${namespace}`);
     const waiting = this.group(kind, namespace).filter((t) => !t.final);
     if (this.stopped || waiting.length === 0) return;
-    this.log?.trace(`watch of ${resourceOf(kind)} in ${namespace} ended${error ? ` (${errorText(error)})` : ''}; reopening`);
+    this.log?.trace(`watch of ${resourceOf(kind)} in ${namespace} ended${error ? ` (${errorMessage(error)})` : ''}; reopening`);
     await this.open(kind, namespace);
     await Promise.all(waiting.map(async (t) => {
       try {

@@ -20,6 +20,7 @@ import { describeProgress, parseProgressLine } from './progress';
 import { removalTargets, waitUntilGone, describeRef, type ObjectRef } from './removal';
 import { checkKubernetesSupport, checkUpgrade } from './versions';
 import { waitUntil } from './wait';
+import { errorMessage } from '../util/errors';
 
 export type Runner = (exe: string, args: readonly string[], options?: RunOptions) => Promise<RunResult>;
 
@@ -151,7 +152,7 @@ async function applyObjects(deps: FlowDeps, objects: readonly KubeObjectLike[]):
       await deps.cluster.apply(object, deps.signal);
       deps.log.info(`applied ${describeObject(object)}`);
     } catch (err) {
-      throw new InstallError('applyFailed', `Applying ${describeObject(object)} failed: ${err instanceof Error ? err.message : String(err)}. Running install again applies what is missing.`);
+      throw new InstallError('applyFailed', `Applying ${describeObject(object)} failed: ${errorMessage(err)}. Running install again applies what is missing.`);
     }
   }
 }
