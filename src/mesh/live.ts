@@ -5,7 +5,7 @@ import { Reflector } from '../cluster/reflector';
 import type { KubeObject } from '../cluster/types';
 import { IstioSystemNamespace } from '../istio/names';
 import type { Logger } from '../util/log';
-import { Emitter } from './events';
+import { Emitter } from '../util/events';
 import { slimMetadataOnly, slimNamespace, slimPod, slimService, slimWorkload } from './slim';
 import { MeshStore, type Collection, type MeshStoreOptions } from './store';
 

@@ -1,6 +1,6 @@
 import type { DaemonSet, Deployment, KubeObject, MutatingWebhookConfiguration, Namespace, Pod, Service, Workload } from '../cluster/types';
 import { buildControlPlane } from './controlPlane';
-import { Emitter } from './events';
+import { Emitter } from '../util/events';
 import type { ControlPlane, NamespaceModel } from './model';
 import { buildNamespace } from './namespaces';
 
