@@ -22,6 +22,11 @@ export interface KubeObject {
   metadata: ObjectMeta;
 }
 
+/** An object of any kind with every field the server sent: manifests, and objects read by kind name (the install flow). */
+export interface UnstructuredObject extends KubeObject {
+  [field: string]: unknown;
+}
+
 export interface KubeList<T> {
   items: T[];
   resourceVersion: string;

@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
 import type { ClusterClient } from '../cluster/client';
 import type { ClusterTarget } from '../install/args';
-import type { InstallCluster } from '../install/cluster';
+import type { InstallCluster } from '../install/port';
 import { installClusterFrom } from '../install/clusterAdapter';
 import { describeFinding, hasBlockingFindings } from '../install/precheck';
 import { ChecksumFileError } from '../install/checksumFile';

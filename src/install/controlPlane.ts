@@ -2,12 +2,11 @@
  * What is installed: istiod deployments by revision, their version and readiness, and the
  * sidecar-injector webhooks. Pure functions over the objects the cluster returns.
  */
-import type { Workload } from '../cluster/types';
+import type { Deployment, UnstructuredObject } from '../cluster/types';
 import { InjectionEnabled, InjectionLabel, RevisionLabel, revisionOf } from '../istio/names';
 import { deploymentStatus } from '../istio/rolloutStatus';
 import { istioImageVersion } from '../istio/version';
 import type { UninstallScope } from './args';
-import type { KubeObjectLike } from './cluster';
 
 export interface ControlPlaneRevision {
   /** `default` when istiod carries no `istio.io/rev` label. */
@@ -21,24 +20,21 @@ export interface ControlPlaneRevision {
   readonly replicas: number;
 }
 
-interface DeploymentShape {
-  metadata: { name: string; namespace?: string };
-  spec?: { replicas?: number; template?: { spec?: { containers?: { name?: string; image?: string }[] } } };
-  status?: { readyReplicas?: number };
-}
+/** A Deployment read by kind name: the install flow's objects are unstructured. */
+const asDeployment = (object: UnstructuredObject) => object as unknown as Partial<Deployment> & Pick<Deployment, 'metadata'>;
 
 /** Rolled out as `kubectl rollout status` says (src/istio/rolloutStatus.ts): a Deployment past its progress deadline is not. */
-export function deploymentReady(object: KubeObjectLike): boolean {
-  return deploymentStatus(object as unknown as Workload).state === 'done';
+export function deploymentReady(object: UnstructuredObject): boolean {
+  return deploymentStatus(object as unknown as Deployment).state === 'done';
 }
 
 /** Reads istiod deployments (label `app=istiod`) into control-plane revisions, sorted by revision. */
-export function controlPlaneRevisions(istiodDeployments: readonly KubeObjectLike[]): ControlPlaneRevision[] {
+export function controlPlaneRevisions(istiodDeployments: readonly UnstructuredObject[]): ControlPlaneRevision[] {
   return istiodDeployments
     // Being deleted (an uninstall in progress): no longer a control plane to plan against.
     .filter((object) => !object.metadata.deletionTimestamp)
     .map((object) => {
-      const d = object as unknown as DeploymentShape;
+      const d = asDeployment(object);
       const containers = d.spec?.template?.spec?.containers ?? [];
       const discovery = containers.find((c) => c.name === 'discovery') ?? containers[0];
       return {
@@ -53,7 +49,6 @@ export function controlPlaneRevisions(istiodDeployments: readonly KubeObjectLike
     })
     .sort((a, b) => a.revision.localeCompare(b.revision));
 }
-
 
 /** One line for messages: `1.29.0 (revision canary, 1/1 ready)`. */
 export function describeRevision(r: ControlPlaneRevision): string {

@@ -4,11 +4,12 @@
  * cluster tests and the benchmark drive these functions directly.
  */
 import { isClusterError } from '../cluster/errors';
+import type { UnstructuredObject } from '../cluster/types';
 import { IstioSystemNamespace, injectorWebhookName, istiodName } from '../istio/names';
 import type { Logger } from '../util/log';
 import { precheckArgs, uninstallArgs, type ClusterTarget, type UninstallScope } from './args';
 import { ADDON_LABEL, describeObject } from './addons';
-import type { InstallCluster, KubeObjectLike } from './cluster';
+import type { InstallCluster } from './port';
 import { diffManifest, objectKey, type ManifestDiff } from './diff';
 import { controlPlaneRevisions, deploymentReady, type ControlPlaneRevision } from './controlPlane';
 import { istioctlClientVersion } from './istioctl';
@@ -145,7 +146,7 @@ async function runIstioctl(deps: FlowDeps, args: readonly string[], what: string
   }
 }
 
-async function applyObjects(deps: FlowDeps, objects: readonly KubeObjectLike[]): Promise<void> {
+async function applyObjects(deps: FlowDeps, objects: readonly UnstructuredObject[]): Promise<void> {
   for (const object of objects) {
     if (deps.signal?.aborted) throw new InstallError('cancelled', 'Cancelled before all objects were applied; running install again finishes the job.');
     try {
@@ -249,17 +250,17 @@ export async function generateManifest(plan: InstallPlan, deps: Pick<FlowDeps, '
 }
 
 /** Parses a multi-document manifest into objects (skips empty documents and non-objects). */
-export async function parseManifest(text: string): Promise<KubeObjectLike[]> {
+export async function parseManifest(text: string): Promise<UnstructuredObject[]> {
   const { parseAllDocuments } = await import('yaml');
   return parseAllDocuments(text)
     .map((doc) => doc.toJS() as unknown)
-    .filter((o): o is KubeObjectLike => typeof o === 'object' && o !== null && typeof (o as KubeObjectLike).metadata?.name === 'string');
+    .filter((o): o is UnstructuredObject => typeof o === 'object' && o !== null && typeof (o as UnstructuredObject).metadata?.name === 'string');
 }
 
 /** What the plan's istioctl install would change: its manifest against the live objects. */
 export async function manifestChanges(plan: InstallPlan, deps: FlowDeps): Promise<ManifestDiff> {
   const generated = await parseManifest(await generateManifest(plan, deps));
-  const live = new Map<string, KubeObjectLike | undefined>();
+  const live = new Map<string, UnstructuredObject | undefined>();
   // A few at a time: a default profile is ~40 objects; the API server should not see a burst.
   const queue = [...generated];
   const worker = async () => {

@@ -2,10 +2,10 @@
  * The plan shown before anything changes: what is installed now, what this run does, the exact
  * istioctl command line, and the objects the extension applies itself. Pure.
  */
+import type { UnstructuredObject } from '../cluster/types';
 import { DefaultRevision, IstioSystemNamespace, RevisionLabel } from '../istio/names';
 import { addonObjects, describeObject, strictMtlsPolicy } from './addons';
 import { formatCommandLine, installArgs, manifestGenerateArgs, type ClusterTarget } from './args';
-import type { KubeObjectLike } from './cluster';
 import { describeRevision, type ControlPlaneRevision } from './controlPlane';
 import {
   ADDON_DESCRIPTIONS,
@@ -29,7 +29,7 @@ export interface InstallPlan {
   readonly manifestArgs: readonly string[];
   readonly commandLine: string;
   /** Applied with server-side apply after istioctl: addons, strict mTLS, the record of these options. */
-  readonly objects: readonly KubeObjectLike[];
+  readonly objects: readonly UnstructuredObject[];
   readonly existing: readonly ControlPlaneRevision[];
   readonly findings: readonly PrecheckFinding[];
   /** Human-readable lines, in order: the body of the confirmation. */
@@ -54,7 +54,7 @@ export function installRecordName(revision: string): string {
 
 export const INSTALL_RECORD_KEY = 'options.json';
 
-export function installRecord(options: InstallOptions, istioVersion: string): KubeObjectLike {
+export function installRecord(options: InstallOptions, istioVersion: string): UnstructuredObject {
   return {
     apiVersion: 'v1',
     kind: 'ConfigMap',
@@ -68,7 +68,7 @@ export function installRecord(options: InstallOptions, istioVersion: string): Ku
 }
 
 /** Reads a record ConfigMap back; undefined when absent or unreadable. */
-export function optionsFromRecord(record: KubeObjectLike | undefined): InstallOptions | undefined {
+export function optionsFromRecord(record: UnstructuredObject | undefined): InstallOptions | undefined {
   const text = (record?.data as Record<string, string> | undefined)?.[INSTALL_RECORD_KEY];
   if (!text) return undefined;
   try {

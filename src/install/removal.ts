@@ -4,9 +4,10 @@
  * finalizers) seconds later. Reporting "removed" before that lets an install started at once collide with a
  * terminating webhook or CRD ("customresourcedefinitions ... not found").
  */
+import type { UnstructuredObject } from '../cluster/types';
 import { IstioSystemNamespace, RevisionLabel, TagLabel, injectorWebhookName, istiodName } from '../istio/names';
 import type { UninstallScope } from './args';
-import type { InstallCluster, KubeObjectLike } from './cluster';
+import type { InstallCluster } from './port';
 import { waitUntil } from './wait';
 
 export interface ObjectRef {
@@ -20,7 +21,7 @@ const MUTATING = ['admissionregistration.k8s.io/v1', 'MutatingWebhookConfigurati
 const VALIDATING = ['admissionregistration.k8s.io/v1', 'ValidatingWebhookConfiguration'] as const;
 const CRD = ['apiextensions.k8s.io/v1', 'CustomResourceDefinition'] as const;
 
-function refs(apiVersion: string, kind: string, objects: readonly KubeObjectLike[]): ObjectRef[] {
+function refs(apiVersion: string, kind: string, objects: readonly UnstructuredObject[]): ObjectRef[] {
   return objects.map((o) => ({ apiVersion, kind, name: o.metadata.name, namespace: o.metadata.namespace }));
 }
 
