@@ -109,6 +109,9 @@ export interface Workload extends KubeObject {
 export type WorkloadKind = 'Deployment' | 'StatefulSet' | 'DaemonSet';
 export const WORKLOAD_KINDS: readonly WorkloadKind[] = ['Deployment', 'StatefulSet', 'DaemonSet'];
 
+/** A workload whose kind is known: list items come without `kind`, so whoever lists them sets it. */
+export type KindedWorkload = Workload & { readonly kind: WorkloadKind };
+
 export type Deployment = Workload;
 export type StatefulSet = Workload;
 export type DaemonSet = Workload;

@@ -1,12 +1,12 @@
-import type { Pod } from '../cluster/types';
+import type { KindedWorkload, Pod } from '../cluster/types';
 import { isLive, podSidecar, restartNeed } from '../istio/pods';
 import { selectorMatches } from '../istio/selector';
 import { type InjectionContext, decide } from './explain';
-import { type Workload, type WorkloadRef, isPaused, refOf, selectorOf, templateOf } from './workloads';
+import { type WorkloadRef, isPaused, refOf, selectorOf, templateOf } from './workloads';
 
 /** One line of the "Restart Workloads…" pick list. */
 export interface RestartCandidate {
-  readonly workload: Workload;
+  readonly workload: KindedWorkload;
   readonly ref: WorkloadRef;
   readonly pods: number;
   readonly withSidecar: number;
@@ -18,7 +18,7 @@ export interface RestartCandidate {
 }
 
 /** The live pods a workload's selector picks. */
-export function podsOf(workload: Workload, pods: readonly Pod[]): Pod[] {
+export function podsOf(workload: KindedWorkload, pods: readonly Pod[]): Pod[] {
   const selector = selectorOf(workload);
   return pods.filter((p) => isLive(p) && selectorMatches(selector, p.metadata?.labels));
 }
@@ -28,7 +28,7 @@ export function podsOf(workload: Workload, pods: readonly Pod[]): Pod[] {
  * the pods without a sidecar; after disabling, those with one. Workloads in the pick list are ordered
  * with those needing a restart first, then by name.
  */
-export function restartCandidates(workloads: readonly Workload[], pods: readonly Pod[], ctx: InjectionContext): RestartCandidate[] {
+export function restartCandidates(workloads: readonly KindedWorkload[], pods: readonly Pod[], ctx: InjectionContext): RestartCandidate[] {
   return workloads
     .map((workload) => {
       const own = podsOf(workload, pods);

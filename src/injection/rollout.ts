@@ -1,4 +1,4 @@
-import type { Pod } from '../cluster/types';
+import type { KindedWorkload, Pod, WorkloadKind } from '../cluster/types';
 import { isLive, podReadiness, podSidecar } from '../istio/pods';
 import { rolloutStatus } from '../istio/rolloutStatus';
 import { selectorToString } from '../istio/selector';
@@ -10,8 +10,6 @@ import { restartPatch, rfc3339 } from './patches';
 import { forEachBounded } from './pool';
 import type { RolloutCluster, WatchEventType, WatchHandle } from './port';
 import {
-  type Workload,
-  type WorkloadKind,
   type WorkloadRef,
   isPaused,
   refOf,
@@ -68,7 +66,7 @@ interface Tracked {
   state: WorkloadRollout;
   /** The generation our patch produced; watch events for older generations are stale. */
   generation?: number;
-  latest?: Workload;
+  latest?: KindedWorkload;
   deleted: boolean;
   final: boolean;
   settle: () => void;
@@ -115,7 +113,7 @@ export async function restartWorkloads(
   /** `justRestarted`: called right after the restart patch, so the state says it was sent. */
   const evaluate = (t: Tracked, justRestarted = false): void => {
     if (t.final || t.generation === undefined || !t.latest) return;
-    if ((t.latest.object.metadata?.generation ?? 0) < t.generation) return;
+    if ((t.latest.metadata?.generation ?? 0) < t.generation) return;
     const status = rolloutStatus(t.latest);
     if (status.state === 'waiting') {
       if (status.message !== t.state.message || justRestarted) update(t, { ...(justRestarted ? { phase: 'restarting', restarted: true } : {}), message: status.message });
@@ -125,7 +123,7 @@ export async function restartWorkloads(
     }
   };
 
-  const onEvent = (type: WatchEventType, workload: Workload): void => {
+  const onEvent = (type: WatchEventType, workload: KindedWorkload): void => {
     const t = tracked.get(workloadKey(refOf(workload)));
     if (!t) return;
     if (type === 'DELETED') {
@@ -153,8 +151,8 @@ export async function restartWorkloads(
       }
       verb = 'patch';
       const patched = await cluster.patchWorkload(ref, restartPatch(await restartTime(current, now)));
-      t.generation = patched.object.metadata?.generation ?? 0;
-      if (!t.latest || (t.latest.object.metadata?.generation ?? 0) < t.generation) t.latest = patched;
+      t.generation = patched.metadata?.generation ?? 0;
+      if (!t.latest || (t.latest.metadata?.generation ?? 0) < t.generation) t.latest = patched;
       evaluate(t, true);
     } catch (error) {
       const failure = describeFailure(error, {
@@ -191,9 +189,9 @@ export async function restartWorkloads(
  * The time for the restart annotation. kubectl writes whole seconds, so a second restart within the same second
  * would change nothing and restart nothing: then wait for the next second (at most one).
  */
-async function restartTime(current: Workload, now: () => Date): Promise<Date> {
+async function restartTime(current: KindedWorkload, now: () => Date): Promise<Date> {
   const at = now();
-  const previous = current.object.spec?.template?.metadata?.annotations?.[RESTARTED_AT_ANNOTATION];
+  const previous = current.spec?.template?.metadata?.annotations?.[RESTARTED_AT_ANNOTATION];
   if (previous !== rfc3339(at)) return at;
   await new Promise((resolve) => setTimeout(resolve, 1000 - at.getUTCMilliseconds()));
   return now();
@@ -230,7 +228,7 @@ class Watches {
 
   constructor(
     private readonly cluster: RolloutCluster,
-    private readonly onEvent: (type: WatchEventType, workload: Workload) => void,
+    private readonly onEvent: (type: WatchEventType, workload: KindedWorkload) => void,
     private readonly tracked: readonly Tracked[],
     private readonly evaluate: (t: Tracked) => void,
     private readonly finish: (t: Tracked, phase: 'failed', message: string) => void,

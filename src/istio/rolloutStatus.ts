@@ -1,4 +1,4 @@
-import type { Workload, WorkloadKind } from '../cluster/types';
+import type { KindedWorkload, Workload } from '../cluster/types';
 
 /**
  * Where a rollout stands, decided exactly as `kubectl rollout status` decides it
@@ -16,11 +16,11 @@ const failed = (message: string): RolloutStatus => ({ state: 'failed', message }
 /** The Progressing condition's reason once `spec.progressDeadlineSeconds` has passed without progress. */
 export const PROGRESS_DEADLINE_EXCEEDED = 'ProgressDeadlineExceeded';
 
-export function rolloutStatus(w: { readonly kind: WorkloadKind; readonly object: Workload }): RolloutStatus {
+export function rolloutStatus(w: KindedWorkload): RolloutStatus {
   switch (w.kind) {
-    case 'Deployment': return deploymentStatus(w.object);
-    case 'StatefulSet': return statefulSetStatus(w.object);
-    case 'DaemonSet': return daemonSetStatus(w.object);
+    case 'Deployment': return deploymentStatus(w);
+    case 'StatefulSet': return statefulSetStatus(w);
+    case 'DaemonSet': return daemonSetStatus(w);
   }
 }
 

@@ -90,8 +90,6 @@ export interface PodModel {
   terminating: boolean;
 }
 
-export type { WorkloadKind } from '../cluster/types';
-
 export interface WorkloadModel {
   kind: WorkloadKind;
   name: string;

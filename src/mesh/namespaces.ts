@@ -8,7 +8,7 @@ import type { ControlPlane, NamespaceModel, PodModel, WorkloadModel } from './mo
 export interface NamespaceInputs {
   namespace: Namespace;
   pods: Iterable<Pod>;
-  workloads: Iterable<Workload & { kind?: string }>;
+  workloads: Iterable<Workload>;
 }
 
 /** Builds one namespace of the model: injection state, workloads with their pods, restart and version flags. */

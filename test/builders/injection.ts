@@ -4,12 +4,12 @@ import type {
   MutatingWebhookConfiguration,
   Namespace,
   Pod,
-  Workload as WorkloadObject,
+  KindedWorkload,
+  Workload,
   WorkloadStatus,
 } from '../../src/cluster/types';
 import { chartEntries } from '../../src/istio/webhooks';
 import type { RolloutPhase, WorkloadRollout } from '../../src/injection/rollout';
-import type { Workload } from '../../src/injection/workloads';
 
 export function namespace(name: string, labels: Record<string, string> = {}, resourceVersion = '1'): Namespace {
   return { apiVersion: 'v1', kind: 'Namespace', metadata: { name, labels, resourceVersion, annotations: { owner: 'team-a' } }, status: { phase: 'Active' } };
@@ -27,10 +27,10 @@ export interface DeploymentOptions {
 }
 
 /** A Deployment whose status says its current generation is fully rolled out, unless `status` says otherwise. */
-export function deployment(name: string, o: DeploymentOptions = {}): Workload {
+export function deployment(name: string, o: DeploymentOptions = {}): KindedWorkload {
   const replicas = o.replicas ?? 1;
   const generation = o.generation ?? 1;
-  const object: WorkloadObject = {
+  const object: Workload = {
     apiVersion: 'apps/v1',
     kind: 'Deployment',
     metadata: { name, namespace: o.namespace ?? 'shop', generation, resourceVersion: '10' },
@@ -52,21 +52,21 @@ export function deployment(name: string, o: DeploymentOptions = {}): Workload {
       conditions: [{ type: 'Progressing', status: 'True', reason: 'NewReplicaSetAvailable' }],
     },
   };
-  return { kind: 'Deployment', object };
+  return { ...object, kind: 'Deployment' };
 }
 
 export interface StatefulSetOptions {
   namespace?: string;
   replicas?: number;
   generation?: number;
-  updateStrategy?: WorkloadObject['spec']['updateStrategy'];
+  updateStrategy?: Workload['spec']['updateStrategy'];
   status?: WorkloadStatus;
 }
 
-export function statefulSet(name: string, o: StatefulSetOptions = {}): Workload {
+export function statefulSet(name: string, o: StatefulSetOptions = {}): KindedWorkload {
   const replicas = o.replicas ?? 1;
   const generation = o.generation ?? 1;
-  const object: WorkloadObject = {
+  const object: Workload = {
     apiVersion: 'apps/v1',
     kind: 'StatefulSet',
     metadata: { name, namespace: o.namespace ?? 'shop', generation },
@@ -87,19 +87,19 @@ export function statefulSet(name: string, o: StatefulSetOptions = {}): Workload 
       updateRevision: `${name}-1`,
     },
   };
-  return { kind: 'StatefulSet', object };
+  return { ...object, kind: 'StatefulSet' };
 }
 
 export interface DaemonSetOptions {
   namespace?: string;
   generation?: number;
-  updateStrategy?: WorkloadObject['spec']['updateStrategy'];
+  updateStrategy?: Workload['spec']['updateStrategy'];
   status?: WorkloadStatus;
 }
 
-export function daemonSet(name: string, o: DaemonSetOptions = {}): Workload {
+export function daemonSet(name: string, o: DaemonSetOptions = {}): KindedWorkload {
   const generation = o.generation ?? 1;
-  const object: WorkloadObject = {
+  const object: Workload = {
     apiVersion: 'apps/v1',
     kind: 'DaemonSet',
     metadata: { name, namespace: o.namespace ?? 'shop', generation },
@@ -116,7 +116,7 @@ export function daemonSet(name: string, o: DaemonSetOptions = {}): Workload {
       numberAvailable: 2,
     },
   };
-  return { kind: 'DaemonSet', object };
+  return { ...object, kind: 'DaemonSet' };
 }
 
 export interface PodOptions {

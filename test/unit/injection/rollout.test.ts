@@ -34,7 +34,7 @@ describe('restartWorkloads', () => {
       ['db', 'ready', 'partitioned roll out complete: 1 new pods have been updated...'],
       ['agent', 'ready', 'daemon set "agent" successfully rolled out'],
     ]);
-    assert.equal(cluster.workload(refOf(workloads[0])).object.spec!.template!.metadata!.annotations!['kubectl.kubernetes.io/restartedAt'], '2025-01-02T03:04:05Z');
+    assert.equal(cluster.workload(refOf(workloads[0])).spec!.template!.metadata!.annotations!['kubectl.kubernetes.io/restartedAt'], '2025-01-02T03:04:05Z');
     assert.deepEqual(report.workloads[0].podStates, [{ name: 'web-1', ready: 2, total: 2, sidecar: true }]);
     assert.equal(rolloutDescription(report.workloads[0]), '2/2 injected');
     assert.equal(cluster.watcherCount, 0, 'watches are closed at the end');
@@ -52,12 +52,12 @@ describe('restartWorkloads', () => {
 
   it('restarts again within the same second by waiting for the next one (kubectl writes whole seconds)', async () => {
     const web = deployment('web');
-    web.object.spec!.template!.metadata = { annotations: { 'kubectl.kubernetes.io/restartedAt': '2025-01-02T03:04:05Z' } };
+    web.spec!.template!.metadata = { annotations: { 'kubectl.kubernetes.io/restartedAt': '2025-01-02T03:04:05Z' } };
     cluster.addWorkload(web);
     const times = [at, new Date('2025-01-02T03:04:06.001Z')];
     const report = await restartWorkloads(cluster, [refOf(web)], { ...options, now: () => times.shift() ?? at });
     assert.equal(report.workloads[0].phase, 'ready');
-    assert.equal(cluster.workload(refOf(web)).object.spec!.template!.metadata!.annotations!['kubectl.kubernetes.io/restartedAt'], '2025-01-02T03:04:06Z');
+    assert.equal(cluster.workload(refOf(web)).spec!.template!.metadata!.annotations!['kubectl.kubernetes.io/restartedAt'], '2025-01-02T03:04:06Z');
   });
 
   it('bounds the restart requests in flight', async () => {

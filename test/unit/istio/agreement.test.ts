@@ -2,7 +2,7 @@
 // src/istio. Each case below is a disagreement that existed between the Mesh view, the injection commands and the
 // installer, kept as a regression test: both sides are asked, and must give Istio's answer.
 import assert from 'node:assert/strict';
-import type { Workload as WorkloadObject } from '../../../src/cluster/types';
+import type { Deployment } from '../../../src/cluster/types';
 import { restartCandidates } from '../../../src/injection/planner';
 import { restartWorkloads } from '../../../src/injection/rollout';
 import { classifyAction } from '../../../src/install/plan';
@@ -87,7 +87,7 @@ describe('the installer and the tree agree with kubectl and with each other', ()
   it('a Deployment past its progress deadline is not ready', () => {
     const stuck = istiodDeployment({});
     (stuck.status as { conditions?: unknown[] }).conditions = [{ type: 'Progressing', status: 'False', reason: 'ProgressDeadlineExceeded' }];
-    assert.equal(deploymentStatus(stuck as unknown as WorkloadObject).state, 'failed');
+    assert.equal(deploymentStatus(stuck as unknown as Deployment).state, 'failed');
     assert.equal(deploymentReady(stuck), false);
     assert.equal(controlPlaneRevisions([stuck])[0].ready, false);
   });
