@@ -94,8 +94,6 @@ export type ReasonCode =
   | 'policyDisabled'
   | 'policyInvalid';
 
-export const InjectedReasons: ReadonlySet<ReasonCode> = new Set(['namespaceLabel', 'namespaceRevision', 'podRevision', 'podOptIn', 'allNamespaces', 'otherWebhook', 'alwaysSelector']);
-
 export type WarningCode =
   /** The pod's sidecar.istio.io/inject is neither "true" nor "false": istiod falls back to its default. */
   | 'invalidInjectValue'

@@ -70,11 +70,6 @@ export function istiodName(revision: string): string {
   return isDefault(revision) ? 'istiod' : `istiod-${revision}`;
 }
 
-/** The injector ConfigMap istiod of a revision reads (pilot/pkg/bootstrap/sidecarinjector.go). */
-export function injectorConfigMapName(revision: string): string {
-  return injectorWebhookName(revision);
-}
-
 /** The revision an object's `istio.io/rev` label names (`default` when absent or empty). */
 export function revisionOf(labels: Readonly<Record<string, string>> | undefined): string {
   return labels?.[RevisionLabel] || DefaultRevision;
