@@ -15,7 +15,7 @@ import { ClusterClient } from '../src/cluster/client';
 import { Kinds } from '../src/cluster/kinds';
 import type { Pod } from '../src/cluster/types';
 import { rolloutClusterFrom } from '../src/injection/clusterAdapter';
-import { isLive } from '../src/injection/pods';
+import { isLive } from '../src/istio/pods';
 import { restartWorkloads } from '../src/injection/rollout';
 import type { WorkloadRef } from '../src/injection/workloads';
 import { deployment, namespace } from '../test/builders/kube';

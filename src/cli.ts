@@ -4,11 +4,12 @@ import { main } from './yaml/cli';
 import { join } from 'node:path';
 import { readBundledSchema } from './yaml/schema/location';
 import { createWorkerYamlLanguageService } from './yaml/schema/workerService';
+import { errorMessage } from './util/errors';
 
 main(process.argv.slice(2), undefined, async () => createWorkerYamlLanguageService(await readBundledSchema(__dirname), join(__dirname, 'yamlWorker.js'))).then(
   (code) => process.exit(code),
   (err: unknown) => {
-    process.stderr.write(`istio-mesh: ${err instanceof Error ? err.message : String(err)}\n`);
+    process.stderr.write(`istio-mesh: ${errorMessage(err)}\n`);
     process.exit(2);
   },
 );

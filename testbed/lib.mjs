@@ -442,11 +442,29 @@ async function waitDefaultServiceAccount(state) {
 // ---------------------------------------------------------------------------------------------
 // Istio
 
-/** The `--set` values that point Istio's webhooks at the local istiod (pass them to `istioctl install`). */
-export function istioInstallSets(state) {
+const ISTIOD_PORTS = ['istiodHttps', 'istiodGrpc', 'istiodSecureGrpc', 'istiodHttp', 'istiodMonitoring', 'istiodCtrlz'];
+const isDefaultRevision = (revision) => !revision || revision === 'default';
+
+/**
+ * The local istiod ports of a revision: the default revision's were picked at `up`; another revision's are picked
+ * on its first install (installIstio({ revision })) and kept in state.json.
+ */
+function revisionPorts(state, revision) {
+  if (isDefaultRevision(revision)) return state.ports;
+  const ports = state.revisionPorts?.[revision];
+  if (!ports) throw new TestbedError(`No local istiod ports for revision ${revision}: install it with installIstio({ revision: '${revision}' }) first.`);
+  return ports;
+}
+
+/**
+ * The `--set` values that point Istio's webhooks at the local istiod of `revision` (default: the default revision)
+ * (pass them to `istioctl install`).
+ */
+export function istioInstallSets(state, revision) {
+  const ports = revisionPorts(state, revision);
   return [
-    `values.istiodRemote.injectionURL=https://localhost:${state.ports.istiodHttps}/inject`,
-    `values.base.validationURL=https://localhost:${state.ports.istiodHttps}/validate`,
+    `values.istiodRemote.injectionURL=https://localhost:${ports.istiodHttps}/inject`,
+    `values.base.validationURL=https://localhost:${ports.istiodHttps}/validate`,
     'values.pilot.env.ENABLE_NATIVE_SIDECARS=false',
   ];
 }
@@ -454,15 +472,22 @@ export function istioInstallSets(state) {
 /**
  * Runs `istioctl install -y` against the testbed (profile minimal by default), with the webhooks
  * pointing at the local istiod. The istiod Deployment's pod is a kwok pod (Ready, runs nothing);
- * the real istiod is the local process started by startIstiod().
+ * the real istiod is the local process started by startIstiod(). With `revision` (not `default`) it installs that
+ * revision beside the default one (`istioctl install --revision`), its webhooks pointing at a second local istiod
+ * on ports of its own (startIstiod({ revision })).
  */
-export async function installIstio({ dir, profile = 'minimal', extraSets = [], log = defaultLog } = {}) {
+export async function installIstio({ dir, profile = 'minimal', extraSets = [], revision, log = defaultLog } = {}) {
   const state = requireState(stateDir(dir));
+  if (!isDefaultRevision(revision) && !state.revisionPorts?.[revision]) {
+    state.revisionPorts = { ...state.revisionPorts, [revision]: await freePorts(ISTIOD_PORTS) };
+    writeState(state);
+  }
   const bin = binaries();
   const t0 = Date.now();
   const args = ['install', '-y', `--kubeconfig=${state.kubeconfig}`, `--context=${CONTEXT}`, '--set', `profile=${profile}`,
-    ...[...istioInstallSets(state), ...extraSets].flatMap((s) => ['--set', s]), '--readiness-timeout=3m'];
-  const logPath = join(state.dir, 'logs', 'istioctl-install.log');
+    ...(isDefaultRevision(revision) ? [] : ['--revision', revision]),
+    ...[...istioInstallSets(state, revision), ...extraSets].flatMap((s) => ['--set', s]), '--readiness-timeout=3m'];
+  const logPath = join(state.dir, 'logs', `istioctl-install${isDefaultRevision(revision) ? '' : `-${revision}`}.log`);
   const fd = openSync(logPath, 'a');
   const code = await new Promise((resolve, reject) => {
     const child = spawn(bin.istioctl, args, { cwd: state.dir, stdio: ['ignore', fd, fd] });
@@ -472,7 +497,7 @@ export async function installIstio({ dir, profile = 'minimal', extraSets = [], l
   if (code !== 0) {
     throw new TestbedError(`istioctl ${args.join(' ')} exited with ${code}. Log ${logPath}:`, { logTail: tail(logPath, 30) });
   }
-  log(`testbed: istioctl install (profile ${profile}) done in ${since(t0)}s`);
+  log(`testbed: istioctl install (profile ${profile}${isDefaultRevision(revision) ? '' : `, revision ${revision}`}) done in ${since(t0)}s`);
 }
 
 /** True when Istio's injector ConfigMap exists (i.e. Istio was installed into the testbed). */
@@ -485,29 +510,33 @@ export async function istioInstalled({ dir } = {}) {
 /**
  * Starts istiod (pilot-discovery) as a local process against the testbed, serving the injection
  * and validation webhooks on https://localhost:<ports.istiodHttps>. Istio must be installed first
- * (with istioInstallSets()); `waitInstallMs` waits that long for the install to appear.
+ * (with istioInstallSets()); `waitInstallMs` waits that long for the install to appear. With `revision`, starts that
+ * revision's istiod (REVISION=<revision>, its own ports and ConfigMaps), recorded as component `istiod-<revision>`.
  */
-export async function startIstiod({ dir, waitInstallMs = 0, log = defaultLog } = {}) {
+export async function startIstiod({ dir, waitInstallMs = 0, revision, log = defaultLog } = {}) {
   const state = requireState(stateDir(dir));
-  const existing = readPids(state.dir).istiod;
+  const rev = isDefaultRevision(revision) ? 'default' : revision;
+  const name = rev === 'default' ? 'istiod' : `istiod-${rev}`;
+  const injector = rev === 'default' ? 'istio-sidecar-injector' : `istio-sidecar-injector-${rev}`;
+  const existing = readPids(state.dir)[name];
   if (isAlive(existing)) return;
   const bin = binaries();
   const kube = kubeClient(state);
   const t0 = Date.now();
-  const installed = async () => (await kube('GET', `/api/v1/namespaces/${ISTIO_NS}/configmaps/istio-sidecar-injector`)).status === 200;
-  if (waitInstallMs > 0) await waitFor('Istio to be installed (ConfigMap istio-system/istio-sidecar-injector)', installed, { timeoutMs: waitInstallMs, intervalMs: 500 });
+  const installed = async () => (await kube('GET', `/api/v1/namespaces/${ISTIO_NS}/configmaps/${injector}`)).status === 200;
+  if (waitInstallMs > 0) await waitFor(`Istio to be installed (ConfigMap ${ISTIO_NS}/${injector})`, installed, { timeoutMs: waitInstallMs, intervalMs: 500 });
   else if (!(await installed())) {
     throw new TestbedError(
-      `Istio is not installed in the testbed: install it first with \`npm run testbed -- istio\`, or \`istioctl install\` with ${istioInstallSets(state).map((s) => `--set ${s}`).join(' ')}.`,
+      `Istio${rev === 'default' ? '' : ` revision ${rev}`} is not installed in the testbed: install it first with \`npm run testbed -- istio\`, or \`istioctl install\` with ${istioInstallSets(state, revision).map((s) => `--set ${s}`).join(' ')}.`,
     );
   }
-  const { ports } = state;
+  const ports = revisionPorts(state, revision);
   // An empty working dir: istiod then reads its mesh config and injection template from the
   // cluster's ConfigMaps instead of files, and keeps its generated files here.
-  const cwd = join(state.dir, 'istiod');
+  const cwd = join(state.dir, name);
   rmSync(cwd, { recursive: true, force: true });
   mkdirSync(cwd, { recursive: true });
-  const rec = startProcess(state.dir, 'istiod', bin['pilot-discovery'], [
+  const rec = startProcess(state.dir, name, bin['pilot-discovery'], [
     'discovery',
     `--kubeconfig=${state.kubeconfig}`,
     `--httpsAddr=127.0.0.1:${ports.istiodHttps}`,
@@ -524,44 +553,45 @@ export async function startIstiod({ dir, waitInstallMs = 0, log = defaultLog } =
     env: {
       KUBECONFIG: state.kubeconfig,
       POD_NAMESPACE: ISTIO_NS,
-      POD_NAME: 'istiod-testbed-local',
+      POD_NAME: `${name}-testbed-local`,
       SERVICE_ACCOUNT: 'istiod',
-      REVISION: 'default',
+      REVISION: rev,
       CLUSTER_ID: 'Kubernetes',
       ISTIOD_CUSTOM_HOST: 'localhost',
       ENABLE_NATIVE_SIDECARS: 'false',
       PILOT_CERT_PROVIDER: 'istiod',
       PILOT_CA_CERT_CONFIGMAP: 'istio-ca-root-cert',
       PILOT_ENABLE_ANALYSIS: 'false',
-      INJECTION_WEBHOOK_CONFIG_NAME: 'istio-sidecar-injector',
-      VALIDATION_WEBHOOK_CONFIG_NAME: `istio-validator-${ISTIO_NS}`,
+      INJECTION_WEBHOOK_CONFIG_NAME: injector,
+      VALIDATION_WEBHOOK_CONFIG_NAME: rev === 'default' ? `istio-validator-${ISTIO_NS}` : `istio-validator-${rev}-${ISTIO_NS}`,
     },
   });
-  state.istiod = true;
+  if (rev === 'default') state.istiod = true;
   writeState(state);
-  await waitFor('istiod /ready', async () => {
+  await waitFor(`${name} /ready`, async () => {
     assertRunning(rec);
     const r = await get(`http://127.0.0.1:${ports.istiodHttp}/ready`);
     return r.status === 200;
   }, { timeoutMs: 120_000, intervalMs: 250 });
   // istiod patches its CA into the webhook; until then the apiserver cannot call it.
-  await waitFor('istiod to patch the injection webhook caBundle', async () => {
+  await waitFor(`${name} to patch the injection webhook caBundle`, async () => {
     assertRunning(rec);
-    const r = await kube('GET', '/apis/admissionregistration.k8s.io/v1/mutatingwebhookconfigurations/istio-sidecar-injector');
+    const r = await kube('GET', `/apis/admissionregistration.k8s.io/v1/mutatingwebhookconfigurations/${injector}`);
     const hooks = r.json?.webhooks ?? [];
     return hooks.length > 0 && hooks.every((h) => h.clientConfig?.caBundle);
   }, { timeoutMs: 60_000, intervalMs: 250 });
-  log(`testbed: istiod running (webhooks on https://localhost:${ports.istiodHttps}) after ${since(t0)}s`);
+  log(`testbed: ${name} running (webhooks on https://localhost:${ports.istiodHttps}) after ${since(t0)}s`);
 }
 
-/** Stops the local istiod, if running. */
-export async function stopIstiod({ dir } = {}) {
+/** Stops the local istiod (of `revision`, default the default revision's), if running. */
+export async function stopIstiod({ dir, revision } = {}) {
   const d = stateDir(dir);
-  const rec = readPids(d).istiod;
+  const name = isDefaultRevision(revision) ? 'istiod' : `istiod-${revision}`;
+  const rec = readPids(d)[name];
   if (rec) await stopProcess(rec);
-  rmSync(join(d, 'pids', 'istiod.json'), { force: true });
+  rmSync(join(d, 'pids', `${name}.json`), { force: true });
   const state = readState(d);
-  if (state) {
+  if (state && name === 'istiod') {
     state.istiod = false;
     writeState(state);
   }
@@ -620,8 +650,7 @@ export async function up({ dir, istio = false, nodes = 2, build: doBuild = true,
   mkdirSync(join(dir, 'logs'), { recursive: true });
   writeFileSync(join(dir, MARKER), 'state dir of the istio-mesh testbed; `npm run testbed -- down` removes it\n');
 
-  const ports = await freePorts(['etcd', 'etcdPeer', 'etcdMetrics', 'apiserver', 'controllerManager', 'scheduler', 'kwok',
-    'istiodHttps', 'istiodGrpc', 'istiodSecureGrpc', 'istiodHttp', 'istiodMonitoring', 'istiodCtrlz']);
+  const ports = await freePorts(['etcd', 'etcdPeer', 'etcdMetrics', 'apiserver', 'controllerManager', 'scheduler', 'kwok', ...ISTIOD_PORTS]);
   const server = `https://127.0.0.1:${ports.apiserver}`;
   const state = { dir, ports, server, kubeconfig: join(dir, 'kubeconfig'), context: CONTEXT, istio, istiod: false, startedAt: new Date().toISOString(),
     versions: { kubernetes: K8S_VERSION, etcd: ETCD_VERSION, kwok: KWOK_VERSION, istio: `${ISTIO.buildVersion} (${ISTIO.branch} @ ${ISTIO.commit})` } };
@@ -666,12 +695,12 @@ export async function up({ dir, istio = false, nodes = 2, build: doBuild = true,
 async function stopAll(dir) {
   const pids = readPids(dir);
   const stopped = [];
+  // Other recorded processes first: the istiods of further revisions (startIstiod({ revision })) need the API server.
+  for (const [name, rec] of Object.entries(pids)) if (!COMPONENTS.includes(name) && (await stopProcess(rec))) stopped.push(name);
   for (const name of [...COMPONENTS].reverse()) {
     const rec = pids[name];
     if (rec && (await stopProcess(rec))) stopped.push(name);
   }
-  // anything recorded that is not a known component (should not happen)
-  for (const [name, rec] of Object.entries(pids)) if (!COMPONENTS.includes(name) && (await stopProcess(rec))) stopped.push(name);
   return stopped;
 }
 
@@ -736,7 +765,8 @@ export function status({ dir } = {}) {
   dir = stateDir(dir);
   const state = readState(dir);
   const pids = readPids(dir);
-  const components = COMPONENTS.filter((n) => pids[n]).map((n) => ({ name: n, pid: pids[n].pid, alive: isAlive(pids[n]), log: pids[n].log }));
+  const names = [...COMPONENTS, ...Object.keys(pids).filter((n) => n.startsWith('istiod-')).sort()];
+  const components = names.filter((n) => pids[n]).map((n) => ({ name: n, pid: pids[n].pid, alive: isAlive(pids[n]), log: pids[n].log }));
   const running = components.length > 0 && components.every((c) => c.alive);
   return { dir, exists: existsSync(dir), running, components, ...(state ?? {}) };
 }

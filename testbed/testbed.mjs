@@ -3,8 +3,9 @@
 //
 //   node testbed/testbed.mjs build                 build (once per machine) the pinned binaries
 //   node testbed/testbed.mjs up [--istio]          start the cluster (and Istio) on free ports
-//   node testbed/testbed.mjs istio                 install Istio into a running bare testbed + start istiod
-//   node testbed/testbed.mjs istiod [--wait S]     start only the local istiod (Istio installed by someone else)
+//   node testbed/testbed.mjs istio [--revision R]  install Istio into a running bare testbed + start istiod
+//                                                  (--revision: a further revision beside the default one, own istiod)
+//   node testbed/testbed.mjs istiod [--wait S] [--revision R]  start only a local istiod (Istio installed by someone else)
 //   node testbed/testbed.mjs status [--json]       what runs
 //   node testbed/testbed.mjs env [--json|--export] KUBECONFIG=... lines for a shell or a test runner
 //   node testbed/testbed.mjs down                  stop everything it started, remove the state dir
@@ -14,7 +15,7 @@
 import { parseArgs } from 'node:util';
 import { TestbedError, build, down, env, installIstio, startIstiod, status, stopIstiod, up } from './lib.mjs';
 
-const USAGE = 'usage: node testbed/testbed.mjs <build|up|istio|istiod|status|env|down> [--istio] [--dir DIR] [--nodes N] [--profile P] [--json]';
+const USAGE = 'usage: node testbed/testbed.mjs <build|up|istio|istiod|status|env|down> [--istio] [--revision R] [--dir DIR] [--nodes N] [--profile P] [--json]';
 
 async function main() {
   const { positionals, values } = parseArgs({
@@ -27,6 +28,7 @@ async function main() {
       json: { type: 'boolean', default: false },
       export: { type: 'boolean', default: false },
       wait: { type: 'string' },
+      revision: { type: 'string' },
       stop: { type: 'boolean', default: false },
       verbose: { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h', default: false },
@@ -53,13 +55,13 @@ async function main() {
       return 0;
     }
     case 'istio': {
-      await installIstio({ dir, profile: values.profile });
-      await startIstiod({ dir });
+      await installIstio({ dir, profile: values.profile, revision: values.revision });
+      await startIstiod({ dir, revision: values.revision });
       return 0;
     }
     case 'istiod': {
-      if (values.stop) await stopIstiod({ dir });
-      else await startIstiod({ dir, waitInstallMs: values.wait ? Number(values.wait) * 1000 : 0 });
+      if (values.stop) await stopIstiod({ dir, revision: values.revision });
+      else await startIstiod({ dir, revision: values.revision, waitInstallMs: values.wait ? Number(values.wait) * 1000 : 0 });
       return 0;
     }
     case 'status': {

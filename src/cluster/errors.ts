@@ -2,6 +2,7 @@
  * The typed error model of cluster access. Every failure of the wrapper is a `ClusterError` whose `kind`
  * the UI can switch on and whose `message` can be shown to the user as is; `detail` is for the output channel.
  */
+import { errorMessage } from '../util/errors';
 export type ClusterErrorKind =
   | 'unreachable' // network, TLS, API server unavailable
   | 'unauthorized' // 401 or the credential plugin failed: credentials missing or expired
@@ -117,7 +118,7 @@ function isCertificateCode(code: string): boolean {
 export function errorFromNetwork(err: unknown, server: string, target?: RequestTarget): ClusterError {
   if (err instanceof ClusterError) return err;
   const code = errorCode(err);
-  const text = err instanceof Error ? err.message : String(err);
+  const text = errorMessage(err);
   const detail = code ? `${code}: ${text}` : text;
   if (code && isCertificateCode(code)) {
     return new ClusterError('unreachable', `The API server's TLS certificate at ${server} cannot be verified (${code}). Check the cluster's certificate-authority in your kubeconfig.`, { target, detail, cause: err });
@@ -131,7 +132,7 @@ export function errorFromNetwork(err: unknown, server: string, target?: RequestT
 /** Errors while obtaining credentials (exec plugin, OIDC refresh, unreadable key file). */
 export function errorFromCredentials(err: unknown, context: string): ClusterError {
   if (err instanceof ClusterError) return err;
-  const text = err instanceof Error ? err.message : String(err);
+  const text = errorMessage(err);
   return new ClusterError('unauthorized', `Could not get credentials for context "${context}": ${firstLine(text)}`, { detail: text, cause: err });
 }
 

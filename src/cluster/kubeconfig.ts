@@ -3,6 +3,7 @@ import { homedir } from 'node:os';
 import { delimiter, join } from 'node:path';
 import type { KubeConfig } from '@kubernetes/client-node';
 import { ClusterError } from './errors';
+import { errorMessage } from '../util/errors';
 
 /** Where to look for kubeconfig files. Defaults: the process environment and home directory. */
 export interface KubeconfigSource {
@@ -104,7 +105,7 @@ async function readMerged(source: KubeconfigSource) {
       one.loadFromFile(file, { onInvalidEntry: 'filter' });
     } catch (err) {
       // Only the first line: the parser's next lines quote the file around the error, tokens and keys included.
-      const firstLine = (err instanceof Error ? err.message : String(err)).split('\n')[0];
+      const firstLine = errorMessage(err).split('\n')[0];
       throw new ClusterError('kubeconfig', `The kubeconfig file "${file}" cannot be read: ${firstLine}`, { reason: 'Invalid' });
     }
     for (const c of one.clusters ?? []) if (!clusters.has(c.name)) clusters.set(c.name, c);

@@ -22,6 +22,11 @@ export interface KubeObject {
   metadata: ObjectMeta;
 }
 
+/** An object of any kind with every field the server sent: manifests, and objects read by kind name (the install flow). */
+export interface UnstructuredObject extends KubeObject {
+  [field: string]: unknown;
+}
+
 export interface KubeList<T> {
   items: T[];
   resourceVersion: string;
@@ -55,7 +60,7 @@ export interface ContainerStatus {
   restartCount?: number;
   image?: string;
   started?: boolean;
-  state?: { waiting?: { reason?: string }; running?: unknown; terminated?: { reason?: string } };
+  state?: { waiting?: { reason?: string }; running?: unknown; terminated?: { reason?: string; exitCode?: number } };
 }
 
 export interface Pod extends KubeObject {
@@ -99,6 +104,13 @@ export interface Workload extends KubeObject {
   };
   status?: WorkloadStatus;
 }
+
+/** The kinds `kubectl rollout restart` can restart, and the tree shows. */
+export type WorkloadKind = 'Deployment' | 'StatefulSet' | 'DaemonSet';
+export const WORKLOAD_KINDS: readonly WorkloadKind[] = ['Deployment', 'StatefulSet', 'DaemonSet'];
+
+/** A workload whose kind is known: list items come without `kind`, so whoever lists them sets it. */
+export type KindedWorkload = Workload & { readonly kind: WorkloadKind };
 
 export type Deployment = Workload;
 export type StatefulSet = Workload;

@@ -1,7 +1,7 @@
-import { injectionOffer } from '../injection/injectors';
 import { type InjectionTarget, describeChange } from '../injection/labels';
 import { changeNamespaceInjection } from '../injection/namespaceChange';
 import { injectionContext } from '../injection/context';
+import { injectionOffer } from '../istio/webhooks';
 import { namespaceCommand, offerRestart, reportFailure } from './injectionFlow';
 import type { PickItem } from './prompter';
 
@@ -11,7 +11,7 @@ import type { PickItem } from './prompter';
  */
 export const enableInjection = namespaceCommand('Enable sidecar injection in namespace', async ({ services, cluster, namespace, prompter, args }) => {
   const before = await injectionContext(cluster, namespace, services.log);
-  const offer = injectionOffer(before.webhooks);
+  const offer = injectionOffer(before.mesh.entries);
   const ambient = await cluster.ambientInstalled();
   const choices: PickItem<InjectionTarget>[] = [];
   if (offer.defaultInjector) {

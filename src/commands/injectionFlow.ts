@@ -1,16 +1,18 @@
 import * as vscode from 'vscode';
 import { isClusterError } from '../cluster/errors';
-import { InjectionError, errorText } from '../injection/errors';
+import { InjectionError } from '../injection/errors';
+import { injectionContext, injectionFacts } from '../injection/context';
 import type { InjectionContext } from '../injection/explain';
-import { injectionContext } from '../injection/context';
-import { namespaceInjection } from '../injection/labels';
 import { type RestartCandidate, needingRestart, restartCandidates } from '../injection/planner';
 import type { RolloutCluster } from '../injection/port';
 import { type RolloutReport, restartWorkloads } from '../injection/rollout';
 import { type RolloutSummary, summarize } from '../injection/summary';
 import type { WorkloadRef } from '../injection/workloads';
+import { type NamespaceState, assumeNamedRevisions, namespaceInjection } from '../istio/injection';
+import { RevisionLabel } from '../istio/names';
 import { showError } from '../output';
 import type { Services } from '../services';
+import { errorMessage } from '../util/errors';
 import { type Prompter, vscodePrompter } from './prompter';
 
 /**
@@ -100,12 +102,16 @@ function visibleNamespaces(services: Services): string[] {
   return shown.length > 0 ? shown : own ? [own] : [];
 }
 
+const stateWords: Record<NamespaceState, string> = {
+  on: 'injection on', off: 'injection off', none: '', unserved: 'no injector', conflict: 'conflicting labels', ambient: 'ambient', system: 'never injected',
+};
+
 async function listNamespaces(cluster: RolloutCluster): Promise<{ name: string; state: string }[]> {
-  const list = await cluster.listNamespaces();
+  const [list, mesh] = await Promise.all([cluster.listNamespaces(), injectionFacts(cluster)]);
   return list.map((ns) => {
-    const mode = namespaceInjection(ns.metadata.labels).mode;
-    const words = { sidecar: 'injection on', ambient: 'ambient', disabled: 'injection off', none: '' } as const;
-    return { name: ns.metadata.name, state: words[mode] };
+    const labels = ns.metadata.labels ?? {};
+    const { state } = namespaceInjection({ name: ns.metadata.name, labels }, assumeNamedRevisions(mesh, [labels[RevisionLabel]]));
+    return { name: ns.metadata.name, state: stateWords[state] };
   });
 }
 
@@ -214,7 +220,7 @@ export async function runRestart(
 
 /** Every failure becomes one clear message; nothing is thrown at VS Code. */
 export async function reportFailure(services: Services, error: unknown): Promise<InjectionCommandResult> {
-  const message = error instanceof InjectionError || isClusterError(error) ? error.message : `Unexpected error: ${errorText(error)}`;
+  const message = error instanceof InjectionError || isClusterError(error) ? error.message : `Unexpected error: ${errorMessage(error)}`;
   services.log.error(error instanceof Error ? error : message);
   void showError(services.output, message);
   return { status: 'failed', message };

@@ -1,8 +1,7 @@
 import * as vscode from 'vscode';
 import type { ClusterClient } from '../cluster/client';
-import { isClusterError } from '../cluster/errors';
 import type { ClusterTarget } from '../install/args';
-import type { InstallCluster } from '../install/cluster';
+import type { InstallCluster } from '../install/port';
 import { installClusterFrom } from '../install/clusterAdapter';
 import { describeFinding, hasBlockingFindings } from '../install/precheck';
 import { ChecksumFileError } from '../install/checksumFile';
@@ -18,6 +17,7 @@ import { askInstallOptions } from '../install/questions';
 import { showError } from '../output';
 import type { Services } from '../services';
 import { vscodePrompter, type Prompter } from './prompter';
+import { errorMessage } from '../util/errors';
 
 /** What tests (and other commands) may pass to `istio.install`: answers and seams instead of UI. */
 export interface InstallCommandArgs {
@@ -119,7 +119,7 @@ function downloadFailureMessage(err: unknown): string {
   const fallback = ' Install istioctl yourself and set istio.istioctlPath.';
   if (err instanceof ChecksumFileError || err instanceof ChecksumMismatchError) return err.message + fallback;
   if (err instanceof Error && err.name === 'AbortError') return 'The istioctl download was cancelled; nothing was kept.';
-  return `Downloading istioctl failed: ${err instanceof Error ? err.message : String(err)}${fallback}`;
+  return `Downloading istioctl failed: ${errorMessage(err)}${fallback}`;
 }
 
 const ACTION_WORDS: Readonly<Record<InstallAction, { verb: string; button: string }>> = {
@@ -163,7 +163,7 @@ async function confirmPlan(services: Services, prompter: Prompter, plan: Install
         return false;
       }
     } catch (err) {
-      void showError(services.output, err instanceof Error ? err.message : String(err));
+      void showError(services.output, errorMessage(err));
     }
   }
 }
@@ -180,11 +180,6 @@ function flowDeps(services: Services, cluster: InstallCluster, istioctlPath: str
   };
 }
 
-function failureMessage(err: unknown): string {
-  if (err instanceof InstallError || isClusterError(err)) return err.message;
-  return err instanceof Error ? err.message : String(err);
-}
-
 /** The cluster of the current context, checked to answer; otherwise the failure, already shown to the user. */
 export async function connectReachable(services: Services): Promise<CommandCluster | { readonly status: 'failed'; readonly message: string }> {
   try {
@@ -192,7 +187,7 @@ export async function connectReachable(services: Services): Promise<CommandClust
     await connected.client.version();
     return connected;
   } catch (err) {
-    const message = `No reachable Kubernetes cluster: ${failureMessage(err)}`;
+    const message = `No reachable Kubernetes cluster: ${errorMessage(err)}`;
     services.log.error(message);
     void showError(services.output, message);
     return { status: 'failed', message };
@@ -233,7 +228,7 @@ async function runInstall(services: Services, args: InstallCommandArgs): Promise
     void offerNextStep(prompter, plan, outcome.verify);
     return { status: 'installed', plan, verify: outcome.verify, durationMs: outcome.durationMs };
   } catch (err) {
-    const message = failureMessage(err);
+    const message = errorMessage(err);
     const cancelled = err instanceof InstallError && err.kind === 'cancelled';
     services.log.error(message);
     if (cancelled) void vscode.window.showWarningMessage(message);

@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
 import { formatCommandLine, uninstallArgs, type UninstallScope } from '../install/args';
 import { describeRevision, namespacesUsingSelectors } from '../install/controlPlane';
-import { TagLabel, revisionTag } from '../mesh/labels';
+import { TagLabel, revisionTag } from '../istio/names';
 import { executeUninstall, InstallError, listControlPlanes } from '../install/installer';
 import { stripAnsi } from '../install/progress';
 import { isClusterError } from '../cluster/errors';
@@ -9,6 +9,7 @@ import { showError } from '../output';
 import type { Services } from '../services';
 import { connectReachable, ensureIstioctl, withCancellableProgress, type CommandCluster, type InstallCommandArgs } from './install';
 import { vscodePrompter } from './prompter';
+import { errorMessage } from '../util/errors';
 
 export type UninstallCommandResult =
   | { readonly status: 'uninstalled'; readonly scope: UninstallScope }
@@ -82,7 +83,7 @@ async function runUninstall(services: Services, args: InstallCommandArgs): Promi
     void vscode.window.showInformationMessage(`Removed ${what} from context "${context}".`);
     return { status: 'uninstalled', scope };
   } catch (err) {
-    const message = err instanceof InstallError || isClusterError(err) ? err.message : err instanceof Error ? err.message : String(err);
+    const message = errorMessage(err);
     services.log.error(message);
     void showError(services.output, `${message} The output is kept in the log.`);
     return { status: err instanceof InstallError && err.kind === 'cancelled' ? 'cancelled' : 'failed', message };

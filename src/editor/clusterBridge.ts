@@ -4,6 +4,7 @@ import type { ClusterClient } from '../cluster/client';
 import type { Services } from '../services';
 import { clusterFactsOf } from '../yaml/clusterFacts';
 import type { YamlService } from './yamlService';
+import { errorMessage } from '../util/errors';
 
 /** The Istio CRDs of the cluster, with their schemas (the mesh store keeps only their names). */
 export async function istioCrds(client: ClusterClient): Promise<unknown[]> {
@@ -38,7 +39,7 @@ export function bridgeClusterToYaml(services: Services, yaml: YamlService): vsco
     const client = services.mesh.client;
     if (client && yaml.isStarted && services.mesh.store?.controlPlane.installed && schemaContext !== client.context) {
       schemaContext = client.context;
-      void refreshSchemas(yaml, client).catch((err: unknown) => services.log.warn(`YAML schemas not refreshed from context "${client.context}": ${err instanceof Error ? err.message : String(err)}`));
+      void refreshSchemas(yaml, client).catch((err: unknown) => services.log.warn(`YAML schemas not refreshed from context "${client.context}": ${errorMessage(err)}`));
     }
   };
   return vscode.Disposable.from(services.mesh.onDidChange(update), yaml.onDidStart(refreshIfInUse));

@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import type { Logger } from '../util/log';
+import { errorMessage } from '../util/errors';
 
 export const REDHAT_YAML = 'redhat.vscode-yaml';
 
@@ -46,7 +47,7 @@ export async function contributeSchemaToRedHat(schemaJson: () => Promise<string>
     );
     return true;
   } catch (err) {
-    log.warn(`Could not give Istio schemas to ${REDHAT_YAML}: ${err instanceof Error ? err.message : String(err)}`);
+    log.warn(`Could not give Istio schemas to ${REDHAT_YAML}: ${errorMessage(err)}`);
     return false;
   }
 }

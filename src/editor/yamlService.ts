@@ -6,6 +6,7 @@ import type { ClusterFacts } from '../yaml/facts';
 import type { YamlLanguageService } from '../yaml/schema/languageService';
 import type { Finding } from '../yaml/types';
 import { toDiagnostic } from './convert';
+import { errorMessage } from '../util/errors';
 
 /** Typing pauses this long before a re-check; the first check of a document is immediate. */
 const DEBOUNCE_MS = 120;
@@ -160,7 +161,7 @@ export class YamlService implements vscode.Disposable {
       if (findings.some((f) => f.code === 'file-too-large')) this.services.log.info(`${document.uri.fsPath}: not checked (istio.yaml.maxFileSize)`);
       this.checked.fire(document.uri);
     } catch (err) {
-      this.services.log.error(`YAML check of ${document.uri.fsPath} failed: ${err instanceof Error ? err.message : String(err)}`);
+      this.services.log.error(`YAML check of ${document.uri.fsPath} failed: ${errorMessage(err)}`);
     }
   }
 

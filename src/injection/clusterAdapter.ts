@@ -1,15 +1,20 @@
 import type { ClusterClient } from '../cluster/client';
 import { isClusterError } from '../cluster/errors';
 import { Kinds, type ResourceKind } from '../cluster/kinds';
-import type { MutatingWebhookConfiguration, Namespace, Pod, Workload as WorkloadObject } from '../cluster/types';
+import { type KindedWorkload, type MutatingWebhookConfiguration, type Namespace, type Pod, WORKLOAD_KINDS, type Workload, type WorkloadKind } from '../cluster/types';
+import { IstioSystemNamespace } from '../istio/names';
 import type { RolloutCluster } from './port';
-import { WORKLOAD_KINDS, type Workload, type WorkloadKind } from './workloads';
 
 const resourceKinds: Record<WorkloadKind, ResourceKind> = {
   Deployment: Kinds.Deployment,
   StatefulSet: Kinds.StatefulSet,
   DaemonSet: Kinds.DaemonSet,
 };
+
+/** The server leaves `kind` out of list items and watch events: set it, as the rest of the feature reads it. */
+function withKind(kind: WorkloadKind, object: Workload): KindedWorkload {
+  return { ...object, kind };
+}
 
 /** The injection port over the cluster wrapper: every call goes to the wrapper's bound context. */
 export function rolloutClusterFrom(client: ClusterClient): RolloutCluster {
@@ -20,24 +25,24 @@ export function rolloutClusterFrom(client: ClusterClient): RolloutCluster {
     patchNamespace: (name, patch) => client.patch<Namespace>(Kinds.Namespace, name, undefined, patch, 'merge'),
     async listWorkloads(namespace) {
       const lists = await Promise.all(WORKLOAD_KINDS.map(async (kind) => {
-        const { items } = await client.list<WorkloadObject>(resourceKinds[kind], { namespace });
-        return items.map((object): Workload => ({ kind, object }));
+        const { items } = await client.list<Workload>(resourceKinds[kind], { namespace });
+        return items.map((object) => withKind(kind, object));
       }));
       return lists.flat();
     },
-    getWorkload: async (ref) => ({ kind: ref.kind, object: await client.get<WorkloadObject>(resourceKinds[ref.kind], ref.name, ref.namespace) }),
+    getWorkload: async (ref) => withKind(ref.kind, await client.get<Workload>(resourceKinds[ref.kind], ref.name, ref.namespace)),
     // A strategic merge patch, as kubectl sends; for this body it equals a merge patch.
     patchWorkload: async (ref, patch) =>
-      ({ kind: ref.kind, object: await client.patch<WorkloadObject>(resourceKinds[ref.kind], ref.name, ref.namespace, patch, 'strategic') }),
+      withKind(ref.kind, await client.patch<Workload>(resourceKinds[ref.kind], ref.name, ref.namespace, patch, 'strategic')),
     async watchWorkloads(kind, namespace, onEvent, onEnd) {
       // List, then watch from the list's resourceVersion: the server replays every change after it, so
       // nothing is missed however late the watch connection is established.
-      const { items, resourceVersion } = await client.list<WorkloadObject>(resourceKinds[kind], { namespace });
-      for (const object of items) onEvent('ADDED', { kind, object });
+      const { items, resourceVersion } = await client.list<Workload>(resourceKinds[kind], { namespace });
+      for (const object of items) onEvent('ADDED', withKind(kind, object));
       const controller = new AbortController();
       client
-        .watch<WorkloadObject>(resourceKinds[kind], { namespace, resourceVersion, signal: controller.signal }, (event) => {
-          if (event.type === 'ADDED' || event.type === 'MODIFIED' || event.type === 'DELETED') onEvent(event.type, { kind, object: event.object });
+        .watch<Workload>(resourceKinds[kind], { namespace, resourceVersion, signal: controller.signal }, (event) => {
+          if (event.type === 'ADDED' || event.type === 'MODIFIED' || event.type === 'DELETED') onEvent(event.type, withKind(kind, event.object));
         })
         .then(() => !controller.signal.aborted && onEnd(), (error: unknown) => !controller.signal.aborted && onEnd(error));
       return { stop: () => controller.abort() };
@@ -50,7 +55,7 @@ export function rolloutClusterFrom(client: ClusterClient): RolloutCluster {
       } catch (error) {
         // Without cluster-wide list permission, look where istioctl installs it.
         if (!isClusterError(error, 'forbidden')) throw error;
-        return (await client.list(Kinds.DaemonSet, { namespace: 'istio-system', labelSelector: 'app=ztunnel' })).items.length > 0;
+        return (await client.list(Kinds.DaemonSet, { namespace: IstioSystemNamespace, labelSelector: 'app=ztunnel' })).items.length > 0;
       }
     },
   };

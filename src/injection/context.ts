@@ -1,26 +1,31 @@
 import { isClusterError } from '../cluster/errors';
+import type { MeshFacts } from '../istio/injection';
+import { DefaultRevision, RevisionLabel } from '../istio/names';
+import { chartEntries, injectorEntries } from '../istio/webhooks';
 import type { Logger } from '../util/log';
 import type { InjectionContext } from './explain';
-import { chartInjectorWebhooks, injectorWebhooks } from './injectors';
-import { REVISION_LABEL } from './labels';
 import type { RolloutCluster } from './port';
 
 /**
- * The facts injection depends on, read now. A user who may not read the (cluster-scoped) webhooks, such as a
- * namespace admin, still gets the commands: Istio's own injectors are assumed for the default revision and the one
- * the namespace names, and the log says so.
+ * The injector webhooks, read now. A user who may not read the (cluster-scoped) webhooks, such as a namespace
+ * admin, still gets the commands: Istio's chart webhooks are assumed for the default revision (and, at decision
+ * time, for any revision a label names), and the log says so.
  */
+export async function injectionFacts(cluster: RolloutCluster, log?: Logger, assumedFor = ''): Promise<MeshFacts> {
+  const configurations = await cluster.listMutatingWebhookConfigurations().catch((err: unknown) => {
+    if (!isClusterError(err, 'forbidden')) throw err;
+    return undefined;
+  });
+  if (configurations) return { entries: injectorEntries(configurations), source: 'cluster' };
+  log?.warn(`You may not list MutatingWebhookConfigurations in context "${cluster.contextName}": assuming Istio's standard injectors for the default revision${assumedFor ? ` and "${assumedFor}"` : ''}.`);
+  return { entries: chartEntries([DefaultRevision]), source: 'chart' };
+}
+
+/** The facts injection depends on for one namespace, read now. */
 export async function injectionContext(cluster: RolloutCluster, namespace: string, log?: Logger): Promise<InjectionContext> {
-  const [ns, configurations] = await Promise.all([
-    cluster.getNamespace(namespace),
-    cluster.listMutatingWebhookConfigurations().catch((err: unknown) => {
-      if (!isClusterError(err, 'forbidden')) throw err;
-      return undefined;
-    }),
-  ]);
+  const ns = await cluster.getNamespace(namespace);
   const namespaceLabels = ns.metadata.labels ?? {};
-  if (configurations) return { namespace, namespaceLabels, webhooks: injectorWebhooks(configurations) };
-  const revision = namespaceLabels[REVISION_LABEL];
-  log?.warn(`You may not list MutatingWebhookConfigurations in context "${cluster.contextName}": assuming Istio's standard injectors for the default revision${revision ? ` and "${revision}"` : ''}.`);
-  return { namespace, namespaceLabels, webhooks: [...chartInjectorWebhooks(), ...(revision && revision !== 'default' ? chartInjectorWebhooks(revision) : [])] };
+  const revision = namespaceLabels[RevisionLabel];
+  const mesh = await injectionFacts(cluster, log, revision && revision !== DefaultRevision ? revision : '');
+  return { namespace, namespaceLabels, mesh };
 }

@@ -3,6 +3,8 @@
  * throws errors carrying a `kind` (unreachable, unauthorized, forbidden, notFound, conflict, ...);
  * this module reads it without depending on the wrapper's class, so the logic stays testable with fakes.
  */
+import { errorMessage } from '../util/errors';
+
 export type FailureKind = 'unreachable' | 'unauthorized' | 'forbidden' | 'notFound' | 'conflict' | 'invalid' | 'other';
 
 export function failureKind(error: unknown): FailureKind {
@@ -19,10 +21,6 @@ export function failureKind(error: unknown): FailureKind {
     if (code === 422) return 'invalid';
   }
   return 'other';
-}
-
-export function errorText(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }
 
 /** The operation that failed, e.g. `{ verb: 'patch', resource: 'namespaces', name: 'shop' }`. */
@@ -54,8 +52,8 @@ export function describeFailure(error: unknown, op: Operation): InjectionError {
     case 'unauthorized':
       return new InjectionError(`The cluster rejected your credentials ${where}: log in again and retry.`, kind, error);
     case 'unreachable':
-      return new InjectionError(`The cluster cannot be reached ${where}: ${errorText(error)}`, kind, error);
+      return new InjectionError(`The cluster cannot be reached ${where}: ${errorMessage(error)}`, kind, error);
     default:
-      return new InjectionError(`Could not ${op.verb} ${target} ${where}: ${errorText(error)}`, kind, error);
+      return new InjectionError(`Could not ${op.verb} ${target} ${where}: ${errorMessage(error)}`, kind, error);
   }
 }

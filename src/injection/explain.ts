@@ -1,33 +1,16 @@
 import type { Pod } from '../cluster/types';
-import { type InjectorWebhook, injectorFor } from './injectors';
-import {
-  type Labels,
-  NEVER_INJECTED_NAMESPACES,
-  POD_INJECT_LABEL,
-  REVISION_LABEL,
-  namespaceInjection,
-  parseInjectValue,
-} from './labels';
-import { hasSidecar } from './pods';
+import { type InjectionDecision, type MeshFacts, type ReasonCode, assumeNamedRevisions, decideInjection } from '../istio/injection';
+import { InjectionEnabled, InjectionLabel, RevisionLabel } from '../istio/names';
+import { podSidecar, restartNeed } from '../istio/pods';
+import type { Labels } from './labels';
 
 /** What decides injection for pods of one namespace. */
 export interface InjectionContext {
   readonly namespace: string;
   readonly namespaceLabels: Labels;
-  readonly webhooks: readonly InjectorWebhook[];
+  /** The injector webhooks: the cluster's, or the chart's when RBAC hides them. */
+  readonly mesh: MeshFacts;
 }
-
-/** Why a pod gets no sidecar by design. */
-export type NoInjectionReason =
-  | { readonly code: 'optOutLabel' }
-  | { readonly code: 'optOutAnnotation' }
-  | { readonly code: 'hostNetwork' }
-  | { readonly code: 'systemNamespace' }
-  /** The namespace (or pod) asks for injection but no webhook serves it; `revision` undefined = the default injector. */
-  | { readonly code: 'noWebhook'; readonly revision: string | undefined }
-  | { readonly code: 'ambient' }
-  | { readonly code: 'namespaceDisabled' }
-  | { readonly code: 'namespaceNotInjected' };
 
 /** The labels and annotations of a pod or a pod template. */
 export interface PodMetadata {
@@ -35,47 +18,17 @@ export interface PodMetadata {
   readonly annotations?: Labels;
 }
 
-export type SidecarExpectation =
-  | { readonly expected: true; readonly webhook: InjectorWebhook }
-  | { readonly expected: false; readonly reason: NoInjectionReason };
-
 /**
- * Whether a pod created now with this metadata would get `istio-proxy`: the webhooks' selectors first
- * (the API server only calls a webhook whose selectors match), then istiod's own checks (inject.go
- * `injectRequired`: hostNetwork, ignored namespaces, the label or else the deprecated annotation).
+ * What the injector does with a pod created now with this metadata. With assumed webhooks, a revision the
+ * namespace or the pod names is assumed served: a namespace admin's own revision label is taken at its word.
  */
-export function expectSidecar(meta: PodMetadata | undefined, hostNetwork: boolean, ctx: InjectionContext): SidecarExpectation {
-  const labels = meta?.labels ?? {};
-  const label = labels[POD_INJECT_LABEL];
-  if (parseInjectValue(label) === false) return { expected: false, reason: { code: 'optOutLabel' } };
-  if (hostNetwork) return { expected: false, reason: { code: 'hostNetwork' } };
-  if (NEVER_INJECTED_NAMESPACES.has(ctx.namespace)) return { expected: false, reason: { code: 'systemNamespace' } };
-  const webhook = injectorFor(ctx.webhooks, ctx.namespaceLabels, labels);
-  if (!webhook) return { expected: false, reason: noWebhookReason(ctx.namespaceLabels, labels) };
-  // The label, when present, wins over the deprecated annotation.
-  if (label === undefined && parseInjectValue(meta?.annotations?.[POD_INJECT_LABEL]) === false) {
-    return { expected: false, reason: { code: 'optOutAnnotation' } };
-  }
-  return { expected: true, webhook };
+export function decide(meta: PodMetadata | undefined, hostNetwork: boolean, ctx: InjectionContext): InjectionDecision {
+  const mesh = assumeNamedRevisions(ctx.mesh, [ctx.namespaceLabels[RevisionLabel], meta?.labels?.[RevisionLabel]]);
+  return decideInjection({ name: ctx.namespace, labels: ctx.namespaceLabels }, { labels: meta?.labels, annotations: meta?.annotations, hostNetwork }, mesh);
 }
 
-function noWebhookReason(namespaceLabels: Labels, podLabels: Labels): NoInjectionReason {
-  const ns = namespaceInjection(namespaceLabels);
-  switch (ns.mode) {
-    case 'sidecar': return { code: 'noWebhook', revision: ns.revision };
-    case 'ambient': return { code: 'ambient' };
-    case 'disabled': return { code: 'namespaceDisabled' };
-    case 'none': {
-      const podRevision = podLabels[REVISION_LABEL];
-      if (podRevision !== undefined) return { code: 'noWebhook', revision: podRevision };
-      if (parseInjectValue(podLabels[POD_INJECT_LABEL]) === true) return { code: 'noWebhook', revision: undefined };
-      return { code: 'namespaceNotInjected' };
-    }
-  }
-}
-
-export function expectSidecarForPod(pod: Pod, ctx: InjectionContext): SidecarExpectation {
-  return expectSidecar(pod.metadata, pod.spec?.hostNetwork === true, ctx);
+export function decideForPod(pod: Pod, ctx: InjectionContext): InjectionDecision {
+  return decide(pod.metadata, pod.spec?.hostNetwork === true, ctx);
 }
 
 /** What happened to the pod's workload in this run, when the pod itself says nothing. */
@@ -86,7 +39,8 @@ export type WorkloadOutcome =
   | { readonly code: 'restarted' };
 
 export type MismatchReason =
-  | NoInjectionReason
+  /** The injector leaves this pod without a sidecar by design. */
+  | { readonly code: 'decision'; readonly reason: ReasonCode; readonly sentence: string }
   | { readonly code: 'paused' }
   | { readonly code: 'rolloutFailed'; readonly message: string }
   | { readonly code: 'notRestarted' }
@@ -100,20 +54,25 @@ export interface PodFinding {
 }
 
 /**
- * Names a pod that is not as the namespace asks, and why: no sidecar in a sidecar-injected namespace,
- * or a sidecar left in a namespace that no longer injects. `undefined` when the pod is as asked.
+ * Names a pod that is not as the namespace asks, and why: no sidecar where the injector would add one (or where the
+ * namespace asks for one and the pod itself keeps it out), or a sidecar the injector would not add now. `undefined`
+ * when the pod is as asked.
  */
 export function explainPod(pod: Pod, ctx: InjectionContext, outcome: WorkloadOutcome): PodFinding | undefined {
-  const wantsSidecars = namespaceInjection(ctx.namespaceLabels).mode === 'sidecar';
-  const has = hasSidecar(pod);
-  const expectation = expectSidecarForPod(pod, ctx);
+  const decision = decideForPod(pod, ctx);
+  const sidecar = podSidecar(pod);
   const name = pod.metadata?.name ?? '';
-  if (!has && wantsSidecars) {
-    if (!expectation.expected) return { pod: name, hasSidecar: false, reason: expectation.reason };
-    return { pod: name, hasSidecar: false, reason: outcomeReason(outcome) };
+  const need = restartNeed(decision, sidecar);
+  if (need) return { pod: name, hasSidecar: sidecar.present, reason: outcomeReason(outcome) };
+  if (!sidecar.present && !decision.injected && namespaceAsks(ctx.namespaceLabels)) {
+    return { pod: name, hasSidecar: false, reason: { code: 'decision', reason: decision.reason.code, sentence: decision.reason.sentence } };
   }
-  if (has && !expectation.expected) return { pod: name, hasSidecar: true, reason: outcomeReason(outcome) };
   return undefined;
+}
+
+/** The namespace's labels ask for sidecars (whether or not a webhook serves them). */
+function namespaceAsks(labels: Labels): boolean {
+  return labels[InjectionLabel] === InjectionEnabled || (labels[InjectionLabel] === undefined && labels[RevisionLabel] !== undefined);
 }
 
 function outcomeReason(outcome: WorkloadOutcome): MismatchReason {
@@ -121,27 +80,17 @@ function outcomeReason(outcome: WorkloadOutcome): MismatchReason {
   return outcome.code === 'restarted' ? { code: 'unknown' } : outcome;
 }
 
-/** One line a user can act on. */
+/** One clause a user can act on, for "pod x has no istio-proxy: <clause>". */
 export function describeReason(reason: MismatchReason, hasSidecarNow = false): string {
   switch (reason.code) {
-    case 'optOutLabel': return `its pod label ${POD_INJECT_LABEL}="false" opts it out`;
-    case 'optOutAnnotation': return `its annotation ${POD_INJECT_LABEL}="false" opts it out (deprecated: use the label)`;
-    case 'hostNetwork': return 'it uses hostNetwork, which Istio never injects';
-    case 'systemNamespace': return 'Istio never injects pods in this namespace';
-    case 'noWebhook':
-      return reason.revision === undefined
-        ? 'no injector webhook serves istio-injection=enabled (no default revision or "default" tag)'
-        : `no injector webhook serves revision "${reason.revision}" (see istioctl tag list)`;
-    case 'ambient': return 'the namespace uses ambient mode (ztunnel), which needs no sidecar';
-    case 'namespaceDisabled': return 'injection is disabled in the namespace';
-    case 'namespaceNotInjected': return 'the namespace has no injection label';
+    case 'decision': return reason.sentence.charAt(0).toLowerCase() + reason.sentence.slice(1).replace(/\.$/, '');
     case 'paused': return "its deployment is paused: can't restart paused deployment (run rollout resume first)";
     case 'rolloutFailed': return `its rollout did not finish: ${reason.message}`;
     case 'notRestarted': return hasSidecarNow
-      ? 'it was created before injection was turned off: restart its workload'
+      ? 'it was created before injection was turned off or moved: restart its workload'
       : 'it was created before injection was turned on: restart its workload';
     case 'unknown': return hasSidecarNow
-      ? 'it was injected although no webhook matches it now'
+      ? 'it was injected although the injector would not inject it now'
       : "the injector should have added istio-proxy: check istiod's logs and the webhook's failurePolicy";
   }
 }

@@ -1,11 +1,5 @@
-import {
-  DATAPLANE_MODE_LABEL,
-  INJECTION_LABEL,
-  type InjectionChange,
-  type Labels,
-  RESTARTED_AT_ANNOTATION,
-  REVISION_LABEL,
-} from './labels';
+import { DataplaneModeAmbient, DataplaneModeLabel, InjectionDisabled, InjectionEnabled, InjectionLabel, RevisionLabel } from '../istio/names';
+import { type InjectionChange, type Labels, RESTARTED_AT_ANNOTATION } from './labels';
 
 /** Label values to set, or `null` to remove the label: the `labels` part of a JSON merge patch (RFC 7386). */
 export type LabelChanges = Readonly<Record<string, string | null>>;
@@ -32,25 +26,25 @@ export function injectionLabelChanges(current: Labels, change: InjectionChange):
   const wanted: Record<string, string | null> = {};
   switch (change.mode) {
     case 'default':
-      wanted[INJECTION_LABEL] = 'enabled';
-      wanted[REVISION_LABEL] = null;
-      if (current[DATAPLANE_MODE_LABEL] === 'ambient') wanted[DATAPLANE_MODE_LABEL] = null;
+      wanted[InjectionLabel] = InjectionEnabled;
+      wanted[RevisionLabel] = null;
+      if (current[DataplaneModeLabel] === DataplaneModeAmbient) wanted[DataplaneModeLabel] = null;
       break;
     case 'revision':
-      wanted[REVISION_LABEL] = change.revision;
-      wanted[INJECTION_LABEL] = null;
-      if (current[DATAPLANE_MODE_LABEL] === 'ambient') wanted[DATAPLANE_MODE_LABEL] = null;
+      wanted[RevisionLabel] = change.revision;
+      wanted[InjectionLabel] = null;
+      if (current[DataplaneModeLabel] === DataplaneModeAmbient) wanted[DataplaneModeLabel] = null;
       break;
     case 'ambient':
-      wanted[DATAPLANE_MODE_LABEL] = 'ambient';
-      wanted[INJECTION_LABEL] = null;
-      wanted[REVISION_LABEL] = null;
+      wanted[DataplaneModeLabel] = DataplaneModeAmbient;
+      wanted[InjectionLabel] = null;
+      wanted[RevisionLabel] = null;
       break;
     case 'disabled':
       // "disabled" rather than removal: it also stops the default webhook's per-pod opt-in
       // (`sidecar.istio.io/inject=true`) and every revision webhook, which all require the label to be absent.
-      wanted[INJECTION_LABEL] = 'disabled';
-      wanted[REVISION_LABEL] = null;
+      wanted[InjectionLabel] = InjectionDisabled;
+      wanted[RevisionLabel] = null;
       break;
   }
   const changes: Record<string, string | null> = {};

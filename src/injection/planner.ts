@@ -1,24 +1,24 @@
-import type { Pod } from '../cluster/types';
-import { type InjectionContext, expectSidecar } from './explain';
-import { hasSidecar, isLive } from './pods';
-import { selectorMatches } from './selector';
-import { type Workload, type WorkloadRef, isPaused, refOf, selectorOf, templateOf } from './workloads';
+import type { KindedWorkload, Pod } from '../cluster/types';
+import { isLive, podSidecar, restartNeed } from '../istio/pods';
+import { selectorMatches } from '../istio/selector';
+import { type InjectionContext, decide } from './explain';
+import { type WorkloadRef, isPaused, refOf, selectorOf, templateOf } from './workloads';
 
 /** One line of the "Restart Workloads…" pick list. */
 export interface RestartCandidate {
-  readonly workload: Workload;
+  readonly workload: KindedWorkload;
   readonly ref: WorkloadRef;
   readonly pods: number;
   readonly withSidecar: number;
   /** Whether a pod created now from the template would get a sidecar. */
   readonly sidecarExpected: boolean;
-  /** Live pods whose sidecar state differs from what a new pod would get: a restart changes them. */
+  /** Live pods a restart changes (see `restartNeed`): the same rule as the Mesh view's "needs restart". */
   readonly mismatched: number;
   readonly paused: boolean;
 }
 
 /** The live pods a workload's selector picks. */
-export function podsOf(workload: Workload, pods: readonly Pod[]): Pod[] {
+export function podsOf(workload: KindedWorkload, pods: readonly Pod[]): Pod[] {
   const selector = selectorOf(workload);
   return pods.filter((p) => isLive(p) && selectorMatches(selector, p.metadata?.labels));
 }
@@ -28,15 +28,16 @@ export function podsOf(workload: Workload, pods: readonly Pod[]): Pod[] {
  * the pods without a sidecar; after disabling, those with one. Workloads in the pick list are ordered
  * with those needing a restart first, then by name.
  */
-export function restartCandidates(workloads: readonly Workload[], pods: readonly Pod[], ctx: InjectionContext): RestartCandidate[] {
+export function restartCandidates(workloads: readonly KindedWorkload[], pods: readonly Pod[], ctx: InjectionContext): RestartCandidate[] {
   return workloads
     .map((workload) => {
       const own = podsOf(workload, pods);
       const template = templateOf(workload);
-      const expected = expectSidecar(template?.metadata, template?.spec?.hostNetwork === true, ctx).expected;
-      const withSidecar = own.filter(hasSidecar).length;
-      const mismatched = own.filter((p) => hasSidecar(p) !== expected).length;
-      return { workload, ref: refOf(workload), pods: own.length, withSidecar, sidecarExpected: expected, mismatched, paused: isPaused(workload) };
+      const decision = decide(template?.metadata, template?.spec?.hostNetwork === true, ctx);
+      const sidecars = own.map(podSidecar);
+      const withSidecar = sidecars.filter((s) => s.present).length;
+      const mismatched = sidecars.filter((s) => restartNeed(decision, s) !== undefined).length;
+      return { workload, ref: refOf(workload), pods: own.length, withSidecar, sidecarExpected: decision.injected, mismatched, paused: isPaused(workload) };
     })
     .sort((a, b) => Number(b.mismatched > 0) - Number(a.mismatched > 0) || a.ref.name.localeCompare(b.ref.name) || a.ref.kind.localeCompare(b.ref.kind));
 }

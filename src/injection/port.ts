@@ -1,6 +1,6 @@
-import type { MutatingWebhookConfiguration, Namespace, Pod } from '../cluster/types';
+import type { KindedWorkload, MutatingWebhookConfiguration, Namespace, Pod, WorkloadKind } from '../cluster/types';
 import type { NamespaceLabelPatch, RestartPatch } from './patches';
-import type { Workload, WorkloadKind, WorkloadRef } from './workloads';
+import type { WorkloadRef } from './workloads';
 
 export type WatchEventType = 'ADDED' | 'MODIFIED' | 'DELETED';
 
@@ -20,10 +20,10 @@ export interface RolloutCluster {
   getNamespace(name: string): Promise<Namespace>;
   /** A JSON merge patch (application/merge-patch+json). */
   patchNamespace(name: string, patch: NamespaceLabelPatch): Promise<Namespace>;
-  listWorkloads(namespace: string): Promise<Workload[]>;
-  getWorkload(ref: WorkloadRef): Promise<Workload>;
+  listWorkloads(namespace: string): Promise<KindedWorkload[]>;
+  getWorkload(ref: WorkloadRef): Promise<KindedWorkload>;
   /** A strategic merge patch, as `kubectl rollout restart` sends. */
-  patchWorkload(ref: WorkloadRef, patch: RestartPatch): Promise<Workload>;
+  patchWorkload(ref: WorkloadRef, patch: RestartPatch): Promise<KindedWorkload>;
   /**
    * Watches one kind in a namespace; resolves once the watch is established, so nothing after that is
    * missed. `onEnd` is called once when the watch stops by itself (server timeout, network error).
@@ -31,7 +31,7 @@ export interface RolloutCluster {
   watchWorkloads(
     kind: WorkloadKind,
     namespace: string,
-    onEvent: (type: WatchEventType, workload: Workload) => void,
+    onEvent: (type: WatchEventType, workload: KindedWorkload) => void,
     onEnd: (error?: unknown) => void,
   ): Promise<WatchHandle>;
   listPods(namespace: string, labelSelector?: string): Promise<Pod[]>;

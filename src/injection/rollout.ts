@@ -1,16 +1,15 @@
-import type { Pod } from '../cluster/types';
+import type { KindedWorkload, Pod, WorkloadKind } from '../cluster/types';
+import { isLive, podReadiness, podSidecar } from '../istio/pods';
+import { rolloutStatus } from '../istio/rolloutStatus';
+import { selectorToString } from '../istio/selector';
+import { errorMessage } from '../util/errors';
 import type { Logger } from '../util/log';
-import { describeFailure, errorText } from './errors';
+import { describeFailure } from './errors';
 import { RESTARTED_AT_ANNOTATION } from './labels';
 import { restartPatch, rfc3339 } from './patches';
-import { hasSidecar, isLive, readyContainers } from './pods';
 import { forEachBounded } from './pool';
 import type { RolloutCluster, WatchEventType, WatchHandle } from './port';
-import { rolloutStatus } from './rolloutStatus';
-import { selectorToString } from './selector';
 import {
-  type Workload,
-  type WorkloadKind,
   type WorkloadRef,
   isPaused,
   refOf,
@@ -67,7 +66,7 @@ interface Tracked {
   state: WorkloadRollout;
   /** The generation our patch produced; watch events for older generations are stale. */
   generation?: number;
-  latest?: Workload;
+  latest?: KindedWorkload;
   deleted: boolean;
   final: boolean;
   settle: () => void;
@@ -114,7 +113,7 @@ export async function restartWorkloads(
   /** `justRestarted`: called right after the restart patch, so the state says it was sent. */
   const evaluate = (t: Tracked, justRestarted = false): void => {
     if (t.final || t.generation === undefined || !t.latest) return;
-    if ((t.latest.object.metadata?.generation ?? 0) < t.generation) return;
+    if ((t.latest.metadata?.generation ?? 0) < t.generation) return;
     const status = rolloutStatus(t.latest);
     if (status.state === 'waiting') {
       if (status.message !== t.state.message || justRestarted) update(t, { ...(justRestarted ? { phase: 'restarting', restarted: true } : {}), message: status.message });
@@ -124,7 +123,7 @@ export async function restartWorkloads(
     }
   };
 
-  const onEvent = (type: WatchEventType, workload: Workload): void => {
+  const onEvent = (type: WatchEventType, workload: KindedWorkload): void => {
     const t = tracked.get(workloadKey(refOf(workload)));
     if (!t) return;
     if (type === 'DELETED') {
@@ -152,8 +151,8 @@ export async function restartWorkloads(
       }
       verb = 'patch';
       const patched = await cluster.patchWorkload(ref, restartPatch(await restartTime(current, now)));
-      t.generation = patched.object.metadata?.generation ?? 0;
-      if (!t.latest || (t.latest.object.metadata?.generation ?? 0) < t.generation) t.latest = patched;
+      t.generation = patched.metadata?.generation ?? 0;
+      if (!t.latest || (t.latest.metadata?.generation ?? 0) < t.generation) t.latest = patched;
       evaluate(t, true);
     } catch (error) {
       const failure = describeFailure(error, {
@@ -190,9 +189,9 @@ export async function restartWorkloads(
  * The time for the restart annotation. kubectl writes whole seconds, so a second restart within the same second
  * would change nothing and restart nothing: then wait for the next second (at most one).
  */
-async function restartTime(current: Workload, now: () => Date): Promise<Date> {
+async function restartTime(current: KindedWorkload, now: () => Date): Promise<Date> {
   const at = now();
-  const previous = current.object.spec?.template?.metadata?.annotations?.[RESTARTED_AT_ANNOTATION];
+  const previous = current.spec?.template?.metadata?.annotations?.[RESTARTED_AT_ANNOTATION];
   if (previous !== rfc3339(at)) return at;
   await new Promise((resolve) => setTimeout(resolve, 1000 - at.getUTCMilliseconds()));
   return now();
@@ -204,7 +203,7 @@ async function attachPods(cluster: RolloutCluster, t: Tracked, update: (t: Track
   if (!selector || t.deleted) return;
   try {
     const pods = (await cluster.listPods(t.state.ref.namespace, selectorToString(selector))).filter(isLive);
-    const podStates = pods.map((p) => ({ name: p.metadata?.name ?? '', ...readyContainers(p), sidecar: hasSidecar(p) }));
+    const podStates = pods.map((p) => ({ name: p.metadata?.name ?? '', ...podReadiness(p), sidecar: podSidecar(p).present }));
     update(t, { pods, podStates });
   } catch {
     // Pods only decorate the result; the rollout's outcome stands without them.
@@ -229,7 +228,7 @@ class Watches {
 
   constructor(
     private readonly cluster: RolloutCluster,
-    private readonly onEvent: (type: WatchEventType, workload: Workload) => void,
+    private readonly onEvent: (type: WatchEventType, workload: KindedWorkload) => void,
     private readonly tracked: readonly Tracked[],
     private readonly evaluate: (t: Tracked) => void,
     private readonly finish: (t: Tracked, phase: 'failed', message: string) => void,
@@ -258,7 +257,7 @@ class Watches {
     this.handles.delete(`${kind}/${namespace}`);
     const waiting = this.group(kind, namespace).filter((t) => !t.final);
     if (this.stopped || waiting.length === 0) return;
-    this.log?.trace(`watch of ${resourceOf(kind)} in ${namespace} ended${error ? ` (${errorText(error)})` : ''}; reopening`);
+    this.log?.trace(`watch of ${resourceOf(kind)} in ${namespace} ended${error ? ` (${errorMessage(error)})` : ''}; reopening`);
     await this.open(kind, namespace);
     await Promise.all(waiting.map(async (t) => {
       try {

@@ -1,9 +1,6 @@
+import { type Disposable, Emitter } from '../util/events';
 import type { RolloutPhase, WorkloadRollout } from './rollout';
 import { type WorkloadRef, workloadKey } from './workloads';
-
-export interface Disposable {
-  dispose(): void;
-}
 
 /**
  * The latest rollout state of every workload restarted in this session, for the tree to show
@@ -12,11 +9,11 @@ export interface Disposable {
  */
 export class RolloutTracker {
   private readonly states = new Map<string, WorkloadRollout>();
-  private readonly listeners = new Set<(state: WorkloadRollout) => void>();
+  private readonly changes = new Emitter<WorkloadRollout>();
 
   update(state: WorkloadRollout): void {
     this.states.set(workloadKey(state.ref), state);
-    for (const listener of [...this.listeners]) listener(state);
+    this.changes.fire(state);
   }
 
   get(ref: WorkloadRef): WorkloadRollout | undefined {
@@ -33,8 +30,7 @@ export class RolloutTracker {
   }
 
   onDidChange(listener: (state: WorkloadRollout) => void): Disposable {
-    this.listeners.add(listener);
-    return { dispose: () => this.listeners.delete(listener) };
+    return this.changes.event(listener);
   }
 
   clear(): void {

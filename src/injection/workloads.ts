@@ -1,14 +1,4 @@
-import type { LabelSelector, PodTemplate, Workload as WorkloadObject } from '../cluster/types';
-
-/** The kinds `kubectl rollout restart` can restart. */
-export type WorkloadKind = 'Deployment' | 'StatefulSet' | 'DaemonSet';
-export const WORKLOAD_KINDS: readonly WorkloadKind[] = ['Deployment', 'StatefulSet', 'DaemonSet'];
-
-/** A workload object with its kind, which decides how its rollout is read. */
-export interface Workload {
-  readonly kind: WorkloadKind;
-  readonly object: WorkloadObject;
-}
+import type { KindedWorkload, LabelSelector, PodTemplate, WorkloadKind } from '../cluster/types';
 
 export interface WorkloadRef {
   readonly kind: WorkloadKind;
@@ -16,8 +6,8 @@ export interface WorkloadRef {
   readonly name: string;
 }
 
-export function refOf(w: Workload): WorkloadRef {
-  return { kind: w.kind, namespace: w.object.metadata.namespace ?? '', name: w.object.metadata.name };
+export function refOf(w: KindedWorkload): WorkloadRef {
+  return { kind: w.kind, namespace: w.metadata.namespace ?? '', name: w.metadata.name };
 }
 
 /** `Deployment/default/web`: unique within a cluster, used as a map key. */
@@ -35,14 +25,14 @@ export function resourceOf(kind: WorkloadKind): string {
   return `${kind.toLowerCase()}s.apps`;
 }
 
-export function selectorOf(w: Workload): LabelSelector | undefined {
-  return w.object.spec?.selector;
+export function selectorOf(w: KindedWorkload): LabelSelector | undefined {
+  return w.spec?.selector;
 }
 
-export function templateOf(w: Workload): PodTemplate | undefined {
-  return w.object.spec?.template;
+export function templateOf(w: KindedWorkload): PodTemplate | undefined {
+  return w.spec?.template;
 }
 
-export function isPaused(w: Workload): boolean {
-  return w.kind === 'Deployment' && w.object.spec?.paused === true;
+export function isPaused(w: KindedWorkload): boolean {
+  return w.kind === 'Deployment' && w.spec?.paused === true;
 }

@@ -8,7 +8,7 @@
  * non-pod scrape jobs, Grafana's Istio dashboards, Loki, and Kiali's write permissions (it runs
  * view-only here). For trying Istio out, not for production monitoring.
  */
-import type { KubeObjectLike } from './cluster';
+import type { UnstructuredObject } from '../cluster/types';
 import type { Addon } from './options';
 
 /** The Istio release whose sample addons these objects follow; bump it together with the images. */
@@ -31,7 +31,7 @@ interface PortSpec {
   readonly targetPort?: number;
 }
 
-function meta(name: string, namespace: string | undefined, addon: Addon, app: string): KubeObjectLike['metadata'] {
+function meta(name: string, namespace: string | undefined, addon: Addon, app: string): UnstructuredObject['metadata'] {
   return {
     name,
     ...(namespace ? { namespace } : {}),
@@ -39,7 +39,7 @@ function meta(name: string, namespace: string | undefined, addon: Addon, app: st
   };
 }
 
-function service(name: string, namespace: string, addon: Addon, app: string, ports: readonly PortSpec[]): KubeObjectLike {
+function service(name: string, namespace: string, addon: Addon, app: string, ports: readonly PortSpec[]): UnstructuredObject {
   return {
     apiVersion: 'v1',
     kind: 'Service',
@@ -74,7 +74,7 @@ function containerEnv(d: DeploymentSpec): object[] {
   ];
 }
 
-function deployment(namespace: string, addon: Addon, d: DeploymentSpec): KubeObjectLike {
+function deployment(namespace: string, addon: Addon, d: DeploymentSpec): UnstructuredObject {
   const volumes = d.configMap ? [{ name: 'config', configMap: { name: d.configMap.name } }] : [];
   const env = containerEnv(d);
   return {
@@ -113,11 +113,11 @@ function deployment(namespace: string, addon: Addon, d: DeploymentSpec): KubeObj
   };
 }
 
-function serviceAccount(name: string, namespace: string, addon: Addon): KubeObjectLike {
+function serviceAccount(name: string, namespace: string, addon: Addon): UnstructuredObject {
   return { apiVersion: 'v1', kind: 'ServiceAccount', metadata: meta(name, namespace, addon, name) };
 }
 
-function clusterReader(name: string, namespace: string, addon: Addon, rules: readonly object[]): KubeObjectLike[] {
+function clusterReader(name: string, namespace: string, addon: Addon, rules: readonly object[]): UnstructuredObject[] {
   return [
     { apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'ClusterRole', metadata: meta(name, undefined, addon, name), rules: [...rules] },
     {
@@ -130,12 +130,12 @@ function clusterReader(name: string, namespace: string, addon: Addon, rules: rea
   ];
 }
 
-function configMap(name: string, namespace: string, addon: Addon, data: Record<string, string>): KubeObjectLike {
+function configMap(name: string, namespace: string, addon: Addon, data: Record<string, string>): UnstructuredObject {
   return { apiVersion: 'v1', kind: 'ConfigMap', metadata: meta(name, namespace, addon, name), data };
 }
 
 /** Prometheus scraping pods that carry the usual `prometheus.io/*` annotations (Istio's sidecars and istiod do). */
-function prometheus(ns: string): KubeObjectLike[] {
+function prometheus(ns: string): UnstructuredObject[] {
   const config = [
     'global:',
     '  scrape_interval: 15s',
@@ -174,7 +174,7 @@ function prometheus(ns: string): KubeObjectLike[] {
   ];
 }
 
-function grafana(ns: string): KubeObjectLike[] {
+function grafana(ns: string): UnstructuredObject[] {
   const datasources = [
     'apiVersion: 1',
     'datasources:',
@@ -206,7 +206,7 @@ function grafana(ns: string): KubeObjectLike[] {
  * gRPC API under `/jaeger` behind the `tracing` Service, health on 13133, its own metrics on 8888.
  * Traces are kept in memory (the sample uses badger on an emptyDir: just as ephemeral).
  */
-function tracing(ns: string): KubeObjectLike[] {
+function tracing(ns: string): UnstructuredObject[] {
   const config = [
     'service:',
     '  extensions: [jaeger_storage, jaeger_query, healthcheckv2]',
@@ -264,7 +264,7 @@ function tracing(ns: string): KubeObjectLike[] {
 }
 
 /** Kiali, anonymous and view-only (its ClusterRole is the read part of the sample's). */
-function kiali(ns: string): KubeObjectLike[] {
+function kiali(ns: string): UnstructuredObject[] {
   const config = [
     `istio_namespace: ${ns}`,
     'auth:',
@@ -320,16 +320,16 @@ function kiali(ns: string): KubeObjectLike[] {
   ];
 }
 
-const BUILDERS: Readonly<Record<Addon, (namespace: string) => KubeObjectLike[]>> = { prometheus, grafana, tracing, kiali };
+const BUILDERS: Readonly<Record<Addon, (namespace: string) => UnstructuredObject[]>> = { prometheus, grafana, tracing, kiali };
 
 /** The objects of the chosen addons, Prometheus first (the others read from it). */
-export function addonObjects(addons: readonly Addon[], namespace: string): KubeObjectLike[] {
+export function addonObjects(addons: readonly Addon[], namespace: string): UnstructuredObject[] {
   const order: Addon[] = ['prometheus', 'grafana', 'tracing', 'kiali'];
   return order.filter((a) => addons.includes(a)).flatMap((a) => BUILDERS[a](namespace));
 }
 
 /** Mesh-wide strict mTLS: the `PeerAuthentication` named `default` in the root namespace. */
-export function strictMtlsPolicy(rootNamespace: string): KubeObjectLike {
+export function strictMtlsPolicy(rootNamespace: string): UnstructuredObject {
   return {
     apiVersion: 'security.istio.io/v1',
     kind: 'PeerAuthentication',
@@ -339,7 +339,7 @@ export function strictMtlsPolicy(rootNamespace: string): KubeObjectLike {
 }
 
 /** `Deployment istio-system/kiali`, for plans and logs. */
-export function describeObject(o: KubeObjectLike): string {
+export function describeObject(o: UnstructuredObject): string {
   const ns = o.metadata.namespace ? `${o.metadata.namespace}/` : '';
   return `${o.kind} ${ns}${o.metadata.name}`;
 }

@@ -13,8 +13,6 @@ export interface ClusterTarget {
   readonly context: string;
 }
 
-export const ISTIO_NAMESPACE = 'istio-system';
-
 function targetArgs(target: ClusterTarget): string[] {
   const args: string[] = [];
   if (target.kubeconfig !== '') args.push('--kubeconfig', target.kubeconfig);

@@ -4,6 +4,7 @@
  * the platform: it proves the archive is the one the release lists, not that the release server is
  * honest, which is why a pinned checksum, when present, always wins.
  */
+import { errorMessage } from '../util/errors';
 
 export class ChecksumFileError extends Error {
   readonly name = 'ChecksumFileError';
@@ -52,7 +53,7 @@ export async function fetchPublishedChecksum(archiveUrl: string, archive: string
     text = new TextDecoder('utf-8', { fatal: true }).decode(body);
   } catch (err) {
     if (err instanceof ChecksumFileError || (err instanceof Error && err.name === 'AbortError')) throw err;
-    throw new ChecksumFileError(url, `could not be read (${err instanceof Error ? err.message : String(err)})`);
+    throw new ChecksumFileError(url, `could not be read (${errorMessage(err)})`);
   }
   return parseChecksumFile(text, archive, url);
 }

@@ -1,7 +1,8 @@
 /** Binds the install flow's cluster port to the extension's cluster wrapper. */
 import type { ClusterClient } from '../cluster/client';
 import { isClusterError } from '../cluster/errors';
-import type { InstallCluster, KubeObjectLike } from './cluster';
+import type { UnstructuredObject } from '../cluster/types';
+import type { InstallCluster } from './port';
 
 export function installClusterFrom(client: ClusterClient): InstallCluster {
   return {
@@ -15,12 +16,12 @@ export function installClusterFrom(client: ClusterClient): InstallCluster {
     async list(apiVersion, kind, query = {}, signal) {
       const resource = await client.resolveKind(apiVersion, kind);
       // The wrapper returns objects as the server sent them; the port only names the fields it reads.
-      return (await client.list(resource, { namespace: query.namespace, labelSelector: query.labelSelector, signal })).items as KubeObjectLike[];
+      return (await client.list(resource, { namespace: query.namespace, labelSelector: query.labelSelector, signal })).items as UnstructuredObject[];
     },
     async get(apiVersion, kind, name, namespace, signal) {
       try {
         const resource = await client.resolveKind(apiVersion, kind);
-        return (await client.get(resource, name, resource.namespaced ? namespace : undefined, signal)) as KubeObjectLike;
+        return (await client.get(resource, name, resource.namespaced ? namespace : undefined, signal)) as UnstructuredObject;
       } catch (err) {
         // A kind the cluster does not know yet (CRDs not installed) means the object does not exist either.
         if (isClusterError(err, 'notFound')) return undefined;

@@ -1,9 +1,9 @@
+import type { UnstructuredObject } from '../cluster/types';
 /**
  * What re-running `istioctl install` would change: the generated manifest against the live
  * objects. Only fields the manifest sets are compared (the server adds defaults, status and
  * bookkeeping that istioctl does not manage), so "changed" means istioctl would write a new value.
  */
-import type { KubeObjectLike } from './cluster';
 
 export interface ObjectChange {
   /** `Deployment istio-system/istiod` */
@@ -18,7 +18,7 @@ export interface ManifestDiff {
   readonly unchanged: number;
 }
 
-export function objectKey(o: KubeObjectLike): string {
+export function objectKey(o: UnstructuredObject): string {
   const ns = o.metadata.namespace ? `${o.metadata.namespace}/` : '';
   return `${o.kind} ${ns}${o.metadata.name}`;
 }
@@ -54,14 +54,14 @@ function compare(want: unknown, have: unknown, path: string, out: string[]): voi
 }
 
 /** The parts of an object istioctl sets: everything except status and server-owned metadata. */
-function managedPart(o: KubeObjectLike): Record<string, unknown> {
+function managedPart(o: UnstructuredObject): Record<string, unknown> {
   const rest: Record<string, unknown> = { ...o };
   delete rest.metadata;
   delete rest.status;
   return { metadata: { labels: o.metadata.labels ?? {}, annotations: o.metadata.annotations ?? {} }, ...rest };
 }
 
-export function diffManifest(generated: readonly KubeObjectLike[], live: ReadonlyMap<string, KubeObjectLike | undefined>): ManifestDiff {
+export function diffManifest(generated: readonly UnstructuredObject[], live: ReadonlyMap<string, UnstructuredObject | undefined>): ManifestDiff {
   const added: string[] = [];
   const changed: ObjectChange[] = [];
   let unchanged = 0;

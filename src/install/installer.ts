@@ -4,13 +4,14 @@
  * cluster tests and the benchmark drive these functions directly.
  */
 import { isClusterError } from '../cluster/errors';
+import type { UnstructuredObject } from '../cluster/types';
+import { IstioSystemNamespace, injectorWebhookName, istiodName } from '../istio/names';
 import type { Logger } from '../util/log';
-import { ISTIO_NAMESPACE, precheckArgs, uninstallArgs, type ClusterTarget, type UninstallScope } from './args';
+import { precheckArgs, uninstallArgs, type ClusterTarget, type UninstallScope } from './args';
 import { ADDON_LABEL, describeObject } from './addons';
-import type { InstallCluster, KubeObjectLike } from './cluster';
+import type { InstallCluster } from './port';
 import { diffManifest, objectKey, type ManifestDiff } from './diff';
-import { injectorWebhookName } from '../mesh/labels';
-import { controlPlaneRevisions, deploymentReady, istiodName, type ControlPlaneRevision } from './controlPlane';
+import { controlPlaneRevisions, deploymentReady, type ControlPlaneRevision } from './controlPlane';
 import { istioctlClientVersion } from './istioctl';
 import type { InstallOptions } from './options';
 import { installRecordName, optionsFromRecord, type InstallPlan } from './plan';
@@ -20,6 +21,7 @@ import { describeProgress, parseProgressLine } from './progress';
 import { removalTargets, waitUntilGone, describeRef, type ObjectRef } from './removal';
 import { checkKubernetesSupport, checkUpgrade } from './versions';
 import { waitUntil } from './wait';
+import { errorMessage } from '../util/errors';
 
 export type Runner = (exe: string, args: readonly string[], options?: RunOptions) => Promise<RunResult>;
 
@@ -91,8 +93,8 @@ export async function inspectCluster(deps: FlowDeps, options: InstallOptions, ta
     cluster.version(signal),
     istioctlClientVersion(deps.istioctlPath, run, signal),
     readOrNote(listControlPlanes(cluster, signal), [], 'list Deployments cluster-wide (to find installed control planes)', notes),
-    readOrNote(cluster.list('v1', 'ConfigMap', { namespace: ISTIO_NAMESPACE, labelSelector: 'app.kubernetes.io/managed-by=istio-mesh' }, signal), [], `list ConfigMaps in ${ISTIO_NAMESPACE}`, notes),
-    checkPermissions(cluster, ISTIO_NAMESPACE),
+    readOrNote(cluster.list('v1', 'ConfigMap', { namespace: IstioSystemNamespace, labelSelector: 'app.kubernetes.io/managed-by=istio-mesh' }, signal), [], `list ConfigMaps in ${IstioSystemNamespace}`, notes),
+    checkPermissions(cluster, IstioSystemNamespace),
     run(deps.istioctlPath, precheckArgs(options.revision, target), { signal }),
   ]).catch((err: unknown) => {
     throw signal?.aborted ? cancelled() : err;
@@ -144,14 +146,14 @@ async function runIstioctl(deps: FlowDeps, args: readonly string[], what: string
   }
 }
 
-async function applyObjects(deps: FlowDeps, objects: readonly KubeObjectLike[]): Promise<void> {
+async function applyObjects(deps: FlowDeps, objects: readonly UnstructuredObject[]): Promise<void> {
   for (const object of objects) {
     if (deps.signal?.aborted) throw new InstallError('cancelled', 'Cancelled before all objects were applied; running install again finishes the job.');
     try {
       await deps.cluster.apply(object, deps.signal);
       deps.log.info(`applied ${describeObject(object)}`);
     } catch (err) {
-      throw new InstallError('applyFailed', `Applying ${describeObject(object)} failed: ${err instanceof Error ? err.message : String(err)}. Running install again applies what is missing.`);
+      throw new InstallError('applyFailed', `Applying ${describeObject(object)} failed: ${errorMessage(err)}. Running install again applies what is missing.`);
     }
   }
 }
@@ -178,7 +180,7 @@ export async function verifyInstall(deps: FlowDeps, options: InstallOptions, ist
   const revision = options.revision || 'default';
   const check = async (): Promise<VerifyResult> => {
     const [deployments, webhooks] = await Promise.all([
-      deps.cluster.list('apps/v1', 'Deployment', { namespace: ISTIO_NAMESPACE, labelSelector: 'app=istiod' }, deps.signal),
+      deps.cluster.list('apps/v1', 'Deployment', { namespace: IstioSystemNamespace, labelSelector: 'app=istiod' }, deps.signal),
       deps.cluster.list('admissionregistration.k8s.io/v1', 'MutatingWebhookConfiguration', {}, deps.signal),
     ]);
     const istiod = deployments.find((d) => d.metadata.name === istiodName(options.revision));
@@ -211,7 +213,7 @@ export async function verifyInstall(deps: FlowDeps, options: InstallOptions, ist
   const missing = lastError
     ? [`the API server does not answer (${lastError.message})`]
     : [
-        ...(last?.istiodReady ? [] : [`deployment ${ISTIO_NAMESPACE}/${istiodName(options.revision)} is not ready`]),
+        ...(last?.istiodReady ? [] : [`deployment ${IstioSystemNamespace}/${istiodName(options.revision)} is not ready`]),
         ...(last?.webhookPresent ? [] : [`webhook ${injectorWebhookName(options.revision)} is missing`]),
       ];
   throw new InstallError('readinessTimeout', `Istio did not become ready within ${Math.round(timeoutMs / 1000)} s: ${missing.join('; ')}. Running install again continues from here.`);
@@ -248,22 +250,22 @@ export async function generateManifest(plan: InstallPlan, deps: Pick<FlowDeps, '
 }
 
 /** Parses a multi-document manifest into objects (skips empty documents and non-objects). */
-export async function parseManifest(text: string): Promise<KubeObjectLike[]> {
+export async function parseManifest(text: string): Promise<UnstructuredObject[]> {
   const { parseAllDocuments } = await import('yaml');
   return parseAllDocuments(text)
     .map((doc) => doc.toJS() as unknown)
-    .filter((o): o is KubeObjectLike => typeof o === 'object' && o !== null && typeof (o as KubeObjectLike).metadata?.name === 'string');
+    .filter((o): o is UnstructuredObject => typeof o === 'object' && o !== null && typeof (o as UnstructuredObject).metadata?.name === 'string');
 }
 
 /** What the plan's istioctl install would change: its manifest against the live objects. */
 export async function manifestChanges(plan: InstallPlan, deps: FlowDeps): Promise<ManifestDiff> {
   const generated = await parseManifest(await generateManifest(plan, deps));
-  const live = new Map<string, KubeObjectLike | undefined>();
+  const live = new Map<string, UnstructuredObject | undefined>();
   // A few at a time: a default profile is ~40 objects; the API server should not see a burst.
   const queue = [...generated];
   const worker = async () => {
     for (let o = queue.shift(); o; o = queue.shift()) {
-      live.set(objectKey(o), await deps.cluster.get(o.apiVersion ?? 'v1', o.kind ?? '', o.metadata.name, o.metadata.namespace ?? ISTIO_NAMESPACE, deps.signal));
+      live.set(objectKey(o), await deps.cluster.get(o.apiVersion ?? 'v1', o.kind ?? '', o.metadata.name, o.metadata.namespace ?? IstioSystemNamespace, deps.signal));
     }
   };
   await Promise.all([worker(), worker(), worker(), worker()]);
@@ -287,7 +289,7 @@ async function deleteOwnObjects(deps: FlowDeps): Promise<ObjectRef[]> {
   ];
   const deleted: ObjectRef[] = [];
   for (const [apiVersion, kind, namespaced, labelSelector] of kinds) {
-    const objects = await deps.cluster.list(apiVersion, kind, { namespace: namespaced ? ISTIO_NAMESPACE : undefined, labelSelector }, deps.signal);
+    const objects = await deps.cluster.list(apiVersion, kind, { namespace: namespaced ? IstioSystemNamespace : undefined, labelSelector }, deps.signal);
     for (const o of objects) {
       if (await deps.cluster.delete(apiVersion, kind, o.metadata.name, o.metadata.namespace)) {
         deleted.push({ apiVersion, kind, name: o.metadata.name, namespace: o.metadata.namespace });
@@ -311,8 +313,8 @@ export async function executeUninstall(scope: UninstallScope, target: ClusterTar
     const own = await deleteOwnObjects(deps);
     deps.log.info(`removed ${own.length} objects of this extension (install records and addons)`);
     targets.push(...own);
-  } else if (await deps.cluster.delete('v1', 'ConfigMap', installRecordName(scope.revision), ISTIO_NAMESPACE)) {
-    targets.push({ apiVersion: 'v1', kind: 'ConfigMap', name: installRecordName(scope.revision), namespace: ISTIO_NAMESPACE });
+  } else if (await deps.cluster.delete('v1', 'ConfigMap', installRecordName(scope.revision), IstioSystemNamespace)) {
+    targets.push({ apiVersion: 'v1', kind: 'ConfigMap', name: installRecordName(scope.revision), namespace: IstioSystemNamespace });
   }
   const timeoutMs = deps.removalTimeoutMs ?? 120_000;
   deps.onProgress?.(`Waiting for ${targets.length} removed objects to be gone`);

@@ -2,9 +2,10 @@
  * The plan shown before anything changes: what is installed now, what this run does, the exact
  * istioctl command line, and the objects the extension applies itself. Pure.
  */
+import type { UnstructuredObject } from '../cluster/types';
+import { DefaultRevision, IstioSystemNamespace, RevisionLabel } from '../istio/names';
 import { addonObjects, describeObject, strictMtlsPolicy } from './addons';
-import { formatCommandLine, installArgs, ISTIO_NAMESPACE, manifestGenerateArgs, type ClusterTarget } from './args';
-import type { KubeObjectLike } from './cluster';
+import { formatCommandLine, installArgs, manifestGenerateArgs, type ClusterTarget } from './args';
 import { describeRevision, type ControlPlaneRevision } from './controlPlane';
 import {
   ADDON_DESCRIPTIONS,
@@ -28,7 +29,7 @@ export interface InstallPlan {
   readonly manifestArgs: readonly string[];
   readonly commandLine: string;
   /** Applied with server-side apply after istioctl: addons, strict mTLS, the record of these options. */
-  readonly objects: readonly KubeObjectLike[];
+  readonly objects: readonly UnstructuredObject[];
   readonly existing: readonly ControlPlaneRevision[];
   readonly findings: readonly PrecheckFinding[];
   /** Human-readable lines, in order: the body of the confirmation. */
@@ -53,21 +54,21 @@ export function installRecordName(revision: string): string {
 
 export const INSTALL_RECORD_KEY = 'options.json';
 
-export function installRecord(options: InstallOptions, istioVersion: string): KubeObjectLike {
+export function installRecord(options: InstallOptions, istioVersion: string): UnstructuredObject {
   return {
     apiVersion: 'v1',
     kind: 'ConfigMap',
     metadata: {
       name: installRecordName(options.revision),
-      namespace: ISTIO_NAMESPACE,
-      labels: { 'app.kubernetes.io/managed-by': 'istio-mesh', 'istio.io/rev': options.revision || 'default' },
+      namespace: IstioSystemNamespace,
+      labels: { 'app.kubernetes.io/managed-by': 'istio-mesh', [RevisionLabel]: options.revision || DefaultRevision },
     },
     data: { [INSTALL_RECORD_KEY]: JSON.stringify(optionsToSaved(options)), version: istioVersion },
   };
 }
 
 /** Reads a record ConfigMap back; undefined when absent or unreadable. */
-export function optionsFromRecord(record: KubeObjectLike | undefined): InstallOptions | undefined {
+export function optionsFromRecord(record: UnstructuredObject | undefined): InstallOptions | undefined {
   const text = (record?.data as Record<string, string> | undefined)?.[INSTALL_RECORD_KEY];
   if (!text) return undefined;
   try {
@@ -117,8 +118,8 @@ export function buildPlan(input: PlanInput): InstallPlan {
   const action = classifyAction(existing, options.revision, input.istioctlVersion);
   const argv = installArgs(options, input.target);
   const objects = [
-    ...addonObjects(options.addons, ISTIO_NAMESPACE),
-    ...(options.strictMtls ? [strictMtlsPolicy(ISTIO_NAMESPACE)] : []),
+    ...addonObjects(options.addons, IstioSystemNamespace),
+    ...(options.strictMtls ? [strictMtlsPolicy(IstioSystemNamespace)] : []),
     installRecord(options, input.istioctlVersion),
   ];
   const revision = revisionKey(options.revision);
@@ -149,7 +150,7 @@ export function buildPlan(input: PlanInput): InstallPlan {
   if (profileHasIngressGateway(options.profile)) {
     summary.push(`Ingress gateway service: ${options.gatewayServiceType === 'default' ? 'LoadBalancer (profile default)' : options.gatewayServiceType}`);
   }
-  summary.push(`Mesh-wide strict mTLS: ${options.strictMtls ? `on (PeerAuthentication ${ISTIO_NAMESPACE}/default)` : 'off (permissive)'}`);
+  summary.push(`Mesh-wide strict mTLS: ${options.strictMtls ? `on (PeerAuthentication ${IstioSystemNamespace}/default)` : 'off (permissive)'}`);
   summary.push(`Addons: ${list(options.addons.map((a) => ADDON_DESCRIPTIONS[a].split(':')[0]))}`);
   if (options.setValues.length) summary.push(`Extra values: ${options.setValues.join(' ')}`);
   summary.push(`Command: ${formatCommandLine(input.istioctlPath, argv)}`);

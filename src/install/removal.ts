@@ -4,10 +4,10 @@
  * finalizers) seconds later. Reporting "removed" before that lets an install started at once collide with a
  * terminating webhook or CRD ("customresourcedefinitions ... not found").
  */
-import { RevisionLabel, TagLabel, injectorWebhookName } from '../mesh/labels';
-import { ISTIO_NAMESPACE, type UninstallScope } from './args';
-import type { InstallCluster, KubeObjectLike } from './cluster';
-import { istiodName } from './controlPlane';
+import type { UnstructuredObject } from '../cluster/types';
+import { IstioSystemNamespace, RevisionLabel, TagLabel, injectorWebhookName, istiodName } from '../istio/names';
+import type { UninstallScope } from './args';
+import type { InstallCluster } from './port';
 import { waitUntil } from './wait';
 
 export interface ObjectRef {
@@ -21,7 +21,7 @@ const MUTATING = ['admissionregistration.k8s.io/v1', 'MutatingWebhookConfigurati
 const VALIDATING = ['admissionregistration.k8s.io/v1', 'ValidatingWebhookConfiguration'] as const;
 const CRD = ['apiextensions.k8s.io/v1', 'CustomResourceDefinition'] as const;
 
-function refs(apiVersion: string, kind: string, objects: readonly KubeObjectLike[]): ObjectRef[] {
+function refs(apiVersion: string, kind: string, objects: readonly UnstructuredObject[]): ObjectRef[] {
   return objects.map((o) => ({ apiVersion, kind, name: o.metadata.name, namespace: o.metadata.namespace }));
 }
 
@@ -45,14 +45,14 @@ export async function removalTargets(scope: UninstallScope, cluster: InstallClus
   if (scope.kind === 'revision') {
     const revision = scope.revision || 'default';
     const groups = await Promise.all([
-      get('apps/v1', 'Deployment', istiodName(revision), ISTIO_NAMESPACE),
+      get('apps/v1', 'Deployment', istiodName(revision), IstioSystemNamespace),
       get(...MUTATING, injectorWebhookName(revision)),
       list(...VALIDATING, `${RevisionLabel}=${revision}`),
     ]);
     return groups.flat();
   }
   const groups = await Promise.all([
-    list('apps/v1', 'Deployment', 'app=istiod', ISTIO_NAMESPACE),
+    list('apps/v1', 'Deployment', 'app=istiod', IstioSystemNamespace),
     list(...MUTATING, 'app=sidecar-injector'),
     list(...MUTATING, TagLabel),
     list(...VALIDATING, 'app=istiod'),

@@ -1,5 +1,7 @@
 import type { Container, DaemonSet, Deployment, MutatingWebhookConfiguration, Service, Workload } from '../cluster/types';
-import { Addons, LegacyComponents, RevisionLabel, TagLabel, revisionTag, versionFromImage } from './labels';
+import { Addons, DefaultRevision, IstioSystemNamespace, LegacyComponents, TagLabel, revisionOf, revisionTag } from '../istio/names';
+import { istioImageVersion } from '../istio/version';
+import { chartEntries, injectorEntries } from '../istio/webhooks';
 import type { Addon, ComponentStatus, ControlPlane, Gateway, InjectionWebhook, Revision } from './model';
 
 export interface ControlPlaneInputs {
@@ -7,6 +9,8 @@ export interface ControlPlaneInputs {
   daemonSets: Iterable<DaemonSet>;
   services: Iterable<Service>;
   webhooks: Iterable<MutatingWebhookConfiguration>;
+  /** RBAC keeps the webhook configurations from us: injection decisions assume the chart's. */
+  webhooksHidden?: boolean;
   crdNames: Iterable<string>;
 }
 
@@ -20,7 +24,7 @@ export function buildControlPlane(inputs: ControlPlaneInputs): ControlPlane {
     const labels = d.metadata.labels ?? {};
     const name = d.metadata.name;
     if (labels.app === 'istiod' || (labels.istio === 'pilot' && name.startsWith('istiod'))) {
-      revisions.push({ ...componentStatus(d, 'Deployment', 'discovery'), revision: labels[RevisionLabel] ?? 'default', tags: [] });
+      revisions.push({ ...componentStatus(d, 'Deployment', 'discovery'), revision: revisionOf(labels), tags: [] });
     } else if ((LegacyComponents as readonly string[]).includes(name)) {
       legacy.push(componentStatus(d, 'Deployment'));
     } else if (isGateway(d)) {
@@ -30,19 +34,22 @@ export function buildControlPlane(inputs: ControlPlaneInputs): ControlPlane {
     }
   }
   const namespaces = [...new Set([...revisions, ...legacy.filter((l) => l.name === 'istio-pilot')].map((c) => c.namespace))].sort();
-  const controlPlaneNamespaces = new Set(namespaces.length ? namespaces : ['istio-system']);
+  const controlPlaneNamespaces = new Set(namespaces.length ? namespaces : [IstioSystemNamespace]);
 
   const webhooks: InjectionWebhook[] = [];
   const tags: { name: string; revision: string }[] = [];
-  for (const w of inputs.webhooks) {
-    if (!isInjectionWebhook(w)) continue;
+  const configurations = [...inputs.webhooks];
+  const entries = injectorEntries(configurations);
+  for (const w of configurations) {
+    const own = entries.filter((e) => e.configuration === w.metadata.name);
+    if (own.length === 0) continue;
     const labels = w.metadata.labels ?? {};
-    webhooks.push({ name: w.metadata.name, revision: labels[RevisionLabel], tag: labels[TagLabel] });
+    webhooks.push({ name: w.metadata.name, revision: own[0].revision, tag: labels[TagLabel], deactivated: own.every((e) => e.deactivated) });
     const tag = revisionTag(labels);
     if (tag) tags.push(tag);
   }
   for (const r of revisions) r.tags = tags.filter((t) => t.revision === r.revision).map((t) => t.name).sort();
-  revisions.sort((a, b) => (a.revision === 'default' ? -1 : b.revision === 'default' ? 1 : a.revision.localeCompare(b.revision)));
+  revisions.sort((a, b) => (a.revision === DefaultRevision ? -1 : b.revision === DefaultRevision ? 1 : a.revision.localeCompare(b.revision)));
 
   const servicesByKey = new Map<string, Service>();
   for (const s of inputs.services) servicesByKey.set(`${s.metadata.namespace}/${s.metadata.name}`, s);
@@ -61,7 +68,10 @@ export function buildControlPlane(inputs: ControlPlaneInputs): ControlPlane {
     .map((d) => ({ ...componentStatus(d, 'Deployment'), title: Addons[d.metadata.labels?.app ?? d.metadata.name] ?? d.metadata.name }));
 
   const crds = [...inputs.crdNames].filter((n) => n.endsWith('.istio.io')).sort();
-  const defaultRevision = revisions.find((r) => r.revision === 'default') ?? revisions[0];
+  const defaultRevision = revisions.find((r) => r.revision === DefaultRevision) ?? revisions[0];
+  const injection = inputs.webhooksHidden
+    ? { entries: chartEntries([DefaultRevision, ...revisions.map((r) => r.revision)]), source: 'chart' as const }
+    : { entries, source: 'cluster' as const };
   const legacyVersion = legacy.find((l) => l.name === 'istio-pilot')?.version;
   return {
     installed: revisions.length > 0 || legacy.some((l) => l.name === 'istio-pilot'),
@@ -74,6 +84,7 @@ export function buildControlPlane(inputs: ControlPlaneInputs): ControlPlane {
     addons: addons.sort((a, b) => a.title.localeCompare(b.title)),
     legacy: legacy.sort((a, b) => a.name.localeCompare(b.name)),
     webhooks: webhooks.sort((a, b) => a.name.localeCompare(b.name)),
+    injection,
     crds,
     version: defaultRevision?.version ?? legacyVersion,
   };
@@ -92,10 +103,6 @@ function isGateway(d: Deployment): boolean {
   const istio = labels.istio ?? '';
   return istio.endsWith('gateway') || labels['gateway.istio.io/managed'] !== undefined || labels['istio.io/gateway-name'] !== undefined
     || /^istio-(ingress|egress)gateway/.test(d.metadata.name);
-}
-
-function isInjectionWebhook(w: MutatingWebhookConfiguration): boolean {
-  return (w.webhooks ?? []).some((h) => h.name.endsWith('sidecar-injector.istio.io'));
 }
 
 function findService(d: Deployment, byKey: Map<string, Service>, all: Iterable<Service>): Service | undefined {
@@ -131,6 +138,6 @@ export function componentStatus(w: Workload, kind: 'Deployment' | 'DaemonSet', c
   const ready = kind === 'DaemonSet' ? s.numberReady ?? 0 : s.readyReplicas ?? 0;
   return {
     name: w.metadata.name, namespace: w.metadata.namespace ?? '', kind, ready, desired, image,
-    version: versionFromImage(image) ?? w.metadata.labels?.['operator.istio.io/version'] ?? w.metadata.labels?.['app.kubernetes.io/version'],
+    version: istioImageVersion(image) ?? w.metadata.labels?.['operator.istio.io/version'] ?? w.metadata.labels?.['app.kubernetes.io/version'],
   };
 }

@@ -3,8 +3,9 @@ import { ClusterError } from '../cluster/errors';
 import { Kinds, type ResourceKind } from '../cluster/kinds';
 import { Reflector } from '../cluster/reflector';
 import type { KubeObject } from '../cluster/types';
+import { IstioSystemNamespace } from '../istio/names';
 import type { Logger } from '../util/log';
-import { Emitter } from './events';
+import { Emitter } from '../util/events';
 import { slimMetadataOnly, slimNamespace, slimPod, slimService, slimWorkload } from './slim';
 import { MeshStore, type Collection, type MeshStoreOptions } from './store';
 
@@ -74,7 +75,7 @@ export class LiveMesh {
 
   /** The namespaces watched one by one when cluster-wide lists are forbidden. */
   get fallbackNamespaces(): string[] {
-    return [...new Set([this.client.namespace, 'istio-system'])];
+    return [...new Set([this.client.namespace, IstioSystemNamespace])];
   }
 
   start(): void {
@@ -146,10 +147,11 @@ export class LiveMesh {
       for (const ns of this.fallbackNamespaces) this.startReflector(spec, ns);
     } else {
       // Cluster-scoped (webhooks, CRDs) or already per namespace: show what we have without it.
-      if (spec.collection === 'deployments' && namespace === 'istio-system') this.hiddenControlPlane = true;
+      if (spec.collection === 'deployments' && namespace === IstioSystemNamespace) this.hiddenControlPlane = true;
       if (spec.kind.namespaced) this.limits.add(`list ${spec.kind.plural} in ${namespace}`);
       else this.limits.add(`list ${spec.kind.plural}`);
-      this.store.replace(spec.collection, [], namespace);
+      if (spec.kind.namespaced) this.store.replace(spec.collection, [], namespace);
+      else this.store.hide(spec.collection);
       if (spec.collection === 'pods' && this.fallbackNamespaces.every((ns) => !this.reflectors.has(`pods/${ns}`))) this.forbiddenEverywhere.add('pods');
     }
     this.updateLimited();

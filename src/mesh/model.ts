@@ -1,4 +1,6 @@
-import type { NamespaceInjection } from './injection';
+import type { WorkloadKind } from '../cluster/types';
+import type { InjectionDecision, MeshFacts, NamespaceInjection } from '../istio/injection';
+import type { ProxyState, RestartNeed } from '../istio/pods';
 
 /** Readiness of a Deployment or DaemonSet of the control plane. */
 export interface ComponentStatus {
@@ -31,6 +33,8 @@ export interface InjectionWebhook {
   name: string;
   revision?: string;
   tag?: string;
+  /** Every entry switched off by `istioctl tag set default` (the `istio-sidecar-injector` an istioctl install leaves). */
+  deactivated: boolean;
 }
 
 export interface Addon extends ComponentStatus {
@@ -52,6 +56,8 @@ export interface ControlPlane {
   /** Pre-1.5 components (Pilot, Mixer, Citadel, Galley, injector) when present. */
   legacy: ComponentStatus[];
   webhooks: InjectionWebhook[];
+  /** The injector webhook entries the injection decisions use: the cluster's, or the chart's when RBAC hides them. */
+  injection: MeshFacts;
   /** Names of installed CRDs of *.istio.io groups. */
   crds: string[];
   /** Version of the default revision (or the only one). */
@@ -68,18 +74,21 @@ export interface PodModel {
   /** istio-proxy runs as a native sidecar (an init container with restartPolicy Always). */
   nativeSidecar: boolean;
   hostNetwork: boolean;
-  /** In an injected namespace (or opted in) but created without istio-proxy. */
+  /** What the injector would do with this pod if its workload created it now (a bare pod: the pod itself). */
+  decision: InjectionDecision;
+  /** Re-creating the pod would change its sidecar (see `restart`). */
   needsRestart: boolean;
+  restart?: RestartNeed;
   /** The pod opted out with sidecar.istio.io/inject. */
   optedOut: boolean;
   proxyVersion?: string;
+  /** The proxy against the revision that injected it. */
+  proxy?: ProxyState;
   /** The control-plane version this pod's proxy should match, when it differs. */
   expectedProxyVersion?: string;
   owner?: { kind: string; name: string };
   terminating: boolean;
 }
-
-export type WorkloadKind = 'Deployment' | 'StatefulSet' | 'DaemonSet';
 
 export interface WorkloadModel {
   kind: WorkloadKind;
@@ -90,7 +99,12 @@ export interface WorkloadModel {
   pods: PodModel[];
   /** How many of its pods run istio-proxy. */
   withSidecar: number;
+  /** What the injector does with a pod created now from the template. */
+  decision: InjectionDecision;
   needsRestart: boolean;
+  /** Why its pods need a restart, each reason once. */
+  restartReasons: RestartNeed[];
+  /** Some proxy is outdated or left without its revision. */
   proxyVersionMismatch: boolean;
   /** The pod template opts out (sidecar.istio.io/inject false). */
   optedOut: boolean;

@@ -1,49 +1,60 @@
-import type { Namespace, Pod, Workload } from '../cluster/types';
+import type { Namespace, Pod, Workload, WorkloadKind } from '../cluster/types';
+import { type InjectionDecision, type MeshFacts, assumeNamedRevisions, decideInjection, namespaceInjection } from '../istio/injection';
+import { RevisionLabel } from '../istio/names';
+import { type InstalledRevisions, isLive, podReadiness, podSidecar, proxyState, restartNeed } from '../istio/pods';
 import { resolveRevision } from './controlPlane';
-import { namespaceInjection, podInjectOverride, podShouldHaveSidecar, type NamespaceInjection } from './injection';
-import { ProxyContainer, RevisionLabel, SidecarStatusAnnotation, versionFromImage } from './labels';
-import type { ControlPlane, NamespaceModel, PodModel, WorkloadKind, WorkloadModel } from './model';
+import type { ControlPlane, NamespaceModel, PodModel, WorkloadModel } from './model';
 
 export interface NamespaceInputs {
   namespace: Namespace;
   pods: Iterable<Pod>;
-  workloads: Iterable<Workload & { kind?: string }>;
+  workloads: Iterable<Workload>;
 }
 
 /** Builds one namespace of the model: injection state, workloads with their pods, restart and version flags. */
 export function buildNamespace({ namespace, pods, workloads }: NamespaceInputs, cp: ControlPlane): NamespaceModel {
   const name = namespace.metadata.name;
-  const injection = namespaceInjection(name, namespace.metadata.labels, new Set(cp.namespaces));
+  const labels = namespace.metadata.labels ?? {};
+  const ns = { name, labels };
+  const mesh = namespaceFacts(cp, labels);
+  const injection = namespaceInjection(ns, mesh);
+  const installed = installedRevisions(cp);
   const byKey = new Map<string, WorkloadModel>();
-  const templates = new Map<string, Workload>();
   for (const w of workloads) {
     const kind = (w.kind ?? 'Deployment') as WorkloadKind;
+    const template = w.spec.template;
+    // The injector sees the pod as the workload creates it: the template's labels, annotations and hostNetwork.
+    const decision = decideInjection(ns, { labels: template.metadata?.labels, annotations: template.metadata?.annotations, hostNetwork: template.spec?.hostNetwork === true }, mesh);
     const model: WorkloadModel = {
       kind, name: w.metadata.name, namespace: name, desired: desiredReplicas(w, kind), ready: readyReplicas(w, kind), pods: [],
-      withSidecar: 0, needsRestart: false, proxyVersionMismatch: false, paused: w.spec.paused === true,
-      optedOut: podInjectOverride({ metadata: { name: '', ...w.spec.template.metadata } }) === false,
-      hostNetwork: w.spec.template.spec?.hostNetwork === true,
+      withSidecar: 0, decision, needsRestart: false, restartReasons: [], proxyVersionMismatch: false, paused: w.spec.paused === true,
+      optedOut: optedOut(decision), hostNetwork: template.spec?.hostNetwork === true,
     };
     byKey.set(`${kind}/${model.name}`, model);
-    templates.set(`${kind}/${model.name}`, w);
   }
   const otherPods: PodModel[] = [];
   let podCount = 0, sidecarPods = 0, restartNeeded = 0, versionMismatches = 0;
   for (const pod of pods) {
-    const model = buildPod(pod, injection, cp);
+    const ownerRef = podOwner(pod);
+    const owner = ownerRef ? byKey.get(`${ownerRef.kind}/${ownerRef.name}`) : undefined;
+    // A bare pod (or a Job's) is only fixed by re-creating it as it is: its own metadata decides.
+    const decision = owner?.decision ?? decideInjection(ns, { labels: pod.metadata.labels, annotations: pod.metadata.annotations, hostNetwork: pod.spec?.hostNetwork === true }, mesh);
+    const model = buildPod(pod, decision, installed);
     podCount++;
     if (model.hasSidecar) sidecarPods++;
     if (model.needsRestart) restartNeeded++;
-    if (model.expectedProxyVersion) versionMismatches++;
-    const owner = model.owner ? byKey.get(`${model.owner.kind}/${model.owner.name}`) : undefined;
+    if (model.expectedProxyVersion || model.proxy?.state === 'orphaned') versionMismatches++;
     if (!owner) {
       otherPods.push(model);
       continue;
     }
     owner.pods.push(model);
     if (model.hasSidecar) owner.withSidecar++;
-    if (model.needsRestart) owner.needsRestart = true;
-    if (model.expectedProxyVersion) owner.proxyVersionMismatch = true;
+    if (model.restart) {
+      owner.needsRestart = true;
+      if (!owner.restartReasons.includes(model.restart)) owner.restartReasons.push(model.restart);
+    }
+    if (model.expectedProxyVersion || model.proxy?.state === 'orphaned') owner.proxyVersionMismatch = true;
   }
   const workloadList = [...byKey.values()].sort((a, b) => a.name.localeCompare(b.name) || a.kind.localeCompare(b.kind));
   for (const w of workloadList) w.pods.sort((a, b) => a.name.localeCompare(b.name));
@@ -51,55 +62,38 @@ export function buildNamespace({ namespace, pods, workloads }: NamespaceInputs, 
   return {
     name, injection, terminating: namespace.metadata.deletionTimestamp !== undefined || namespace.status?.phase === 'Terminating',
     workloads: workloadList, otherPods, podCount, sidecarPods, restartNeeded, versionMismatches,
-    labels: { ...namespace.metadata.labels },
+    labels: { ...labels },
   };
 }
 
-/** One pod: sidecar present (regular or native), readiness, restart need, proxy version against its revision. */
-export function buildPod(pod: Pod, injection: NamespaceInjection, cp: ControlPlane): PodModel {
-  const containers = pod.spec?.containers ?? [];
-  const inits = pod.spec?.initContainers ?? [];
-  const proxy = containers.find((c) => c.name === ProxyContainer);
-  const nativeProxy = inits.find((c) => c.name === ProxyContainer && c.restartPolicy === 'Always');
-  const hasSidecar = proxy !== undefined || nativeProxy !== undefined;
-  const statuses = pod.status?.containerStatuses ?? [];
-  const initStatuses = pod.status?.initContainerStatuses ?? [];
-  // Native sidecars count among the pod's containers, as kubectl's READY column does.
-  const total = containers.length + (nativeProxy ? 1 : 0);
-  const ready = statuses.filter((s) => s.ready).length + (nativeProxy && initStatuses.some((s) => s.name === ProxyContainer && s.ready) ? 1 : 0);
+/** The control plane's revisions, tags resolved, for proxy versions. */
+export function installedRevisions(cp: ControlPlane): InstalledRevisions {
+  return { resolve: (name) => resolveRevision(cp, name), any: cp.installed && cp.revisions.length > 0 };
+}
+
+/** One pod: sidecar present (regular or native), kubectl's readiness, restart need, proxy version against its revision. */
+export function buildPod(pod: Pod, decision: InjectionDecision, installed: InstalledRevisions): PodModel {
+  const sidecar = podSidecar(pod);
+  const { ready, total } = podReadiness(pod);
   const terminating = pod.metadata.deletionTimestamp !== undefined;
-  const override = podInjectOverride(pod);
-  const needsRestart = !hasSidecar && !terminating && pod.status?.phase !== 'Succeeded' && pod.status?.phase !== 'Failed' && podShouldHaveSidecar(pod, injection);
-  let proxyVersion: string | undefined;
-  let expectedProxyVersion: string | undefined;
-  if (hasSidecar) {
-    const image = statuses.find((s) => s.name === ProxyContainer)?.image ?? (proxy ?? nativeProxy)?.image;
-    proxyVersion = versionFromImage(image);
-    const expected = expectedVersion(pod, injection, cp);
-    if (proxyVersion && expected && proxyVersion !== expected) expectedProxyVersion = expected;
-  }
+  const restart = isLive(pod) ? restartNeed(decision, sidecar) : undefined;
+  const proxy = proxyState(pod, sidecar, decision, installed);
   return {
     name: pod.metadata.name, namespace: pod.metadata.namespace ?? '', phase: terminating ? 'Terminating' : pod.status?.phase ?? 'Pending',
-    ready, total, hasSidecar, nativeSidecar: nativeProxy !== undefined, hostNetwork: pod.spec?.hostNetwork === true,
-    needsRestart, optedOut: override === false, proxyVersion, expectedProxyVersion, owner: podOwner(pod), terminating,
+    ready, total, hasSidecar: sidecar.present, nativeSidecar: sidecar.native, hostNetwork: pod.spec?.hostNetwork === true,
+    decision, needsRestart: restart !== undefined, ...(restart ? { restart } : {}), optedOut: optedOut(decision),
+    proxyVersion: proxy?.version, ...(proxy ? { proxy } : {}), expectedProxyVersion: proxy?.state === 'outdated' ? proxy.expected : undefined,
+    owner: podOwner(pod), terminating,
   };
 }
 
-/** The version of the revision that injected the pod (its istio.io/rev label or sidecar status annotation). */
-function expectedVersion(pod: Pod, injection: NamespaceInjection, cp: ControlPlane): string | undefined {
-  let revision = pod.metadata.labels?.[RevisionLabel];
-  if (!revision) {
-    const status = pod.metadata.annotations?.[SidecarStatusAnnotation];
-    if (status) {
-      try {
-        revision = (JSON.parse(status) as { revision?: string }).revision;
-      } catch {
-        // A malformed annotation tells nothing about the revision.
-      }
-    }
-  }
-  const rev = resolveRevision(cp, revision ?? injection.revision ?? 'default') ?? (cp.revisions.length === 1 ? cp.revisions[0] : undefined);
-  return rev?.version;
+function optedOut(decision: InjectionDecision): boolean {
+  return decision.reason.code === 'optOutLabel' || decision.reason.code === 'optOutAnnotation';
+}
+
+/** The webhooks the namespace's pods are decided against; assumed ones also serve the namespace's own revision. */
+function namespaceFacts(cp: ControlPlane, labels: Readonly<Record<string, string>> | undefined): MeshFacts {
+  return assumeNamedRevisions(cp.injection, [labels?.[RevisionLabel]]);
 }
 
 /**

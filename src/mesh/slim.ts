@@ -1,4 +1,4 @@
-import type { Container, KubeObject, ObjectMeta, Pod, Service, Workload } from '../cluster/types';
+import type { Container, ContainerStatus, KubeObject, ObjectMeta, Pod, Service, Workload } from '../cluster/types';
 
 /**
  * The store keeps only what the model reads. Dropping managedFields, env, volumes and the like divides the
@@ -20,6 +20,13 @@ function slimContainer(c: Container): Container {
   return { name: c.name, image: c.image, restartPolicy: c.restartPolicy };
 }
 
+function slimStatus(s: ContainerStatus): ContainerStatus {
+  const state = s.state?.running !== undefined ? { running: {} }
+    : s.state?.terminated ? { terminated: { exitCode: s.state.terminated.exitCode } }
+      : s.state?.waiting ? { waiting: { reason: s.state.waiting.reason } } : undefined;
+  return { name: s.name, ready: s.ready, started: s.started, image: s.image, restartCount: s.restartCount, ...(state ? { state } : {}) };
+}
+
 export function slimPod(o: KubeObject): Pod {
   const p = o as Pod;
   return {
@@ -27,8 +34,10 @@ export function slimPod(o: KubeObject): Pod {
     spec: { containers: (p.spec?.containers ?? []).map(slimContainer), initContainers: p.spec?.initContainers?.map(slimContainer), hostNetwork: p.spec?.hostNetwork, nodeName: p.spec?.nodeName },
     status: p.status && {
       phase: p.status.phase,
-      containerStatuses: p.status.containerStatuses?.map((s) => ({ name: s.name, ready: s.ready, image: s.image, restartCount: s.restartCount })),
-      initContainerStatuses: p.status.initContainerStatuses?.map((s) => ({ name: s.name, ready: s.ready, image: s.image })),
+      // What kubectl's READY column reads: the Initialized condition, and each container's ready, started and state.
+      conditions: p.status.conditions?.filter((c) => c.type === 'Initialized').map((c) => ({ type: c.type, status: c.status })),
+      containerStatuses: p.status.containerStatuses?.map(slimStatus),
+      initContainerStatuses: p.status.initContainerStatuses?.map(slimStatus),
     },
   };
 }

@@ -1,6 +1,6 @@
 import type { DaemonSet, Deployment, KubeObject, MutatingWebhookConfiguration, Namespace, Pod, Service, Workload } from '../cluster/types';
 import { buildControlPlane } from './controlPlane';
-import { Emitter } from './events';
+import { Emitter } from '../util/events';
 import type { ControlPlane, NamespaceModel } from './model';
 import { buildNamespace } from './namespaces';
 
@@ -33,6 +33,8 @@ export interface MeshStoreOptions {
 export class MeshStore {
   private readonly objects = new Map<Collection, Map<string, Map<string, KubeObject>>>();
   private readonly synced = new Set<Collection>();
+  /** Collections RBAC keeps from us: listed as empty, but unknown rather than absent. */
+  private readonly hidden = new Set<Collection>();
   private controlPlaneCache: ControlPlane | undefined;
   private controlPlaneKey = '';
   private readonly namespaceCache = new Map<string, NamespaceModel>();
@@ -49,11 +51,22 @@ export class MeshStore {
 
   /** Replaces a collection after a list (of one namespace when `namespace` is given). */
   replace(collection: Collection, items: KubeObject[], namespace?: string): void {
+    this.load(collection, items, namespace, false);
+  }
+
+  /** RBAC forbids listing a cluster-scoped collection: it is empty, and the model knows it is unknown (webhooks: assumed). */
+  hide(collection: Collection): void {
+    this.load(collection, [], undefined, true);
+  }
+
+  private load(collection: Collection, items: KubeObject[], namespace: string | undefined, hidden: boolean): void {
     const byNs = this.collection(collection);
     if (namespace === undefined) byNs.clear();
     else byNs.delete(namespace);
     for (const item of items) this.put(collection, byNs, item);
     this.synced.add(collection);
+    if (hidden) this.hidden.add(collection);
+    else if (namespace === undefined) this.hidden.delete(collection);
     this.invalidate(collection, undefined);
   }
 
@@ -78,6 +91,7 @@ export class MeshStore {
   clear(): void {
     this.objects.clear();
     this.synced.clear();
+    this.hidden.clear();
     this.invalidate(undefined, undefined);
   }
 
@@ -87,6 +101,7 @@ export class MeshStore {
       daemonSets: this.values<DaemonSet>('daemonsets'),
       services: this.values<Service>('services'),
       webhooks: this.values<MutatingWebhookConfiguration>('webhooks'),
+      webhooksHidden: this.hidden.has('webhooks'),
       crdNames: [...this.values('crds')].map((c) => c.metadata.name),
     });
     return this.controlPlaneCache;
@@ -192,7 +207,7 @@ export class MeshStore {
   }
 }
 
-/** What of the control plane changes namespace models: namespaces, revisions with versions, tags. */
+/** What of the control plane changes namespace models: namespaces, revisions with versions, tags, injector webhooks. */
 function controlPlaneKey(cp: ControlPlane): string {
-  return JSON.stringify([cp.namespaces, cp.revisions.map((r) => [r.revision, r.version]), cp.tags]);
+  return JSON.stringify([cp.namespaces, cp.revisions.map((r) => [r.revision, r.version]), cp.tags, cp.injection]);
 }

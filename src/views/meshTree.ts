@@ -12,7 +12,7 @@ class NamespacesNode implements MeshNode {
   treeItem(): vscode.TreeItem {
     const item = new vscode.TreeItem('Namespaces', vscode.TreeItemCollapsibleState.Expanded);
     item.id = 'namespaces';
-    const injected = this.nodes.filter((n) => n.model.injection.injects || n.model.injection.state === 'ambient').length;
+    const injected = this.nodes.filter((n) => n.model.injection.plain.dataplane !== 'none').length;
     item.description = `${injected} of ${this.nodes.length} in the mesh`;
     item.iconPath = icon('folder-library');
     item.contextValue = 'namespaces';

@@ -4,12 +4,12 @@ import type {
   MutatingWebhookConfiguration,
   Namespace,
   Pod,
-  Workload as WorkloadObject,
+  KindedWorkload,
+  Workload,
   WorkloadStatus,
 } from '../../src/cluster/types';
-import { chartInjectorWebhooks } from '../../src/injection/injectors';
+import { chartEntries } from '../../src/istio/webhooks';
 import type { RolloutPhase, WorkloadRollout } from '../../src/injection/rollout';
-import type { Workload } from '../../src/injection/workloads';
 
 export function namespace(name: string, labels: Record<string, string> = {}, resourceVersion = '1'): Namespace {
   return { apiVersion: 'v1', kind: 'Namespace', metadata: { name, labels, resourceVersion, annotations: { owner: 'team-a' } }, status: { phase: 'Active' } };
@@ -27,10 +27,10 @@ export interface DeploymentOptions {
 }
 
 /** A Deployment whose status says its current generation is fully rolled out, unless `status` says otherwise. */
-export function deployment(name: string, o: DeploymentOptions = {}): Workload {
+export function deployment(name: string, o: DeploymentOptions = {}): KindedWorkload {
   const replicas = o.replicas ?? 1;
   const generation = o.generation ?? 1;
-  const object: WorkloadObject = {
+  const object: Workload = {
     apiVersion: 'apps/v1',
     kind: 'Deployment',
     metadata: { name, namespace: o.namespace ?? 'shop', generation, resourceVersion: '10' },
@@ -52,21 +52,21 @@ export function deployment(name: string, o: DeploymentOptions = {}): Workload {
       conditions: [{ type: 'Progressing', status: 'True', reason: 'NewReplicaSetAvailable' }],
     },
   };
-  return { kind: 'Deployment', object };
+  return { ...object, kind: 'Deployment' };
 }
 
 export interface StatefulSetOptions {
   namespace?: string;
   replicas?: number;
   generation?: number;
-  updateStrategy?: WorkloadObject['spec']['updateStrategy'];
+  updateStrategy?: Workload['spec']['updateStrategy'];
   status?: WorkloadStatus;
 }
 
-export function statefulSet(name: string, o: StatefulSetOptions = {}): Workload {
+export function statefulSet(name: string, o: StatefulSetOptions = {}): KindedWorkload {
   const replicas = o.replicas ?? 1;
   const generation = o.generation ?? 1;
-  const object: WorkloadObject = {
+  const object: Workload = {
     apiVersion: 'apps/v1',
     kind: 'StatefulSet',
     metadata: { name, namespace: o.namespace ?? 'shop', generation },
@@ -87,19 +87,19 @@ export function statefulSet(name: string, o: StatefulSetOptions = {}): Workload 
       updateRevision: `${name}-1`,
     },
   };
-  return { kind: 'StatefulSet', object };
+  return { ...object, kind: 'StatefulSet' };
 }
 
 export interface DaemonSetOptions {
   namespace?: string;
   generation?: number;
-  updateStrategy?: WorkloadObject['spec']['updateStrategy'];
+  updateStrategy?: Workload['spec']['updateStrategy'];
   status?: WorkloadStatus;
 }
 
-export function daemonSet(name: string, o: DaemonSetOptions = {}): Workload {
+export function daemonSet(name: string, o: DaemonSetOptions = {}): KindedWorkload {
   const generation = o.generation ?? 1;
-  const object: WorkloadObject = {
+  const object: Workload = {
     apiVersion: 'apps/v1',
     kind: 'DaemonSet',
     metadata: { name, namespace: o.namespace ?? 'shop', generation },
@@ -116,7 +116,7 @@ export function daemonSet(name: string, o: DaemonSetOptions = {}): Workload {
       numberAvailable: 2,
     },
   };
-  return { kind: 'DaemonSet', object };
+  return { ...object, kind: 'DaemonSet' };
 }
 
 export interface PodOptions {
@@ -124,15 +124,23 @@ export interface PodOptions {
   labels?: Record<string, string>;
   annotations?: Record<string, string>;
   sidecar?: boolean | 'native';
+  /** The revision the sidecar's status annotation names. */
+  injectedBy?: string;
   ready?: boolean;
   hostNetwork?: boolean;
   deleting?: boolean;
 }
 
-/** A running pod of `app`, with an `istio-proxy` container when `sidecar` (an init container when 'native'). */
+/**
+ * A running pod of `app`, with an `istio-proxy` container when `sidecar` (an init container when 'native') and then
+ * the status annotation the injector writes (`injectedBy`: its revision, default `default`).
+ */
 export function pod(name: string, app: string, o: PodOptions = {}): Pod {
   const ready = o.ready ?? true;
   const proxy = { name: 'istio-proxy', image: 'istio/proxyv2' };
+  const status = (container: string) => ({ name: container, ready, started: true, state: { running: {} }, image: container === 'app' ? 'nginx' : 'istio/proxyv2', restartCount: 0 });
+  const injected: Record<string, string> = o.sidecar ? { 'sidecar.istio.io/status': JSON.stringify({ initContainers: [], containers: ['istio-proxy'], volumes: [], imagePullSecrets: [], revision: o.injectedBy ?? 'default' }) } : {};
+  const annotations = { ...injected, ...o.annotations };
   return {
     apiVersion: 'v1',
     kind: 'Pod',
@@ -140,7 +148,7 @@ export function pod(name: string, app: string, o: PodOptions = {}): Pod {
       name,
       namespace: o.namespace ?? 'shop',
       labels: { app, ...o.labels },
-      annotations: o.annotations,
+      annotations: Object.keys(annotations).length ? annotations : undefined,
       deletionTimestamp: o.deleting ? '2025-01-01T00:00:00Z' : undefined,
     },
     spec: {
@@ -150,27 +158,27 @@ export function pod(name: string, app: string, o: PodOptions = {}): Pod {
     },
     status: {
       phase: 'Running',
-      containerStatuses: [
-        { name: 'app', ready, image: 'nginx', restartCount: 0 },
-        ...(o.sidecar === true ? [{ name: 'istio-proxy', ready, image: 'istio/proxyv2', restartCount: 0 }] : []),
-      ],
-      initContainerStatuses: o.sidecar === 'native' ? [{ name: 'istio-proxy', ready, image: 'istio/proxyv2', restartCount: 0 }] : undefined,
+      conditions: [{ type: 'Initialized', status: 'True' }, { type: 'Ready', status: ready ? 'True' : 'False' }],
+      containerStatuses: [status('app'), ...(o.sidecar === true ? [status('istio-proxy')] : [])],
+      initContainerStatuses: o.sidecar === 'native' ? [status('istio-proxy')] : undefined,
     },
   };
 }
 
 /**
  * An injector MutatingWebhookConfiguration shaped like the ones istiod's chart renders: for the default
- * revision it also serves `istio-injection=enabled` and per-pod opt-in; other revisions and tags serve
- * only `istio.io/rev=<name>`.
+ * revision it also serves `istio-injection=enabled` and per-pod opt-in; other revisions serve only
+ * `istio.io/rev=<name>`.
  */
 export function injectorWebhookConfiguration(revision = 'default'): MutatingWebhookConfiguration {
-  const hooks = chartInjectorWebhooks(revision).map(({ name, namespaceSelector, objectSelector }) => ({ name, namespaceSelector, objectSelector }));
+  const hooks = chartEntries([revision]);
   return {
     apiVersion: 'admissionregistration.k8s.io/v1',
     kind: 'MutatingWebhookConfiguration',
-    metadata: { name: revision === 'default' ? 'istio-sidecar-injector' : `istio-sidecar-injector-${revision}`, labels: { 'istio.io/rev': revision } },
-    webhooks: hooks.map((h) => ({ ...h, clientConfig: { service: { name: 'istiod', namespace: 'istio-system', path: '/inject' } } })),
+    metadata: { name: hooks[0]!.configuration, labels: { 'istio.io/rev': revision } },
+    webhooks: hooks.map(({ name, namespaceSelector, objectSelector }) => ({
+      name, namespaceSelector, objectSelector, clientConfig: { service: { name: revision === 'default' ? 'istiod' : `istiod-${revision}`, namespace: 'istio-system', path: '/inject' } },
+    })),
   };
 }
 
@@ -191,4 +199,50 @@ export function rolloutState(
     paused: false,
     podStates: o.pods?.map((p) => ({ name: p.name, ready: p.ready ?? 2, total: p.total ?? 2, sidecar: p.sidecar ?? true })),
   };
+}
+
+type Expr = { key: string; operator: string; values?: string[] };
+const notFalse: Expr = { key: 'sidecar.istio.io/inject', operator: 'NotIn', values: ['false'] };
+const noRev: Expr = { key: 'istio.io/rev', operator: 'DoesNotExist' };
+const noInjection: Expr = { key: 'istio-injection', operator: 'DoesNotExist' };
+const never = { matchLabels: { 'istio.io/deactivated': 'never-match' } };
+
+function mwc(name: string, labels: Record<string, string>, url: string, hooks: { name: string; ns: Expr[] | typeof never; obj: Expr[] | typeof never }[]): MutatingWebhookConfiguration {
+  const selector = (s: Expr[] | typeof never) => (Array.isArray(s) ? { matchExpressions: s } : s);
+  return {
+    apiVersion: 'admissionregistration.k8s.io/v1', kind: 'MutatingWebhookConfiguration',
+    metadata: { name, labels: { app: 'sidecar-injector', ...labels } },
+    webhooks: hooks.map((h) => ({ name: h.name, clientConfig: { url }, namespaceSelector: selector(h.ns), objectSelector: selector(h.obj), failurePolicy: 'Fail', sideEffects: 'None' })),
+  };
+}
+
+/** `rev.namespace` + `rev.object` entries serving `value` (a revision or a tag), as written out in the chart. */
+function revisionHooks(value: string) {
+  return [
+    { name: 'rev.namespace.sidecar-injector.istio.io', ns: [{ key: 'istio.io/rev', operator: 'In', values: [value] }, noInjection], obj: [notFalse] },
+    { name: 'rev.object.sidecar-injector.istio.io', ns: [noRev, noInjection], obj: [notFalse, { key: 'istio.io/rev', operator: 'In', values: [value] }] },
+  ];
+}
+
+const defaultOnlyHooks = [
+  { name: 'namespace.sidecar-injector.istio.io', ns: [{ key: 'istio-injection', operator: 'In', values: ['enabled'] }], obj: [notFalse] },
+  { name: 'object.sidecar-injector.istio.io', ns: [noInjection, noRev], obj: [{ key: 'sidecar.istio.io/inject', operator: 'In', values: ['true'] }, noRev] },
+];
+
+/**
+ * The MutatingWebhookConfigurations of a cluster after `istioctl install` (the chart's `istio-sidecar-injector`,
+ * deactivated by the `default` tag istioctl creates), `istioctl install --revision canary` and
+ * `istioctl tag set prod --revision canary`: written out from the chart templates, not rendered by the code under test.
+ */
+export function istioctlInstalledWebhooks(o: { canary?: boolean; prodTag?: boolean; defaultTag?: boolean } = {}): MutatingWebhookConfiguration[] {
+  const { canary = true, prodTag = true, defaultTag = true } = o;
+  const defaultHooks = [...revisionHooks('default'), ...defaultOnlyHooks];
+  const out = [
+    mwc('istio-sidecar-injector', { 'istio.io/rev': 'default' }, 'https://localhost:15017/inject',
+      defaultHooks.map((h) => (defaultTag ? { ...h, ns: never, obj: never } : h))),
+  ];
+  if (defaultTag) out.push(mwc('istio-revision-tag-default', { 'istio.io/rev': 'default', 'istio.io/tag': 'default' }, 'https://localhost:15017/inject', defaultHooks));
+  if (canary) out.push(mwc('istio-sidecar-injector-canary', { 'istio.io/rev': 'canary' }, 'https://localhost:15018/inject', revisionHooks('canary')));
+  if (canary && prodTag) out.push(mwc('istio-revision-tag-prod', { 'istio.io/rev': 'canary', 'istio.io/tag': 'prod' }, 'https://localhost:15018/inject', revisionHooks('prod')));
+  return out.reverse(); // any order: the API server sorts them by name
 }

@@ -1,7 +1,7 @@
-import type { KubeObjectLike } from '../../src/install/cluster';
+import type { UnstructuredObject } from '../../src/cluster/types';
 
 /** An istiod Deployment as istioctl creates it; `ready: false` leaves it mid-rollout. */
-export function istiodDeployment(o: { revision?: string; image?: string; ready?: boolean; namespace?: string }): KubeObjectLike {
+export function istiodDeployment(o: { revision?: string; image?: string; ready?: boolean; namespace?: string }): UnstructuredObject {
   const ready = o.ready ?? true;
   return {
     apiVersion: 'apps/v1',
@@ -20,7 +20,7 @@ export function istiodDeployment(o: { revision?: string; image?: string; ready?:
 }
 
 /** The sidecar-injector webhook istiod's chart installs for a revision, with the chart's labels. */
-export function webhook(revision?: string): KubeObjectLike {
+export function webhook(revision?: string): UnstructuredObject {
   return {
     apiVersion: 'admissionregistration.k8s.io/v1',
     kind: 'MutatingWebhookConfiguration',

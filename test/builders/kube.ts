@@ -67,6 +67,8 @@ export interface PodOptions {
   owner?: { kind: 'Deployment' | 'ReplicaSet' | 'StatefulSet' | 'DaemonSet' | 'Job'; name: string };
   /** Adds an istio-proxy container (`'native'`: as an init container with restartPolicy Always). */
   sidecar?: boolean | 'native';
+  /** The revision the sidecar's status annotation names (default `default`). */
+  injectedBy?: string;
   proxyImage?: string;
   image?: string;
   hostNetwork?: boolean;
@@ -97,15 +99,21 @@ export function pod(name: string, o: PodOptions = {}): Pod {
     }
     ownerReferences = [{ apiVersion: kind === 'Job' ? 'batch/v1' : 'apps/v1', kind, name: ownerName, uid: uid(), controller: true }];
   }
-  const status = (c: Container) => ({ name: c.name, ready, image: c.image, restartCount: 0 });
+  // As the kubelet reports them: running (and, for init containers, started), ready when the pod is.
+  const status = (c: Container) => ({ name: c.name, ready, started: phase === 'Running', ...(phase === 'Running' ? { state: { running: {} } } : {}), image: c.image, restartCount: 0 });
+  const injected: Record<string, string> = o.sidecar ? { 'sidecar.istio.io/status': JSON.stringify({ containers: ['istio-proxy'], revision: o.injectedBy ?? 'default' }) } : {};
+  const annotations = { ...injected, ...o.annotations };
   return {
     apiVersion: 'v1', kind: 'Pod',
     metadata: {
-      name, namespace: o.namespace ?? 'default', uid: uid(), resourceVersion: '1', labels, annotations: o.annotations, ownerReferences,
+      name, namespace: o.namespace ?? 'default', uid: uid(), resourceVersion: '1', labels, annotations: Object.keys(annotations).length ? annotations : undefined, ownerReferences,
       ...(o.terminating ? { deletionTimestamp: '2025-01-01T00:00:00Z' } : {}),
     },
     spec: { containers, initContainers: initContainers.length ? initContainers : undefined, hostNetwork: o.hostNetwork, nodeName: 'node-1' },
-    status: { phase, containerStatuses: containers.map(status), initContainerStatuses: initContainers.length ? initContainers.map(status) : undefined },
+    status: {
+      phase, conditions: [{ type: 'Initialized', status: phase === 'Pending' ? 'False' : 'True' }],
+      containerStatuses: containers.map(status), initContainerStatuses: initContainers.length ? initContainers.map(status) : undefined,
+    },
   };
 }
 

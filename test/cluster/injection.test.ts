@@ -6,18 +6,19 @@ import { ClusterClient } from '../../src/cluster/client';
 import { Kinds } from '../../src/cluster/kinds';
 import type { Pod, Workload } from '../../src/cluster/types';
 import { rolloutClusterFrom } from '../../src/injection/clusterAdapter';
-import { injectionOffer, injectorWebhooks } from '../../src/injection/injectors';
 import { changeNamespaceInjection } from '../../src/injection/namespaceChange';
 import { restartCandidates, needingRestart } from '../../src/injection/planner';
-import { hasSidecar, isLive } from '../../src/injection/pods';
 import type { RolloutCluster } from '../../src/injection/port';
 import { PAUSED_MESSAGE, restartWorkloads } from '../../src/injection/rollout';
 import { summarize } from '../../src/injection/summary';
 import type { WorkloadRef } from '../../src/injection/workloads';
+import { isLive, podSidecar } from '../../src/istio/pods';
+import { injectionOffer, injectorEntries } from '../../src/istio/webhooks';
 import { deployment, namespace, statefulSet } from '../builders/kube';
 import { ensureIstio, testbedEnv, waitUntil } from './support';
 
 const RUN = Date.now().toString(36);
+const hasSidecar = (p: Pod) => podSidecar(p).present;
 
 describe('injection and restarts on the testbed', function () {
   this.timeout(5 * 60_000);
@@ -37,7 +38,7 @@ describe('injection and restarts on the testbed', function () {
 
   async function context() {
     const [n, hooks] = await Promise.all([cluster.getNamespace(ns), cluster.listMutatingWebhookConfigurations()]);
-    return { namespace: ns, namespaceLabels: n.metadata.labels ?? {}, webhooks: injectorWebhooks(hooks) };
+    return { namespace: ns, namespaceLabels: n.metadata.labels ?? {}, mesh: { entries: injectorEntries(hooks), source: 'cluster' as const } };
   }
 
   before(async () => {
@@ -57,7 +58,7 @@ describe('injection and restarts on the testbed', function () {
   });
 
   it('offers the default injector served by the testbed istiod', async () => {
-    const offer = injectionOffer((await context()).webhooks);
+    const offer = injectionOffer((await context()).mesh.entries);
     assert.equal(offer.defaultInjector, true);
     assert.ok(offer.revisions.includes('default'), JSON.stringify(offer));
   });

@@ -9,8 +9,9 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { ClusterClient } from '../../src/cluster/client';
 import { Kinds } from '../../src/cluster/kinds';
+import type { UnstructuredObject } from '../../src/cluster/types';
 import type { ClusterTarget } from '../../src/install/args';
-import type { InstallCluster, KubeObjectLike } from '../../src/install/cluster';
+import type { InstallCluster } from '../../src/install/port';
 import { installClusterFrom } from '../../src/install/clusterAdapter';
 import { deploymentReady } from '../../src/install/controlPlane';
 import { executeInstall, executeUninstall, inspectCluster, InstallError, listControlPlanes, manifestChanges, type FlowDeps } from '../../src/install/installer';
@@ -67,9 +68,9 @@ describe('install through the extension (own bare testbed)', function () {
     return buildPlan({ target, istioctlPath: flow.istioctlPath, istioctlVersion: i.istioctlVersion, options: o, existing: i.existing, lastApplied: i.lastApplied, findings: i.findings });
   }
 
-  async function get(kind: keyof typeof Kinds, name: string, namespace?: string): Promise<KubeObjectLike | undefined> {
+  async function get(kind: keyof typeof Kinds, name: string, namespace?: string): Promise<UnstructuredObject | undefined> {
     try {
-      return (await client.get(Kinds[kind], name, namespace)) as KubeObjectLike;
+      return (await client.get(Kinds[kind], name, namespace)) as UnstructuredObject;
     } catch (err) {
       if ((err as { kind?: string }).kind === 'notFound') return undefined;
       throw err;

@@ -55,7 +55,8 @@ export async function waitUntil<T>(what: string, check: () => Promise<T | undefi
   }
 }
 
-function execFileText(file: string, args: string[], timeoutMs: number): Promise<string> {
+/** Runs a tool (argument array, no shell); resolves with its stdout and stderr, rejects with both on failure. */
+export function execFileText(file: string, args: string[], timeoutMs: number): Promise<string> {
   return new Promise((resolveRun, reject) => {
     execFile(file, args, { timeout: timeoutMs, maxBuffer: 16 * 1024 * 1024 }, (err, stdout, stderr) => {
       if (err) reject(new Error(`${file} ${args.join(' ')} failed: ${err.message}\n${stdout}\n${stderr}`));

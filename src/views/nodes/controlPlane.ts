@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import type { ComponentStatus, ControlPlane, Gateway, Revision } from '../../mesh/model';
+import type { ComponentStatus, ControlPlane, Gateway, InjectionWebhook, Revision } from '../../mesh/model';
 import { Colors, icon, markdown, md, type MeshNode } from './node';
 
 /** A leaf or group under "Control plane". */
@@ -65,6 +65,11 @@ function gatewayNode(g: Gateway): ComponentNode {
   );
 }
 
+function webhookDescription(w: InjectionWebhook): string {
+  const target = w.tag ? `tag ${w.tag} → ${w.revision}` : w.revision ?? '';
+  return w.deactivated ? `${target} · deactivated` : target;
+}
+
 /** "Control plane": istiod revisions, gateways, CNI/ztunnel, addons, legacy components, webhooks, CRDs. */
 export function controlPlaneNode(cp: ControlPlane): ComponentNode {
   const kids: MeshNode[] = [
@@ -77,8 +82,10 @@ export function controlPlaneNode(cp: ControlPlane): ComponentNode {
   ];
   if (cp.webhooks.length) {
     kids.push(new ComponentNode('cp:webhooks', 'Injection webhooks', String(cp.webhooks.length),
-      cp.webhooks.map((w) => `\`${w.name}\`${w.revision ? ` → revision ${w.revision}` : ''}${w.tag ? ` (tag ${w.tag})` : ''}`), icon('symbol-event'), 'component:webhooks',
-      cp.webhooks.map((w) => new ComponentNode(`cp:webhook:${w.name}`, w.name, w.tag ? `tag ${w.tag} → ${w.revision}` : w.revision ?? '', [`MutatingWebhookConfiguration \`${w.name}\``], icon('symbol-event'), 'component:webhook'))));
+      cp.webhooks.map((w) => `\`${w.name}\`${w.revision ? ` → revision ${w.revision}` : ''}${w.tag ? ` (tag ${w.tag})` : ''}${w.deactivated ? ' (deactivated)' : ''}`), icon('symbol-event'), 'component:webhooks',
+      cp.webhooks.map((w) => new ComponentNode(`cp:webhook:${w.name}`, w.name, webhookDescription(w),
+        [`MutatingWebhookConfiguration \`${w.name}\``, ...(w.deactivated ? ['Deactivated by `istioctl tag set default`: it matches nothing; the `default` tag\'s webhook injects instead.'] : [])],
+        icon('symbol-event', w.deactivated ? Colors.muted : undefined), 'component:webhook'))));
   }
   kids.push(new ComponentNode('cp:crds', 'Custom resource definitions', `${cp.crds.length} Istio CRDs`, cp.crds.length ? cp.crds.map((c) => `\`${c}\``) : ['No Istio CRDs installed.'], icon('symbol-class'), 'component:crds'));
   const healthy = cp.revisions.every((r) => r.ready >= r.desired && r.desired > 0);

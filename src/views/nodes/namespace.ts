@@ -1,16 +1,20 @@
 import * as vscode from 'vscode';
 import type { RolloutTracker } from '../../injection/tracker';
+import type { NamespaceState } from '../../istio/injection';
+import { DefaultRevision } from '../../istio/names';
 import type { NamespaceModel } from '../../mesh/model';
 import type { MeshStore } from '../../mesh/store';
 import { Colors, icon, markdown, md, type MeshNode } from './node';
 import { PodNode } from './pod';
 import { WorkloadNode } from './workload';
 
-const stateWords = { on: 'injected', off: 'disabled', none: 'not injected', conflict: 'conflict', ambient: 'ambient', system: 'system' } as const;
+const stateWords: Record<NamespaceState, string> = {
+  on: 'injected', off: 'disabled', none: 'not injected', unserved: 'no injector', conflict: 'conflict', ambient: 'ambient', system: 'system',
+};
 
 /**
- * A namespace. Its context value is `namespace:<state>[:restart]` (state: on, off, none, conflict, ambient,
- * system), which the injection menus match. Commands receive this node: use `name` and `model`.
+ * A namespace. Its context value is `namespace:<state>[:restart]` (state: on, off, none, unserved, conflict, ambient,
+ * system; see `NamespaceState`), which the injection menus match. Commands receive this node: use `name` and `model`.
  */
 export class NamespaceNode implements MeshNode {
   constructor(readonly model: NamespaceModel, private readonly store: MeshStore, private readonly rollouts: RolloutTracker) {}
@@ -25,8 +29,8 @@ export class NamespaceNode implements MeshNode {
 
   get description(): string {
     const { injection, restartNeeded, versionMismatches, terminating } = this.model;
-    let word: string = stateWords[injection.state];
-    if (injection.state === 'on' && injection.revision && injection.revision !== 'default') word = `injected (${injection.revision})`;
+    const requested = injection.plain.requested;
+    const word = injection.state === 'on' && requested && requested !== DefaultRevision ? `injected (${requested})` : stateWords[injection.state];
     const words = [word];
     if (restartNeeded > 0) words.push(restartNeeded === 1 ? '1 needs restart' : `${restartNeeded} need restart`);
     else if (versionMismatches > 0) words.push(`${versionMismatches} outdated proxies`);
@@ -49,7 +53,7 @@ export class NamespaceNode implements MeshNode {
       md(m.injection.reason),
       ...(labels.length ? [`Labels: ${labels.join(', ')}`] : []),
       `${m.sidecarPods} of ${m.podCount} pods have a sidecar.`,
-      ...(m.restartNeeded ? [`$(warning) ${m.restartNeeded} pods need a restart to get a sidecar.`] : []),
+      ...(m.restartNeeded ? [`$(warning) ${m.restartNeeded} pods need a restart: re-created now, they would get, lose or change their sidecar.`] : []),
       ...(m.versionMismatches ? [`$(warning) ${m.versionMismatches} proxies run another version than their control plane.`] : []),
     ]);
     return item;
@@ -69,7 +73,8 @@ export class NamespaceNode implements MeshNode {
     if (m.restartNeeded > 0 || m.versionMismatches > 0) return icon('debug-restart', Colors.warn);
     switch (m.injection.state) {
       case 'on': return icon('shield', Colors.ok);
-      case 'conflict': return icon('warning', Colors.warn);
+      case 'conflict':
+      case 'unserved': return icon('warning', Colors.warn);
       case 'ambient': return icon('cloud', Colors.ok);
       case 'system': return icon('lock', Colors.muted);
       case 'off': return icon('circle-slash');

@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import type { RestartNeed } from '../../istio/pods';
 import type { PodModel } from '../../mesh/model';
 import { Colors, icon, markdown, md, type MeshNode } from './node';
 
@@ -9,8 +10,9 @@ export class PodNode implements MeshNode {
   get description(): string {
     const p = this.pod;
     const words = [`${p.ready}/${p.total}`];
-    if (p.needsRestart) words.push('needs restart');
+    if (p.restart) words.push('needs restart');
     else if (p.expectedProxyVersion) words.push(`proxy ${p.proxyVersion} ≠ ${p.expectedProxyVersion}`);
+    else if (p.proxy?.state === 'orphaned') words.push(`revision ${p.proxy.revision} gone`);
     if (p.phase !== 'Running') words.push(p.phase);
     return words.join(' · ');
   }
@@ -21,17 +23,27 @@ export class PodNode implements MeshNode {
     item.id = `pod:${p.namespace}/${p.name}`;
     item.description = this.description;
     item.contextValue = 'pod';
-    item.iconPath = p.needsRestart || p.expectedProxyVersion ? icon('debug-restart', Colors.warn)
+    const attention = p.needsRestart || p.expectedProxyVersion || p.proxy?.state === 'orphaned';
+    item.iconPath = attention ? icon('debug-restart', Colors.warn)
       : p.hasSidecar ? icon('vm-running', p.ready === p.total ? Colors.ok : Colors.warn)
         : icon('vm-outline', p.ready === p.total ? undefined : Colors.warn);
     item.tooltip = markdown([
       `**Pod** ${md(p.name)} — ${md(p.phase)}, ${p.ready}/${p.total} containers ready`,
       p.hasSidecar
         ? `$(check) Sidecar istio-proxy${p.nativeSidecar ? ' (native sidecar)' : ''}${p.proxyVersion ? ` ${md(p.proxyVersion)}` : ''}`
-        : p.hostNetwork ? 'No sidecar: host-network pods are never injected.' : p.optedOut ? 'No sidecar: the pod opts out (sidecar.istio.io/inject).' : 'No sidecar.',
-      ...(p.needsRestart ? ['$(warning) Created before injection was enabled: restart its workload to add the sidecar.'] : []),
+        : 'No sidecar.',
+      `${p.decision.injected ? 'Re-created now, it gets a sidecar' : 'Re-created now, it gets no sidecar'}: ${md(p.decision.reason.sentence)}`,
+      ...(p.restart ? [`$(warning) ${restartTexts[p.restart]}`] : []),
       ...(p.expectedProxyVersion ? [`$(warning) Proxy ${md(p.proxyVersion ?? '?')} differs from its control plane ${md(p.expectedProxyVersion)} (IST0158): restart to update.`] : []),
+      ...(p.proxy?.state === 'orphaned' ? [`$(warning) The revision that injected it, ${md(p.proxy.revision)}, is not installed any more: restart to move it to the current one.`] : []),
     ]);
     return item;
   }
 }
+
+/** The tooltip's sentence for each reason a restart is needed. */
+export const restartTexts: Record<RestartNeed, string> = {
+  missing: 'Created before injection was enabled: restart its workload to add the sidecar.',
+  unwanted: 'Its sidecar was injected, but the injector would not add one now (injection turned off, an opt-out, ambient): restart to remove it.',
+  revisionChanged: 'Another revision injects this namespace now: restart to move its proxy to that revision.',
+};

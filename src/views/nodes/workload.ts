@@ -2,7 +2,7 @@ import * as vscode from 'vscode';
 import type { WorkloadRollout } from '../../injection/rollout';
 import type { WorkloadModel } from '../../mesh/model';
 import { Colors, icon, markdown, md, type MeshNode } from './node';
-import { PodNode } from './pod';
+import { PodNode, restartTexts } from './pod';
 import { type RolloutLook, type RolloutView, rolloutView } from './rollout';
 
 const kindIcons: Record<WorkloadModel['kind'], string> = { Deployment: 'layers', StatefulSet: 'database', DaemonSet: 'server' };
@@ -52,9 +52,8 @@ export class WorkloadNode implements MeshNode {
       `**${w.kind}** ${md(w.namespace)}/${md(w.name)} — ${w.ready}/${w.desired} ready`,
       ...(this.rollout ? [`$(sync) Restart: ${md(this.rollout.message)}`] : []),
       `${w.withSidecar} of ${w.pods.length} pods have the istio-proxy sidecar.`,
-      ...(w.optedOut ? ['The pod template opts out of injection (sidecar.istio.io/inject).'] : []),
-      ...(w.hostNetwork ? ['Host-network pods are never injected.'] : []),
-      ...(w.needsRestart ? ['$(warning) Some pods were created before injection was enabled: restart to add the sidecar.'] : []),
+      `${w.decision.injected ? 'New pods get a sidecar' : 'New pods get no sidecar'}: ${md(w.decision.reason.sentence)}`,
+      ...w.restartReasons.map((r) => `$(warning) ${restartTexts[r]}`),
       ...(w.proxyVersionMismatch ? ['$(warning) Some proxies run another version than their control plane: restart to update.'] : []),
       ...(w.paused ? ['Rollouts are paused.'] : []),
     ]);

@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { ClusterError } from '../../../src/cluster/errors';
 import { injectionContext } from '../../../src/injection/context';
-import { injectorWebhooks } from '../../../src/injection/injectors';
 import { restartCandidates } from '../../../src/injection/planner';
+import { chartEntries, injectorEntries } from '../../../src/istio/webhooks';
 import { deployment, injectorWebhookConfiguration, namespace, pod } from '../../builders/injection';
 import { FakeCluster } from './fakeCluster';
 
@@ -14,7 +14,7 @@ describe('injection context', () => {
     cluster.addNamespace(namespace('shop', { 'istio.io/rev': 'canary' }));
     cluster.webhookConfigurations = [injectorWebhookConfiguration('canary')];
     const ctx = await injectionContext(cluster, 'shop');
-    assert.deepEqual(ctx.webhooks, injectorWebhooks([injectorWebhookConfiguration('canary')]));
+    assert.deepEqual(ctx.mesh, { entries: injectorEntries([injectorWebhookConfiguration('canary')]), source: 'cluster' });
   });
 
   it("assumes Istio's own injectors when the webhooks may not be read, so a namespace admin can still restart", async () => {
@@ -23,7 +23,7 @@ describe('injection context', () => {
     cluster.failures.set('listMutatingWebhookConfigurations', [forbidden()]);
     const warnings: string[] = [];
     const ctx = await injectionContext(cluster, 'shop', { trace() {}, info() {}, warn: (m) => warnings.push(m), error() {} });
-    assert.deepEqual(ctx.webhooks, injectorWebhooks([injectorWebhookConfiguration(), injectorWebhookConfiguration('canary')]));
+    assert.deepEqual(ctx.mesh, { entries: chartEntries(['default']), source: 'chart' });
     assert.match(warnings.join('\n'), /may not list MutatingWebhookConfigurations in context "fake-context": assuming .* "canary"/);
     // The pod without a sidecar in the canary namespace is one a restart would change.
     const candidates = restartCandidates([deployment('web')], [pod('web-1', 'web')], ctx);

@@ -1,67 +1,40 @@
 import assert from 'node:assert/strict';
-import { type InjectionContext, describeReason, expectSidecarForPod, explainPod } from '../../../src/injection/explain';
-import { injectionOffer, injectorWebhooks } from '../../../src/injection/injectors';
-import { namespaceInjection } from '../../../src/injection/labels';
-import { injectorWebhookConfiguration, pod } from '../../builders/injection';
+import { type InjectionContext, decideForPod, describeReason, explainPod } from '../../../src/injection/explain';
+import type { MeshFacts } from '../../../src/istio/injection';
+import { injectionOffer, injectorEntries } from '../../../src/istio/webhooks';
+import { injectorWebhookConfiguration, istioctlInstalledWebhooks, pod } from '../../builders/injection';
 
-const webhooks = injectorWebhooks([injectorWebhookConfiguration('default'), injectorWebhookConfiguration('canary')]);
-const ctx = (namespaceLabels: Record<string, string>, namespace = 'shop', hooks = webhooks): InjectionContext =>
-  ({ namespace, namespaceLabels, webhooks: hooks });
-
-describe('namespace injection mode', () => {
-  it('reads labels as the injector webhooks do', () => {
-    assert.deepEqual(namespaceInjection({ 'istio-injection': 'enabled' }), { mode: 'sidecar', revision: undefined, conflict: false });
-    assert.deepEqual(namespaceInjection({ 'istio-injection': 'enabled', 'istio.io/rev': 'x' }), { mode: 'sidecar', revision: undefined, conflict: true });
-    assert.deepEqual(namespaceInjection({ 'istio-injection': 'true' }), { mode: 'disabled' });
-    assert.deepEqual(namespaceInjection({ 'istio-injection': 'disabled', 'istio.io/rev': 'x' }), { mode: 'disabled' });
-    assert.deepEqual(namespaceInjection({ 'istio.io/rev': 'canary' }), { mode: 'sidecar', revision: 'canary', conflict: false });
-    assert.deepEqual(namespaceInjection({ 'istio.io/dataplane-mode': 'ambient' }), { mode: 'ambient' });
-    assert.deepEqual(namespaceInjection({}), { mode: 'none' });
-  });
-});
+const mesh = { entries: injectorEntries([injectorWebhookConfiguration('default'), injectorWebhookConfiguration('canary')]), source: 'cluster' as const };
+const ctx = (namespaceLabels: Record<string, string>, namespace = 'shop', m: MeshFacts = mesh): InjectionContext => ({ namespace, namespaceLabels, mesh: m });
 
 describe('injection offer', () => {
   it('offers default and the revisions the webhooks serve', () => {
-    assert.deepEqual(injectionOffer(webhooks), { defaultInjector: true, revisions: ['canary', 'default'] });
+    assert.deepEqual(injectionOffer(mesh.entries), { defaultInjector: true, revisions: ['canary', 'default'] });
+  });
+
+  it('offers the tags, and not the deactivated injector, after istioctl install', () => {
+    assert.deepEqual(injectionOffer(injectorEntries(istioctlInstalledWebhooks())), { defaultInjector: true, revisions: ['canary', 'default', 'prod'] });
+    const withoutDefaultTag = injectorEntries(istioctlInstalledWebhooks()).filter((e) => e.configuration !== 'istio-revision-tag-default');
+    assert.deepEqual(injectionOffer(withoutDefaultTag), { defaultInjector: false, revisions: ['canary', 'prod'] });
   });
 
   it('offers no default injector when only a revision is installed', () => {
-    assert.deepEqual(injectionOffer(injectorWebhooks([injectorWebhookConfiguration('1-24')])), { defaultInjector: false, revisions: ['1-24'] });
+    assert.deepEqual(injectionOffer(injectorEntries([injectorWebhookConfiguration('1-24')])), { defaultInjector: false, revisions: ['1-24'] });
   });
 
   it('ignores webhooks that are not Istio injectors', () => {
     const other = { metadata: { name: 'cert-manager' }, webhooks: [{ name: 'webhook.cert-manager.io', admissionReviewVersions: ['v1'], sideEffects: 'None', clientConfig: {} }] };
-    assert.deepEqual(injectorWebhooks([other]), []);
+    assert.deepEqual(injectorEntries([other]), []);
   });
 });
 
-describe('sidecar expectation', () => {
-  it('expects a sidecar in an enabled namespace, or a revision namespace served by a webhook', () => {
-    assert.equal(expectSidecarForPod(pod('a', 'a'), ctx({ 'istio-injection': 'enabled' })).expected, true);
-    assert.equal(expectSidecarForPod(pod('a', 'a'), ctx({ 'istio.io/rev': 'canary' })).expected, true);
-  });
-
-  it('names the reason a pod gets none', () => {
-    const enabled = ctx({ 'istio-injection': 'enabled' });
-    const reason = (p: ReturnType<typeof pod>, c = enabled) => {
-      const e = expectSidecarForPod(p, c);
-      return e.expected ? 'expected' : e.reason;
-    };
-    assert.deepEqual(reason(pod('a', 'a', { labels: { 'sidecar.istio.io/inject': 'false' } })), { code: 'optOutLabel' });
-    assert.deepEqual(reason(pod('a', 'a', { annotations: { 'sidecar.istio.io/inject': 'false' } })), { code: 'optOutAnnotation' });
-    // The label wins over the deprecated annotation.
-    assert.equal(reason(pod('a', 'a', { labels: { 'sidecar.istio.io/inject': 'true' }, annotations: { 'sidecar.istio.io/inject': 'false' } })), 'expected');
-    assert.deepEqual(reason(pod('a', 'a', { hostNetwork: true })), { code: 'hostNetwork' });
-    assert.deepEqual(reason(pod('a', 'a'), ctx({ 'istio-injection': 'enabled' }, 'kube-system')), { code: 'systemNamespace' });
-    assert.deepEqual(reason(pod('a', 'a'), ctx({ 'istio.io/rev': 'gone' })), { code: 'noWebhook', revision: 'gone' });
-    assert.deepEqual(reason(pod('a', 'a'), ctx({ 'istio-injection': 'enabled' }, 'shop', injectorWebhooks([injectorWebhookConfiguration('1-24')]))), { code: 'noWebhook', revision: undefined });
-    assert.deepEqual(reason(pod('a', 'a'), ctx({ 'istio.io/dataplane-mode': 'ambient' })), { code: 'ambient' });
-    assert.deepEqual(reason(pod('a', 'a'), ctx({ 'istio-injection': 'disabled' })), { code: 'namespaceDisabled' });
-    assert.deepEqual(reason(pod('a', 'a'), ctx({})), { code: 'namespaceNotInjected' });
-  });
-
-  it('honours per-pod opt-in where the namespace has no label', () => {
-    assert.equal(expectSidecarForPod(pod('a', 'a', { labels: { 'sidecar.istio.io/inject': 'true' } }), ctx({})).expected, true);
+describe('decision for a pod in a namespace', () => {
+  it('assumes the revision a label names when the webhooks are the chart\'s (RBAC)', () => {
+    const assumed = ctx({ 'istio.io/rev': 'canary' }, 'shop', { entries: [], source: 'chart' });
+    const d = decideForPod(pod('a', 'a'), assumed);
+    assert.equal(d.injected, true);
+    assert.equal(d.revision, 'canary');
+    assert.equal(d.confidence, 'assumed');
   });
 });
 
@@ -75,10 +48,17 @@ describe('explainPod', () => {
   });
 
   it('explains a missing sidecar by the pod first, then by what happened to its workload', () => {
-    assert.deepEqual(explainPod(pod('a', 'a', { hostNetwork: true }), enabled, { code: 'restarted' })?.reason, { code: 'hostNetwork' });
+    assert.deepEqual(explainPod(pod('a', 'a', { hostNetwork: true }), enabled, { code: 'restarted' })?.reason, {
+      code: 'decision', reason: 'hostNetwork', sentence: 'The pod uses hostNetwork, which istiod never injects.',
+    });
     assert.deepEqual(explainPod(pod('a', 'a'), enabled, { code: 'paused' })?.reason, { code: 'paused' });
     assert.deepEqual(explainPod(pod('a', 'a'), enabled, { code: 'notRestarted' })?.reason, { code: 'notRestarted' });
     assert.deepEqual(explainPod(pod('a', 'a'), enabled, { code: 'restarted' })?.reason, { code: 'unknown' });
+  });
+
+  it('names a namespace revision no webhook serves', () => {
+    const finding = explainPod(pod('a', 'a'), ctx({ 'istio.io/rev': 'gone' }), { code: 'restarted' });
+    assert.equal(finding?.reason.code === 'decision' && finding.reason.reason, 'namespaceRevisionUnknown');
   });
 
   it('names a sidecar left behind after injection was turned off', () => {
@@ -87,9 +67,12 @@ describe('explainPod', () => {
     assert.match(describeReason(finding!.reason, true), /before injection was turned off/);
   });
 
+  it('treats sidecar.istio.io/inject="False" as the injector does: not an opt-out', () => {
+    assert.equal(explainPod(pod('a', 'a', { labels: { 'sidecar.istio.io/inject': 'False' } }), enabled, { code: 'notRestarted' })?.reason.code, 'notRestarted');
+  });
+
   it('describes every reason in words a user can act on', () => {
     assert.equal(describeReason({ code: 'paused' }), "its deployment is paused: can't restart paused deployment (run rollout resume first)");
-    assert.equal(describeReason({ code: 'noWebhook', revision: 'canary' }), 'no injector webhook serves revision "canary" (see istioctl tag list)');
-    assert.equal(describeReason({ code: 'optOutLabel' }), 'its pod label sidecar.istio.io/inject="false" opts it out');
+    assert.equal(describeReason({ code: 'decision', reason: 'optOutLabel', sentence: 'The pod has the label sidecar.istio.io/inject="false".' }), 'the pod has the label sidecar.istio.io/inject="false"');
   });
 });

@@ -1,10 +1,10 @@
 // An in-memory RolloutCluster: namespaces with resourceVersions (409 on stale merge patches), workloads
 // whose generation moves on each restart patch, watchers that receive every change, and a pretend
 // controller the test drives (or lets run) to move rollouts along.
-import type { MutatingWebhookConfiguration, Namespace, Pod } from '../../../src/cluster/types';
+import type { KindedWorkload, MutatingWebhookConfiguration, Namespace, Pod, WorkloadKind } from '../../../src/cluster/types';
 import type { NamespaceLabelPatch, RestartPatch } from '../../../src/injection/patches';
 import type { RolloutCluster, WatchEventType, WatchHandle } from '../../../src/injection/port';
-import { type Workload, type WorkloadKind, type WorkloadRef, refOf, workloadKey } from '../../../src/injection/workloads';
+import { type WorkloadRef, refOf, workloadKey } from '../../../src/injection/workloads';
 
 export class StatusError extends Error {
   constructor(readonly kind: string, message = kind) {
@@ -15,14 +15,14 @@ export class StatusError extends Error {
 interface Watcher {
   kind: WorkloadKind;
   namespace: string;
-  onEvent: (type: WatchEventType, w: Workload) => void;
+  onEvent: (type: WatchEventType, w: KindedWorkload) => void;
   onEnd: (error?: unknown) => void;
 }
 
 export class FakeCluster implements RolloutCluster {
   readonly contextName = 'fake-context';
   readonly namespaces = new Map<string, Namespace>();
-  readonly workloads = new Map<string, Workload>();
+  readonly workloads = new Map<string, KindedWorkload>();
   pods: Pod[] = [];
   webhookConfigurations: MutatingWebhookConfiguration[] = [];
   /** When set, every restart rolls out right after the patch, as a healthy controller would. */
@@ -42,11 +42,11 @@ export class FakeCluster implements RolloutCluster {
     this.namespaces.set(ns.metadata!.name!, structuredClone(ns));
   }
 
-  addWorkload(w: Workload): void {
+  addWorkload(w: KindedWorkload): void {
     this.workloads.set(workloadKey(refOf(w)), structuredClone(w));
   }
 
-  workload(ref: WorkloadRef): Workload {
+  workload(ref: WorkloadRef): KindedWorkload {
     return this.workloads.get(workloadKey(ref))!;
   }
 
@@ -96,11 +96,11 @@ export class FakeCluster implements RolloutCluster {
     ns.metadata!.resourceVersion = String(Number(ns.metadata!.resourceVersion ?? '0') + 1);
   }
 
-  async listWorkloads(namespace: string): Promise<Workload[]> {
-    return [...this.workloads.values()].filter((w) => w.object.metadata?.namespace === namespace).map((w) => structuredClone(w));
+  async listWorkloads(namespace: string): Promise<KindedWorkload[]> {
+    return [...this.workloads.values()].filter((w) => w.metadata?.namespace === namespace).map((w) => structuredClone(w));
   }
 
-  async getWorkload(ref: WorkloadRef): Promise<Workload> {
+  async getWorkload(ref: WorkloadRef): Promise<KindedWorkload> {
     this.calls.push(`get ${workloadKey(ref)}`);
     this.fail('getWorkload');
     const w = this.workloads.get(workloadKey(ref));
@@ -108,7 +108,7 @@ export class FakeCluster implements RolloutCluster {
     return structuredClone(w);
   }
 
-  async patchWorkload(ref: WorkloadRef, patch: RestartPatch): Promise<Workload> {
+  async patchWorkload(ref: WorkloadRef, patch: RestartPatch): Promise<KindedWorkload> {
     this.calls.push(`patch ${workloadKey(ref)} ${JSON.stringify(patch)}`);
     this.patchesInFlight++;
     this.maxPatchesInFlight = Math.max(this.maxPatchesInFlight, this.patchesInFlight);
@@ -117,8 +117,8 @@ export class FakeCluster implements RolloutCluster {
       this.fail('patchWorkload');
       const w = this.workloads.get(workloadKey(ref));
       if (!w) throw new StatusError('notFound');
-      const meta = w.object.metadata!;
-      const template = w.object.spec!.template!;
+      const meta = w.metadata!;
+      const template = w.spec!.template!;
       template.metadata = { ...template.metadata, annotations: { ...template.metadata?.annotations, ...patch.spec.template.metadata.annotations } };
       meta.generation = (meta.generation ?? 0) + 1;
       this.emit('MODIFIED', w);
@@ -135,15 +135,15 @@ export class FakeCluster implements RolloutCluster {
   completeRollout(ref: WorkloadRef): void {
     const w = this.workloads.get(workloadKey(ref));
     if (!w) return;
-    const generation = w.object.metadata!.generation!;
+    const generation = w.metadata!.generation!;
     if (w.kind === 'Deployment') {
-      const replicas = w.object.spec?.replicas ?? 1;
-      w.object.status = { observedGeneration: generation, replicas, updatedReplicas: replicas, readyReplicas: replicas, availableReplicas: replicas };
+      const replicas = w.spec?.replicas ?? 1;
+      w.status = { observedGeneration: generation, replicas, updatedReplicas: replicas, readyReplicas: replicas, availableReplicas: replicas };
     } else if (w.kind === 'StatefulSet') {
-      const replicas = w.object.spec?.replicas ?? 1;
-      w.object.status = { ...w.object.status, observedGeneration: generation, replicas, readyReplicas: replicas, updatedReplicas: replicas };
+      const replicas = w.spec?.replicas ?? 1;
+      w.status = { ...w.status, observedGeneration: generation, replicas, readyReplicas: replicas, updatedReplicas: replicas };
     } else {
-      w.object.status = { ...w.object.status!, observedGeneration: generation, updatedNumberScheduled: w.object.status!.desiredNumberScheduled, numberAvailable: w.object.status!.desiredNumberScheduled };
+      w.status = { ...w.status!, observedGeneration: generation, updatedNumberScheduled: w.status!.desiredNumberScheduled, numberAvailable: w.status!.desiredNumberScheduled };
     }
     this.emit('MODIFIED', w);
   }
@@ -152,9 +152,9 @@ export class FakeCluster implements RolloutCluster {
   exceedDeadline(ref: WorkloadRef): void {
     const w = this.workloads.get(workloadKey(ref))!;
     if (w.kind !== 'Deployment') throw new Error('only deployments have a progress deadline');
-    w.object.status = {
-      ...w.object.status,
-      observedGeneration: w.object.metadata!.generation,
+    w.status = {
+      ...w.status,
+      observedGeneration: w.metadata!.generation,
       updatedReplicas: 0,
       conditions: [{ type: 'Progressing', status: 'False', reason: 'ProgressDeadlineExceeded' }],
     };
@@ -175,16 +175,16 @@ export class FakeCluster implements RolloutCluster {
     }
   }
 
-  private emit(type: WatchEventType, w: Workload): void {
+  private emit(type: WatchEventType, w: KindedWorkload): void {
     for (const watcher of this.watchers) {
-      if (watcher.kind === w.kind && watcher.namespace === w.object.metadata?.namespace) watcher.onEvent(type, structuredClone(w));
+      if (watcher.kind === w.kind && watcher.namespace === w.metadata?.namespace) watcher.onEvent(type, structuredClone(w));
     }
   }
 
   async watchWorkloads(
     kind: WorkloadKind,
     namespace: string,
-    onEvent: (type: WatchEventType, w: Workload) => void,
+    onEvent: (type: WatchEventType, w: KindedWorkload) => void,
     onEnd: (error?: unknown) => void,
   ): Promise<WatchHandle> {
     this.calls.push(`watch ${kind} ${namespace}`);

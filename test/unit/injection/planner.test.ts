@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
-import { injectorWebhooks } from '../../../src/injection/injectors';
 import { needingRestart, restartCandidates } from '../../../src/injection/planner';
+import { injectorEntries } from '../../../src/istio/webhooks';
 import { deployment, injectorWebhookConfiguration, pod, statefulSet } from '../../builders/injection';
 
-const webhooks = injectorWebhooks([injectorWebhookConfiguration('default')]);
+const mesh = { entries: injectorEntries([injectorWebhookConfiguration('default'), injectorWebhookConfiguration('canary')]), source: 'cluster' as const };
 
 describe('restart candidates', () => {
   const workloads = [deployment('web'), deployment('edge', { hostNetwork: true }), statefulSet('db'), deployment('api')];
@@ -17,7 +17,7 @@ describe('restart candidates', () => {
   ];
 
   it('after enabling, picks the workloads with pods lacking a sidecar (not those that cannot get one)', () => {
-    const ctx = { namespace: 'shop', namespaceLabels: { 'istio-injection': 'enabled' }, webhooks };
+    const ctx = { namespace: 'shop', namespaceLabels: { 'istio-injection': 'enabled' }, mesh };
     const candidates = restartCandidates(workloads, pods, ctx);
     assert.deepEqual(candidates.map((c) => [c.ref.name, c.pods, c.withSidecar, c.mismatched]), [
       ['api', 2, 1, 1],
@@ -29,12 +29,18 @@ describe('restart candidates', () => {
   });
 
   it('after disabling, picks the workloads whose pods still have one', () => {
-    const ctx = { namespace: 'shop', namespaceLabels: { 'istio-injection': 'disabled' }, webhooks };
+    const ctx = { namespace: 'shop', namespaceLabels: { 'istio-injection': 'disabled' }, mesh };
     assert.deepEqual(needingRestart(restartCandidates(workloads, pods, ctx)).map((c) => c.ref.name), ['api', 'db']);
   });
 
+  it('after a move to another revision, picks the workloads whose pods another revision injected', () => {
+    const ctx = { namespace: 'shop', namespaceLabels: { 'istio.io/rev': 'canary' }, mesh };
+    const own = [pod('web-1', 'web', { sidecar: true, injectedBy: 'canary' }), pod('api-1', 'api', { sidecar: true, injectedBy: 'default' })];
+    assert.deepEqual(needingRestart(restartCandidates([deployment('web'), deployment('api')], own, ctx)).map((c) => c.ref.name), ['api']);
+  });
+
   it('marks paused deployments', () => {
-    const ctx = { namespace: 'shop', namespaceLabels: {}, webhooks };
+    const ctx = { namespace: 'shop', namespaceLabels: {}, mesh };
     assert.equal(restartCandidates([deployment('p', { paused: true })], [], ctx)[0].paused, true);
   });
 });

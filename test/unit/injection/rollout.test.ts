@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { injectorWebhooks } from '../../../src/injection/injectors';
+import { injectorEntries } from '../../../src/istio/webhooks';
 import { PAUSED_MESSAGE, type WorkloadRollout, restartWorkloads } from '../../../src/injection/rollout';
 import { summarize } from '../../../src/injection/summary';
 import { RolloutTracker, rolloutDescription } from '../../../src/injection/tracker';
@@ -34,7 +34,7 @@ describe('restartWorkloads', () => {
       ['db', 'ready', 'partitioned roll out complete: 1 new pods have been updated...'],
       ['agent', 'ready', 'daemon set "agent" successfully rolled out'],
     ]);
-    assert.equal(cluster.workload(refOf(workloads[0])).object.spec!.template!.metadata!.annotations!['kubectl.kubernetes.io/restartedAt'], '2025-01-02T03:04:05Z');
+    assert.equal(cluster.workload(refOf(workloads[0])).spec!.template!.metadata!.annotations!['kubectl.kubernetes.io/restartedAt'], '2025-01-02T03:04:05Z');
     assert.deepEqual(report.workloads[0].podStates, [{ name: 'web-1', ready: 2, total: 2, sidecar: true }]);
     assert.equal(rolloutDescription(report.workloads[0]), '2/2 injected');
     assert.equal(cluster.watcherCount, 0, 'watches are closed at the end');
@@ -52,12 +52,12 @@ describe('restartWorkloads', () => {
 
   it('restarts again within the same second by waiting for the next one (kubectl writes whole seconds)', async () => {
     const web = deployment('web');
-    web.object.spec!.template!.metadata = { annotations: { 'kubectl.kubernetes.io/restartedAt': '2025-01-02T03:04:05Z' } };
+    web.spec!.template!.metadata = { annotations: { 'kubectl.kubernetes.io/restartedAt': '2025-01-02T03:04:05Z' } };
     cluster.addWorkload(web);
     const times = [at, new Date('2025-01-02T03:04:06.001Z')];
     const report = await restartWorkloads(cluster, [refOf(web)], { ...options, now: () => times.shift() ?? at });
     assert.equal(report.workloads[0].phase, 'ready');
-    assert.equal(cluster.workload(refOf(web)).object.spec!.template!.metadata!.annotations!['kubectl.kubernetes.io/restartedAt'], '2025-01-02T03:04:06Z');
+    assert.equal(cluster.workload(refOf(web)).spec!.template!.metadata!.annotations!['kubectl.kubernetes.io/restartedAt'], '2025-01-02T03:04:06Z');
   });
 
   it('bounds the restart requests in flight', async () => {
@@ -202,14 +202,14 @@ describe('rollout summary', () => {
     const summary = summarize(report, {
       namespace: 'shop',
       namespaceLabels: { 'istio-injection': 'enabled' },
-      webhooks: injectorWebhooks([injectorWebhookConfiguration()]),
+      mesh: { entries: injectorEntries([injectorWebhookConfiguration()]), source: 'cluster' },
     });
     assert.equal(summary.headline, '3/4 workloads ready in namespace shop, 1 failed, 3 pods without sidecar');
     assert.deepEqual(summary.details, [
       `deployment/frozen: ${PAUSED_MESSAGE}`,
-      'pod edge-1 (deployment/edge) has no istio-proxy: it uses hostNetwork, which Istio never injects',
+      'pod edge-1 (deployment/edge) has no istio-proxy: the pod uses hostNetwork, which istiod never injects',
       "pod frozen-1 (deployment/frozen) has no istio-proxy: its deployment is paused: can't restart paused deployment (run rollout resume first)",
-      'pod legacy-1 (deployment/legacy) has no istio-proxy: its pod label sidecar.istio.io/inject="false" opts it out',
+      'pod legacy-1 (deployment/legacy) has no istio-proxy: the pod has the label sidecar.istio.io/inject="false"',
     ]);
   });
 });

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { parse } from 'yaml';
+import type { UnstructuredObject } from '../../../src/cluster/types';
 import { ADDON_IMAGES, ADDONS_FOLLOW_ISTIO, addonObjects } from '../../../src/install/addons';
-import type { KubeObjectLike } from '../../../src/install/cluster';
 import { ADDONS } from '../../../src/install/options';
 import { PINNED_RELEASE } from '../../../src/install/releases';
 
@@ -18,7 +18,7 @@ const list = (value: unknown, path: string): unknown[] => {
 const ns = 'istio-system';
 const objects = addonObjects([...ADDONS], ns);
 const ofKind = (kind: string) => objects.filter((o) => o.kind === kind);
-const find = (kind: string, name: string): KubeObjectLike => {
+const find = (kind: string, name: string): UnstructuredObject => {
   const found = objects.find((o) => o.kind === kind && o.metadata.name === name);
   assert.ok(found, `${kind} ${name} is applied`);
   return found;

@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
-import type { KubeObjectLike } from '../../../src/install/cluster';
+import type { UnstructuredObject } from '../../../src/cluster/types';
 import { diffManifest, formatManifestDiff, objectKey } from '../../../src/install/diff';
 import { parseManifest } from '../../../src/install/installer';
 import { istiodDeployment } from '../../builders/install';
 
-const generatedIstiod = (image: string): KubeObjectLike => {
+const generatedIstiod = (image: string): UnstructuredObject => {
   const d = istiodDeployment({ image });
   delete (d as { status?: unknown }).status;
   return d;
@@ -16,12 +16,12 @@ describe('manifest diff', () => {
     // The server adds fields and status that the manifest does not mention: not changes.
     (live.metadata as Record<string, unknown>).uid = 'abc';
     (live.spec as Record<string, unknown>).progressDeadlineSeconds = 600;
-    const sameService: KubeObjectLike = { apiVersion: 'v1', kind: 'Service', metadata: { name: 'istiod', namespace: 'istio-system' }, spec: { ports: [{ port: 15012, targetPort: 15012 }] } };
+    const sameService: UnstructuredObject = { apiVersion: 'v1', kind: 'Service', metadata: { name: 'istiod', namespace: 'istio-system' }, spec: { ports: [{ port: 15012, targetPort: 15012 }] } };
     const liveService = { ...sameService, spec: { ports: [{ port: 15012, targetPort: '15012', protocol: 'TCP' }], clusterIP: '10.96.0.7' } };
-    const newConfig: KubeObjectLike = { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'istio', namespace: 'istio-system' }, data: { mesh: 'x' } };
+    const newConfig: UnstructuredObject = { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'istio', namespace: 'istio-system' }, data: { mesh: 'x' } };
     const diff = diffManifest([generatedIstiod('istio/pilot:1.29.0'), sameService, newConfig], new Map([
       [objectKey(live), live],
-      [objectKey(sameService), liveService as KubeObjectLike],
+      [objectKey(sameService), liveService as UnstructuredObject],
     ]));
     assert.deepEqual(diff, {
       added: ['ConfigMap istio-system/istio'],
@@ -35,8 +35,8 @@ describe('manifest diff', () => {
   });
 
   it('reports changed labels and resized lists', () => {
-    const want: KubeObjectLike = { apiVersion: 'v1', kind: 'Service', metadata: { name: 's', namespace: 'n', labels: { a: '1' } }, spec: { ports: [{ port: 1 }, { port: 2 }] } };
-    const have: KubeObjectLike = { apiVersion: 'v1', kind: 'Service', metadata: { name: 's', namespace: 'n', labels: { a: '0' } }, spec: { ports: [{ port: 1 }] } };
+    const want: UnstructuredObject = { apiVersion: 'v1', kind: 'Service', metadata: { name: 's', namespace: 'n', labels: { a: '1' } }, spec: { ports: [{ port: 1 }, { port: 2 }] } };
+    const have: UnstructuredObject = { apiVersion: 'v1', kind: 'Service', metadata: { name: 's', namespace: 'n', labels: { a: '0' } }, spec: { ports: [{ port: 1 }] } };
     assert.deepEqual(diffManifest([want], new Map([[objectKey(have), have]])).changed, [{ object: 'Service n/s', fields: ['metadata.labels.a', 'spec.ports'] }]);
   });
 

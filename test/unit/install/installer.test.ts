@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { ClusterError } from '../../../src/cluster/errors';
-import type { InstallCluster, KubeObjectLike, ListQuery } from '../../../src/install/cluster';
+import type { UnstructuredObject } from '../../../src/cluster/types';
+import type { InstallCluster, ListQuery } from '../../../src/install/port';
 import { executeInstall, executeUninstall, inspectCluster, InstallError, type FlowDeps, type Runner } from '../../../src/install/installer';
 import { DEFAULT_OPTIONS, type InstallOptions } from '../../../src/install/options';
 import { buildPlan } from '../../../src/install/plan';
@@ -11,14 +12,14 @@ import { istiodDeployment, webhook } from '../../builders/install';
 /** An in-memory cluster that records writes; enough to drive the flow's decisions. */
 class MemoryCluster implements InstallCluster {
   readonly context = 'memory';
-  objects: KubeObjectLike[] = [];
+  objects: UnstructuredObject[] = [];
   applied: string[] = [];
   deleted: string[] = [];
   denied = new Set<string>();
   /** Deleted objects the "garbage collector" still holds: reads left before each is gone (Infinity: stuck). */
-  terminating = new Map<KubeObjectLike, number>();
+  terminating = new Map<UnstructuredObject, number>();
   /** Marks objects as deleted as istioctl does: still there, with a deletionTimestamp, for `reads` more gets. */
-  deleteLater(objects: readonly KubeObjectLike[], reads: number) {
+  deleteLater(objects: readonly UnstructuredObject[], reads: number) {
     for (const o of objects) {
       o.metadata.deletionTimestamp = '2026-01-01T00:00:00Z';
       this.terminating.set(o, reads);
@@ -31,7 +32,7 @@ class MemoryCluster implements InstallCluster {
   async canI(_verb: string, r: { group?: string; resource: string }) {
     return !this.denied.has(r.resource);
   }
-  async apply(object: KubeObjectLike) {
+  async apply(object: UnstructuredObject) {
     this.applied.push(`${object.kind}/${object.metadata.name}`);
     this.objects = this.objects.filter((o) => !(o.kind === object.kind && o.metadata.name === object.metadata.name));
     this.objects.push(object);

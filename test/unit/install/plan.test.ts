@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { addonObjects, describeObject, strictMtlsPolicy } from '../../../src/install/addons';
-import { controlPlaneRevisions, deploymentReady, imageVersion, namespacesUsingSelectors } from '../../../src/install/controlPlane';
-import { revisionTag } from '../../../src/mesh/labels';
+import { controlPlaneRevisions, deploymentReady, namespacesUsingSelectors } from '../../../src/install/controlPlane';
+import { revisionTag } from '../../../src/istio/names';
 import { DEFAULT_OPTIONS, type InstallOptions } from '../../../src/install/options';
 import { buildPlan, classifyAction, describeOptionChanges, installRecord, optionsFromRecord } from '../../../src/install/plan';
 import { istiodDeployment } from '../../builders/install';
@@ -25,10 +25,8 @@ describe('control plane state', () => {
     const d = istiodDeployment({});
     assert.equal(deploymentReady(d), true);
     assert.equal(deploymentReady({ ...d, metadata: { ...d.metadata, generation: 3 } }), false);
-    assert.equal(imageVersion('localhost:5000/istio/pilot@sha256:abc'), '');
-    assert.equal(imageVersion('pilot'), '');
-    assert.equal(imageVersion('registry.istio.io/testing/pilot:latest'), '');
-    assert.equal(imageVersion('istio/pilot:1.31-dev'), '1.31-dev');
+    assert.deepEqual(['localhost:5000/istio/pilot@sha256:abc', 'pilot', 'registry.istio.io/testing/pilot:latest', 'istio/pilot:1.31-dev']
+      .map((image) => controlPlaneRevisions([istiodDeployment({ image })])[0].version), ['', '', '', '1.31-dev']);
     const deleting = istiodDeployment({});
     deleting.metadata.deletionTimestamp = '2026-01-01T00:00:00Z';
     assert.deepEqual(controlPlaneRevisions([deleting]), []);

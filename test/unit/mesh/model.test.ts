@@ -1,7 +1,7 @@
 import * as assert from 'node:assert/strict';
 import { buildControlPlane } from '../../../src/mesh/controlPlane';
-import { versionFromImage } from '../../../src/mesh/labels';
 import { buildNamespace } from '../../../src/mesh/namespaces';
+import { injectorWebhookConfiguration, istioctlInstalledWebhooks } from '../../builders/injection';
 import { crd, daemonSet, deployment, istiod, mutatingWebhook, namespace, pod, service } from '../../builders/kube';
 
 const empty = { deployments: [], daemonSets: [], services: [], webhooks: [], crdNames: [] };
@@ -76,17 +76,25 @@ describe('control plane model', () => {
     assert.deepEqual(cp.revisions, []);
   });
 
-  it('reads versions from image tags', () => {
-    assert.equal(versionFromImage('docker.io/istio/pilot:1.22.3'), '1.22.3');
-    assert.equal(versionFromImage('gcr.io/istio-release/pilot:1.23.0-distroless'), '1.23.0');
-    assert.equal(versionFromImage('localhost:5000/istio/pilot:1.24.0-beta.1'), '1.24.0-beta.1');
-    assert.equal(versionFromImage('istio/pilot@sha256:abc'), undefined);
-    assert.equal(versionFromImage('localhost:5000/pilot'), undefined);
+  it('reads the injector webhooks, deactivated ones included, and assumes the chart\'s when RBAC hides them', () => {
+    const cp = buildControlPlane({ ...empty, deployments: [istiod(), istiod({ revision: 'canary' })], webhooks: istioctlInstalledWebhooks() });
+    assert.deepEqual(cp.webhooks.map((w) => [w.name, w.revision, w.tag, w.deactivated]), [
+      ['istio-revision-tag-default', 'default', 'default', false], ['istio-revision-tag-prod', 'canary', 'prod', false],
+      ['istio-sidecar-injector', 'default', undefined, true], ['istio-sidecar-injector-canary', 'canary', undefined, false],
+    ]);
+    assert.equal(cp.injection.source, 'cluster');
+    const hidden = buildControlPlane({ ...empty, deployments: [istiod(), istiod({ revision: 'canary' })], webhooksHidden: true });
+    assert.equal(hidden.injection.source, 'chart');
+    assert.deepEqual([...new Set(hidden.injection.entries.map((e) => e.configuration))], ['istio-sidecar-injector', 'istio-sidecar-injector-canary']);
   });
 });
 
 describe('namespace model', () => {
-  const cp = buildControlPlane({ ...empty, deployments: [istiod({ version: '1.22.3' }), istiod({ revision: 'canary', version: '1.23.0' })] });
+  const cp = buildControlPlane({
+    ...empty,
+    deployments: [istiod({ version: '1.22.3' }), istiod({ revision: 'canary', version: '1.23.0' })],
+    webhooks: [injectorWebhookConfiguration('default'), injectorWebhookConfiguration('canary')],
+  });
 
   it('groups pods under their workloads and counts sidecars', () => {
     const model = buildNamespace({
@@ -136,11 +144,12 @@ describe('namespace model', () => {
       namespace: namespace('shop', { 'istio.io/rev': 'canary' }),
       workloads: [deployment('web', { namespace: 'shop' })],
       pods: [
-        pod('old', { namespace: 'shop', owner: { kind: 'Deployment', name: 'web' }, sidecar: true, proxyImage: 'docker.io/istio/proxyv2:1.22.3', labels: { 'istio.io/rev': 'canary' } }),
-        pod('new', { namespace: 'shop', owner: { kind: 'Deployment', name: 'web' }, sidecar: true, proxyImage: 'docker.io/istio/proxyv2:1.23.0', labels: { 'istio.io/rev': 'canary' } }),
+        pod('old', { namespace: 'shop', owner: { kind: 'Deployment', name: 'web' }, sidecar: true, injectedBy: 'canary', proxyImage: 'docker.io/istio/proxyv2:1.22.3' }),
+        pod('new', { namespace: 'shop', owner: { kind: 'Deployment', name: 'web' }, sidecar: true, injectedBy: 'canary', proxyImage: 'docker.io/istio/proxyv2:1.23.0-debug' }),
       ],
     }, cp);
-    assert.deepEqual(model.workloads[0]!.pods.map((p) => [p.name, p.proxyVersion, p.expectedProxyVersion]), [['new', '1.23.0', undefined], ['old', '1.22.3', '1.23.0']]);
+    // A -debug proxy of the same version is current: one version parser for istiod and proxies.
+    assert.deepEqual(model.workloads[0]!.pods.map((p) => [p.name, p.proxyVersion, p.expectedProxyVersion, p.needsRestart]), [['new', '1.23.0', undefined, false], ['old', '1.22.3', '1.23.0', false]]);
     assert.equal(model.workloads[0]!.proxyVersionMismatch, true);
     assert.equal(model.versionMismatches, 1);
   });

@@ -1,5 +1,6 @@
 import * as assert from 'node:assert/strict';
 import { MeshStore, type MeshChange } from '../../../src/mesh/store';
+import { injectorWebhookConfiguration } from '../../builders/injection';
 import { deployment, istiod, namespace, pod } from '../../builders/kube';
 
 describe('MeshStore', () => {
@@ -9,6 +10,7 @@ describe('MeshStore', () => {
     store.replace('namespaces', [namespace('shop'), namespace('other')]);
     store.replace('deployments', [deployment('web', { namespace: 'shop' })]);
     store.replace('pods', [pod('web-1', { namespace: 'shop', owner: { kind: 'Deployment', name: 'web' } })]);
+    store.replace('webhooks', [injectorWebhookConfiguration()]);
     store.flush();
   });
   afterEach(() => store.dispose());
@@ -54,7 +56,7 @@ describe('MeshStore', () => {
     store.replace('pods', [], 'shop');
     assert.equal(store.namespace('shop')!.podCount, 0);
     assert.equal(store.isSynced('namespaces', 'pods', 'deployments'), true);
-    assert.equal(store.isSynced('webhooks'), false);
+    assert.equal(store.isSynced('crds'), false);
   });
 
   it('keeps workload kinds on objects from lists without kind', () => {

@@ -1,5 +1,6 @@
 import type { LabelSelector } from '../cluster/types';
-import type { Labels } from './labels';
+
+export type Labels = Readonly<Record<string, string>>;
 
 /**
  * Kubernetes label-selector semantics (metav1.LabelSelectorAsSelector): matchLabels and every

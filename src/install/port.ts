@@ -3,22 +3,7 @@
  * satisfies it through a thin adapter; tests can pass the same wrapper bound to the testbed.
  * Errors are whatever the wrapper throws (its typed `ClusterError`).
  */
-
-export interface ObjectMetaLike {
-  name: string;
-  namespace?: string;
-  generation?: number;
-  labels?: Record<string, string>;
-  annotations?: Record<string, string>;
-  [field: string]: unknown;
-}
-
-export interface KubeObjectLike {
-  apiVersion?: string;
-  kind?: string;
-  metadata: ObjectMetaLike;
-  [field: string]: unknown;
-}
+import type { UnstructuredObject } from '../cluster/types';
 
 export interface ListQuery {
   readonly namespace?: string;
@@ -33,10 +18,10 @@ export interface InstallCluster {
   /** A SelfSubjectAccessReview for the current user. */
   canI(verb: string, resource: { group?: string; resource: string }, namespace?: string): Promise<boolean>;
   /** Server-side apply (field manager `istio-mesh`, conflicts forced: these objects are ours). */
-  apply(object: KubeObjectLike, signal?: AbortSignal): Promise<void>;
-  list(apiVersion: string, kind: string, query?: ListQuery, signal?: AbortSignal): Promise<KubeObjectLike[]>;
+  apply(object: UnstructuredObject, signal?: AbortSignal): Promise<void>;
+  list(apiVersion: string, kind: string, query?: ListQuery, signal?: AbortSignal): Promise<UnstructuredObject[]>;
   /** One object; undefined when it (or its kind) does not exist. */
-  get(apiVersion: string, kind: string, name: string, namespace?: string, signal?: AbortSignal): Promise<KubeObjectLike | undefined>;
+  get(apiVersion: string, kind: string, name: string, namespace?: string, signal?: AbortSignal): Promise<UnstructuredObject | undefined>;
   /** Deletes one object; false when it did not exist. */
   delete(apiVersion: string, kind: string, name: string, namespace?: string): Promise<boolean>;
 }

@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
-import { rolloutStatus } from '../../../src/injection/rolloutStatus';
-import type { Workload } from '../../../src/injection/workloads';
+import { rolloutStatus } from '../../../src/istio/rolloutStatus';
+import type { KindedWorkload } from '../../../src/cluster/types';
 import { daemonSet, deployment, statefulSet } from '../../builders/injection';
 
 // Each row: a workload in some state, and what `kubectl rollout status` says about it.
-const table: { name: string; workload: Workload; state: 'waiting' | 'done' | 'failed'; message: string }[] = [
+const table: { name: string; workload: KindedWorkload; state: 'waiting' | 'done' | 'failed'; message: string }[] = [
   {
     name: 'deployment: spec change not yet observed',
     workload: deployment('web', { generation: 3, status: { observedGeneration: 2, replicas: 2, updatedReplicas: 2, availableReplicas: 2 } }),

@@ -1,5 +1,4 @@
-import type { Workload as WorkloadObject } from '../cluster/types';
-import type { Workload } from './workloads';
+import type { KindedWorkload, Workload } from '../cluster/types';
 
 /**
  * Where a rollout stands, decided exactly as `kubectl rollout status` decides it
@@ -17,15 +16,15 @@ const failed = (message: string): RolloutStatus => ({ state: 'failed', message }
 /** The Progressing condition's reason once `spec.progressDeadlineSeconds` has passed without progress. */
 export const PROGRESS_DEADLINE_EXCEEDED = 'ProgressDeadlineExceeded';
 
-export function rolloutStatus(w: Workload): RolloutStatus {
+export function rolloutStatus(w: KindedWorkload): RolloutStatus {
   switch (w.kind) {
-    case 'Deployment': return deploymentStatus(w.object);
-    case 'StatefulSet': return statefulSetStatus(w.object);
-    case 'DaemonSet': return daemonSetStatus(w.object);
+    case 'Deployment': return deploymentStatus(w);
+    case 'StatefulSet': return statefulSetStatus(w);
+    case 'DaemonSet': return daemonSetStatus(w);
   }
 }
 
-export function deploymentStatus(d: WorkloadObject): RolloutStatus {
+export function deploymentStatus(d: Workload): RolloutStatus {
   const name = d.metadata?.name ?? '';
   const generation = d.metadata?.generation ?? 0;
   const status = d.status ?? {};
@@ -48,7 +47,7 @@ export function deploymentStatus(d: WorkloadObject): RolloutStatus {
   return done(`deployment "${name}" successfully rolled out`);
 }
 
-export function daemonSetStatus(ds: WorkloadObject): RolloutStatus {
+export function daemonSetStatus(ds: Workload): RolloutStatus {
   const name = ds.metadata?.name ?? '';
   // The API server defaults the strategy to RollingUpdate; OnDelete never replaces pods by itself.
   if ((ds.spec?.updateStrategy?.type ?? 'RollingUpdate') !== 'RollingUpdate') {
@@ -70,7 +69,7 @@ export function daemonSetStatus(ds: WorkloadObject): RolloutStatus {
   return done(`daemon set "${name}" successfully rolled out`);
 }
 
-export function statefulSetStatus(sts: WorkloadObject): RolloutStatus {
+export function statefulSetStatus(sts: Workload): RolloutStatus {
   const strategy = sts.spec?.updateStrategy;
   if ((strategy?.type ?? 'RollingUpdate') !== 'RollingUpdate') {
     return failed('rollout status is only available for RollingUpdate strategy type');
