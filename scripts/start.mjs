@@ -34,11 +34,13 @@ async function localCluster(useTestbed, statusFile) {
   }
   const cluster = await startLocalCluster('run-start', { statusFile, log });
   const yours = process.env.KUBECONFIG || join(homedir(), '.kube', 'config');
+  const settled = { done: false };
   cluster.ready.then(
     () => log(`\nstart: the local cluster is up after ${elapsed()}; the Mesh view connects by itself (KUBECONFIG=${cluster.kubeconfig})`),
     (error) => log(`\nstart: the local cluster did not start: ${error.message}\nstart: the extension uses your own kubeconfig contexts instead`),
-  );
+  ).finally(() => (settled.done = true));
   return {
+    settled,
     env: {
       KUBECONFIG: [cluster.kubeconfig, yours].join(delimiter),
       PATH: [cluster.toolsDir, process.env.PATH].join(delimiter),
@@ -54,7 +56,7 @@ async function main() {
   await run(process.execPath, [join(root, 'scripts', 'build.mjs')], { cwd: root });
   const profile = createProfile('istio-mesh-start-');
   // The cluster builds and starts while code-server is installed (first run) and the server starts.
-  const { env } = await localCluster(!values['no-testbed'], join(profile.root, 'local-cluster.json'));
+  const { env, settled } = await localCluster(!values['no-testbed'], join(profile.root, 'local-cluster.json'));
   const vscode = await ensureVSCode(values.vscode);
   let folder = values.folder && resolve(values.folder);
   if (!folder) {
@@ -68,7 +70,7 @@ Istio Mesh is running in VS Code ${vscode.version} (ready after ${elapsed()}).
 Open this URL in a browser on this machine:
 
   ${url}
-${env.ISTIO_MESH_LOCAL_CLUSTER_STATUS ? '\nThe local cluster with Istio is still being built or started (steps below); the Mesh view shows the step\nand connects by itself when it is up.\n' : ''}
+${settled && !settled.done ? '\nThe local cluster with Istio is still being built or started (steps below); the Mesh view shows the step\nand connects by itself when it is up.\n' : ''}
 After a rebuild (npm run build), run "Developer: Reload Window" in VS Code.
 Server log: ${server.logFile}
 Press Ctrl+C to stop.`);
