@@ -2,21 +2,8 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Writable } from 'node:stream';
-import { main, type CliFinding } from '../../../src/yaml/cli';
-import { yaml } from './helpers';
-
-function sink(): { stream: Writable; text: () => string } {
-  let text = '';
-  return { stream: new Writable({ write(chunk, _e, done) { text += String(chunk); done(); } }), text: () => text };
-}
-
-async function run(...argv: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  const out = sink();
-  const err = sink();
-  const code = await main(argv, { stdout: out.stream, stderr: err.stream });
-  return { code, stdout: out.text(), stderr: err.text() };
-}
+import type { CliFinding } from '../../../src/yaml/cli';
+import { runCli as run, yaml } from './helpers';
 
 describe('istio-mesh lint (command line)', () => {
   const dir = mkdtempSync(join(tmpdir(), 'istio-lint-'));

@@ -2,25 +2,12 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Writable } from 'node:stream';
 import { YamlChecker } from '../../../src/yaml/checker';
-import { main, type CliFinding } from '../../../src/yaml/cli';
+import type { CliFinding } from '../../../src/yaml/cli';
 import { unifiedDiff } from '../../../src/yaml/diff';
 import { checkTogether, chooseFixes, fixTexts, MAX_PASSES, type CheckTexts } from '../../../src/yaml/fix';
 import type { Finding, Fix } from '../../../src/yaml/types';
-import { yaml } from './helpers';
-
-function sink(): { stream: Writable; text: () => string } {
-  let text = '';
-  return { stream: new Writable({ write(chunk, _e, done) { text += String(chunk); done(); } }), text: () => text };
-}
-
-async function run(...argv: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  const out = sink();
-  const err = sink();
-  const code = await main(argv, { stdout: out.stream, stderr: err.stream });
-  return { code, stdout: out.text(), stderr: err.text() };
-}
+import { runCli as run, yaml } from './helpers';
 
 const at = { line: 0, character: 0 };
 function finding(fixes: Fix[]): Finding {

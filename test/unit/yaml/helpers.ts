@@ -1,4 +1,6 @@
 import assert from 'node:assert/strict';
+import { Writable } from 'node:stream';
+import { main } from '../../../src/yaml/cli';
 import { applyEdits } from '../../../src/yaml/edits';
 import { lintText, type LintOptions } from '../../../src/yaml/lint';
 import type { Finding, FindingCode } from '../../../src/yaml/types';
@@ -29,4 +31,16 @@ export function fixed(text: string, code: FindingCode, title?: string, options?:
 /** `[line, character, endLine, endCharacter]` 0-based, compact to assert. */
 export function where(f: Finding): [number, number, number, number] {
   return [f.range.start.line, f.range.start.character, f.range.end.line, f.range.end.character];
+}
+
+/** Runs the command line in-process, with stdout and stderr captured. */
+export async function runCli(...argv: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  const sink = () => {
+    let text = '';
+    return { stream: new Writable({ write(chunk, _e, done) { text += String(chunk); done(); } }), text: () => text };
+  };
+  const out = sink();
+  const err = sink();
+  const code = await main(argv, { stdout: out.stream, stderr: err.stream });
+  return { code, stdout: out.text(), stderr: err.text() };
 }
