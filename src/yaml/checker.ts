@@ -1,11 +1,12 @@
 import { enableInjectionFix, manifestAt } from './actions';
 import { splitDocuments, type Chunk } from './chunks';
+import { MAX_FINDINGS } from './limits';
 import { fileFacts, lintParsed, lintText, syntaxFinding, type FileFacts, type LintOptions } from './lint';
-import { parseManifests, type ParsedFile } from './parse';
+import { mayNestTooDeep, parseManifests, type ParsedFile } from './parse';
 import type { Diagnostic } from 'yaml-language-server';
 import type { YamlLanguageService } from './schema/languageService';
 import { isSyntaxError, schemaFindings } from './schema/diagnostics';
-import type { Finding, Fix } from './types';
+import type { Finding, Fix, Position } from './types';
 
 /** One document's results, relative to its chunk; reused while its text is unchanged. */
 interface ChunkResult {
@@ -35,10 +36,11 @@ const ISTIO_WORDS = /Namespace|istio-injection|istio\.io\/rev|istio\.io\/datapla
  * Whether a document may stay unparsed here, left to the schema validation (see `ISTIO_WORDS`). Schema
  * validation concerns only Kubernetes objects, mappings with an `apiVersion` and a `kind`: a document without
  * both words (empty after a trailing or doubled `---`, comments only, a list or a scalar, a CI workflow) is
- * never sent to it. It is parsed here instead, which costs less and reports its syntax errors the same way.
+ * never sent to it. It is parsed here instead, which costs less and reports its syntax errors the same way. Nor is
+ * a document that may nest too deep for yaml-language-server (parsed here, and not sent to it when it does).
  */
 function leftToSchema(text: string): boolean {
-  return !ISTIO_WORDS.test(text) && text.includes('apiVersion') && text.includes('kind');
+  return !ISTIO_WORDS.test(text) && text.includes('apiVersion') && text.includes('kind') && !mayNestTooDeep(text);
 }
 
 /** Re-validating more chunks than this at once is cheaper as one whole-file call. */
@@ -51,6 +53,8 @@ const WHOLE_FILE_THRESHOLD = 8;
  */
 export class YamlChecker {
   private readonly cache = new Map<string, Map<string, ChunkResult>>();
+  /** The facts each file's rules last ran with (see `check`). */
+  private readonly signatures = new Map<string, string>();
 
   constructor(private readonly languageService: () => Promise<YamlLanguageService | undefined>) {}
 
@@ -72,7 +76,12 @@ export class YamlChecker {
       r.facts.injectedNamespaces.forEach((n) => injected.add(n));
     }
     const lintOptions: LintOptions = { ...options, workspace: { namespacesAskingForSidecars: asking, injectedNamespaces: injected } };
-    const signature = JSON.stringify([[...asking].sort(), [...injected].sort(), options.cluster ?? {}]);
+    const computed = JSON.stringify([[...asking].sort(), [...injected].sort(), options.cluster ?? {}]);
+    // The same string as last time when it is equal, so that each document compares it in constant time (two
+    // equal strings of a file with many namespaces would be compared character by character, for each document).
+    const last = this.signatures.get(uri);
+    const signature = last === computed ? last : computed;
+    this.signatures.set(uri, signature);
     for (const r of results) {
       if (r.file && r.rules?.signature !== signature) r.rules = { signature, findings: lintParsed(r.file, lintOptions) };
     }
@@ -83,23 +92,25 @@ export class YamlChecker {
         .then(() => undefined, (err: unknown) => (err instanceof Error ? err.message : String(err)))
       : undefined;
 
-    const out: Finding[] = [];
+    const out = new CappedFindings();
     if (schemaFailure) {
       const start = { line: 0, character: 0 };
-      out.push({ range: { start, end: start }, code: 'schema', severity: 'info', message: `Schema validation failed (${schemaFailure}); the Istio checks ran. It is tried again on the next edit.` });
+      out.add({ range: { start, end: start }, code: 'schema', severity: 'info', message: `Schema validation failed (${schemaFailure}); the Istio checks ran. It is tried again on the next edit.` });
     }
     let syntaxReported = false;
     chunks.forEach((chunk, i) => {
       const r = results[i];
-      for (const f of [...r.tooLarge, ...(r.rules?.findings ?? []), ...(r.schema ?? [])]) {
-        if (f.code === 'yaml-syntax') {
-          if (syntaxReported) continue;
-          syntaxReported = true;
+      for (const list of [r.tooLarge, r.rules?.findings ?? [], r.schema ?? []]) {
+        for (const f of list) {
+          if (f.code === 'yaml-syntax') {
+            if (syntaxReported) continue;
+            syntaxReported = true;
+          }
+          out.add(f, chunk);
         }
-        out.push(shift(f, chunk));
       }
     });
-    return out;
+    return out.findings();
   }
 
   /** What a file tells about namespaces (for the other files); parses it into the cache. */
@@ -154,6 +165,7 @@ export class YamlChecker {
 
   forget(uri: string): void {
     this.cache.delete(uri);
+    this.signatures.delete(uri);
   }
 
   /** Schema findings of the chunks `which` selects that have none yet (the others are left as they are). */
@@ -167,29 +179,29 @@ export class YamlChecker {
     const results = known.map((r) => (which(r) && r.schema === undefined ? r : undefined));
     const todo = results.map((r, i) => (r ? i : -1)).filter((i) => i >= 0);
     if (todo.length === 0) return;
-    // Unparsed documents always (their syntax errors are reported from here); parsed ones when
+    // Unparsed documents unless empty (their syntax errors are reported from here); parsed ones when
     // their kind is in the schema, they parsed cleanly and are not Helm templates.
-    const wanted = (r: ChunkResult) =>
-      !r.parsed || r.file !== undefined && !r.file.syntaxError && !r.file.templated && r.file.manifests.some((m) => m.kind !== undefined && service.covers(m.apiVersion!, m.kind));
+    const wanted = (r: ChunkResult, text: string) =>
+      !r.parsed ? !isEmptyDocument(text) : r.file !== undefined && !r.file.syntaxError && !r.file.tooDeep && !r.file.templated && r.file.manifests.some((m) => m.kind !== undefined && service.covers(m.apiVersion!, m.kind));
     // Each chunk's diagnostics, lines relative to the chunk.
     const byChunk = chunks.map((): Diagnostic[] => []);
     if (todo.length > WHOLE_FILE_THRESHOLD) {
       // First look at a file: one call for all of it, then the diagnostics are filed under their
       // documents. Documents that need no validation, or are not asked for, are blanked (their lines
       // kept, so positions hold).
-      const validated = chunks.map((chunk, i) => (results[i] && wanted(results[i]) ? chunk.text : chunk.text.replace(/[^\n]/g, ''))).join('');
-      let lines: string[] | undefined;
+      const validated = chunks.map((chunk, i) => (results[i] && wanted(results[i], chunk.text) ? chunk.text : chunk.text.replace(/[^\n]/g, ''))).join('');
+      let cause: ((at: Position) => number) | undefined;
       for (const d of await service.validate(uri, validated)) {
-        const line = isSyntaxError(d) ? lineOfCause((lines ??= validated.split('\n')), d.range.start) : d.range.start.line;
+        const line = isSyntaxError(d) ? (cause ??= lineOfCause(validated))(d.range.start) : d.range.start.line;
         const i = chunkAtLine(chunks, line);
         byChunk[i].push(moved(d, -chunks[i].line));
       }
     } else {
-      for (const i of todo) if (wanted(results[i]!)) byChunk[i] = await service.validate(uri, chunks[i].text);
+      for (const i of todo) if (wanted(results[i]!, chunks[i].text)) byChunk[i] = await service.validate(uri, chunks[i].text);
     }
     for (const i of todo) {
       const r = results[i]!;
-      r.schema = wanted(r) ? schemaFindingsOf(r, chunks[i].text, byChunk[i]) : [];
+      r.schema = wanted(r, chunks[i].text) ? schemaFindingsOf(r, chunks[i].text, byChunk[i]) : [];
     }
   }
 }
@@ -210,12 +222,23 @@ function schemaFindingsOf(r: ChunkResult, text: string, diagnostics: readonly Di
 /**
  * The line of what a syntax error is about. A collection or quote left open is reported where the
  * parser notices it: at the next document's `---` or the end of the text, after blanked documents
- * in between. The broken document is the one with the last text before that point.
+ * in between. The broken document is the one with the last text before that point. (The last
+ * non-blank line before each line is computed once: errors after one long blank stretch do not
+ * each walk it back.)
  */
-function lineOfCause(lines: readonly string[], at: { line: number; character: number }): number {
-  if (lines[at.line]?.slice(0, at.character).trim()) return at.line;
-  for (let line = at.line - 1; line >= 0; line--) if (lines[line].trim() !== '') return line;
-  return at.line;
+function lineOfCause(text: string): (at: Position) => number {
+  const lines = text.split('\n');
+  const lastNonBlank = new Int32Array(lines.length);
+  let last = -1;
+  lines.forEach((l, i) => {
+    lastNonBlank[i] = last;
+    if (l.trim() !== '') last = i;
+  });
+  return (at) => {
+    if (lines[at.line]?.slice(0, at.character).trim()) return at.line;
+    const before = at.line < lines.length ? lastNonBlank[at.line] : last;
+    return before >= 0 ? before : at.line;
+  };
 }
 
 function moved(d: Diagnostic, lineDelta: number): Diagnostic {
@@ -235,6 +258,27 @@ function chunkAtLine(chunks: readonly Chunk[], line: number): number {
   return low;
 }
 
+/**
+ * A document of nothing but blank lines, comments and its markers (`---`, `...`): nothing to validate. Files of
+ * thousands of them (`---` lines left by a generator) cost yaml-language-server seconds for nothing.
+ */
+function isEmptyDocument(text: string): boolean {
+  const blank = (k: number) => text[k] === ' ' || text[k] === '\t' || text[k] === '\r';
+  for (let start = 0; start < text.length; ) {
+    const newline = text.indexOf('\n', start);
+    const end = newline === -1 ? text.length : newline;
+    let k = start;
+    if (text.startsWith('---', k) || text.startsWith('...', k)) {
+      k += 3;
+      if (k < end && !blank(k)) return false;
+    }
+    while (k < end && blank(k)) k++;
+    if (k < end && text[k] !== '#') return false;
+    start = end + 1;
+  }
+  return true;
+}
+
 const NO_FACTS: FileFacts = { namespacesAskingForSidecars: new Set(), injectedNamespaces: new Set() };
 
 /** A fresh result per document (its schema findings are filled in later). */
@@ -246,6 +290,28 @@ function prepare(text: string, lazy: boolean): ChunkResult {
   if (lazy && leftToSchema(text)) return unparsed();
   const { file, findings } = lintText(text, { maxFileSize: Number.MAX_SAFE_INTEGER });
   return { parsed: true, file, facts: file ? fileFacts(file) : NO_FACTS, tooLarge: file ? [] : findings };
+}
+
+/**
+ * The findings of a file, at most `MAX_FINDINGS` of them: past that, one notice says how many more there are, at
+ * the first one left out. Those are not even moved to their place in the file.
+ */
+class CappedFindings {
+  private readonly list: Finding[] = [];
+  private more = 0;
+  private firstLeftOut: Position | undefined;
+
+  add(f: Finding, chunk?: Chunk): void {
+    if (this.list.length < MAX_FINDINGS) this.list.push(chunk ? shift(f, chunk) : f);
+    else if (this.more++ === 0) this.firstLeftOut = chunk ? { line: f.range.start.line + chunk.line, character: f.range.start.character } : f.range.start;
+  }
+
+  findings(): Finding[] {
+    if (this.more === 0) return this.list;
+    const at = this.firstLeftOut ?? { line: 0, character: 0 };
+    const message = `${this.more} more finding${this.more === 1 ? '' : 's'} not shown: only the first ${MAX_FINDINGS} of a file are listed.`;
+    return [...this.list, { range: { start: at, end: at }, code: 'too-many-findings', severity: 'info', message }];
+  }
 }
 
 function shift(f: Finding, chunk: Chunk): Finding {

@@ -38,12 +38,14 @@ export function lintText(text: string, options: LintOptions = {}): LintResult {
 
 export function lintParsed(file: ParsedFile, options: LintOptions = {}): Finding[] {
   const findings: Finding[] = [];
+  const deep = tooDeepFinding(file);
   const syntax = syntaxFinding(file);
   if (syntax) {
     // A Helm template may not be YAML even with its actions masked: say nothing rather than something wrong.
-    if (file.templated) return [];
+    if (file.templated) return deep ? [deep] : [];
     findings.push(syntax);
   }
+  if (deep) findings.push(deep);
   const facts = fileFacts(file);
   const asking = union(facts.namespacesAskingForSidecars, options.workspace?.namespacesAskingForSidecars);
   const injected = union(facts.injectedNamespaces, options.workspace?.injectedNamespaces);
@@ -54,7 +56,14 @@ export function lintParsed(file: ParsedFile, options: LintOptions = {}): Finding
     const start = manifest.root?.range?.[0] ?? manifest.span[0];
     for (const rule of rules) findings.push(...rule.check(manifest, ctx).map((f) => withSafeFixes(file, f, start)));
   }
-  return file.templated ? findings.filter((f) => !touchesMasked(file.masked, offsetOf(file, f.range.start), offsetOf(file, f.range.end))) : findings;
+  return file.templated ? findings.filter((f) => f === deep || !touchesMasked(file.masked, offsetOf(file, f.range.start), offsetOf(file, f.range.end))) : findings;
+}
+
+/** The notice of a document nested too deep to be parsed (see `MAX_NESTING`). */
+function tooDeepFinding(file: ParsedFile): Finding | undefined {
+  if (!file.tooDeep) return undefined;
+  const { start, end, message } = file.tooDeep;
+  return { range: rangeOf(file, start, end), code: 'nesting-too-deep', severity: 'info', message };
 }
 
 /** The file's first syntax error as a finding (the one a file gets, never a cascade). */

@@ -3,34 +3,125 @@
  * replaced by text of the same length (so offsets, lines and columns stay true): a line holding
  * only template actions becomes blank, an expression inside a value becomes underscores.
  * Findings that touch a masked span are dropped by the caller: the real value is unknown.
+ *
+ * Everything here is one pass over the text (it runs on every keystroke, on lines of any length).
  */
 
 export interface MaskedText {
   readonly text: string;
-  /** [start, end) offsets of the original template expressions. */
+  /** [start, end) offsets of the original template expressions, in order and not overlapping. */
   readonly masked: ReadonlyArray<readonly [number, number]>;
 }
 
-const ACTION = /\{\{[\s\S]*?\}\}/g;
+/** Each `{{` up to the first `}}` after it, left to right; a `{{` never closed ends the search. */
+function actions(text: string): Array<[number, number]> {
+  const out: Array<[number, number]> = [];
+  let from = 0;
+  for (;;) {
+    const start = text.indexOf('{{', from);
+    if (start === -1) break;
+    const close = text.indexOf('}}', start + 2);
+    // No `}}` after this `{{`: there is none after any later one either.
+    if (close === -1) break;
+    out.push([start, close + 2]);
+    from = close + 2;
+  }
+  return out;
+}
+
+const NEWLINE = 10;
+const RETURN = 13;
+
+/** What `String.prototype.trim` removes: whitespace and line terminators. */
+function isBlank(code: number): boolean {
+  if (code === 32 || (code >= 9 && code <= 13)) return true;
+  return code > 127 && /\s/.test(String.fromCharCode(code));
+}
 
 export function maskTemplates(text: string): MaskedText {
   if (!text.includes('{{')) return { text, masked: [] };
-  const masked: Array<[number, number]> = [];
-  const chars = text.split('');
-  for (const match of text.matchAll(ACTION)) {
-    const start = match.index;
-    const end = start + match[0].length;
-    masked.push([start, end]);
-    const lineStart = text.lastIndexOf('\n', start - 1) + 1;
-    const lineEndIndex = text.indexOf('\n', end);
-    const lineEnd = lineEndIndex === -1 ? text.length : lineEndIndex;
-    const rest = (text.slice(lineStart, start) + text.slice(end, lineEnd)).replace(ACTION, '');
-    const fill = rest.trim() === '' ? ' ' : '_';
-    for (let i = start; i < end; i++) if (chars[i] !== '\n' && chars[i] !== '\r') chars[i] = fill;
+  const masked = actions(text);
+  if (masked.length === 0) return { text, masked };
+  // filled[k]: non-blank characters outside every action in text[0, k). An action is masked with spaces when
+  // the text around it on its first and last line, other actions left out, is blank.
+  const filled = new Uint32Array(text.length + 1);
+  let next = 0;
+  for (let k = 0; k < text.length; k++) {
+    const inside = next < masked.length && k >= masked[next][0];
+    filled[k + 1] = filled[k] + (inside || isBlank(text.charCodeAt(k)) ? 0 : 1);
+    if (inside && k + 1 === masked[next][1]) next++;
   }
-  return { text: chars.join(''), masked };
+  const parts: string[] = [];
+  let copied = 0;
+  // Line breaks are looked up with two cursors that only move forward: many actions on one long line do not
+  // each search the line again.
+  const before = new LineBreaks(text);
+  const after = new LineBreaks(text);
+  for (const [start, end] of masked) {
+    const lineStart = before.lastBefore(start) + 1;
+    const lineEnd = after.firstFrom(end);
+    const blank = filled[start] === filled[lineStart] && filled[lineEnd] === filled[end];
+    parts.push(text.slice(copied, start), fill(text, start, end, blank ? ' ' : '_'));
+    copied = end;
+  }
+  parts.push(text.slice(copied));
+  return { text: parts.join(''), masked };
 }
 
+/** Offsets of the line breaks (`\n`) of a text, asked for in increasing order. */
+class LineBreaks {
+  private previous = -1;
+  private next: number;
+
+  constructor(private readonly text: string) {
+    this.next = this.find(0);
+  }
+
+  /** The last line break before `offset`, or -1. */
+  lastBefore(offset: number): number {
+    while (this.next < offset) this.advance();
+    return this.previous;
+  }
+
+  /** The first line break at or after `offset`, or the text's length. */
+  firstFrom(offset: number): number {
+    while (this.next < offset) this.advance();
+    return this.next;
+  }
+
+  private advance(): void {
+    this.previous = this.next;
+    this.next = this.find(this.next + 1);
+  }
+
+  private find(from: number): number {
+    const i = this.text.indexOf('\n', from);
+    return i === -1 ? this.text.length : i;
+  }
+}
+
+/** text[start, end) with every character but line breaks replaced by `by`. */
+function fill(text: string, start: number, end: number, by: string): string {
+  let out = '';
+  let run = start;
+  for (let k = start; k < end; k++) {
+    const code = text.charCodeAt(k);
+    if (code !== NEWLINE && code !== RETURN) continue;
+    out += by.repeat(k - run) + text[k];
+    run = k + 1;
+  }
+  return out + by.repeat(end - run);
+}
+
+/** Whether [start, end) overlaps a masked span (binary search: the spans are in order). */
 export function touchesMasked(masked: MaskedText['masked'], start: number, end: number): boolean {
-  return masked.some(([s, e]) => start < e && s < end);
+  // The first span that ends after `start`; it is the only one that may begin before `end`.
+  let low = 0;
+  let high = masked.length;
+  while (low < high) {
+    const mid = (low + high) >> 1;
+    if (masked[mid][1] <= start) low = mid + 1;
+    else high = mid;
+  }
+  return low < masked.length && masked[low][0] < end;
 }

@@ -40,8 +40,11 @@ export type RuleCode =
   | 'namespace-not-injected'
   | 'revision-unknown';
 
-/** Codes of findings that are not Istio rules: the file itself, or its schema. */
-export type FileCode = 'yaml-syntax' | 'file-too-large' | 'schema';
+/**
+ * Codes of findings that are not Istio rules: the file itself, or its schema. `nesting-too-deep`: a document not
+ * checked for its depth; `too-many-findings`: the notice that stands for the findings past `MAX_FINDINGS`.
+ */
+export type FileCode = 'yaml-syntax' | 'file-too-large' | 'schema' | 'nesting-too-deep' | 'too-many-findings';
 
 export type FindingCode = RuleCode | FileCode;
 

@@ -1,6 +1,7 @@
 import { isScalar, type Scalar } from 'yaml';
 import { replaceValue } from '../edits';
 import { annotationsOf, LABEL, labelsOf, podHolder } from '../kube';
+import { clipped } from '../limits';
 import { entry, isNonStringScalar, nodeSpan, valueSpan } from '../nodes';
 import type { ParsedFile } from '../parse';
 import { finding, fix, type Rule } from './rule';
@@ -39,8 +40,8 @@ export const injectLabelType: Rule = {
       // A label quoted into anything but "true"/"false" would only trade this error for inject-label-value.
       const fixable = what === 'Annotation' || quoted === '"true"' || quoted === '"false"';
       out.push(
-        finding(ctx, this, valueSpan(e), `${what} values must be strings: write sidecar.istio.io/inject: ${quoted}, not a bare ${source}. The API server rejects the object otherwise.`, [
-          fixable ? fix(`Quote it: ${quoted}`, replaceValue(ctx.file, e, quoted), true) : undefined,
+        finding(ctx, this, valueSpan(e), `${what} values must be strings: write sidecar.istio.io/inject: ${clipped(quoted)}, not a bare ${clipped(source)}. The API server rejects the object otherwise.`, [
+          fixable ? fix(`Quote it: ${clipped(quoted)}`, replaceValue(ctx.file, e, quoted), true) : undefined,
         ]),
       );
     }

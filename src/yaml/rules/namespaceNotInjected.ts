@@ -1,6 +1,7 @@
 import { setEntry } from '../edits';
 import { DEFAULT_CONTROL_PLANE_NAMESPACE } from '../facts';
 import { isNamespace, LABEL, labelsOf, metadataOf, rootOf, SYSTEM_NAMESPACES } from '../kube';
+import { clipped } from '../limits';
 import { entry, entrySpan, scalarValue } from '../nodes';
 import { finding, fix, type Rule } from './rule';
 
@@ -27,7 +28,7 @@ export const namespaceNotInjected: Rule = {
     if (!nameEntry) return [];
     const why = asking ? 'workloads in it ask for a sidecar' : 'it runs workloads in the cluster';
     return [
-      finding(ctx, this, entrySpan(nameEntry), `Namespace ${m.name} has no injection label although ${why}: new pods get a sidecar only where injection is enabled (label istio-injection: enabled).`, [
+      finding(ctx, this, entrySpan(nameEntry), `Namespace ${clipped(m.name)} has no injection label although ${why}: new pods get a sidecar only where injection is enabled (label istio-injection: enabled).`, [
         fix('Add istio-injection: enabled', setEntry(ctx.file, root, ['metadata', 'labels'], LABEL.injection, 'enabled'), true),
       ]),
     ];

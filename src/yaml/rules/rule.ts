@@ -1,4 +1,5 @@
 import type { ClusterFacts } from '../facts';
+import { clipped } from '../limits';
 import { rangeOf, type ParsedFile, type ParsedManifest } from '../parse';
 import type { Finding, Fix, RuleCode, Severity, TextEdit } from '../types';
 
@@ -41,8 +42,8 @@ export function fix(title: string, edit: TextEdit | undefined, preferred = false
   return edit ? { title, edits: [edit], ...(preferred ? { preferred } : {}) } : undefined;
 }
 
-/** How a value is shown in messages: as written in the file. */
+/** How a value is shown in messages: as written in the file, a long one cut short (see `clipped`). */
 export function shown(ctx: RuleContext, span: readonly [number, number]): string {
   const text = ctx.file.text.slice(span[0], span[1]);
-  return text === '' ? '(empty)' : text;
+  return text === '' ? '(empty)' : clipped(text);
 }

@@ -1,4 +1,5 @@
 import type { Diagnostic } from 'yaml-language-server';
+import { clippedMessage } from '../limits';
 import type { Finding, Severity } from '../types';
 
 /**
@@ -12,13 +13,13 @@ export function schemaFindings(diagnostics: readonly Diagnostic[], istio: readon
   if (syntaxFromService) {
     // A document we did not parse: its first syntax error is the one finding, as for the others.
     const syntax = diagnostics.find(isSyntaxError);
-    if (syntax) return [{ range: { start: move(syntax.range.start), end: move(syntax.range.end) }, code: 'yaml-syntax', severity: 'error', message: syntax.message }];
+    if (syntax) return [{ range: { start: move(syntax.range.start), end: move(syntax.range.end) }, code: 'yaml-syntax', severity: 'error', message: clippedMessage(syntax.message) }];
   }
   const out: Finding[] = [];
   for (const d of diagnostics) {
     const start = move(d.range.start);
     if (taken.has(`${start.line}:${start.character}`)) continue;
-    out.push({ range: { start, end: move(d.range.end) }, code: 'schema', severity: severity(d), message: withoutNull(d.message) });
+    out.push({ range: { start, end: move(d.range.end) }, code: 'schema', severity: severity(d), message: clippedMessage(withoutNull(d.message)) });
   }
   return out;
 }
