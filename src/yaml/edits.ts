@@ -1,4 +1,4 @@
-import { isAlias, isMap, isScalar, type Node, type Pair } from 'yaml';
+import { isAlias, isMap, isPair, isScalar, isSeq, type Node, type Pair } from 'yaml';
 import { editable, entries, entry, mapOf, mergedEntry, type Entry, type MapRef } from './nodes';
 import { positionAt, type ParsedFile } from './parse';
 import type { TextEdit } from './types';
@@ -60,12 +60,22 @@ function contentEnd(text: string, node: Node | null | undefined): number {
   return end;
 }
 
-/** Where a pair's text ends. A block scalar keeps its trailing blank lines (with `|+` they are its content). */
+/**
+ * Where a node's text ends. A block scalar keeps its trailing blank lines (with `|+` they are its content), also
+ * when it is the last value inside a block mapping or sequence (`annotations:` ending in `key: |+`).
+ */
+function nodeEnd(text: string, node: Node | null | undefined): number {
+  if (isBlockScalar(node)) return node?.range?.[1] ?? 0;
+  if ((isMap(node) || isSeq(node)) && !node.flow && node.items.length > 0) {
+    const last = node.items[node.items.length - 1];
+    return Math.max(contentEnd(text, node), isPair(last) ? pairEnd(text, last) : nodeEnd(text, last as Node));
+  }
+  return contentEnd(text, node);
+}
+
+/** Where a pair's text ends (see `nodeEnd`). */
 function pairEnd(text: string, pair: Pair): number {
-  const value = pair.value as Node | null;
-  const keyEnd = contentEnd(text, pair.key as Node | null);
-  if (isBlockScalar(value)) return Math.max(keyEnd, value?.range?.[1] ?? 0);
-  return Math.max(keyEnd, contentEnd(text, value));
+  return Math.max(contentEnd(text, pair.key as Node | null), nodeEnd(text, pair.value as Node | null));
 }
 
 /** Offset of the line after a pair (where a new entry of its block mapping goes). */

@@ -33,6 +33,12 @@ describe('quick fixes: cases users found', () => {
     assert.equal(fixed(namespace('  labels:', '    istio-injection: # why', '      a: b', '    team: a'), 'injection-label-value'), namespace('  labels:', '    istio-injection: enabled # why', '    team: a'));
     assert.equal(fixed(namespace('  labels:', '    istio-injection:', '    - a', '    team: a'), 'injection-label-value'), namespace('  labels:', '    istio-injection: enabled', '    team: a'));
   });
+  it('add `labels:` after an annotations map that ends in a `|+` block scalar without taking its kept blank lines', async () => {
+    // Found by the property test (seed 281153808): the blank line is the scalar's content ("true\n\n").
+    const text = namespace('  annotations:', '    sidecar.istio.io/inject: |+', '      true', '') + 'x: 1\n---\n' + asking;
+    assert.equal(fixed(text, 'namespace-not-injected'), namespace('  annotations:', '    sidecar.istio.io/inject: |+', '      true', '', '  labels:', '    istio-injection: enabled') + 'x: 1\n---\n' + asking);
+    await allFixesSound(text);
+  });
   it('add an entry below `labels: # comment` without eating the space before `#`', async () => {
     const text = namespace('  labels: # none yet') + '---\n' + asking;
     assert.equal(fixed(text, 'namespace-not-injected'), namespace('  labels: # none yet', '    istio-injection: enabled') + '---\n' + asking);
