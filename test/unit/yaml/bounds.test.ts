@@ -13,6 +13,9 @@ import { schemaFindings } from '../../../src/yaml/schema/diagnostics';
 import { maskTemplates, touchesMasked } from '../../../src/yaml/template';
 import type { Finding } from '../../../src/yaml/types';
 import { findings, yaml } from './helpers';
+import { fixedPropertySeed } from '../property';
+
+fixedPropertySeed();
 
 const check = (text: string) => new YamlChecker(async () => undefined).check('file:///bounds.yaml', text);
 

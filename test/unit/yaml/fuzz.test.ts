@@ -4,6 +4,9 @@ import { YamlChecker } from '../../../src/yaml/checker';
 import { MAX_FINDINGS } from '../../../src/yaml/limits';
 import { DEFAULT_MAX_FILE_SIZE } from '../../../src/yaml/lint';
 import type { Finding } from '../../../src/yaml/types';
+import { fixedPropertySeed } from '../property';
+
+fixedPropertySeed();
 
 /**
  * The YAML checks run on every keystroke: on any text up to `istio.yaml.maxFileSize` they must finish in time
