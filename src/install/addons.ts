@@ -9,6 +9,7 @@
  * view-only here). For trying Istio out, not for production monitoring.
  */
 import type { UnstructuredObject } from '../cluster/types';
+import { describeRef } from './removal';
 import type { Addon } from './options';
 
 /** The Istio release whose sample addons these objects follow; bump it together with the images. */
@@ -340,6 +341,5 @@ export function strictMtlsPolicy(rootNamespace: string): UnstructuredObject {
 
 /** `Deployment istio-system/kiali`, for plans and logs. */
 export function describeObject(o: UnstructuredObject): string {
-  const ns = o.metadata.namespace ? `${o.metadata.namespace}/` : '';
-  return `${o.kind} ${ns}${o.metadata.name}`;
+  return describeRef({ apiVersion: o.apiVersion ?? '', kind: String(o.kind), name: o.metadata.name, namespace: o.metadata.namespace });
 }
