@@ -1,7 +1,7 @@
 import type { Diagnostic, Hover, CompletionList, Position as LspPosition } from 'yaml-language-server';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import { randomUUID } from 'node:crypto';
-import { coveredKinds } from './kinds';
+import { coveredKinds, SCHEMA_NAME } from './kinds';
 
 /**
  * yaml-language-server used in-process (no server, no network): one schema for every file, the
@@ -19,6 +19,9 @@ export interface YamlLanguageService {
   /** Frees what the service holds (a worker thread, when it runs in one). */
   dispose(): void;
 }
+
+/** What the checks need of schema validation: diagnostics for a text, and which kinds have a schema. */
+export type SchemaValidation = Pick<YamlLanguageService, 'validate' | 'covers'>;
 
 /**
  * yaml-language-server caches parsed documents in a module-level map keyed by URI and version, shared
@@ -54,7 +57,7 @@ export async function createYamlLanguageService(schemaJson: string): Promise<Yam
       completion: true,
       isKubernetes: false,
       yamlVersion: '1.2',
-      schemas: [{ uri, fileMatch: ['*'], name: 'Kubernetes and Istio (Istio Mesh)' }],
+      schemas: [{ uri, fileMatch: ['*'], name: SCHEMA_NAME }],
     });
   };
   configure();
