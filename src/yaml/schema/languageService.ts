@@ -1,6 +1,7 @@
 import type { Diagnostic, Hover, CompletionList, Position as LspPosition } from 'yaml-language-server';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import { randomUUID } from 'node:crypto';
+import { featureText } from './featureText';
 import { coveredKinds, SCHEMA_NAME } from './kinds';
 
 /**
@@ -64,10 +65,15 @@ export async function createYamlLanguageService(schemaJson: string): Promise<Yam
   const doc = (uri: string, text: string): TextDocument => Doc.create(uri, 'yaml', ++documentVersion, text);
   return {
     validate: (uri, text) => service.doValidation(doc(uri, text), false),
-    hover: (uri, text, position) => service.doHover(doc(uri, text), position),
+    hover: async (uri, text, position) => {
+      const only = featureText(text, position.line);
+      return only === undefined ? null : service.doHover(doc(uri, only), position);
+    },
     // `null` is accepted wherever a field may be absent (see `orNull`), but leaving the field out says it better.
     complete: async (uri, text, position) => {
-      const list = await service.doComplete(doc(uri, text), position, false);
+      const only = featureText(text, position.line);
+      if (only === undefined) return { isIncomplete: false, items: [] };
+      const list = await service.doComplete(doc(uri, only), position, false);
       return { ...list, items: list.items.filter((i) => i.label !== 'null') };
     },
     covers: (apiVersion, kind) => kinds.has(`${apiVersion} ${kind}`),
