@@ -169,7 +169,7 @@ export async function lintFiles(paths: readonly string[], schemas?: SchemaLoader
 
 /** Texts (and what the checker parsed of them) waiting for the next pass, within budgets. */
 class KeptTexts {
-  private readonly texts = new Map<string, { readonly text: string; readonly fixed: boolean }>();
+  private readonly texts = new Map<string, { readonly text: string; readonly parsedSize: number; readonly fixed: boolean }>();
   private readonly fixedTaken = new Set<string>();
   private chars = 0;
   private parsed = 0;
@@ -180,7 +180,7 @@ class KeptTexts {
   keep(file: string, text: string, parsedSize: number, fixed = false): boolean {
     // Parsed YAML takes many times the memory of its text: it has a budget of its own.
     if (this.chars + text.length > this.budget || this.parsed + parsedSize > PARSED_BUDGET) return false;
-    this.texts.set(file, { text, fixed });
+    this.texts.set(file, { text, parsedSize, fixed });
     this.chars += text.length;
     this.parsed += parsedSize;
     return true;
@@ -191,6 +191,7 @@ class KeptTexts {
     if (!kept) return undefined;
     this.texts.delete(file);
     this.chars -= kept.text.length;
+    this.parsed -= kept.parsedSize;
     if (kept.fixed) this.fixedTaken.add(file);
     return kept.text;
   }
