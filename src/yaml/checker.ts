@@ -1,3 +1,4 @@
+import { ANALYZED_WORDS } from '../analyzers';
 import { enableInjectionFix, manifestAt } from './actions';
 import { splitDocuments, type Chunk } from './chunks';
 import { MAX_FINDINGS } from './limits';
@@ -40,7 +41,7 @@ const ISTIO_WORDS = /Namespace|istio-injection|istio\.io\/rev|istio\.io\/datapla
  * a document that may nest too deep for yaml-language-server (parsed here, and not sent to it when it does).
  */
 function leftToSchema(text: string): boolean {
-  return !ISTIO_WORDS.test(text) && text.includes('apiVersion') && text.includes('kind') && !mayNestTooDeep(text);
+  return !ISTIO_WORDS.test(text) && !ANALYZED_WORDS.test(text) && text.includes('apiVersion') && text.includes('kind') && !mayNestTooDeep(text);
 }
 
 /** Re-validating more chunks than this at once is cheaper as one whole-file call. */

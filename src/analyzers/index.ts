@@ -1,0 +1,60 @@
+import { withSafeFixes } from '../yaml/helmEdits';
+import { rootOf } from '../yaml/kube';
+import { rangeOf, type ParsedFile, type ParsedManifest } from '../yaml/parse';
+import type { Finding } from '../yaml/types';
+import { resourceType, type Analyzer, type Resource } from './analyzer';
+import { annotationsAnalyzer } from './annotations';
+import { applicationUidAnalyzer } from './applicationUid';
+import { caCertificatesAnalyzer } from './caCertificates';
+import { envoyFilterAnalyzer } from './envoyFilter';
+import { MESSAGES, messageText, severityOf } from './messages';
+import { portNameAnalyzer } from './portName';
+import { suppressed, suppressFix } from './suppress';
+
+/** Every analyzer. Add one: a file, one line here, its codes in messages.ts, a test, a README row. */
+export const analyzers: readonly Analyzer[] = [
+  annotationsAnalyzer,
+  portNameAnalyzer,
+  applicationUidAnalyzer,
+  caCertificatesAnalyzer,
+  envoyFilterAnalyzer,
+];
+
+const byType = new Map<string, Analyzer[]>();
+for (const a of analyzers) for (const t of a.types) byType.set(t, [...(byType.get(t) ?? []), a]);
+
+/**
+ * Words one of the analyzed kinds' documents must hold: a document without any is left to the schema validation
+ * unparsed (see ISTIO_WORDS in src/yaml/checker.ts).
+ */
+export const ANALYZED_WORDS = /istio\.io|kind["']?\s*:\s*["']?(?:Service|Pod|Deployment)\b/;
+
+/**
+ * The findings of every analyzer for one document, with Istio's code, message and level, less those its
+ * `galley.istio.io/analyze-suppress` annotation suppresses; each offers to suppress its code on the resource.
+ */
+export function analyzeManifest(file: ParsedFile, manifest: ParsedManifest): Finding[] {
+  const type = resourceType(manifest);
+  const list = type === undefined ? undefined : byType.get(type);
+  const root = rootOf(manifest);
+  if (!list || !root || type === undefined) return [];
+  const resource: Resource = { file, manifest, root, type };
+  const start = manifest.root?.range?.[0] ?? manifest.span[0];
+  const out: Finding[] = [];
+  for (const analyzer of list) {
+    for (const report of analyzer.analyze(resource)) {
+      if (suppressed(root, report.code)) continue;
+      const suppress = suppressFix(file, root, report.code);
+      const fixes = [...(report.fixes ?? []), ...(suppress ? [suppress] : [])];
+      const finding: Finding = {
+        range: rangeOf(file, report.span[0], report.span[1]),
+        code: report.code,
+        severity: severityOf(MESSAGES[report.code].level),
+        message: messageText(report.code, ...report.args),
+        ...(fixes.length ? { fixes } : {}),
+      };
+      out.push(withSafeFixes(file, finding, start));
+    }
+  }
+  return out;
+}
