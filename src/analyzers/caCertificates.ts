@@ -21,8 +21,9 @@ export const caCertificatesAnalyzer: Analyzer = {
   analyze(r: Resource): Report[] {
     const spec = child(r.root, 'spec');
     const selected = hasKey(spec, 'workloadSelector');
-    const namespace = r.manifest.namespace ?? 'default';
-    const name = `${namespace}/${r.manifest.name ?? ''}`;
+    // FullName.String(): `namespace/name`, the name alone for a file's resource without a namespace (as with -A).
+    const namespace = r.manifest.namespace ?? '';
+    const name = namespace ? `${namespace}/${r.manifest.name ?? ''}` : (r.manifest.name ?? '');
     const host = str(spec, 'host') ?? '';
     const policy = child(spec, 'trafficPolicy');
     const reports: Report[] = [];

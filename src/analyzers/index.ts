@@ -1,5 +1,5 @@
 import { withSafeFixes } from '../yaml/helmEdits';
-import { rootOf } from '../yaml/kube';
+import { rootOf, SYSTEM_NAMESPACES } from '../yaml/kube';
 import { rangeOf, type ParsedFile, type ParsedManifest } from '../yaml/parse';
 import type { Finding } from '../yaml/types';
 import { resourceType, type Analyzer, type Resource } from './analyzer';
@@ -30,6 +30,15 @@ for (const a of analyzers) for (const t of a.types) byType.set(t, [...(byType.ge
 export const ANALYZED_WORDS = /istio\.io|kind["']?\s*:\s*["']?(?:Service|Pod|Deployment)\b/;
 
 /**
+ * Istio reads no resource of the namespaces its injector ignores (kube-system, kube-public, ...): they are filtered
+ * out where files are read (pkg/config/analysis/local/istiod_analyze.go:277-287), so no analyzer sees them.
+ */
+function ignoredNamespace(m: ParsedManifest): boolean {
+  const namespace = m.kind === 'Namespace' ? m.name : m.namespace;
+  return namespace !== undefined && SYSTEM_NAMESPACES.includes(namespace);
+}
+
+/**
  * The findings of every analyzer for one document, with Istio's code, message and level, less those its
  * `galley.istio.io/analyze-suppress` annotation suppresses; each offers to suppress its code on the resource.
  */
@@ -37,7 +46,7 @@ export function analyzeManifest(file: ParsedFile, manifest: ParsedManifest): Fin
   const type = resourceType(manifest);
   const list = type === undefined ? undefined : byType.get(type);
   const root = rootOf(manifest);
-  if (!list || !root || type === undefined) return [];
+  if (!list || !root || type === undefined || ignoredNamespace(manifest)) return [];
   const resource: Resource = { file, manifest, root, type };
   const start = manifest.root?.range?.[0] ?? manifest.span[0];
   const out: Finding[] = [];
