@@ -24,10 +24,11 @@ const byType = new Map<string, Analyzer[]>();
 for (const a of analyzers) for (const t of a.types) byType.set(t, [...(byType.get(t) ?? []), a]);
 
 /**
- * Words one of the analyzed kinds' documents must hold: a document without any is left to the schema validation
- * unparsed (see ISTIO_WORDS in src/yaml/checker.ts).
+ * What a document of an analyzed kind starts a line with: `kind: Service|Pod|Deployment` or an Istio `apiVersion`,
+ * as root keys (at the start of a line). A document without it is left to the schema validation unparsed (see
+ * ISTIO_WORDS in src/yaml/checker.ts); a list of objects still goes there, as before.
  */
-export const ANALYZED_WORDS = /istio\.io|kind["']?\s*:\s*["']?(?:Service|Pod|Deployment)\b/;
+export const ANALYZED_WORDS = /^(?:kind:[ \t]*["']?(?:Service|Pod|Deployment)\b|apiVersion:[ \t]*["']?[a-z0-9.-]*istio\.io\/)/m;
 
 /**
  * Istio reads no resource of the namespaces its injector ignores (kube-system, kube-public, ...): they are filtered

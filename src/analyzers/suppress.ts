@@ -34,7 +34,9 @@ export function suppressFix(file: ParsedFile, root: MapRef, code: IstCode): Fix 
     const next = current === '' ? code : `${current},${code}`;
     const node = existing.written;
     const quoted = isScalar(node) && node.type === 'QUOTE_SINGLE' ? `'${next.replace(/'/g, "''")}'` : JSON.stringify(next);
-    edit = isScalar(node) && (node.type === 'PLAIN' || node.value === null) && PLAIN.test(next) ? replaceValue(file, existing, next) : replaceValue(file, existing, quoted);
+    // Plain stays plain, except in a flow mapping, where the comma would end the value (found by the property test).
+    const plain = isScalar(node) && (node.type === 'PLAIN' || node.value === null) && PLAIN.test(next) && !existing.map.map.flow;
+    edit = replaceValue(file, existing, plain ? next : quoted);
   }
   return edit ? { title: `Suppress ${code} for this resource`, edits: [edit] } : undefined;
 }
