@@ -9,7 +9,9 @@ import { caCertificatesAnalyzer } from './caCertificates';
 import { envoyFilterAnalyzer } from './envoyFilter';
 import { MESSAGES, messageText, severityOf } from './messages';
 import { portNameAnalyzer } from './portName';
+import { serviceEntryAddressesAnalyzer } from './serviceEntryAddresses';
 import { suppressed, suppressFix } from './suppress';
+import { telemetryProvidersAnalyzer } from './telemetryProviders';
 
 /** Every analyzer. Add one: a file, one line here, its codes in messages.ts, a test, a README row. */
 export const analyzers: readonly Analyzer[] = [
@@ -18,6 +20,8 @@ export const analyzers: readonly Analyzer[] = [
   applicationUidAnalyzer,
   caCertificatesAnalyzer,
   envoyFilterAnalyzer,
+  serviceEntryAddressesAnalyzer,
+  telemetryProvidersAnalyzer,
 ];
 
 const byType = new Map<string, Analyzer[]>();

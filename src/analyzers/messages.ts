@@ -30,6 +30,7 @@ export const MESSAGES = {
     level: 'Warning',
     template: 'DestinationRule %s in namespace %s has TLS mode set to %s but no caCertificates are set to validate server identity for host: %s at port %s',
   },
+  IST0134: { name: 'ServiceEntryAddressesRequired', level: 'Warning', template: 'ServiceEntry addresses are required for this protocol.' },
   IST0135: { name: 'DeprecatedAnnotation', level: 'Info', template: 'Annotation %q has been deprecated%s and may not work in future Istio versions.' },
   IST0144: { name: 'InvalidApplicationUID', level: 'Warning', template: 'User ID (UID) 1337 is reserved for the sidecar proxy.' },
   IST0150: {
@@ -50,6 +51,7 @@ export const MESSAGES = {
     level: 'Warning',
     template: 'This EnvoyFilter does not have a priority and has a relative patch operation (NSTERT_BEFORE/AFTER, REPLACE, MERGE, DELETE) and proxyVersion set which can cause the EnvoyFilter not to be applied during an upgrade. Using the INSERT_FIRST or ADD option or setting the priority may help in ensuring the EnvoyFilter is applied correctly.',
   },
+  IST0157: { name: 'InvalidTelemetryProvider', level: 'Warning', template: 'The Telemetry %v in namespace %q with empty providers will be ignored.' },
 } as const satisfies Record<IstCode, MessageType>;
 
 export type KnownCode = keyof typeof MESSAGES;
