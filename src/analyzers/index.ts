@@ -6,6 +6,7 @@ import { resourceType, type Analyzer, type Resource } from './analyzer';
 import { annotationsAnalyzer } from './annotations';
 import { applicationUidAnalyzer } from './applicationUid';
 import { caCertificatesAnalyzer } from './caCertificates';
+import { deprecationAnalyzer } from './deprecation';
 import { envoyFilterAnalyzer } from './envoyFilter';
 import { MESSAGES, messageText, severityOf } from './messages';
 import { portNameAnalyzer } from './portName';
@@ -22,6 +23,7 @@ export const analyzers: readonly Analyzer[] = [
   envoyFilterAnalyzer,
   serviceEntryAddressesAnalyzer,
   telemetryProvidersAnalyzer,
+  deprecationAnalyzer,
 ];
 
 const byType = new Map<string, Analyzer[]>();
@@ -32,7 +34,7 @@ for (const a of analyzers) for (const t of a.types) byType.set(t, [...(byType.ge
  * as root keys (at the start of a line). A document without it is left to the schema validation unparsed (see
  * ISTIO_WORDS in src/yaml/checker.ts); a list of objects still goes there, as before.
  */
-export const ANALYZED_WORDS = /^(?:kind:[ \t]*["']?(?:Service|Pod|Deployment)\b|apiVersion:[ \t]*["']?[a-z0-9.-]*istio\.io\/)/m;
+export const ANALYZED_WORDS = /^(?:kind:[ \t]*["']?(?:Service|Pod|Deployment|CustomResourceDefinition)\b|apiVersion:[ \t]*["']?[a-z0-9.-]*istio\.io\/)/m;
 
 /**
  * Istio reads no resource of the namespaces its injector ignores (kube-system, kube-public, ...): they are filtered

@@ -16,6 +16,7 @@ export interface MessageType {
  * template as messages.yaml at the testbed's Istio; test/unit/analyzers/messages.test.ts reads that file).
  */
 export const MESSAGES = {
+  IST0002: { name: 'Deprecated', level: 'Warning', template: 'Deprecated: %s' },
   IST0107: { name: 'MisplacedAnnotation', level: 'Warning', template: 'Misplaced annotation: %s can only be applied to %s' },
   IST0108: { name: 'UnknownAnnotation', level: 'Warning', template: 'Unknown annotation: %s' },
   IST0118: { name: 'PortNameIsNotUnderNamingConvention', level: 'Info', template: "Port name %s (port: %d, targetPort: %s) doesn't follow the naming convention of Istio port." },

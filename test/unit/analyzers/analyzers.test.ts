@@ -64,6 +64,13 @@ describe('analyzers', () => {
     assert.deepEqual(findingsOf(yaml('apiVersion: v1', 'kind: Service', 'metadata:', '  name: s', '  namespace: kube-system', 'spec:', '  ports:', '  - port: 8080'), 'IST0118'), []);
   });
 
+  it('IST0002 on a deprecated VirtualService field, at the field', () => {
+    const text = yaml('apiVersion: networking.istio.io/v1', 'kind: VirtualService', 'metadata:', '  name: v', 'spec:', '  hosts: [a]', '  http:',
+      '  - fault: {delay: {percent: 10, fixedDelay: 1s}}', '    route: [{destination: {host: a}}]', '  - fault: {delay: {percent: 0, fixedDelay: 1s}}');
+    const list = findingsOf(text, 'IST0002');
+    assert.deepEqual(list.map((f) => [f.message, where(f)]), [['Deprecated: HTTPRoute.fault.delay.percent is deprecated; use HTTPRoute.fault.delay.percentage', [7, 20, 7, 31]]]);
+  });
+
   it('istio.analysis.ignoredCodes leaves those codes out, whatever their case', () => {
     const list = findings(service('networking.istio.io/exportThree: bar'));
     assert.ok(list.some((f) => f.code === 'IST0108'));

@@ -38,6 +38,12 @@ const EXPLAINED: readonly { readonly reason: string; readonly applies: (d: Disag
       "and a file does not, so our analyzers assume Istio's default mesh config, as istioctl does without --meshConfigFile",
     applies: (d) => d.side === 'ours only' && d.meshConfig !== undefined && ['IST0134', 'IST0157'].includes(d.code),
   },
+  {
+    reason:
+      'IST0002 is also what telemetry.LightstepAnalyzer reports (lightstep.go:66) for a Telemetry naming a Lightstep ' +
+      "provider of the mesh config's extensionProviders: a file does not tell a provider's type, so that part is not followed",
+    applies: (d) => d.code === 'IST0002' && d.side === 'Istio only' && d.meshConfig !== undefined && d.origin.startsWith('Telemetry '),
+  },
 ];
 
 /** `Kind namespace/name`, or `Kind name` without a namespace: Istio's resource.Origin FriendlyName. */
@@ -167,6 +173,7 @@ describe("our analyzers against Istio's (istioctl analyze and analyzers_test.go)
       'envoyfilter.EnvoyPatchAnalyzer': 'envoyfilter.EnvoyPatchAnalyzer',
       'serviceentry.ProtocolAddressesAnalyzer': 'serviceentry.Analyzer',
       'telemetry.ProviderAnalyzer': 'telemetry.ProviderAnalyzer',
+      'deprecation.FieldAnalyzer': 'deprecation.DeprecationAnalyzer',
     };
     const codeOf = new Map(Object.entries(MESSAGES).map(([code, m]) => [m.name as string, code]));
     const agreement = new Agreement();
