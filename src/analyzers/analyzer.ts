@@ -1,6 +1,5 @@
 import type { MapRef } from '../yaml/nodes';
 import type { ParsedFile, ParsedManifest } from '../yaml/parse';
-import type { Fix } from '../yaml/types';
 import type { KnownCode } from './messages';
 
 /** One resource as an analyzer sees it: its document, with node ranges for exact findings. */
@@ -12,12 +11,14 @@ export interface Resource {
   readonly type: string;
 }
 
-/** What an analyzer found: the message's code and arguments, where in the file, and a fix when one is safe. */
+/**
+ * What an analyzer found: the message's code and arguments, and where in the file. No analyzer has a fix of its own
+ * yet (renaming a port or moving an annotation can break what refers to it); each finding offers suppression.
+ */
 export interface Report {
   readonly code: KnownCode;
   readonly args: readonly (string | number)[];
   readonly span: readonly [number, number];
-  readonly fixes?: readonly Fix[];
 }
 
 /**

@@ -18,7 +18,7 @@ const ALWAYS_IGNORED = new Set(['sidecar.istio.io/status', 'gateway.istio.io/con
 const DEPRECATION_EXTRA: Readonly<Record<string, string>> = { 'sidecar.istio.io/inject': ' in favor of the "sidecar.istio.io/inject" label' };
 
 /** annotations.go:139-157: Istio's namespace is any first path segment ending in istio.io, plus one Kubernetes annotation. */
-export function isIstioAnnotation(name: string): boolean {
+function isIstioAnnotation(name: string): boolean {
   return name === 'kubernetes.io/ingress.class' || name.split('/')[0].endsWith('istio.io');
 }
 

@@ -61,13 +61,12 @@ export function analyzeManifest(file: ParsedFile, manifest: ParsedManifest): Fin
     for (const report of analyzer.analyze(resource)) {
       if (suppressed(root, report.code)) continue;
       const suppress = suppressFix(file, root, report.code);
-      const fixes = [...(report.fixes ?? []), ...(suppress ? [suppress] : [])];
       const finding: Finding = {
         range: rangeOf(file, report.span[0], report.span[1]),
         code: report.code,
         severity: severityOf(MESSAGES[report.code].level),
         message: messageText(report.code, ...report.args),
-        ...(fixes.length ? { fixes } : {}),
+        ...(suppress ? { fixes: [suppress] } : {}),
       };
       out.push(withSafeFixes(file, finding, start));
     }

@@ -23,7 +23,7 @@ const KUBERNETES_APP_PROTOCOLS = new Set(['kubernetes.io/h2c', 'kubernetes.io/ws
 const MANAGED = new Set(['istio.io-gateway-controller', 'istio.io-mesh-controller', 'istio.io-eastwest-controller']);
 
 /** conversion.go:48-94 (ConvertProtocol): whether Istio can tell the port's protocol. */
-export function protocolKnown(port: number | undefined, name: string, protocol: string | undefined, appProtocol: string | undefined): boolean {
+function protocolKnown(port: number | undefined, name: string, protocol: string | undefined, appProtocol: string | undefined): boolean {
   if (protocol === 'UDP') return true;
   const n = appProtocol ?? name;
   if (appProtocol !== undefined && KUBERNETES_APP_PROTOCOLS.has(appProtocol)) return true;

@@ -8,7 +8,7 @@ import type { IstCode } from './messages';
 import { text } from './values';
 
 /** The annotation `istioctl analyze` honours to leave a resource's messages out. */
-export const SUPPRESS_ANNOTATION = 'galley.istio.io/analyze-suppress';
+const SUPPRESS_ANNOTATION = 'galley.istio.io/analyze-suppress';
 
 /**
  * Whether a resource's annotation suppresses `code`: a comma-separated list of codes, or `*` for every code, each

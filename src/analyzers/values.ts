@@ -1,5 +1,5 @@
 import { isMap, isScalar, isSeq, type Node } from 'yaml';
-import { entry, entrySpan, mapOf, nodeSpan, scalarValue, type Entry, type MapRef } from '../yaml/nodes';
+import { entry, entrySpan, mapOf, nodeSpan, scalarValue, type MapRef } from '../yaml/nodes';
 
 /** Small readers over node trees, so each analyzer reads like Istio's Go code (`GetTls().GetMode()`). */
 
@@ -26,11 +26,6 @@ export function mapsIn(ref: MapRef | undefined, key: string): { index: number; m
 
 export function child(ref: MapRef | undefined, key: string): MapRef | undefined {
   return ref ? mapOf(ref, entry(ref, key)) : undefined;
-}
-
-export function spanOf(ref: MapRef | undefined, key: string, fallback: readonly [number, number]): readonly [number, number] {
-  const e: Entry | undefined = entry(ref, key);
-  return e ? entrySpan(e) : fallback;
 }
 
 export function hasKey(ref: MapRef | undefined, key: string): boolean {
