@@ -78,7 +78,7 @@ export function verdictEvidence(d: InjectionDecision, sources: VerdictSources = 
     const mark = e.result ? '✓' : '✗';
     lines.push(e.step === 'webhook' ? `${mark} webhook ${code(e.subject)}: ${e.detail}` : `${mark} ${e.subject} (injectRequired): ${e.detail}`);
   }
-  if (d.evidence.length === 0) lines.push('✗ no injector webhook selects this namespace and pod');
+  if (!d.webhook) lines.push('✗ no injector webhook selects this namespace and pod');
   for (const w of d.warnings) lines.push(`⚠ ${warningText[w]}`);
   if (sources.namespace) lines.push(`Namespace labels: ${sources.namespace}.`);
   lines.push(d.confidence === 'exact'

@@ -62,7 +62,9 @@ export async function explainMain(argv: readonly string[], io: CliIo = { stdout:
     io.stderr.write(`istio-mesh: ${err instanceof Error ? err.message : String(err)}\n`);
     return 2;
   }
-  io.stdout.write(format === 'json' ? JSON.stringify(verdicts, null, 2) + '\n' : formatText(verdicts));
+  // Written before the status is returned: the entry point exits at once, and a pipe takes its data asynchronously.
+  const text = format === 'json' ? JSON.stringify(verdicts, null, 2) + '\n' : formatText(verdicts);
+  await new Promise<void>((done) => io.stdout.write(text, () => done()));
   return 0;
 }
 
