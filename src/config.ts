@@ -17,6 +17,10 @@ export class Config {
   get yamlMaxFileSize(): number {
     return this.section.get<number>('yaml.maxFileSize', 2_000_000);
   }
+  /** The sidecar verdict above each workload and Pod in YAML. */
+  get codeLensInjection(): boolean {
+    return this.section.get<boolean>('codeLens.injection', true);
+  }
   get restartConcurrency(): number {
     return this.section.get<number>('restart.concurrency', 8);
   }

@@ -204,3 +204,40 @@ export function subjectText(e: Pick<Explanation, 'kind' | 'name' | 'namespace'>)
   if (e.kind === 'Pod') return `Pod ${code(`${e.namespace}/${e.name}`)}`;
   return `Pods of ${e.kind} ${code(`${e.namespace}/${e.name}`)}`;
 }
+
+/** A verdict with where it shows in its document. */
+export interface PlacedExplanation extends Explanation {
+  readonly anchors: readonly Span[];
+  readonly start: number;
+}
+
+/** The verdict for the Namespace, workload or Pod whose `kind`, name or injection label holds `offset`. */
+export function explainAt(file: ParsedFile, offset: number, path: string, known: readonly KnownNamespace[], live?: LiveCluster): PlacedExplanation | undefined {
+  const { workloads, namespaces } = subjectsOf(file);
+  const hit = (s: Subject) => s.anchors.some(([start, end]) => start <= offset && offset <= end);
+  const n = namespaces.find(hit);
+  if (n) return { ...explainNamespace(n, live), anchors: n.anchors, start: n.start };
+  const w = workloads.find(hit);
+  return w && { ...explainWorkload(w, path, known, live), anchors: w.anchors, start: w.start };
+}
+
+/** The verdict of every workload and Pod of a file, for CodeLenses. */
+export function explainWorkloads(file: ParsedFile, path: string, known: readonly KnownNamespace[], live?: LiveCluster): PlacedExplanation[] {
+  return subjectsOf(file).workloads.map((w) => ({ ...explainWorkload(w, path, known, live), anchors: w.anchors, start: w.start }));
+}
+
+/** The hover: the verdict in bold, the evidence as a list, and whether it was decided offline or against the cluster. */
+export function verdictMarkdown(e: Explanation, live: LiveCluster | undefined): string {
+  const [head, ...rest] = e.verdict.split(/^(will get a sidecar|will not)/).filter(Boolean);
+  const mode = live ? `Connected to context ${code(live.context)}: live namespace labels and webhooks.` : 'Offline: decided from the YAML files and Istio\'s chart webhooks.';
+  return [
+    `**Istio sidecar** — ${subjectText(e)} **${head}**${rest.join('')}`,
+    e.evidence.map((line) => `- ${line}`).join('\n'),
+    `_${mode}_`,
+  ].join('\n\n');
+}
+
+/** The CodeLens title: the verdict on one line, without Markdown. */
+export function verdictLensTitle(e: Explanation): string {
+  return `Istio: ${e.verdict.replace(/`/g, '')}`;
+}

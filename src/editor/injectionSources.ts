@@ -1,0 +1,70 @@
+import * as vscode from 'vscode';
+import type { Services } from '../services';
+import { type KnownNamespace, type LiveCluster, knownNamespaces } from '../yaml/explain';
+import { parseManifests } from '../yaml/parse';
+
+const YAML_FILE = /\.ya?ml$/i;
+
+/** How a file is named in KnownNamespace lists: its path on disk, else its URI (untitled documents). */
+export function fileKey(uri: vscode.Uri): string {
+  return uri.scheme === 'file' ? uri.fsPath : uri.toString();
+}
+
+/**
+ * What the injection hovers and CodeLenses decide with besides the document: the Namespace documents of the open YAML
+ * documents and of the YAML files in the document's folder, and, when connected, the cluster's namespaces and webhooks.
+ * Files on disk are parsed again only when their modification time changes.
+ */
+export class InjectionSources {
+  private readonly onDisk = new Map<string, { mtime: number; namespaces: KnownNamespace[] }>();
+
+  constructor(private readonly services: Services) {}
+
+  /** The cluster's facts when its model is ready; undefined offline. */
+  live(): LiveCluster | undefined {
+    const { store, state, contextName } = this.services.mesh;
+    if (!store || state !== 'ready' || !contextName) return undefined;
+    return { context: contextName, mesh: store.controlPlane.injection, namespaceLabels: (name) => store.namespace(name)?.labels };
+  }
+
+  async namespaces(document: vscode.TextDocument): Promise<KnownNamespace[]> {
+    const max = this.services.config.yamlMaxFileSize;
+    const open = new Map<string, KnownNamespace[]>();
+    for (const d of vscode.workspace.textDocuments) {
+      if (d.languageId !== 'yaml' || d.isClosed) continue;
+      const text = d.getText();
+      if (text.length <= max && text.includes('Namespace')) open.set(fileKey(d.uri), knownNamespaces(parseManifests(text), fileKey(d.uri)));
+    }
+    const own = fileKey(document.uri);
+    const out = [...(open.get(own) ?? [])];
+    for (const [key, list] of open) if (key !== own) out.push(...list);
+    // Files of the same folder that are not open (an open document's text wins over its file).
+    if (document.uri.scheme === 'file') {
+      for (const uri of await this.siblings(document.uri)) {
+        if (!open.has(fileKey(uri))) out.push(...(await this.fromDisk(uri, max)));
+      }
+    }
+    return out;
+  }
+
+  private async siblings(uri: vscode.Uri): Promise<vscode.Uri[]> {
+    const folder = vscode.Uri.joinPath(uri, '..');
+    const entries = await Promise.resolve(vscode.workspace.fs.readDirectory(folder)).catch(() => [] as [string, vscode.FileType][]);
+    return entries.filter(([name, type]) => type === vscode.FileType.File && YAML_FILE.test(name)).map(([name]) => vscode.Uri.joinPath(folder, name));
+  }
+
+  private async fromDisk(uri: vscode.Uri, max: number): Promise<KnownNamespace[]> {
+    const key = fileKey(uri);
+    try {
+      const stat = await vscode.workspace.fs.stat(uri);
+      const cached = this.onDisk.get(key);
+      if (cached?.mtime === stat.mtime) return cached.namespaces;
+      const text = stat.size > max ? '' : new TextDecoder().decode(await vscode.workspace.fs.readFile(uri));
+      const namespaces = text.includes('Namespace') ? knownNamespaces(parseManifests(text), key) : [];
+      this.onDisk.set(key, { mtime: stat.mtime, namespaces });
+      return namespaces;
+    } catch {
+      return []; // A file that went away or cannot be read names no namespace.
+    }
+  }
+}
