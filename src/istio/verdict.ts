@@ -4,7 +4,7 @@
  * istio.io/rev=canary)" / "will not: hostNetwork pods are never injected") and the evidence behind it. Pure.
  * Text uses backticks around names, which read as code in Markdown and plainly on a terminal.
  */
-import type { InjectionDecision, ReasonCode, WarningCode } from './injection';
+import type { InjectionDecision, NamespaceInjection, ReasonCode, WarningCode } from './injection';
 import { InjectionLabel, RevisionLabel, SidecarInjectAnnotation, SidecarInjectLabel } from './names';
 
 /** A name between backticks; a backtick inside (never valid in a label) would end the code span, so it is dropped. */
@@ -52,6 +52,13 @@ export function verdictLine(d: InjectionDecision): string {
   if (d.injected) return `will get a sidecar from istiod ${code(d.revision ?? 'default')} (${injectedBecause(d)})`;
   const why = notInjected[d.reason.code] ?? d.reason.sentence;
   return `will not: ${why}${d.dataplane === 'ambient' ? ' (in the ambient mesh instead: ztunnel, no sidecar)' : ''}`;
+}
+
+/** For a namespace: its plain pods' verdict, and its opted-in pods' when that differs. */
+export function namespaceVerdictLine(injection: Pick<NamespaceInjection, 'plain' | 'optIn'>): string {
+  const { plain, optIn } = injection;
+  const optInText = !plain.injected && optIn.injected ? `; pods labelled ${SidecarInjectLabel}="true" ${verdictLine(optIn)}` : '';
+  return `${verdictLine(plain)}${optInText}`;
 }
 
 const warningText: Readonly<Record<WarningCode, string>> = {

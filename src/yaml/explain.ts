@@ -17,7 +17,7 @@ import {
   namespaceInjection,
 } from '../istio/injection';
 import { DataplaneModeLabel, InjectionLabel, NativeSidecarAnnotation, RevisionLabel, SidecarInjectAnnotation, SidecarInjectLabel } from '../istio/names';
-import { code, verdictEvidence, verdictLine } from '../istio/verdict';
+import { code, namespaceVerdictLine, verdictEvidence, verdictLine } from '../istio/verdict';
 import { annotationsOf, isNamespace, isPod, labelsOf, metadataOf, onHostNetwork, podHolder, rootOf } from './kube';
 import { entries, entry, entrySpan, scalarValue, type MapRef } from './nodes';
 import type { ParsedFile, ParsedManifest } from './parse';
@@ -185,10 +185,9 @@ export function explainNamespace(n: NamespaceDoc, live?: LiveCluster): Explanati
   const ns = { name: n.name, labels: n.labels };
   const mesh = live ? assumeNamedRevisions(live.mesh, [n.labels[RevisionLabel]]) : manifestMeshFacts({}, [n.labels[RevisionLabel]]);
   const injection = namespaceInjection(ns, mesh);
-  const optIn = !injection.plain.injected && injection.optIn.injected ? `; pods labelled ${SidecarInjectLabel}="true" ${verdictLine(injection.optIn)}` : '';
   return {
     kind: n.kind, name: n.name, namespace: n.name, decision: injection.plain,
-    verdict: `${verdictLine(injection.plain)}${optIn}`,
+    verdict: namespaceVerdictLine(injection),
     evidence: verdictEvidence(injection.plain, { namespace: 'this document' }),
   };
 }
