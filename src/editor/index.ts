@@ -2,16 +2,15 @@ import * as vscode from 'vscode';
 import type { Services } from '../services';
 import { bridgeClusterToYaml } from './clusterBridge';
 import { YamlCodeActions } from './codeActions';
-import { InjectionSources } from './injectionSources';
-import { InjectionCodeLens, InjectionHover, YamlCompletion, YamlHover } from './languageFeatures';
+import { YamlCompletion, YamlHover } from './languageFeatures';
 import { contributeSchemaToRedHat, redHatYamlInstalled, REDHAT_YAML } from './redhat';
+import { registerInjectionVerdicts } from './verdicts';
 import { YamlService } from './yamlService';
 
 const YAML: vscode.DocumentSelector = { language: 'yaml' };
 
 /**
- * The YAML checks in the editor: diagnostics as you type, quick fixes, hovers and completion, and the sidecar verdict
- * (hover and CodeLens) on Namespaces, workloads and Pods.
+ * The YAML checks in the editor: diagnostics as you type, quick fixes, hovers and completion, and the sidecar verdict.
  * With Red Hat's YAML extension installed, it gets our schemas and does the schema diagnostics,
  * hovers and completion itself; we add only the Istio rules (no duplicate schema errors).
  */
@@ -19,23 +18,16 @@ export function registerYamlEditor(services: Services): YamlService {
   const redHat = redHatYamlInstalled();
   const yaml = new YamlService(services, { schemaDiagnostics: !redHat });
   const subscriptions = services.context.subscriptions;
-  const sources = new InjectionSources(services);
-  const lenses = new InjectionCodeLens(yaml, services.config, sources);
   subscriptions.push(
     yaml,
-    lenses,
-    vscode.languages.registerHoverProvider(YAML, new InjectionHover(yaml, sources)),
-    vscode.languages.registerCodeLensProvider(YAML, lenses),
-    services.mesh.onDidChange(() => lenses.refresh()),
-    vscode.workspace.onDidSaveTextDocument((d) => d.languageId === 'yaml' && lenses.refresh()),
     vscode.languages.registerCodeActionsProvider(YAML, new YamlCodeActions(yaml), YamlCodeActions.metadata),
     vscode.workspace.onDidOpenTextDocument((d) => yaml.schedule(d, 0)),
     vscode.workspace.onDidChangeTextDocument((e) => yaml.schedule(e.document)),
     vscode.workspace.onDidCloseTextDocument((d) => yaml.forget(d)),
     bridgeClusterToYaml(services, yaml),
+    registerInjectionVerdicts(services, yaml),
     services.config.onDidChange((e) => {
       if (e.affectsConfiguration('istio.yaml')) yaml.recheckAll();
-      if (e.affectsConfiguration('istio.yaml') || e.affectsConfiguration('istio.codeLens')) lenses.refresh();
     }),
   );
   if (redHat) {

@@ -17,6 +17,7 @@ export function fileKey(uri: vscode.Uri): string {
  */
 export class InjectionSources {
   private readonly onDisk = new Map<string, { mtime: number; namespaces: KnownNamespace[] }>();
+  private readonly inEditor = new Map<string, { version: number; namespaces: KnownNamespace[] }>();
 
   constructor(private readonly services: Services) {}
 
@@ -27,13 +28,22 @@ export class InjectionSources {
     return { context: contextName, mesh: store.controlPlane.injection, namespaceLabels: (name) => store.namespace(name)?.labels };
   }
 
+  /**
+   * What of the cluster the verdicts read: its webhooks and its namespaces' labels. The mesh changes with every pod;
+   * lenses are asked again only when this changes.
+   */
+  liveKey(): string {
+    const live = this.live();
+    const store = this.services.mesh.store;
+    if (!live || !store) return '';
+    return JSON.stringify([live.context, live.mesh, store.namespaces.map((n) => [n.name, n.labels])]);
+  }
+
   async namespaces(document: vscode.TextDocument): Promise<KnownNamespace[]> {
     const max = this.services.config.yamlMaxFileSize;
     const open = new Map<string, KnownNamespace[]>();
     for (const d of vscode.workspace.textDocuments) {
-      if (d.languageId !== 'yaml' || d.isClosed) continue;
-      const text = d.getText();
-      if (text.length <= max && text.includes('Namespace')) open.set(fileKey(d.uri), knownNamespaces(parseManifests(text), fileKey(d.uri)));
+      if (d.languageId === 'yaml' && !d.isClosed) open.set(fileKey(d.uri), this.fromDocument(d, max));
     }
     const own = fileKey(document.uri);
     const out = [...(open.get(own) ?? [])];
@@ -45,6 +55,22 @@ export class InjectionSources {
       }
     }
     return out;
+  }
+
+  /** An open document's Namespace documents, parsed again only when its version changes (lenses ask on every edit). */
+  private fromDocument(d: vscode.TextDocument, max: number): KnownNamespace[] {
+    const key = fileKey(d.uri);
+    const cached = this.inEditor.get(key);
+    if (cached?.version === d.version) return cached.namespaces;
+    const text = d.getText();
+    const namespaces = text.length <= max && text.includes('Namespace') ? knownNamespaces(parseManifests(text), key) : [];
+    this.inEditor.set(key, { version: d.version, namespaces });
+    return namespaces;
+  }
+
+  /** A closed document's entry goes (its file on disk is read instead). */
+  forget(uri: vscode.Uri): void {
+    this.inEditor.delete(fileKey(uri));
   }
 
   private async siblings(uri: vscode.Uri): Promise<vscode.Uri[]> {
