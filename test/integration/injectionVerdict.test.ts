@@ -39,6 +39,10 @@ const APP = [
   '',
 ].join('\n');
 
+// The testbed installs the default revision; were it a named one, `istio-injection=enabled` would reach it through the
+// `default` tag, and the verdict would name the tag.
+const DEFAULT_TAG = '(, tag `default`)?';
+
 const hoverText = (hovers: vscode.Hover[]) => hovers.flatMap((h) => h.contents.map((c) => (typeof c === 'string' ? c : 'value' in c ? c.value : ''))).join('\n');
 
 describe('sidecar verdict in the editor (hover, CodeLens) and the Mesh tree', function () {
@@ -85,7 +89,7 @@ describe('sidecar verdict in the editor (hover, CodeLens) and the Mesh tree', fu
 
   it('hovers on kind with the verdict from the live namespace labels and webhooks, and says so', async () => {
     const text = hoverText(await vscode.commands.executeCommand<vscode.Hover[]>('vscode.executeHoverProvider', document.uri, new vscode.Position(1, 3)));
-    assert.match(text, new RegExp(`\\*\\*Istio sidecar\\*\\* — Pods of Deployment \`${LIVE}/live\` \\*\\*will get a sidecar\\*\\* from istiod \`[^\`]+\` \\(namespace label istio-injection=enabled\\)`), text);
+    assert.match(text, new RegExp(`\\*\\*Istio sidecar\\*\\* — Pods of Deployment \`${LIVE}/live\` \\*\\*will get a sidecar\\*\\* from istiod \`[^\`]+\` \\(namespace label istio-injection=enabled${DEFAULT_TAG}\\)`), text);
     assert.ok(text.includes(`- Namespace labels: live, from context \`${context}\`.`), text);
     assert.ok(text.includes("- Webhooks: the cluster's own."), text);
     assert.ok(text.includes(`_Connected to context \`${context}\`: live namespace labels and webhooks._`), text);
@@ -93,7 +97,7 @@ describe('sidecar verdict in the editor (hover, CodeLens) and the Mesh tree', fu
 
   it('hovers on the name: a namespace the cluster lacks is read from the Namespace document of the same folder', async () => {
     const text = hoverText(await vscode.commands.executeCommand<vscode.Hover[]>('vscode.executeHoverProvider', document.uri, new vscode.Position(16, 10)));
-    assert.match(text, new RegExp(`Pods of Deployment \`${FILES_ONLY}/files\` \\*\\*will get a sidecar\\*\\* from istiod \`[^\`]+\` \\(namespace label istio-injection=enabled\\)`), text);
+    assert.match(text, new RegExp(`Pods of Deployment \`${FILES_ONLY}/files\` \\*\\*will get a sidecar\\*\\* from istiod \`[^\`]+\` \\(namespace label istio-injection=enabled${DEFAULT_TAG}\\)`), text);
     assert.ok(text.includes(`- Namespace labels: the Namespace document in \`namespaces.yaml\` (same folder) (not in context \`${context}\`).`), text);
   });
 
@@ -106,7 +110,7 @@ describe('sidecar verdict in the editor (hover, CodeLens) and the Mesh tree', fu
 
   it('puts the one-line verdict above each workload and Pod as a CodeLens', async () => {
     const lenses = await vscode.commands.executeCommand<vscode.CodeLens[]>('vscode.executeCodeLensProvider', document.uri);
-    const ours = lenses.filter((l) => l.command?.title.startsWith('Istio: ')).map((l) => [l.range.start.line, l.command!.title.replace(/istiod \S+ /, 'istiod X ')]);
+    const ours = lenses.filter((l) => l.command?.title.startsWith('Istio: ')).map((l) => [l.range.start.line, l.command!.title.replace(/istiod \S+ /, 'istiod X ').replace(', tag default)', ')')]);
     assert.deepEqual(ours, [
       [0, 'Istio: will get a sidecar from istiod X (namespace label istio-injection=enabled)'],
       [13, 'Istio: will get a sidecar from istiod X (namespace label istio-injection=enabled)'],
@@ -134,7 +138,7 @@ describe('sidecar verdict in the editor (hover, CodeLens) and the Mesh tree', fu
     const tooltip = services.meshTree.getTreeItem(node).tooltip;
     // The tooltip's Markdown escapes text from the cluster (`\(`, `\-`, `\.`); compared here as it reads.
     const text = (tooltip instanceof vscode.MarkdownString ? tooltip.value : String(tooltip)).replace(/\\(.)/g, '$1');
-    assert.match(text, /New pods will get a sidecar from istiod `[^`]+` \(namespace label istio-injection=enabled\)/, text);
+    assert.match(text, new RegExp(`New pods will get a sidecar from istiod \`[^\`]+\` \\(namespace label istio-injection=enabled${DEFAULT_TAG}\\)`), text);
     assert.ok(text.includes("- Webhooks: the cluster's own."), text);
   });
 });
