@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import type { Services } from '../services';
-import { type KnownNamespace, type LiveCluster, knownNamespaces } from '../yaml/explain';
+import { type KnownNamespace, type LiveCluster, type Subjects, knownNamespaces, subjectsOf } from '../yaml/explain';
+import { SubjectCache } from '../yaml/explainCache';
 import { parseManifests } from '../yaml/parse';
 
 const YAML_FILE = /\.ya?ml$/i;
@@ -18,8 +19,14 @@ export function fileKey(uri: vscode.Uri): string {
 export class InjectionSources {
   private readonly onDisk = new Map<string, { mtime: number; namespaces: KnownNamespace[] }>();
   private readonly inEditor = new Map<string, { version: number; namespaces: KnownNamespace[] }>();
+  private readonly parsed = new SubjectCache();
 
   constructor(private readonly services: Services) {}
+
+  /** The Namespaces, workloads and Pods of an open document (only its edited documents parsed again). */
+  subjects(document: vscode.TextDocument): Subjects {
+    return this.parsed.subjects(fileKey(document.uri), document.getText());
+  }
 
   /** The cluster's facts when its model is ready; undefined offline. */
   live(): LiveCluster | undefined {
@@ -63,7 +70,7 @@ export class InjectionSources {
     const cached = this.inEditor.get(key);
     if (cached?.version === d.version) return cached.namespaces;
     const text = d.getText();
-    const namespaces = text.length <= max && text.includes('Namespace') ? knownNamespaces(parseManifests(text), key) : [];
+    const namespaces = text.length <= max && text.includes('Namespace') ? knownNamespaces(this.parsed.subjects(key, text), key) : [];
     this.inEditor.set(key, { version: d.version, namespaces });
     return namespaces;
   }
@@ -71,6 +78,7 @@ export class InjectionSources {
   /** A closed document's entry goes (its file on disk is read instead). */
   forget(uri: vscode.Uri): void {
     this.inEditor.delete(fileKey(uri));
+    this.parsed.forget(fileKey(uri));
   }
 
   private async siblings(uri: vscode.Uri): Promise<vscode.Uri[]> {
@@ -86,7 +94,7 @@ export class InjectionSources {
       const cached = this.onDisk.get(key);
       if (cached?.mtime === stat.mtime) return cached.namespaces;
       const text = stat.size > max ? '' : new TextDecoder().decode(await vscode.workspace.fs.readFile(uri));
-      const namespaces = text.includes('Namespace') ? knownNamespaces(parseManifests(text), key) : [];
+      const namespaces = text.includes('Namespace') ? knownNamespaces(subjectsOf(parseManifests(text)), key) : [];
       this.onDisk.set(key, { mtime: stat.mtime, namespaces });
       return namespaces;
     } catch {

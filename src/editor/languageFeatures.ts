@@ -1,7 +1,6 @@
 import * as vscode from 'vscode';
 import type { Config } from '../config';
 import { explainAt, explainWorkloads, verdictLensTitle, verdictMarkdown } from '../yaml/explain';
-import { parseManifests } from '../yaml/parse';
 import { fileKey, type InjectionSources } from './injectionSources';
 import type { YamlService } from './yamlService';
 
@@ -64,11 +63,11 @@ export class InjectionHover implements vscode.HoverProvider {
     if (!this.yaml.servesLanguageFeatures(document)) return undefined;
     const text = document.getText();
     if (!MAY_EXPLAIN.test(text)) return undefined;
-    const file = parseManifests(text);
     const live = this.sources.live();
-    const found = explainAt(file, document.offsetAt(position), fileKey(document.uri), await this.sources.namespaces(document), live);
+    const offset = document.offsetAt(position);
+    const found = explainAt(this.sources.subjects(document), offset, fileKey(document.uri), await this.sources.namespaces(document), live);
     if (!found) return undefined;
-    const anchor = found.anchors.find(([s, e]) => s <= document.offsetAt(position) && document.offsetAt(position) <= e)!;
+    const anchor = found.anchors.find(([s, e]) => s <= offset && offset <= e)!;
     return new vscode.Hover(new vscode.MarkdownString(verdictMarkdown(found, live)), new vscode.Range(document.positionAt(anchor[0]), document.positionAt(anchor[1])));
   }
 }
@@ -89,7 +88,7 @@ export class InjectionCodeLens implements vscode.CodeLensProvider, vscode.Dispos
     if (!this.config.codeLensInjection || !this.yaml.servesLanguageFeatures(document)) return [];
     const text = document.getText();
     if (!MAY_EXPLAIN.test(text)) return [];
-    const verdicts = explainWorkloads(parseManifests(text), fileKey(document.uri), await this.sources.namespaces(document), this.sources.live());
+    const verdicts = explainWorkloads(this.sources.subjects(document), fileKey(document.uri), await this.sources.namespaces(document), this.sources.live());
     return verdicts.map((v) => {
       const line = document.positionAt(v.start).line;
       return new vscode.CodeLens(new vscode.Range(line, 0, line, 0), { title: verdictLensTitle(v), command: '', tooltip: v.evidence.join('\n') });

@@ -12,7 +12,6 @@ import {
   type PodInput,
   assumeNamedRevisions,
   decideInjection,
-  decideFromManifests,
   manifestMeshFacts,
   namespaceInjection,
 } from '../istio/injection';
@@ -82,8 +81,14 @@ function subjectOf(m: ParsedManifest, root: MapRef, extra: Span[]): Subject | un
   return { kind: m.kind, name: m.name, anchors, start: root.map.range?.[0] ?? m.span[0] };
 }
 
+/** The workloads (and Pods) and the Namespaces of a file, each in order. */
+export interface Subjects {
+  readonly workloads: readonly WorkloadDoc[];
+  readonly namespaces: readonly NamespaceDoc[];
+}
+
 /** The workloads, Pods and Namespaces of a parsed file, in order. */
-export function subjectsOf(file: ParsedFile): { workloads: WorkloadDoc[]; namespaces: NamespaceDoc[] } {
+export function subjectsOf(file: ParsedFile): Subjects {
   const workloads: WorkloadDoc[] = [];
   const namespaces: NamespaceDoc[] = [];
   for (const m of file.manifests) {
@@ -165,17 +170,29 @@ function namespaceFor(name: string, file: string, known: readonly KnownNamespace
   return live ? { ...source, where: `${source.where} (not in context ${code(live.context)})` } : source;
 }
 
-/** The mesh facts a decision uses: the cluster's webhooks (assumed ones serving the named revision), or the chart's. */
-function decide(ns: NamespaceInput, pod: PodInput, live: LiveCluster | undefined): InjectionDecision {
-  if (!live) return decideFromManifests(ns, pod);
-  return decideInjection(ns, pod, assumeNamedRevisions(live.mesh, [ns.labels?.[RevisionLabel]]));
+/** Mesh facts by the revisions the labels name: a file's workloads share a few, and building them costs more than deciding. */
+export type FactsMemo = Map<string, MeshFacts>;
+
+/**
+ * The decision against the cluster's webhooks (assumed ones also serving the namespace's revision, as the Mesh view
+ * does), or offline against the chart's for the default revision and the revisions the labels name (`decideFromManifests`).
+ */
+function decide(ns: NamespaceInput, pod: PodInput, live: LiveCluster | undefined, memo: FactsMemo): InjectionDecision {
+  const named = live ? [ns.labels?.[RevisionLabel]] : [ns.labels?.[RevisionLabel], pod.labels?.[RevisionLabel]];
+  const key = JSON.stringify(named);
+  let mesh = memo.get(key);
+  if (!mesh) {
+    mesh = live ? assumeNamedRevisions(live.mesh, named) : manifestMeshFacts({}, named);
+    memo.set(key, mesh);
+  }
+  return decideInjection(ns, pod, mesh);
 }
 
-/** The verdict for a workload's (or Pod's) pods. */
-export function explainWorkload(w: WorkloadDoc, file: string, known: readonly KnownNamespace[], live?: LiveCluster): Explanation {
+/** The verdict for a workload's (or Pod's) pods. Pass one `memo` for the workloads of one file, with the same `live`. */
+export function explainWorkload(w: WorkloadDoc, file: string, known: readonly KnownNamespace[], live?: LiveCluster, memo: FactsMemo = new Map()): Explanation {
   const namespace = w.namespace ?? DEFAULT_NAMESPACE;
   const source = namespaceFor(namespace, file, known, live);
-  const decision = decide({ name: namespace, labels: source.labels }, w.pod, live);
+  const decision = decide({ name: namespace, labels: source.labels }, w.pod, live, memo);
   const where = w.namespace === undefined ? `${source.where}; no metadata.namespace, so ${code(DEFAULT_NAMESPACE)} is assumed` : source.where;
   return { kind: w.kind, name: w.name, namespace, decision, verdict: verdictLine(decision), evidence: verdictEvidence(decision, { namespace: where }) };
 }
@@ -192,9 +209,9 @@ export function explainNamespace(n: NamespaceDoc, live?: LiveCluster): Explanati
   };
 }
 
-/** Every Namespace document of a parsed file, for `KnownNamespace` lists. */
-export function knownNamespaces(file: ParsedFile, path: string): KnownNamespace[] {
-  return subjectsOf(file).namespaces.map((n) => ({ name: n.name, labels: n.labels, file: path }));
+/** Every Namespace document of a file, for `KnownNamespace` lists. */
+export function knownNamespaces(subjects: Pick<Subjects, 'namespaces'>, path: string): KnownNamespace[] {
+  return subjects.namespaces.map((n) => ({ name: n.name, labels: n.labels, file: path }));
 }
 
 /** The subject of a verdict line: "Pods of Deployment `shop/web`", "Pod `shop/a`", "New pods in namespace `shop`". */
@@ -211,8 +228,8 @@ export interface PlacedExplanation extends Explanation {
 }
 
 /** The verdict for the Namespace, workload or Pod whose `kind`, name or injection label holds `offset`. */
-export function explainAt(file: ParsedFile, offset: number, path: string, known: readonly KnownNamespace[], live?: LiveCluster): PlacedExplanation | undefined {
-  const { workloads, namespaces } = subjectsOf(file);
+export function explainAt(subjects: Subjects, offset: number, path: string, known: readonly KnownNamespace[], live?: LiveCluster): PlacedExplanation | undefined {
+  const { workloads, namespaces } = subjects;
   const hit = (s: Subject) => s.anchors.some(([start, end]) => start <= offset && offset <= end);
   const n = namespaces.find(hit);
   if (n) return { ...explainNamespace(n, live), anchors: n.anchors, start: n.start };
@@ -221,8 +238,9 @@ export function explainAt(file: ParsedFile, offset: number, path: string, known:
 }
 
 /** The verdict of every workload and Pod of a file, for CodeLenses. */
-export function explainWorkloads(file: ParsedFile, path: string, known: readonly KnownNamespace[], live?: LiveCluster): PlacedExplanation[] {
-  return subjectsOf(file).workloads.map((w) => ({ ...explainWorkload(w, path, known, live), anchors: w.anchors, start: w.start }));
+export function explainWorkloads(subjects: Subjects, path: string, known: readonly KnownNamespace[], live?: LiveCluster): PlacedExplanation[] {
+  const memo: FactsMemo = new Map();
+  return subjects.workloads.map((w) => ({ ...explainWorkload(w, path, known, live, memo), anchors: w.anchors, start: w.start }));
 }
 
 /** The hover: the verdict in bold, the evidence as a list, and whether it was decided offline or against the cluster. */

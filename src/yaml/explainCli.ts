@@ -1,7 +1,7 @@
 import { readdir, readFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import type { CliIo } from './cli';
-import { explainWorkload, knownNamespaces, subjectText, subjectsOf, type Explanation, type KnownNamespace } from './explain';
+import { explainWorkload, knownNamespaces, subjectText, subjectsOf, type Explanation, type FactsMemo, type KnownNamespace } from './explain';
 import { yamlFiles } from './files';
 import { parseManifests, positionAt } from './parse';
 
@@ -75,13 +75,14 @@ export async function explainMain(argv: readonly string[], io: CliIo = { stdout:
 export async function explainFiles(files: readonly string[]): Promise<CliVerdict[]> {
   const parsed = await Promise.all(files.map(async (path) => ({ path: resolve(path), shown: path, file: parseManifests(await readFile(path, 'utf8')) })));
   const given = new Set(parsed.map((p) => p.path));
-  const known: KnownNamespace[] = parsed.flatMap((p) => knownNamespaces(p.file, p.path));
+  const known: KnownNamespace[] = parsed.flatMap((p) => knownNamespaces(subjectsOf(p.file), p.path));
   for (const sibling of await siblings(parsed.map((p) => p.path), given)) {
     // A sibling that cannot be read tells nothing about namespaces; the workloads are still explained.
     const text = await readFile(sibling, 'utf8').catch(() => '');
-    if (text.includes('Namespace')) known.push(...knownNamespaces(parseManifests(text), sibling));
+    if (text.includes('Namespace')) known.push(...knownNamespaces(subjectsOf(parseManifests(text)), sibling));
   }
-  return parsed.flatMap(({ path, shown, file }) => subjectsOf(file).workloads.map((w) => toCli(shown, positionAt(file, w.start).line + 1, explainWorkload(w, path, known))));
+  const memo: FactsMemo = new Map();
+  return parsed.flatMap(({ path, shown, file }) => subjectsOf(file).workloads.map((w) => toCli(shown, positionAt(file, w.start).line + 1, explainWorkload(w, path, known, undefined, memo))));
 }
 
 /** The YAML files beside the given ones (same folders, not below), not given themselves. */

@@ -5,8 +5,10 @@ import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import fc from 'fast-check';
 import { parseAllDocuments } from 'yaml';
+import { decideFromManifests } from '../../../src/istio/injection';
 import { chartEntries } from '../../../src/istio/webhooks';
 import { EXPLAINED_KINDS, explainNamespace, explainWorkload, findNamespace, knownNamespaces, subjectsOf, type LiveCluster } from '../../../src/yaml/explain';
+import { SubjectCache } from '../../../src/yaml/explainCache';
 import { explainFiles, explainMain, type CliVerdict } from '../../../src/yaml/explainCli';
 import { parseManifests } from '../../../src/yaml/parse';
 import { istioFiles, istioModuleDir } from '../../oracles/istioSource';
@@ -75,7 +77,7 @@ describe('explain: will this pod get a sidecar, and why', () => {
 
   it('answers offline from the files, and connected from the live namespace and webhooks, saying which', () => {
     const file = parseManifests(NAMESPACE + '---\n' + workload('Deployment'));
-    const known = knownNamespaces(file, '/w/app.yaml');
+    const known = knownNamespaces(subjectsOf(file), '/w/app.yaml');
     const [web] = subjectsOf(file).workloads;
     const offline = explainWorkload(web, '/w/app.yaml', known);
     assert.equal(offline.verdict, 'will get a sidecar from istiod `canary` (namespace label istio.io/rev=canary)');
@@ -173,9 +175,12 @@ describe('explain: will this pod get a sidecar, and why', () => {
       const text = renderFile(model);
       const file = parseManifests(text);
       const { workloads, namespaces } = subjectsOf(file);
-      const known = knownNamespaces(file, '/w/f.yaml');
+      const known = knownNamespaces({ namespaces }, '/w/f.yaml');
+      const memo = new Map();
       for (const w of workloads) {
-        const e = explainWorkload(w, '/w/f.yaml', known);
+        const e = explainWorkload(w, '/w/f.yaml', known, undefined, memo);
+        // The facts shared between a file's workloads change nothing: the engine's own offline answer.
+        assert.deepEqual(e.decision, decideFromManifests({ name: e.namespace, labels: findNamespace(e.namespace, '/w/f.yaml', known).labels }, w.pod));
         assert.match(e.verdict, /^will (get a sidecar from istiod `[^`]*` \(.+\)|not: .+)$/);
         if (w.pod.hostNetwork) assert.ok(!e.decision.injected);
         for (const [s, end] of w.anchors) assert.ok(s >= w.start - 1 && end <= text.length && s < end);
@@ -188,5 +193,33 @@ describe('explain: will this pod get a sidecar, and why', () => {
         assert.equal(namespaces.length, model.docs.length - docs.length);
       }
     }), { numRuns: 300 });
+  });
+});
+
+describe('explain: the per-document cache the editor asks on every edit', () => {
+  const PIECES = ['---\n', '\n---\n', 'kind: Pod\n', 'kind: Namespace', '  name: other\n', 'hostNetwork: true\n', 'sidecar.istio.io/inject: "true"', 'istio.io/rev: canary', ' ', '\n', 'x', ':', '- ', ''];
+  const edit = fc.record({ at: fc.nat(), length: fc.nat(40), text: fc.constantFrom(...PIECES) });
+
+  it('gives what a fresh parse gives, after any sequence of edits', () => {
+    fc.assert(fc.property(manifestFile, fc.array(edit, { minLength: 1, maxLength: 6 }), (model, edits) => {
+      const cache = new SubjectCache();
+      let text = renderFile(model);
+      const same = () => {
+        const cached = cache.subjects('f', text);
+        // Kept documents, shifted: the same as parsing every document anew.
+        assert.deepEqual(cached, new SubjectCache().subjects('f', text), JSON.stringify(text));
+        // And as one parse of the whole file, where that parse finds no error: the yaml library may pin a later
+        // document's error on an earlier one, and a Helm action left open across a `---` is masked only over the
+        // whole file (the YAML checks split files the same way).
+        const whole = parseManifests(text);
+        if (!whole.syntaxError && !whole.tooDeep && !/\{\{(?:(?!\}\})[\s\S])*\n---/.test(text)) assert.deepEqual(cached, subjectsOf(whole), JSON.stringify(text));
+      };
+      same();
+      for (const e of edits) {
+        const at = e.at % (text.length + 1);
+        text = text.slice(0, at) + e.text + text.slice(Math.min(text.length, at + e.length));
+        same();
+      }
+    }), { numRuns: 100 });
   });
 });
