@@ -5,6 +5,10 @@ import { SubjectCache } from '../yaml/explainCache';
 import { parseManifests } from '../yaml/parse';
 
 const YAML_FILE = /\.ya?ml$/i;
+const WORKSPACE_YAML = '**/*.{yaml,yml}';
+const WORKSPACE_EXCLUDE = '**/{node_modules,.git}/**';
+/** A workspace with more YAML files than this has its first ones read for Namespace documents. */
+const MAX_WORKSPACE_FILES = 2000;
 
 /** How a file is named in KnownNamespace lists: its path on disk, else its URI (untitled documents). */
 export function fileKey(uri: vscode.Uri): string {
@@ -13,10 +17,15 @@ export function fileKey(uri: vscode.Uri): string {
 
 /**
  * What the injection hovers and CodeLenses decide with besides the document: the Namespace documents of the open YAML
- * documents and of the YAML files in the document's folder, and, when connected, the cluster's namespaces and webhooks.
- * Files on disk are parsed again only when their modification time changes.
+ * documents and of the workspace's YAML files (of the document's folder, for a file outside the workspace), and, when
+ * connected, the cluster's namespaces and webhooks. Files on disk are parsed again only when they change.
  */
-export class InjectionSources {
+export class InjectionSources implements vscode.Disposable {
+  private readonly changed = new vscode.EventEmitter<void>();
+  /** Fires when a YAML file of the workspace changes on disk: its Namespace documents may say something else. */
+  readonly onDidChangeFiles = this.changed.event;
+  private readonly disposables: vscode.Disposable[] = [this.changed];
+  private workspace: Promise<Map<string, vscode.Uri>> | undefined;
   private readonly onDisk = new Map<string, { mtime: number; namespaces: KnownNamespace[] }>();
   private readonly inEditor = new Map<string, { version: number; namespaces: KnownNamespace[] }>();
   private readonly parsed = new SubjectCache();
@@ -55,13 +64,42 @@ export class InjectionSources {
     const own = fileKey(document.uri);
     const out = [...(open.get(own) ?? [])];
     for (const [key, list] of open) if (key !== own) out.push(...list);
-    // Files of the same folder that are not open (an open document's text wins over its file).
-    if (document.uri.scheme === 'file') {
-      for (const uri of await this.siblings(document.uri)) {
-        if (!open.has(fileKey(uri))) out.push(...(await this.fromDisk(uri, max)));
-      }
+    // The workspace's YAML files (the document's folder when it is outside the workspace) that are not open: an open
+    // document's text wins over its file.
+    const onDisk = vscode.workspace.getWorkspaceFolder(document.uri) ? await this.workspaceFiles() : document.uri.scheme === 'file' ? await this.siblings(document.uri) : [];
+    for (const uri of onDisk) {
+      if (!open.has(fileKey(uri))) out.push(...(await this.fromDisk(uri, max)));
     }
     return out;
+  }
+
+  /** The workspace's YAML files, found once, then kept by a watcher that also drops a changed file's namespaces. */
+  private workspaceFiles(): Promise<vscode.Uri[]> {
+    if (!this.workspace) {
+      const files = new Map<string, vscode.Uri>();
+      const watcher = vscode.workspace.createFileSystemWatcher(WORKSPACE_YAML);
+      const changed = (uri: vscode.Uri) => {
+        this.onDisk.delete(fileKey(uri));
+        this.changed.fire();
+      };
+      this.disposables.push(
+        watcher,
+        watcher.onDidCreate((uri) => {
+          files.set(fileKey(uri), uri);
+          changed(uri);
+        }),
+        watcher.onDidChange(changed),
+        watcher.onDidDelete((uri) => {
+          files.delete(fileKey(uri));
+          changed(uri);
+        }),
+      );
+      this.workspace = Promise.resolve(vscode.workspace.findFiles(WORKSPACE_YAML, WORKSPACE_EXCLUDE, MAX_WORKSPACE_FILES)).then((found) => {
+        for (const uri of found) files.set(fileKey(uri), uri);
+        return files;
+      });
+    }
+    return this.workspace.then((files) => [...files.values()]);
   }
 
   /** An open document's Namespace documents, parsed again only when its version changes (lenses ask on every edit). */
@@ -90,8 +128,10 @@ export class InjectionSources {
   private async fromDisk(uri: vscode.Uri, max: number): Promise<KnownNamespace[]> {
     const key = fileKey(uri);
     try {
-      const stat = await vscode.workspace.fs.stat(uri);
       const cached = this.onDisk.get(key);
+      // Workspace files are dropped from the cache by the watcher when they change; others are checked by their time.
+      if (cached && this.workspace && vscode.workspace.getWorkspaceFolder(uri)) return cached.namespaces;
+      const stat = await vscode.workspace.fs.stat(uri);
       if (cached?.mtime === stat.mtime) return cached.namespaces;
       const text = stat.size > max ? '' : new TextDecoder().decode(await vscode.workspace.fs.readFile(uri));
       const namespaces = text.includes('Namespace') ? knownNamespaces(subjectsOf(parseManifests(text)), key) : [];
@@ -100,5 +140,9 @@ export class InjectionSources {
     } catch {
       return []; // A file that went away or cannot be read names no namespace.
     }
+  }
+
+  dispose(): void {
+    for (const d of this.disposables) d.dispose();
   }
 }

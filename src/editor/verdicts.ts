@@ -8,14 +8,16 @@ const YAML: vscode.DocumentSelector = { language: 'yaml' };
 
 /**
  * The sidecar verdict in YAML: a hover on Namespaces, workloads and Pods, and a CodeLens above each workload and Pod.
- * Lenses are asked again when a setting, a saved YAML file or what the cluster says about injection changes.
+ * Lenses are asked again when a setting, a YAML file or what the cluster says about injection changes.
  */
 export function registerInjectionVerdicts(services: Services, yaml: YamlService): vscode.Disposable {
   const sources = new InjectionSources(services);
   const lenses = new InjectionCodeLens(yaml, services.config, sources);
   let liveKey = '';
   return vscode.Disposable.from(
+    sources,
     lenses,
+    sources.onDidChangeFiles(() => lenses.refresh()),
     vscode.languages.registerHoverProvider(YAML, new InjectionHover(yaml, sources)),
     vscode.languages.registerCodeLensProvider(YAML, lenses),
     services.mesh.onDidChange(() => {
