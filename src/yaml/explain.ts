@@ -18,8 +18,9 @@ import {
 import { DataplaneModeLabel, InjectionLabel, NativeSidecarAnnotation, RevisionLabel, SidecarInjectAnnotation, SidecarInjectLabel } from '../istio/names';
 import { code, namespaceVerdictLine, verdictEvidence, verdictLine } from '../istio/verdict';
 import { annotationsOf, isNamespace, isPod, labelsOf, metadataOf, onHostNetwork, podHolder, rootOf } from './kube';
-import { entries, entry, entrySpan, scalarValue, type MapRef } from './nodes';
+import { entries, entry, entrySpan, scalarValue, type Entry, type MapRef } from './nodes';
 import type { ParsedFile, ParsedManifest } from './parse';
+import { touchesMasked } from './template';
 
 /** The kinds whose pods `explain` answers for: each has a pod template (CronJob one level deeper), or is a Pod. */
 export const EXPLAINED_KINDS: readonly string[] = ['Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet', 'Job', 'CronJob', 'Pod'];
@@ -34,6 +35,8 @@ interface Subject {
   readonly anchors: readonly Span[];
   /** The start of the document's root mapping (a CodeLens goes on its line). */
   readonly start: number;
+  /** Helm actions (`{{ }}`) write some of the labels or annotations read: what they render is unknown here. */
+  readonly templated?: boolean;
 }
 
 export interface WorkloadDoc extends Subject {
@@ -53,18 +56,28 @@ const INJECTION_KEYS = [InjectionLabel, RevisionLabel, DataplaneModeLabel, Sidec
  * A label map as the decision reads it. A value that is not a string (a bare `true`) is taken as its text: the API
  * server rejects such a manifest, and the `inject-label-type` rule says so.
  */
-function stringMap(ref: MapRef | undefined): Labels {
+function stringMap(ref: MapRef | undefined, masked: ParsedFile['masked']): Labels {
   const out: Record<string, string> = {};
   const text = (node: Node | undefined) => {
     const value = scalarValue(node);
     return value === null || value === undefined ? '' : String(value);
   };
-  for (const e of entries(ref)) out[e.key] = text(e.value);
+  // An entry a Helm action writes is left out: its rendered key or value is unknown.
+  const known = (e: Entry) => masked.length === 0 || !touchesMasked(masked, ...entrySpan(e));
+  for (const e of entries(ref)) if (known(e)) out[e.key] = text(e.value);
   for (const key of INJECTION_KEYS) {
     const merged = out[key] === undefined ? entry(ref, key) : undefined;
-    if (merged) out[key] = text(merged.value);
+    if (merged && known(merged)) out[key] = text(merged.value);
   }
   return out;
+}
+
+/** Whether Helm actions write into any of these maps (a masked `include` line leaves no entry behind). */
+function templatedMaps(masked: ParsedFile['masked'], ...refs: (MapRef | undefined)[]): boolean {
+  return masked.length > 0 && refs.some((ref) => {
+    const range = ref?.map.range;
+    return range ? touchesMasked(masked, range[0], range[1]) : false;
+  });
 }
 
 /** The spans of the given keys' entries written in the map (a merged one at its `<<`). */
@@ -97,15 +110,15 @@ export function subjectsOf(file: ParsedFile): Subjects {
     if (isNamespace(m)) {
       const labels = labelsOf(root);
       const subject = subjectOf(m, root, keySpans(labels, [InjectionLabel, RevisionLabel, DataplaneModeLabel]));
-      if (subject) namespaces.push({ ...subject, labels: stringMap(labels) });
+      if (subject) namespaces.push({ ...subject, labels: stringMap(labels, file.masked), ...(templatedMaps(file.masked, labels) ? { templated: true } : {}) });
     } else if (m.kind !== undefined && EXPLAINED_KINDS.includes(m.kind) && (m.kind !== 'Pod' || isPod(m))) {
       const holder = podHolder(m, root);
       const labels = labelsOf(holder);
       const annotations = annotationsOf(holder);
       const subject = subjectOf(m, root, [...keySpans(labels, [SidecarInjectLabel, RevisionLabel, DataplaneModeLabel]), ...keySpans(annotations, [SidecarInjectAnnotation])]);
       if (!subject) continue;
-      const pod: PodInput = { labels: stringMap(labels), annotations: stringMap(annotations), hostNetwork: onHostNetwork(holder) };
-      workloads.push({ ...subject, namespace: m.namespace, pod });
+      const pod: PodInput = { labels: stringMap(labels, file.masked), annotations: stringMap(annotations, file.masked), hostNetwork: onHostNetwork(holder) };
+      workloads.push({ ...subject, namespace: m.namespace, pod, ...(templatedMaps(file.masked, labels, annotations) ? { templated: true } : {}) });
     }
   }
   return { workloads, namespaces };
@@ -194,7 +207,7 @@ export function explainWorkload(w: WorkloadDoc, file: string, known: readonly Kn
   const source = namespaceFor(namespace, file, known, live);
   const decision = decide({ name: namespace, labels: source.labels }, w.pod, live, memo);
   const where = w.namespace === undefined ? `${source.where}; no metadata.namespace, so ${code(DEFAULT_NAMESPACE)} is assumed` : source.where;
-  return { kind: w.kind, name: w.name, namespace, decision, verdict: verdictLine(decision), evidence: verdictEvidence(decision, { namespace: where }) };
+  return { kind: w.kind, name: w.name, namespace, decision, verdict: verdictLine(decision), evidence: [...verdictEvidence(decision, { namespace: where }), ...templatedNote(w)] };
 }
 
 /** The verdict for a pod created in a Namespace document's namespace (with its own labels, live webhooks when connected). */
@@ -205,8 +218,12 @@ export function explainNamespace(n: NamespaceDoc, live?: LiveCluster): Explanati
   return {
     kind: n.kind, name: n.name, namespace: n.name, decision: injection.plain,
     verdict: namespaceVerdictLine(injection),
-    evidence: verdictEvidence(injection.plain, { namespace: 'this document' }),
+    evidence: [...verdictEvidence(injection.plain, { namespace: 'this document' }), ...templatedNote(n)],
   };
+}
+
+function templatedNote(s: Subject): string[] {
+  return s.templated ? ['⚠ Helm actions write some of these labels or annotations: what they render is unknown, and read here as absent.'] : [];
 }
 
 /** Every Namespace document of a file, for `KnownNamespace` lists. */

@@ -223,3 +223,16 @@ describe('explain: the per-document cache the editor asks on every edit', () => 
     }), { numRuns: 100 });
   });
 });
+
+describe('explain: Helm templates', () => {
+  it('leaves out what a Helm action writes, and says so', () => {
+    const text = yaml('apiVersion: v1', 'kind: Pod', 'metadata:', '  name: p', '  namespace: shop', '  labels:', '    app: p',
+      '    sidecar.istio.io/inject: {{ .Values.inject | quote }}', '    {{- include "extra.labels" . | nindent 4 }}', 'spec:', '  hostNetwork: false');
+    const [w] = subjectsOf(parseManifests(text)).workloads;
+    assert.deepEqual(w.pod.labels, { app: 'p' });
+    assert.equal(w.templated, true);
+    assert.ok(explainWorkload(w, '/w/p.yaml', []).evidence.includes('⚠ Helm actions write some of these labels or annotations: what they render is unknown, and read here as absent.'));
+    const [plain] = subjectsOf(parseManifests(yaml('apiVersion: v1', 'kind: Pod', 'metadata:', '  name: p', '  labels: {app: p}'))).workloads;
+    assert.equal(plain.templated, undefined);
+  });
+});
