@@ -1,8 +1,10 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { execFile } from 'node:child_process';
+import { existsSync, mkdtempSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
+import { promisify } from 'node:util';
 import fc from 'fast-check';
 import { parseAllDocuments } from 'yaml';
 import { decideFromManifests } from '../../../src/istio/injection';
@@ -13,6 +15,7 @@ import { explainFiles, explainMain, type CliVerdict } from '../../../src/yaml/ex
 import { parseManifests } from '../../../src/yaml/parse';
 import { istioFiles, istioModuleDir } from '../../oracles/istioSource';
 import { fixedPropertySeed } from '../property';
+import { repoRoot } from '../repoRoot';
 import { yaml } from './helpers';
 import { manifestFile, renderFile } from './manifestArbitraries';
 
@@ -134,6 +137,21 @@ describe('explain: will this pod get a sidecar, and why', () => {
         ['Deployment', 'web', 'shop', true, 'canary', 'namespaceRevision', 1],
         ['Pod', 'hn', 'cart', false, undefined, 'hostNetwork', 14],
       ]);
+    });
+
+    it('hands a long report through a pipe whole before the process exits (dist/cli.js, explain and lint)', async function () {
+      this.timeout(60_000);
+      const cli = join(repoRoot(), 'dist', 'cli.js');
+      assert.ok(existsSync(cli), `${cli} is missing: node scripts/build.mjs builds it`);
+      const many = join(dir, 'many.yml');
+      writeFileSync(many, Array.from({ length: 1500 }, (_, i) => yaml('apiVersion: v1', 'kind: Namespace', 'metadata:', `  name: n${i}`, '  labels:', '    istio-injection: "true"', '---', ...workload('Deployment', [], `n${i}`).trimEnd().split('\n'))).join('---\n'));
+      // Into a pipe, stdout writes asynchronously: exiting at once cut the report wherever the reader happened to be
+      // (most runs, not all, at this size). Parsing the whole JSON is the check.
+      const run = (...args: string[]) => promisify(execFile)(process.execPath, [cli, ...args, many], { maxBuffer: 1 << 26 }).catch((err: { stdout: string }) => err);
+      const explained = JSON.parse((await run('explain', '--format', 'json')).stdout) as CliVerdict[];
+      assert.equal(explained.length, 1500);
+      const linted = JSON.parse((await run('lint', '--format', 'json', '--no-schema')).stdout) as unknown[];
+      assert.equal(linted.length, 1001); // a file lists at most 1,000 findings, then one notice
     });
 
     it('exits 2 on usage errors', async () => {
