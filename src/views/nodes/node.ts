@@ -32,7 +32,7 @@ export function md(text: string): string {
  * Escapes text for Markdown but keeps its `code spans` (the injection verdict names revisions and labels in them):
  * a code span shows its content as written.
  */
-export function mdKeepCode(text: string): string {
+function mdKeepCode(text: string): string {
   return text.split(/(`[^`]*`)/).map((part, i) => (i % 2 === 1 ? part : md(part))).join('');
 }
 
