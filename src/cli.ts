@@ -1,6 +1,7 @@
 #!/usr/bin/env node
-/** Command-line entry: `node dist/cli.js lint [--format json|text] [--no-schema] [--fix | --fix-dry-run] <files or dirs>`. */
+/** Command-line entry: `node dist/cli.js lint [--format json|text] [--no-schema] [--fix | --fix-dry-run] <files or dirs>` and `node dist/cli.js explain [--format json|text] <files or dirs>`. */
 import { main } from './yaml/cli';
+import { explainMain } from './yaml/explainCli';
 import { join } from 'node:path';
 import { createCompiledSchemaValidation } from './yaml/schema/compiledService';
 import type { YamlLanguageService } from './yaml/schema/languageService';
@@ -26,8 +27,12 @@ process.stdout.on('error', (err: NodeJS.ErrnoException) => {
   throw err;
 });
 
-// The exit status is set, not forced: output still buffered for a pipe is written before the process ends.
-main(process.argv.slice(2), undefined, schemas).then(
+const [command, ...rest] = process.argv.slice(2);
+const run = command === 'explain' ? explainMain(rest) : main(process.argv.slice(2), undefined, schemas);
+
+// The exit status is set, not forced: output still buffered for a pipe is written before the process ends
+// (exiting at once cut piped reports at 64 KiB).
+run.then(
   (code) => {
     fallback?.dispose();
     process.exitCode = code;

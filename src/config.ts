@@ -22,6 +22,10 @@ export class Config {
     const codes = this.section.get<unknown>('analysis.ignoredCodes', []);
     return Array.isArray(codes) ? codes.filter((c): c is string => typeof c === 'string') : [];
   }
+  /** The sidecar verdict above each workload and Pod in YAML. */
+  get codeLensInjection(): boolean {
+    return this.section.get<boolean>('codeLens.injection', true);
+  }
   get restartConcurrency(): number {
     return this.section.get<number>('restart.concurrency', 8);
   }

@@ -4,12 +4,13 @@ import { bridgeClusterToYaml } from './clusterBridge';
 import { YamlCodeActions } from './codeActions';
 import { YamlCompletion, YamlHover } from './languageFeatures';
 import { contributeSchemaToRedHat, redHatYamlInstalled, REDHAT_YAML } from './redhat';
+import { registerInjectionVerdicts } from './verdicts';
 import { YamlService } from './yamlService';
 
 const YAML: vscode.DocumentSelector = { language: 'yaml' };
 
 /**
- * The YAML checks in the editor: diagnostics as you type, quick fixes, hovers and completion.
+ * The YAML checks in the editor: diagnostics as you type, quick fixes, hovers and completion, and the sidecar verdict.
  * With Red Hat's YAML extension installed, it gets our schemas and does the schema diagnostics,
  * hovers and completion itself; we add only the Istio rules (no duplicate schema errors).
  */
@@ -24,6 +25,7 @@ export function registerYamlEditor(services: Services): YamlService {
     vscode.workspace.onDidChangeTextDocument((e) => yaml.schedule(e.document)),
     vscode.workspace.onDidCloseTextDocument((d) => yaml.forget(d)),
     bridgeClusterToYaml(services, yaml),
+    registerInjectionVerdicts(services, yaml),
     services.config.onDidChange((e) => {
       if (e.affectsConfiguration('istio.yaml') || e.affectsConfiguration('istio.analysis')) yaml.recheckAll();
     }),

@@ -1,4 +1,7 @@
 import * as vscode from 'vscode';
+import type { Config } from '../config';
+import { explainAt, explainWorkloads, verdictLensTitle, verdictMarkdown } from '../yaml/explain';
+import { fileKey, type InjectionSources } from './injectionSources';
 import type { YamlService } from './yamlService';
 
 /** Lines yaml-language-server adds to hovers that mean nothing to our users (its schema title and source link). */
@@ -43,5 +46,56 @@ export class YamlCompletion implements vscode.CompletionItemProvider {
       if (item.sortText) out.sortText = item.sortText;
       return out;
     });
+  }
+}
+
+/** Every manifest with a pod or a namespace names one of these kinds: other files are not parsed for the verdict. */
+const MAY_EXPLAIN = /\b(Namespace|Deployment|StatefulSet|DaemonSet|ReplicaSet|Job|CronJob|Pod)\b/;
+
+/**
+ * "Will this pod get a sidecar, and why?" on the `kind`, the name or an injection label of a Namespace, workload or Pod:
+ * the engine's verdict with its evidence, from the files offline and from the cluster when connected.
+ */
+export class InjectionHover implements vscode.HoverProvider {
+  constructor(private readonly yaml: YamlService, private readonly sources: InjectionSources) {}
+
+  async provideHover(document: vscode.TextDocument, position: vscode.Position): Promise<vscode.Hover | undefined> {
+    if (!this.yaml.servesLanguageFeatures(document)) return undefined;
+    const text = document.getText();
+    if (!MAY_EXPLAIN.test(text)) return undefined;
+    const live = this.sources.live();
+    const offset = document.offsetAt(position);
+    const found = explainAt(this.sources.subjects(document), offset, fileKey(document.uri), await this.sources.namespaces(document), live);
+    if (!found) return undefined;
+    const anchor = found.anchors.find(([s, e]) => s <= offset && offset <= e)!;
+    return new vscode.Hover(new vscode.MarkdownString(verdictMarkdown(found, live)), new vscode.Range(document.positionAt(anchor[0]), document.positionAt(anchor[1])));
+  }
+}
+
+/** The verdict above each workload and Pod (`istio.codeLens.injection`). The lens is a label: it runs no command. */
+export class InjectionCodeLens implements vscode.CodeLensProvider, vscode.Disposable {
+  private readonly changed = new vscode.EventEmitter<void>();
+  readonly onDidChangeCodeLenses = this.changed.event;
+
+  constructor(private readonly yaml: YamlService, private readonly config: Config, private readonly sources: InjectionSources) {}
+
+  /** Namespace documents, settings or the cluster changed: every visible lens may say something else. */
+  refresh(): void {
+    this.changed.fire();
+  }
+
+  async provideCodeLenses(document: vscode.TextDocument): Promise<vscode.CodeLens[]> {
+    if (!this.config.codeLensInjection || !this.yaml.servesLanguageFeatures(document)) return [];
+    const text = document.getText();
+    if (!MAY_EXPLAIN.test(text)) return [];
+    const verdicts = explainWorkloads(this.sources.subjects(document), fileKey(document.uri), await this.sources.namespaces(document), this.sources.live());
+    return verdicts.map((v) => {
+      const line = document.positionAt(v.start).line;
+      return new vscode.CodeLens(new vscode.Range(line, 0, line, 0), { title: verdictLensTitle(v), command: '', tooltip: v.evidence.join('\n') });
+    });
+  }
+
+  dispose(): void {
+    this.changed.dispose();
   }
 }

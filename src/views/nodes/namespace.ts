@@ -4,7 +4,8 @@ import type { NamespaceState } from '../../istio/injection';
 import { DefaultRevision } from '../../istio/names';
 import type { NamespaceModel } from '../../mesh/model';
 import type { MeshStore } from '../../mesh/store';
-import { Colors, icon, markdown, md, type MeshNode } from './node';
+import { namespaceVerdictLine, verdictEvidence } from '../../istio/verdict';
+import { Colors, icon, markdown, md, type MeshNode, verdictLines } from './node';
 import { PodNode } from './pod';
 import { WorkloadNode } from './workload';
 
@@ -50,7 +51,7 @@ export class NamespaceNode implements MeshNode {
     const labels = Object.entries(m.labels).filter(([k]) => k.includes('istio')).map(([k, v]) => `\`${k}=${v}\``);
     item.tooltip = markdown([
       `**Namespace** ${md(m.name)} — ${stateWords[m.injection.state]}`,
-      md(m.injection.reason),
+      ...verdictLines('New pods', namespaceVerdictLine(m.injection), verdictEvidence(m.injection.plain)),
       ...(labels.length ? [`Labels: ${labels.join(', ')}`] : []),
       `${m.sidecarPods} of ${m.podCount} pods have a sidecar.`,
       ...(m.restartNeeded ? [`$(warning) ${m.restartNeeded} pods need a restart: re-created now, they would get, lose or change their sidecar.`] : []),

@@ -27,3 +27,16 @@ export function markdown(lines: string[]): vscode.MarkdownString {
 export function md(text: string): string {
   return text.replace(/[\\`*_{}[\]()#+\-.!|<>]/g, '\\$&');
 }
+
+/**
+ * Escapes text for Markdown but keeps its `code spans` (the injection verdict names revisions and labels in them):
+ * a code span shows its content as written.
+ */
+function mdKeepCode(text: string): string {
+  return text.split(/(`[^`]*`)/).map((part, i) => (i % 2 === 1 ? part : md(part))).join('');
+}
+
+/** The injection verdict for a tooltip: the line with its subject, the evidence as a list. */
+export function verdictLines(subject: string, verdict: string, evidence: readonly string[]): string[] {
+  return [`${subject} ${mdKeepCode(verdict)}`, evidence.map((e) => `- ${mdKeepCode(e)}`).join('\n')];
+}

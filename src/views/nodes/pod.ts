@@ -1,7 +1,8 @@
 import * as vscode from 'vscode';
 import type { RestartNeed } from '../../istio/pods';
 import type { PodModel } from '../../mesh/model';
-import { Colors, icon, markdown, md, type MeshNode } from './node';
+import { verdictEvidence, verdictLine } from '../../istio/verdict';
+import { Colors, icon, markdown, md, type MeshNode, verdictLines } from './node';
 
 /** A pod: ready containers, whether it has a sidecar, and whether it needs a restart to get one. */
 export class PodNode implements MeshNode {
@@ -32,8 +33,8 @@ export class PodNode implements MeshNode {
       p.hasSidecar
         ? `$(check) Sidecar istio-proxy${p.nativeSidecar ? ' (native sidecar)' : ''}${p.proxyVersion ? ` ${md(p.proxyVersion)}` : ''}`
         : 'No sidecar.',
-      `${p.decision.injected ? 'Re-created now, it gets a sidecar' : 'Re-created now, it gets no sidecar'}: ${md(p.decision.reason.sentence)}`,
-      ...(p.restart ? [`$(warning) ${restartTexts[p.restart]}`] : []),
+      ...verdictLines('Re-created now, it', verdictLine(p.decision), verdictEvidence(p.decision)),
+      ...(p.restart ? [`$(warning) **Needs restart**: ${restartTexts[p.restart]}`] : []),
       ...(p.expectedProxyVersion ? [`$(warning) Proxy ${md(p.proxyVersion ?? '?')} differs from its control plane ${md(p.expectedProxyVersion)} (IST0158): restart to update.`] : []),
       ...(p.proxy?.state === 'orphaned' ? [`$(warning) The revision that injected it, ${md(p.proxy.revision)}, is not installed any more: restart to move it to the current one.`] : []),
     ]);

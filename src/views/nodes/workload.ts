@@ -1,7 +1,8 @@
 import * as vscode from 'vscode';
 import type { WorkloadRollout } from '../../injection/rollout';
 import type { WorkloadModel } from '../../mesh/model';
-import { Colors, icon, markdown, md, type MeshNode } from './node';
+import { verdictEvidence, verdictLine } from '../../istio/verdict';
+import { Colors, icon, markdown, md, type MeshNode, verdictLines } from './node';
 import { PodNode, restartTexts } from './pod';
 import { type RolloutLook, type RolloutView, rolloutView } from './rollout';
 
@@ -52,8 +53,8 @@ export class WorkloadNode implements MeshNode {
       `**${w.kind}** ${md(w.namespace)}/${md(w.name)} — ${w.ready}/${w.desired} ready`,
       ...(this.rollout ? [`$(sync) Restart: ${md(this.rollout.message)}`] : []),
       `${w.withSidecar} of ${w.pods.length} pods have the istio-proxy sidecar.`,
-      `${w.decision.injected ? 'New pods get a sidecar' : 'New pods get no sidecar'}: ${md(w.decision.reason.sentence)}`,
-      ...w.restartReasons.map((r) => `$(warning) ${restartTexts[r]}`),
+      ...verdictLines('New pods', verdictLine(w.decision), verdictEvidence(w.decision)),
+      ...w.restartReasons.map((r) => `$(warning) **Needs restart**: ${restartTexts[r]}`),
       ...(w.proxyVersionMismatch ? ['$(warning) Some proxies run another version than their control plane: restart to update.'] : []),
       ...(w.paused ? ['Rollouts are paused.'] : []),
     ]);
