@@ -2,7 +2,7 @@
  * Cluster access: the one client wrapper over `@kubernetes/client-node`. Pure (no `vscode`), and cheap to
  * import: client-node itself is loaded on first connect.
  */
-export { Backoff, delay } from './backoff';
+export { Backoff } from './backoff';
 export { ClusterClient, fieldManager, patchContentTypes } from './client';
 export type { JsonPatchOperation, ListOptions, PatchType, WatchOptions, WriteOptions } from './client';
 export { ClusterError, errorFromNetwork, errorFromStatus, isClusterError } from './errors';

@@ -7,7 +7,7 @@ import type { Logger } from '../util/log';
 import { describeFailure } from './errors';
 import { RESTARTED_AT_ANNOTATION } from './labels';
 import { restartPatch, rfc3339 } from './patches';
-import { forEachBounded } from './pool';
+import { forEachBounded } from '../util/pool';
 import type { RolloutCluster, WatchEventType, WatchHandle } from './port';
 import {
   type WorkloadRef,

@@ -20,7 +20,8 @@ import { runProcess, type RunOptions, type RunResult } from './process';
 import { describeProgress, parseProgressLine } from './progress';
 import { removalTargets, waitUntilGone, describeRef, type ObjectRef } from './removal';
 import { checkKubernetesSupport, checkUpgrade } from './versions';
-import { waitUntil } from './wait';
+import { forEachBounded } from '../util/pool';
+import { waitUntil } from '../util/wait';
 import { errorMessage } from '../util/errors';
 
 export type Runner = (exe: string, args: readonly string[], options?: RunOptions) => Promise<RunResult>;
@@ -262,13 +263,9 @@ export async function manifestChanges(plan: InstallPlan, deps: FlowDeps): Promis
   const generated = await parseManifest(await generateManifest(plan, deps));
   const live = new Map<string, UnstructuredObject | undefined>();
   // A few at a time: a default profile is ~40 objects; the API server should not see a burst.
-  const queue = [...generated];
-  const worker = async () => {
-    for (let o = queue.shift(); o; o = queue.shift()) {
-      live.set(objectKey(o), await deps.cluster.get(o.apiVersion ?? 'v1', o.kind ?? '', o.metadata.name, o.metadata.namespace ?? IstioSystemNamespace, deps.signal));
-    }
-  };
-  await Promise.all([worker(), worker(), worker(), worker()]);
+  await forEachBounded(generated, 4, async (o) => {
+    live.set(objectKey(o), await deps.cluster.get(o.apiVersion ?? 'v1', o.kind ?? '', o.metadata.name, o.metadata.namespace ?? IstioSystemNamespace, deps.signal));
+  });
   return diffManifest(generated, live);
 }
 
