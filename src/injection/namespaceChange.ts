@@ -1,5 +1,6 @@
 import type { Logger } from '../util/log';
-import { InjectionError, describeFailure, failureKind } from './errors';
+import { isClusterError } from '../cluster/errors';
+import { InjectionError, describeFailure } from './errors';
 import { type InjectionChange, type Labels, describeChange } from './labels';
 import { type LabelChanges, injectionLabelChanges, namespaceLabelPatch } from './patches';
 import type { RolloutCluster } from './port';
@@ -45,7 +46,7 @@ export async function changeNamespaceInjection(
       options.log?.info(`namespace ${namespace} (context ${cluster.contextName}): ${describeChange(change)} ${JSON.stringify(changes)}`);
       return { namespace, before, after: patched.metadata?.labels ?? {}, changes, attempts: attempt };
     } catch (error) {
-      if (failureKind(error) === 'conflict' && attempt < maxAttempts) {
+      if (isClusterError(error, 'conflict') && attempt < maxAttempts) {
         options.log?.trace(`namespace ${namespace} changed meanwhile (409); retrying`);
         continue;
       }

@@ -1,14 +1,16 @@
 // An in-memory RolloutCluster: namespaces with resourceVersions (409 on stale merge patches), workloads
 // whose generation moves on each restart patch, watchers that receive every change, and a pretend
 // controller the test drives (or lets run) to move rollouts along.
+import { ClusterError, type ClusterErrorKind } from '../../../src/cluster/errors';
 import type { KindedWorkload, MutatingWebhookConfiguration, Namespace, Pod, WorkloadKind } from '../../../src/cluster/types';
 import type { NamespaceLabelPatch, RestartPatch } from '../../../src/injection/patches';
 import type { RolloutCluster, WatchEventType, WatchHandle } from '../../../src/injection/port';
 import { type WorkloadRef, refOf, workloadKey } from '../../../src/injection/workloads';
 
-export class StatusError extends Error {
-  constructor(readonly kind: string, message = kind) {
-    super(message);
+/** What the cluster wrapper throws, so the feature's error handling sees the real thing. */
+export class StatusError extends ClusterError {
+  constructor(kind: ClusterErrorKind, message: string = kind) {
+    super(kind, message);
   }
 }
 
