@@ -1,8 +1,8 @@
 import * as vscode from 'vscode';
 import type { ClusterClient } from '../cluster/client';
 import type { ClusterTarget } from '../install/args';
-import type { InstallCluster } from '../install/port';
-import { installClusterFrom } from '../install/clusterAdapter';
+import type { InstallCluster } from '../install/installCluster';
+import { installClusterFrom } from '../install/installClusterAdapter';
 import { describeFinding, hasBlockingFindings } from '../install/precheck';
 import { ChecksumFileError } from '../install/checksumFile';
 import { ChecksumMismatchError, checksumSourceFor, describeChecksumSource, downloadIstioctlRelease } from '../install/download';

@@ -9,7 +9,7 @@ import { IstioSystemNamespace, injectorWebhookName, istiodName } from '../istio/
 import type { Logger } from '../util/log';
 import { precheckArgs, uninstallArgs, type ClusterTarget, type UninstallScope } from './args';
 import { ADDON_LABEL, describeObject } from './addons';
-import type { InstallCluster } from './port';
+import type { InstallCluster } from './installCluster';
 import { diffManifest, objectKey, type ManifestDiff } from './diff';
 import { controlPlaneRevisions, deploymentReady, type ControlPlaneRevision } from './controlPlane';
 import { istioctlClientVersion } from './istioctl';

@@ -2,7 +2,7 @@
  * Checks before changing anything: istioctl's own precheck, our permission checks
  * (SelfSubjectAccessReview through the cluster wrapper), and version compatibility.
  */
-import type { InstallCluster } from './port';
+import type { InstallCluster } from './installCluster';
 import type { Compatibility } from './versions';
 
 export type FindingLevel = 'error' | 'warning' | 'info';

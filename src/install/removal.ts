@@ -7,7 +7,7 @@
 import type { UnstructuredObject } from '../cluster/types';
 import { IstioSystemNamespace, RevisionLabel, TagLabel, injectorWebhookName, istiodName } from '../istio/names';
 import type { UninstallScope } from './args';
-import type { InstallCluster } from './port';
+import type { InstallCluster } from './installCluster';
 import { waitUntil } from '../util/wait';
 
 export interface ObjectRef {

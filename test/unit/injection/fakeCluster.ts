@@ -4,7 +4,7 @@
 import { ClusterError, type ClusterErrorKind } from '../../../src/cluster/errors';
 import type { KindedWorkload, MutatingWebhookConfiguration, Namespace, Pod, WorkloadKind } from '../../../src/cluster/types';
 import type { NamespaceLabelPatch, RestartPatch } from '../../../src/injection/patches';
-import type { RolloutCluster, WatchEventType, WatchHandle } from '../../../src/injection/port';
+import type { RolloutCluster, WorkloadEventType, WatchHandle } from '../../../src/injection/rolloutCluster';
 import { type WorkloadRef, refOf, workloadKey } from '../../../src/injection/workloads';
 
 /** What the cluster wrapper throws, so the feature's error handling sees the real thing. */
@@ -17,12 +17,12 @@ export class StatusError extends ClusterError {
 interface Watcher {
   kind: WorkloadKind;
   namespace: string;
-  onEvent: (type: WatchEventType, w: KindedWorkload) => void;
+  onEvent: (type: WorkloadEventType, w: KindedWorkload) => void;
   onEnd: (error?: unknown) => void;
 }
 
 export class FakeCluster implements RolloutCluster {
-  readonly contextName = 'fake-context';
+  readonly context = 'fake-context';
   readonly namespaces = new Map<string, Namespace>();
   readonly workloads = new Map<string, KindedWorkload>();
   pods: Pod[] = [];
@@ -177,7 +177,7 @@ export class FakeCluster implements RolloutCluster {
     }
   }
 
-  private emit(type: WatchEventType, w: KindedWorkload): void {
+  private emit(type: WorkloadEventType, w: KindedWorkload): void {
     for (const watcher of this.watchers) {
       if (watcher.kind === w.kind && watcher.namespace === w.metadata?.namespace) watcher.onEvent(type, structuredClone(w));
     }
@@ -186,7 +186,7 @@ export class FakeCluster implements RolloutCluster {
   async watchWorkloads(
     kind: WorkloadKind,
     namespace: string,
-    onEvent: (type: WatchEventType, w: KindedWorkload) => void,
+    onEvent: (type: WorkloadEventType, w: KindedWorkload) => void,
     onEnd: (error?: unknown) => void,
   ): Promise<WatchHandle> {
     this.calls.push(`watch ${kind} ${namespace}`);

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { ClusterError } from '../../../src/cluster/errors';
 import type { UnstructuredObject } from '../../../src/cluster/types';
-import type { InstallCluster, ListQuery } from '../../../src/install/port';
+import type { InstallCluster, ListQuery } from '../../../src/install/installCluster';
 import { executeInstall, executeUninstall, inspectCluster, InstallError, manifestChanges, type FlowDeps, type Runner } from '../../../src/install/installer';
 import { DEFAULT_OPTIONS, type InstallOptions } from '../../../src/install/options';
 import { buildPlan } from '../../../src/install/plan';
