@@ -61,18 +61,18 @@ export function namespaceCommand(pickTitle: string, steps: (step: NamespaceStep)
 }
 
 /** The tree passes its namespace node (which has `name`); tests may pass the name itself. */
-export function namespaceOf(arg: unknown): string | undefined {
+function namespaceOf(arg: unknown): string | undefined {
   if (typeof arg === 'string') return arg;
   if (typeof arg === 'object' && arg !== null && typeof (arg as { name?: unknown }).name === 'string') return (arg as { name: string }).name;
   return undefined;
 }
 
-export function prompterOf(args: InjectionCommandArgs | undefined): Prompter {
+function prompterOf(args: InjectionCommandArgs | undefined): Prompter {
   return args?.prompter ?? vscodePrompter;
 }
 
 /** The port bound to the selected context; client-node loads only now. */
-export async function connectRollouts(services: Services): Promise<RolloutCluster> {
+async function connectRollouts(services: Services): Promise<RolloutCluster> {
   const client = await services.mesh.getClient();
   const { rolloutClusterFrom } = await import('../injection/rolloutClusterAdapter');
   return rolloutClusterFrom(client);
@@ -82,7 +82,7 @@ export async function connectRollouts(services: Services): Promise<RolloutCluste
  * From the palette: pick a namespace, its injection state alongside. When RBAC forbids listing namespaces, the
  * ones `visible` gives (those the Mesh view shows) are offered instead.
  */
-export async function pickNamespace(cluster: RolloutCluster, prompter: Prompter, title: string, visible: () => string[]): Promise<string | undefined> {
+async function pickNamespace(cluster: RolloutCluster, prompter: Prompter, title: string, visible: () => string[]): Promise<string | undefined> {
   const namespaces = await listNamespaces(cluster).catch((err: unknown) => {
     const names = isClusterError(err, 'forbidden') ? visible() : [];
     if (names.length === 0) throw err;
@@ -172,7 +172,7 @@ export async function chooseAndRestart(
 }
 
 /** Restarts with a cancellable progress notification, feeds the tree's tracker, and reports the summary. */
-export async function runRestart(
+async function runRestart(
   services: Services,
   cluster: RolloutCluster,
   ctx: InjectionContext,

@@ -42,7 +42,7 @@ export interface CommandCluster {
  * The cluster of the context selected in the mesh view (the session's shared client: never disposed
  * here). Errors are the wrapper's ClusterError (no kubeconfig, unreachable...).
  */
-export async function connectCluster(services: Services): Promise<CommandCluster> {
+async function connectCluster(services: Services): Promise<CommandCluster> {
   const client = await services.mesh.getClient();
   // istioctl reads KUBECONFIG itself; only the setting needs passing, as the file the view reads (`~` expanded:
   // without a shell nothing else would expand it). The context is always explicit.

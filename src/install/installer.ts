@@ -177,7 +177,7 @@ function expectsWebhook(options: InstallOptions): boolean {
 }
 
 /** Waits for istiod of the revision to be ready and its injector webhook to exist. */
-export async function verifyInstall(deps: FlowDeps, options: InstallOptions, istioctlVersion: string, timeoutMs: number): Promise<VerifyResult> {
+async function verifyInstall(deps: FlowDeps, options: InstallOptions, istioctlVersion: string, timeoutMs: number): Promise<VerifyResult> {
   const revision = options.revision || 'default';
   const check = async (): Promise<VerifyResult> => {
     const [deployments, webhooks] = await Promise.all([

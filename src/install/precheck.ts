@@ -16,7 +16,7 @@ export interface PrecheckFinding {
 }
 
 /** What installing creates (mirrors istioctl's `checkInstallPermissions`) plus what the extension applies itself. */
-export function installPermissionChecks(istioNamespace: string): { group: string; resource: string; namespace?: string }[] {
+function installPermissionChecks(istioNamespace: string): { group: string; resource: string; namespace?: string }[] {
   return [
     { group: '', resource: 'namespaces' },
     { group: 'rbac.authorization.k8s.io', resource: 'clusterroles' },

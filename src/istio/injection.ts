@@ -416,7 +416,7 @@ export interface ManifestFacts {
 }
 
 /** Chart-shaped facts for manifests: the default revision plus the known (or, when unknown, the named) revisions and tags. */
-export function manifestMeshFacts(facts: ManifestFacts, named: readonly (string | undefined)[] = []): MeshFacts {
+function manifestMeshFacts(facts: ManifestFacts, named: readonly (string | undefined)[] = []): MeshFacts {
   const tags = facts.tags ?? [];
   const revisions = facts.revisions
     ? facts.revisions.filter((r) => !tags.some((t) => t.name === r))
