@@ -8,6 +8,7 @@ import { describeFailure } from './errors';
 import { RESTARTED_AT_ANNOTATION } from './labels';
 import { restartPatch, rfc3339 } from './patches';
 import { forEachBounded } from '../util/pool';
+import { delay } from '../util/wait';
 import type { RolloutCluster, WorkloadEventType, WatchHandle } from './rolloutCluster';
 import {
   type WorkloadRef,
@@ -193,7 +194,7 @@ async function restartTime(current: KindedWorkload, now: () => Date): Promise<Da
   const at = now();
   const previous = current.spec?.template?.metadata?.annotations?.[RESTARTED_AT_ANNOTATION];
   if (previous !== rfc3339(at)) return at;
-  await new Promise((resolve) => setTimeout(resolve, 1000 - at.getUTCMilliseconds()));
+  await delay(1000 - at.getUTCMilliseconds());
   return now();
 }
 
