@@ -4,7 +4,11 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { gzipSync } from 'node:zlib';
+import fc from 'fast-check';
 import { extractTarEntry, parseHeader, parsePax, TarError } from '../../../src/install/tar';
+import { fixedPropertySeed } from '../property';
+
+fixedPropertySeed();
 
 const BLOCK = 512;
 
@@ -68,13 +72,14 @@ describe('tar reader for the istioctl archive', () => {
   after(() => rmSync(dir, { recursive: true, force: true }));
 
   /** Writes the gzip of `tar` and extracts `istioctl` from it; resolves to the extracted text. */
-  async function extract(tar: Buffer, gzip: Uint8Array = gzipSync(tar)): Promise<string> {
+  async function extractBytes(tar: Buffer, gzip: Uint8Array = gzipSync(tar)): Promise<Buffer> {
     const archive = join(dir, `a${++n}.tar.gz`);
     writeFileSync(archive, gzip);
     const out = join(dir, `out${n}`);
     await extractTarEntry(archive, 'istioctl', out);
-    return readFileSync(out, 'utf8');
+    return readFileSync(out);
   }
+  const extract = async (tar: Buffer, gzip?: Uint8Array) => (await extractBytes(tar, gzip)).toString('utf8');
 
   const rejects = (tar: Buffer, message: RegExp, gzip?: Uint8Array) =>
     assert.rejects(extract(tar, gzip), (err: unknown) => err instanceof TarError && message.test(err.message));
@@ -183,6 +188,26 @@ describe('tar reader for the istioctl archive', () => {
       await rejects(Buffer.concat([entry('bin/kubectl', 'k'), END]), /has no file named istioctl/);
       assert.equal(existsSync(join(dir, `out${n}`)), false);
     });
+  });
+
+  it('extracts the first istioctl of any generated archive, and refuses every cut before its end marker', async () => {
+    const segment = fc.stringMatching(/^[a-z0-9._-]{1,12}$/).filter((s) => s !== '.' && s !== '..');
+    const name = fc.oneof(fc.constantFrom('istioctl', 'bin/istioctl'), fc.array(segment, { minLength: 1, maxLength: 3 }).map((s) => s.join('/')));
+    const entries = fc.array(fc.record({ name, content: fc.uint8Array({ maxLength: 1500 }), viaPax: fc.boolean() }), { minLength: 1, maxLength: 5 });
+    await fc.assert(
+      fc.asyncProperty(entries, fc.nat(), async (list, cut) => {
+        const tar = Buffer.concat([
+          ...list.map((e) => (e.viaPax ? Buffer.concat([pax({ path: e.name }), entry('name-in-pax', Buffer.from(e.content))]) : entry(e.name, Buffer.from(e.content)))),
+          END,
+        ]);
+        const first = list.find((e) => e.name.split('/').pop() === 'istioctl');
+        if (first) assert.deepEqual(await extractBytes(tar), Buffer.from(first.content));
+        else await rejects(tar, /has no file named istioctl/);
+        // Anything short of one whole zero block after the last entry is a cut archive.
+        await rejects(tar.subarray(0, cut % (tar.length - BLOCK)), /truncated/);
+      }),
+      { numRuns: 60 },
+    );
   });
 
   it('parses header and pax fields exactly', () => {
