@@ -2,7 +2,7 @@
 // `npm run bench`: every benchmark of the project, one after the other, each printing its figures and its
 // ratios against a baseline measured in the same run. Figures are printed, never asserted.
 //
-//   node bench/run.mjs [yaml] [activation] [mesh] [rollout] [install]     (default: all, in this order)
+//   node bench/run.mjs [yaml] [yaml-corpus] [activation] [mesh] [rollout] [install]     (default: all, in this order)
 //
 // Each benchmark that needs a cluster starts its own testbed (testbed/), so they never share state.
 // TypeScript benchmarks are bundled with esbuild first, as the extension is, so client-node's lazy imports
@@ -23,6 +23,7 @@ const root = fileURLToPath(new URL('..', import.meta.url));
  */
 const BENCHES = {
   yaml: { entry: 'yaml.mjs', what: 'YAML checks on 1,000 documents vs yaml-language-server alone and istioctl analyze' },
+  'yaml-corpus': { entry: 'yamlCorpus.ts', tsx: true, what: "lint over Istio's samples, manifests and analyzer testdata vs istioctl analyze and yaml-language-server alone" },
   activation: { entry: 'activation.ts', tsx: true, what: 'activate time, first level of the view and .vsix size vs an empty extension, in VS Code' },
   mesh: { entry: 'mesh.ts', what: 'mesh view on 200 namespaces / 5,000 pods vs one raw list', cluster: true },
   rollout: { entry: 'rollout.ts', what: 'restart of 50 deployments vs kubectl rollout restart + status' },

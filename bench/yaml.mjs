@@ -1,17 +1,19 @@
 // Benchmark of the YAML checks (issue 6, item 7) on a generated 10,000-line file of 1,000 documents:
+//   - the command line's checks (compiled schema validation, issue 13), in-process and as `node dist/cli.js lint`
 //   - full validation: Istio rules + schema validation (yaml-language-server in a worker thread, as the extension
 //     runs it; also with it in the same thread), beside yaml-language-server alone with the same schema
 //   - re-validation after a one-character edit (the checker re-checks only the edited document)
 //   - `istioctl analyze --use-kube=false` on the same file, when an istioctl binary is found (else: says so and where it looked)
 // Standalone: node bench/yaml.mjs [--runs N]    As a module: import { benchYaml } from './yaml.mjs'
 import { execFile } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, statSync, writeFileSync, readFileSync } from 'node:fs';
-import { availableParallelism, homedir, loadavg, tmpdir } from 'node:os';
-import { delimiter, join } from 'node:path';
+import { mkdtempSync, writeFileSync, readFileSync } from 'node:fs';
+import { availableParallelism, loadavg, tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
 import { createRequire } from 'node:module';
 import * as esbuild from 'esbuild';
+import { builtCli, findIstioctl } from './tools.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const TARGET_FULL_RATIO = 1.3;
@@ -55,39 +57,6 @@ async function time(fn) {
   return { ms: Number(process.hrtime.bigint() - start) / 1e6, cpuMs: (used.user + used.system) / 1000, result };
 }
 
-/** The testbed's cache of binaries (testbed/README.md): ISTIO_MESH_TESTBED_CACHE or ~/.cache/istio-mesh/testbed. */
-function testbedCache() {
-  return process.env.ISTIO_MESH_TESTBED_CACHE ?? join(process.env.XDG_CACHE_HOME ?? join(homedir(), '.cache'), 'istio-mesh', 'testbed');
-}
-
-/** istioctl from ISTIOCTL, the testbed's cache (istio-<version>/bin/istioctl, newest first), or PATH; with where it looked. */
-function findIstioctl() {
-  const looked = [];
-  if (process.env.ISTIOCTL) {
-    if (isExecutable(process.env.ISTIOCTL)) return { path: process.env.ISTIOCTL, looked };
-    looked.push(`ISTIOCTL=${process.env.ISTIOCTL} (not an executable file)`);
-  } else looked.push('ISTIOCTL (unset)');
-  const cache = testbedCache();
-  const builds = existsSync(cache) ? readdirSync(cache).filter((e) => e.startsWith('istio-')).sort().reverse() : [];
-  for (const build of builds) {
-    const path = join(cache, build, 'bin', 'istioctl');
-    if (isExecutable(path)) return { path, looked };
-  }
-  looked.push(`${join(cache, 'istio-*', 'bin', 'istioctl')} (${builds.length ? 'no executable' : 'no istio build'})`);
-  for (const dir of (process.env.PATH ?? '').split(delimiter)) if (dir && isExecutable(join(dir, 'istioctl'))) return { path: join(dir, 'istioctl'), looked };
-  looked.push('PATH');
-  return { path: undefined, looked };
-}
-
-function isExecutable(path) {
-  try {
-    const info = statSync(path);
-    return info.isFile() && (info.mode & 0o111) !== 0;
-  } catch {
-    return false;
-  }
-}
-
 /**
  * `istioctl analyze --use-kube=false <file>`, `runs` times: median wall time, the version, and what it reported.
  * Exit status 0 is a clean analysis and 79 an analysis that found errors; anything else is a failure.
@@ -120,7 +89,7 @@ async function loadSources(dir) {
   };
   await esbuild.build({
     stdin: {
-      contents: "export { YamlChecker } from './src/yaml/checker'; export { createYamlLanguageService } from './src/yaml/schema/languageService'; export { createWorkerYamlLanguageService } from './src/yaml/schema/workerService';",
+      contents: "export { YamlChecker } from './src/yaml/checker'; export { createYamlLanguageService } from './src/yaml/schema/languageService'; export { createWorkerYamlLanguageService } from './src/yaml/schema/workerService'; export { createCompiledSchemaValidation } from './src/yaml/schema/compiledService';",
       resolveDir: root, loader: 'ts',
     },
     ...options,
@@ -134,7 +103,7 @@ async function loadSources(dir) {
 
 export async function benchYaml({ runs = 5, log = console.log } = {}) {
   const dir = mkdtempSync(join(tmpdir(), 'istio-bench-'));
-  const { YamlChecker, createYamlLanguageService, createWorkerYamlLanguageService, workerScript } = await loadSources(dir);
+  const { YamlChecker, createYamlLanguageService, createWorkerYamlLanguageService, createCompiledSchemaValidation, workerScript } = await loadSources(dir);
   const schema = readFileSync(join(root, 'schemas', 'kubernetes-istio.schema.json'), 'utf8');
   const text = generateManifest(1000);
   const lineCount = text.split('\n').length - 1;
@@ -154,6 +123,11 @@ export async function benchYaml({ runs = 5, log = console.log } = {}) {
   const alone = { full: [], edit: [], cpu: [] };
   const ours = { full: [], edit: [], cpu: [] };
   const oneThread = { full: [], edit: [], cpu: [] };
+  // The command line's engine: compiled schema validation, no yaml-language-server (a call to it would fail).
+  const compiled = createCompiledSchemaValidation(schema, async () => {
+    throw new Error('the command line fell back to yaml-language-server');
+  });
+  const engine = { full: [], cpu: [] };
   let counts;
   const runAlone = async () => {
     const full = await time(() => ls.validate(uri, text));
@@ -173,13 +147,20 @@ export async function benchYaml({ runs = 5, log = console.log } = {}) {
   const runOurs = async () => {
     counts = await runChecker(worker, ours);
   };
+  const runEngine = async () => {
+    const checker = new YamlChecker(async () => compiled, { offline: true });
+    const full = await time(() => checker.check(uri, text, { schema: true }));
+    engine.full.push(full.ms);
+    engine.cpu.push(full.cpuMs);
+    if (counts && full.result.length !== counts.full) throw new Error(`the command line's engine found ${full.result.length}, the editor's ${counts.full}`);
+  };
   const runOneThread = async () => {
     const c = await runChecker(ls, oneThread);
     if (counts && (c.full !== counts.full || c.edit !== counts.edit)) throw new Error(`one thread found ${JSON.stringify(c)}, the worker ${JSON.stringify(counts)}`);
   };
   for (let i = 0; i < runs; i++) {
     // Alternate who goes first, so neither side always pays for the other's garbage collection.
-    const order = i % 2 === 0 ? [runAlone, runOurs, runOneThread] : [runOurs, runAlone, runOneThread];
+    const order = i % 2 === 0 ? [runAlone, runOurs, runOneThread, runEngine] : [runOurs, runAlone, runEngine, runOneThread];
     for (const run of order) await run();
   }
   worker.dispose();
@@ -202,16 +183,35 @@ export async function benchYaml({ runs = 5, log = console.log } = {}) {
     aloneCpuMs: median(alone.cpu),
     cpuMs: median(ours.cpu),
     oneThreadCpuMs: median(oneThread.cpu),
+    engineFullMs: median(engine.full),
+    engineCpuMs: median(engine.cpu),
     findings: counts,
   };
+  // The command line as a user runs it: a process, startup included (beside istioctl, run by run, below).
+  const cli = builtCli(root, log);
+  const runCli = async () => (await time(() => promisify(execFile)(process.execPath, [cli, 'lint', path]).catch((err) => {
+    if (err.code !== 1) throw err;
+  }))).ms;
 
   const istioctl = findIstioctl();
+  const processes = [];
   if (istioctl.path) {
     const analyze = await benchIstioctl(istioctl.path, path, 3);
     figures.istioctl = { path: istioctl.path, ...analyze };
+    // The two processes back to back, each pair's ratio: robust to the load changing during the run.
+    const pairs = [];
+    for (let i = 0; i < runs && analyze.ms !== undefined; i++) {
+      const ours = await runCli();
+      const theirs = (await benchIstioctl(istioctl.path, path, 1)).ms;
+      processes.push(ours);
+      pairs.push(ours / theirs);
+    }
+    figures.cliProcessRatio = pairs.length ? median(pairs) : undefined;
   } else {
     figures.istioctl = { skipped: `no istioctl binary; looked in ${istioctl.looked.join(', ')}` };
   }
+  if (processes.length === 0) for (let i = 0; i < runs; i++) processes.push(await runCli());
+  figures.cliProcessMs = median(processes);
   figures.load = { before: loadBefore, after: loadavg(), cores: availableParallelism() };
 
   const f = (ms) => `${ms.toFixed(1)} ms`;
@@ -222,9 +222,11 @@ export async function benchYaml({ runs = 5, log = console.log } = {}) {
   const cpu = (ms) => `${f(ms)} (${(ms / figures.aloneCpuMs).toFixed(2)}x)`;
   log(`  CPU time, full       ours ${cpu(figures.cpuMs)} both threads, same thread ${cpu(figures.oneThreadCpuMs)}, alone ${f(figures.aloneCpuMs)} (medians; garbage collector threads included)`);
   log(`  1-character edit     ours ${f(figures.editMs)}   yaml-language-server alone ${f(figures.aloneEditMs)}   ratio ${figures.editRatio.toFixed(2)}x (target < ${TARGET_EDIT_MS} ms)`);
+  log(`  command line         checks in-process ${f(figures.engineFullMs)} (CPU ${f(figures.engineCpuMs)}), \`node dist/cli.js lint\` ${f(figures.cliProcessMs)} (a process, startup included)`);
   const a = figures.istioctl;
   if (a.ms !== undefined) {
     log(`  istioctl analyze --use-kube=false, same file: ${f(a.ms)} (median of ${a.runs}; ${a.version}; "${a.summary}")   ours/istioctl ${(figures.fullMs / a.ms).toFixed(2)}x`);
+    log(`    command line / istioctl: in-process ${(figures.engineFullMs / a.ms).toFixed(2)}x, as a process ${figures.cliProcessRatio.toFixed(2)}x (median of back-to-back pairs)`);
     log(`    istioctl: ${a.path}`);
   } else if (a.failed) {
     log(`  istioctl analyze: NOT MEASURED, it failed: ${a.failed}`);

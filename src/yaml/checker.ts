@@ -4,7 +4,7 @@ import { MAX_FINDINGS } from './limits';
 import { fileFacts, lintParsed, lintText, syntaxFinding, type FileFacts, type LintOptions } from './lint';
 import { mayNestTooDeep, parseManifests, type ParsedFile } from './parse';
 import type { Diagnostic } from 'yaml-language-server';
-import type { YamlLanguageService } from './schema/languageService';
+import type { SchemaValidation } from './schema/languageService';
 import { isSyntaxError, schemaFindings } from './schema/diagnostics';
 import type { Finding, Fix, Position } from './types';
 
@@ -25,22 +25,38 @@ export interface CheckOptions extends LintOptions {
 }
 
 /**
- * Every Istio rule and every cross-document fact needs one of these words in the document (a
- * Namespace, an injection label, `hostNetwork`). A document without any cannot produce an Istio
- * finding, so when yaml-language-server validates it anyway (and reports its syntax errors), it
- * is not parsed a second time here.
+ * Every Istio rule and every cross-document fact needs one of these in the document: a `Namespace` value (its
+ * kind: the word alone as a scalar, not within prose such as a CRD's descriptions; the rules on `istio-injection`
+ * are rules of Namespaces), `istio.io/rev`, `istio.io/dataplane-mode`, `sidecar.istio.io/inject` or
+ * `hostNetwork` (a pod on the host network in an injected namespace). A document without any cannot produce an
+ * Istio finding, so when yaml-language-server validates it anyway (and reports its syntax errors), it is not
+ * parsed a second time here.
  */
-const ISTIO_WORDS = /Namespace|istio-injection|istio\.io\/rev|istio\.io\/dataplane-mode|sidecar\.istio\.io\/inject|hostNetwork|\{\{/;
+const RULE_WORDS = /(?:^|[\s:"'{,[])Namespace["']?[ \t]*(?:$|[,}\]#])|istio\.io\/rev|istio\.io\/dataplane-mode|sidecar\.istio\.io\/inject|hostNetwork/m;
+
+/** Without cluster facts, `istio.io/rev` matters only on a Namespace (its revision is checked against the cluster's). */
+const OFFLINE_RULE_WORDS = /(?:^|[\s:"'{,[])Namespace["']?[ \t]*(?:$|[,}\]#])|istio\.io\/dataplane-mode|sidecar\.istio\.io\/inject|hostNetwork/m;
+
+interface Words {
+  /** Some Istio rule or fact may concern the document. */
+  readonly rules: RegExp;
+  /** The same, or the document is a Helm template (parsed so that it is never sent to schema validation). */
+  readonly parse: RegExp;
+}
+
+const withTemplates = (rules: RegExp): Words => ({ rules, parse: new RegExp(`${rules.source}|\\{\\{`, 'm') });
+const CONNECTED_WORDS = withTemplates(RULE_WORDS);
+const OFFLINE_WORDS = withTemplates(OFFLINE_RULE_WORDS);
 
 /**
- * Whether a document may stay unparsed here, left to the schema validation (see `ISTIO_WORDS`). Schema
+ * Whether a document may stay unparsed here, left to the schema validation (see `RULE_WORDS`). Schema
  * validation concerns only Kubernetes objects, mappings with an `apiVersion` and a `kind`: a document without
  * both words (empty after a trailing or doubled `---`, comments only, a list or a scalar, a CI workflow) is
  * never sent to it. It is parsed here instead, which costs less and reports its syntax errors the same way. Nor is
  * a document that may nest too deep for yaml-language-server (parsed here, and not sent to it when it does).
  */
-function leftToSchema(text: string): boolean {
-  return !ISTIO_WORDS.test(text) && text.includes('apiVersion') && text.includes('kind') && !mayNestTooDeep(text);
+function leftToSchema(text: string, words: Words): boolean {
+  return !words.parse.test(text) && text.includes('apiVersion') && text.includes('kind') && !mayNestTooDeep(text);
 }
 
 /** Re-validating more chunks than this at once is cheaper as one whole-file call. */
@@ -56,7 +72,18 @@ export class YamlChecker {
   /** The facts each file's rules last ran with (see `check`). */
   private readonly signatures = new Map<string, string>();
 
-  constructor(private readonly languageService: () => Promise<YamlLanguageService | undefined>) {}
+  private readonly words: Words;
+
+  /**
+   * `offline`: the checks of this checker are never given cluster facts (the command line), so documents that only
+   * a cluster's facts could concern are not parsed.
+   */
+  constructor(
+    private readonly languageService: () => Promise<SchemaValidation | undefined>,
+    { offline = false }: { offline?: boolean } = {},
+  ) {
+    this.words = offline ? OFFLINE_WORDS : CONNECTED_WORDS;
+  }
 
   async check(uri: string, text: string, options: CheckOptions = {}): Promise<Finding[]> {
     const max = options.maxFileSize;
@@ -135,7 +162,7 @@ export class YamlChecker {
     const seen = new Map<string, ChunkResult>();
     return chunks.map((chunk) => {
       const cached = seen.get(chunk.text) ?? previous?.get(chunk.text);
-      const result = cached && (cached.parsed || lazy) ? cached : lazy && leftToSchema(chunk.text) ? unparsed() : undefined;
+      const result = cached && (cached.parsed || lazy) ? cached : lazy ? (nothingToCheck(chunk.text, this.words) ?? (leftToSchema(chunk.text, this.words) ? unparsed() : undefined)) : undefined;
       if (result) seen.set(chunk.text, result);
       return result;
     });
@@ -145,7 +172,7 @@ export class YamlChecker {
   private results(uri: string, chunks: readonly Chunk[], known: readonly (ChunkResult | undefined)[], lazy: boolean): ChunkResult[] {
     const current = new Map<string, ChunkResult>();
     const results = chunks.map((chunk, i) => {
-      const result = known[i] ?? current.get(chunk.text) ?? prepare(chunk.text, lazy);
+      const result = known[i] ?? current.get(chunk.text) ?? prepare(chunk.text, lazy, this.words);
       current.set(chunk.text, result);
       return result;
     });
@@ -157,7 +184,7 @@ export class YamlChecker {
   enableInjectionAt(text: string, offset: number): Fix | undefined {
     const chunk = splitDocuments(text).find((c) => c.start <= offset && offset <= c.start + c.text.length);
     if (!chunk) return undefined;
-    const file = prepare(chunk.text, false).file;
+    const file = prepare(chunk.text, false, this.words).file;
     const m = file && manifestAt(file, offset - chunk.start);
     const fix = file && m ? enableInjectionFix(file, m) : undefined;
     return fix && shiftFix(fix, chunk);
@@ -168,9 +195,16 @@ export class YamlChecker {
     this.signatures.delete(uri);
   }
 
+  /** How many characters of `uri`'s documents the cache holds parsed (what keeping it costs, roughly). */
+  parsedSize(uri: string): number {
+    let size = 0;
+    for (const [text, r] of this.cache.get(uri) ?? []) if (r.file) size += text.length;
+    return size;
+  }
+
   /** Schema findings of the chunks `which` selects that have none yet (the others are left as they are). */
   private async validateSchemas(
-    service: YamlLanguageService,
+    service: SchemaValidation,
     uri: string,
     chunks: readonly Chunk[],
     known: readonly (ChunkResult | undefined)[],
@@ -286,8 +320,30 @@ function unparsed(): ChunkResult {
   return { parsed: false, file: undefined, facts: NO_FACTS, tooLarge: [] };
 }
 
-function prepare(text: string, lazy: boolean): ChunkResult {
-  if (lazy && leftToSchema(text)) return unparsed();
+/**
+ * Documents that cannot produce a finding, known without parsing them: blank ones (only `---`, comments and blank
+ * lines), and Helm templates without any word of an Istio rule that do not nest too deep (templates get no schema
+ * validation and no syntax error). Undefined for the others.
+ */
+function nothingToCheck(text: string, words: Words): ChunkResult | undefined {
+  const nothing = (): ChunkResult => ({ parsed: true, file: undefined, facts: NO_FACTS, tooLarge: [] });
+  if (isEmptyDocument(text)) return nothing();
+  if (isTemplate(text) && !words.rules.test(text) && !mayNestTooDeep(text)) return nothing();
+  return undefined;
+}
+
+/** Whether `maskTemplates` masks something: a `{{` with a `}}` after it. */
+function isTemplate(text: string): boolean {
+  const open = text.indexOf('{{');
+  return open >= 0 && text.includes('}}', open + 2);
+}
+
+function prepare(text: string, lazy: boolean, words: Words): ChunkResult {
+  if (lazy) {
+    const nothing = nothingToCheck(text, words);
+    if (nothing) return nothing;
+    if (leftToSchema(text, words)) return unparsed();
+  }
   const { file, findings } = lintText(text, { maxFileSize: Number.MAX_SAFE_INTEGER });
   return { parsed: true, file, facts: file ? fileFacts(file) : NO_FACTS, tooLarge: file ? [] : findings };
 }

@@ -1,42 +1,29 @@
-import { readFile } from 'node:fs/promises';
-import { resolve } from 'node:path';
-import { pathToFileURL } from 'node:url';
-import { YamlChecker } from './checker';
-import { yamlFiles } from './files';
-import { fixFiles } from './fix';
-import type { YamlLanguageService } from './schema/languageService';
-import type { Finding, Severity } from './types';
+import { unifiedDiff } from './diff';
+import { formatApplied } from './fix';
+import { lintPaths, type LintOptions, type SchemaLoader } from './lintPaths';
+import type { Severity } from './types';
 
-/** One finding as the command line prints it: 1-based lines and columns, like editors and CI annotations show. */
-export interface CliFinding {
-  readonly file: string;
-  readonly startLine: number;
-  readonly startColumn: number;
-  readonly endLine: number;
-  readonly endColumn: number;
-  readonly severity: Severity;
-  readonly code: string;
-  readonly message: string;
-}
+export type { CliFinding, SchemaLoader } from './lintPaths';
 
 export interface CliIo {
   readonly stdout: NodeJS.WritableStream;
   readonly stderr: NodeJS.WritableStream;
 }
 
-/** Loads the schema validator; only called when schema validation is on. */
-export type SchemaLoader = () => Promise<YamlLanguageService | undefined>;
+/** Exit statuses of `lint`. */
+export const EXIT = { clean: 0, errors: 1, usage: 2, skipped: 3 } as const;
 
 const USAGE = `usage: istio-mesh lint [--format text|json] [--no-schema] [--fix | --fix-dry-run] <files or directories>
 
 Checks Kubernetes and Istio YAML: schema errors and Istio injection mistakes.
-Directories are searched for *.yaml and *.yml files.
+Directories are searched for *.yaml and *.yml files; symbolic links are followed.
 
   --fix          apply each finding's preferred quick fix in place (repeated until none applies; not info findings),
                  print what changed per file, then report what remains
   --fix-dry-run  print the fixes as a unified diff instead (report on stderr); write nothing
 
-Exit status: 0 no errors (warnings allowed), 1 errors found (after fixing, with --fix), 2 usage error.
+Exit status: 0 no errors (warnings allowed), 1 errors found (after fixing, with --fix), 2 usage error,
+3 some file or directory could not be checked (each is named on stderr; the others were checked).
 `;
 
 interface Args {
@@ -76,82 +63,101 @@ function parseArgs(argv: readonly string[]): Args | 'help' {
 }
 
 /**
- * `lint` over files and directories. Returns the exit status. `schemas` is called only when
- * schema validation is on, so `--no-schema` never loads yaml-language-server.
+ * `lint` over files and directories. Returns the exit status (`EXIT`). `schemas` is called only when schema
+ * validation is on, so `--no-schema` never loads it. Results are written as each file is checked; what
+ * cannot be checked is named on stderr, once, and the run goes on. With `--fix`, each file's fixes are listed (on
+ * stderr under `--format json`) and with `--fix-dry-run` shown as a diff on stdout (the report then goes to stderr),
+ * file by file, before the report of what remains.
  */
 export async function main(
   argv: readonly string[],
   io: CliIo = { stdout: process.stdout, stderr: process.stderr },
   schemas?: SchemaLoader,
+  options: Omit<LintOptions, 'schemas' | 'fix'> = {},
 ): Promise<number> {
   let args: Args | 'help';
   try {
     args = parseArgs(argv);
   } catch (err) {
     if (!(err instanceof UsageError)) throw err;
-    io.stderr.write(`istio-mesh: ${err.message}\n${USAGE}`);
-    return 2;
+    await write(io.stderr, `istio-mesh: ${visible(err.message)}\n${USAGE}`);
+    return EXIT.usage;
   }
   if (args === 'help') {
-    io.stdout.write(USAGE);
-    return 0;
+    await write(io.stdout, USAGE);
+    return EXIT.clean;
   }
-  let files: string[];
-  try {
-    files = await yamlFiles(args.paths);
-  } catch (err) {
-    io.stderr.write(`istio-mesh: ${err instanceof Error ? err.message : String(err)}\n`);
-    return 2;
-  }
-  const schemaLoader = args.schema ? schemas : undefined;
-  let results: CliFinding[];
-  if (args.fix) {
-    // --fix lists its fixes before the report (on stderr under --format json); --fix-dry-run leaves stdout to the diff.
-    const out = args.fix === 'dry-run' || args.format === 'text' ? io.stdout : io.stderr;
-    const remaining = await fixFiles(files, { write: args.fix === 'write', schemas: schemaLoader, out });
-    results = remaining.flatMap((r) => r.findings.map((f) => toCli(r.file, f)));
-  } else results = await lintFiles(files, schemaLoader);
+  const counts: Record<Severity, number> = { error: 0, warning: 0, info: 0 };
+  let files = 0;
+  let skipped = 0;
+  let first = true;
   const report = args.fix === 'dry-run' ? io.stderr : io.stdout;
-  report.write(args.format === 'json' ? JSON.stringify(results, null, 2) + '\n' : formatText(results, files.length));
-  return results.some((r) => r.severity === 'error') ? 1 : 0;
-}
-
-/** Two passes: what each file says about namespaces first, so a Namespace in one file sees workloads of another. */
-export async function lintFiles(files: readonly string[], schemas?: SchemaLoader): Promise<CliFinding[]> {
-  const checker = new YamlChecker(schemas ?? (async () => undefined));
-  const texts = await Promise.all(files.map(async (file) => ({ file, uri: pathToFileURL(resolve(file)).toString(), text: await readFile(file, 'utf8') })));
-  const asking = new Set<string>();
-  const injected = new Set<string>();
-  for (const { uri, text } of texts) {
-    const facts = checker.facts(uri, text);
-    facts.namespacesAskingForSidecars.forEach((n) => asking.add(n));
-    facts.injectedNamespaces.forEach((n) => injected.add(n));
+  const fixes = args.fix === 'dry-run' || args.format === 'text' ? io.stdout : io.stderr;
+  if (args.format === 'json') await write(report, '[');
+  for await (const event of lintPaths(args.paths, { ...options, schemas: args.schema ? schemas : undefined, fix: args.fix })) {
+    if ('skipped' in event) {
+      skipped++;
+      await write(io.stderr, `istio-mesh: skipped ${visible(event.skipped)}: ${visible(event.reason)}\n`);
+      continue;
+    }
+    if ('fixed' in event) {
+      const { fixed } = event;
+      await write(fixes, args.fix === 'dry-run' ? unifiedDiff(fixed.before, fixed.after, visible(fixed.file)) : formatApplied([{ ...fixed, file: visible(fixed.file) }]));
+      continue;
+    }
+    files++;
+    for (const f of event.findings) counts[f.severity]++;
+    if (event.findings.length === 0) continue;
+    // A few thousand findings per write: a file with very many does not become one huge string.
+    for (let i = 0; i < event.findings.length; i += WRITE_BATCH) {
+      const batch = event.findings.slice(i, i + WRITE_BATCH);
+      if (args.format === 'json') {
+        // As JSON.stringify(all, null, 2) would print them.
+        const items = batch.map((f) => JSON.stringify(f, null, 2).replace(/^/gm, '  '));
+        await write(report, (first ? '\n' : ',\n') + visibleJson(items.join(',\n')));
+        first = false;
+      } else {
+        await write(report, batch.map((r) => `${visible(r.file)}:${r.startLine}:${r.startColumn}: ${r.severity} ${r.code}: ${visible(r.message)}\n`).join(''));
+      }
+    }
   }
-  const out: CliFinding[] = [];
-  for (const { file, uri, text } of texts) {
-    const findings = await checker.check(uri, text, { schema: schemas !== undefined, workspace: { namespacesAskingForSidecars: asking, injectedNamespaces: injected } });
-    findings.sort((a, b) => a.range.start.line - b.range.start.line || a.range.start.character - b.range.start.character);
-    out.push(...findings.map((f) => toCli(file, f)));
+  if (args.format === 'json') await write(report, first ? ']\n' : '\n]\n');
+  else {
+    const checked = skipped > 0 ? `${files} file(s) checked, ${skipped} skipped` : `${files} file(s) checked`;
+    await write(report, `${checked}: ${counts.error} error(s), ${counts.warning} warning(s), ${counts.info} info.\n`);
   }
-  return out;
+  return skipped > 0 ? EXIT.skipped : counts.error > 0 ? EXIT.errors : EXIT.clean;
 }
 
-function toCli(file: string, f: Finding): CliFinding {
-  return {
-    file,
-    startLine: f.range.start.line + 1,
-    startColumn: f.range.start.character + 1,
-    endLine: f.range.end.line + 1,
-    endColumn: f.range.end.character + 1,
-    severity: f.severity,
-    code: f.code,
-    message: f.message,
-  };
+const WRITE_BATCH = 2000;
+
+/**
+ * Control characters (escape sequences), bidirectional overrides and line separators in file names and
+ * messages, written as visible escapes (`\x1b`, `\u202e`): printed raw they could rewrite the terminal or
+ * hide text.
+ */
+const INVISIBLE = /[\p{Cc}\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/gu;
+
+export function visible(text: string): string {
+  return text.replace(INVISIBLE, (c) => {
+    if (c === '\n') return '\\n';
+    if (c === '\r') return '\\r';
+    if (c === '\t') return '\\t';
+    const code = c.charCodeAt(0);
+    return code < 0x100 ? `\\x${code.toString(16).padStart(2, '0')}` : `\\u${code.toString(16).padStart(4, '0')}`;
+  });
 }
 
-function formatText(results: readonly CliFinding[], fileCount: number): string {
-  const lines = results.map((r) => `${r.file}:${r.startLine}:${r.startColumn}: ${r.severity} ${r.code}: ${r.message}`);
-  const count = (s: Severity) => results.filter((r) => r.severity === s).length;
-  lines.push(`${fileCount} file(s) checked: ${count('error')} error(s), ${count('warning')} warning(s), ${count('info')} info.`);
-  return lines.join('\n') + '\n';
+/** What JSON.stringify leaves raw among those (it escapes the other control characters itself). */
+const INVISIBLE_IN_JSON = /[\u007f-\u009f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
+
+/** JSON keeps every character, but as `\u` escapes where a terminal would act on it. */
+function visibleJson(json: string): string {
+  return json.replace(INVISIBLE_IN_JSON, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}
+
+/** Writes and waits while the stream's buffer is full, so a slow reader does not make the output pile up in memory. */
+function write(stream: NodeJS.WritableStream, text: string): Promise<void> {
+  if (stream.write(text)) return Promise.resolve();
+  return new Promise((done) => stream.once('drain', done));
 }

@@ -1,10 +1,7 @@
-import { readFile, writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { YamlChecker, type CheckOptions } from './checker';
-import { unifiedDiff } from './diff';
 import { applyEdits } from './edits';
-import type { YamlLanguageService } from './schema/languageService';
 import type { Finding, FindingCode, Fix, TextEdit } from './types';
 
 /**
@@ -81,12 +78,15 @@ export async function fixTexts(sources: readonly Source[], check: CheckTexts, ma
   return sources.map((s, i) => ({ file: s.file, before: s.text, after: texts[i], applied: applied[i] }));
 }
 
-/** `check` over a checker: the namespace facts of all texts first, then each text's findings. */
+/**
+ * `check` over a checker: the namespace facts of all texts first (with those of `options.workspace`, what other
+ * files say), then each text's findings.
+ */
 export function checkTogether(checker: YamlChecker, options: CheckOptions = {}): CheckTexts {
   return async (sources) => {
     const uris = sources.map((s) => pathToFileURL(resolve(s.file)).toString());
-    const asking = new Set<string>();
-    const injected = new Set<string>();
+    const asking = new Set<string>(options.workspace?.namespacesAskingForSidecars);
+    const injected = new Set<string>(options.workspace?.injectedNamespaces);
     sources.forEach((s, i) => {
       const facts = checker.facts(uris[i], s.text);
       facts.namespacesAskingForSidecars.forEach((n) => asking.add(n));
@@ -109,35 +109,4 @@ export function formatApplied(fixed: readonly FixedText[]): string {
     for (const a of f.applied) lines.push(`  ${a.line}:${a.column} ${a.code}: ${a.title}`);
   }
   return lines.length ? lines.join('\n') + '\n' : '';
-}
-
-export interface FixFilesOptions {
-  /** Write the fixed files (`--fix`), or only print a diff (`--fix-dry-run`). */
-  readonly write: boolean;
-  /** Validates the schemas of what remains (the fixes themselves come from the Istio rules). */
-  readonly schemas?: () => Promise<YamlLanguageService | undefined>;
-  /** Where the list of applied fixes (`--fix`) or the diff (`--fix-dry-run`) goes. */
-  readonly out: NodeJS.WritableStream;
-}
-
-/** The findings that remain in a file after fixing. */
-export interface Remaining {
-  readonly file: string;
-  readonly findings: Finding[];
-}
-
-/** `lint --fix` and `--fix-dry-run` over files: fixes, writes or prints a diff, and returns what remains to report. */
-export async function fixFiles(files: readonly string[], options: FixFilesOptions): Promise<Remaining[]> {
-  const sources = await Promise.all(files.map(async (file) => ({ file, text: await readFile(file, 'utf8') })));
-  const checker = new YamlChecker(options.schemas ?? (async () => undefined));
-  const fixed = await fixTexts(sources, checkTogether(checker));
-  if (options.write) {
-    for (const f of fixed) if (f.after !== f.before) await writeFile(f.file, f.after, 'utf8');
-    options.out.write(formatApplied(fixed));
-  } else {
-    options.out.write(fixed.map((f) => unifiedDiff(f.before, f.after, f.file)).join(''));
-  }
-  const remaining = await checkTogether(checker, { schema: options.schemas !== undefined })(fixed.map((f) => ({ file: f.file, text: f.after })));
-  const byPosition = (a: Finding, b: Finding) => a.range.start.line - b.range.start.line || a.range.start.character - b.range.start.character;
-  return fixed.map((f, i) => ({ file: f.file, findings: remaining[i].sort(byPosition) }));
 }

@@ -1,3 +1,6 @@
+/** The name the schema bundle is registered under in yaml-language-server (its messages quote it). */
+export const SCHEMA_NAME = 'Kubernetes and Istio (Istio Mesh)';
+
 /**
  * `apiVersion kind` of every kind the bundle defines, from its `if` branches. Kept apart from the
  * language service so that code needing only this does not bundle yaml-language-server.

@@ -1,7 +1,8 @@
 import type { Diagnostic, Hover, CompletionList, Position as LspPosition } from 'yaml-language-server';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import { randomUUID } from 'node:crypto';
-import { coveredKinds } from './kinds';
+import { featureText } from './featureText';
+import { coveredKinds, SCHEMA_NAME } from './kinds';
 
 /**
  * yaml-language-server used in-process (no server, no network): one schema for every file, the
@@ -19,6 +20,9 @@ export interface YamlLanguageService {
   /** Frees what the service holds (a worker thread, when it runs in one). */
   dispose(): void;
 }
+
+/** What the checks need of schema validation: diagnostics for a text, and which kinds have a schema. */
+export type SchemaValidation = Pick<YamlLanguageService, 'validate' | 'covers'>;
 
 /**
  * yaml-language-server caches parsed documents in a module-level map keyed by URI and version, shared
@@ -54,17 +58,22 @@ export async function createYamlLanguageService(schemaJson: string): Promise<Yam
       completion: true,
       isKubernetes: false,
       yamlVersion: '1.2',
-      schemas: [{ uri, fileMatch: ['*'], name: 'Kubernetes and Istio (Istio Mesh)' }],
+      schemas: [{ uri, fileMatch: ['*'], name: SCHEMA_NAME }],
     });
   };
   configure();
   const doc = (uri: string, text: string): TextDocument => Doc.create(uri, 'yaml', ++documentVersion, text);
   return {
     validate: (uri, text) => service.doValidation(doc(uri, text), false),
-    hover: (uri, text, position) => service.doHover(doc(uri, text), position),
+    hover: async (uri, text, position) => {
+      const only = featureText(text, position.line);
+      return only === undefined ? null : service.doHover(doc(uri, only), position);
+    },
     // `null` is accepted wherever a field may be absent (see `orNull`), but leaving the field out says it better.
     complete: async (uri, text, position) => {
-      const list = await service.doComplete(doc(uri, text), position, false);
+      const only = featureText(text, position.line);
+      if (only === undefined) return { isIncomplete: false, items: [] };
+      const list = await service.doComplete(doc(uri, only), position, false);
       return { ...list, items: list.items.filter((i) => i.label !== 'null') };
     },
     covers: (apiVersion, kind) => kinds.has(`${apiVersion} ${kind}`),

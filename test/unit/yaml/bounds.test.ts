@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import fc from 'fast-check';
 import { LineCounter, parseAllDocuments, type YAMLError } from 'yaml';
 import { YamlChecker } from '../../../src/yaml/checker';
-import { lintFiles } from '../../../src/yaml/cli';
+import { lintFiles } from '../../../src/yaml/lintPaths';
 import { MAX_FINDINGS, MAX_NESTING } from '../../../src/yaml/limits';
 import { mayNestTooDeep, parseManifests } from '../../../src/yaml/parse';
 import type { YamlLanguageService } from '../../../src/yaml/schema/languageService';

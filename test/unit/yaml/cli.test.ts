@@ -36,10 +36,16 @@ describe('istio-mesh lint (command line)', () => {
     assert.match(stdout, /^.*web\.yml:10:34: error inject-label-type: Label values must be strings/);
   });
   it('exits 2 on usage errors', async () => {
-    for (const argv of [[], ['check', dir], ['lint'], ['lint', '--format', 'xml', dir], ['lint', '--bogus', dir], ['lint', join(dir, 'missing.yaml')]]) {
+    for (const argv of [[], ['check', dir], ['lint'], ['lint', '--format', 'xml', dir], ['lint', '--bogus', dir]]) {
       const { code, stderr } = await run(...argv);
       assert.equal(code, 2, argv.join(' '));
       assert.match(stderr, /istio-mesh: /);
     }
+  });
+  it('names a missing path on stderr, checks the others and exits 3', async () => {
+    const { code, stdout, stderr } = await run('lint', '--no-schema', join(dir, 'missing.yaml'), clean);
+    assert.equal(code, 3);
+    assert.equal(stderr, `istio-mesh: skipped ${join(dir, 'missing.yaml')}: no such file or directory\n`);
+    assert.equal(stdout, '1 file(s) checked, 1 skipped: 0 error(s), 0 warning(s), 0 info.\n');
   });
 });

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { lintFiles, type CliFinding } from '../../../src/yaml/cli';
+import { lintFiles, type CliFinding } from '../../../src/yaml/lintPaths';
 import { parseManifests } from '../../../src/yaml/parse';
 import { createYamlLanguageService, type YamlLanguageService } from '../../../src/yaml/schema/languageService';
 import { findBundledSchema } from '../../../src/yaml/schema/location';

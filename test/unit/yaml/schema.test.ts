@@ -217,6 +217,26 @@ describe('documents without Istio words', function () {
     const findings = await new YamlChecker(async () => undefined).check('file:///lazy.yaml', broken, { schema: true });
     assert.deepEqual(findings.map((f) => f.code), ['yaml-syntax']);
   });
+  it('are not validated when they hold nothing: a trailing `---`, comments', async () => {
+    const service = await createYamlLanguageService(readFileSync(SCHEMA_PATH, 'utf8'));
+    const namespace = yaml('apiVersion: v1', 'kind: Namespace', 'metadata: {name: ok}');
+    for (const text of [namespace + '---\n', namespace + '---\n# only a comment\n---  # and another\n', '---\n' + namespace + '...\n']) {
+      assert.deepEqual(await new YamlChecker(async () => service).check('file:///empty.yaml', text, { schema: true }), [], text);
+    }
+  });
+  it('are not parsed when they are Helm templates without Istio words (templates get no schema validation)', async () => {
+    let validated = '';
+    const schemas = async () => ({
+      covers: () => true,
+      validate: async (_uri: string, text: string) => {
+        validated += text;
+        return [];
+      },
+    });
+    const template = yaml('apiVersion: v1', 'kind: ConfigMap', 'metadata:', '  name: {{ .Release.Name }}', 'data: {a: [unclosed}');
+    assert.deepEqual(await new YamlChecker(schemas).check('file:///t.yaml', template, { schema: true }), []);
+    assert.equal(validated, '');
+  });
 });
 
 describe('a syntax error in a long file', function () {

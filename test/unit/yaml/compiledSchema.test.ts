@@ -1,0 +1,278 @@
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { basename } from 'node:path';
+import fc from 'fast-check';
+import { isDeepStrictEqual } from 'node:util';
+import { Composer, Parser } from 'yaml';
+import type { Diagnostic } from 'yaml-language-server';
+import { YamlChecker } from '../../../src/yaml/checker';
+import { lintPaths } from '../../../src/yaml/lintPaths';
+import { splitDocuments } from '../../../src/yaml/chunks';
+import { createCompiledSchemaValidation } from '../../../src/yaml/schema/compiledService';
+import { loadFast } from '../../../src/yaml/schema/fastYaml';
+import { createYamlLanguageService, type SchemaValidation, type YamlLanguageService } from '../../../src/yaml/schema/languageService';
+import { unsupportedKeywords } from '../../../src/yaml/schema/validator';
+import { istioFiles } from '../../oracles/istioSource';
+import { corpusFiles, SCHEMA_PATH } from './corpus.test';
+import { yaml } from './helpers';
+import { fixedPropertySeed } from '../property';
+
+fixedPropertySeed();
+
+/** A diagnostic as the checker reads it: range, message, severity, and whether the parser or the schema said it. */
+function shown(d: Diagnostic): string {
+  const { start, end } = d.range;
+  return `${start.line}:${start.character}-${end.line}:${end.character} ${d.severity} ${d.source === 'YAML' ? 'yaml' : 'schema'} ${d.message}`;
+}
+
+/**
+ * What both must agree on for one text. For a text with a syntax error, its syntax diagnostics: the checker shows
+ * nothing else of a document that does not parse.
+ */
+function agreed(diagnostics: readonly Diagnostic[], syntaxError: boolean): string[] {
+  return diagnostics.filter((d) => !syntaxError || d.source === 'YAML').map(shown);
+}
+
+function hasSyntaxError(list: readonly Diagnostic[]): boolean {
+  return list.some((d) => d.source === 'YAML' && d.severity === 1);
+}
+
+/** Texts with schema errors of every kind the bundled schemas can report, and the YAML around them that changes ranges. */
+const CASES: Record<string, string> = {
+  'wrong scalar types, an object where a string goes, and a string where an object goes': yaml(
+    'apiVersion: apps/v1', 'kind: Deployment', 'metadata: {name: web, labels: {app: [web]}}', 'spec:', '  replicas: "2"', '  paused: yes', '  selector: x',
+    '  template:', '    spec:', '      containers:', '      - name: web', '        ports: [{containerPort: 80.5, protocol: TCP}]',
+  ),
+  'int-or-string fields (anyOf): a boolean and an object': yaml(
+    'apiVersion: apps/v1', 'kind: Deployment', 'metadata: {name: web}', 'spec:', '  selector: {}', '  strategy:', '    rollingUpdate: {maxSurge: true, maxUnavailable: {a: 1}}',
+    '  template: {spec: {containers: [{name: a, livenessProbe: {httpGet: {port: false}}}]}}',
+  ),
+  'missing required properties at the root, under a key and in a list item': yaml(
+    'apiVersion: networking.istio.io/v1', 'kind: VirtualService', 'metadata: {name: v}', 'spec:', '  http:', '  - route:', '    - weight: 10', '    - destination: {}',
+  ),
+  'unknown properties, one of them nested in a flow mapping on several lines': yaml(
+    'apiVersion: networking.istio.io/v1', 'kind: DestinationRule', 'metadata: {name: d, colour: red}', 'spec:', '  host: h', '  subsets: [{name: v1, labelz: {version: v1},', '    extra: 1}]', '  trafficPolicy:', '    tls: {mode: SIMPLE, sni: 1}',
+  ),
+  'enum values and Istio one-of fields (StringMatch with two of exact, prefix, regex)': yaml(
+    'apiVersion: networking.istio.io/v1', 'kind: VirtualService', 'metadata: {name: v}', 'spec:', '  hosts: [a]', '  http:', '  - match:', '    - uri: {exact: /a, prefix: /b}', '    - uri: {}', '    route: [{destination: {host: a}}]',
+    '---', 'apiVersion: security.istio.io/v1', 'kind: PeerAuthentication', 'metadata: {name: p}', 'spec:', '  mtls: {mode: SOMETIMES}',
+  ),
+  'numbers out of range and patterns': yaml(
+    'apiVersion: networking.istio.io/v1', 'kind: ServiceEntry', 'metadata: {name: s}', 'spec:', '  hosts: [a]', '  ports: [{number: 99999999999, name: http, protocol: HTTP, targetPort: -1}]',
+    '---', 'apiVersion: networking.istio.io/v1', 'kind: Gateway', 'metadata: {name: g}', 'spec:', '  servers: [{port: {number: 0, name: "", protocol: HTTP}, hosts: []}]',
+  ),
+  'null values and keys without a value': yaml(
+    'apiVersion: apps/v1', 'kind: Deployment', 'metadata:', '  name:', '  labels: ~', 'spec:', '  strategy:', '    rollingUpdate: null', '  selector:', '  template: {metadata: {}, spec: {containers: null}}',
+  ),
+  'an empty document, a scalar document and a list document between objects': yaml(
+    'apiVersion: v1', 'kind: Namespace', 'metadata: {name: a, extra: 1}', '---', '---', 'just text', '---', '- a', '- b', '---', 'apiVersion: v1', 'kind: Pod', 'metadata: {name: p}', 'spec: {containers: [{name: c, image: 5}]}',
+  ),
+  'the same message repeated on one line, and non-string keys': yaml(
+    'apiVersion: v1', 'kind: Pod', 'metadata: {name: p}', 'spec:', '  containers: [1, 2, 3]', '  1: one', '  true: yes', '  nodeSelector: {2: 3}',
+  ),
+  'a `# yaml-language-server-disable` comment above a line': yaml(
+    'apiVersion: v1', 'kind: Namespace', 'metadata:', '  name: a', '  # yaml-language-server-disable not allowed', '  colour: red', '  # yaml-language-server-disable', '  size: 1', '  weight: 2',
+  ),
+  'a syntax error and a parser warning next to a schema error': yaml(
+    'apiVersion: v1', 'kind: Namespace', 'metadata: {name: a, extra: 1}', '---', 'apiVersion: v1', 'kind: Namespace', 'metadata:', '  name: [a', '---', 'apiVersion: v1', 'kind: Pod', 'metadata:', '  name: p', 'spec: {containers: [', '  ]}',
+  ),
+  'carriage returns and no final line break': 'apiVersion: v1\r\nkind: Namespace\r\nmetadata:\r\n  name: a\r\n  extra: [1,\r\n    2]',
+  'only blank lines, comments and markers': '\n  \n# nothing\n---\n',
+  'a duplicate key': yaml('apiVersion: v1', 'kind: Namespace', 'metadata: {name: a}', 'metadata: {name: b}'),
+};
+
+describe('compiled schema validation (the command line) gives yaml-language-server\'s diagnostics', function () {
+  this.timeout(300_000);
+  let yls: YamlLanguageService;
+  let compiled: SchemaValidation;
+  let fallbacks = 0;
+  const schemaJson = readFileSync(SCHEMA_PATH, 'utf8');
+
+  before(async () => {
+    yls = await createYamlLanguageService(schemaJson);
+    compiled = createCompiledSchemaValidation(schemaJson, async () => {
+      fallbacks++;
+      return yls;
+    });
+  });
+
+  const compare = async (text: string, name: string) => {
+    const expected = await yls.validate('file:///expected.yaml', text);
+    const actual = await compiled.validate('file:///actual.yaml', text);
+    const syntax = hasSyntaxError(expected);
+    assert.deepEqual(agreed(actual, syntax), agreed(expected, syntax), name);
+    return expected;
+  };
+
+  it('implements every keyword of the bundled schema', () => {
+    assert.deepEqual(unsupportedKeywords(JSON.parse(schemaJson)), []);
+  });
+
+  it('reports the same ranges, messages and severities on texts with schema errors of every kind', async () => {
+    let reported = 0;
+    for (const [name, text] of Object.entries(CASES)) reported += (await compare(text, name)).length;
+    // All of these without yaml-language-server.
+    assert.equal(fallbacks, 0);
+    // The fixtures (Helm templates among them: their `{{ }}` read as keys that are collections go to yaml-language-server).
+    for (const file of await corpusFiles()) reported += (await compare(readFileSync(file, 'utf8'), basename(file))).length;
+    // The schemas accept what the API server accepts (nulls, `status`): the valid fixtures add few diagnostics.
+    assert.ok(reported > 40, `only ${reported} diagnostics compared`);
+  });
+
+  it('leaves texts with anchors, aliases, tags or merge keys to yaml-language-server itself', async () => {
+    const texts = [
+      yaml('apiVersion: v1', 'kind: Pod', 'metadata: {name: &n p}', 'spec: {containers: [{name: *n, image: 1}]}'),
+      yaml('apiVersion: v1', 'kind: Namespace', 'metadata: &m {name: a}', 'extra: 1'),
+      yaml('apiVersion: v1', 'kind: Namespace', 'metadata: !!map {name: a, size: 1}'),
+      yaml('base: &b {name: a}', '---', 'apiVersion: v1', 'kind: Namespace', 'metadata: {<<: {name: a}, size: 1}'),
+    ];
+    const before = fallbacks;
+    for (const text of texts) await compare(text, text);
+    assert.equal(fallbacks - before, texts.length);
+  });
+
+  it('agrees on Istio\'s samples and on random edits of their documents', async () => {
+    const documents = istioFiles('samples').flatMap((file) => splitDocuments(readFileSync(file, 'utf8')).map((c) => c.text)).filter((t) => !t.includes('{{'));
+    assert.ok(documents.length > 300, `${documents.length} documents`);
+    for (const text of documents.filter((_, i) => i % 4 === 0)) await compare(text, text.slice(0, 200));
+    await fc.assert(
+      fc.asyncProperty(fc.nat(documents.length - 1), edits(), async (index, list) => {
+        const text = applyEdits(documents[index], list);
+        await compare(text, JSON.stringify(text.slice(0, 300)));
+      }),
+      { numRuns: 250 },
+    );
+  });
+
+  it('gives the checker the same findings as yaml-language-server, file by file', async () => {
+    const withYls = new YamlChecker(async () => yls);
+    const withCompiled = new YamlChecker(async () => compiled);
+    const files = [...(await corpusFiles()), ...istioFiles('samples').filter((_, i) => i % 3 === 0), ...istioFiles('pkg/config/analysis/analyzers/testdata')];
+    let findings = 0;
+    for (const file of files) {
+      const text = readFileSync(file, 'utf8');
+      const expected = await withYls.check('file:///expected.yaml', text, { schema: true });
+      const actual = await withCompiled.check('file:///actual.yaml', text, { schema: true });
+      assert.deepEqual(actual, expected, file);
+      findings += expected.length;
+    }
+    assert.ok(findings > 25, `only ${findings} findings compared`);
+  });
+});
+
+describe('documents the command line does not parse', function () {
+  this.timeout(300_000);
+
+  it('never hide an Istio finding: the rules find the same in Istio\'s files and the fixtures as when every document is parsed', async () => {
+    const files = [...(await corpusFiles()), ...istioFiles('samples'), ...istioFiles('manifests'), ...istioFiles('pkg/config/analysis/analyzers/testdata')];
+    const ruleFindings = async (options: Parameters<typeof lintPaths>[1]) => {
+      const out: string[] = [];
+      for await (const event of lintPaths(files, options)) {
+        if ('skipped' in event) assert.fail(`${event.skipped}: ${event.reason}`);
+        if ('findings' in event) for (const f of event.findings) if (f.code !== 'yaml-syntax' && f.code !== 'schema') out.push(`${f.file}:${f.startLine}:${f.startColumn} ${f.code}`);
+      }
+      return out;
+    };
+    // Without schema validation every document is parsed; with it (here one that finds nothing), only the documents
+    // an Istio rule may concern are.
+    const everyDocument = await ruleFindings({});
+    const asNeeded = await ruleFindings({ schemas: async () => ({ covers: () => false, validate: async () => [] }) });
+    assert.deepEqual(asNeeded, everyDocument);
+    assert.ok(everyDocument.length >= 11, `only ${everyDocument.length} findings`);
+  });
+});
+
+/** Small random edits of the kind people make: a character typed or deleted, a line indented or not. */
+type Edit = { readonly at: number; readonly op: 'insert' | 'delete' | 'indent' | 'dedent'; readonly text: string };
+
+const TYPED = [' ', '\n', ':', '- ', ': ', 'x', '0', '"', "'", '#', 'true', '[]', '{}', '-1', 'null', '\n  ', '"a"', '|-', '>', '[a,\n  b]', '*', '&a '];
+
+function edits(): fc.Arbitrary<Edit[]> {
+  return fc.array(fc.record({ at: fc.nat(), op: fc.constantFrom('insert', 'delete', 'indent', 'dedent'), text: fc.constantFrom(...TYPED) }), { minLength: 1, maxLength: 3 });
+}
+
+function applyEdits(text: string, list: readonly Edit[]): string {
+  let out = text;
+  for (const e of list) {
+    const at = e.at % (out.length + 1);
+    const lineStart = out.lastIndexOf('\n', at - 1) + 1;
+    if (e.op === 'insert') out = out.slice(0, at) + e.text + out.slice(at);
+    else if (e.op === 'delete') out = out.slice(0, at) + out.slice(at + 1 + (e.text.length % 3));
+    else if (e.op === 'indent') out = out.slice(0, lineStart) + '  ' + out.slice(lineStart);
+    else if (out[lineStart] === ' ') out = out.slice(0, lineStart) + out.slice(lineStart + 1);
+  }
+  return out;
+}
+
+describe('the fast first read (js-yaml)', function () {
+  this.timeout(120_000);
+
+  /**
+   * What yaml-language-server's parser (`yaml`) makes of a text: its errors and warnings, and the values of its
+   * documents (those without any node, which yaml-language-server does not validate, left out).
+   */
+  function yamlRead(text: string): { problems: string[]; values: unknown[] } {
+    const composer = new Composer({ strict: false, version: '1.2' });
+    const docs = [...composer.compose(new Parser().parse(text), true, text.length)];
+    return {
+      problems: docs.flatMap((d) => [...d.errors, ...d.warnings].map((e) => e.message)),
+      values: docs.filter((d) => d.contents !== null).map((d) => d.toJS({ maxAliasCount: -1 })),
+    };
+  }
+
+  /** What the command line relies on: when js-yaml reads only mappings, `yaml` reads the same, without a problem. */
+  const claim = (text: string) => {
+    const fast = loadFast(text);
+    if (!fast || !fast.every((v) => typeof v === 'object' && v !== null && !Array.isArray(v))) return;
+    const { problems, values } = yamlRead(text);
+    assert.deepEqual(problems, [], `js-yaml read a text with problems for yaml: ${JSON.stringify(text)}`);
+    assert.ok(isDeepStrictEqual(fast, values), `js-yaml read other values than yaml: ${JSON.stringify(text)}`);
+  };
+
+  it('reads plain manifests, and refuses what js-yaml reads differently from yaml', () => {
+    assert.deepEqual(loadFast(yaml('a: 1', 'b: [x, "y"]', 'c: {d: true}', 'e: |', '  text', '---', 'f: 0o17')), [{ a: 1, b: ['x', 'y'], c: { d: true }, e: 'text\n' }, { f: 15 }]);
+    // Each of these was read without error by js-yaml, and with an error or other values by yaml.
+    const refused = [
+      'r:\n  - v:\n      - # c\n  - a: 1\n', // an empty entry before a less indented one
+      '------0\n', // a plain scalar starting with dashes
+      '---#\n',
+      '[x]: y\n', // a collection as a key
+      'm:\n  a:\n    \n\n# c\n    k/in\n\ng.c: "foo"\n', // a line of spaces before a value on its own line
+      'a:\n  - x\n-  y\n  b: 1\n', // a sequence at the column of a mapping
+      'a:\n- regex: "istio-pr\noxy"\n', // a quoted scalar going on at column 0
+      'a: [\n  1,\n]\n', // a flow collection closing at its key's column
+      'a:\tb\n',
+      'k: v\r\n',
+      '%YAML 1.2\n---\na: 1\n',
+      'a: &x 1\nb: *x\n',
+      'a: !!str 1\n',
+      '<<: {a: 1}\n',
+      '? a\n: b\n',
+      'a: |2-\n    x\n y\n',
+    ];
+    for (const text of refused) {
+      assert.equal(loadFast(text), undefined, JSON.stringify(text));
+      claim(text);
+    }
+  });
+
+  it('never reads a text other than yaml does (random edits of Istio\'s samples and manifests)', () => {
+    const documents = [...istioFiles('samples'), ...istioFiles('manifests')]
+      .flatMap((file) => splitDocuments(readFileSync(file, 'utf8')).map((c) => c.text))
+      .filter((t) => !t.includes('{{') && t.length < 20_000);
+    let read = 0;
+    fc.assert(
+      fc.property(fc.nat(documents.length - 1), edits(), (index, list) => {
+        const text = applyEdits(documents[index], list);
+        if (loadFast(text)) read++;
+        claim(text);
+      }),
+      { numRuns: 4000 },
+    );
+    assert.ok(read > 1000, `only ${read} edited texts read by js-yaml: the claim was barely tested`);
+    // And it reads nearly all of the unedited ones that have content (what makes the command line fast).
+    const content = documents.filter((t) => t.split('\n').some((l) => l.trim() !== '' && !l.trim().startsWith('#') && !/^---(?: |$)/.test(l)));
+    const plain = content.filter((t) => loadFast(t) !== undefined).length;
+    assert.ok(plain / content.length > 0.97, `${plain} of ${content.length} documents read by js-yaml`);
+  });
+});
