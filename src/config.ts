@@ -17,6 +17,11 @@ export class Config {
   get yamlMaxFileSize(): number {
     return this.section.get<number>('yaml.maxFileSize', 2_000_000);
   }
+  /** IST codes never shown (e.g. `IST0118`), on top of each resource's `galley.istio.io/analyze-suppress`. */
+  get analysisIgnoredCodes(): readonly string[] {
+    const codes = this.section.get<unknown>('analysis.ignoredCodes', []);
+    return Array.isArray(codes) ? codes.filter((c): c is string => typeof c === 'string') : [];
+  }
   get restartConcurrency(): number {
     return this.section.get<number>('restart.concurrency', 8);
   }

@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { docsUrl, isIstCode } from '../analyzers/messages';
 import type { Finding, Fix, Severity } from '../yaml/types';
 
 export const DIAGNOSTIC_SOURCE = 'istio';
@@ -16,8 +17,14 @@ export function toRange(r: Finding['range']): vscode.Range {
 export function toDiagnostic(f: Finding): vscode.Diagnostic {
   const d = new vscode.Diagnostic(toRange(f.range), f.message, severity(f.severity));
   d.source = f.code === 'schema' ? SCHEMA_SOURCE : DIAGNOSTIC_SOURCE;
-  if (f.code !== 'schema') d.code = f.code;
+  // An analyzer's code links to its page in Istio's reference, as istioctl's documentationUrl does.
+  if (f.code !== 'schema') d.code = isIstCode(f.code) ? { value: f.code, target: vscode.Uri.parse(docsUrl(f.code)) } : f.code;
   return d;
+}
+
+/** A diagnostic's code as our findings spell it (an IST code's link left out). */
+export function codeOf(d: vscode.Diagnostic): string | number | undefined {
+  return typeof d.code === 'object' ? d.code.value : d.code;
 }
 
 export function toWorkspaceEdit(document: vscode.TextDocument, fix: Fix): vscode.WorkspaceEdit {

@@ -27,7 +27,7 @@ export function registerYamlEditor(services: Services): void {
     vscode.workspace.onDidCloseTextDocument((d) => yaml.forget(d)),
     bridgeClusterToYaml(services, yaml),
     services.config.onDidChange((e) => {
-      if (e.affectsConfiguration('istio.yaml')) yaml.recheckAll();
+      if (e.affectsConfiguration('istio.yaml') || e.affectsConfiguration('istio.analysis')) yaml.recheckAll();
     }),
   );
   if (redHat) {

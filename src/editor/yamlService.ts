@@ -6,6 +6,7 @@ import type { YamlChecker } from '../yaml/checker';
 import type { ClusterFacts } from '../yaml/facts';
 import type { YamlLanguageService } from '../yaml/schema/languageService';
 import type { Finding } from '../yaml/types';
+import { withoutIgnored } from '../analyzers/ignore';
 import { toDiagnostic } from './convert';
 import { errorMessage } from '../util/errors';
 
@@ -155,12 +156,13 @@ export class YamlService implements vscode.Disposable {
     const started = Date.now();
     try {
       const checker = await this.loadChecker();
-      const findings = await checker.check(key, document.getText(), {
+      const all = await checker.check(key, document.getText(), {
         schema: this.options.schemaDiagnostics,
         maxFileSize: config.yamlMaxFileSize,
         cluster: this.cluster,
         workspace: this.workspaceFacts(checker, document),
       });
+      const findings = withoutIgnored(all, config.analysisIgnoredCodes);
       if (document.isClosed || document.version !== version) return; // a newer check is on its way
       this.findings.set(key, { version, findings });
       this.diagnostics.set(document.uri, findings.map(toDiagnostic));

@@ -1,3 +1,4 @@
+import { ANALYZED_WORDS } from '../analyzers';
 import { enableInjectionFix, manifestAt } from './actions';
 import { splitDocuments, type Chunk } from './chunks';
 import { MAX_FINDINGS } from './limits';
@@ -56,7 +57,7 @@ const OFFLINE_WORDS = withTemplates(OFFLINE_RULE_WORDS);
  * a document that may nest too deep for yaml-language-server (parsed here, and not sent to it when it does).
  */
 function leftToSchema(text: string, words: Words): boolean {
-  return !words.parse.test(text) && text.includes('apiVersion') && text.includes('kind') && !mayNestTooDeep(text);
+  return !words.parse.test(text) && !ANALYZED_WORDS.test(text) && text.includes('apiVersion') && text.includes('kind') && !mayNestTooDeep(text);
 }
 
 /** Re-validating more chunks than this at once is cheaper as one whole-file call. */

@@ -1,3 +1,4 @@
+import { analyzeManifest } from '../analyzers';
 import type { ClusterFacts, WorkspaceFacts } from './facts';
 import { withSafeFixes } from './helmEdits';
 import { isNamespace, LABEL, labelsOf, podAsksForSidecar, podHolder, rootOf } from './kube';
@@ -55,6 +56,7 @@ export function lintParsed(file: ParsedFile, options: LintOptions = {}): Finding
     // In a Helm template, fixes are only offered where the edit cannot change what the template's actions render.
     const start = manifest.root?.range?.[0] ?? manifest.span[0];
     for (const rule of rules) findings.push(...rule.check(manifest, ctx).map((f) => withSafeFixes(file, f, start)));
+    findings.push(...analyzeManifest(file, manifest));
   }
   return file.templated ? findings.filter((f) => f === deep || !touchesMasked(file.masked, offsetOf(file, f.range.start), offsetOf(file, f.range.end))) : findings;
 }

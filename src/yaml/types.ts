@@ -46,7 +46,10 @@ export type RuleCode =
  */
 export type FileCode = 'yaml-syntax' | 'file-too-large' | 'schema' | 'nesting-too-deep' | 'too-many-findings';
 
-export type FindingCode = RuleCode | FileCode;
+/** Codes of Istio's analyzers, as `istioctl analyze` reports them (`IST0108`): see src/analyzers. */
+export type IstCode = `IST${string}`;
+
+export type FindingCode = RuleCode | FileCode | IstCode;
 
 export interface Finding {
   readonly range: Range;

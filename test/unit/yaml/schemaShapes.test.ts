@@ -128,7 +128,7 @@ describe('schema validation of real-world shapes', function () {
   it('accepts anything under x-kubernetes-preserve-unknown-fields: EnvoyFilter patch.value, WasmPlugin pluginConfig', async () => {
     const envoyFilter = yaml(
       'apiVersion: networking.istio.io/v1alpha3', 'kind: EnvoyFilter', 'metadata: {name: f}', 'spec:', '  configPatches:', '  - applyTo: HTTP_FILTER',
-      '    match: {context: SIDECAR_INBOUND}', '    patch:', '      operation: INSERT_BEFORE', '      value:', '        name: envoy.filters.http.lua',
+      '    match: {context: SIDECAR_INBOUND}', '    patch:', '      operation: INSERT_FIRST', '      value:', '        name: envoy.filters.http.lua',
       '        typed_config:', '          "@type": type.googleapis.com/envoy.extensions.filters.http.lua.v3.Lua', '          inlineCode: |', '            function envoy_on_request(h) end',
       '          anything: [1, "two", {three: 3}]',
     );

@@ -1,0 +1,42 @@
+import { isScalar } from 'yaml';
+import { replaceValue, setEntry } from '../yaml/edits';
+import { annotationsOf } from '../yaml/kube';
+import { entry, type MapRef } from '../yaml/nodes';
+import type { ParsedFile } from '../yaml/parse';
+import type { Fix } from '../yaml/types';
+import type { IstCode } from './messages';
+import { text } from './values';
+
+/** The annotation `istioctl analyze` honours to leave a resource's messages out. */
+const SUPPRESS_ANNOTATION = 'galley.istio.io/analyze-suppress';
+
+/**
+ * Whether a resource's annotation suppresses `code`: a comma-separated list of codes, or `*` for every code, each
+ * item compared as written (pkg/config/analysis/local/istiod_analyze.go:564-571: no spaces trimmed).
+ */
+export function suppressed(root: MapRef, code: IstCode): boolean {
+  const value = text(entry(annotationsOf(root), SUPPRESS_ANNOTATION)?.value);
+  return value !== undefined && value !== '' && value.split(',').some((c) => c === '*' || c === code);
+}
+
+const PLAIN = /^[A-Za-z0-9*][A-Za-z0-9,*]*$/;
+
+/**
+ * "Suppress ISTxxxx for this resource": adds the annotation, or appends the code to the one there (in the same
+ * quoting style), as one minimal edit. Undefined where no safe edit does it.
+ */
+export function suppressFix(file: ParsedFile, root: MapRef, code: IstCode): Fix | undefined {
+  const existing = entry(annotationsOf(root), SUPPRESS_ANNOTATION);
+  let edit;
+  if (!existing) edit = setEntry(file, root, ['metadata', 'annotations'], SUPPRESS_ANNOTATION, code);
+  else {
+    const current = text(existing.value) ?? '';
+    const next = current === '' ? code : `${current},${code}`;
+    const node = existing.written;
+    const quoted = isScalar(node) && node.type === 'QUOTE_SINGLE' ? `'${next.replace(/'/g, "''")}'` : JSON.stringify(next);
+    // Plain stays plain, except in a flow mapping, where the comma would end the value (found by the property test).
+    const plain = isScalar(node) && (node.type === 'PLAIN' || node.value === null) && PLAIN.test(next) && !existing.map.map.flow;
+    edit = replaceValue(file, existing, plain ? next : quoted);
+  }
+  return edit ? { title: `Suppress ${code} for this resource`, edits: [edit] } : undefined;
+}

@@ -1,0 +1,208 @@
+// Our analyzers against Istio's, on Istio's own files (read from the Go module cache, never copied here): the
+// testbed's `istioctl analyze --use-kube=false` on every input set of analyzers_test.go and on samples/, and the
+// messages analyzers_test.go itself expects. Every disagreement on a code we cover fails unless a rule below
+// explains it. The agreement per code is printed.
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { analyzeManifest, analyzers } from '../../../src/analyzers';
+import { KNOWN_CODES, MESSAGES } from '../../../src/analyzers/messages';
+import { parseManifests } from '../../../src/yaml/parse';
+import { ANALYZERS_DIR, analyzerCases, istioctlAnalyze, testbedIstioctl, type AnalyzerCase } from '../../oracles/istioctlAnalyze';
+import { istioFiles, istioModuleDir, istioRelative } from '../../oracles/istioSource';
+
+const COVERED = new Set<string>(KNOWN_CODES);
+const KUBERNETES_KINDS = /^(Service|Pod|Deployment|Namespace) /;
+
+interface Disagreement {
+  readonly where: string;
+  readonly code: string;
+  readonly origin: string;
+  readonly side: 'ours only' | 'Istio only';
+  /** The case's mesh config file, when it has one. */
+  readonly meshConfig?: string;
+}
+
+/** Each disagreement with Istio that is understood, with why; anything else fails the test. */
+const EXPLAINED: readonly { readonly reason: string; readonly applies: (d: Disagreement) => boolean }[] = [
+  {
+    reason:
+      'istioctl analyze --use-kube=false reads no Kubernetes kinds from files (istiod_analyze.go:270 removes ' +
+      'kuberesource.DefaultExcludedSchemas: Service, Pod, Deployment, Namespace), so its annotation, port-name and UID ' +
+      "analyzers are skipped there; those findings are checked against analyzers_test.go's expected messages instead",
+    applies: (d) => d.side === 'ours only' && d.where.startsWith('istioctl') && KUBERNETES_KINDS.test(d.origin),
+  },
+  {
+    reason:
+      "needs the mesh config: the case gives one (DNS capture with address auto-allocation, a default access-log provider) " +
+      "and a file does not, so our analyzers assume Istio's default mesh config, as istioctl does without --meshConfigFile",
+    applies: (d) => d.side === 'ours only' && d.meshConfig !== undefined && ['IST0134', 'IST0157'].includes(d.code),
+  },
+  {
+    reason:
+      'IST0002 is also what telemetry.LightstepAnalyzer reports (lightstep.go:66) for a Telemetry naming a Lightstep ' +
+      "provider of the mesh config's extensionProviders: a file does not tell a provider's type, so that part is not followed",
+    applies: (d) => d.code === 'IST0002' && d.side === 'Istio only' && d.meshConfig !== undefined && d.origin.startsWith('Telemetry '),
+  },
+];
+
+/** `Kind namespace/name`, or `Kind name` without a namespace: Istio's resource.Origin FriendlyName. */
+function originOf(kind: string, namespace: string | undefined, name: string | undefined): string {
+  return `${kind} ${namespace ? `${namespace}/` : ''}${name ?? ''}`;
+}
+
+/**
+ * Our findings over files analysed together, as `code origin` (covered codes only). Like Istio's results
+ * (diag/messages.go:54-69, SortedDedupedCopy), equal messages on one resource count once.
+ */
+function ours(files: readonly string[], codes: ReadonlySet<string> = COVERED): string[] {
+  const out: string[] = [];
+  const seen = new Set<string>();
+  for (const path of files) {
+    const file = parseManifests(readFileSync(path, 'utf8'));
+    for (const m of file.manifests) {
+      if (m.kind === undefined || m.hasErrors) continue;
+      for (const f of analyzeManifest(file, m)) {
+        const item = `${f.code} ${originOf(m.kind, m.namespace, m.name)}`;
+        if (!codes.has(f.code) || seen.has(`${item} ${f.message}`)) continue;
+        seen.add(`${item} ${f.message}`);
+        out.push(item);
+      }
+    }
+  }
+  return out.sort();
+}
+
+function differences(where: string, mine: readonly string[], theirs: readonly string[], meshConfig?: string): Disagreement[] {
+  const out: Disagreement[] = [];
+  const left = [...theirs];
+  for (const m of mine) {
+    const i = left.indexOf(m);
+    if (i >= 0) left.splice(i, 1);
+    else out.push(split(where, m, 'ours only', meshConfig));
+  }
+  return [...out, ...left.map((t) => split(where, t, 'Istio only', meshConfig))];
+}
+
+function split(where: string, item: string, side: Disagreement['side'], meshConfig?: string): Disagreement {
+  const space = item.indexOf(' ');
+  return { where, code: item.slice(0, space), origin: item.slice(space + 1), side, ...(meshConfig ? { meshConfig } : {}) };
+}
+
+/** Per code: findings both sides have, out of all findings either side has (a shared one counted once). */
+class Agreement {
+  private readonly counts = new Map<string, { agreed: number; total: number }>();
+
+  add(mine: readonly string[], disagreements: readonly Disagreement[]): void {
+    const count = (code: string) => this.counts.get(code) ?? this.counts.set(code, { agreed: 0, total: 0 }).get(code)!;
+    for (const item of mine) {
+      const c = count(item.split(' ')[0]);
+      c.agreed++;
+      c.total++;
+    }
+    for (const d of disagreements) {
+      const c = count(d.code);
+      if (d.side === 'ours only') c.agreed--;
+      else c.total++;
+    }
+  }
+
+  print(title: string): void {
+    const rows = [...this.counts].sort(([a], [b]) => a.localeCompare(b)).map(([code, c]) => `${code} ${c.agreed}/${c.total} (${c.total ? Math.round((100 * c.agreed) / c.total) : 100}%)`);
+    console.log(`      ${title}: ${rows.join(', ') || 'no findings'}`);
+  }
+}
+
+function unexplained(list: readonly Disagreement[]): string[] {
+  return list.filter((d) => !EXPLAINED.some((e) => e.applies(d))).map((d) => `${d.where}: ${d.code} ${d.origin} (${d.side})`);
+}
+
+/** Runs `task` over `items`, at most `limit` at once (the machine is shared: two istioctl processes). */
+async function pooled<T, R>(items: readonly T[], limit: number, task: (item: T) => Promise<R>): Promise<R[]> {
+  const results: R[] = new Array(items.length);
+  let next = 0;
+  await Promise.all(Array.from({ length: limit }, async () => {
+    while (next < items.length) {
+      const i = next++;
+      results[i] = await task(items[i]);
+    }
+  }));
+  return results;
+}
+
+describe("our analyzers against Istio's (istioctl analyze and analyzers_test.go)", function () {
+  this.timeout(180_000);
+  let istioctl: string;
+  let cases: AnalyzerCase[];
+  const dir = () => join(istioModuleDir(), ANALYZERS_DIR);
+
+  before(async () => {
+    istioctl = await testbedIstioctl();
+    cases = analyzerCases();
+    assert.ok(cases.length > 80, `only ${cases.length} cases read from analyzers_test.go`);
+  });
+
+  it('agrees with istioctl analyze --use-kube=false on every input set of analyzers_test.go', async () => {
+    // istioctl reads only Istio's kinds from files (see EXPLAINED): an input set without one of the Istio kinds we
+    // analyze cannot give a covered code there, and is not worth an istioctl process (the unit tier stays fast).
+    const istioKinds = analyzers.flatMap((a) => a.types).filter((t) => t.includes('.')).map((t) => t.split('/')[1]);
+    const readsIstioKind = new RegExp(`kind:\\s*(?:${istioKinds.join('|')})\\b`);
+    const sets = new Map<string, AnalyzerCase>();
+    for (const c of cases) {
+      if (c.inputFiles.some((f) => readsIstioKind.test(readFileSync(join(dir(), f), 'utf8')))) sets.set(JSON.stringify([c.inputFiles, c.meshConfigFile]), c);
+    }
+    const agreement = new Agreement();
+    const all: Disagreement[] = [];
+    await pooled([...sets.values()], 2, async (c) => {
+      const theirs = (await istioctlAnalyze(istioctl, dir(), c.inputFiles, c.meshConfigFile)).filter((m) => COVERED.has(m.code)).map((m) => `${m.code} ${m.origin}`).sort();
+      const mine = ours(c.inputFiles.map((f) => join(dir(), f)));
+      const found = differences(`istioctl ${c.name}`, mine, theirs, c.meshConfigFile);
+      agreement.add(mine, found);
+      all.push(...found);
+    });
+    agreement.print(`istioctl, ${sets.size} input sets`);
+    assert.deepEqual(unexplained(all), []);
+  });
+
+  it("finds what analyzers_test.go expects of the analyzers we follow (Kubernetes kinds included)", () => {
+    const goTypes: Record<string, string> = {
+      'annotations.K8sAnalyzer': 'annotations.K8sAnalyzer',
+      'service.PortNameAnalyzer': 'service.PortNameAnalyzer',
+      'deployment.ApplicationUIDAnalyzer': 'applicationUID.Analyzer',
+      'destinationrule.CaCertificateAnalyzer': 'destinationrule.CaCertificateAnalyzer',
+      'envoyfilter.EnvoyPatchAnalyzer': 'envoyfilter.EnvoyPatchAnalyzer',
+      'serviceentry.ProtocolAddressesAnalyzer': 'serviceentry.Analyzer',
+      'telemetry.ProviderAnalyzer': 'telemetry.ProviderAnalyzer',
+      'deprecation.FieldAnalyzer': 'deprecation.DeprecationAnalyzer',
+    };
+    const codeOf = new Map(Object.entries(MESSAGES).map(([code, m]) => [m.name as string, code]));
+    const agreement = new Agreement();
+    const all: Disagreement[] = [];
+    let compared = 0;
+    for (const c of cases) {
+      const analyzer = analyzers.find((a) => a.name === goTypes[c.analyzer]);
+      if (!analyzer) continue;
+      compared++;
+      const codes = new Set<string>(analyzer.codes);
+      const expected = c.expected.filter(([name]) => codes.has(codeOf.get(name) ?? '')).map(([name, origin]) => `${codeOf.get(name)} ${origin}`).sort();
+      const mine = ours(c.inputFiles.map((f) => join(dir(), f)), codes);
+      const found = differences(`analyzers_test.go ${c.name}`, mine, expected, c.meshConfigFile);
+      agreement.add(mine, found);
+      all.push(...found);
+    }
+    agreement.print(`analyzers_test.go, ${compared} cases`);
+    assert.ok(compared >= 25, `only ${compared} cases of the analyzers we follow`);
+    assert.deepEqual(unexplained(all), []);
+  });
+
+  it("agrees with istioctl analyze --use-kube=false on Istio's samples/", async () => {
+    const files = istioFiles('samples');
+    const theirs = (await istioctlAnalyze(istioctl, istioModuleDir(), files.map(istioRelative))).filter((m) => COVERED.has(m.code)).map((m) => `${m.code} ${m.origin}`).sort();
+    const mine = ours(files);
+    const found = differences('istioctl samples/', mine, theirs);
+    const agreement = new Agreement();
+    agreement.add(mine, found);
+    agreement.print(`istioctl, samples/ (${files.length} files)`);
+    assert.deepEqual(unexplained(found), []);
+  });
+});
