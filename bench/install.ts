@@ -14,7 +14,7 @@ import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { ClusterClient } from '../src/cluster/client';
 import { installArgs, uninstallArgs, type ClusterTarget } from '../src/install/args';
-import { installClusterFrom } from '../src/install/clusterAdapter';
+import { installClusterFrom } from '../src/install/installClusterAdapter';
 import { executeInstall, inspectCluster, type FlowDeps } from '../src/install/installer';
 import { DEFAULT_OPTIONS, PROFILES, type InstallOptions, type Profile } from '../src/install/options';
 import { buildPlan } from '../src/install/plan';

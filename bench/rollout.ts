@@ -14,7 +14,7 @@ import { parseArgs } from 'node:util';
 import { ClusterClient } from '../src/cluster/client';
 import { Kinds } from '../src/cluster/kinds';
 import type { Pod } from '../src/cluster/types';
-import { rolloutClusterFrom } from '../src/injection/clusterAdapter';
+import { rolloutClusterFrom } from '../src/injection/rolloutClusterAdapter';
 import { isLive } from '../src/istio/pods';
 import { restartWorkloads } from '../src/injection/rollout';
 import type { WorkloadRef } from '../src/injection/workloads';

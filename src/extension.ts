@@ -2,7 +2,7 @@ import type * as vscode from 'vscode';
 import { localClusterFromEnv } from './cluster/localCluster';
 import { registerCommands } from './commands';
 import { Config } from './config';
-import { registerYamlEditor } from './editor';
+import { createYamlService, registerYamlEditor } from './editor';
 import { RolloutTracker } from './injection/tracker';
 import { createOutput } from './output';
 import type { Services } from './services';
@@ -17,10 +17,11 @@ export function activate(context: vscode.ExtensionContext): Services {
   const config = new Config();
   const mesh = new MeshSession(config, log, context.globalState, localClusterFromEnv(process.env));
   const rollouts = new RolloutTracker();
-  const services: Services = { context, config, log, output: channel, mesh, meshTree: new MeshTreeProvider(mesh, rollouts), rollouts };
+  const yaml = createYamlService(context, config, log);
+  const services: Services = { context, config, log, output: channel, mesh, meshTree: new MeshTreeProvider(mesh, rollouts), rollouts, yaml };
   registerCommands(services);
   registerMeshView(services);
-  services.yaml = registerYamlEditor(services);
+  registerYamlEditor(services);
   log.info(`Istio Mesh ${context.extension.packageJSON.version} activated`);
   // Returned so integration tests can reach the same services the UI uses.
   return services;

@@ -21,6 +21,6 @@ export interface Services {
   readonly meshTree: MeshTreeProvider;
   /** Rollout state of workloads restarted in this session ("restarting" → "2/2 injected"); the tree reads it. */
   readonly rollouts: RolloutTracker;
-  /** YAML checks in the editor; set by `registerYamlEditor`. The mesh feeds its cluster facts, the cluster feature its CRDs. */
-  yaml?: YamlService;
+  /** YAML checks in the editor, wired by `registerYamlEditor`. The mesh feeds its cluster facts, the cluster feature its CRDs. */
+  readonly yaml: YamlService;
 }

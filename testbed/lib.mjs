@@ -13,6 +13,7 @@ import { request as httpRequest } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
+import { dump } from 'js-yaml';
 import { KWOK_STAGES, binaries, build, isBuilt, pendingBinaries } from './build.mjs';
 import { ETCD_VERSION, ISTIO, K8S_VERSION, KWOK_VERSION } from './versions.mjs';
 import { TestbedError, cacheRoot, run, since, stateDir, tail, waitFor } from './util.mjs';
@@ -209,27 +210,21 @@ function b64(path) {
   return readFileSync(path).toString('base64');
 }
 
+/** The admin kubeconfig of the testbed: one cluster, one client-certificate user, one context named CONTEXT. */
+export function kubeconfigText({ server, caData, certData, keyData }) {
+  return dump({
+    apiVersion: 'v1',
+    kind: 'Config',
+    clusters: [{ name: CONTEXT, cluster: { server, 'certificate-authority-data': caData } }],
+    users: [{ name: `${CONTEXT}-admin`, user: { 'client-certificate-data': certData, 'client-key-data': keyData } }],
+    contexts: [{ name: CONTEXT, context: { cluster: CONTEXT, user: `${CONTEXT}-admin` } }],
+    'current-context': CONTEXT,
+  });
+}
+
 function writeKubeconfig(dir, server) {
   const pki = join(dir, 'pki');
-  const text = `apiVersion: v1
-kind: Config
-clusters:
-- name: ${CONTEXT}
-  cluster:
-    server: ${server}
-    certificate-authority-data: ${b64(join(pki, 'ca.crt'))}
-users:
-- name: ${CONTEXT}-admin
-  user:
-    client-certificate-data: ${b64(join(pki, 'admin.crt'))}
-    client-key-data: ${b64(join(pki, 'admin.key'))}
-contexts:
-- name: ${CONTEXT}
-  context:
-    cluster: ${CONTEXT}
-    user: ${CONTEXT}-admin
-current-context: ${CONTEXT}
-`;
+  const text = kubeconfigText({ server, caData: b64(join(pki, 'ca.crt')), certData: b64(join(pki, 'admin.crt')), keyData: b64(join(pki, 'admin.key')) });
   const path = join(dir, 'kubeconfig');
   writeFileSync(path, text, { mode: 0o600 });
   return path;

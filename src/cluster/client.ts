@@ -6,10 +6,10 @@ import { Transport } from './transport';
 import type { KubeList, KubeObject, WatchEvent } from './types';
 
 /** The field manager of every write, so `kubectl` and server-side apply show who owns which field. */
-export const fieldManager = 'istio-mesh';
+const fieldManager = 'istio-mesh';
 
 /** Patch flavours and their Content-Type (the same values as client-node's `PatchStrategy`). */
-export const patchContentTypes = {
+const patchContentTypes = {
   merge: 'application/merge-patch+json',
   strategic: 'application/strategic-merge-patch+json',
   json: 'application/json-patch+json',

@@ -15,7 +15,7 @@ export interface LocalClusterStatus {
   readonly total?: number;
 }
 
-export const LocalClusterStatusVariable = 'ISTIO_MESH_LOCAL_CLUSTER_STATUS';
+const LocalClusterStatusVariable = 'ISTIO_MESH_LOCAL_CLUSTER_STATUS';
 
 /** The status in a file's text; undefined for anything else (a half-written or foreign file). */
 export function parseLocalClusterStatus(text: string): LocalClusterStatus | undefined {

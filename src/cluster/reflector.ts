@@ -1,4 +1,5 @@
-import { Backoff, delay } from './backoff';
+import { delay } from '../util/wait';
+import { Backoff } from './backoff';
 import type { ClusterClient } from './client';
 import { ClusterError, errorFromNetwork } from './errors';
 import type { ResourceKind } from './kinds';

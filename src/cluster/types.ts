@@ -115,7 +115,6 @@ export type KindedWorkload = Workload & { readonly kind: WorkloadKind };
 export type Deployment = Workload;
 export type StatefulSet = Workload;
 export type DaemonSet = Workload;
-export type ReplicaSet = Workload;
 
 export interface ServicePort {
   name?: string;
@@ -156,9 +155,6 @@ export interface MutatingWebhookConfiguration extends KubeObject {
 export interface Namespace extends KubeObject {
   status?: { phase?: string };
 }
-
-/** Metadata-only objects (`PartialObjectMetadata`), used for CRDs whose schemas we do not need. */
-export type PartialObject = KubeObject;
 
 export type WatchEventType = 'ADDED' | 'MODIFIED' | 'DELETED' | 'BOOKMARK' | 'ERROR';
 

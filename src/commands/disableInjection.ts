@@ -10,13 +10,13 @@ import { namespaceCommand, offerRestart } from './injectionFlow';
 export const disableInjection = namespaceCommand('Disable sidecar injection in namespace', async ({ services, cluster, namespace, prompter, args }) => {
   const confirmed = await prompter.confirm(
     `Disable sidecar injection in namespace "${namespace}"?`,
-    `Context "${cluster.contextName}". Sets ${describeChange({ mode: 'disabled' })} and removes istio.io/rev. Running pods keep their sidecar until they are restarted.`,
+    `Context "${cluster.context}". Sets ${describeChange({ mode: 'disabled' })} and removes istio.io/rev. Running pods keep their sidecar until they are restarted.`,
     'Disable',
   );
   if (!confirmed) return { status: 'cancelled' };
   const before = await injectionContext(cluster, namespace, services.log);
   const result = await changeNamespaceInjection(cluster, namespace, { mode: 'disabled' }, { log: services.log });
-  const headline = `Sidecar injection is off in namespace "${namespace}" (context "${cluster.contextName}").`;
+  const headline = `Sidecar injection is off in namespace "${namespace}" (context "${cluster.context}").`;
   const restart = await offerRestart(services, cluster, { ...before, namespaceLabels: result.after }, headline, args);
   return { status: 'done', namespace, restart };
 });

@@ -25,14 +25,14 @@ export const enableInjection = namespaceCommand('Enable sidecar injection in nam
     choices.push({ label: 'Ambient mode', description: describeChange({ mode: 'ambient' }), detail: 'No sidecar: ztunnel carries the traffic. Pods need no restart.', value: { mode: 'ambient' } });
   }
   if (choices.length === 0) {
-    return reportFailure(services, new Error(`No Istio sidecar injector is installed in context "${cluster.contextName}": install Istio first (Istio: Install…).`));
+    return reportFailure(services, new Error(`No Istio sidecar injector is installed in context "${cluster.context}": install Istio first (Istio: Install…).`));
   }
-  const target = await prompter.pickOne(`Enable injection in namespace "${namespace}" (context "${cluster.contextName}")`, choices, 'How pods of this namespace join the mesh');
+  const target = await prompter.pickOne(`Enable injection in namespace "${namespace}" (context "${cluster.context}")`, choices, 'How pods of this namespace join the mesh');
   if (!target) return { status: 'cancelled' };
   const result = await changeNamespaceInjection(cluster, namespace, target, { log: services.log });
   const headline = Object.keys(result.changes).length === 0
     ? `Namespace "${namespace}" already has ${describeChange(target)}.`
-    : `Namespace "${namespace}" now has ${describeChange(target)} (context "${cluster.contextName}").`;
+    : `Namespace "${namespace}" now has ${describeChange(target)} (context "${cluster.context}").`;
   const restart = await offerRestart(services, cluster, { ...before, namespaceLabels: result.after }, headline, args);
   return { status: 'done', namespace, restart };
 });

@@ -4,7 +4,7 @@ import { InjectionError } from '../injection/errors';
 import { injectionContext, injectionFacts } from '../injection/context';
 import type { InjectionContext } from '../injection/explain';
 import { type RestartCandidate, needingRestart, restartCandidates } from '../injection/planner';
-import type { RolloutCluster } from '../injection/port';
+import type { RolloutCluster } from '../injection/rolloutCluster';
 import { type RolloutReport, restartWorkloads } from '../injection/rollout';
 import { type RolloutSummary, summarize } from '../injection/summary';
 import type { WorkloadRef } from '../injection/workloads';
@@ -61,20 +61,20 @@ export function namespaceCommand(pickTitle: string, steps: (step: NamespaceStep)
 }
 
 /** The tree passes its namespace node (which has `name`); tests may pass the name itself. */
-export function namespaceOf(arg: unknown): string | undefined {
+function namespaceOf(arg: unknown): string | undefined {
   if (typeof arg === 'string') return arg;
   if (typeof arg === 'object' && arg !== null && typeof (arg as { name?: unknown }).name === 'string') return (arg as { name: string }).name;
   return undefined;
 }
 
-export function prompterOf(args: InjectionCommandArgs | undefined): Prompter {
+function prompterOf(args: InjectionCommandArgs | undefined): Prompter {
   return args?.prompter ?? vscodePrompter;
 }
 
 /** The port bound to the selected context; client-node loads only now. */
-export async function connectRollouts(services: Services): Promise<RolloutCluster> {
+async function connectRollouts(services: Services): Promise<RolloutCluster> {
   const client = await services.mesh.getClient();
-  const { rolloutClusterFrom } = await import('../injection/clusterAdapter');
+  const { rolloutClusterFrom } = await import('../injection/rolloutClusterAdapter');
   return rolloutClusterFrom(client);
 }
 
@@ -82,13 +82,13 @@ export async function connectRollouts(services: Services): Promise<RolloutCluste
  * From the palette: pick a namespace, its injection state alongside. When RBAC forbids listing namespaces, the
  * ones `visible` gives (those the Mesh view shows) are offered instead.
  */
-export async function pickNamespace(cluster: RolloutCluster, prompter: Prompter, title: string, visible: () => string[]): Promise<string | undefined> {
+async function pickNamespace(cluster: RolloutCluster, prompter: Prompter, title: string, visible: () => string[]): Promise<string | undefined> {
   const namespaces = await listNamespaces(cluster).catch((err: unknown) => {
     const names = isClusterError(err, 'forbidden') ? visible() : [];
     if (names.length === 0) throw err;
     return names.map((name) => ({ name, state: '' }));
   });
-  return prompter.pickOne(`${title} (context "${cluster.contextName}")`, namespaces.map((n) => ({
+  return prompter.pickOne(`${title} (context "${cluster.context}")`, namespaces.map((n) => ({
     label: n.name,
     description: n.state,
     value: n.name,
@@ -154,7 +154,7 @@ export async function chooseAndRestart(
   args: InjectionCommandArgs | undefined,
 ): Promise<RestartOutcome | undefined> {
   const picked = await prompterOf(args).pickMany(
-    `Restart workloads in namespace "${ctx.namespace}" (context "${cluster.contextName}")`,
+    `Restart workloads in namespace "${ctx.namespace}" (context "${cluster.context}")`,
     candidates.map((c) => ({
       label: `${c.ref.kind.toLowerCase()}/${c.ref.name}`,
       description: [
@@ -172,7 +172,7 @@ export async function chooseAndRestart(
 }
 
 /** Restarts with a cancellable progress notification, feeds the tree's tracker, and reports the summary. */
-export async function runRestart(
+async function runRestart(
   services: Services,
   cluster: RolloutCluster,
   ctx: InjectionContext,
@@ -181,7 +181,7 @@ export async function runRestart(
 ): Promise<RestartOutcome> {
   const total = refs.length;
   const report = await vscode.window.withProgress(
-    { location: vscode.ProgressLocation.Notification, title: `Restarting in ${ctx.namespace} (context "${cluster.contextName}")`, cancellable: true },
+    { location: vscode.ProgressLocation.Notification, title: `Restarting in ${ctx.namespace} (context "${cluster.context}")`, cancellable: true },
     async (progress, token) => {
       const controller = new AbortController();
       const cancel = token.onCancellationRequested(() => controller.abort());
@@ -208,7 +208,7 @@ export async function runRestart(
   // The namespace may have changed meanwhile; explain pods against what it says now.
   const now = await injectionContext(cluster, ctx.namespace, services.log).catch(() => ctx);
   const summary = summarize(report, now);
-  services.log.info(`Restart in ${ctx.namespace} (context ${cluster.contextName}): ${summary.headline}; ${report.elapsedMs} ms, at most ${report.maxInFlight} restarts in flight`);
+  services.log.info(`Restart in ${ctx.namespace} (context ${cluster.context}): ${summary.headline}; ${report.elapsedMs} ms, at most ${report.maxInFlight} restarts in flight`);
   for (const line of summary.details) services.log.info(`  ${line}`);
   const shown = summary.details.slice(0, 3).join('; ');
   const more = summary.details.length > 3 ? ` (+${summary.details.length - 3} more in the log)` : '';

@@ -1,8 +1,8 @@
 import * as vscode from 'vscode';
 import type { ClusterClient } from '../cluster/client';
 import type { ClusterTarget } from '../install/args';
-import type { InstallCluster } from '../install/port';
-import { installClusterFrom } from '../install/clusterAdapter';
+import type { InstallCluster } from '../install/installCluster';
+import { installClusterFrom } from '../install/installClusterAdapter';
 import { describeFinding, hasBlockingFindings } from '../install/precheck';
 import { ChecksumFileError } from '../install/checksumFile';
 import { ChecksumMismatchError, checksumSourceFor, describeChecksumSource, downloadIstioctlRelease } from '../install/download';
@@ -42,7 +42,7 @@ export interface CommandCluster {
  * The cluster of the context selected in the mesh view (the session's shared client: never disposed
  * here). Errors are the wrapper's ClusterError (no kubeconfig, unreachable...).
  */
-export async function connectCluster(services: Services): Promise<CommandCluster> {
+async function connectCluster(services: Services): Promise<CommandCluster> {
   const client = await services.mesh.getClient();
   // istioctl reads KUBECONFIG itself; only the setting needs passing, as the file the view reads (`~` expanded:
   // without a shell nothing else would expand it). The context is always explicit.

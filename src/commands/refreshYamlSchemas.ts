@@ -6,7 +6,6 @@ import { errorMessage } from '../util/errors';
 
 /** Istio: Refresh YAML Schemas from Cluster — validate and hover with the cluster's own Istio CRDs. Read-only. */
 export const refreshYamlSchemas = (s: Services) => async () => {
-  if (!s.yaml) return;
   try {
     const client = await s.mesh.getClient();
     const kinds = await refreshSchemas(s.yaml, client);

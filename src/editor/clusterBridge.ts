@@ -7,7 +7,7 @@ import type { YamlService } from './yamlService';
 import { errorMessage } from '../util/errors';
 
 /** The Istio CRDs of the cluster, with their schemas (the mesh store keeps only their names). */
-export async function istioCrds(client: ClusterClient): Promise<unknown[]> {
+async function istioCrds(client: ClusterClient): Promise<unknown[]> {
   const list = await client.list(Kinds.CustomResourceDefinition);
   return list.items.filter((crd) => {
     const group = (crd as { spec?: { group?: unknown } }).spec?.group;

@@ -2,7 +2,7 @@ import * as vscode from 'vscode';
 import { codeOf, DIAGNOSTIC_SOURCE, toRange, toWorkspaceEdit } from './convert';
 import type { YamlService } from './yamlService';
 
-export const ENABLE_INJECTION_KIND = vscode.CodeActionKind.RefactorRewrite.append('istio');
+const ENABLE_INJECTION_KIND = vscode.CodeActionKind.RefactorRewrite.append('istio');
 
 /** Quick fixes of the Istio findings, and "Enable Istio sidecar injection" on Namespace documents. */
 export class YamlCodeActions implements vscode.CodeActionProvider {

@@ -3,7 +3,7 @@ import { docsUrl, isIstCode } from '../analyzers/messages';
 import type { Finding, Fix, Severity } from '../yaml/types';
 
 export const DIAGNOSTIC_SOURCE = 'istio';
-export const SCHEMA_SOURCE = 'istio (schema)';
+const SCHEMA_SOURCE = 'istio (schema)';
 
 function severity(s: Severity): vscode.DiagnosticSeverity {
   if (s === 'error') return vscode.DiagnosticSeverity.Error;

@@ -1,5 +1,7 @@
 import * as vscode from 'vscode';
+import type { Config } from '../config';
 import type { Services } from '../services';
+import type { Logger } from '../util/log';
 import { bridgeClusterToYaml } from './clusterBridge';
 import { YamlCodeActions } from './codeActions';
 import { YamlCompletion, YamlHover } from './languageFeatures';
@@ -14,9 +16,9 @@ const YAML: vscode.DocumentSelector = { language: 'yaml' };
  * With Red Hat's YAML extension installed, it gets our schemas and does the schema diagnostics,
  * hovers and completion itself; we add only the Istio rules (no duplicate schema errors).
  */
-export function registerYamlEditor(services: Services): YamlService {
-  const redHat = redHatYamlInstalled();
-  const yaml = new YamlService(services, { schemaDiagnostics: !redHat });
+export function registerYamlEditor(services: Services): void {
+  const { yaml } = services;
+  const redHat = !yaml.schemaDiagnostics;
   const subscriptions = services.context.subscriptions;
   subscriptions.push(
     yaml,
@@ -37,5 +39,9 @@ export function registerYamlEditor(services: Services): YamlService {
     subscriptions.push(vscode.languages.registerHoverProvider(YAML, new YamlHover(yaml)), vscode.languages.registerCompletionItemProvider(YAML, new YamlCompletion(yaml), ':', ' ', '"'));
   }
   yaml.recheckAll();
-  return yaml;
+}
+
+/** The YAML service, built before the `Services` that carry it; `registerYamlEditor` wires it to the editor. */
+export function createYamlService(context: vscode.ExtensionContext, config: Config, log: Logger): YamlService {
+  return new YamlService({ extensionPath: context.extensionPath, config, log, schemaDiagnostics: !redHatYamlInstalled() });
 }

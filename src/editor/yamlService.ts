@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import * as vscode from 'vscode';
-import type { Services } from '../services';
+import type { Config } from '../config';
+import type { Logger } from '../util/log';
 import type { YamlChecker } from '../yaml/checker';
 import type { ClusterFacts } from '../yaml/facts';
 import type { YamlLanguageService } from '../yaml/schema/languageService';
@@ -13,6 +14,10 @@ import { errorMessage } from '../util/errors';
 const DEBOUNCE_MS = 120;
 
 export interface YamlServiceOptions {
+  /** Where the bundled schema and the language service's worker are (`dist/`). */
+  readonly extensionPath: string;
+  readonly config: Config;
+  readonly log: Logger;
   /** When Red Hat's YAML extension validates against our schema, we publish no schema findings. */
   readonly schemaDiagnostics: boolean;
 }
@@ -38,21 +43,23 @@ export class YamlService implements vscode.Disposable {
   readonly onDidStart = this.started.event;
   private schemaOrigin: string | undefined;
 
-  constructor(
-    private readonly services: Services,
-    private readonly options: YamlServiceOptions,
-  ) {}
+  constructor(private readonly options: YamlServiceOptions) {}
+
+  /** Whether this service publishes schema findings (false when Red Hat's YAML extension does). */
+  get schemaDiagnostics(): boolean {
+    return this.options.schemaDiagnostics;
+  }
 
   /** The schema currently in use (bundled, or refreshed from the cluster). */
   schema(): Promise<string> {
-    this.schemaJson ??= import('../yaml/schema/location').then((m) => m.readBundledSchema(this.services.context.extensionPath));
+    this.schemaJson ??= import('../yaml/schema/location').then((m) => m.readBundledSchema(this.options.extensionPath));
     return this.schemaJson;
   }
 
   service(): Promise<YamlLanguageService> {
     if (!this.languageService) {
       this.languageService = Promise.all([import('../yaml/schema/workerService'), this.schema()]).then(([m, json]) =>
-        m.createWorkerYamlLanguageService(json, join(this.services.context.extensionPath, 'dist', 'yamlWorker.js')),
+        m.createWorkerYamlLanguageService(json, join(this.options.extensionPath, 'dist', 'yamlWorker.js')),
       );
       queueMicrotask(() => this.started.fire());
     }
@@ -75,7 +82,7 @@ export class YamlService implements vscode.Disposable {
   }
 
   enabled(): boolean {
-    return this.services.config.yamlValidate;
+    return this.options.config.yamlValidate;
   }
 
   /**
@@ -84,7 +91,7 @@ export class YamlService implements vscode.Disposable {
    */
   servesLanguageFeatures(document: vscode.TextDocument): boolean {
     const length = document.offsetAt(document.lineAt(document.lineCount - 1).range.end);
-    return this.enabled() && length <= this.services.config.yamlMaxFileSize;
+    return this.enabled() && length <= this.options.config.yamlMaxFileSize;
   }
 
   /** The findings last published for this version of the document, if any. */
@@ -107,7 +114,7 @@ export class YamlService implements vscode.Disposable {
     this.schemaJson = Promise.resolve(next);
     (await this.service()).setSchema(next);
     this.schemaOrigin = context;
-    this.services.log.info(`YAML schemas refreshed from ${crds.length} CRDs of context "${context}" (${kinds} kind versions).`);
+    this.options.log.info(`YAML schemas refreshed from ${crds.length} CRDs of context "${context}" (${kinds} kind versions).`);
     const checker = await this.loadChecker();
     for (const d of vscode.workspace.textDocuments) checker.forget(d.uri.toString());
     this.recheckAll();
@@ -139,7 +146,7 @@ export class YamlService implements vscode.Disposable {
 
   async check(document: vscode.TextDocument): Promise<void> {
     if (document.isClosed || document.languageId !== 'yaml') return;
-    const config = this.services.config;
+    const config = this.options.config;
     if (!config.yamlValidate) {
       this.forget(document);
       return;
@@ -159,11 +166,11 @@ export class YamlService implements vscode.Disposable {
       if (document.isClosed || document.version !== version) return; // a newer check is on its way
       this.findings.set(key, { version, findings });
       this.diagnostics.set(document.uri, findings.map(toDiagnostic));
-      this.services.log.trace(`YAML checks: ${document.uri.fsPath} v${version}, ${findings.length} finding(s) in ${Date.now() - started} ms`);
-      if (findings.some((f) => f.code === 'file-too-large')) this.services.log.info(`${document.uri.fsPath}: not checked (istio.yaml.maxFileSize)`);
+      this.options.log.trace(`YAML checks: ${document.uri.fsPath} v${version}, ${findings.length} finding(s) in ${Date.now() - started} ms`);
+      if (findings.some((f) => f.code === 'file-too-large')) this.options.log.info(`${document.uri.fsPath}: not checked (istio.yaml.maxFileSize)`);
       this.checked.fire(document.uri);
     } catch (err) {
-      this.services.log.error(`YAML check of ${document.uri.fsPath} failed: ${errorMessage(err)}`);
+      this.options.log.error(`YAML check of ${document.uri.fsPath} failed: ${errorMessage(err)}`);
     }
   }
 
@@ -172,7 +179,7 @@ export class YamlService implements vscode.Disposable {
     const asking = new Set<string>();
     const injected = new Set<string>();
     for (const other of vscode.workspace.textDocuments) {
-      if (other === document || other.languageId !== 'yaml' || other.getText().length > this.services.config.yamlMaxFileSize) continue;
+      if (other === document || other.languageId !== 'yaml' || other.getText().length > this.options.config.yamlMaxFileSize) continue;
       const facts = checker.facts(other.uri.toString(), other.getText());
       facts.namespacesAskingForSidecars.forEach((n) => asking.add(n));
       facts.injectedNamespaces.forEach((n) => injected.add(n));

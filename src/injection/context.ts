@@ -4,7 +4,7 @@ import { DefaultRevision, RevisionLabel } from '../istio/names';
 import { chartEntries, injectorEntries } from '../istio/webhooks';
 import type { Logger } from '../util/log';
 import type { InjectionContext } from './explain';
-import type { RolloutCluster } from './port';
+import type { RolloutCluster } from './rolloutCluster';
 
 /**
  * The injector webhooks, read now. A user who may not read the (cluster-scoped) webhooks, such as a namespace
@@ -17,7 +17,7 @@ export async function injectionFacts(cluster: RolloutCluster, log?: Logger, assu
     return undefined;
   });
   if (configurations) return { entries: injectorEntries(configurations), source: 'cluster' };
-  log?.warn(`You may not list MutatingWebhookConfigurations in context "${cluster.contextName}": assuming Istio's standard injectors for the default revision${assumedFor ? ` and "${assumedFor}"` : ''}.`);
+  log?.warn(`You may not list MutatingWebhookConfigurations in context "${cluster.context}": assuming Istio's standard injectors for the default revision${assumedFor ? ` and "${assumedFor}"` : ''}.`);
   return { entries: chartEntries([DefaultRevision]), source: 'chart' };
 }
 

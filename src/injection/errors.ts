@@ -1,27 +1,10 @@
 /**
- * Turning cluster failures into messages that say what was refused and where. The cluster wrapper
- * throws errors carrying a `kind` (unreachable, unauthorized, forbidden, notFound, conflict, ...);
- * this module reads it without depending on the wrapper's class, so the logic stays testable with fakes.
+ * Turning cluster failures into messages that say what was refused and where. The port's calls fail
+ * with the cluster wrapper's `ClusterError`s (the unit tests' fakes throw the same class), so the kind
+ * is read from them; anything else is a bug or a cancellation and keeps its own message.
  */
+import { type ClusterErrorKind, isClusterError } from '../cluster/errors';
 import { errorMessage } from '../util/errors';
-
-export type FailureKind = 'unreachable' | 'unauthorized' | 'forbidden' | 'notFound' | 'conflict' | 'invalid' | 'other';
-
-export function failureKind(error: unknown): FailureKind {
-  if (typeof error === 'object' && error !== null) {
-    const kind = (error as { kind?: unknown }).kind;
-    if (typeof kind === 'string' && ['unreachable', 'unauthorized', 'forbidden', 'notFound', 'conflict', 'invalid'].includes(kind)) {
-      return kind as FailureKind;
-    }
-    const code = (error as { code?: unknown; statusCode?: unknown }).code ?? (error as { statusCode?: unknown }).statusCode;
-    if (code === 403) return 'forbidden';
-    if (code === 404) return 'notFound';
-    if (code === 409) return 'conflict';
-    if (code === 401) return 'unauthorized';
-    if (code === 422) return 'invalid';
-  }
-  return 'other';
-}
 
 /** The operation that failed, e.g. `{ verb: 'patch', resource: 'namespaces', name: 'shop' }`. */
 export interface Operation {
@@ -34,14 +17,14 @@ export interface Operation {
 
 /** A failure the user can act on; `kind` lets callers react (e.g. "namespace deleted"). */
 export class InjectionError extends Error {
-  constructor(message: string, readonly kind: FailureKind, readonly cause?: unknown) {
+  constructor(message: string, readonly kind: ClusterErrorKind, readonly cause?: unknown) {
     super(message);
     this.name = 'InjectionError';
   }
 }
 
 export function describeFailure(error: unknown, op: Operation): InjectionError {
-  const kind = failureKind(error);
+  const kind = isClusterError(error) ? error.kind : 'unknown';
   const target = `${op.resource}${op.name ? ` "${op.name}"` : ''}${op.namespace ? ` in namespace "${op.namespace}"` : ''}`;
   const where = `(context "${op.context}")`;
   switch (kind) {

@@ -1,4 +1,4 @@
-import type { Pod } from '../cluster/types';
+import type { Pod, PodTemplate } from '../cluster/types';
 import { type InjectionDecision, type MeshFacts, type ReasonCode, assumeNamedRevisions, decideInjection } from '../istio/injection';
 import { InjectionEnabled, InjectionLabel, RevisionLabel } from '../istio/names';
 import { podSidecar, restartNeed } from '../istio/pods';
@@ -13,10 +13,7 @@ export interface InjectionContext {
 }
 
 /** The labels and annotations of a pod or a pod template. */
-export interface PodMetadata {
-  readonly labels?: Labels;
-  readonly annotations?: Labels;
-}
+type PodMetadata = NonNullable<PodTemplate['metadata']>;
 
 /**
  * What the injector does with a pod created now with this metadata. With assumed webhooks, a revision the

@@ -1,8 +1,9 @@
 import type { Logger } from '../util/log';
-import { InjectionError, describeFailure, failureKind } from './errors';
+import { isClusterError } from '../cluster/errors';
+import { InjectionError, describeFailure } from './errors';
 import { type InjectionChange, type Labels, describeChange } from './labels';
 import { type LabelChanges, injectionLabelChanges, namespaceLabelPatch } from './patches';
-import type { RolloutCluster } from './port';
+import type { RolloutCluster } from './rolloutCluster';
 
 export interface NamespaceChangeResult {
   readonly namespace: string;
@@ -26,7 +27,7 @@ export async function changeNamespaceInjection(
   options: { readonly maxAttempts?: number; readonly log?: Logger } = {},
 ): Promise<NamespaceChangeResult> {
   const maxAttempts = options.maxAttempts ?? 5;
-  const op = { resource: 'namespaces', name: namespace, context: cluster.contextName };
+  const op = { resource: 'namespaces', name: namespace, context: cluster.context };
   for (let attempt = 1; ; attempt++) {
     let current;
     try {
@@ -35,17 +36,17 @@ export async function changeNamespaceInjection(
       throw describeFailure(error, { ...op, verb: 'get' });
     }
     if (current.status?.phase === 'Terminating' || current.metadata?.deletionTimestamp) {
-      throw new InjectionError(`Namespace "${namespace}" is being deleted (context "${cluster.contextName}"): nothing was changed.`, 'notFound');
+      throw new InjectionError(`Namespace "${namespace}" is being deleted (context "${cluster.context}"): nothing was changed.`, 'notFound');
     }
     const before = current.metadata?.labels ?? {};
     const changes = injectionLabelChanges(before, change);
     if (Object.keys(changes).length === 0) return { namespace, before, after: before, changes, attempts: attempt };
     try {
       const patched = await cluster.patchNamespace(namespace, namespaceLabelPatch(changes, current.metadata?.resourceVersion));
-      options.log?.info(`namespace ${namespace} (context ${cluster.contextName}): ${describeChange(change)} ${JSON.stringify(changes)}`);
+      options.log?.info(`namespace ${namespace} (context ${cluster.context}): ${describeChange(change)} ${JSON.stringify(changes)}`);
       return { namespace, before, after: patched.metadata?.labels ?? {}, changes, attempts: attempt };
     } catch (error) {
-      if (failureKind(error) === 'conflict' && attempt < maxAttempts) {
+      if (isClusterError(error, 'conflict') && attempt < maxAttempts) {
         options.log?.trace(`namespace ${namespace} changed meanwhile (409); retrying`);
         continue;
       }

@@ -18,7 +18,7 @@ export interface RestartCandidate {
 }
 
 /** The live pods a workload's selector picks. */
-export function podsOf(workload: KindedWorkload, pods: readonly Pod[]): Pod[] {
+function podsOf(workload: KindedWorkload, pods: readonly Pod[]): Pod[] {
   const selector = selectorOf(workload);
   return pods.filter((p) => isLive(p) && selectorMatches(selector, p.metadata?.labels));
 }

@@ -7,8 +7,9 @@ import type { Logger } from '../util/log';
 import { describeFailure } from './errors';
 import { RESTARTED_AT_ANNOTATION } from './labels';
 import { restartPatch, rfc3339 } from './patches';
-import { forEachBounded } from './pool';
-import type { RolloutCluster, WatchEventType, WatchHandle } from './port';
+import { forEachBounded } from '../util/pool';
+import { delay } from '../util/wait';
+import type { RolloutCluster, WorkloadEventType, WatchHandle } from './rolloutCluster';
 import {
   type WorkloadRef,
   isPaused,
@@ -123,7 +124,7 @@ export async function restartWorkloads(
     }
   };
 
-  const onEvent = (type: WatchEventType, workload: KindedWorkload): void => {
+  const onEvent = (type: WorkloadEventType, workload: KindedWorkload): void => {
     const t = tracked.get(workloadKey(refOf(workload)));
     if (!t) return;
     if (type === 'DELETED') {
@@ -156,7 +157,7 @@ export async function restartWorkloads(
       evaluate(t, true);
     } catch (error) {
       const failure = describeFailure(error, {
-        verb, resource: resourceOf(ref.kind), name: ref.name, namespace: ref.namespace, context: cluster.contextName,
+        verb, resource: resourceOf(ref.kind), name: ref.name, namespace: ref.namespace, context: cluster.context,
       });
       finish(t, 'failed', failure.message);
     }
@@ -193,7 +194,7 @@ async function restartTime(current: KindedWorkload, now: () => Date): Promise<Da
   const at = now();
   const previous = current.spec?.template?.metadata?.annotations?.[RESTARTED_AT_ANNOTATION];
   if (previous !== rfc3339(at)) return at;
-  await new Promise((resolve) => setTimeout(resolve, 1000 - at.getUTCMilliseconds()));
+  await delay(1000 - at.getUTCMilliseconds());
   return now();
 }
 
@@ -228,7 +229,7 @@ class Watches {
 
   constructor(
     private readonly cluster: RolloutCluster,
-    private readonly onEvent: (type: WatchEventType, workload: KindedWorkload) => void,
+    private readonly onEvent: (type: WorkloadEventType, workload: KindedWorkload) => void,
     private readonly tracked: readonly Tracked[],
     private readonly evaluate: (t: Tracked) => void,
     private readonly finish: (t: Tracked, phase: 'failed', message: string) => void,
@@ -248,7 +249,7 @@ class Watches {
       if (this.stopped) handle.stop();
       else this.handles.set(key, handle);
     } catch (error) {
-      const failure = describeFailure(error, { verb: 'watch', resource: resourceOf(kind), namespace, context: this.cluster.contextName });
+      const failure = describeFailure(error, { verb: 'watch', resource: resourceOf(kind), namespace, context: this.cluster.context });
       for (const t of this.group(kind, namespace)) this.finish(t, 'failed', failure.message);
     }
   }
@@ -264,7 +265,7 @@ class Watches {
         t.latest = await this.cluster.getWorkload(t.state.ref);
         this.evaluate(t);
       } catch (e) {
-        const failure = describeFailure(e, { verb: 'get', resource: resourceOf(kind), name: t.state.ref.name, namespace, context: this.cluster.contextName });
+        const failure = describeFailure(e, { verb: 'get', resource: resourceOf(kind), name: t.state.ref.name, namespace, context: this.cluster.context });
         this.finish(t, 'failed', failure.message);
       }
     }));

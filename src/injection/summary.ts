@@ -18,7 +18,7 @@ export interface RolloutSummary {
   readonly details: readonly string[];
 }
 
-export function outcomeOf(w: WorkloadRollout): WorkloadOutcome {
+function outcomeOf(w: WorkloadRollout): WorkloadOutcome {
   if (w.paused) return { code: 'paused' };
   if (w.phase === 'ready') return { code: 'restarted' };
   if (w.phase === 'failed') return { code: 'rolloutFailed', message: w.message };

@@ -1,5 +1,5 @@
 import { type Disposable, Emitter } from '../util/events';
-import type { RolloutPhase, WorkloadRollout } from './rollout';
+import type { WorkloadRollout } from './rollout';
 import { type WorkloadRef, workloadKey } from './workloads';
 
 /**
@@ -36,26 +36,4 @@ export class RolloutTracker {
   clear(): void {
     this.states.clear();
   }
-}
-
-/** The short text after a workload's name in the tree. */
-export function rolloutDescription(state: WorkloadRollout): string {
-  const phases: Record<RolloutPhase, string> = {
-    queued: 'queued',
-    restarting: 'restarting',
-    ready: 'ready',
-    failed: 'failed',
-    cancelled: 'cancelled',
-  };
-  if (state.phase === 'ready' && state.podStates && state.podStates.length > 0) {
-    const pods = state.podStates;
-    const injected = pods.filter((p) => p.sidecar).length;
-    const first = `${pods[0].ready}/${pods[0].total}`;
-    const same = pods.every((p) => `${p.ready}/${p.total}` === first);
-    const ready = same ? first : `${pods.filter((p) => p.ready === p.total).length}/${pods.length} pods ready`;
-    const sidecars = injected === pods.length ? 'injected' : injected === 0 ? 'no sidecar' : `${injected}/${pods.length} injected`;
-    return pods.length > 1 && same ? `${pods.length}× ${ready} ${sidecars}` : `${ready} ${sidecars}`;
-  }
-  if (state.phase === 'failed') return `failed: ${state.message}`;
-  return phases[state.phase];
 }

@@ -21,7 +21,7 @@ function targetArgs(target: ClusterTarget): string[] {
 }
 
 /** The `--set`/`--revision` part shared by install and manifest generate, so the plan's manifest matches the install. */
-export function valueArgs(options: InstallOptions): string[] {
+function valueArgs(options: InstallOptions): string[] {
   const args = ['--set', `profile=${options.profile}`];
   if (options.revision !== '') args.push('--revision', options.revision);
   if (options.gatewayServiceType !== 'default') {

@@ -9,7 +9,7 @@ import { IstioSystemNamespace, injectorWebhookName, istiodName } from '../istio/
 import type { Logger } from '../util/log';
 import { precheckArgs, uninstallArgs, type ClusterTarget, type UninstallScope } from './args';
 import { ADDON_LABEL, describeObject } from './addons';
-import type { InstallCluster } from './port';
+import type { InstallCluster } from './installCluster';
 import { diffManifest, objectKey, type ManifestDiff } from './diff';
 import { controlPlaneRevisions, deploymentReady, type ControlPlaneRevision } from './controlPlane';
 import { istioctlClientVersion } from './istioctl';
@@ -20,7 +20,8 @@ import { runProcess, type RunOptions, type RunResult } from './process';
 import { describeProgress, parseProgressLine } from './progress';
 import { removalTargets, waitUntilGone, describeRef, type ObjectRef } from './removal';
 import { checkKubernetesSupport, checkUpgrade } from './versions';
-import { waitUntil } from './wait';
+import { forEachBounded } from '../util/pool';
+import { waitUntil } from '../util/wait';
 import { errorMessage } from '../util/errors';
 
 export type Runner = (exe: string, args: readonly string[], options?: RunOptions) => Promise<RunResult>;
@@ -176,7 +177,7 @@ function expectsWebhook(options: InstallOptions): boolean {
 }
 
 /** Waits for istiod of the revision to be ready and its injector webhook to exist. */
-export async function verifyInstall(deps: FlowDeps, options: InstallOptions, istioctlVersion: string, timeoutMs: number): Promise<VerifyResult> {
+async function verifyInstall(deps: FlowDeps, options: InstallOptions, istioctlVersion: string, timeoutMs: number): Promise<VerifyResult> {
   const revision = options.revision || 'default';
   const check = async (): Promise<VerifyResult> => {
     const [deployments, webhooks] = await Promise.all([
@@ -262,13 +263,9 @@ export async function manifestChanges(plan: InstallPlan, deps: FlowDeps): Promis
   const generated = await parseManifest(await generateManifest(plan, deps));
   const live = new Map<string, UnstructuredObject | undefined>();
   // A few at a time: a default profile is ~40 objects; the API server should not see a burst.
-  const queue = [...generated];
-  const worker = async () => {
-    for (let o = queue.shift(); o; o = queue.shift()) {
-      live.set(objectKey(o), await deps.cluster.get(o.apiVersion ?? 'v1', o.kind ?? '', o.metadata.name, o.metadata.namespace ?? IstioSystemNamespace, deps.signal));
-    }
-  };
-  await Promise.all([worker(), worker(), worker(), worker()]);
+  await forEachBounded(generated, 4, async (o) => {
+    live.set(objectKey(o), await deps.cluster.get(o.apiVersion ?? 'v1', o.kind ?? '', o.metadata.name, o.metadata.namespace ?? IstioSystemNamespace, deps.signal));
+  });
   return diffManifest(generated, live);
 }
 

@@ -70,7 +70,10 @@ export function validateSetValue(entry: string): string | undefined {
   return undefined;
 }
 
-/** Splits what the user typed in the free `--set` box: entries separated by commas at top level or whitespace. */
+/**
+ * Splits what the user typed in the free `--set` box at whitespace. A comma stays inside its value: istioctl's
+ * `--set` is a string array, one value per flag (operator/cmd/mesh/install.go:86, StringArrayVarP), so `a=x,y` is one.
+ */
 export function parseSetValues(text: string): string[] {
   return text
     .split(/\s+/)

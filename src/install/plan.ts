@@ -52,7 +52,7 @@ export function installRecordName(revision: string): string {
   return revision === '' || revision === 'default' ? 'istio-mesh-install' : `istio-mesh-install-${revision}`;
 }
 
-export const INSTALL_RECORD_KEY = 'options.json';
+const INSTALL_RECORD_KEY = 'options.json';
 
 export function installRecord(options: InstallOptions, istioVersion: string): UnstructuredObject {
   return {

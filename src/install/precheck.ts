@@ -2,7 +2,7 @@
  * Checks before changing anything: istioctl's own precheck, our permission checks
  * (SelfSubjectAccessReview through the cluster wrapper), and version compatibility.
  */
-import type { InstallCluster } from './port';
+import type { InstallCluster } from './installCluster';
 import type { Compatibility } from './versions';
 
 export type FindingLevel = 'error' | 'warning' | 'info';
@@ -16,7 +16,7 @@ export interface PrecheckFinding {
 }
 
 /** What installing creates (mirrors istioctl's `checkInstallPermissions`) plus what the extension applies itself. */
-export function installPermissionChecks(istioNamespace: string): { group: string; resource: string; namespace?: string }[] {
+function installPermissionChecks(istioNamespace: string): { group: string; resource: string; namespace?: string }[] {
   return [
     { group: '', resource: 'namespaces' },
     { group: 'rbac.authorization.k8s.io', resource: 'clusterroles' },

@@ -7,8 +7,8 @@
 import type { UnstructuredObject } from '../cluster/types';
 import { IstioSystemNamespace, RevisionLabel, TagLabel, injectorWebhookName, istiodName } from '../istio/names';
 import type { UninstallScope } from './args';
-import type { InstallCluster } from './port';
-import { waitUntil } from './wait';
+import type { InstallCluster } from './installCluster';
+import { waitUntil } from '../util/wait';
 
 export interface ObjectRef {
   readonly apiVersion: string;

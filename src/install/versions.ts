@@ -14,7 +14,7 @@ export function parseMinorVersion(text: string): MinorVersion | undefined {
   return m ? { major: Number(m[1]), minor: Number(m[2]) } : undefined;
 }
 
-export function formatMinor(v: MinorVersion): string {
+function formatMinor(v: MinorVersion): string {
   return `${v.major}.${v.minor}`;
 }
 
@@ -27,7 +27,7 @@ function compareMinor(a: MinorVersion, b: MinorVersion): number {
  * 1.31 is the development line the testbed builds: its minimum comes from istioctl's own check
  * (`k8sversion.MinK8SVersion = 32`); no maximum is published yet, so newer clusters only warn.
  */
-export const SUPPORTED_KUBERNETES: Readonly<Record<string, { readonly min: string; readonly max?: string }>> = {
+const SUPPORTED_KUBERNETES: Readonly<Record<string, { readonly min: string; readonly max?: string }>> = {
   '1.31': { min: '1.32' },
   '1.29': { min: '1.31', max: '1.35' },
   '1.28': { min: '1.30', max: '1.34' },

@@ -14,7 +14,7 @@ const done = (message: string): RolloutStatus => ({ state: 'done', message });
 const failed = (message: string): RolloutStatus => ({ state: 'failed', message });
 
 /** The Progressing condition's reason once `spec.progressDeadlineSeconds` has passed without progress. */
-export const PROGRESS_DEADLINE_EXCEEDED = 'ProgressDeadlineExceeded';
+const PROGRESS_DEADLINE_EXCEEDED = 'ProgressDeadlineExceeded';
 
 export function rolloutStatus(w: KindedWorkload): RolloutStatus {
   switch (w.kind) {
@@ -47,7 +47,7 @@ export function deploymentStatus(d: Workload): RolloutStatus {
   return done(`deployment "${name}" successfully rolled out`);
 }
 
-export function daemonSetStatus(ds: Workload): RolloutStatus {
+function daemonSetStatus(ds: Workload): RolloutStatus {
   const name = ds.metadata?.name ?? '';
   // The API server defaults the strategy to RollingUpdate; OnDelete never replaces pods by itself.
   if ((ds.spec?.updateStrategy?.type ?? 'RollingUpdate') !== 'RollingUpdate') {
@@ -69,7 +69,7 @@ export function daemonSetStatus(ds: Workload): RolloutStatus {
   return done(`daemon set "${name}" successfully rolled out`);
 }
 
-export function statefulSetStatus(sts: Workload): RolloutStatus {
+function statefulSetStatus(sts: Workload): RolloutStatus {
   const strategy = sts.spec?.updateStrategy;
   if ((strategy?.type ?? 'RollingUpdate') !== 'RollingUpdate') {
     return failed('rollout status is only available for RollingUpdate strategy type');

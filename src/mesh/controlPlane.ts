@@ -130,7 +130,7 @@ function gateway(d: Deployment, service: Service | undefined): Gateway {
 }
 
 /** Ready/desired and version (from the named container's image, else the first container's). */
-export function componentStatus(w: Workload, kind: 'Deployment' | 'DaemonSet', container?: string): ComponentStatus {
+function componentStatus(w: Workload, kind: 'Deployment' | 'DaemonSet', container?: string): ComponentStatus {
   const containers: Container[] = w.spec.template.spec?.containers ?? [];
   const image = (containers.find((c) => c.name === container) ?? containers[0])?.image;
   const s = w.status ?? {};

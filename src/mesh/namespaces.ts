@@ -67,12 +67,12 @@ export function buildNamespace({ namespace, pods, workloads }: NamespaceInputs, 
 }
 
 /** The control plane's revisions, tags resolved, for proxy versions. */
-export function installedRevisions(cp: ControlPlane): InstalledRevisions {
+function installedRevisions(cp: ControlPlane): InstalledRevisions {
   return { resolve: (name) => resolveRevision(cp, name), any: cp.installed && cp.revisions.length > 0 };
 }
 
 /** One pod: sidecar present (regular or native), kubectl's readiness, restart need, proxy version against its revision. */
-export function buildPod(pod: Pod, decision: InjectionDecision, installed: InstalledRevisions): PodModel {
+function buildPod(pod: Pod, decision: InjectionDecision, installed: InstalledRevisions): PodModel {
   const sidecar = podSidecar(pod);
   const { ready, total } = podReadiness(pod);
   const terminating = pod.metadata.deletionTimestamp !== undefined;
@@ -100,7 +100,7 @@ function namespaceFacts(cp: ControlPlane, labels: Readonly<Record<string, string
  * The workload that owns a pod. A Deployment's pods are owned by a ReplicaSet named
  * `<deployment>-<pod-template-hash>`, so the Deployment is found without watching ReplicaSets.
  */
-export function podOwner(pod: Pod): { kind: string; name: string } | undefined {
+function podOwner(pod: Pod): { kind: string; name: string } | undefined {
   const ref = pod.metadata.ownerReferences?.find((o) => o.controller) ?? pod.metadata.ownerReferences?.[0];
   if (!ref) return undefined;
   if (ref.kind === 'ReplicaSet') {

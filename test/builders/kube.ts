@@ -1,7 +1,7 @@
 // Builders for Kubernetes objects as the API server sends them (JSON). Each takes a name and options and
 // fills in the rest with what a healthy cluster would show, so a test states only what it is about.
 import type {
-  Container, DaemonSet, Deployment, MutatingWebhookConfiguration, Namespace, Pod, ReplicaSet, Service, StatefulSet, Workload,
+  Container, DaemonSet, Deployment, MutatingWebhookConfiguration, Namespace, Pod, Service, StatefulSet, Workload,
 } from '../../src/cluster/types';
 
 let uidCounter = 0;
@@ -57,7 +57,6 @@ function workload(apiKind: 'Deployment' | 'StatefulSet' | 'DaemonSet' | 'Replica
 export const deployment = (name: string, o: WorkloadOptions = {}): Deployment => workload('Deployment', name, o);
 export const statefulSet = (name: string, o: WorkloadOptions = {}): StatefulSet => workload('StatefulSet', name, o);
 export const daemonSet = (name: string, o: WorkloadOptions = {}): DaemonSet => workload('DaemonSet', name, o);
-export const replicaSet = (name: string, o: WorkloadOptions = {}): ReplicaSet => workload('ReplicaSet', name, o);
 
 export interface PodOptions {
   namespace?: string;

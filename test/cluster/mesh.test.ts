@@ -5,7 +5,7 @@ import * as assert from 'node:assert/strict';
 import { ClusterClient } from '../../src/cluster/client';
 import { Kinds } from '../../src/cluster/kinds';
 import { injectionContext } from '../../src/injection/context';
-import { rolloutClusterFrom } from '../../src/injection/clusterAdapter';
+import { rolloutClusterFrom } from '../../src/injection/rolloutClusterAdapter';
 import { chartEntries } from '../../src/istio/webhooks';
 import { LiveMesh } from '../../src/mesh/live';
 import type { NamespaceModel } from '../../src/mesh/model';

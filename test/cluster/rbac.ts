@@ -3,6 +3,7 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { dump } from 'js-yaml';
 import type { ClusterClient } from '../../src/cluster/client';
 
 /** A kubeconfig (context "limited") for a ServiceAccount bound to the `admin` ClusterRole in `namespace` only. */
@@ -25,13 +26,12 @@ export async function serviceAccountKubeconfig(admin: ClusterClient, file: strin
   const bearer = await requestToken(admin, account.name, account.namespace);
   const cluster = admin.kubeconfig.kc.getCurrentCluster();
   if (!cluster) throw new Error('the admin kubeconfig has no current cluster');
-  writeFileSync(file, [
-    'apiVersion: v1', 'kind: Config', 'current-context: limited',
-    'clusters:', '- name: c', '  cluster:', `    server: ${cluster.server}`,
-    cluster.caData ? `    certificate-authority-data: ${cluster.caData}` : `    certificate-authority: ${cluster.caFile}`,
-    'users:', '- name: u', '  user:', `    token: ${bearer}`,
-    'contexts:', '- name: limited', '  context:', '    cluster: c', '    user: u', ...(account.contextNamespace ? [`    namespace: ${account.contextNamespace}`] : []), '',
-  ].join('\n'));
+  writeFileSync(file, dump({
+    apiVersion: 'v1', kind: 'Config', 'current-context': 'limited',
+    clusters: [{ name: 'c', cluster: { server: cluster.server, ...(cluster.caData ? { 'certificate-authority-data': cluster.caData } : { 'certificate-authority': cluster.caFile }) } }],
+    users: [{ name: 'u', user: { token: bearer } }],
+    contexts: [{ name: 'limited', context: { cluster: 'c', user: 'u', ...(account.contextNamespace ? { namespace: account.contextNamespace } : {}) } }],
+  }));
   return file;
 }
 

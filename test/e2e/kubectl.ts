@@ -6,7 +6,7 @@ import { execFile } from 'node:child_process';
 const KUBECTL = process.env.ISTIO_MESH_TESTBED_KUBECTL;
 
 /** Runs kubectl with an argument array; rejects with its stderr. */
-export function kubectl(...args: string[]): Promise<string> {
+function kubectl(...args: string[]): Promise<string> {
   if (!KUBECTL || !process.env.KUBECONFIG) {
     return Promise.reject(new Error('ISTIO_MESH_TESTBED_KUBECTL and KUBECONFIG are not set: run with `npm run test:e2e`'));
   }

@@ -154,7 +154,7 @@ describe('YAML schemas from the connected cluster', () => {
     requireTestCluster();
     const services = (await vscode.extensions.getExtension<Services>(EXTENSION_ID)!.activate())!;
     await services.mesh.whenSynced();
-    const yaml = services.yaml!;
+    const yaml = services.yaml;
     const context = services.mesh.client?.context;
     assert.ok(context && services.mesh.store?.controlPlane.installed, 'the testbed has Istio installed');
     const document = await vscode.workspace.openTextDocument({ language: 'yaml', content: 'apiVersion: networking.istio.io/v1\nkind: Gateway\nmetadata:\n  name: web\n' });

@@ -1,7 +1,6 @@
 // What a workload row shows of a restart this session followed. Pure (no `vscode`), so it is unit-tested.
 import type { WorkloadModel } from '../../mesh/model';
-import { rolloutDescription } from '../../injection/tracker';
-import type { WorkloadRollout } from '../../injection/rollout';
+import type { RolloutPhase, WorkloadRollout } from '../../injection/rollout';
 
 export type RolloutLook = 'pending' | 'restarting' | 'done' | 'incomplete' | 'failed';
 
@@ -45,4 +44,26 @@ function samePods(workload: WorkloadModel, podStates: readonly { name: string }[
   const live = workload.pods.filter((p) => !p.terminating).map((p) => p.name).sort();
   const ended = podStates.map((p) => p.name).sort();
   return live.length === ended.length && live.every((name, i) => name === ended[i]);
+}
+
+/** The short text after a workload's name in the tree. */
+export function rolloutDescription(state: WorkloadRollout): string {
+  const phases: Record<RolloutPhase, string> = {
+    queued: 'queued',
+    restarting: 'restarting',
+    ready: 'ready',
+    failed: 'failed',
+    cancelled: 'cancelled',
+  };
+  if (state.phase === 'ready' && state.podStates && state.podStates.length > 0) {
+    const pods = state.podStates;
+    const injected = pods.filter((p) => p.sidecar).length;
+    const first = `${pods[0].ready}/${pods[0].total}`;
+    const same = pods.every((p) => `${p.ready}/${p.total}` === first);
+    const ready = same ? first : `${pods.filter((p) => p.ready === p.total).length}/${pods.length} pods ready`;
+    const sidecars = injected === pods.length ? 'injected' : injected === 0 ? 'no sidecar' : `${injected}/${pods.length} injected`;
+    return pods.length > 1 && same ? `${pods.length}× ${ready} ${sidecars}` : `${ready} ${sidecars}`;
+  }
+  if (state.phase === 'failed') return `failed: ${state.message}`;
+  return phases[state.phase];
 }

@@ -46,7 +46,7 @@ function getRegistry(): Registry {
   return registry;
 }
 
-export async function loadGrammar(scopeName: string): Promise<IGrammar> {
+async function loadGrammar(scopeName: string): Promise<IGrammar> {
   const grammar = await getRegistry().loadGrammar(scopeName);
   if (!grammar) throw new Error(`no grammar for ${scopeName}`);
   return grammar;
@@ -55,7 +55,7 @@ export async function loadGrammar(scopeName: string): Promise<IGrammar> {
 export interface Token { start: number; end: number; text: string; scopes: string[] }
 
 /** The tokens of each line of `text`, carrying the rule stack from line to line as an editor does. */
-export function tokenize(grammar: IGrammar, text: string): Token[][] {
+function tokenize(grammar: IGrammar, text: string): Token[][] {
   let state = INITIAL;
   return text.split('\n').map((line) => {
     const result = grammar.tokenizeLine(line, state);

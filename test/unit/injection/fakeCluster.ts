@@ -1,26 +1,28 @@
 // An in-memory RolloutCluster: namespaces with resourceVersions (409 on stale merge patches), workloads
 // whose generation moves on each restart patch, watchers that receive every change, and a pretend
 // controller the test drives (or lets run) to move rollouts along.
+import { ClusterError, type ClusterErrorKind } from '../../../src/cluster/errors';
 import type { KindedWorkload, MutatingWebhookConfiguration, Namespace, Pod, WorkloadKind } from '../../../src/cluster/types';
 import type { NamespaceLabelPatch, RestartPatch } from '../../../src/injection/patches';
-import type { RolloutCluster, WatchEventType, WatchHandle } from '../../../src/injection/port';
+import type { RolloutCluster, WorkloadEventType, WatchHandle } from '../../../src/injection/rolloutCluster';
 import { type WorkloadRef, refOf, workloadKey } from '../../../src/injection/workloads';
 
-export class StatusError extends Error {
-  constructor(readonly kind: string, message = kind) {
-    super(message);
+/** What the cluster wrapper throws, so the feature's error handling sees the real thing. */
+export class StatusError extends ClusterError {
+  constructor(kind: ClusterErrorKind, message: string = kind) {
+    super(kind, message);
   }
 }
 
 interface Watcher {
   kind: WorkloadKind;
   namespace: string;
-  onEvent: (type: WatchEventType, w: KindedWorkload) => void;
+  onEvent: (type: WorkloadEventType, w: KindedWorkload) => void;
   onEnd: (error?: unknown) => void;
 }
 
 export class FakeCluster implements RolloutCluster {
-  readonly contextName = 'fake-context';
+  readonly context = 'fake-context';
   readonly namespaces = new Map<string, Namespace>();
   readonly workloads = new Map<string, KindedWorkload>();
   pods: Pod[] = [];
@@ -175,7 +177,7 @@ export class FakeCluster implements RolloutCluster {
     }
   }
 
-  private emit(type: WatchEventType, w: KindedWorkload): void {
+  private emit(type: WorkloadEventType, w: KindedWorkload): void {
     for (const watcher of this.watchers) {
       if (watcher.kind === w.kind && watcher.namespace === w.metadata?.namespace) watcher.onEvent(type, structuredClone(w));
     }
@@ -184,7 +186,7 @@ export class FakeCluster implements RolloutCluster {
   async watchWorkloads(
     kind: WorkloadKind,
     namespace: string,
-    onEvent: (type: WatchEventType, w: KindedWorkload) => void,
+    onEvent: (type: WorkloadEventType, w: KindedWorkload) => void,
     onEnd: (error?: unknown) => void,
   ): Promise<WatchHandle> {
     this.calls.push(`watch ${kind} ${namespace}`);

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { parse } from 'yaml';
+import { load } from 'js-yaml';
 import type { UnstructuredObject } from '../../../src/cluster/types';
 import { ADDON_IMAGES, ADDONS_FOLLOW_ISTIO, addonObjects } from '../../../src/install/addons';
 import { ADDONS } from '../../../src/install/options';
@@ -25,7 +25,7 @@ const find = (kind: string, name: string): UnstructuredObject => {
 };
 const container = (name: string) => at(find('Deployment', name), 'spec.template.spec.containers.0');
 const servicePorts = (name: string) => list(find('Service', name), 'spec.ports').map((p) => [at(p, 'port'), at(p, 'targetPort')]);
-const configOf = (name: string, file: string): unknown => parse(String((at(find('ConfigMap', name), 'data') as Record<string, string>)[file]));
+const configOf = (name: string, file: string): unknown => load(String((at(find('ConfigMap', name), 'data') as Record<string, string>)[file]));
 const minor = (version: string) => version.split('.').slice(0, 2).join('.');
 
 describe('addons follow Istio\'s samples/addons of the pinned release', () => {

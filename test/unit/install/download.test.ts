@@ -7,7 +7,8 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ChecksumFileError, parseChecksumFile } from '../../../src/install/checksumFile';
-import { ChecksumMismatchError, DownloadError, checksumSourceFor, downloadIstioctlRelease, downloadVerifiedIstioctl, extractTarEntry } from '../../../src/install/download';
+import { ChecksumMismatchError, DownloadError, checksumSourceFor, downloadIstioctlRelease, downloadVerifiedIstioctl } from '../../../src/install/download';
+import { extractTarEntry } from '../../../src/install/tar';
 import { archiveName, OFFICIAL_RELEASE_BASE_URL, PINNED_RELEASE, releasePlatform, releaseUrl } from '../../../src/install/releases';
 
 /** A tar.gz made by the system's tar, holding `istioctl` (a small shell script) at `entryPath`. */

@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { ClusterError } from '../../../src/cluster/errors';
 import type { UnstructuredObject } from '../../../src/cluster/types';
-import type { InstallCluster, ListQuery } from '../../../src/install/port';
-import { executeInstall, executeUninstall, inspectCluster, InstallError, type FlowDeps, type Runner } from '../../../src/install/installer';
+import type { InstallCluster, ListQuery } from '../../../src/install/installCluster';
+import { executeInstall, executeUninstall, inspectCluster, InstallError, manifestChanges, type FlowDeps, type Runner } from '../../../src/install/installer';
 import { DEFAULT_OPTIONS, type InstallOptions } from '../../../src/install/options';
 import { buildPlan } from '../../../src/install/plan';
 import type { RunResult } from '../../../src/install/process';
@@ -294,5 +294,28 @@ describe('install flow (scripted istioctl, in-memory cluster)', () => {
     };
     await assert.rejects(executeInstall(plan, deps(cluster, istiodOnly)), (err: unknown) =>
       err instanceof InstallError && err.kind === 'readinessTimeout' && /webhook istio-sidecar-injector is missing/.test(err.message));
+  });
+
+  it('reads the live objects of a generated manifest at most four at a time, every one of them', async () => {
+    const cluster = new MemoryCluster();
+    const { run } = fakeIstioctl(cluster);
+    const { plan } = await planFor(cluster, run, opts());
+    const names = Array.from({ length: 10 }, (_, i) => `cm-${i}`);
+    cluster.objects.push({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'cm-0', namespace: 'istio-system' }, data: { a: '1' } } as UnstructuredObject);
+    const manifest = names.map((name) => `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: ${name}\n  namespace: istio-system\ndata:\n  a: "1"\n`).join('---\n');
+    const generate: Runner = async (exe, args, o) => (args[0] === 'manifest' ? ok(manifest) : run(exe, args, o));
+    let inFlight = 0;
+    let peak = 0;
+    const get = cluster.get.bind(cluster);
+    cluster.get = async (...args: Parameters<MemoryCluster['get']>) => {
+      peak = Math.max(peak, ++inFlight);
+      await new Promise<void>((resolve) => setImmediate(resolve));
+      inFlight--;
+      return get(...args);
+    };
+    const diff = await manifestChanges(plan, deps(cluster, generate));
+    assert.equal(peak, 4);
+    assert.deepEqual(diff.added, names.slice(1).map((n) => `ConfigMap istio-system/${n}`));
+    assert.equal(diff.unchanged, 1);
   });
 });

@@ -46,7 +46,7 @@ type Json = Record<string, unknown>;
 const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 /** Each document as Kubernetes reads it (aliases resolved, merge keys merged), without the Istio labels and annotations. */
-export function meaning(text: string): unknown[] {
+function meaning(text: string): unknown[] {
   const docs = parseAllDocuments(maskTemplates(text).text, { merge: true });
   if (!Array.isArray(docs)) return [];
   return docs.map((d) => {

@@ -334,7 +334,7 @@ function usesBase(meta: Meta | undefined): boolean {
   return [meta?.labels, meta?.annotations].some((m) => m?.t === 'map' && m.merge === 'base');
 }
 
-export function renderDoc(d: Doc, u: number): string[] {
+function renderDoc(d: Doc, u: number): string[] {
   const lines: string[] = [];
   const anchors: Anchored = [];
   if (d.leadingComment) lines.push(d.leadingComment);

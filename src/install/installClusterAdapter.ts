@@ -1,8 +1,8 @@
-/** Binds the install flow's cluster port to the extension's cluster wrapper. */
+/** The adapter of the install flow's port (installCluster.ts) over the cluster wrapper. */
 import type { ClusterClient } from '../cluster/client';
 import { isClusterError } from '../cluster/errors';
 import type { UnstructuredObject } from '../cluster/types';
-import type { InstallCluster } from './port';
+import type { InstallCluster } from './installCluster';
 
 export function installClusterFrom(client: ClusterClient): InstallCluster {
   return {

@@ -1,21 +1,22 @@
-import type { KindedWorkload, MutatingWebhookConfiguration, Namespace, Pod, WorkloadKind } from '../cluster/types';
+import type { KindedWorkload, MutatingWebhookConfiguration, Namespace, Pod, WatchEventType, WorkloadKind } from '../cluster/types';
 import type { NamespaceLabelPatch, RestartPatch } from './patches';
 import type { WorkloadRef } from './workloads';
 
-export type WatchEventType = 'ADDED' | 'MODIFIED' | 'DELETED';
+/** The watch events that carry a workload (the adapter drops bookmarks and turns errors into `onEnd`). */
+export type WorkloadEventType = Exclude<WatchEventType, 'BOOKMARK' | 'ERROR'>;
 
 export interface WatchHandle {
   stop(): void;
 }
 
 /**
- * The cluster calls injection and restarts need: a small port implemented over the cluster wrapper
- * (`src/cluster`), and by in-memory fakes in unit tests. Failures are thrown as errors carrying a
- * `kind` (see errors.ts).
+ * The injection feature's port: the cluster calls injection and restarts need. `rolloutClusterFrom`
+ * (rolloutClusterAdapter.ts) implements it over the cluster wrapper (`src/cluster`); unit tests use an
+ * in-memory fake. Failures are the wrapper's `ClusterError`s (errors.ts words them).
  */
 export interface RolloutCluster {
   /** The kubeconfig context every call goes to: named in every prompt and message. */
-  readonly contextName: string;
+  readonly context: string;
   listNamespaces(): Promise<Namespace[]>;
   getNamespace(name: string): Promise<Namespace>;
   /** A JSON merge patch (application/merge-patch+json). */
@@ -31,7 +32,7 @@ export interface RolloutCluster {
   watchWorkloads(
     kind: WorkloadKind,
     namespace: string,
-    onEvent: (type: WatchEventType, workload: KindedWorkload) => void,
+    onEvent: (type: WorkloadEventType, workload: KindedWorkload) => void,
     onEnd: (error?: unknown) => void,
   ): Promise<WatchHandle>;
   listPods(namespace: string, labelSelector?: string): Promise<Pod[]>;

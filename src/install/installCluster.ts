@@ -1,14 +1,13 @@
 /**
- * What the install flow needs from a cluster. The extension's cluster wrapper (`src/cluster`)
- * satisfies it through a thin adapter; tests can pass the same wrapper bound to the testbed.
+ * The install flow's port: what it needs from a cluster. `installClusterFrom` (installClusterAdapter.ts)
+ * implements it over the cluster wrapper (`src/cluster`); unit tests pass an in-memory cluster.
  * Errors are whatever the wrapper throws (its typed `ClusterError`).
  */
+import type { ListOptions } from '../cluster/client';
 import type { UnstructuredObject } from '../cluster/types';
 
-export interface ListQuery {
-  readonly namespace?: string;
-  readonly labelSelector?: string;
-}
+/** The wrapper's list options the install flow uses. */
+export type ListQuery = Pick<ListOptions<UnstructuredObject>, 'namespace' | 'labelSelector'>;
 
 export interface InstallCluster {
   /** The kube context every call goes to; named in every confirmation. */

@@ -1,9 +1,10 @@
+/** The adapter of the injection feature's port (rolloutCluster.ts) over the cluster wrapper. */
 import type { ClusterClient } from '../cluster/client';
 import { isClusterError } from '../cluster/errors';
 import { Kinds, type ResourceKind } from '../cluster/kinds';
 import { type KindedWorkload, type MutatingWebhookConfiguration, type Namespace, type Pod, WORKLOAD_KINDS, type Workload, type WorkloadKind } from '../cluster/types';
 import { IstioSystemNamespace } from '../istio/names';
-import type { RolloutCluster } from './port';
+import type { RolloutCluster } from './rolloutCluster';
 
 const resourceKinds: Record<WorkloadKind, ResourceKind> = {
   Deployment: Kinds.Deployment,
@@ -16,10 +17,10 @@ function withKind(kind: WorkloadKind, object: Workload): KindedWorkload {
   return { ...object, kind };
 }
 
-/** The injection port over the cluster wrapper: every call goes to the wrapper's bound context. */
+/** Every call goes to the wrapper's bound context. */
 export function rolloutClusterFrom(client: ClusterClient): RolloutCluster {
   return {
-    contextName: client.context,
+    context: client.context,
     listNamespaces: async () => (await client.list<Namespace>(Kinds.Namespace)).items,
     getNamespace: (name) => client.get<Namespace>(Kinds.Namespace, name),
     patchNamespace: (name, patch) => client.patch<Namespace>(Kinds.Namespace, name, undefined, patch, 'merge'),

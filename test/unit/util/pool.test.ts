@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { forEachBounded } from '../../../src/injection/pool';
+import { forEachBounded } from '../../../src/util/pool';
 
 /** A task that stays running until the test releases it, so the test controls overlap exactly. */
 function gate() {
