@@ -10,7 +10,8 @@ import type { TextEdit } from './types';
  *   PeerAuthentication, RequestAuthentication and AuthorizationPolicy (security.istio.io) replace them.
  * - istio.io: news/releases/1.8.x/announcing-1.8/upgrade-notes ("Mixer is no longer supported"): config.istio.io,
  *   Mixer's policy and telemetry configuration, is gone; the Telemetry API and Wasm extensions replace it.
- * Each group is gone as a whole, so every kind of it is flagged, not only the kinds listed here for the messages.
+ * Each group is gone as a whole (the charts of the testbed's Istio define no CRD of any of them), so every kind of it is
+ * flagged, not only the kinds listed here; the 1.8 notes name Mixer, not its kinds.
  */
 interface RemovedGroup {
   readonly release: string;
@@ -19,8 +20,8 @@ interface RemovedGroup {
   readonly replacement: Readonly<Record<string, string>>;
 }
 
-const NOTES_16 = 'istio.io/latest/news/releases/1.6.x/announcing-1.6/upgrade-notes/';
-const NOTES_18 = 'istio.io/latest/news/releases/1.8.x/announcing-1.8/upgrade-notes/';
+const NOTES_16 = 'https://istio.io/latest/news/releases/1.6.x/announcing-1.6/upgrade-notes/';
+const NOTES_18 = 'https://istio.io/latest/news/releases/1.8.x/announcing-1.8/upgrade-notes/';
 
 const MIXER = 'the Telemetry API (telemetry.istio.io Telemetry) for metrics, logs and traces, or a Wasm extension (extensions.istio.io WasmPlugin) for policy';
 
@@ -63,12 +64,13 @@ export function removedApi(m: Pick<ParsedManifest, 'apiVersion' | 'kind'>): Remo
   const removed = REMOVED_GROUPS[group];
   if (!removed) return undefined;
   const instead = removed.replacement[m.kind] ?? removed.replacement['*'];
-  const mixer = group === 'config.istio.io' ? ' with Mixer' : '';
+  const mixer = group === 'config.istio.io' ? ', like all of Mixer' : '';
   return {
     group,
     kind: m.kind,
     release: removed.release,
-    message: `${m.kind} (${group}) was removed in Istio ${removed.release}${mixer}: applying it fails with "no matches for kind". Use ${instead} instead (${removed.notes}).`,
+    // 1.6 first ignored these APIs ("Istio ignores these v1alpha1 security policy APIs"); a current Istio has no such CRD.
+    message: `${m.kind} (${group}) is no longer supported since Istio ${removed.release}${mixer}, and no current Istio has it: applying it fails with "no matches for kind". Use ${instead} instead (${removed.notes}).`,
   };
 }
 

@@ -13,7 +13,7 @@ import { finding, fix, type Rule } from './rule';
 export const removedApiRule: Rule = {
   code: 'removed-api',
   severity: 'error',
-  summary: 'An Istio 1.x API that Istio removed (MeshPolicy, Policy, rbac.istio.io, Mixer): names its replacement',
+  summary: 'An Istio 1.x API that Istio removed (MeshPolicy, Policy, rbac.istio.io, Mixer): names the release and its replacement',
   check(m, ctx) {
     const removed = removedApi(m);
     const root = rootOf(m);

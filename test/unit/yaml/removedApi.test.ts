@@ -27,14 +27,14 @@ describe('removed-api', () => {
     assert.deepEqual(where(f), [1, 0, 1, 16]);
     assert.equal(
       f.message,
-      'MeshPolicy (authentication.istio.io) was removed in Istio 1.6: applying it fails with "no matches for kind". Use a PeerAuthentication (security.istio.io) named default in the root namespace (istio-system by default) instead (istio.io/latest/news/releases/1.6.x/announcing-1.6/upgrade-notes/).',
+      'MeshPolicy (authentication.istio.io) is no longer supported since Istio 1.6, and no current Istio has it: applying it fails with "no matches for kind". Use a PeerAuthentication (security.istio.io) named default in the root namespace (istio-system by default) instead (https://istio.io/latest/news/releases/1.6.x/announcing-1.6/upgrade-notes/).',
     );
   });
 
   it('flags every rbac.istio.io kind for AuthorizationPolicy (1.6)', () => {
     for (const kind of ['RbacConfig', 'ClusterRbacConfig', 'ServiceRole', 'ServiceRoleBinding']) {
       const f = only(yaml('apiVersion: rbac.istio.io/v1alpha1', `kind: ${kind}`, 'metadata:', '  name: x'));
-      assert.match(f.message, new RegExp(`^${kind} \\(rbac\\.istio\\.io\\) was removed in Istio 1\\.6: .* Use AuthorizationPolicy \\(security\\.istio\\.io\\) instead`));
+      assert.match(f.message, new RegExp(`^${kind} \\(rbac\\.istio\\.io\\) is no longer supported since Istio 1\\.6, .* Use AuthorizationPolicy \\(security\\.istio\\.io\\) instead`));
       assert.equal(f.fixes, undefined);
     }
   });
@@ -43,7 +43,7 @@ describe('removed-api', () => {
     const kinds = ['rule', 'handler', 'instance', 'attributemanifest', 'adapter', 'template', 'HTTPAPISpec', 'HTTPAPISpecBinding', 'QuotaSpec', 'QuotaSpecBinding', 'prometheus', 'stdio', 'memquota'];
     for (const kind of kinds) {
       const f = only(yaml('apiVersion: config.istio.io/v1alpha2', `kind: ${kind}`, 'metadata:', '  name: x', '  namespace: istio-system'));
-      assert.match(f.message, new RegExp(`^${kind} \\(config\\.istio\\.io\\) was removed in Istio 1\\.8 with Mixer: .*Telemetry API.*announcing-1\\.8/upgrade-notes`));
+      assert.match(f.message, new RegExp(`^${kind} \\(config\\.istio\\.io\\) is no longer supported since Istio 1\\.8, like all of Mixer, .*Telemetry API.*announcing-1\\.8/upgrade-notes`));
     }
   });
 
@@ -134,7 +134,7 @@ describe('planMigration (Istio: Migrate File from Istio 1.x APIs)', () => {
     assert.equal(readFileSync(path, 'utf8'), planMigration(file).after);
     assert.equal(code, 1);
     assert.match(stdout, /2 fix\(es\) applied/);
-    assert.match(stdout, /ServiceRole \(rbac\.istio\.io\) was removed/);
+    assert.match(stdout, /ServiceRole \(rbac\.istio\.io\) is no longer supported since Istio 1\.6/);
     assert.equal(findings(readFileSync(path, 'utf8')).filter((f) => f.code === 'removed-api').length, 1);
   });
 });
