@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { toWorkspaceEdit } from '../editor/convert';
 import type { Services } from '../services';
 import { planMigration } from '../yaml/migrate';
 import { type Prompter, vscodePrompter } from './prompter';
@@ -47,9 +48,7 @@ export const migrateLegacyApis = (s: Services) => {
       void vscode.window.showWarningMessage(`${name} changed while the diff was open: run the migration again.`);
       return { status: 'changed' };
     }
-    const edit = new vscode.WorkspaceEdit();
-    for (const e of plan.edits) edit.replace(document.uri, new vscode.Range(document.positionAt(e.start), document.positionAt(e.end)), e.newText);
-    if (!(await vscode.workspace.applyEdit(edit))) {
+    if (!(await vscode.workspace.applyEdit(toWorkspaceEdit(document, { title: 'Migrate from Istio 1.x APIs', edits: plan.edits })))) {
       void vscode.window.showErrorMessage(`Could not edit ${name}.`);
       return { status: 'failed' };
     }

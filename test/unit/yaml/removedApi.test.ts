@@ -84,6 +84,8 @@ describe('removed-api', () => {
   describe('no fix, and what to do by hand', () => {
     const cases: Array<[string, string, RegExp]> = [
       ['origins (JWT)', policy('default', '  origins:', '  - jwt: {issuer: a}', '  principalBinding: USE_ORIGIN'), /Not migrated automatically: origins \(JWT\) become a RequestAuthentication/],
+      // Regression: the name was checked first, so a JWT policy (never named default) was told only about its name.
+      ['origins on a policy not named default', policy('jwt-example', '  targets: [{name: web}]', '  origins: [{jwt: {issuer: a}}]'), /Not migrated automatically: origins \(JWT\) become a RequestAuthentication/],
       ['targets with ports', policy('default', '  targets:', '  - name: web', '    ports: [{number: 80}]', '  peers: [{mtls: {}}]'), /Not migrated automatically: targets name services \(and ports\)/],
       ['principalBinding', policy('default', '  peers: [{mtls: {}}]', '  principalBinding: USE_PEER'), /principalBinding has no equivalent/],
       ['a name other than default', policy('web-only', '  peers: [{mtls: {}}]'), /only a policy named default applies to a whole namespace/],
