@@ -25,7 +25,7 @@ const NOTES_18 = 'https://istio.io/latest/news/releases/1.8.x/announcing-1.8/upg
 
 const MIXER = 'the Telemetry API (telemetry.istio.io Telemetry) for metrics, logs and traces, or a Wasm extension (extensions.istio.io WasmPlugin) for policy';
 
-export const REMOVED_GROUPS: Readonly<Record<string, RemovedGroup>> = {
+const REMOVED_GROUPS: Readonly<Record<string, RemovedGroup>> = {
   'authentication.istio.io': {
     release: '1.6',
     notes: NOTES_16,
@@ -75,10 +75,19 @@ export function removedApi(m: Pick<ParsedManifest, 'apiVersion' | 'kind'>): Remo
 }
 
 /** The PeerAuthentication that does what a 1.x authentication policy did, or why that cannot be written for you. */
-export type Migration = { readonly kind: 'peerAuthentication'; readonly namespace: string | undefined; readonly mode: 'STRICT' | 'PERMISSIVE' } | { readonly kind: 'manual'; readonly reason: string };
+export type Migration =
+  | {
+      readonly kind: 'peerAuthentication';
+      readonly namespace: string | undefined;
+      readonly mode: 'STRICT' | 'PERMISSIVE';
+      /** The policy's labels and annotations, kept on the PeerAuthentication. */
+      readonly labels?: unknown;
+      readonly annotations?: unknown;
+    }
+  | { readonly kind: 'manual'; readonly reason: string };
 
 /** The namespace a MeshPolicy's replacement goes to: Istio's default root namespace (meshConfig.rootNamespace). */
-export const ROOT_NAMESPACE = 'istio-system';
+const ROOT_NAMESPACE = 'istio-system';
 
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
@@ -88,7 +97,7 @@ const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'obj
  * without targets, whose only setting is one `peers` entry `{mtls: {}}` or `{mtls: {mode: STRICT|PERMISSIVE}}`.
  * An empty `mtls` meant STRICT (the mode's default). Anything else has no one-to-one PeerAuthentication.
  */
-export function migration(kind: string, object: unknown): Migration | undefined {
+function migration(kind: string, object: unknown): Migration | undefined {
   if (kind !== 'MeshPolicy' && kind !== 'Policy') return undefined;
   const manual = (reason: string): Migration => ({ kind: 'manual', reason });
   if (!isObject(object) || !isObject(object.metadata)) return manual('the policy has no metadata');
@@ -111,16 +120,38 @@ export function migration(kind: string, object: unknown): Migration | undefined 
   if (!isObject(mtls) || Object.keys(mtls).some((k) => k !== 'mode')) return manual('only mtls with a mode translates (allowTls has no equivalent)');
   const mode = mtls.mode ?? 'STRICT';
   if (mode !== 'STRICT' && mode !== 'PERMISSIVE') return manual(`mtls mode ${JSON.stringify(mode)} is neither STRICT nor PERMISSIVE`);
-  return { kind: 'peerAuthentication', namespace: kind === 'MeshPolicy' ? ROOT_NAMESPACE : namespace, mode };
+  const { labels, annotations } = object.metadata;
+  return {
+    kind: 'peerAuthentication',
+    namespace: kind === 'MeshPolicy' ? ROOT_NAMESPACE : namespace,
+    mode,
+    ...(isObject(labels) ? { labels } : {}),
+    ...(isObject(annotations) ? { annotations } : {}),
+  };
 }
 
-/** The PeerAuthentication's YAML, keeping the policy's labels and annotations. */
-function peerAuthenticationYaml(object: Record<string, unknown>, m: Extract<Migration, { kind: 'peerAuthentication' }>): string {
-  const old = isObject(object.metadata) ? object.metadata : {};
+/**
+ * `migration` of a document, for authentication.istio.io's MeshPolicy and Policy only. Their data is read with its
+ * aliases expanded (the other rules never expand them): within yaml's default limit, so an alias bomb is refused
+ * rather than expanded.
+ */
+export function migrationOf(m: ParsedManifest): Migration | undefined {
+  if (removedApi(m)?.group !== 'authentication.istio.io' || !m.root || !isMap(m.root) || m.hasErrors) return undefined;
+  let object: unknown;
+  try {
+    object = m.doc.toJS({ maxAliasCount: 100 });
+  } catch {
+    return { kind: 'manual', reason: 'its aliases expand too far to be read' };
+  }
+  return migration(m.kind ?? '', object);
+}
+
+/** The PeerAuthentication's YAML. */
+function peerAuthenticationYaml(m: Extract<Migration, { kind: 'peerAuthentication' }>): string {
   const metadata: Record<string, unknown> = { name: 'default' };
   if (m.namespace !== undefined) metadata.namespace = m.namespace;
-  if (isObject(old.labels)) metadata.labels = old.labels;
-  if (isObject(old.annotations)) metadata.annotations = old.annotations;
+  if (m.labels !== undefined) metadata.labels = m.labels;
+  if (m.annotations !== undefined) metadata.annotations = m.annotations;
   const doc = new Document({ apiVersion: 'security.istio.io/v1', kind: 'PeerAuthentication', metadata, spec: { mtls: { mode: m.mode } } });
   return doc.toString({ lineWidth: 0 });
 }
@@ -128,19 +159,16 @@ function peerAuthenticationYaml(object: Record<string, unknown>, m: Extract<Migr
 /**
  * The edit that replaces a policy's document with its PeerAuthentication: the document's root mapping, from the
  * start of its line (so an indented root leaves no stray indentation) to its end, in the file's line endings.
- * Undefined when the translation is not mechanical (see `migration`).
+ * Undefined unless `plan` is a PeerAuthentication (see `migration`).
  */
-export function migrationEdit(file: ParsedFile, manifest: ParsedManifest): TextEdit | undefined {
-  const root = manifest.root;
-  if (!root?.range || manifest.hasErrors || manifest.kind === undefined || !isMap(root)) return undefined;
-  const object: unknown = manifest.doc.toJS({ maxAliasCount: 100 });
-  const m = migration(manifest.kind, object);
-  if (m?.kind !== 'peerAuthentication' || !isObject(object)) return undefined;
+export function migrationEdit(file: ParsedFile, manifest: ParsedManifest, plan: Migration | undefined): TextEdit | undefined {
+  const range = manifest.root?.range;
+  if (plan?.kind !== 'peerAuthentication' || !range) return undefined;
   const text = file.text;
-  let start = root.range[0];
+  let start = range[0];
   while (start > 0 && (text[start - 1] === ' ' || text[start - 1] === '\t')) start--;
-  const end = root.range[1];
-  let yaml = peerAuthenticationYaml(object, m);
+  const end = range[1];
+  let yaml = peerAuthenticationYaml(plan);
   const atLineStart = start === 0 || text[start - 1] === '\n';
   if (!atLineStart) yaml = '\n' + yaml;
   // The root's range ends after its last line break when it has one: keep the same shape.

@@ -1,6 +1,5 @@
-import { isMap } from 'yaml';
 import { rootOf } from '../kube';
-import { migration, migrationEdit, removedApi } from '../legacyApis';
+import { migrationEdit, migrationOf, removedApi } from '../legacyApis';
 import { entry, entrySpan } from '../nodes';
 import { finding, fix, type Rule } from './rule';
 
@@ -19,9 +18,9 @@ export const removedApiRule: Rule = {
     const root = rootOf(m);
     const kind = entry(root, 'kind');
     if (!removed || !kind) return [];
-    const plan = m.root && isMap(m.root) ? migration(m.kind ?? '', m.doc.toJS({ maxAliasCount: 100 })) : undefined;
+    const plan = migrationOf(m);
     const byHand = plan?.kind === 'manual' ? ` Not migrated automatically: ${plan.reason}.` : '';
-    const edit = plan?.kind === 'peerAuthentication' ? migrationEdit(ctx.file, m) : undefined;
+    const edit = migrationEdit(ctx.file, m, plan);
     const title = plan?.kind === 'peerAuthentication' ? `Replace with PeerAuthentication ${plan.namespace ? `${plan.namespace}/` : ''}default (mtls ${plan.mode})` : '';
     return [finding(ctx, this, entrySpan(kind), removed.message + byHand, [edit && fix(title, edit, true)])];
   },

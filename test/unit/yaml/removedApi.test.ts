@@ -140,3 +140,18 @@ describe('planMigration (Istio: Migrate File from Istio 1.x APIs)', () => {
     assert.equal(findings(readFileSync(path, 'utf8')).filter((f) => f.code === 'removed-api').length, 1);
   });
 });
+
+describe('removed-api on hostile input', () => {
+  it('refuses a policy whose aliases expand too far, without expanding them', () => {
+    const bomb = ['  a: &a [x, x, x, x, x, x, x, x, x, x]', ...'bcdefgh'.split('').map((k, i) => `  ${k}: &${k} [${Array(10).fill(`*${'abcdefgh'[i]}`).join(', ')}]`)];
+    // 10^8 nodes once expanded: read with its aliases expanded, the rule would hang.
+    const text = meshPolicy('  peers: [{mtls: {}}]', ...bomb);
+    const f = only(text);
+    assert.match(f.message, /Not migrated automatically: its aliases expand too far to be read\./);
+    assert.equal(f.fixes, undefined);
+  });
+
+  it('leaves a Policy of another group alone (Kyverno has one)', () => {
+    assert.deepEqual(findingsOf(yaml('apiVersion: kyverno.io/v1', 'kind: Policy', 'metadata:', '  name: default', 'spec: {}'), 'removed-api'), []);
+  });
+});
