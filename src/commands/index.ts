@@ -3,6 +3,7 @@ import type { Services } from '../services';
 import { disableInjection } from './disableInjection';
 import { enableInjection } from './enableInjection';
 import { install } from './install';
+import { migrateLegacyApis } from './migrateLegacyApis';
 import { openSample } from './openSample';
 import { refresh } from './refresh';
 import { refreshYamlSchemas } from './refreshYamlSchemas';
@@ -26,6 +27,7 @@ const commands: Record<string, CommandFactory> = {
   'istio.namespace.disableInjection': disableInjection,
   'istio.namespace.restartWorkloads': restartWorkloads,
   'istio.yaml.refreshSchemas': refreshYamlSchemas,
+  'istio.migrateLegacyApis': migrateLegacyApis,
 };
 
 export function registerCommands(services: Services): void {

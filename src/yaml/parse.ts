@@ -43,7 +43,8 @@ export interface ParsedFile {
 
 // Each written so that a string is matched in one pass, without backtracking: values come from any file.
 const API_VERSION = /^(?:[a-z0-9]+(?:[.-]+[a-z0-9]+)*\/)?v[0-9][a-z0-9]*$/;
-const KIND = /^[A-Z][A-Za-z0-9]*$/;
+// Mixer's config.istio.io kinds were lower-case (`rule`, `handler`, `instance`): they are read too, to be flagged.
+const KIND = /^[A-Za-z][A-Za-z0-9]*$/;
 
 const TOO_DEEP = `Nested more than ${MAX_NESTING} levels deep: this document is not checked.`;
 

@@ -38,7 +38,8 @@ export type RuleCode =
   | 'inject-host-network'
   | 'system-namespace-injection'
   | 'namespace-not-injected'
-  | 'revision-unknown';
+  | 'revision-unknown'
+  | 'removed-api';
 
 /**
  * Codes of findings that are not Istio rules: the file itself, or its schema. `nesting-too-deep`: a document not

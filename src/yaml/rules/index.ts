@@ -7,6 +7,7 @@ import { injectLabelType } from './injectLabelType';
 import { injectLabelValue } from './injectLabelValue';
 import { injectMisplaced } from './injectMisplaced';
 import { namespaceNotInjected } from './namespaceNotInjected';
+import { removedApiRule } from './removedApi';
 import { revisionUnknown } from './revisionUnknown';
 import type { Rule } from './rule';
 import { systemNamespaceInjection } from './systemNamespaceInjection';
@@ -24,6 +25,7 @@ export const rules: readonly Rule[] = [
   systemNamespaceInjection,
   namespaceNotInjected,
   revisionUnknown,
+  removedApiRule,
 ];
 
 export type { Rule, RuleContext } from './rule';

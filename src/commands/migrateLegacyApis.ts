@@ -1,0 +1,57 @@
+import * as vscode from 'vscode';
+import { toWorkspaceEdit } from '../editor/convert';
+import type { Services } from '../services';
+import { planMigration } from '../yaml/migrate';
+import { type Prompter, vscodePrompter } from './prompter';
+
+/** What the command did, for tests: `applied` counts the resources replaced. */
+export type MigrateResult = { readonly status: 'no-editor' | 'nothing' | 'cancelled' | 'changed' | 'failed' } | { readonly status: 'applied'; readonly applied: number; readonly manual: number };
+
+const SCHEME = 'istio-migrate';
+
+/**
+ * `istio.migrateLegacyApis` (Istio: Migrate File from Istio 1.x APIs): the mechanical migrations of the active YAML
+ * file (src/yaml/migrate.ts), shown as a diff against the file, then applied on confirmation as one workspace edit.
+ * The migrated text is served read-only under its own scheme, so the diff leaves no untitled file to save.
+ */
+export const migrateLegacyApis = (s: Services) => {
+  const migrated = new Map<string, string>();
+  let provider: vscode.Disposable | undefined;
+  return async (args?: { readonly prompter?: Prompter }): Promise<MigrateResult> => {
+    // A scripted prompter answers the confirmation in the integration tests only.
+    const prompter = (s.context.extensionMode === vscode.ExtensionMode.Test ? args?.prompter : undefined) ?? vscodePrompter;
+    const document = vscode.window.activeTextEditor?.document;
+    if (!document || document.languageId !== 'yaml') {
+      void vscode.window.showInformationMessage('Open a YAML file to migrate it from Istio 1.x APIs.');
+      return { status: 'no-editor' };
+    }
+    const version = document.version;
+    const plan = planMigration(document.getText());
+    const name = document.uri.path.split('/').pop() ?? 'file';
+    if (plan.migrated === 0) {
+      const more = plan.manual.length ? `${plan.manual.length} removed Istio API(s) need work by hand: see the Problems panel.` : 'It uses no removed Istio 1.x API.';
+      void vscode.window.showInformationMessage(`Nothing in ${name} migrates automatically. ${more}`);
+      return { status: 'nothing' };
+    }
+    if (!provider) {
+      provider = vscode.workspace.registerTextDocumentContentProvider(SCHEME, { provideTextDocumentContent: (uri) => migrated.get(uri.toString()) ?? '' });
+      s.context.subscriptions.push(provider);
+    }
+    const right = vscode.Uri.from({ scheme: SCHEME, path: document.uri.path, query: String(version) });
+    migrated.set(right.toString(), plan.after);
+    await vscode.commands.executeCommand('vscode.diff', document.uri, right, `${name} ↔ migrated from Istio 1.x APIs`, { preview: true });
+    const manual = plan.manual.length ? ` ${plan.manual.length} other removed API(s) need work by hand (see the Problems panel).` : '';
+    const ok = await prompter.confirm(`Migrate ${plan.migrated} resource(s) of ${name} from Istio 1.x APIs?`, `The diff shows the result.${manual}`, 'Apply');
+    migrated.delete(right.toString());
+    if (!ok) return { status: 'cancelled' };
+    if (document.version !== version) {
+      void vscode.window.showWarningMessage(`${name} changed while the diff was open: run the migration again.`);
+      return { status: 'changed' };
+    }
+    if (!(await vscode.workspace.applyEdit(toWorkspaceEdit(document, { title: 'Migrate from Istio 1.x APIs', edits: plan.edits })))) {
+      void vscode.window.showErrorMessage(`Could not edit ${name}.`);
+      return { status: 'failed' };
+    }
+    return { status: 'applied', applied: plan.migrated, manual: plan.manual.length };
+  };
+};
