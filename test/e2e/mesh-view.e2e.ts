@@ -80,6 +80,17 @@ describe('Istio Mesh view on the testbed', function () {
     await workbench.screenshot('mesh-view');
   });
 
+  it("explains in the workload's tooltip why it needs a restart", async () => {
+    const page = workbench.page;
+    await workbench.treeRow('orders').hover();
+    const tooltip = page.locator('.monaco-hover').filter({ hasText: /Needs restart/ }).first();
+    await tooltip.waitFor({ timeout: 30_000 });
+    assert.match(await tooltip.innerText(), /will get a sidecar/);
+    await workbench.screenshot('mesh-view-tooltip');
+    await workbench.parkMouse();
+    await tooltip.waitFor({ state: 'detached' });
+  });
+
   it('keeps the states apart in the light and high-contrast themes', async () => {
     await workbench.setColorTheme('light');
     await workbench.screenshot('mesh-view-light');
