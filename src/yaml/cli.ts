@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { YamlChecker } from './checker';
+import { mergeFacts } from './facts';
 import { yamlFiles } from './files';
 import { fixFiles } from './fix';
 import type { YamlLanguageService } from './schema/languageService';
@@ -120,16 +121,10 @@ export async function main(
 export async function lintFiles(files: readonly string[], schemas?: SchemaLoader): Promise<CliFinding[]> {
   const checker = new YamlChecker(schemas ?? (async () => undefined));
   const texts = await Promise.all(files.map(async (file) => ({ file, uri: pathToFileURL(resolve(file)).toString(), text: await readFile(file, 'utf8') })));
-  const asking = new Set<string>();
-  const injected = new Set<string>();
-  for (const { uri, text } of texts) {
-    const facts = checker.facts(uri, text);
-    facts.namespacesAskingForSidecars.forEach((n) => asking.add(n));
-    facts.injectedNamespaces.forEach((n) => injected.add(n));
-  }
+  const workspace = mergeFacts(texts.map(({ uri, text }) => checker.facts(uri, text)));
   const out: CliFinding[] = [];
   for (const { file, uri, text } of texts) {
-    const findings = await checker.check(uri, text, { schema: schemas !== undefined, workspace: { namespacesAskingForSidecars: asking, injectedNamespaces: injected } });
+    const findings = await checker.check(uri, text, { schema: schemas !== undefined, workspace });
     findings.sort((a, b) => a.range.start.line - b.range.start.line || a.range.start.character - b.range.start.character);
     out.push(...findings.map((f) => toCli(file, f)));
   }
