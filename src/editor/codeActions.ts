@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { DIAGNOSTIC_SOURCE, toRange, toWorkspaceEdit } from './convert';
+import { DIAGNOSTIC_SOURCE, ruleCodeOf, toRange, toWorkspaceEdit } from './convert';
 import type { YamlService } from './yamlService';
 
 export const ENABLE_INJECTION_KIND = vscode.CodeActionKind.RefactorRewrite.append('istio');
@@ -15,7 +15,7 @@ export class YamlCodeActions implements vscode.CodeActionProvider {
     const findings = this.yaml.findingsFor(document) ?? [];
     for (const diagnostic of context.diagnostics) {
       if (diagnostic.source !== DIAGNOSTIC_SOURCE) continue;
-      const finding = findings.find((f) => f.code === diagnostic.code && toRange(f.range).isEqual(diagnostic.range));
+      const finding = findings.find((f) => f.code === ruleCodeOf(diagnostic) && toRange(f.range).isEqual(diagnostic.range));
       for (const fix of finding?.fixes ?? []) {
         const action = new vscode.CodeAction(fix.title, vscode.CodeActionKind.QuickFix);
         action.edit = toWorkspaceEdit(document, fix);
