@@ -87,8 +87,16 @@ function union(own: ReadonlySet<string>, others: ReadonlySet<string> | undefined
 /** The file's own Namespace documents win over the workspace's (the same object being edited). */
 function withOwn(own: ReadonlyMap<string, Labels>, others: ReadonlyMap<string, Labels> | undefined): ReadonlyMap<string, Labels> {
   if (!others || others.size === 0) return own;
-  if ([...own].every(([name, labels]) => others.get(name) === labels)) return others;
+  // Usually `others` already holds this file's (the checker merges every file's facts): reusing it keeps each
+  // document's cost independent of how many namespaces the workspace declares.
+  if ([...own].every(([name, labels]) => sameLabels(others.get(name), labels))) return others;
   return new Map([...others, ...own]);
+}
+
+function sameLabels(a: Labels | undefined, b: Labels): boolean {
+  if (!a) return false;
+  const keys = Object.keys(b);
+  return keys.length === Object.keys(a).length && keys.every((k) => a[k] === b[k]);
 }
 
 export interface FileFacts {
