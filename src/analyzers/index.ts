@@ -1,5 +1,6 @@
 import { withSafeFixes } from '../yaml/helmEdits';
-import { rootOf, SYSTEM_NAMESPACES } from '../yaml/kube';
+import { IgnoredNamespaces } from '../istio/names';
+import { rootOf } from '../yaml/kube';
 import { rangeOf, type ParsedFile, type ParsedManifest } from '../yaml/parse';
 import type { Finding } from '../yaml/types';
 import { resourceType, type Analyzer, type Resource } from './analyzer';
@@ -42,7 +43,7 @@ export const ANALYZED_WORDS = /^(?:kind:[ \t]*["']?(?:Service|Pod|Deployment|Cus
  */
 function ignoredNamespace(m: ParsedManifest): boolean {
   const namespace = m.kind === 'Namespace' ? m.name : m.namespace;
-  return namespace !== undefined && SYSTEM_NAMESPACES.includes(namespace);
+  return namespace !== undefined && IgnoredNamespaces.has(namespace);
 }
 
 /**

@@ -17,12 +17,16 @@ export function toRange(r: Finding['range']): vscode.Range {
 export function toDiagnostic(f: Finding): vscode.Diagnostic {
   const d = new vscode.Diagnostic(toRange(f.range), f.message, severity(f.severity));
   d.source = f.code === 'schema' ? SCHEMA_SOURCE : DIAGNOSTIC_SOURCE;
-  // An analyzer's code links to its page in Istio's reference, as istioctl's documentationUrl does.
-  if (f.code !== 'schema') d.code = isIstCode(f.code) ? { value: f.code, target: vscode.Uri.parse(docsUrl(f.code)) } : f.code;
+  // An analyzer's code, or the Istio analyzer code a rule matches, links to its page in Istio's reference, as
+  // istioctl's documentationUrl does. A rule's own code stays the diagnostic's code: users' suppressions name it.
+  if (f.code !== 'schema') {
+    const ist = isIstCode(f.code) ? f.code : f.istio && isIstCode(f.istio) ? f.istio : undefined;
+    d.code = ist ? { value: f.code, target: vscode.Uri.parse(docsUrl(ist)) } : f.code;
+  }
   return d;
 }
 
-/** A diagnostic's code as our findings spell it (an IST code's link left out). */
+/** A diagnostic's code as our findings spell it (the link to Istio's page left out). */
 export function codeOf(d: vscode.Diagnostic): string | number | undefined {
   return typeof d.code === 'object' ? d.code.value : d.code;
 }

@@ -3,7 +3,7 @@ import * as vscode from 'vscode';
 import type { Config } from '../config';
 import type { Logger } from '../util/log';
 import type { YamlChecker } from '../yaml/checker';
-import type { ClusterFacts } from '../yaml/facts';
+import { mergeFacts, type ClusterFacts } from '../yaml/facts';
 import type { YamlLanguageService } from '../yaml/schema/languageService';
 import type { Finding } from '../yaml/types';
 import { withoutIgnored } from '../analyzers/ignore';
@@ -176,15 +176,8 @@ export class YamlService implements vscode.Disposable {
 
   /** What the other open YAML documents tell about namespaces (workloads asking for sidecars, injected namespaces). */
   private workspaceFacts(checker: YamlChecker, document: vscode.TextDocument) {
-    const asking = new Set<string>();
-    const injected = new Set<string>();
-    for (const other of vscode.workspace.textDocuments) {
-      if (other === document || other.languageId !== 'yaml' || other.getText().length > this.options.config.yamlMaxFileSize) continue;
-      const facts = checker.facts(other.uri.toString(), other.getText());
-      facts.namespacesAskingForSidecars.forEach((n) => asking.add(n));
-      facts.injectedNamespaces.forEach((n) => injected.add(n));
-    }
-    return { namespacesAskingForSidecars: asking, injectedNamespaces: injected };
+    const others = vscode.workspace.textDocuments.filter((other) => other !== document && other.languageId === 'yaml' && other.getText().length <= this.options.config.yamlMaxFileSize);
+    return mergeFacts(others.map((other) => checker.facts(other.uri.toString(), other.getText())));
   }
 
   dispose(): void {

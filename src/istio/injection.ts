@@ -222,6 +222,15 @@ function effectiveInjectValue(pod: PodInput): string | undefined {
   return has(labels, SidecarInjectLabel) ? labels[SidecarInjectLabel] : pod.annotations?.[SidecarInjectAnnotation];
 }
 
+/**
+ * Whether the pod itself asks for a sidecar, read as Istio reads it: its own value is exactly "true" (the label when
+ * its key is present, else the deprecated annotation: inject.go:222-239), or its `istio.io/rev` label names an
+ * injector (the `rev.object` webhook entries). Namespace labels are not the pod's asking.
+ */
+export function podAsksForSidecar(pod: PodInput): boolean {
+  return effectiveInjectValue(pod) === 'true' || Boolean(pod.labels?.[RevisionLabel]);
+}
+
 interface Verdict {
   readonly inject: boolean;
   readonly byAlwaysSelector?: boolean;

@@ -1,6 +1,9 @@
 import { mergeEdits, removeEntry, replaceEntry, setEntry } from './edits';
 import { safeInTemplate } from './helmEdits';
-import { isNamespace, LABEL, labelsOf, metadataOf, rootOf } from './kube';
+import { multipleInjectionLabels } from '../istio/injection';
+import { InjectionEnabled, InjectionLabel, RevisionLabel } from '../istio/names';
+import { namespaceInputOf } from './injection';
+import { isNamespace, labelsOf, metadataOf, rootOf } from './kube';
 import { entry, scalarValue } from './nodes';
 import type { ParsedFile, ParsedManifest } from './parse';
 import type { Fix } from './types';
@@ -19,16 +22,20 @@ export function enableInjectionFix(file: ParsedFile, m: ParsedManifest): Fix | u
   const root = rootOf(m);
   if (!isNamespace(m) || !root || m.hasErrors) return undefined;
   const labels = labelsOf(root);
-  const enabled = scalarValue(entry(labels, LABEL.injection)?.value) === 'enabled';
-  const revision = entry(labels, LABEL.revision);
+  const enabled = scalarValue(entry(labels, InjectionLabel)?.value) === InjectionEnabled;
+  const revision = entry(labels, RevisionLabel);
   if (enabled && !revision) return undefined;
+  // Beside istio.io/dataplane-mode, istio-injection=enabled is IST0123's conflict: no one-click way around that choice.
+  const after: Record<string, string> = { ...namespaceInputOf(m).labels, [InjectionLabel]: InjectionEnabled };
+  delete after[RevisionLabel];
+  if (multipleInjectionLabels({ name: m.name ?? '', labels: after }).length > 1) return undefined;
   const metadata = metadataOf(root);
   // Without istio-injection, the istio.io/rev entry becomes it: one edit in place, whatever the map's style.
-  const edit = revision && !entry(labels, LABEL.injection)
-    ? replaceEntry(file, revision, LABEL.injection, 'enabled')
+  const edit = revision && !entry(labels, InjectionLabel)
+    ? replaceEntry(file, revision, InjectionLabel, InjectionEnabled)
     : mergeEdits(file.text, [
-      ...(enabled ? [] : [setEntry(file, root, ['metadata', 'labels'], LABEL.injection, 'enabled')]),
-      ...(revision ? [metadata && removeEntry(file, metadata, 'labels', LABEL.revision)] : []),
+      ...(enabled ? [] : [setEntry(file, root, ['metadata', 'labels'], InjectionLabel, InjectionEnabled)]),
+      ...(revision ? [metadata && removeEntry(file, metadata, 'labels', RevisionLabel)] : []),
     ], true);
   return edit && safeInTemplate(file, edit, m.root?.range?.[0] ?? m.span[0]) ? { title: 'Enable Istio sidecar injection', edits: [edit] } : undefined;
 }

@@ -2,6 +2,7 @@ import { ANALYZED_WORDS } from '../analyzers';
 import { enableInjectionFix, manifestAt } from './actions';
 import { splitDocuments, type Chunk } from './chunks';
 import { MAX_FINDINGS } from './limits';
+import { factsSignature, mergeFacts } from './facts';
 import { fileFacts, lintParsed, lintText, syntaxFinding, type FileFacts, type LintOptions } from './lint';
 import { mayNestTooDeep, parseManifests, type ParsedFile } from './parse';
 import type { Diagnostic } from 'yaml-language-server';
@@ -97,14 +98,9 @@ export class YamlChecker {
     // worker thread, it works on them while this thread parses the others and runs the rules.
     const early = service ? this.validateSchemas(service, uri, chunks, known, (r): r is ChunkResult => r !== undefined && !r.parsed) : undefined;
     const results = this.results(uri, chunks, known, lazy);
-    const asking = new Set(options.workspace?.namespacesAskingForSidecars ?? []);
-    const injected = new Set(options.workspace?.injectedNamespaces ?? []);
-    for (const r of results) {
-      r.facts.namespacesAskingForSidecars.forEach((n) => asking.add(n));
-      r.facts.injectedNamespaces.forEach((n) => injected.add(n));
-    }
-    const lintOptions: LintOptions = { ...options, workspace: { namespacesAskingForSidecars: asking, injectedNamespaces: injected } };
-    const computed = JSON.stringify([[...asking].sort(), [...injected].sort(), options.cluster ?? {}]);
+    const workspace = mergeFacts([options.workspace, ...results.map((r) => r.facts)]);
+    const lintOptions: LintOptions = { ...options, workspace };
+    const computed = factsSignature(workspace, options.cluster);
     // The same string as last time when it is equal, so that each document compares it in constant time (two
     // equal strings of a file with many namespaces would be compared character by character, for each document).
     const last = this.signatures.get(uri);
@@ -143,14 +139,8 @@ export class YamlChecker {
 
   /** What a file tells about namespaces (for the other files); parses it into the cache. */
   facts(uri: string, text: string): FileFacts {
-    const asking = new Set<string>();
-    const injected = new Set<string>();
     const chunks = splitDocuments(text);
-    for (const r of this.results(uri, chunks, this.cached(uri, chunks, true), true)) {
-      r.facts.namespacesAskingForSidecars.forEach((n) => asking.add(n));
-      r.facts.injectedNamespaces.forEach((n) => injected.add(n));
-    }
-    return { namespacesAskingForSidecars: asking, injectedNamespaces: injected };
+    return mergeFacts(this.results(uri, chunks, this.cached(uri, chunks, true), true).map((r) => r.facts));
   }
 
   /**
@@ -314,7 +304,7 @@ function isEmptyDocument(text: string): boolean {
   return true;
 }
 
-const NO_FACTS: FileFacts = { namespacesAskingForSidecars: new Set(), injectedNamespaces: new Set() };
+const NO_FACTS: FileFacts = { namespacesAskingForSidecars: new Set(), namespaceLabels: new Map() };
 
 /** A fresh result per document (its schema findings are filled in later). */
 function unparsed(): ChunkResult {

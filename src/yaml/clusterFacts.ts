@@ -2,16 +2,23 @@ import type { MeshStore } from '../mesh/store';
 import type { ClusterFacts } from './facts';
 
 /**
- * What the connected rules need from the live mesh model: revisions and tags (for
- * `revision-unknown`), namespaces running workloads (for `namespace-not-injected`) and the
- * control-plane namespace (for `system-namespace-injection`).
+ * What the connected rules need from the live mesh model: revisions, and tags with the revision each points at (the
+ * injection engine renders the chart's webhooks for both), namespaces running workloads (for `namespace-not-injected`)
+ * and the control-plane namespace.
  */
 export function clusterFactsOf(store: Pick<MeshStore, 'controlPlane' | 'namespaces'>): ClusterFacts {
   const cp = store.controlPlane;
-  const revisions = cp.revisions.flatMap((r) => [r.revision, ...r.tags]).concat(cp.tags.map((t) => t.name));
+  const tags = new Map<string, string>();
+  for (const r of cp.revisions) for (const t of r.tags) tags.set(t, r.revision);
+  for (const t of cp.tags) tags.set(t.name, t.revision);
   return {
     // No control plane: `revision-unknown` stays silent rather than flag every istio.io/rev.
-    ...(cp.installed ? { revisions: [...new Set(revisions)].sort() } : {}),
+    ...(cp.installed
+      ? {
+        revisions: [...new Set(cp.revisions.map((r) => r.revision))].sort(),
+        tags: [...tags].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([name, revision]) => ({ name, revision })),
+      }
+      : {}),
     namespacesWithWorkloads: store.namespaces.filter((n) => n.workloads.length > 0 || n.podCount > 0).map((n) => n.name),
     ...(cp.namespaces[0] ? { controlPlaneNamespace: cp.namespaces[0] } : {}),
   };

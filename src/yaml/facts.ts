@@ -1,3 +1,5 @@
+import type { Labels } from '../istio/injection';
+
 /**
  * What the rules may know beyond the file: the cluster (when connected) and the rest of the workspace.
  * Everything is optional so the rules stay pure and run the same offline, in CI and in the editor.
@@ -6,8 +8,10 @@
  * `lintText`; the command line passes none. A rule that needs a fact that is absent stays silent.
  */
 export interface ClusterFacts {
-  /** Revisions and revision tags of the cluster's control planes (`istio.io/rev` values that select an injector). */
+  /** The cluster's istiod revisions (`default` for one without a revision); undefined when not connected. */
   readonly revisions?: readonly string[];
+  /** The cluster's revision tags (`istioctl tag set`), each with the revision it points at. */
+  readonly tags?: readonly { readonly name: string; readonly revision: string }[];
   /** Namespaces of the cluster that run workloads (pods). */
   readonly namespacesWithWorkloads?: readonly string[];
   /** Namespace of the control plane; `istio-system` when unknown. */
@@ -16,10 +20,28 @@ export interface ClusterFacts {
 
 /** Facts gathered from other files of the workspace (e.g. other open YAML documents). */
 export interface WorkspaceFacts {
-  /** Namespaces targeted by workloads (in other files) whose pods ask for a sidecar. */
+  /**
+   * Namespaces targeted by workloads (in other files) that ask for a sidecar they get only once their namespace is
+   * labelled for injection (the engine's decision in the namespace without labels, and with istio-injection=enabled).
+   */
   readonly namespacesAskingForSidecars?: ReadonlySet<string>;
-  /** Namespaces that other files (or other documents) label for injection. */
-  readonly injectedNamespaces?: ReadonlySet<string>;
+  /** The injection labels of the Namespace documents of other files (or other documents), by name. */
+  readonly namespaceLabels?: ReadonlyMap<string, Labels>;
 }
 
-export const DEFAULT_CONTROL_PLANE_NAMESPACE = 'istio-system';
+/** The facts of several files together (later files' Namespace documents win, as the last one applied would). */
+export function mergeFacts(all: Iterable<WorkspaceFacts | undefined>): Required<WorkspaceFacts> {
+  const asking = new Set<string>();
+  const namespaceLabels = new Map<string, Labels>();
+  for (const facts of all) {
+    facts?.namespacesAskingForSidecars?.forEach((n) => asking.add(n));
+    facts?.namespaceLabels?.forEach((labels, name) => namespaceLabels.set(name, labels));
+  }
+  return { namespacesAskingForSidecars: asking, namespaceLabels };
+}
+
+/** A string equal for equal facts: the checker reruns a document's rules only when it changes. */
+export function factsSignature(workspace: WorkspaceFacts, cluster: ClusterFacts | undefined): string {
+  const labels = [...(workspace.namespaceLabels ?? new Map<string, Labels>())].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  return JSON.stringify([[...(workspace.namespacesAskingForSidecars ?? [])].sort(), labels, cluster ?? {}]);
+}

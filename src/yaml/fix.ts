@@ -1,6 +1,7 @@
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { YamlChecker, type CheckOptions } from './checker';
+import { mergeFacts } from './facts';
 import { applyEdits } from './edits';
 import type { Finding, FindingCode, Fix, TextEdit } from './types';
 
@@ -85,16 +86,10 @@ export async function fixTexts(sources: readonly Source[], check: CheckTexts, ma
 export function checkTogether(checker: YamlChecker, options: CheckOptions = {}): CheckTexts {
   return async (sources) => {
     const uris = sources.map((s) => pathToFileURL(resolve(s.file)).toString());
-    const asking = new Set<string>(options.workspace?.namespacesAskingForSidecars);
-    const injected = new Set<string>(options.workspace?.injectedNamespaces);
-    sources.forEach((s, i) => {
-      const facts = checker.facts(uris[i], s.text);
-      facts.namespacesAskingForSidecars.forEach((n) => asking.add(n));
-      facts.injectedNamespaces.forEach((n) => injected.add(n));
-    });
+    const workspace = mergeFacts(sources.map((s, i) => checker.facts(uris[i], s.text)));
     const out: Finding[][] = [];
     for (let i = 0; i < sources.length; i++) {
-      out.push(await checker.check(uris[i], sources[i].text, { ...options, workspace: { namespacesAskingForSidecars: asking, injectedNamespaces: injected } }));
+      out.push(await checker.check(uris[i], sources[i].text, { ...options, workspace }));
     }
     return out;
   };

@@ -1,17 +1,5 @@
-import { DataplaneModeLabel, IgnoredNamespaces, InjectionLabel, RevisionLabel, SidecarInjectLabel } from '../mesh/labels';
 import type { ParsedManifest } from './parse';
 import { entry, mapAt, rootRef, scalarValue, type MapRef } from './nodes';
-
-/** Label and annotation names Istio reads for injection. */
-export const LABEL = {
-  injection: InjectionLabel,
-  revision: RevisionLabel,
-  dataplaneMode: DataplaneModeLabel,
-  inject: SidecarInjectLabel,
-} as const;
-
-/** Namespaces where the injector never runs; the control-plane namespace is added from the context. */
-export const SYSTEM_NAMESPACES: readonly string[] = [...IgnoredNamespaces];
 
 /** Where each workload kind keeps its pod template (CronJob nests it one level deeper). */
 const POD_TEMPLATE_PATH: Readonly<Record<string, readonly string[]>> = {
@@ -68,20 +56,7 @@ export function annotationsOf(map: MapRef | undefined): MapRef | undefined {
   return mapAt(map, ['metadata', 'annotations']);
 }
 
-/** Values the injection webhook reads as "inject" (case-insensitive). */
-const INJECT_YES = new Set(['y', 'yes', 'true', 'on']);
-
-/** Whether a `sidecar.istio.io/inject` value asks for a sidecar. */
-export function injectValueAsks(value: unknown): boolean {
-  return value !== undefined && value !== null && INJECT_YES.has(String(value).toLowerCase());
-}
-
-/** Whether a pod asks for a sidecar through its label or (deprecated) annotation. */
-export function podAsksForSidecar(pod: MapRef | undefined): boolean {
-  return [labelsOf(pod), annotationsOf(pod)].some((map) => injectValueAsks(scalarValue(entry(map, LABEL.inject)?.value)));
-}
-
-/** Whether a pod runs on the host network, where it is never injected. */
+/** `spec.hostNetwork: true` on a pod or pod template: istiod never injects such pods. */
 export function onHostNetwork(pod: MapRef | undefined): boolean {
   return scalarValue(entry(mapAt(pod, ['spec']), 'hostNetwork')?.value) === true;
 }

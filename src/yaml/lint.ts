@@ -1,8 +1,10 @@
 import { analyzeManifest } from '../analyzers';
+import { decideFromManifests, podAsksForSidecar, type Labels } from '../istio/injection';
+import { InjectionEnabled, InjectionLabel } from '../istio/names';
 import type { ClusterFacts, WorkspaceFacts } from './facts';
 import { withSafeFixes } from './helmEdits';
-import { isNamespace, LABEL, labelsOf, podAsksForSidecar, podHolder, rootOf } from './kube';
-import { entry, scalarValue } from './nodes';
+import { namespaceInputOf, podInputOf } from './injection';
+import { isNamespace, podHolder } from './kube';
 import { parseManifests, rangeOf, type ParsedFile } from './parse';
 import { rules, type RuleContext } from './rules';
 import { touchesMasked } from './template';
@@ -49,14 +51,17 @@ export function lintParsed(file: ParsedFile, options: LintOptions = {}): Finding
   if (deep) findings.push(deep);
   const facts = fileFacts(file);
   const asking = union(facts.namespacesAskingForSidecars, options.workspace?.namespacesAskingForSidecars);
-  const injected = union(facts.injectedNamespaces, options.workspace?.injectedNamespaces);
-  const ctx: RuleContext = { file, cluster: options.cluster ?? {}, namespacesAskingForSidecars: asking, injectedNamespaces: injected };
+  const namespaceLabels = withOwn(facts.namespaceLabels, options.workspace?.namespaceLabels);
+  const ctx: RuleContext = { file, cluster: options.cluster ?? {}, namespacesAskingForSidecars: asking, namespaceLabels };
   for (const manifest of file.manifests) {
     if (manifest.kind === undefined || manifest.hasErrors) continue;
     // In a Helm template, fixes are only offered where the edit cannot change what the template's actions render.
     const start = manifest.root?.range?.[0] ?? manifest.span[0];
-    for (const rule of rules) findings.push(...rule.check(manifest, ctx).map((f) => withSafeFixes(file, f, start)));
-    findings.push(...analyzeManifest(file, manifest));
+    const ruled = rules.flatMap((rule) => rule.check(manifest, ctx).map((f) => withSafeFixes(file, f, start)));
+    findings.push(...ruled);
+    // A rule that matches an Istio analyzer (e.g. inject-annotation-deprecated, IST0135) reports it with its own
+    // quick fixes: the analyzer's finding at the same place would say it twice.
+    findings.push(...analyzeManifest(file, manifest).filter((a) => !ruled.some((r) => r.istio === a.code && r.range.start.line === a.range.start.line)));
   }
   return file.templated ? findings.filter((f) => f === deep || !touchesMasked(file.masked, offsetOf(file, f.range.start), offsetOf(file, f.range.end))) : findings;
 }
@@ -84,27 +89,46 @@ function union(own: ReadonlySet<string>, others: ReadonlySet<string> | undefined
   return new Set([...own, ...(others ?? [])]);
 }
 
+/** The file's own Namespace documents win over the workspace's (the same object being edited). */
+function withOwn(own: ReadonlyMap<string, Labels>, others: ReadonlyMap<string, Labels> | undefined): ReadonlyMap<string, Labels> {
+  if (!others || others.size === 0) return own;
+  // Usually `others` already holds this file's (the checker merges every file's facts): reusing it keeps each
+  // document's cost independent of how many namespaces the workspace declares.
+  if ([...own].every(([name, labels]) => sameLabels(others.get(name), labels))) return others;
+  return new Map([...others, ...own]);
+}
+
+function sameLabels(a: Labels | undefined, b: Labels): boolean {
+  if (!a) return false;
+  const keys = Object.keys(b);
+  return keys.length === Object.keys(a).length && keys.every((k) => a[k] === b[k]);
+}
+
 export interface FileFacts {
-  /** Namespaces named by workloads of this file whose pods ask for a sidecar. */
+  /** Namespaces named by workloads of this file that ask for a sidecar they get only where the namespace is labelled. */
   readonly namespacesAskingForSidecars: ReadonlySet<string>;
-  /** Namespaces this file labels for injection. */
-  readonly injectedNamespaces: ReadonlySet<string>;
+  /** The injection labels of this file's Namespace documents, by name. */
+  readonly namespaceLabels: ReadonlyMap<string, Labels>;
 }
 
 /** What one file tells about the others: the editor collects these over the workspace's open files. */
 export function fileFacts(file: ParsedFile): FileFacts {
   const asking = new Set<string>();
-  const injected = new Set<string>();
+  const namespaceLabels = new Map<string, Labels>();
   for (const m of file.manifests) {
     if (m.kind === undefined) continue;
     if (isNamespace(m) && m.name !== undefined) {
-      const labels = labelsOf(rootOf(m));
-      if (scalarValue(entry(labels, LABEL.injection)?.value) === 'enabled' || entry(labels, LABEL.revision)) injected.add(m.name);
-    } else if (m.namespace !== undefined && podAsksForSidecar(podHolder(m))) {
-      asking.add(m.namespace);
+      namespaceLabels.set(m.name, namespaceInputOf(m).labels ?? {});
+      continue;
     }
+    const holder = podHolder(m);
+    if (m.namespace === undefined || !holder) continue;
+    // The pod asks, gets nothing in its namespace without labels, and would get one with istio-injection=enabled.
+    const pod = podInputOf(holder);
+    if (!podAsksForSidecar(pod) || decideFromManifests({ name: m.namespace }, pod).injected) continue;
+    if (decideFromManifests({ name: m.namespace, labels: { [InjectionLabel]: InjectionEnabled } }, pod).injected) asking.add(m.namespace);
   }
-  return { namespacesAskingForSidecars: asking, injectedNamespaces: injected };
+  return { namespacesAskingForSidecars: asking, namespaceLabels };
 }
 
 function offsetOf(file: ParsedFile, position: Range['start']): number {

@@ -4,6 +4,7 @@ import { YamlChecker } from './checker';
 import type { WorkspaceFacts } from './facts';
 import { nodeFileSystem, unreadable, yamlFiles, type FileSystem } from './files';
 import { checkTogether, fixTexts, type FixedText } from './fix';
+import type { Labels } from '../istio/injection';
 import type { FileFacts } from './lint';
 import type { SchemaValidation } from './schema/languageService';
 import type { Finding, Severity } from './types';
@@ -203,24 +204,39 @@ class KeptTexts {
 }
 
 /**
- * What files say about namespaces, each name counted once per file that says it, so that one file's facts can be
- * taken out again (when that file is fixed, its old facts no longer hold).
+ * What files say about namespaces, each file's facts counted so that they can be taken out again (when a file is
+ * fixed, its old facts no longer hold): namespaces asked for by workloads, and each Namespace document's labels in
+ * the order the files gave them (the last one wins, as in `mergeFacts`).
  */
 class NamespaceFacts {
   private readonly asking = new Map<string, number>();
-  private readonly injected = new Map<string, number>();
+  private readonly labels = new Map<string, Labels[]>();
 
-  add(facts: FileFacts, by = 1): void {
-    count(this.asking, facts.namespacesAskingForSidecars, by);
-    count(this.injected, facts.injectedNamespaces, by);
+  add(facts: FileFacts): void {
+    count(this.asking, facts.namespacesAskingForSidecars, 1);
+    facts.namespaceLabels.forEach((labels, name) => {
+      const given = this.labels.get(name);
+      if (given) given.push(labels);
+      else this.labels.set(name, [labels]);
+    });
   }
 
   remove(facts: FileFacts): void {
-    this.add(facts, -1);
+    count(this.asking, facts.namespacesAskingForSidecars, -1);
+    facts.namespaceLabels.forEach((labels, name) => {
+      const given = this.labels.get(name) ?? [];
+      const key = JSON.stringify(labels);
+      const i = given.findLastIndex((l) => JSON.stringify(l) === key);
+      if (i >= 0) given.splice(i, 1);
+      if (given.length === 0) this.labels.delete(name);
+    });
   }
 
   workspace(): WorkspaceFacts {
-    return { namespacesAskingForSidecars: new Set(this.asking.keys()), injectedNamespaces: new Set(this.injected.keys()) };
+    return {
+      namespacesAskingForSidecars: new Set(this.asking.keys()),
+      namespaceLabels: new Map([...this.labels].map(([name, given]) => [name, given[given.length - 1]])),
+    };
   }
 }
 

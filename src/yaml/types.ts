@@ -57,5 +57,7 @@ export interface Finding {
   readonly code: FindingCode;
   readonly severity: Severity;
   readonly message: string;
+  /** The `istioctl analyze` code (e.g. IST0123) this finding corresponds to, when there is one. */
+  readonly istio?: string;
   readonly fixes?: readonly Fix[];
 }

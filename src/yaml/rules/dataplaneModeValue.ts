@@ -1,5 +1,6 @@
 import { setEntry } from '../edits';
-import { isNamespace, LABEL, labelsOf, podHolder, rootOf } from '../kube';
+import { DataplaneModeAmbient, DataplaneModeLabel, DataplaneModeNone } from '../../istio/names';
+import { isNamespace, labelsOf, podHolder, rootOf } from '../kube';
 import { entry, entrySpan, nodeSpan, scalarValue, valueSpan } from '../nodes';
 import { finding, fix, shown, type Rule } from './rule';
 
@@ -11,12 +12,12 @@ export const dataplaneModeValue: Rule = {
   check(m, ctx) {
     const holder = isNamespace(m) ? rootOf(m) : podHolder(m);
     if (!holder) return [];
-    const label = entry(labelsOf(holder), LABEL.dataplaneMode);
+    const label = entry(labelsOf(holder), DataplaneModeLabel);
     if (!label) return [];
     const value = scalarValue(label.value);
-    if (value === 'ambient' || value === 'none') return [];
+    if (value === DataplaneModeAmbient || value === DataplaneModeNone) return [];
     const span = label.value && value !== null ? valueSpan(label) : entrySpan(label);
-    const set = (to: string) => setEntry(ctx.file, holder, ['metadata', 'labels'], LABEL.dataplaneMode, to);
+    const set = (to: string) => setEntry(ctx.file, holder, ['metadata', 'labels'], DataplaneModeLabel, to);
     return [
       finding(ctx, this, span, `istio.io/dataplane-mode: ${shown(ctx, nodeSpan(label.value, span[0]))} is not a data-plane mode: use "ambient" or "none".`, [
         fix('Set istio.io/dataplane-mode: ambient', set('ambient'), true),

@@ -1,8 +1,16 @@
-import { isNamespace, onHostNetwork, podAsksForSidecar, podHolder } from '../kube';
+import { podAsksForSidecar } from '../../istio/injection';
+import { decidePods, podInputOf } from '../injection';
+import { isNamespace, podHolder } from '../kube';
 import { entry, entrySpan, mapAt } from '../nodes';
 import { finding, type Rule } from './rule';
 
-/** The injector skips pods on the host network, whatever their labels say. */
+/**
+ * A pod that asks for a sidecar itself (sidecar.istio.io/inject "true", or an istio.io/rev label), whose webhook is
+ * called, but which istiod skips because it runs on the host network (the engine's `hostNetwork` reason,
+ * inject.go:209-211). A host-network pod that does not ask is not reported, even in an injected namespace: Istio
+ * expects it outside the mesh (analyzers testdata/injection.yaml, pod noninjectedpodhostnetwork: "Should not generate
+ * warning"; IST0103 skips hostNetwork pods, analyzers/injection/injection.go:150-152).
+ */
 export const injectHostNetwork: Rule = {
   code: 'inject-host-network',
   severity: 'warning',
@@ -11,11 +19,10 @@ export const injectHostNetwork: Rule = {
     if (isNamespace(m)) return [];
     const holder = podHolder(m);
     const hostNetwork = entry(mapAt(holder, ['spec']), 'hostNetwork');
-    if (!holder || !hostNetwork || !onHostNetwork(holder)) return [];
-    const asks = podAsksForSidecar(holder) || (m.namespace !== undefined && ctx.injectedNamespaces.has(m.namespace));
-    if (!asks) return [];
+    if (!holder || !hostNetwork || !podAsksForSidecar(podInputOf(holder))) return [];
+    if (decidePods(m, ctx.namespaceLabels, ctx.cluster)?.reason.code !== 'hostNetwork') return [];
     return [
-      finding(ctx, this, entrySpan(hostNetwork), 'Pods with hostNetwork: true are never injected with a sidecar, although this one asks for it (through its labels or its namespace). It will run outside the mesh.'),
+      finding(ctx, this, entrySpan(hostNetwork), 'Pods with hostNetwork: true are never injected with a sidecar, although this one asks for it. It will run outside the mesh.'),
     ];
   },
 };

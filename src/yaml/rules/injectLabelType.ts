@@ -1,6 +1,8 @@
 import { isScalar, type Scalar } from 'yaml';
 import { replaceValue } from '../edits';
-import { annotationsOf, LABEL, labelsOf, podHolder } from '../kube';
+import { SidecarInjectLabel } from '../../istio/names';
+import { podInputOf } from '../injection';
+import { annotationsOf, labelsOf, podHolder } from '../kube';
 import { clipped } from '../limits';
 import { entry, isNonStringScalar, nodeSpan, valueSpan } from '../nodes';
 import type { ParsedFile } from '../parse';
@@ -33,12 +35,13 @@ export const injectLabelType: Rule = {
     if (!holder) return [];
     const out = [];
     for (const [map, what] of [[labelsOf(holder), 'Label'], [annotationsOf(holder), 'Annotation']] as const) {
-      const e = entry(map, LABEL.inject);
+      const e = entry(map, SidecarInjectLabel);
       if (!e?.value || !isNonStringScalar(e.value) || !isScalar(e.value)) continue;
       const source = nonStringWord(ctx.file, e.value);
       const quoted = quotedInjectValue(source);
       // A label quoted into anything but "true"/"false" would only trade this error for inject-label-value.
-      const fixable = what === 'Annotation' || quoted === '"true"' || quoted === '"false"';
+      // Nor a new "true" on a host-network pod, which would only trade this error for inject-host-network.
+      const fixable = (what === 'Annotation' || quoted === '"true"' || quoted === '"false"') && !(quoted === '"true"' && podInputOf(holder).hostNetwork);
       out.push(
         finding(ctx, this, valueSpan(e), `${what} values must be strings: write sidecar.istio.io/inject: ${clipped(quoted)}, not a bare ${clipped(source)}. The API server rejects the object otherwise.`, [
           fixable ? fix(`Quote it: ${clipped(quoted)}`, replaceValue(ctx.file, e, quoted), true) : undefined,

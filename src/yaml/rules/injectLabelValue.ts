@@ -1,33 +1,35 @@
+import { SidecarInjectLabel } from '../../istio/names';
 import { setEntry } from '../edits';
-import { LABEL, labelsOf, onHostNetwork, podAsksForSidecar, podHolder } from '../kube';
-import { entry, isNonStringScalar, scalarValue, valueSpan } from '../nodes';
+import { decidePods, podInputOf } from '../injection';
+import { labelsOf, podHolder } from '../kube';
+import { entry, isNonStringScalar, valueSpan } from '../nodes';
 import { finding, fix, shown, type Rule } from './rule';
 
+/** Words a person writes meaning "no": the fix they most likely want is "false" (a guess at intent, not Istio's reading). */
 const OFF_WORDS = /^(n|no|off|false|disabled?)$/i;
-/** What the injection webhook reads as "inject" (case-insensitive). */
-const READ_AS_YES = /^(y|yes|true|on)$/i;
 
-/** The pod label's documented values are the strings "true" and "false". */
+/**
+ * The pod label is read by istiod only as exactly "true" or "false": any other value is the engine's
+ * `invalidInjectValue` (istiod logs it and falls back to its default policy, inject.go:228-239).
+ */
 export const injectLabelValue: Rule = {
   code: 'inject-label-value',
   severity: 'warning',
   summary: 'sidecar.istio.io/inject must be "true" or "false"',
   check(m, ctx) {
     const holder = podHolder(m);
-    if (!holder) return [];
-    const label = entry(labelsOf(holder), LABEL.inject);
-    const value = scalarValue(label?.value);
-    // Non-strings are inject-label-type's finding; an empty value means "default" to the webhook.
-    if (!label?.value || typeof value !== 'string' || isNonStringScalar(label.value) || value === '') return [];
-    if (value === 'true' || value === 'false') return [];
+    const label = entry(labelsOf(holder), SidecarInjectLabel);
+    // Non-strings are inject-label-type's finding.
+    if (!holder || !label?.value || isNonStringScalar(label.value)) return [];
+    if (!decidePods(m, ctx.namespaceLabels, ctx.cluster)?.warnings.includes('invalidInjectValue')) return [];
     const span = valueSpan(label);
-    const set = (to: string) => setEntry(ctx.file, holder, ['metadata', 'labels'], LABEL.inject, to);
-    const off = OFF_WORDS.test(value);
+    const set = (to: string) => setEntry(ctx.file, holder, ['metadata', 'labels'], SidecarInjectLabel, to);
+    const pod = podInputOf(holder);
+    const off = OFF_WORDS.test(pod.labels?.[SidecarInjectLabel] ?? '');
     // A host-network pod is never injected: asking for a sidecar there only raises inject-host-network.
-    const canAsk = podAsksForSidecar(holder) || !onHostNetwork(holder);
-    const effect = READ_AS_YES.test(value) ? 'the injector happens to read it as "true", but' : 'the injector reads it as "no sidecar", and';
+    const canAsk = !pod.hostNetwork;
     return [
-      finding(ctx, this, span, `sidecar.istio.io/inject: ${shown(ctx, span)} is not a valid value: ${effect} the documented values are "true" and "false".`, [
+      finding(ctx, this, span, `sidecar.istio.io/inject: ${shown(ctx, span)} is not a valid value: istiod reads only "true" and "false" and treats anything else as unset, so these pods get a sidecar only where their namespace turns injection on.`, [
         canAsk ? fix('Set sidecar.istio.io/inject: "true"', set('"true"'), !off) : undefined,
         fix('Set sidecar.istio.io/inject: "false"', set('"false"'), off || !canAsk),
       ]),

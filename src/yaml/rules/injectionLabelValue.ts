@@ -1,6 +1,8 @@
+import { decideFromManifests, multipleInjectionLabels } from '../../istio/injection';
+import { InjectionDisabled, InjectionEnabled, InjectionLabel } from '../../istio/names';
 import { setEntry } from '../edits';
-import { DEFAULT_CONTROL_PLANE_NAMESPACE } from '../facts';
-import { isNamespace, LABEL, labelsOf, rootOf, SYSTEM_NAMESPACES } from '../kube';
+import { manifestFactsOf, namespaceInputOf } from '../injection';
+import { isNamespace, labelsOf, rootOf } from '../kube';
 import { entry, entrySpan, nodeSpan, scalarValue, valueSpan } from '../nodes';
 import { finding, fix, shown, type Rule } from './rule';
 
@@ -14,22 +16,25 @@ export const injectionLabelValue: Rule = {
   check(m, ctx) {
     const root = rootOf(m);
     if (!isNamespace(m) || !root) return [];
-    const label = entry(labelsOf(root), LABEL.injection);
+    const label = entry(labelsOf(root), InjectionLabel);
     if (!label) return [];
     const value = scalarValue(label.value);
-    if (value === 'enabled' || value === 'disabled') return [];
+    if (value === InjectionEnabled || value === InjectionDisabled) return [];
     const span = label.value && value !== null ? valueSpan(label) : entrySpan(label);
     const meantOff = OFF_WORDS.has(String(value).toLowerCase());
-    // Enabling injection where Istio never injects would only trade this finding for system-namespace-injection.
-    const system = m.name !== undefined && (SYSTEM_NAMESPACES.includes(m.name) || m.name === (ctx.cluster.controlPlaneNamespace ?? DEFAULT_CONTROL_PLANE_NAMESPACE));
-    const set = (to: string) => setEntry(ctx.file, root, ['metadata', 'labels'], LABEL.injection, to);
+    // Enabling injection where istiod never injects would only trade this finding for system-namespace-injection.
+    const enabled = { name: m.name ?? '', labels: { [InjectionLabel]: InjectionEnabled } };
+    // Nor is "enabled" offered where it would make IST0123's conflict with istio.io/rev or dataplane-mode.
+    const noEnable = decideFromManifests(enabled, {}, manifestFactsOf(ctx.cluster)).reason.code === 'ignoredNamespace'
+      || multipleInjectionLabels({ name: enabled.name, labels: { ...namespaceInputOf(m).labels, ...enabled.labels } }).length > 1;
+    const set = (to: string) => setEntry(ctx.file, root, ['metadata', 'labels'], InjectionLabel, to);
     return [
       finding(
         ctx,
         this,
         span,
-        `istio-injection: ${shown(ctx, nodeSpan(label.value, span[0]))} does nothing: only "enabled" turns sidecar injection on, and "disabled" turns it off.`,
-        [system ? undefined : fix('Set istio-injection: enabled', set('enabled'), !meantOff), fix('Set istio-injection: disabled', set('disabled'), meantOff || system)],
+        `istio-injection: ${shown(ctx, nodeSpan(label.value, span[0]))} is neither "enabled" nor "disabled": only "enabled" turns sidecar injection on, and any other value turns it off, as "disabled" says plainly.`,
+        [noEnable ? undefined : fix('Set istio-injection: enabled', set(InjectionEnabled), !meantOff), fix('Set istio-injection: disabled', set(InjectionDisabled), meantOff || noEnable)],
       ),
     ];
   },

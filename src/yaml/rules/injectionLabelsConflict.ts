@@ -1,32 +1,43 @@
+import { multipleInjectionLabels } from '../../istio/injection';
+import { DataplaneModeLabel, InjectionEnabled, InjectionLabel, RevisionLabel } from '../../istio/names';
 import { removeEntry } from '../edits';
-import { isNamespace, LABEL, labelsOf, metadataOf, rootOf } from '../kube';
+import { namespaceInputOf } from '../injection';
+import { isNamespace, labelsOf, metadataOf, rootOf } from '../kube';
 import { entry, entrySpan } from '../nodes';
 import { finding, fix, type Rule } from './rule';
 
-/** Both namespace labels: `istio-injection` wins and `istio.io/rev` is ignored (istioctl IST0123). */
+/**
+ * More than one of istio-injection, istio.io/rev and istio.io/dataplane-mode, exactly as Istio's IST0123
+ * NamespaceMultipleInjectionLabels collects them (the engine's `multipleInjectionLabels`): `istio-injection=disabled`
+ * beside istio.io/rev is not a conflict, `enabled` or istio.io/rev beside dataplane-mode is.
+ */
 export const injectionLabelsConflict: Rule = {
   code: 'injection-labels-conflict',
   severity: 'warning',
-  summary: 'Namespace has both istio-injection and istio.io/rev (istio-injection wins)',
+  summary: 'Namespace with more than one of istio-injection (enabled), istio.io/rev and istio.io/dataplane-mode',
+  istio: 'IST0123',
   check(m, ctx) {
     const root = rootOf(m);
-    if (!isNamespace(m) || !root) return [];
-    const labels = labelsOf(root);
-    const injection = entry(labels, LABEL.injection);
-    const revision = entry(labels, LABEL.revision);
     const metadata = metadataOf(root);
-    if (!injection || !revision || !metadata) return [];
+    if (!isNamespace(m) || !root || !metadata || m.name === undefined) return [];
+    const ns = namespaceInputOf(m);
+    const listed = multipleInjectionLabels(ns);
+    if (listed.length < 2) return [];
+    const labels = labelsOf(root);
+    const involved = listed.map((l) => entry(labels, l.slice(0, l.indexOf('='))));
+    // On the second label: istio.io/rev beside istio-injection, dataplane-mode beside either.
+    const at = involved[1];
+    if (!at) return [];
+    const keys = involved.map((e) => e?.key).filter((k): k is string => k !== undefined);
+    // Named by their keys only: a quick fix that changes a value (revision-unknown, dataplane-mode-value) leaves the
+    // same finding, not a new one.
+    const effects = [
+      ...(keys.includes(InjectionLabel) && keys.includes(RevisionLabel) ? [`${InjectionLabel}=${InjectionEnabled} wins and ${RevisionLabel} is ignored`] : []),
+      ...(keys.includes(DataplaneModeLabel) ? [`sidecar injection and ${DataplaneModeLabel} each choose how pods join the mesh (a pod with a sidecar is not captured by ztunnel)`] : []),
+    ];
     return [
-      finding(
-        ctx,
-        this,
-        entrySpan(revision),
-        'This namespace has both istio-injection and istio.io/rev: istio-injection wins and istio.io/rev is ignored. Keep one.',
-        [
-          fix('Remove istio.io/rev (keep istio-injection)', removeEntry(ctx.file, metadata, 'labels', LABEL.revision)),
-          fix('Remove istio-injection (keep istio.io/rev)', removeEntry(ctx.file, metadata, 'labels', LABEL.injection)),
-        ],
-      ),
+      finding(ctx, this, entrySpan(at), `This namespace has several injection labels (${keys.join(', ')}), a combination Istio leaves undefined: ${effects.join('; ')}. Keep one.`,
+        keys.map((key) => fix(`Remove ${key} (keep ${keys.filter((k) => k !== key).join(' and ')})`, removeEntry(ctx.file, metadata, 'labels', key)))),
     ];
   },
 };

@@ -1,6 +1,8 @@
 import { isMap } from 'yaml';
 import { mergeEdits, removeEntry, renameKey, replaceValue, setEntry } from '../edits';
-import { injectValueAsks, LABEL, labelsOf, metadataOf, onHostNetwork, podAsksForSidecar } from '../kube';
+import { SidecarInjectLabel } from '../../istio/names';
+import { podInputOf } from '../injection';
+import { labelsOf, metadataOf } from '../kube';
 import { entries, entry, isNonStringScalar, scalarValue, type Entry, type MapRef } from '../nodes';
 import type { ParsedFile } from '../parse';
 import type { TextEdit } from '../types';
@@ -21,14 +23,15 @@ function labelText(file: ParsedFile, e: Entry): string {
 export function moveInjectToLabels(file: ParsedFile, from: MapRef, mapKey: 'labels' | 'annotations', e: Entry, to: MapRef): TextEdit | undefined {
   const metadata = metadataOf(from);
   if (!metadata) return undefined;
-  const exists = entry(labelsOf(to), LABEL.inject) !== undefined;
+  const exists = entry(labelsOf(to), SidecarInjectLabel) !== undefined;
   const text = labelText(file, e);
   if (!exists && text !== '"true"' && text !== '"false"') return undefined;
-  if (!exists && from !== to && injectValueAsks(text.slice(1, -1)) && !podAsksForSidecar(to) && onHostNetwork(to)) return undefined;
+  // A new "true" label on a host-network pod asks for what istiod never gives: inject-host-network would follow.
+  if (!exists && text === '"true"' && podInputOf(to).hostNetwork) return undefined;
   const renamed = from === to && mapKey === 'annotations' && !exists ? renameLoneAnnotations(file, metadata, e, text) : undefined;
   if (renamed) return renamed;
-  const remove = removeEntry(file, metadata, mapKey, LABEL.inject);
-  const add = exists ? undefined : setEntry(file, to, ['metadata', 'labels'], LABEL.inject, text);
+  const remove = removeEntry(file, metadata, mapKey, SidecarInjectLabel);
+  const add = exists ? undefined : setEntry(file, to, ['metadata', 'labels'], SidecarInjectLabel, text);
   if (!remove || (!exists && !add)) return undefined;
   return mergeEdits(file.text, [remove, add]);
 }

@@ -1,3 +1,4 @@
+import type { Labels } from '../../istio/injection';
 import type { ClusterFacts } from '../facts';
 import { clipped } from '../limits';
 import { rangeOf, type ParsedFile, type ParsedManifest } from '../parse';
@@ -6,11 +7,14 @@ import type { Finding, Fix, RuleCode, Severity, TextEdit } from '../types';
 export interface RuleContext {
   readonly file: ParsedFile;
   readonly cluster: ClusterFacts;
-  /** Namespaces targeted by workloads (this file and the workspace) whose pods ask for a sidecar. */
+  /** Namespaces targeted by workloads (this file and the workspace) asking for a sidecar only a namespace label gives. */
   readonly namespacesAskingForSidecars: ReadonlySet<string>;
-  /** Namespaces this file enables injection on (for rules about pods in them). */
-  readonly injectedNamespaces: ReadonlySet<string>;
+  /** The injection labels of the Namespace documents of this file and the workspace, by name (this file's win). */
+  readonly namespaceLabels: ReadonlyMap<string, Labels>;
 }
+
+/** Codes of `istioctl analyze` (pkg/config/analysis/msg/messages.yaml) that a rule's finding corresponds to. */
+export type IstioAnalyzerCode = 'IST0102' | 'IST0107' | 'IST0123' | 'IST0135';
 
 /** A rule is a pure function from one Kubernetes document to its findings. */
 export interface Rule {
@@ -18,22 +22,30 @@ export interface Rule {
   readonly severity: Severity;
   /** One line for docs and the command line's `--list-rules`. */
   readonly summary: string;
+  /** The Istio analyzer message the rule's findings correspond to: named in each message, linked from the editor. */
+  readonly istio?: IstioAnalyzerCode;
   check(manifest: ParsedManifest, ctx: RuleContext): Finding[];
 }
 
+/**
+ * A finding of `rule`. When it matches an Istio analyzer message (the rule's, or `istio` for this finding alone), the
+ * message ends with that code, so the command line shows it too; the rule's own code stays the finding's code.
+ */
 export function finding(
   ctx: RuleContext,
-  rule: Pick<Rule, 'code' | 'severity'>,
+  rule: Pick<Rule, 'code' | 'severity' | 'istio'>,
   span: readonly [number, number],
   message: string,
   fixes?: ReadonlyArray<Fix | undefined>,
+  istio: IstioAnalyzerCode | undefined = rule.istio,
 ): Finding {
   const kept = (fixes ?? []).filter((f): f is Fix => f !== undefined);
   return {
     range: rangeOf(ctx.file, span[0], span[1]),
     code: rule.code,
     severity: rule.severity,
-    message,
+    message: istio ? `${message} (${istio})` : message,
+    ...(istio ? { istio } : {}),
     ...(kept.length ? { fixes: kept } : {}),
   };
 }

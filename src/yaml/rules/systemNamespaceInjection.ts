@@ -1,30 +1,33 @@
+import { decideFromManifests } from '../../istio/injection';
+import { InjectionLabel, RevisionLabel } from '../../istio/names';
 import { removeEntry } from '../edits';
-import { isNamespace, LABEL, labelsOf, metadataOf, rootOf, SYSTEM_NAMESPACES } from '../kube';
-import { DEFAULT_CONTROL_PLANE_NAMESPACE } from '../facts';
-import { entry, entrySpan, scalarValue } from '../nodes';
+import { manifestFactsOf, namespaceInputOf } from '../injection';
+import { isNamespace, labelsOf, metadataOf, rootOf } from '../kube';
+import { entry, entrySpan } from '../nodes';
 import { finding, fix, type Rule } from './rule';
 
-/** System namespaces and the control plane's own namespace are never injected; the label only misleads. */
+/**
+ * A namespace label that makes a webhook call istiod, which then skips the pod because the namespace is one of its
+ * ignored ones (the engine's `ignoredNamespace`: kube-system, kube-public, kube-node-lease, local-path-storage). The
+ * control plane's namespace is not one of them: Istio injects its pods that do not opt out.
+ */
 export const systemNamespaceInjection: Rule = {
   code: 'system-namespace-injection',
   severity: 'warning',
-  summary: 'Injection enabled on kube-system, kube-public, kube-node-lease, local-path-storage or the control-plane namespace',
+  summary: 'Injection enabled on a namespace istiod never injects (kube-system, kube-public, kube-node-lease, local-path-storage)',
   check(m, ctx) {
     const root = rootOf(m);
-    if (!isNamespace(m) || !root || m.name === undefined) return [];
-    const controlPlane = ctx.cluster.controlPlaneNamespace ?? DEFAULT_CONTROL_PLANE_NAMESPACE;
-    const system = SYSTEM_NAMESPACES.includes(m.name) || m.name === controlPlane;
     const metadata = metadataOf(root);
-    if (!system || !metadata) return [];
-    const labels = labelsOf(root);
+    if (!isNamespace(m) || !root || !metadata || m.name === undefined) return [];
+    const ns = namespaceInputOf(m);
+    const facts = manifestFactsOf(ctx.cluster);
     const out = [];
-    const injection = entry(labels, LABEL.injection);
-    const revision = entry(labels, LABEL.revision);
-    for (const e of [scalarValue(injection?.value) === 'enabled' ? injection : undefined, revision]) {
-      if (!e) continue;
-      const why = m.name === controlPlane ? 'the control plane must not be injected' : 'Istio never injects system namespaces';
+    // Each label that chooses a webhook by itself: istio.io/rev takes over once istio-injection=enabled is removed.
+    for (const [key, labels] of [[InjectionLabel, ns.labels], [RevisionLabel, withoutInjection(ns.labels)]] as const) {
+      const e = entry(labelsOf(root), key);
+      if (!e || decideFromManifests({ name: ns.name, labels }, {}, facts).reason.code !== 'ignoredNamespace') continue;
       out.push(
-        finding(ctx, this, entrySpan(e), `Injection is enabled on ${m.name}, but ${why}. Remove ${e.key}.`, [
+        finding(ctx, this, entrySpan(e), `Injection is enabled on ${m.name}, but istiod never injects pods there (one of its ignored namespaces). Remove ${e.key}.`, [
           fix(`Remove ${e.key}`, removeEntry(ctx.file, metadata, 'labels', e.key), true),
         ]),
       );
@@ -32,3 +35,7 @@ export const systemNamespaceInjection: Rule = {
     return out;
   },
 };
+
+function withoutInjection(labels: Readonly<Record<string, string>> | undefined): Record<string, string> {
+  return Object.fromEntries(Object.entries(labels ?? {}).filter(([k]) => k !== InjectionLabel));
+}

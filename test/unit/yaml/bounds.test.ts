@@ -58,7 +58,7 @@ describe('values quoted in messages', () => {
   it('are cut to 80 characters with an ellipsis', () => {
     const list = findings(namespace('shop', long));
     assert.equal(list.length, 1);
-    assert.ok(list[0].message.includes(`istio-injection: ${'x'.repeat(80)}… does nothing`), list[0].message);
+    assert.ok(list[0].message.includes(`istio-injection: ${'x'.repeat(80)}… is neither`), list[0].message);
     assert.ok(longest(findings(namespace('shop', `"${long}"`))) < 250);
   });
   it('are cut in bare numbers and namespace names too', () => {
@@ -69,7 +69,7 @@ describe('values quoted in messages', () => {
     // No "Quote it" for a number: the quoted value would itself be flagged (only "true" and "false" mean something).
     assert.equal(pod[0].fixes, undefined);
     const name = 'n'.repeat(10_000);
-    const asking = yaml('apiVersion: v1', 'kind: Namespace', 'metadata:', `  name: ${name}`) + '---\n' + yaml('apiVersion: v1', 'kind: Pod', 'metadata:', '  name: p', `  namespace: ${name}`, '  labels: {sidecar.istio.io/inject: "true"}');
+    const asking = yaml('apiVersion: v1', 'kind: Namespace', 'metadata:', `  name: ${name}`) + '---\n' + yaml('apiVersion: v1', 'kind: Pod', 'metadata:', '  name: p', `  namespace: ${name}`, '  annotations: {sidecar.istio.io/inject: "true"}');
     assert.ok(longest(findings(asking)) < 300);
   });
   it('never split a surrogate pair', () => {

@@ -26,7 +26,8 @@ describe('cluster facts for the YAML rules', () => {
     store.replace('webhooks', [mutatingWebhook('istio-revision-tag-stable', { revision: '1-29-0', tag: 'stable' })]);
     store.flush();
     const facts = clusterFactsOf(store);
-    assert.deepEqual(facts.revisions, ['1-29-0', 'stable']);
+    assert.deepEqual(facts.revisions, ['1-29-0']);
+    assert.deepEqual(facts.tags, [{ name: 'stable', revision: '1-29-0' }]);
     assert.ok(facts.namespacesWithWorkloads?.includes('shop'));
     assert.ok(!facts.namespacesWithWorkloads?.includes('empty'));
     assert.equal(facts.controlPlaneNamespace, 'istio-system');

@@ -34,14 +34,16 @@ describe('fixing texts', () => {
   const check = checkTogether(new YamlChecker(async () => undefined));
 
   it('checks files together, and leaves info findings (suggestions that change what runs) to a person', async () => {
-    const [ns, web] = await fixTexts([{ file: 'ns.yaml', text: namespace }, { file: 'web.yaml', text: deployment }], check);
+    // A pod of another file asks with the annotation, which no webhook reads: the namespace is reported (info).
+    const asking = yaml('apiVersion: v1', 'kind: Pod', 'metadata:', '  name: p', '  namespace: shop', '  annotations: {sidecar.istio.io/inject: "true"}', 'spec:', '  containers: []');
+    const [ns, web, pod] = await fixTexts([{ file: 'ns.yaml', text: namespace }, { file: 'web.yaml', text: deployment }, { file: 'pod.yaml', text: asking }], check);
     assert.equal(web.after, deployment.replace('    sidecar.istio.io/inject: "true"\n', '').replace('        app: web\n', '        app: web\n        sidecar.istio.io/inject: "true"\n'));
     assert.deepEqual(web.applied, [{ code: 'inject-misplaced', title: "Move it into the pod template's labels", line: 8, column: 5 }]);
-    // Once the pod template asks for a sidecar the namespace is reported (info, with a fix in the editor): not applied.
+    // The info findings (each with a fix in the editor) are not applied.
     assert.equal(ns.after, namespace);
-    assert.deepEqual(ns.applied, []);
-    const left = (await check([{ file: 'ns.yaml', text: ns.after }, { file: 'web.yaml', text: web.after }])).flat();
-    assert.deepEqual(left.map((f) => [f.code, f.severity, f.fixes?.some((x) => x.preferred)]), [['namespace-not-injected', 'info', true]]);
+    assert.deepEqual([ns.applied, pod.applied], [[], []]);
+    const left = (await check([{ file: 'ns.yaml', text: ns.after }, { file: 'web.yaml', text: web.after }, { file: 'pod.yaml', text: pod.after }])).flat();
+    assert.deepEqual(left.map((f) => [f.code, f.severity, f.fixes?.some((x) => x.preferred)]), [['namespace-not-injected', 'info', true], ['inject-annotation-deprecated', 'info', true]]);
   });
   it('applies two fixes of one file in one pass when their edits are apart, and keeps CRLF', async () => {
     const text = yaml('apiVersion: v1', 'kind: Pod', 'metadata:', '  name: p', '  labels:', '    sidecar.istio.io/inject: yes', '    istio.io/dataplane-mode: Ambient', 'spec:', '  containers: []').replace(/\n/g, '\r\n');
@@ -96,17 +98,17 @@ describe('istio-mesh lint --fix (command line)', () => {
     assert.equal(readFileSync(p.web, 'utf8'), yaml('apiVersion: apps/v1', 'kind: Deployment', 'metadata:', '  name: web', '  namespace: shop', 'spec:', '  template:', '    metadata:', '      labels:', '        app: web', '        sidecar.istio.io/inject: "true"', '    spec:', '      containers: []'));
     const lines = stdout.split('\n');
     assert.deepEqual(lines.slice(0, 2), [`${p.web}: 1 fix(es) applied`, "  7:5 inject-misplaced: Move it into the pod template's labels"]);
-    // Left: a suggestion (info), an error without a fix, and a choice between two fixes.
-    assert.match(lines[2], /a-namespace\.yaml:4:3: info namespace-not-injected: /);
-    assert.match(lines[3], /c-pod\.yaml:6:30: error inject-label-type: /);
-    assert.match(lines[4], /d-both\.yaml:5:38: warning injection-labels-conflict: /);
-    assert.equal(lines[5], '4 file(s) checked: 1 error(s), 1 warning(s), 1 info.');
+    // Left: an error without a fix, and a choice between two fixes. Once web's pod template has the label, the chart's
+    // object webhook injects it in the unlabelled namespace: nothing to say about shop.
+    assert.match(lines[2], /c-pod\.yaml:6:30: error inject-label-type: /);
+    assert.match(lines[3], /d-both\.yaml:5:38: warning injection-labels-conflict: /);
+    assert.equal(lines[4], '4 file(s) checked: 1 error(s), 1 warning(s), 0 info.');
     assert.equal(stderr, '');
     assert.equal(code, 1);
     // A second run has nothing left to fix.
     const again = await run('lint', '--fix', '--no-schema', p.ns, p.web);
     assert.equal(again.code, 0);
-    assert.match(again.stdout, /^\S*a-namespace\.yaml:4:3: info namespace-not-injected: .*\n2 file\(s\) checked: 0 error\(s\), 0 warning\(s\), 1 info\.\n$/);
+    assert.equal(again.stdout, '2 file(s) checked: 0 error(s), 0 warning(s), 0 info.\n');
   });
   it('with --format json, reports what remains as JSON and the fixes on stderr', async () => {
     const p = project();
@@ -124,7 +126,7 @@ describe('istio-mesh lint --fix (command line)', () => {
       `--- ${p.web}`, `+++ ${p.web}`, '@@ -3,12 +3,11 @@', ' metadata:', '   name: web', '   namespace: shop', '-  labels:', '-    sidecar.istio.io/inject: "true"', ' spec:', '   template:', '     metadata:',
       '       labels:', '         app: web', '+        sidecar.istio.io/inject: "true"', '     spec:', '       containers: []', '',
     ].join('\n'));
-    assert.match(stderr, /a-namespace\.yaml:4:3: info namespace-not-injected: .*\n2 file\(s\) checked: 0 error\(s\), 0 warning\(s\), 1 info\.\n$/);
+    assert.equal(stderr, '2 file(s) checked: 0 error(s), 0 warning(s), 0 info.\n');
     assert.equal(code, 0);
   });
   it('documents both options, and refuses them together', async () => {

@@ -3,7 +3,7 @@ import { parseAllDocuments } from 'yaml';
 import { YamlChecker } from '../../../src/yaml/checker';
 import { splitDocuments } from '../../../src/yaml/chunks';
 import { applyEdits } from '../../../src/yaml/edits';
-import type { ClusterFacts } from '../../../src/yaml/facts';
+import { factsSignature, type ClusterFacts } from '../../../src/yaml/facts';
 import { maskTemplates } from '../../../src/yaml/template';
 import type { Finding, Fix, FindingCode, TextEdit } from '../../../src/yaml/types';
 
@@ -23,7 +23,7 @@ import type { Finding, Fix, FindingCode, TextEdit } from '../../../src/yaml/type
 const ISTIO_KEYS = ['istio-injection', 'istio.io/rev', 'istio.io/dataplane-mode', 'sidecar.istio.io/inject', 'galley.istio.io/analyze-suppress'];
 
 /** Findings one document causes in another through the file's facts. */
-const FACT_DRIVEN: readonly FindingCode[] = ['namespace-not-injected', 'inject-host-network'];
+const FACT_DRIVEN: readonly FindingCode[] = ['namespace-not-injected', 'inject-host-network', 'revision-unknown'];
 
 export interface OracleResult {
   readonly problems: string[];
@@ -94,7 +94,7 @@ function span(edits: readonly TextEdit[]): [number, number] {
 
 function facts(checker: YamlChecker, text: string): string {
   const f = checker.facts('file:///facts.yaml', text);
-  return JSON.stringify([[...f.namespacesAskingForSidecars].sort(), [...f.injectedNamespaces].sort()]);
+  return factsSignature(f, undefined);
 }
 
 /** Bytes outside [start, end) of `before` are the same in `after`. */

@@ -20,7 +20,7 @@ function titles(text: string, code: FindingCode): string[] {
 
 const namespace = (...lines: string[]) => yaml('apiVersion: v1', 'kind: Namespace', 'metadata:', '  name: shop', ...lines);
 const pod = (...lines: string[]) => yaml('apiVersion: v1', 'kind: Pod', 'metadata:', '  name: p', '  namespace: shop', ...lines);
-const asking = pod('  labels: {sidecar.istio.io/inject: "true"}', 'spec:', '  containers: []');
+const asking = pod('  annotations: {sidecar.istio.io/inject: "true"}', 'spec:', '  containers: []');
 
 describe('quick fixes: cases users found', () => {
   it('replace a block scalar value without gluing the next line on (before `---` it merged two documents)', async () => {
@@ -86,18 +86,22 @@ describe('quick fixes: cases users found', () => {
   });
   it('check labels merged in with `<<:`; setting overrides them beside the merge key, removing is not offered', async () => {
     const base = (...lines: string[]) => yaml('apiVersion: v1', 'kind: Namespace', 'x-base: &base', '  istio-injection: "true"', '  istio.io/rev: canary', 'metadata:', '  name: shop', '  labels:', '    <<: *base', ...lines);
-    assert.equal(fixed(base(), 'injection-label-value'), base('    istio-injection: enabled'));
-    assert.deepEqual(titles(base(), 'injection-labels-conflict'), []);
+    // Setting "enabled" beside the merged istio.io/rev would be IST0123's conflict: only "disabled" is offered.
+    assert.equal(fixed(base(), 'injection-label-value'), base('    istio-injection: disabled'));
+    // istio-injection "true" turns injection off, so istio.io/rev beside it is no conflict (as IST0123 judges it).
+    assert.deepEqual(findingsOf(base(), 'injection-labels-conflict'), []);
     await allFixesSound(base());
   });
 });
 
 describe('quick fixes: cases the property test found', () => {
   it('indent a new entry from the key, not from its tag (`!!str key:`)', async () => {
-    const text = namespace('  labels:', '    !!str istio.io/dataplane-mode: x');
+    // (Found with istio.io/dataplane-mode, beside which enabling is now IST0123's conflict and not offered.)
+    const text = namespace('  labels:', '    !!str app: x');
     const fix = new YamlChecker(async () => undefined).enableInjectionAt(text, 0);
     assert.ok(fix);
-    assert.equal(applyEdits(text, fix.edits), namespace('  labels:', '    !!str istio.io/dataplane-mode: x', '    istio-injection: enabled'));
+    assert.equal(applyEdits(text, fix.edits), namespace('  labels:', '    !!str app: x', '    istio-injection: enabled'));
+    assert.equal(new YamlChecker(async () => undefined).enableInjectionAt(namespace('  labels:', '    !!str istio.io/dataplane-mode: x'), 0), undefined);
     await allFixesSound(text);
   });
   it('remove an entry with its key tag, not leaving `!!str` behind', async () => {
@@ -136,8 +140,8 @@ describe('quick fixes: cases the property test found', () => {
     assert.deepEqual(titles(text, 'inject-misplaced'), []);
     assert.equal(titles(pod('  annotations:', '    sidecar.istio.io/inject: 1'), 'inject-annotation-deprecated').length, 0);
   });
-  it('do not enable injection on the control-plane namespace (was: a new system-namespace-injection)', () => {
-    const text = yaml('apiVersion: v1', 'kind: Namespace', 'metadata:', '  name: istio-system', '  labels:', '    istio-injection: "true"');
+  it('do not enable injection on a namespace istiod ignores (was: a new system-namespace-injection)', () => {
+    const text = yaml('apiVersion: v1', 'kind: Namespace', 'metadata:', '  name: kube-node-lease', '  labels:', '    istio-injection: "true"');
     assert.deepEqual(titles(text, 'injection-label-value'), ['Set istio-injection: disabled']);
   });
   it('do not remove a label that a merge key brings back (the finding stayed)', async () => {

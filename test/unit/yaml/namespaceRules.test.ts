@@ -29,10 +29,29 @@ describe('injection-label-value', () => {
 
 describe('injection-labels-conflict', () => {
   const both = ns('istio-injection: enabled', 'istio.io/rev: canary', 'app: shop');
-  it('warns on istio.io/rev when both labels are set', () => {
+  it('warns on istio.io/rev when both labels are set, naming IST0123 and what happens', () => {
     const [f] = findingsOf(both, 'injection-labels-conflict');
     assert.equal(f.severity, 'warning');
+    assert.equal(f.istio, 'IST0123');
     assert.deepEqual(where(f), [6, 4, 6, 24]);
+    assert.match(f.message, /labels \(istio-injection, istio\.io\/rev\)/);
+    assert.match(f.message, /istio-injection=enabled wins and istio\.io\/rev is ignored\. Keep one\. \(IST0123\)$/);
+  });
+  it("reports IST0123's set: enabled or istio.io/rev beside dataplane-mode, and not disabled beside istio.io/rev", () => {
+    const [ambient] = findingsOf(ns('istio-injection: enabled', 'istio.io/dataplane-mode: ambient'), 'injection-labels-conflict');
+    assert.deepEqual(where(ambient), [6, 4, 6, 36]);
+    assert.match(ambient.message, /not captured by ztunnel/);
+    assert.equal(findingsOf(ns('istio.io/rev: test', 'istio.io/dataplane-mode: ambient'), 'injection-labels-conflict').length, 1);
+    assert.deepEqual(findingsOf(ns('istio-injection: disabled', 'istio.io/rev: test'), 'injection-labels-conflict'), []);
+    assert.deepEqual(findingsOf(ns('istio-injection: disabled', 'istio.io/dataplane-mode: ambient'), 'injection-labels-conflict'), []);
+  });
+  it('offers to remove each label involved', () => {
+    const three = ns('istio-injection: enabled', 'istio.io/rev: canary', 'istio.io/dataplane-mode: ambient');
+    assert.deepEqual(findingsOf(three, 'injection-labels-conflict')[0].fixes?.map((f) => f.title), [
+      'Remove istio-injection (keep istio.io/rev and istio.io/dataplane-mode)',
+      'Remove istio.io/rev (keep istio-injection and istio.io/dataplane-mode)',
+      'Remove istio.io/dataplane-mode (keep istio-injection and istio.io/rev)',
+    ]);
   });
   it('removes either label, one line each', () => {
     assert.equal(fixed(both, 'injection-labels-conflict', 'Remove istio.io/rev (keep istio-injection)'), ns('istio-injection: enabled', 'app: shop'));
@@ -69,19 +88,20 @@ describe('dataplane-mode-value', () => {
 
 describe('system-namespace-injection', () => {
   const system = (name: string, label: string) => yaml('apiVersion: v1', 'kind: Namespace', 'metadata:', `  name: ${name}`, '  labels:', '    team: platform', `    ${label}`);
-  it('warns on kube-system and the control-plane namespace, and removes the label', () => {
-    for (const name of ['kube-system', 'kube-public', 'kube-node-lease', 'istio-system']) {
+  it("warns on istiod's ignored namespaces, and removes the label", () => {
+    for (const name of ['kube-system', 'kube-public', 'kube-node-lease', 'local-path-storage']) {
       const [f] = findingsOf(system(name, 'istio-injection: enabled'), 'system-namespace-injection');
-      assert.equal(f.severity, 'warning', name);
+      assert.equal(f?.severity, 'warning', name);
     }
     assert.equal(fixed(system('kube-system', 'istio.io/rev: default'), 'system-namespace-injection'), yaml('apiVersion: v1', 'kind: Namespace', 'metadata:', '  name: kube-system', '  labels:', '    team: platform'));
   });
-  it('uses the control-plane namespace from the cluster facts', () => {
-    assert.equal(findingsOf(system('mesh-cp', 'istio-injection: enabled'), 'system-namespace-injection').length, 0);
-    assert.equal(findingsOf(system('mesh-cp', 'istio-injection: enabled'), 'system-namespace-injection', { cluster: { controlPlaneNamespace: 'mesh-cp' } }).length, 1);
+  it('is silent on the control-plane namespace, whose pods without opt-out Istio does inject', () => {
+    assert.deepEqual(findingsOf(system('istio-system', 'istio-injection: enabled'), 'system-namespace-injection'), []);
+    assert.deepEqual(findingsOf(system('mesh-cp', 'istio-injection: enabled'), 'system-namespace-injection', { cluster: { controlPlaneNamespace: 'mesh-cp' } }), []);
   });
-  it('is silent for disabled', () => {
+  it('is silent for disabled, and for a revision no webhook serves (revision-unknown says so)', () => {
     assert.deepEqual(findings(system('kube-system', 'istio-injection: disabled')), []);
+    assert.deepEqual(findingsOf(system('kube-system', 'istio.io/rev: nope'), 'system-namespace-injection', { cluster: { revisions: ['default'] } }), []);
   });
 });
 
@@ -97,5 +117,17 @@ describe('revision-unknown', () => {
     assert.deepEqual(f.fixes?.map((x) => x.title), ['Use revision default', 'Use revision 1-29-0', 'Use revision stable']);
     assert.equal(fixed(text, 'revision-unknown', 'Use revision stable', { cluster }), ns('istio.io/rev: stable'));
     assert.deepEqual(findings(ns('istio.io/rev: stable'), { cluster }), []);
+  });
+  it('resolves tags given apart from revisions', () => {
+    const cluster = { revisions: ['1-29-0'], tags: [{ name: 'stable', revision: '1-29-0' }] };
+    assert.deepEqual(findings(ns('istio.io/rev: stable'), { cluster }), []);
+    assert.deepEqual(findingsOf(text, 'revision-unknown', { cluster })[0].fixes?.map((x) => x.title), ['Use revision 1-29-0', 'Use revision stable']);
+  });
+  it("flags a pod's revision only where it chooses the injector (its namespace has no injection label)", () => {
+    const cluster = { revisions: ['default'] };
+    const pod = yaml('apiVersion: v1', 'kind: Pod', 'metadata:', '  name: p', '  namespace: shop', '  labels: {istio.io/rev: canary}', 'spec:', '  containers: []');
+    assert.equal(findingsOf(pod, 'revision-unknown', { cluster }).length, 1);
+    const enabled = yaml('apiVersion: v1', 'kind: Namespace', 'metadata:', '  name: shop', '  labels: {istio-injection: enabled}', '---');
+    assert.deepEqual(findingsOf(enabled + pod, 'revision-unknown', { cluster }), []);
   });
 });

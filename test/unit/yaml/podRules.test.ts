@@ -69,9 +69,14 @@ describe('inject-annotation-deprecated', () => {
     const text = deployment(['labels:', '  app: web', 'annotations:', '  prometheus.io/scrape: "true"', '  sidecar.istio.io/inject: "false"']);
     assert.equal(fixed(text, 'inject-annotation-deprecated'), deployment(['labels:', '  app: web', '  sidecar.istio.io/inject: "false"', 'annotations:', '  prometheus.io/scrape: "true"']));
   });
-  it('only removes the annotation when the label already exists (the label wins)', () => {
+  it('is silent when the label is set too, as IST0135 is (annotations.go:101-105)', () => {
     const text = deployment(['labels:', '  sidecar.istio.io/inject: "false"', 'annotations:', '  team: a', '  sidecar.istio.io/inject: "true"']);
-    assert.equal(fixed(text, 'inject-annotation-deprecated'), deployment(['labels:', '  sidecar.istio.io/inject: "false"', 'annotations:', '  team: a']));
+    assert.deepEqual(findingsOf(text, 'inject-annotation-deprecated'), []);
+  });
+  it('names IST0135 in its message and finding', () => {
+    const [f] = findingsOf(deployment(['annotations:', '  sidecar.istio.io/inject: "true"']), 'inject-annotation-deprecated');
+    assert.equal(f.istio, 'IST0135');
+    assert.match(f.message, / \(IST0135\)$/);
   });
 });
 
@@ -123,24 +128,36 @@ describe('inject-host-network', () => {
     assert.equal(f.fixes, undefined);
     assert.match(f.message, /never injected/);
   });
-  it('warns when its namespace in the same file enables injection', () => {
-    const text = yaml('apiVersion: v1', 'kind: Namespace', 'metadata:', '  name: shop', '  labels: {istio-injection: enabled}', '---') + deployment([], [], ['      hostNetwork: true', '      containers: []']);
-    assert.equal(findingsOf(text, 'inject-host-network').length, 1);
+  it('warns when the pod asks with the annotation in a namespace of the same file that enables injection', () => {
+    const namespace = yaml('apiVersion: v1', 'kind: Namespace', 'metadata:', '  name: shop', '  labels: {istio-injection: enabled}', '---');
+    const annotated = deployment(['annotations:', '  sidecar.istio.io/inject: "true"'], [], ['      hostNetwork: true', '      containers: []']);
+    assert.equal(findingsOf(namespace + annotated, 'inject-host-network').length, 1);
+    // Without the namespace's label no webhook reads the annotation: the pod is not injected for another reason.
+    assert.equal(findingsOf(annotated, 'inject-host-network').length, 0);
   });
-  it('is silent when nothing asks for a sidecar', () => {
-    assert.deepEqual(findings(deployment([], [], ['      hostNetwork: true', '      containers: []'])), []);
+  it("is silent for a pod that does not ask itself, even in an injected namespace (Istio's noninjectedpodhostnetwork)", () => {
+    const text = yaml('apiVersion: v1', 'kind: Namespace', 'metadata:', '  name: shop', '  labels: {istio-injection: enabled}', '---') + deployment([], [], ['      hostNetwork: true', '      containers: []']);
+    assert.equal(findingsOf(text, 'inject-host-network').length, 0);
+  });
+  it('is silent where no webhook would be called anyway (namespace disabled)', () => {
+    const text = yaml('apiVersion: v1', 'kind: Namespace', 'metadata:', '  name: shop', '  labels: {istio-injection: disabled}', '---') + deployment(['labels:', '  sidecar.istio.io/inject: "true"'], [], ['      hostNetwork: true', '      containers: []']);
+    assert.equal(findingsOf(text, 'inject-host-network').length, 0);
   });
 });
 
 describe('namespace-not-injected', () => {
   const namespace = yaml('apiVersion: v1', 'kind: Namespace', 'metadata:', '  name: shop');
-  const asking = deployment(['labels:', '  sidecar.istio.io/inject: "true"']);
-  it('is info when workloads of the same file ask for a sidecar, and adds the label with labels:', () => {
+  const asking = deployment(['annotations:', '  sidecar.istio.io/inject: "true"']);
+  it('is info when workloads of the same file ask (with the annotation no webhook reads), and adds the label with labels:', () => {
     const text = namespace + '---\n' + asking;
     const [f] = findingsOf(text, 'namespace-not-injected');
     assert.equal(f.severity, 'info');
+    assert.equal(f.istio, 'IST0102');
     assert.deepEqual(where(f), [3, 2, 3, 12]);
     assert.equal(fixed(text, 'namespace-not-injected'), yaml('apiVersion: v1', 'kind: Namespace', 'metadata:', '  name: shop', '  labels:', '    istio-injection: enabled') + '---\n' + asking);
+  });
+  it('is silent for a pod template labelled sidecar.istio.io/inject "true": the chart\'s object webhook injects it there', () => {
+    assert.deepEqual(findingsOf(namespace + '---\n' + deployment(['labels:', '  sidecar.istio.io/inject: "true"']), 'namespace-not-injected'), []);
   });
   it('uses workspace and cluster facts', () => {
     assert.deepEqual(findings(namespace), []);

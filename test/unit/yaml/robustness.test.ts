@@ -91,13 +91,13 @@ describe('bounds', () => {
 describe('edits', () => {
   it('keep CRLF line endings', () => {
     const text = ['apiVersion: v1', 'kind: Namespace', 'metadata:', '  name: shop', ''].join('\r\n');
-    const deployment = ['apiVersion: apps/v1', 'kind: Deployment', 'metadata: {name: w, namespace: shop}', 'spec:', '  template:', '    metadata:', '      labels: {sidecar.istio.io/inject: "true"}', ''].join('\r\n');
+    const deployment = ['apiVersion: apps/v1', 'kind: Deployment', 'metadata: {name: w, namespace: shop}', 'spec:', '  template:', '    metadata:', '      annotations: {sidecar.istio.io/inject: "true"}', ''].join('\r\n');
     const both = text + '---\r\n' + deployment;
     assert.equal(fixed(both, 'namespace-not-injected'), ['apiVersion: v1', 'kind: Namespace', 'metadata:', '  name: shop', '  labels:', '    istio-injection: enabled', ''].join('\r\n') + '---\r\n' + deployment);
   });
   it('follow the document indentation (4 spaces)', () => {
     const text = yaml('apiVersion: v1', 'kind: Namespace', 'metadata:', '    name: shop', '    labels:', '        team: a');
-    const withDeployment = text + '---\n' + yaml('apiVersion: v1', 'kind: Pod', 'metadata:', '    name: p', '    namespace: shop', '    labels:', '        sidecar.istio.io/inject: "true"');
+    const withDeployment = text + '---\n' + yaml('apiVersion: v1', 'kind: Pod', 'metadata:', '    name: p', '    namespace: shop', '    annotations:', '        sidecar.istio.io/inject: "true"');
     const after = fixed(withDeployment, 'namespace-not-injected');
     assert.ok(after.startsWith(yaml('apiVersion: v1', 'kind: Namespace', 'metadata:', '    name: shop', '    labels:', '        team: a', '        istio-injection: enabled')), after);
     assert.equal(findingsOf(after, 'namespace-not-injected').length, 0);

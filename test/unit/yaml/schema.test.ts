@@ -176,10 +176,11 @@ describe('incremental checker', function () {
     const docs = Array.from({ length: 30 }, (_, i) =>
       yaml('apiVersion: v1', 'kind: Namespace', 'metadata:', `  name: ns-${i}`, '  labels:', `    istio-injection: ${i % 3 === 0 ? '"true"' : 'enabled'}`, `    extra: ${i}`),
     );
-    const text = docs.join('---\n') + '---\n' + yaml('apiVersion: apps/v1', 'kind: Deployment', 'metadata: {name: w, namespace: fresh}', 'spec:', '  replicas: x', '  template:', '    metadata:', '      labels: {sidecar.istio.io/inject: "true"}');
+    const text = docs.join('---\n') + '---\n' + yaml('apiVersion: apps/v1', 'kind: Deployment', 'metadata: {name: w, namespace: fresh}', 'spec:', '  replicas: x', '  template:', '    metadata:', '      annotations: {sidecar.istio.io/inject: "true"}');
     const checker = new YamlChecker(async () => service);
     await checker.check('file:///inc.yaml', text, { schema: true });
-    // Add a Namespace that the Deployment targets: the cross-document rule must see it.
+    // Add a Namespace that the Deployment targets: the cross-document rule must see it (the pods ask with the
+    // annotation, which no webhook reads in a namespace without injection label).
     const edited = text.replace('  name: ns-29\n  labels:\n    istio-injection: enabled\n', '  name: fresh\n  labels:\n');
     assert.notEqual(edited, text);
     const incremental = await checker.check('file:///inc.yaml', edited, { schema: true });
