@@ -201,13 +201,22 @@ export class YamlChecker {
     known: readonly (ChunkResult | undefined)[],
     which: (r: ChunkResult | undefined) => r is ChunkResult,
   ): Promise<void> {
-    const results = known.map((r) => (which(r) && r.schema === undefined ? r : undefined));
-    const todo = results.map((r, i) => (r ? i : -1)).filter((i) => i >= 0);
-    if (todo.length === 0) return;
     // Unparsed documents unless empty (their syntax errors are reported from here); parsed ones when
     // their kind is in the schema, they parsed cleanly and are not Helm templates.
     const wanted = (r: ChunkResult, text: string) =>
       !r.parsed ? !isEmptyDocument(text) : r.file !== undefined && !r.file.syntaxError && !r.file.tooDeep && !r.file.templated && r.file.manifests.some((m) => m.kind !== undefined && service.covers(m.apiVersion!, m.kind));
+    // A parsed document the service finds clean from what was parsed here is not sent (it would be read again).
+    const clean = (r: ChunkResult, text: string) => r.file !== undefined && service.acceptsParsed !== undefined && service.acceptsParsed(text, r.file.manifests.map((m) => m.doc));
+    const results = known.map((r, i) => {
+      if (!which(r) || r.schema !== undefined) return undefined;
+      if (r.parsed && wanted(r, chunks[i].text) && clean(r, chunks[i].text)) {
+        r.schema = [];
+        return undefined;
+      }
+      return r;
+    });
+    const todo = results.map((r, i) => (r ? i : -1)).filter((i) => i >= 0);
+    if (todo.length === 0) return;
     // Each chunk's diagnostics, lines relative to the chunk.
     const byChunk = chunks.map((): Diagnostic[] => []);
     if (todo.length > WHOLE_FILE_THRESHOLD) {

@@ -1,6 +1,6 @@
 import type { Diagnostic } from 'yaml-language-server';
 import { TextDocument } from 'vscode-languageserver-textdocument';
-import { Composer, isMap, isScalar, LineCounter, Parser, type YAMLError } from 'yaml';
+import { Composer, isAlias, isMap, isNode, isScalar, LineCounter, Parser, visit, type Document, type YAMLError } from 'yaml';
 import { documentNode, supported } from './documentNodes';
 import { loadFast } from './fastYaml';
 import { coveredKinds, SCHEMA_NAME } from './kinds';
@@ -38,7 +38,41 @@ export function createCompiledSchemaValidation(schemaJson: string, fallback: Fal
       if (cleanFast(validator, branches, text)) return [];
       return explain(validator, branches, text) ?? delegate(text);
     },
+    acceptsParsed: (text, docs) => supported && !/yaml-language-server\s*:|\$schema/.test(text) && docs.every((doc) => acceptsParsed(validator, branches, doc)),
   };
+}
+
+/**
+ * True when a document the checker parsed with `yaml` (as yaml-language-server parses it) certainly has no
+ * diagnostic, from its values: the same test as `cleanFast`, without reading the text again with js-yaml. What
+ * `cleanFast` leaves to yaml-language-server is refused here too: errors or warnings, anchors, aliases, tags,
+ * merge keys, complex keys, and documents that are not mappings. False means "not sure": the text is then
+ * validated as before.
+ */
+function acceptsParsed(validator: SchemaValidator, branches: ReadonlyMap<string, unknown>, doc: Document.Parsed): boolean {
+  if (doc.errors.length > 0 || doc.warnings.length > 0 || !isMap(doc.contents)) return false;
+  let plain = true;
+  visit(doc, {
+    Node: (_, node) => {
+      if (isAlias(node) || (isNode(node) && (node.anchor !== undefined || node.tag !== undefined))) {
+        plain = false;
+        return visit.BREAK;
+      }
+      return undefined;
+    },
+    Pair: (_, pair) => {
+      if (!isScalar(pair.key) || pair.key.value === '<<') {
+        plain = false;
+        return visit.BREAK;
+      }
+      return undefined;
+    },
+  });
+  if (!plain) return false;
+  const value = doc.toJS() as { apiVersion?: unknown; kind?: unknown };
+  if (typeof value.apiVersion !== 'string' || typeof value.kind !== 'string') return false;
+  const schema = branches.get(`${value.apiVersion} ${value.kind}`);
+  return schema === undefined || validator.accepts(value, schema);
 }
 
 const FALLBACK_URI = 'istio-mesh:///command-line.yaml';

@@ -1,5 +1,6 @@
 import type { Diagnostic, Hover, CompletionList, Position as LspPosition } from 'yaml-language-server';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
+import type { Document } from 'yaml';
 import { randomUUID } from 'node:crypto';
 import { featureText } from './featureText';
 import { coveredKinds, SCHEMA_NAME } from './kinds';
@@ -22,7 +23,13 @@ export interface YamlLanguageService {
 }
 
 /** What the checks need of schema validation: diagnostics for a text, and which kinds have a schema. */
-export type SchemaValidation = Pick<YamlLanguageService, 'validate' | 'covers'>;
+export type SchemaValidation = Pick<YamlLanguageService, 'validate' | 'covers'> & {
+  /**
+   * True when the documents of `text`, as the checker parsed them, certainly get no diagnostic: the checker then
+   * does not send the text (which would be read again). Optional; false means "not sure".
+   */
+  readonly acceptsParsed?: (text: string, docs: readonly Document.Parsed[]) => boolean;
+};
 
 /**
  * yaml-language-server caches parsed documents in a module-level map keyed by URI and version, shared

@@ -1,23 +1,29 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { basename } from 'node:path';
+import { basename, join } from 'node:path';
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
 import fc from 'fast-check';
 import { isDeepStrictEqual } from 'node:util';
 import { Composer, Parser } from 'yaml';
 import type { Diagnostic } from 'yaml-language-server';
 import { YamlChecker } from '../../../src/yaml/checker';
-import { lintPaths } from '../../../src/yaml/lintPaths';
+import { lintFiles, lintPaths } from '../../../src/yaml/lintPaths';
 import { splitDocuments } from '../../../src/yaml/chunks';
+import { parseManifests } from '../../../src/yaml/parse';
 import { createCompiledSchemaValidation } from '../../../src/yaml/schema/compiledService';
 import { loadFast } from '../../../src/yaml/schema/fastYaml';
 import { createYamlLanguageService, type SchemaValidation, type YamlLanguageService } from '../../../src/yaml/schema/languageService';
 import { unsupportedKeywords } from '../../../src/yaml/schema/validator';
-import { istioFiles } from '../../oracles/istioSource';
+import { istioFiles, istioModuleDir } from '../../oracles/istioSource';
 import { corpusFiles, SCHEMA_PATH } from './corpus.test';
 import { yaml } from './helpers';
+import { repoRoot } from '../repoRoot';
 import { fixedPropertySeed } from '../property';
 
 fixedPropertySeed();
+
+const execFileP = promisify(execFile);
 
 /** A diagnostic as the checker reads it: range, message, severity, and whether the parser or the schema said it. */
 function shown(d: Diagnostic): string {
@@ -142,6 +148,41 @@ describe('compiled schema validation (the command line) gives yaml-language-serv
       }),
       { numRuns: 250 },
     );
+  });
+
+  it('finds a document clean from the checker\'s own parse only where yaml-language-server reports nothing', async () => {
+    const documents = istioFiles('samples').flatMap((file) => splitDocuments(readFileSync(file, 'utf8')).map((c) => c.text)).filter((t) => !t.includes('{{'));
+    let accepted = 0;
+    // Clean from the parse: then yaml-language-server must have nothing to say about the text.
+    const check = async (text: string, name: string) => {
+      const file = parseManifests(text);
+      if (file.syntaxError || file.tooDeep || !compiled.acceptsParsed!(text, file.manifests.map((m) => m.doc))) return;
+      accepted++;
+      assert.deepEqual((await yls.validate('file:///expected.yaml', text)).map(shown), [], name);
+    };
+    for (const [name, text] of Object.entries(CASES)) await check(text, name);
+    for (const text of documents.filter((_, i) => i % 4 === 0)) await check(text, text.slice(0, 200));
+    const unedited = accepted;
+    await fc.assert(
+      fc.asyncProperty(fc.nat(documents.length - 1), edits(), async (index, list) => {
+        const text = applyEdits(documents[index], list);
+        await check(text, JSON.stringify(text.slice(0, 300)));
+      }),
+      { numRuns: 250 },
+    );
+    // The shortcut is taken on most of Istio's documents, and on some edited ones.
+    assert.ok(unedited > 50 && accepted > unedited, `${unedited} documents, ${accepted - unedited} edited texts accepted`);
+  });
+
+  it('the command line prints over Istio\'s samples, manifests and analyzer testdata what validating every text from its text finds', async () => {
+    const paths = ['samples', 'manifests', 'pkg/config/analysis/analyzers/testdata'].map((d) => join(istioModuleDir(), d));
+    // The built command line, as a user runs it (its exit status is 1: the testdata has errors).
+    const { stdout } = await execFileP(process.execPath, [join(repoRoot(), 'dist', 'cli.js'), 'lint', '--format', 'json', ...paths], { maxBuffer: 64 * 1024 * 1024 }).catch((err: { stdout: string }) => err);
+    // The same engine in this process, with the compiled validation as it was before it took the checker's parse.
+    const fromText: SchemaValidation = { validate: (uri, text) => compiled.validate(uri, text), covers: (a, k) => compiled.covers(a, k) };
+    const expected = await lintFiles(paths, async () => fromText);
+    assert.ok(expected.length > 50 && expected.some((f) => f.code === 'schema'), `${expected.length} findings, schema ones among them`);
+    assert.deepEqual(JSON.parse(stdout), expected);
   });
 
   it('gives the checker the same findings as yaml-language-server, file by file', async () => {
