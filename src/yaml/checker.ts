@@ -9,6 +9,7 @@ import type { Diagnostic } from 'yaml-language-server';
 import type { SchemaValidation } from './schema/languageService';
 import { isSyntaxError, schemaFindings } from './schema/diagnostics';
 import type { Finding, Fix, Position } from './types';
+import { errorMessage } from '../util/errors';
 
 /** One document's results, relative to its chunk; reused while its text is unchanged. */
 interface ChunkResult {
@@ -113,7 +114,7 @@ export class YamlChecker {
     // findings still go out, with a notice; the documents keep no schema result, so the next check validates again.
     const schemaFailure = service
       ? await Promise.all([early, this.validateSchemas(service, uri, chunks, results, (r): r is ChunkResult => r !== undefined && r.parsed)])
-        .then(() => undefined, (err: unknown) => (err instanceof Error ? err.message : String(err)))
+        .then(() => undefined, (err: unknown) => errorMessage(err))
       : undefined;
 
     const out = new CappedFindings();

@@ -4,6 +4,7 @@ import { visible, type CliIo } from './cli';
 import { explainWorkload, knownNamespaces, subjectText, subjectsOf, type Explanation, type FactsMemo, type KnownNamespace } from './explain';
 import { yamlFiles } from './files';
 import { parseManifests, positionAt } from './parse';
+import { errorMessage } from '../util/errors';
 
 /** One workload's verdict as `explain --format json` prints it. */
 export interface CliVerdict {
@@ -69,7 +70,7 @@ export async function explainMain(argv: readonly string[], io: CliIo = { stdout:
     }
     verdicts = await explainFiles(files);
   } catch (err) {
-    io.stderr.write(`istio-mesh: ${err instanceof Error ? err.message : String(err)}\n`);
+    io.stderr.write(`istio-mesh: ${errorMessage(err)}\n`);
     return 2;
   }
   // Written before the status is returned: the entry point exits at once, and a pipe takes its data asynchronously.

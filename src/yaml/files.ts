@@ -1,5 +1,6 @@
 import { closeSync, constants, fstatSync, lstatSync, openSync, readdirSync, readFileSync, realpathSync, statSync, writeFileSync, type Dirent, type Stats } from 'node:fs';
 import { join } from 'node:path';
+import { errorMessage } from '../util/errors';
 
 const YAML_FILE = /\.ya?ml$/i;
 const SKIPPED_DIRS = new Set(['node_modules', '.git']);
@@ -156,5 +157,5 @@ export async function unreadable(fs: Pick<FileSystem, 'lstat'>, path: string, er
   if (code === 'ENOTDIR') return 'not a directory';
   if (code === 'EISDIR') return 'is a directory';
   if (code === 'ERR_FS_FILE_TOO_LARGE') return 'file too large to read';
-  return err instanceof Error ? err.message : String(err);
+  return errorMessage(err);
 }

@@ -41,7 +41,7 @@ describe('YAML checks in the browser', () => {
     // Rows: the file, then its problems. Exactly one problem: no schema error beside the Istio finding.
     const problems = (await workbench.problems()).filter((row) => !row.startsWith('shop.yaml'));
     assert.equal(problems.length, 1, problems.join('\n---\n'));
-    assert.match(problems[0], /istio-injection: "true" does nothing/);
+    assert.match(problems[0], /istio-injection: "true" is neither "enabled" nor "disabled"/);
     assert.match(problems[0], /injection-label-value/);
     await workbench.screenshot('yaml-problems');
   });

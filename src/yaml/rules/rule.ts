@@ -20,7 +20,7 @@ export type IstioAnalyzerCode = 'IST0102' | 'IST0107' | 'IST0123' | 'IST0135';
 export interface Rule {
   readonly code: RuleCode;
   readonly severity: Severity;
-  /** One line for docs and the command line's `--list-rules`. */
+  /** What the rule catches, in one line (the README's rules table says it to users). */
   readonly summary: string;
   /** The Istio analyzer message the rule's findings correspond to: named in each message, linked from the editor. */
   readonly istio?: IstioAnalyzerCode;

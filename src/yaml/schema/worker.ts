@@ -6,6 +6,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { createYamlLanguageService, type YamlLanguageService } from './languageService';
 import type { WorkerData, WorkerReply, WorkerRequest } from './protocol';
+import { errorMessage } from '../../util/errors';
 
 const port = parentPort;
 if (!port) throw new Error('yamlWorker.js runs only as a worker thread');
@@ -30,14 +31,14 @@ port.on('message', (request: WorkerRequest) => {
     .then((service) => answer(service, request))
     .then(
       (value): WorkerReply => ({ id: request.id, ok: true, value }),
-      (err: unknown): WorkerReply => ({ id: request.id, ok: false, message: err instanceof Error ? err.message : String(err) }),
+      (err: unknown): WorkerReply => ({ id: request.id, ok: false, message: errorMessage(err) }),
     )
     .then((reply) => {
       try {
         port.postMessage(reply);
       } catch (err) {
         // An answer that cannot be copied to the other thread still answers, as an error.
-        port.postMessage({ id: request.id, ok: false, message: `unsendable answer: ${err instanceof Error ? err.message : String(err)}` } satisfies WorkerReply);
+        port.postMessage({ id: request.id, ok: false, message: `unsendable answer: ${errorMessage(err)}` } satisfies WorkerReply);
       }
     });
 });

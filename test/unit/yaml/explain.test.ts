@@ -3,7 +3,6 @@ import { execFile } from 'node:child_process';
 import { existsSync, mkdtempSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Writable } from 'node:stream';
 import { promisify } from 'node:util';
 import fc from 'fast-check';
 import { parseAllDocuments } from 'yaml';
@@ -16,7 +15,7 @@ import { parseManifests } from '../../../src/yaml/parse';
 import { istioFiles, istioModuleDir } from '../../oracles/istioSource';
 import { fixedPropertySeed } from '../property';
 import { repoRoot } from '../repoRoot';
-import { yaml } from './helpers';
+import { captured, yaml } from './helpers';
 import { manifestFile, renderFile } from './manifestArbitraries';
 
 fixedPropertySeed();
@@ -28,15 +27,8 @@ const workload = (kind: string, extra: string[] = [], namespace = 'shop') => yam
 );
 
 /** Runs `explain` in-process, with its output captured. */
-async function run(...argv: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  const sink = () => {
-    let text = '';
-    return { stream: new Writable({ write(chunk, _e, done) { text += String(chunk); done(); } }), text: () => text };
-  };
-  const out = sink();
-  const err = sink();
-  const code = await explainMain(argv, { stdout: out.stream, stderr: err.stream });
-  return { code, stdout: out.text(), stderr: err.text() };
+function run(...argv: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  return captured((io) => explainMain(argv, io));
 }
 
 describe('explain: will this pod get a sidecar, and why', () => {

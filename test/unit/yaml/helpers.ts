@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { Writable } from 'node:stream';
-import { main } from '../../../src/yaml/cli';
+import { main, type CliIo } from '../../../src/yaml/cli';
 import { applyEdits } from '../../../src/yaml/edits';
 import { lintText, type LintOptions } from '../../../src/yaml/lint';
 import type { Finding, FindingCode } from '../../../src/yaml/types';
@@ -34,13 +34,18 @@ export function where(f: Finding): [number, number, number, number] {
 }
 
 /** Runs the command line in-process, with stdout and stderr captured. */
-export async function runCli(...argv: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+export function runCli(...argv: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  return captured((io) => main(argv, io));
+}
+
+/** Runs a command-line entry in-process with its stdout and stderr captured. */
+export async function captured(run: (io: CliIo) => Promise<number>): Promise<{ code: number; stdout: string; stderr: string }> {
   const sink = () => {
     let text = '';
     return { stream: new Writable({ write(chunk, _e, done) { text += String(chunk); done(); } }), text: () => text };
   };
   const out = sink();
   const err = sink();
-  const code = await main(argv, { stdout: out.stream, stderr: err.stream });
+  const code = await run({ stdout: out.stream, stderr: err.stream });
   return { code, stdout: out.text(), stderr: err.text() };
 }
