@@ -98,7 +98,8 @@ function withOwn(own: ReadonlyMap<string, Labels>, others: ReadonlyMap<string, L
   return new Map([...others, ...own]);
 }
 
-function sameLabels(a: Labels | undefined, b: Labels): boolean {
+/** Equal label sets, whatever their keys' order. */
+export function sameLabels(a: Labels | undefined, b: Labels): boolean {
   if (!a) return false;
   const keys = Object.keys(b);
   return keys.length === Object.keys(a).length && keys.every((k) => a[k] === b[k]);

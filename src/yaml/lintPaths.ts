@@ -5,7 +5,7 @@ import type { WorkspaceFacts } from './facts';
 import { nodeFileSystem, unreadable, yamlFiles, type FileSystem } from './files';
 import { checkTogether, fixTexts, type FixedText } from './fix';
 import type { Labels } from '../istio/injection';
-import type { FileFacts } from './lint';
+import { sameLabels, type FileFacts } from './lint';
 import type { SchemaValidation } from './schema/languageService';
 import type { Finding, Severity } from './types';
 
@@ -225,8 +225,7 @@ class NamespaceFacts {
     count(this.asking, facts.namespacesAskingForSidecars, -1);
     facts.namespaceLabels.forEach((labels, name) => {
       const given = this.labels.get(name) ?? [];
-      const key = JSON.stringify(labels);
-      const i = given.findLastIndex((l) => JSON.stringify(l) === key);
+      const i = given.findLastIndex((l) => sameLabels(l, labels));
       if (i >= 0) given.splice(i, 1);
       if (given.length === 0) this.labels.delete(name);
     });
