@@ -1,7 +1,7 @@
 /**
  * istiod's injector ConfigMap (`istio-sidecar-injector`, `istio-sidecar-injector-<rev>`), read as istiod reads it.
  * Pure. Paths are relative to the istio.io/istio module at the commit testbed/versions.mjs pins:
- * - istiod of revision `r` reads the ConfigMap named `injectorConfigMapName(r)` in its own namespace
+ * - istiod of revision `r` reads the ConfigMap `istio-sidecar-injector[-<r>]` in its own namespace
  *   (pilot/pkg/bootstrap/sidecarinjector.go `getInjectorConfigMapName`): the name decides, not a label.
  * - Both keys must be there, `config` and `values` (pkg/kube/inject/watcher.go `readConfigMap`); `config` is
  *   unmarshalled into `Config` (inject.go `UnmarshalConfig`, sigs.k8s.io/yaml: YAML → JSON → struct, unknown keys
@@ -19,6 +19,7 @@ import type { LabelSelector } from '../cluster/types';
 import type { InjectorConfig, MeshFacts } from './injection';
 import { DefaultRevision, injectorWebhookName } from './names';
 
+/** The ConfigMap is named as the revision's webhook configuration is. */
 const prefix = injectorWebhookName(DefaultRevision);
 
 /** The revision whose istiod reads a ConfigMap of this name, or undefined when no istiod reads it. */
