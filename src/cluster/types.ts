@@ -152,6 +152,10 @@ export interface MutatingWebhookConfiguration extends KubeObject {
   webhooks?: MutatingWebhook[];
 }
 
+export interface ConfigMap extends KubeObject {
+  data?: Record<string, string>;
+}
+
 export interface Namespace extends KubeObject {
   status?: { phase?: string };
 }

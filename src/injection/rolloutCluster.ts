@@ -1,4 +1,4 @@
-import type { KindedWorkload, MutatingWebhookConfiguration, Namespace, Pod, WatchEventType, WorkloadKind } from '../cluster/types';
+import type { ConfigMap, KindedWorkload, MutatingWebhookConfiguration, Namespace, Pod, WatchEventType, WorkloadKind } from '../cluster/types';
 import type { NamespaceLabelPatch, RestartPatch } from './patches';
 import type { WorkloadRef } from './workloads';
 
@@ -37,6 +37,8 @@ export interface RolloutCluster {
   ): Promise<WatchHandle>;
   listPods(namespace: string, labelSelector?: string): Promise<Pod[]>;
   listMutatingWebhookConfigurations(): Promise<MutatingWebhookConfiguration[]>;
+  /** The ConfigMaps of one (control-plane) namespace: istiod's injector config is among them. */
+  listConfigMaps(namespace: string): Promise<ConfigMap[]>;
   /** Whether ambient mode is installed (a ztunnel DaemonSet exists). */
   ambientInstalled(): Promise<boolean>;
 }

@@ -2,7 +2,7 @@
 import type { ClusterClient } from '../cluster/client';
 import { isClusterError } from '../cluster/errors';
 import { Kinds, type ResourceKind } from '../cluster/kinds';
-import { type KindedWorkload, type MutatingWebhookConfiguration, type Namespace, type Pod, WORKLOAD_KINDS, type Workload, type WorkloadKind } from '../cluster/types';
+import { type ConfigMap, type KindedWorkload, type MutatingWebhookConfiguration, type Namespace, type Pod, WORKLOAD_KINDS, type Workload, type WorkloadKind } from '../cluster/types';
 import { IstioSystemNamespace } from '../istio/names';
 import type { RolloutCluster } from './rolloutCluster';
 
@@ -50,6 +50,7 @@ export function rolloutClusterFrom(client: ClusterClient): RolloutCluster {
     },
     listPods: async (namespace, labelSelector) => (await client.list<Pod>(Kinds.Pod, { namespace, labelSelector })).items,
     listMutatingWebhookConfigurations: async () => (await client.list<MutatingWebhookConfiguration>(Kinds.MutatingWebhookConfiguration)).items,
+    listConfigMaps: async (namespace) => (await client.list<ConfigMap>(Kinds.ConfigMap, { namespace })).items,
     async ambientInstalled() {
       try {
         return (await client.list(Kinds.DaemonSet, { labelSelector: 'app=ztunnel', pageSize: 1 })).items.length > 0;

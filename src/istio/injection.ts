@@ -42,6 +42,11 @@ export interface InjectorConfig {
   readonly alwaysInjectSelector?: readonly LabelSelector[];
   /** istiod's `ENABLE_NATIVE_SIDECARS`: `true`, `false` or `auto` (default); anything else is false (pilot/pkg/features/pilot.go). */
   readonly nativeSidecars?: string;
+  /**
+   * Why istiod's config is unknown (its ConfigMap is malformed, or may not be read): the decision then assumes the
+   * chart's defaults and says so (`policyUnknown`), rather than guessing silently.
+   */
+  readonly unreadable?: string;
 }
 
 /** What the decision depends on besides the namespace and the pod. */
@@ -50,8 +55,10 @@ export interface MeshFacts {
   readonly entries: readonly InjectorEntry[];
   /** `cluster`: read from the cluster. `chart`: assumed from the chart (RBAC, or YAML files) → confidence `assumed`. */
   readonly source: 'cluster' | 'chart';
-  /** By revision; a revision not listed gets the chart's defaults. */
+  /** By revision; a revision not listed gets `unlistedInjector`, else the chart's defaults. */
   readonly injectors?: Readonly<Record<string, InjectorConfig>>;
+  /** For revisions not in `injectors`, e.g. `{ unreadable }` when RBAC keeps the ConfigMaps from us. */
+  readonly unlistedInjector?: InjectorConfig;
 }
 
 export interface NamespaceInput {
@@ -129,7 +136,10 @@ export interface InjectionDecision {
   readonly warnings: readonly WarningCode[];
   /** `ambient` when not injected and istio-cni's default enablement selectors capture the pod. */
   readonly dataplane: 'sidecar' | 'ambient' | 'none';
+  /** Whether the webhooks are the cluster's own (`exact`) or the chart's (`assumed`). */
   readonly confidence: 'exact' | 'assumed';
+  /** Set when istiod's policy and selectors decided but were unknown (see `InjectorConfig.unreadable`): why. */
+  readonly policyUnknown?: string;
 }
 
 const has = (labels: Labels, key: string) => Object.prototype.hasOwnProperty.call(labels, key);
@@ -161,7 +171,8 @@ export function decideInjection(ns: NamespaceInput, pod: PodInput, mesh: MeshFac
 
   // Stage 2: each called istiod runs injectRequired. Each one re-renders a pod already injected, so with more
   // than one (a misconfiguration Istio reports as IST0139) the last to inject leaves its revision.
-  const verdicts = matched.map((e) => ({ entry: e, verdict: injectRequired(ns.name, pod, mesh.injectors?.[e.revision] ?? {}) }));
+  const configOf = (revision: string) => mesh.injectors?.[revision] ?? mesh.unlistedInjector ?? {};
+  const verdicts = matched.map((e) => ({ entry: e, verdict: injectRequired(ns.name, pod, configOf(e.revision)) }));
   if (matched.length > 1) warnings.add('multipleWebhooks');
   for (const v of verdicts) evidence.push({ step: 'istiod', subject: `istiod ${v.entry.revision}`, result: v.verdict.inject, detail: v.verdict.detail });
   const injecting = verdicts.filter((v) => v.verdict.inject);
@@ -169,16 +180,18 @@ export function decideInjection(ns: NamespaceInput, pod: PodInput, mesh: MeshFac
   const { entry } = chosen;
   const selected = selectedBy(entry, nsLabels, podLabels);
   const webhook = { configuration: entry.configuration, name: entry.name };
+  const policyUnknown = chosen.verdict.reachedPolicy ? configOf(entry.revision).unreadable : undefined;
+  const unknown = policyUnknown ? { policyUnknown } : {};
   if (!chosen.verdict.inject) {
-    return finish({ ...base, injected: false, webhook, requested: selected.requested, reason: chosen.verdict.reason!, warnings }, ns, pod);
+    return finish({ ...base, ...unknown, injected: false, webhook, requested: selected.requested, reason: chosen.verdict.reason!, warnings }, ns, pod);
   }
   const podRevision = podLabels[RevisionLabel];
   if (podRevision !== undefined && selected.code !== 'podRevision' && podRevision !== selected.requested) warnings.add('podRevisionShadowed');
   const code = chosen.verdict.byAlwaysSelector ? 'alwaysSelector' : selected.code;
   const via = entry.tag && entry.tag !== entry.revision ? ` (tag ${q(entry.tag)})` : '';
   return finish({
-    ...base, injected: true, revision: entry.revision, requested: selected.requested, webhook, warnings,
-    native: nativeSidecar(pod, mesh.injectors?.[entry.revision]),
+    ...base, ...unknown, injected: true, revision: entry.revision, requested: selected.requested, webhook, warnings,
+    native: nativeSidecar(pod, configOf(entry.revision)),
     reason: { code, sentence: `${injectedSentence(code, selected.requested, nsLabels, podLabels)} Injected by revision ${q(entry.revision)}${via}.` },
   }, ns, pod);
 }
@@ -233,6 +246,8 @@ export function podAsksForSidecar(pod: PodInput): boolean {
 
 interface Verdict {
   readonly inject: boolean;
+  /** The config's selectors or policy took part: the pod's own value did not settle it first. */
+  readonly reachedPolicy?: boolean;
   readonly byAlwaysSelector?: boolean;
   readonly reason?: { readonly code: ReasonCode; readonly sentence: string };
   readonly detail: string;
@@ -247,13 +262,23 @@ function injectRequired(namespace: string, pod: PodInput, config: InjectorConfig
   const labels = pod.labels ?? {};
   const fromLabel = has(labels, SidecarInjectLabel);
   const value = effectiveInjectValue(pod) ?? '';
-  let useDefault = value !== 'true' && value !== 'false'; // "" and any other value (logged as invalid) fall back to the policy
-  let inject = value === 'true';
+  const useDefault = value !== 'true' && value !== 'false'; // "" and any other value (logged as invalid) fall back to the policy
+  const inject = value === 'true';
   if (value === 'false') {
     return fromLabel
       ? no('optOutLabel', `The pod has the label ${SidecarInjectLabel}="false".`, 'label "false"')
       : no('optOutAnnotation', `The pod has the annotation ${SidecarInjectAnnotation}="false" (deprecated: use the label).`, 'annotation "false"');
   }
+  // From here on istiod's config decides; an unreadable one is assumed to be the chart's (policy enabled, no selectors).
+  const verdict = configVerdict(labels, value, useDefault, inject, config.unreadable ? {} : config);
+  const unknown = config.unreadable ? `; policy unknown, assumed enabled (${config.unreadable})` : '';
+  return { ...verdict, reachedPolicy: true, detail: `${verdict.detail}${unknown}` };
+}
+
+/** The rest of `injectRequired`: never/always selectors, then the policy. */
+function configVerdict(labels: Labels, value: string, ownDefault: boolean, ownInject: boolean, config: InjectorConfig): Verdict {
+  let useDefault = ownDefault;
+  let inject = ownInject;
   let byAlwaysSelector = false;
   if (useDefault) {
     // An empty selector never matches here (`!selector.Empty()`), unlike in webhooks.

@@ -94,12 +94,12 @@ export type RestartNeed = 'missing' | 'unwanted' | 'revisionChanged';
 
 /**
  * `decision` is for the pod as its workload would create it now (the template's metadata; a bare pod's own).
- * `unwanted` and `revisionChanged` need the real webhooks (`confidence: exact`): with assumed chart webhooks the
- * revisions and tags are guesses.
+ * `unwanted` and `revisionChanged` need the real webhooks (`confidence: exact`) and istiod's real config: with
+ * assumed chart webhooks the revisions and tags are guesses, and with an unknown policy so is the verdict.
  */
 export function restartNeed(decision: InjectionDecision, sidecar: PodSidecar): RestartNeed | undefined {
   if (decision.injected && !sidecar.present) return 'missing';
-  if (decision.confidence !== 'exact') return undefined;
+  if (decision.confidence !== 'exact' || decision.policyUnknown) return undefined;
   if (!decision.injected && sidecar.injected) return 'unwanted';
   if (decision.injected && sidecar.injected && sidecar.injectedRevision && decision.revision && sidecar.injectedRevision !== decision.revision) return 'revisionChanged';
   return undefined;

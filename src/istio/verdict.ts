@@ -49,9 +49,10 @@ const notInjected: Readonly<Partial<Record<ReasonCode, string>>> = {
 
 /** "will get a sidecar from istiod `x` (…)" or "will not: …"; the caller puts the subject in front. */
 export function verdictLine(d: InjectionDecision): string {
-  if (d.injected) return `will get a sidecar from istiod ${code(d.revision ?? 'default')} (${injectedBecause(d)})`;
+  const unknown = d.policyUnknown ? "; the injector's policy is unknown, assumed enabled" : '';
+  if (d.injected) return `will get a sidecar from istiod ${code(d.revision ?? 'default')} (${injectedBecause(d)}${unknown})`;
   const why = notInjected[d.reason.code] ?? d.reason.sentence;
-  return `will not: ${why}${d.dataplane === 'ambient' ? ' (in the ambient mesh instead: ztunnel, no sidecar)' : ''}`;
+  return `will not: ${why}${unknown}${d.dataplane === 'ambient' ? ' (in the ambient mesh instead: ztunnel, no sidecar)' : ''}`;
 }
 
 /** For a namespace: its plain pods' verdict, and its opted-in pods' when that differs. */
@@ -91,5 +92,6 @@ export function verdictEvidence(d: InjectionDecision, sources: VerdictSources = 
   lines.push(d.confidence === 'exact'
     ? "Webhooks: the cluster's own."
     : "Webhooks: assumed as Istio's chart installs them (the default revision, and any revision a label names).");
+  if (d.policyUnknown) lines.push(`⚠ Injector policy unknown, assumed enabled without selectors: ${d.policyUnknown}.`);
   return lines;
 }

@@ -1,5 +1,6 @@
 import type { Container, DaemonSet, Deployment, MutatingWebhookConfiguration, Service, Workload } from '../cluster/types';
 import { Addons, DefaultRevision, IstioSystemNamespace, LegacyComponents, TagLabel, revisionOf, revisionTag } from '../istio/names';
+import { type InjectorConfigMap, injectorFacts } from '../istio/injectorConfig';
 import { istioImageVersion } from '../istio/version';
 import { chartEntries, injectorEntries } from '../istio/webhooks';
 import type { Addon, ComponentStatus, ControlPlane, Gateway, InjectionWebhook, Revision } from './model';
@@ -11,8 +12,13 @@ export interface ControlPlaneInputs {
   webhooks: Iterable<MutatingWebhookConfiguration>;
   /** RBAC keeps the webhook configurations from us: injection decisions assume the chart's. */
   webhooksHidden?: boolean;
+  /** istiod's injector ConfigMaps of the control-plane namespaces, read and mapped to their revision. */
+  injectorConfigs?: Iterable<InjectorConfigMap>;
+  /** Control-plane namespaces whose ConfigMaps RBAC keeps from us: those injectors' policies are unknown. */
+  injectorConfigsHidden?: readonly string[];
   crdNames: Iterable<string>;
 }
+
 
 /** Builds the control-plane part of the model from the cluster's objects. */
 export function buildControlPlane(inputs: ControlPlaneInputs): ControlPlane {
@@ -69,9 +75,12 @@ export function buildControlPlane(inputs: ControlPlaneInputs): ControlPlane {
 
   const crds = [...inputs.crdNames].filter((n) => n.endsWith('.istio.io')).sort();
   const defaultRevision = revisions.find((r) => r.revision === DefaultRevision) ?? revisions[0];
+  const { enableNamespacesByDefault, ...injectors } = injectorFacts(inputs.injectorConfigs ?? [], inputs.injectorConfigsHidden ?? [],
+    (revision) => revisions.find((r) => r.revision === revision)?.namespace);
+  // Live webhooks already carry enableNamespacesByDefault (the chart's `auto.` entry); assumed ones take it from the values.
   const injection = inputs.webhooksHidden
-    ? { entries: chartEntries([DefaultRevision, ...revisions.map((r) => r.revision)]), source: 'chart' as const }
-    : { entries, source: 'cluster' as const };
+    ? { entries: chartEntries([DefaultRevision, ...revisions.map((r) => r.revision)], [], { enableNamespacesByDefault }), source: 'chart' as const, ...injectors }
+    : { entries, source: 'cluster' as const, ...injectors };
   const legacyVersion = legacy.find((l) => l.name === 'istio-pilot')?.version;
   return {
     installed: revisions.length > 0 || legacy.some((l) => l.name === 'istio-pilot'),

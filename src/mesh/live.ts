@@ -6,7 +6,7 @@ import type { KubeObject } from '../cluster/types';
 import { IstioSystemNamespace } from '../istio/names';
 import type { Logger } from '../util/log';
 import { Emitter } from '../util/events';
-import { slimMetadataOnly, slimNamespace, slimPod, slimService, slimWorkload } from './slim';
+import { slimInjectorConfigMap, slimMetadataOnly, slimNamespace, slimPod, slimService, slimWorkload } from './slim';
 import { MeshStore, type Collection, type MeshStoreOptions } from './store';
 
 /** Connection state of the live mesh; the view's context key `istio.cluster` takes these values. */
@@ -38,6 +38,9 @@ const specs: WatchSpec[] = [
   { collection: 'crds', kind: Kinds.CustomResourceDefinition, transform: slimMetadataOnly, metadataOnly: true },
 ];
 
+/** istiod's injector ConfigMaps: watched in each control-plane namespace only, never cluster-wide. */
+const configMaps: WatchSpec = { collection: 'configmaps', kind: Kinds.ConfigMap, transform: slimInjectorConfigMap };
+
 /**
  * Keeps a MeshStore in sync with one cluster through watches (no polling), and reports the connection
  * state. When RBAC forbids cluster-wide lists it falls back to the namespaces the user may see (the
@@ -49,6 +52,7 @@ export class LiveMesh {
   /** Reflectors not yet listed nor found forbidden: a fallback namespace still on its way keeps "ready" back. */
   private readonly unlisted = new Set<string>();
   private hiddenControlPlane = false;
+  private configMapNamespaces = new Set<string>();
   private readonly statusEmitter = new Emitter<LiveMeshStatus>();
   readonly onDidChangeStatus = this.statusEmitter.event;
   private current: LiveMeshStatus = { state: 'connecting' };
@@ -80,6 +84,23 @@ export class LiveMesh {
 
   start(): void {
     for (const spec of specs) this.startReflector(spec);
+    this.watchConfigMaps();
+    this.store.onDidChange((change) => change.controlPlane && this.watchConfigMaps());
+  }
+
+  /** The control-plane namespaces (istio-system, and wherever an istiod runs) each get a ConfigMap watch. */
+  private watchConfigMaps(): void {
+    const wanted = new Set([IstioSystemNamespace, ...this.store.controlPlane.namespaces]);
+    for (const ns of wanted) if (!this.configMapNamespaces.has(ns)) this.startReflector(configMaps, ns);
+    for (const ns of this.configMapNamespaces) {
+      if (wanted.has(ns)) continue;
+      const key = `${configMaps.collection}/${ns}`;
+      void this.reflectors.get(key)?.stop();
+      this.reflectors.delete(key);
+      this.unlisted.delete(key);
+      this.store.replace(configMaps.collection, [], ns);
+    }
+    this.configMapNamespaces = wanted;
   }
 
   /** Lists everything again (the Refresh command). */
@@ -121,6 +142,16 @@ export class LiveMesh {
   }
 
   private failed(spec: WatchSpec, namespace: string | undefined, key: string, error: ClusterError, retryInMs: number): void {
+    if (error.kind === 'forbidden' && spec === configMaps) {
+      // Not a limit on what is shown: the injectors' policies become unknown, and each verdict says why.
+      this.log.warn(`${error.message} The sidecar injector's policy and selectors in ${namespace} are unknown; verdicts assume the chart's defaults.`);
+      void this.reflectors.get(key)?.stop();
+      this.reflectors.delete(key);
+      this.unlisted.delete(key);
+      this.store.hide(spec.collection, namespace);
+      this.checkSynced();
+      return;
+    }
     if (error.kind === 'forbidden') {
       this.log.warn(`${error.message} ${error.detail ?? ''}`);
       void this.reflectors.get(key)?.stop();

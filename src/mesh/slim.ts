@@ -1,4 +1,5 @@
-import type { Container, ContainerStatus, KubeObject, ObjectMeta, Pod, Service, Workload } from '../cluster/types';
+import type { ConfigMap, Container, ContainerStatus, KubeObject, ObjectMeta, Pod, Service, Workload } from '../cluster/types';
+import { injectorConfigMapRevision } from '../istio/injectorConfig';
 
 /**
  * The store keeps only what the model reads. Dropping managedFields, env, volumes and the like divides the
@@ -76,4 +77,13 @@ export function slimMetadataOnly(o: KubeObject): KubeObject {
 export function slimNamespace(o: KubeObject): KubeObject & { status?: { phase?: string } } {
   const n = o as KubeObject & { status?: { phase?: string } };
   return { apiVersion: 'v1', kind: 'Namespace', metadata: slimMeta(n.metadata), status: n.status && { phase: n.status.phase } };
+}
+
+/** The control plane's ConfigMaps: only istiod's injector config keeps its two keys, the others their metadata. */
+export function slimInjectorConfigMap(o: KubeObject): ConfigMap {
+  const c = o as ConfigMap;
+  const data = injectorConfigMapRevision(c.metadata.name) !== undefined && c.data
+    ? Object.fromEntries(Object.entries(c.data).filter(([k]) => k === 'config' || k === 'values'))
+    : undefined;
+  return { apiVersion: 'v1', kind: 'ConfigMap', metadata: slimMeta(c.metadata), ...(data ? { data } : {}) };
 }

@@ -1,15 +1,16 @@
-import type { DaemonSet, Deployment, KubeObject, MutatingWebhookConfiguration, Namespace, Pod, Service, Workload } from '../cluster/types';
+import type { ConfigMap, DaemonSet, Deployment, KubeObject, MutatingWebhookConfiguration, Namespace, Pod, Service, Workload } from '../cluster/types';
+import { type InjectorConfigMap, injectorConfigMaps } from '../istio/injectorConfig';
 import { buildControlPlane } from './controlPlane';
 import { Emitter } from '../util/events';
 import type { ControlPlane, NamespaceModel } from './model';
 import { buildNamespace } from './namespaces';
 
-/** The collections the store holds, one per watch. */
-export type Collection = 'namespaces' | 'pods' | 'deployments' | 'statefulsets' | 'daemonsets' | 'services' | 'webhooks' | 'crds';
+/** The collections the store holds, one per watch. `configmaps`: those of the control-plane namespaces only. */
+export type Collection = 'namespaces' | 'pods' | 'deployments' | 'statefulsets' | 'daemonsets' | 'services' | 'webhooks' | 'crds' | 'configmaps';
 
 const workloadKinds: Partial<Record<Collection, string>> = { deployments: 'Deployment', statefulsets: 'StatefulSet', daemonsets: 'DaemonSet' };
 /** Collections the control plane is built from. */
-const controlPlaneCollections = new Set<Collection>(['deployments', 'daemonsets', 'services', 'webhooks', 'crds']);
+const controlPlaneCollections = new Set<Collection>(['deployments', 'daemonsets', 'services', 'webhooks', 'crds', 'configmaps']);
 
 export interface MeshChange {
   /** Namespaces whose model changed; `all` after a control-plane change or a full list. */
@@ -33,8 +34,10 @@ export interface MeshStoreOptions {
 export class MeshStore {
   private readonly objects = new Map<Collection, Map<string, Map<string, KubeObject>>>();
   private readonly synced = new Set<Collection>();
-  /** Collections RBAC keeps from us: listed as empty, but unknown rather than absent. */
-  private readonly hidden = new Set<Collection>();
+  /** Collections (`webhooks`) or collections of one namespace (`configmaps/istio-system`) RBAC keeps from us: listed as empty, but unknown rather than absent. */
+  private readonly hidden = new Set<string>();
+  /** Each ConfigMap read once: a watch event replaces the object, and with it this entry. */
+  private readonly parsedInjectors = new WeakMap<KubeObject, readonly InjectorConfigMap[]>();
   private controlPlaneCache: ControlPlane | undefined;
   private controlPlaneKey = '';
   private readonly namespaceCache = new Map<string, NamespaceModel>();
@@ -54,9 +57,12 @@ export class MeshStore {
     this.load(collection, items, namespace, false);
   }
 
-  /** RBAC forbids listing a cluster-scoped collection: it is empty, and the model knows it is unknown (webhooks: assumed). */
-  hide(collection: Collection): void {
-    this.load(collection, [], undefined, true);
+  /**
+   * RBAC forbids listing a collection (of one namespace when given): it is empty, and the model knows it is unknown
+   * (webhooks: assumed; the ConfigMaps of a control-plane namespace: its injectors' policies unknown).
+   */
+  hide(collection: Collection, namespace?: string): void {
+    this.load(collection, [], namespace, true);
   }
 
   private load(collection: Collection, items: KubeObject[], namespace: string | undefined, hidden: boolean): void {
@@ -65,8 +71,9 @@ export class MeshStore {
     else byNs.delete(namespace);
     for (const item of items) this.put(collection, byNs, item);
     this.synced.add(collection);
-    if (hidden) this.hidden.add(collection);
-    else if (namespace === undefined) this.hidden.delete(collection);
+    const key = namespace === undefined ? collection : `${collection}/${namespace}`;
+    if (hidden) this.hidden.add(key);
+    else this.hidden.delete(key);
     this.invalidate(collection, undefined);
   }
 
@@ -102,6 +109,8 @@ export class MeshStore {
       services: this.values<Service>('services'),
       webhooks: this.values<MutatingWebhookConfiguration>('webhooks'),
       webhooksHidden: this.hidden.has('webhooks'),
+      injectorConfigs: this.injectorConfigs(),
+      injectorConfigsHidden: [...this.hidden].filter((k) => k.startsWith('configmaps/')).map((k) => k.slice('configmaps/'.length)).sort(),
       crdNames: [...this.values('crds')].map((c) => c.metadata.name),
     });
     return this.controlPlaneCache;
@@ -139,6 +148,14 @@ export class MeshStore {
       return;
     }
     for (const m of byNs.values()) yield* m.values() as Iterable<T>;
+  }
+
+  private *injectorConfigs(): Iterable<InjectorConfigMap> {
+    for (const c of this.values<ConfigMap>('configmaps')) {
+      let parsed = this.parsedInjectors.get(c);
+      if (!parsed) this.parsedInjectors.set(c, (parsed = injectorConfigMaps([c])));
+      yield* parsed;
+    }
   }
 
   /** Announces pending changes now (tests, and before measuring). */
@@ -191,7 +208,7 @@ export class MeshStore {
       this.namespaceCache.clear();
       this.namespaceListCache = undefined;
       this.pendingAll = true;
-    } else if (namespace !== undefined && collection !== 'webhooks' && collection !== 'crds') {
+    } else if (namespace !== undefined && collection !== 'webhooks' && collection !== 'crds' && collection !== 'configmaps') {
       this.namespaceCache.delete(namespace);
       this.namespaceListCache = undefined;
       this.pendingNamespaces.add(namespace);

@@ -11,7 +11,7 @@ export interface CliIo {
 }
 
 /** Exit statuses of `lint`. */
-export const EXIT = { clean: 0, errors: 1, usage: 2, skipped: 3 } as const;
+const EXIT = { clean: 0, errors: 1, usage: 2, skipped: 3 } as const;
 
 const USAGE = `usage: istio-mesh lint [--format text|json] [--no-schema] [--fix | --fix-dry-run] <files or directories>
 

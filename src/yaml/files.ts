@@ -34,7 +34,7 @@ export const nodeFileSystem: FileSystem = {
 export type FileEntry = { readonly file: string } | { readonly skipped: string; readonly reason: string };
 
 /** Thrown by `readText` for a path that is not a regular file. */
-export class NotRegularFile extends Error {
+class NotRegularFile extends Error {
   constructor(readonly path: string, info: Stats) {
     super(`not a regular file (${fileType(info)})`);
   }
@@ -44,7 +44,7 @@ export class NotRegularFile extends Error {
  * The text of a regular file. Opened without blocking, so that a FIFO with no writer (or a device) does not
  * hang the run: it is refused after `fstat`, before any read.
  */
-export function readRegularFile(path: string): string {
+function readRegularFile(path: string): string {
   const fd = openSync(path, constants.O_RDONLY | (constants.O_NONBLOCK ?? 0));
   try {
     const info = fstatSync(fd);
@@ -135,7 +135,7 @@ function isKnownType(d: Dirent): boolean {
   return d.isFile() || d.isDirectory() || d.isSymbolicLink() || d.isFIFO() || d.isSocket() || d.isCharacterDevice() || d.isBlockDevice();
 }
 
-export function fileType(info: Pick<Stats, 'isFIFO' | 'isSocket' | 'isCharacterDevice' | 'isBlockDevice' | 'isDirectory'>): string {
+function fileType(info: Pick<Stats, 'isFIFO' | 'isSocket' | 'isCharacterDevice' | 'isBlockDevice' | 'isDirectory'>): string {
   if (info.isFIFO()) return 'a FIFO';
   if (info.isSocket()) return 'a socket';
   if (info.isCharacterDevice()) return 'a character device';

@@ -25,7 +25,7 @@ export function isWorkload(m: ParsedManifest): boolean {
   return m.kind !== undefined && POD_TEMPLATE_PATH[m.kind] !== undefined;
 }
 
-export function podTemplatePath(m: ParsedManifest): readonly string[] | undefined {
+function podTemplatePath(m: ParsedManifest): readonly string[] | undefined {
   return m.kind === undefined ? undefined : POD_TEMPLATE_PATH[m.kind];
 }
 

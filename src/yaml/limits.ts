@@ -7,7 +7,7 @@
 export const MAX_FINDINGS = 1000;
 
 /** A value from the file quoted in a message is cut to this many characters. */
-export const MAX_QUOTED_CHARS = 80;
+const MAX_QUOTED_CHARS = 80;
 
 /** Messages of the YAML parser and of yaml-language-server are cut to this many characters. */
 const MAX_MESSAGE_CHARS = 400;

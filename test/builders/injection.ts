@@ -1,6 +1,8 @@
 // Builders for the objects injection and rollout logic reads: workloads with a given rollout status,
 // pods with or without istio-proxy, namespaces with labels, and Istio's injector webhook configurations.
+import { dump } from 'js-yaml';
 import type {
+  ConfigMap,
   MutatingWebhookConfiguration,
   Namespace,
   Pod,
@@ -179,6 +181,23 @@ export function injectorWebhookConfiguration(revision = 'default'): MutatingWebh
     webhooks: hooks.map(({ name, namespaceSelector, objectSelector }) => ({
       name, namespaceSelector, objectSelector, clientConfig: { service: { name: revision === 'default' ? 'istiod' : `istiod-${revision}`, namespace: 'istio-system', path: '/inject' } },
     })),
+  };
+}
+
+/**
+ * istiod's injector ConfigMap of a revision as the chart renders it (`istiod-injector-configmap.yaml`): `config` is the
+ * YAML of `config` (a string is used as is), `values` the JSON of `values`; `data` replaces both when given.
+ */
+export function injectorConfigMap(revision = 'default', o: { config?: object | string; values?: object; namespace?: string; data?: Record<string, string> } = {}): ConfigMap {
+  const config = o.config ?? { policy: 'enabled', alwaysInjectSelector: [], neverInjectSelector: [] };
+  return {
+    apiVersion: 'v1',
+    kind: 'ConfigMap',
+    metadata: { name: revision === 'default' ? 'istio-sidecar-injector' : `istio-sidecar-injector-${revision}`, namespace: o.namespace ?? 'istio-system', labels: { 'istio.io/rev': revision }, resourceVersion: '1' },
+    data: o.data ?? {
+      config: typeof config === 'string' ? config : dump(config),
+      values: JSON.stringify(o.values ?? { sidecarInjectorWebhook: { enableNamespacesByDefault: false } }, null, 2),
+    },
   };
 }
 

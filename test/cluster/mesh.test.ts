@@ -127,7 +127,10 @@ describe('mesh model on the testbed', function () {
       assert.equal(limited.controlPlaneHidden, true, '"not installed" would be a false claim');
       assert.deepEqual(limited.store.namespaces.map((n) => n.name).filter((n) => n === injected), [injected]);
       const ctx = await injectionContext(rolloutClusterFrom(admin), injected);
-      assert.deepEqual(ctx.mesh, { entries: chartEntries(['default']), source: 'chart' });
+      // istio-system's ConfigMaps are refused too: the injector's policy is unknown, and the facts say why.
+      const unknown = { unreadable: 'you may not list ConfigMaps in istio-system' };
+      assert.deepEqual(ctx.mesh, { entries: chartEntries(['default']), source: 'chart', unlistedInjector: unknown });
+      assert.deepEqual(limited.store.controlPlane.injection.unlistedInjector, unknown);
       // The tree, too, decides with the chart's injectors when the webhooks are hidden: the namespace is injected.
       assert.equal(limited.store.namespace(injected)?.injection.state, 'on');
     } finally {

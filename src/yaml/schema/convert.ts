@@ -131,7 +131,7 @@ export function crdSchemas(crd: unknown): CrdVersionSchema[] {
 }
 
 /** A top-level object's schema: apiVersion/kind/metadata typed, any `status` accepted (see `STATUS_SCHEMA`). */
-export function objectSchema(group: string, kind: string, openApi: JsonSchema, options: ConvertOptions = {}): JsonSchema {
+function objectSchema(group: string, kind: string, openApi: JsonSchema, options: ConvertOptions = {}): JsonSchema {
   const converted = convertSchema(openApi, options);
   const properties = { ...(isObject(converted.properties) ? converted.properties : {}) };
   return {

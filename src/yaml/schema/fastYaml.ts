@@ -64,7 +64,7 @@ type Opening = 'none' | 'key-empty';
  * Line by line: each line is a mapping key (with its value), a sequence entry, a comment, the continuation
  * of a multi-line scalar or flow collection, or block scalar content.
  */
-export function plainEnough(text: string): boolean {
+function plainEnough(text: string): boolean {
   // Tabs, carriage returns, other control characters and byte order marks: each parser has its own rules.
   if (/[^\P{Cc}\n]|\ufeff/u.test(text)) return false;
   const lines = text.split('\n');

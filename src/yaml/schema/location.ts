@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 
-export const SCHEMA_FILE = join('schemas', 'kubernetes-istio.schema.json');
+const SCHEMA_FILE = join('schemas', 'kubernetes-istio.schema.json');
 
 /**
  * The bundled schema, found by walking up from `from` (dist/ in the package, out/test/... in

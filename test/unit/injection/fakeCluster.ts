@@ -2,7 +2,7 @@
 // whose generation moves on each restart patch, watchers that receive every change, and a pretend
 // controller the test drives (or lets run) to move rollouts along.
 import { ClusterError, type ClusterErrorKind } from '../../../src/cluster/errors';
-import type { KindedWorkload, MutatingWebhookConfiguration, Namespace, Pod, WorkloadKind } from '../../../src/cluster/types';
+import type { ConfigMap, KindedWorkload, MutatingWebhookConfiguration, Namespace, Pod, WorkloadKind } from '../../../src/cluster/types';
 import type { NamespaceLabelPatch, RestartPatch } from '../../../src/injection/patches';
 import type { RolloutCluster, WorkloadEventType, WatchHandle } from '../../../src/injection/rolloutCluster';
 import { type WorkloadRef, refOf, workloadKey } from '../../../src/injection/workloads';
@@ -27,6 +27,7 @@ export class FakeCluster implements RolloutCluster {
   readonly workloads = new Map<string, KindedWorkload>();
   pods: Pod[] = [];
   webhookConfigurations: MutatingWebhookConfiguration[] = [];
+  configMaps: ConfigMap[] = [];
   /** When set, every restart rolls out right after the patch, as a healthy controller would. */
   autoRollout = true;
   /** The controller finishes the rollout, and the watch says so, before the patch's answer arrives. */
@@ -205,6 +206,11 @@ export class FakeCluster implements RolloutCluster {
   async listMutatingWebhookConfigurations(): Promise<MutatingWebhookConfiguration[]> {
     this.fail('listMutatingWebhookConfigurations');
     return this.webhookConfigurations;
+  }
+
+  async listConfigMaps(namespace: string): Promise<ConfigMap[]> {
+    this.fail('listConfigMaps');
+    return this.configMaps.filter((c) => c.metadata.namespace === namespace);
   }
 
   async ambientInstalled(): Promise<boolean> {

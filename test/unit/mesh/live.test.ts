@@ -2,8 +2,9 @@ import * as assert from 'node:assert/strict';
 import { ClusterClient } from '../../../src/cluster/client';
 import { LiveMesh } from '../../../src/mesh/live';
 import { silentLogger } from '../../../src/util/log';
+import { injectorConfigMap, injectorWebhookConfiguration } from '../../builders/injection';
 import { namespace, pod } from '../../builders/kube';
-import { FakeApiServer, json, startWatch } from '../cluster/fakeApiServer';
+import { FakeApiServer, json, startWatch, until } from '../cluster/fakeApiServer';
 
 describe('LiveMesh', () => {
   let server: FakeApiServer;
@@ -58,6 +59,48 @@ describe('LiveMesh', () => {
     assert.equal(live.store.controlPlane.installed, false);
     assert.equal(live.controlPlaneHidden, true);
     assert.match(live.status.limited ?? '', /list deployments in istio-system/);
+  });
+
+  it("watches istiod's injector ConfigMaps in istio-system and feeds their changes to the verdicts", async () => {
+    let configMaps: ReturnType<typeof startWatch> | undefined;
+    server.route = (req, res) => {
+      const path = req.path;
+      if (req.query.get('watch') === 'true') {
+        const watch = startWatch(res);
+        if (path === '/api/v1/namespaces/istio-system/configmaps') configMaps = watch;
+        return;
+      }
+      const items = path === '/api/v1/namespaces' ? [namespace('shop', { 'istio-injection': 'enabled' })]
+        : path === '/apis/admissionregistration.k8s.io/v1/mutatingwebhookconfigurations' ? [injectorWebhookConfiguration()]
+          : path === '/api/v1/namespaces/istio-system/configmaps' ? [injectorConfigMap('default', { config: { policy: 'disabled' } })] : [];
+      return json(res, 200, { metadata: { resourceVersion: '5' }, items });
+    };
+    live = new LiveMesh(client, silentLogger, { debounceMs: 1 });
+    live.start();
+    await live.whenSynced();
+    assert.ok(!server.requests.some((r) => r.path === '/api/v1/configmaps'), 'never every ConfigMap of the cluster');
+    assert.equal(live.store.namespace('shop')!.injection.plain.reason.code, 'policyDisabled');
+    await until(() => configMaps !== undefined, 3000, 'the ConfigMap watch');
+    configMaps!.event('MODIFIED', injectorConfigMap('default', { config: { policy: 'enabled' } }));
+    await until(() => live!.store.namespace('shop')!.injection.plain.injected, 3000, 'the policy change');
+  });
+
+  it("keeps the view whole when RBAC refuses the ConfigMaps: the policy is unknown, and the verdicts say why", async () => {
+    server.route = (req, res) => {
+      if (req.path === '/api/v1/namespaces/istio-system/configmaps') return json(res, 403, { kind: 'Status', code: 403, reason: 'Forbidden' });
+      if (req.query.get('watch') === 'true') return void startWatch(res);
+      const items = req.path === '/api/v1/namespaces' ? [namespace('shop', { 'istio-injection': 'enabled' })]
+        : req.path === '/apis/admissionregistration.k8s.io/v1/mutatingwebhookconfigurations' ? [injectorWebhookConfiguration()] : [];
+      return json(res, 200, { metadata: { resourceVersion: '5' }, items });
+    };
+    live = new LiveMesh(client, silentLogger, { debounceMs: 1 });
+    live.start();
+    await live.whenSynced();
+    assert.equal(live.status.state, 'ready');
+    assert.equal(live.status.limited, undefined, 'no namespace is left out of the view');
+    const plain = live.store.namespace('shop')!.injection.plain;
+    assert.equal(plain.injected, true);
+    assert.equal(plain.policyUnknown, 'you may not list ConfigMaps in istio-system');
   });
 
   it('announces the complete model together with the ready status, not after the debounce', async () => {

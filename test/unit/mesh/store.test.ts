@@ -1,6 +1,6 @@
 import * as assert from 'node:assert/strict';
 import { MeshStore, type MeshChange } from '../../../src/mesh/store';
-import { injectorWebhookConfiguration } from '../../builders/injection';
+import { injectorConfigMap, injectorWebhookConfiguration } from '../../builders/injection';
 import { deployment, istiod, namespace, pod } from '../../builders/kube';
 
 describe('MeshStore', () => {
@@ -64,5 +64,58 @@ describe('MeshStore', () => {
     delete listed.kind;
     store.replace('statefulsets', [listed]);
     assert.deepEqual(store.namespace('shop')!.workloads.map((w) => `${w.kind}/${w.name}`), ['StatefulSet/api', 'Deployment/web']);
+  });
+
+  describe("istiod's injector ConfigMap", () => {
+    beforeEach(() => {
+      store.apply('namespaces', 'MODIFIED', namespace('shop', { 'istio-injection': 'enabled' }));
+      store.flush();
+    });
+
+    it('feeds every verdict, live: the policy and the selectors, then their change', async () => {
+      assert.equal(store.namespace('shop')!.restartNeeded, 1, 'the chart default: web-1 misses its sidecar');
+      store.replace('configmaps', [injectorConfigMap('default', { config: { policy: 'disabled' } })], 'istio-system');
+      let shop = store.namespace('shop')!;
+      assert.equal(shop.injection.plain.reason.code, 'policyDisabled');
+      assert.equal(shop.workloads[0]!.decision.reason.code, 'policyDisabled');
+      assert.equal(shop.restartNeeded, 0);
+      store.flush();
+
+      const changed = nextChange();
+      store.apply('configmaps', 'MODIFIED', injectorConfigMap('default', { config: { policy: 'enabled', neverInjectSelector: [{ matchLabels: { app: 'web' } }] } }));
+      const change = await changed;
+      assert.equal(change.namespaces, 'all', 'a policy change may change every namespace');
+      assert.equal(change.controlPlane, true);
+      shop = store.namespace('shop')!;
+      assert.equal(shop.injection.plain.injected, true);
+      assert.equal(shop.workloads[0]!.decision.reason.code, 'neverSelector');
+
+      store.apply('configmaps', 'DELETED', injectorConfigMap('default'));
+      assert.equal(store.namespace('shop')!.workloads[0]!.decision.injected, true, "no ConfigMap: the chart's defaults");
+    });
+
+    it('takes a malformed ConfigMap as "policy unknown", with the reason, rather than failing', () => {
+      store.replace('configmaps', [injectorConfigMap('default', { data: { config: 'policy: enabled' } })], 'istio-system');
+      const decision = store.namespace('shop')!.workloads[0]!.decision;
+      assert.equal(decision.injected, true);
+      assert.match(decision.policyUnknown ?? '', /ConfigMap istio-sidecar-injector cannot be read as istiod reads it: it has no "values" key/);
+    });
+
+    it('says why the policy is unknown when RBAC keeps the ConfigMaps from us, and forgets it once they are listed', () => {
+      store.hide('configmaps', 'istio-system');
+      assert.deepEqual(store.controlPlane.injection.unlistedInjector, { unreadable: 'you may not list ConfigMaps in istio-system' });
+      assert.equal(store.namespace('shop')!.injection.plain.policyUnknown, 'you may not list ConfigMaps in istio-system');
+      store.replace('configmaps', [injectorConfigMap()], 'istio-system');
+      assert.equal(store.controlPlane.injection.unlistedInjector, undefined);
+      assert.equal(store.namespace('shop')!.injection.plain.policyUnknown, undefined);
+    });
+
+    it("takes enableNamespacesByDefault from the values only when the webhooks are assumed (live ones already say it)", () => {
+      store.replace('configmaps', [injectorConfigMap('default', { values: { sidecarInjectorWebhook: { enableNamespacesByDefault: true } } })], 'istio-system');
+      assert.equal(store.namespace('other')!.injection.plain.injected, false, 'the live webhook has no auto. entry');
+      store.hide('webhooks');
+      assert.equal(store.controlPlane.injection.source, 'chart');
+      assert.equal(store.namespace('other')!.injection.plain.reason.code, 'allNamespaces');
+    });
   });
 });
