@@ -17,6 +17,15 @@ export function istioModuleDir(): string {
   const versions = readFileSync(join(repoRoot(), 'testbed', 'versions.mjs'), 'utf8');
   const version = /version: '(v0\.0\.0-[0-9]+-[0-9a-f]+)'/.exec(versions)?.[1];
   if (!version) throw new Error('testbed/versions.mjs names no istio.io/istio version');
+  cached = goModuleDir('istio.io/istio', version);
+  return cached;
+}
+
+/**
+ * A module's directory in the Go module cache, fetched from the Go module proxy first when it is not there yet. A
+ * new machine has none of them until the testbed's build has run, and the unit tier runs before that build ends.
+ */
+export function goModuleDir(module: string, version: string): string {
   const go = (args: string[]) => execFileSync('go', args, { encoding: 'utf8', env: { ...process.env, GOFLAGS: '-mod=mod', GOTOOLCHAIN: 'local' }, maxBuffer: 16 << 20 });
   let modcache: string;
   try {
@@ -24,16 +33,14 @@ export function istioModuleDir(): string {
   } catch (err) {
     throw new Error(`Istio's own files are read from the Go module cache, and Go does not run here: ${(err as Error).message}`);
   }
-  const dir = join(modcache, `istio.io/istio@${version}`);
+  const dir = join(modcache, `${module}@${version}`);
   if (!existsSync(join(dir, 'go.mod'))) {
     // `go mod download` outside a module: fetches into the module cache, prints where.
-    const out = JSON.parse(go(['mod', 'download', '-json', `istio.io/istio@${version}`])) as { Dir?: string; Error?: string };
-    if (!out.Dir) throw new Error(`go mod download istio.io/istio@${version} failed: ${out.Error ?? 'no Dir'}`);
+    const out = JSON.parse(go(['mod', 'download', '-json', `${module}@${version}`])) as { Dir?: string; Error?: string };
+    if (!out.Dir) throw new Error(`go mod download ${module}@${version} failed: ${out.Error ?? 'no Dir'}`);
   }
-  cached = dir;
   return dir;
 }
-
 
 /** Every file under `sub` (relative to the Istio module) whose name ends with one of `extensions`, sorted. */
 export function istioFiles(sub: string, extensions: readonly string[] = ['.yaml', '.yml']): string[] {

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { parse } from 'yaml';
 import { ANNOTATIONS, ISTIO_API_VERSION } from '../../../src/analyzers/annotations.gen';
 import { docsUrl, format, KNOWN_CODES, MESSAGES } from '../../../src/analyzers/messages';
-import { istioModuleDir } from '../../oracles/istioSource';
+import { goModuleDir, istioModuleDir } from '../../oracles/istioSource';
 
 describe("analyzer messages and annotations against Istio's", () => {
   it('every code we report has the name, level and template of messages.yaml', () => {
@@ -21,7 +21,7 @@ describe("analyzer messages and annotations against Istio's", () => {
   it('the generated annotation table is the one of the istio.io/api module the testbed Istio requires', () => {
     const goMod = readFileSync(join(istioModuleDir(), 'go.mod'), 'utf8');
     assert.equal(/^\s*istio\.io\/api (\S+)$/m.exec(goMod)?.[1], ISTIO_API_VERSION, 'run node scripts/gen-annotations.mjs');
-    const api = join(istioModuleDir(), '..', `api@${ISTIO_API_VERSION}`, 'annotation', 'annotations.yaml');
+    const api = join(goModuleDir('istio.io/api', ISTIO_API_VERSION), 'annotation', 'annotations.yaml');
     const { annotations } = parse(readFileSync(api, 'utf8')) as { annotations: { name: string; deprecated?: boolean; resources?: string[] }[] };
     assert.deepEqual(
       [...ANNOTATIONS].map(([name, a]) => [name, a.deprecated, a.resources]),

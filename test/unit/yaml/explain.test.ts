@@ -217,7 +217,8 @@ describe('explain: the per-document cache the editor asks on every edit', () => 
   const PIECES = ['---\n', '\n---\n', 'kind: Pod\n', 'kind: Namespace', '  name: other\n', 'hostNetwork: true\n', 'sidecar.istio.io/inject: "true"', 'istio.io/rev: canary', ' ', '\n', 'x', ':', '- ', ''];
   const edit = fc.record({ at: fc.nat(), length: fc.nat(40), text: fc.constantFrom(...PIECES) });
 
-  it('gives what a fresh parse gives, after any sequence of edits', () => {
+  it('gives what a fresh parse gives, after any sequence of edits', function () {
+    this.timeout(60_000); // a hundred random runs, each parsing the whole file twice per edit
     fc.assert(fc.property(manifestFile, fc.array(edit, { minLength: 1, maxLength: 6 }), (model, edits) => {
       const cache = new SubjectCache();
       let text = renderFile(model);
