@@ -1,42 +1,19 @@
 import * as vscode from 'vscode';
 import { formatCommandLine, uninstallArgs, type UninstallScope } from '../install/args';
 import { describeRevision } from '../install/controlPlane';
-import { describeUsers, revisionUsers, unused, type RevisionUsers } from '../install/usage';
+import { confirmUninstall, describeScope } from '../install/uninstallConfirmation';
+import { revisionUsers } from '../install/usage';
 import { executeUninstall, InstallError, listControlPlanes } from '../install/installer';
 import { stripAnsi } from '../install/progress';
 import { showError } from '../output';
 import type { Services } from '../services';
 import { connectReachable, ensureIstioctl, installArgsOf, withCancellableProgress, type InstallCommandArgs } from './install';
-import { vscodePrompter, type Prompter } from './prompter';
+import { vscodePrompter } from './prompter';
 import { errorMessage } from '../util/errors';
 
 export type UninstallCommandResult =
   | { readonly status: 'uninstalled'; readonly scope: UninstallScope }
   | { readonly status: 'cancelled' | 'failed'; readonly message: string };
-
-/**
- * The confirmation. Something still using what goes (namespaces, tags, pods: listed by name) makes it two
- * steps: the modal with the list, then typing the revision's name, so it is never one click.
- */
-async function confirmUninstall(prompter: Prompter, scope: UninstallScope, context: string, commandLine: string, users: RevisionUsers): Promise<boolean> {
-  const what = scope.kind === 'purge' ? 'ALL of Istio' : `Istio revision "${scope.revision}"`;
-  const inUse = !unused(users);
-  const detail = [
-    `Command: ${commandLine}`,
-    ...describeUsers(users),
-    ...(scope.kind === 'purge' ? ['Istio custom resources (VirtualServices, PeerAuthentications, ...) are deleted with their CRDs.'] : []),
-  ].join('\n');
-  const question = inUse ? `${what} is still in use. Remove it from Kubernetes context "${context}" anyway?` : `Remove ${what} from Kubernetes context "${context}"?`;
-  if (!(await prompter.confirm(question, detail, inUse ? 'Uninstall Anyway' : 'Uninstall'))) return false;
-  if (!inUse) return true;
-  const expected = scope.kind === 'purge' ? 'purge' : scope.revision;
-  const typed = await prompter.input({
-    title: `Type "${expected}" to remove ${what} from context "${context}"`,
-    prompt: describeUsers(users).join(' '),
-    validate: (value) => (value === expected ? undefined : `Type "${expected}" to confirm.`),
-  });
-  return typed === expected;
-}
 
 async function runUninstall(services: Services, args: InstallCommandArgs): Promise<UninstallCommandResult> {
   const prompter = args.prompter ?? vscodePrompter;
@@ -69,7 +46,7 @@ async function runUninstall(services: Services, args: InstallCommandArgs): Promi
     const users = await revisionUsers(connected.cluster, scope);
     const commandLine = formatCommandLine(istioctlPath, uninstallArgs(scope, connected.target));
     if (!(await confirmUninstall(prompter, scope, context, commandLine, users))) return { status: 'cancelled', message: 'Not confirmed.' };
-    const what = scope.kind === 'purge' ? 'ALL of Istio' : `Istio revision "${scope.revision}"`;
+    const what = describeScope(scope);
     await withCancellableProgress(`Uninstalling ${what} from "${context}"`, (signal, report) =>
       executeUninstall(scope, connected.target, {
         cluster: connected.cluster,
