@@ -7,8 +7,10 @@ import { migrateLegacyApis } from './migrateLegacyApis';
 import { openSample } from './openSample';
 import { refresh } from './refresh';
 import { refreshYamlSchemas } from './refreshYamlSchemas';
+import { removeRevisionTag } from './removeRevisionTag';
 import { restartWorkloads } from './restartWorkloads';
 import { selectContext } from './selectContext';
+import { setRevisionTag } from './setRevisionTag';
 import { showLogs } from './showLogs';
 import { uninstall } from './uninstall';
 
@@ -23,6 +25,8 @@ const commands: Record<string, CommandFactory> = {
   'istio.selectContext': selectContext,
   'istio.install': install,
   'istio.uninstall': uninstall,
+  'istio.setRevisionTag': setRevisionTag,
+  'istio.removeRevisionTag': removeRevisionTag,
   'istio.namespace.enableInjection': enableInjection,
   'istio.namespace.disableInjection': disableInjection,
   'istio.namespace.restartWorkloads': restartWorkloads,

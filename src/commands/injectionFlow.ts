@@ -14,6 +14,7 @@ import { showError } from '../output';
 import type { Services } from '../services';
 import { errorMessage } from '../util/errors';
 import { type Prompter, vscodePrompter } from './prompter';
+import { testOnlyArgs } from './testArgs';
 
 /**
  * What tests (and other commands) may pass as the second argument of the injection commands:
@@ -47,7 +48,8 @@ export interface NamespaceStep {
  * item or a picker naming the context, and report any failure the same way.
  */
 export function namespaceCommand(pickTitle: string, steps: (step: NamespaceStep) => Promise<InjectionCommandResult>) {
-  return (services: Services) => async (item?: unknown, args?: InjectionCommandArgs): Promise<InjectionCommandResult> => {
+  return (services: Services) => async (item?: unknown, given?: InjectionCommandArgs): Promise<InjectionCommandResult> => {
+    const args = testOnlyArgs(services, pickTitle, given);
     const prompter = prompterOf(args);
     try {
       const cluster = await connectRollouts(services);

@@ -17,6 +17,7 @@ import { askInstallOptions } from '../install/questions';
 import { showError } from '../output';
 import type { Services } from '../services';
 import { vscodePrompter, type Prompter } from './prompter';
+import { testOnlyArgs } from './testArgs';
 import { errorMessage } from '../util/errors';
 
 /** What tests (and other commands) may pass to `istio.install`: answers and seams instead of UI. */
@@ -168,7 +169,7 @@ async function confirmPlan(services: Services, prompter: Prompter, plan: Install
   }
 }
 
-function flowDeps(services: Services, cluster: InstallCluster, istioctlPath: string): FlowDeps {
+export function flowDeps(services: Services, cluster: InstallCluster, istioctlPath: string): FlowDeps {
   return {
     cluster,
     istioctlPath,
@@ -247,8 +248,12 @@ async function offerNextStep(prompter: Prompter, plan: InstallPlan, verify: Veri
   if (choice) await vscode.commands.executeCommand('istio.namespace.enableInjection');
 }
 
+/** Menus may pass a tree node; only an argument object of ours is read, and only in test mode (testArgs.ts). */
+export function installArgsOf(services: Services, command: string, args: unknown): InstallCommandArgs {
+  const ours = args && typeof args === 'object' && ('prompter' in args || 'release' in args || 'releaseBaseUrl' in args) ? (args as InstallCommandArgs) : undefined;
+  return testOnlyArgs(services, command, ours);
+}
+
 /** `Istio: Install…` */
-export const install = (services: Services) => (args?: InstallCommandArgs) =>
-  // Menus may pass a tree node; only a real argument object of ours is taken.
-  runInstall(services, args && typeof args === 'object' && ('prompter' in args || 'release' in args) ? args : {});
+export const install = (services: Services) => (args?: unknown) => runInstall(services, installArgsOf(services, 'istio.install', args));
 

@@ -3,6 +3,7 @@ import { toWorkspaceEdit } from '../editor/convert';
 import type { Services } from '../services';
 import { planMigration } from '../yaml/migrate';
 import { type Prompter, vscodePrompter } from './prompter';
+import { testOnlyArgs } from './testArgs';
 
 /** What the command did, for tests: `applied` counts the resources replaced. */
 export type MigrateResult = { readonly status: 'no-editor' | 'nothing' | 'cancelled' | 'changed' | 'failed' } | { readonly status: 'applied'; readonly applied: number; readonly manual: number };
@@ -19,7 +20,7 @@ export const migrateLegacyApis = (s: Services) => {
   let provider: vscode.Disposable | undefined;
   return async (args?: { readonly prompter?: Prompter }): Promise<MigrateResult> => {
     // A scripted prompter answers the confirmation in the integration tests only.
-    const prompter = (s.context.extensionMode === vscode.ExtensionMode.Test ? args?.prompter : undefined) ?? vscodePrompter;
+    const prompter = testOnlyArgs(s, 'istio.migrateLegacyApis', args).prompter ?? vscodePrompter;
     const document = vscode.window.activeTextEditor?.document;
     if (!document || document.languageId !== 'yaml') {
       void vscode.window.showInformationMessage('Open a YAML file to migrate it from Istio 1.x APIs.');

@@ -1,32 +1,19 @@
 import * as vscode from 'vscode';
 import { formatCommandLine, uninstallArgs, type UninstallScope } from '../install/args';
-import { describeRevision, namespacesUsingSelectors } from '../install/controlPlane';
-import { TagLabel, revisionTag } from '../istio/names';
+import { describeRevision } from '../install/controlPlane';
+import { confirmUninstall, describeScope } from '../install/uninstallConfirmation';
+import { revisionUsers } from '../install/usage';
 import { executeUninstall, InstallError, listControlPlanes } from '../install/installer';
 import { stripAnsi } from '../install/progress';
-import { isClusterError } from '../cluster/errors';
 import { showError } from '../output';
 import type { Services } from '../services';
-import { connectReachable, ensureIstioctl, withCancellableProgress, type CommandCluster, type InstallCommandArgs } from './install';
+import { connectReachable, ensureIstioctl, installArgsOf, withCancellableProgress, type InstallCommandArgs } from './install';
 import { vscodePrompter } from './prompter';
 import { errorMessage } from '../util/errors';
 
 export type UninstallCommandResult =
   | { readonly status: 'uninstalled'; readonly scope: UninstallScope }
   | { readonly status: 'cancelled' | 'failed'; readonly message: string };
-
-/** Namespaces still pointing at a revision, directly or through a tag: their sidecars lose their control plane. */
-async function namespacesUsing(connected: CommandCluster, scope: UninstallScope): Promise<string[]> {
-  const { cluster } = connected;
-  const tagWebhooks = scope.kind === 'purge' ? [] : await cluster.list('admissionregistration.k8s.io/v1', 'MutatingWebhookConfiguration', { labelSelector: TagLabel })
-    .catch((err: unknown) => {
-      if (isClusterError(err, 'forbidden')) return []; // then only the revision's own label is checked
-      throw err;
-    });
-  const tags = tagWebhooks.map((w) => revisionTag(w.metadata.labels)).filter((t) => t !== undefined);
-  const lists = await Promise.all(namespacesUsingSelectors(scope, tags).map((labelSelector) => cluster.list('v1', 'Namespace', { labelSelector })));
-  return [...new Set(lists.flat().map((n) => n.metadata.name))].sort();
-}
 
 async function runUninstall(services: Services, args: InstallCommandArgs): Promise<UninstallCommandResult> {
   const prompter = args.prompter ?? vscodePrompter;
@@ -56,16 +43,10 @@ async function runUninstall(services: Services, args: InstallCommandArgs): Promi
     );
     if (!scope) return { status: 'cancelled', message: 'Nothing chosen.' };
 
-    const users = await namespacesUsing(connected, scope);
-    const what = scope.kind === 'purge' ? 'ALL of Istio' : `Istio revision "${scope.revision}"`;
-    const detail = [
-      `Command: ${formatCommandLine(istioctlPath, uninstallArgs(scope, connected.target))}`,
-      ...(users.length ? [`Namespaces still using it (their sidecars lose their control plane): ${users.join(', ')}`] : []),
-      ...(scope.kind === 'purge' ? ['Istio custom resources (VirtualServices, PeerAuthentications, ...) are deleted with their CRDs.'] : []),
-    ].join('\n');
-    if (!(await prompter.confirm(`Remove ${what} from Kubernetes context "${context}"?`, detail, 'Uninstall'))) {
-      return { status: 'cancelled', message: 'Not confirmed.' };
-    }
+    const users = await revisionUsers(connected.cluster, scope);
+    const commandLine = formatCommandLine(istioctlPath, uninstallArgs(scope, connected.target));
+    if (!(await confirmUninstall(prompter, scope, context, commandLine, users))) return { status: 'cancelled', message: 'Not confirmed.' };
+    const what = describeScope(scope);
     await withCancellableProgress(`Uninstalling ${what} from "${context}"`, (signal, report) =>
       executeUninstall(scope, connected.target, {
         cluster: connected.cluster,
@@ -91,5 +72,4 @@ async function runUninstall(services: Services, args: InstallCommandArgs): Promi
 }
 
 /** `Istio: Uninstall…` */
-export const uninstall = (services: Services) => (args?: InstallCommandArgs) =>
-  runUninstall(services, args && typeof args === 'object' && 'prompter' in args ? args : {});
+export const uninstall = (services: Services) => (args?: unknown) => runUninstall(services, installArgsOf(services, 'istio.uninstall', args));

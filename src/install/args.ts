@@ -65,6 +65,20 @@ export function uninstallArgs(scope: UninstallScope, target: ClusterTarget): str
   return ['uninstall', '-y', ...which, ...targetArgs(target)];
 }
 
+/**
+ * `istioctl tag set <tag> --revision <rev>` (istioctl/pkg/tag). `--overwrite` moves an existing tag; istioctl refuses
+ * an existing tag without it. No `--skip-confirmation`: a tag webhook that would conflict with another injector
+ * then makes istioctl ask on a closed stdin, which it takes as "no", and the verification reports nothing changed.
+ */
+export function tagSetArgs(tag: string, revision: string, overwrite: boolean, target: ClusterTarget): string[] {
+  return ['tag', 'set', tag, '--revision', revision, ...(overwrite ? ['--overwrite'] : []), ...targetArgs(target)];
+}
+
+/** `istioctl tag remove <tag> -y`: `-y` skips istioctl's own question on namespaces using the tag; ours, with the list, comes first. */
+export function tagRemoveArgs(tag: string, target: ClusterTarget): string[] {
+  return ['tag', 'remove', tag, '--skip-confirmation', ...targetArgs(target)];
+}
+
 /** The client version only: never contacts the cluster. */
 export function clientVersionArgs(): string[] {
   return ['version', '--remote=false', '--output', 'json'];

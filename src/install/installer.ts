@@ -116,8 +116,11 @@ export async function inspectCluster(deps: FlowDeps, options: InstallOptions, ta
   return { kubernetesVersion: server.gitVersion, istioctlVersion, existing, lastApplied: optionsFromRecord(record), findings: deduped };
 }
 
-/** Runs istioctl, streaming its lines to `onLine` and progress to `onProgress`; keeps the last error lines. */
-async function runIstioctl(deps: FlowDeps, args: readonly string[], what: string): Promise<void> {
+/**
+ * Runs istioctl, streaming its lines to `onLine` and progress to `onProgress`; a non-zero exit becomes an
+ * `InstallError` with the last error lines.
+ */
+export async function runIstioctl(deps: FlowDeps, args: readonly string[], what: string): Promise<void> {
   const run = deps.run ?? runProcess;
   const errors: string[] = [];
   const tail: string[] = [];

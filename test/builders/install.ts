@@ -27,3 +27,12 @@ export function webhook(revision?: string): UnstructuredObject {
     metadata: { name: revision ? `istio-sidecar-injector-${revision}` : 'istio-sidecar-injector', labels: { app: 'sidecar-injector', 'istio.io/rev': revision ?? 'default' } },
   };
 }
+
+/** A revision tag's webhook as `istioctl tag set <tag> --revision <revision>` creates it. */
+export function tagWebhook(tag: string, revision: string): UnstructuredObject {
+  return {
+    apiVersion: 'admissionregistration.k8s.io/v1',
+    kind: 'MutatingWebhookConfiguration',
+    metadata: { name: `istio-revision-tag-${tag}`, labels: { app: 'sidecar-injector', 'istio.io/rev': revision, 'istio.io/tag': tag } },
+  };
+}

@@ -1,73 +1,13 @@
 import assert from 'node:assert/strict';
 import { ClusterError } from '../../../src/cluster/errors';
 import type { UnstructuredObject } from '../../../src/cluster/types';
-import type { InstallCluster, ListQuery } from '../../../src/install/installCluster';
 import { executeInstall, executeUninstall, inspectCluster, InstallError, manifestChanges, type FlowDeps, type Runner } from '../../../src/install/installer';
 import { DEFAULT_OPTIONS, type InstallOptions } from '../../../src/install/options';
 import { buildPlan } from '../../../src/install/plan';
 import type { RunResult } from '../../../src/install/process';
 import { silentLogger } from '../../../src/util/log';
 import { istiodDeployment, webhook } from '../../builders/install';
-
-/** An in-memory cluster that records writes; enough to drive the flow's decisions. */
-class MemoryCluster implements InstallCluster {
-  readonly context = 'memory';
-  objects: UnstructuredObject[] = [];
-  applied: string[] = [];
-  deleted: string[] = [];
-  denied = new Set<string>();
-  /** Deleted objects the "garbage collector" still holds: reads left before each is gone (Infinity: stuck). */
-  terminating = new Map<UnstructuredObject, number>();
-  /** Marks objects as deleted as istioctl does: still there, with a deletionTimestamp, for `reads` more gets. */
-  deleteLater(objects: readonly UnstructuredObject[], reads: number) {
-    for (const o of objects) {
-      o.metadata.deletionTimestamp = '2026-01-01T00:00:00Z';
-      this.terminating.set(o, reads);
-    }
-  }
-  gitVersion = 'v1.34.1';
-  async version() {
-    return { gitVersion: this.gitVersion };
-  }
-  async canI(_verb: string, r: { group?: string; resource: string }) {
-    return !this.denied.has(r.resource);
-  }
-  async apply(object: UnstructuredObject) {
-    this.applied.push(`${object.kind}/${object.metadata.name}`);
-    this.objects = this.objects.filter((o) => !(o.kind === object.kind && o.metadata.name === object.metadata.name));
-    this.objects.push(object);
-  }
-  async list(_apiVersion: string, kind: string, query: ListQuery = {}) {
-    return this.objects.filter((o) => {
-      if (o.kind !== kind) return false;
-      if (query.namespace && o.metadata.namespace !== query.namespace) return false;
-      if (!query.labelSelector) return true;
-      return query.labelSelector.split(',').every((term) => {
-        const [k, v] = term.split('=');
-        return v === undefined ? k in (o.metadata.labels ?? {}) : o.metadata.labels?.[k] === v;
-      });
-    });
-  }
-  async get(_apiVersion: string, kind: string, name: string) {
-    const found = this.objects.find((o) => o.kind === kind && o.metadata.name === name);
-    const left = found && this.terminating.get(found);
-    if (found && left !== undefined) {
-      if (left <= 0) {
-        this.objects = this.objects.filter((o) => o !== found);
-        this.terminating.delete(found);
-        return undefined;
-      }
-      this.terminating.set(found, left - 1);
-    }
-    return found;
-  }
-  async delete(_apiVersion: string, kind: string, name: string) {
-    const before = this.objects.length;
-    this.objects = this.objects.filter((o) => !(o.kind === kind && o.metadata.name === name));
-    this.deleted.push(`${kind}/${name}`);
-    return this.objects.length < before;
-  }
-}
+import { MemoryCluster } from './memoryCluster';
 
 const ok = (stdout = '', stderr = ''): RunResult => ({ exitCode: 0, signal: null, stdout, stderr, cancelled: false });
 
