@@ -10,6 +10,7 @@ import { refreshYamlSchemas } from './refreshYamlSchemas';
 import { restartWorkloads } from './restartWorkloads';
 import { selectContext } from './selectContext';
 import { showLogs } from './showLogs';
+import { showMorePods } from './showMorePods';
 import { uninstall } from './uninstall';
 
 /** A command is a factory from the services to its handler; handlers take the arguments VS Code passes. */
@@ -20,6 +21,7 @@ const commands: Record<string, CommandFactory> = {
   'istio.showLogs': showLogs,
   'istio.openSample': openSample,
   'istio.mesh.refresh': refresh,
+  'istio.mesh.showMorePods': showMorePods,
   'istio.selectContext': selectContext,
   'istio.install': install,
   'istio.uninstall': uninstall,

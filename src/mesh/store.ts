@@ -12,9 +12,17 @@ const workloadKinds: Partial<Record<Collection, string>> = { deployments: 'Deplo
 const controlPlaneCollections = new Set<Collection>(['deployments', 'daemonsets', 'services', 'webhooks', 'crds']);
 
 export interface MeshChange {
-  /** Namespaces whose model changed; `all` after a control-plane change or a full list. */
+  /** Namespaces whose model changed; `all` after a control-plane change that moves injection, or a full list. */
   namespaces: ReadonlySet<string> | 'all';
+  /** The control plane as the view shows it changed (its own objects, not an application's Deployment). */
   controlPlane: boolean;
+}
+
+/** One change for two: what the view must redraw after both. */
+export function mergeChanges(a: MeshChange | undefined, b: MeshChange): MeshChange {
+  if (!a) return b;
+  const namespaces = a.namespaces === 'all' || b.namespaces === 'all' ? 'all' : new Set([...a.namespaces, ...b.namespaces]);
+  return { namespaces, controlPlane: a.controlPlane || b.controlPlane };
 }
 
 export interface MeshStoreOptions {
@@ -36,7 +44,11 @@ export class MeshStore {
   /** Collections RBAC keeps from us: listed as empty, but unknown rather than absent. */
   private readonly hidden = new Set<Collection>();
   private controlPlaneCache: ControlPlane | undefined;
+  /** A control-plane collection changed since the control plane was last built. */
+  private controlPlaneDirty = true;
+  /** What of the control plane the namespace models depend on, and all of it as the view shows it. */
   private controlPlaneKey = '';
+  private controlPlaneShown = '';
   private readonly namespaceCache = new Map<string, NamespaceModel>();
   private namespaceListCache: NamespaceModel[] | undefined;
   private pendingNamespaces = new Set<string>();
@@ -96,15 +108,8 @@ export class MeshStore {
   }
 
   get controlPlane(): ControlPlane {
-    this.controlPlaneCache ??= buildControlPlane({
-      deployments: this.values<Deployment>('deployments'),
-      daemonSets: this.values<DaemonSet>('daemonsets'),
-      services: this.values<Service>('services'),
-      webhooks: this.values<MutatingWebhookConfiguration>('webhooks'),
-      webhooksHidden: this.hidden.has('webhooks'),
-      crdNames: [...this.values('crds')].map((c) => c.metadata.name),
-    });
-    return this.controlPlaneCache;
+    if (this.controlPlaneDirty || !this.controlPlaneCache) this.rebuildControlPlane();
+    return this.controlPlaneCache!;
   }
 
   /** All namespaces, sorted by name. */
@@ -117,6 +122,8 @@ export class MeshStore {
   }
 
   namespace(name: string): NamespaceModel | undefined {
+    // A stale control plane may move every namespace's state: settle it before trusting the cache.
+    if (this.controlPlaneDirty) this.rebuildControlPlane();
     const cached = this.namespaceCache.get(name);
     if (cached) return cached;
     const ns = this.objects.get('namespaces')?.get('')?.get(name) as Namespace | undefined;
@@ -146,6 +153,7 @@ export class MeshStore {
     clearTimeout(this.debounceTimer);
     clearTimeout(this.maxWaitTimer);
     this.debounceTimer = this.maxWaitTimer = undefined;
+    if (this.controlPlaneDirty) this.rebuildControlPlane();
     if (!this.pendingAll && this.pendingNamespaces.size === 0 && !this.pendingControlPlane) return;
     const change: MeshChange = { namespaces: this.pendingAll ? 'all' : this.pendingNamespaces, controlPlane: this.pendingControlPlane };
     this.pendingAll = this.pendingControlPlane = false;
@@ -175,17 +183,10 @@ export class MeshStore {
 
   /** Drops cached models the change affects; `namespace` undefined means everything of the collection. */
   private invalidate(collection: Collection | undefined, namespace: string | undefined): void {
-    let all = collection === undefined || namespace === undefined;
-    if (collection === undefined || controlPlaneCollections.has(collection)) {
-      this.controlPlaneCache = undefined;
-      const key = controlPlaneKey(this.controlPlane);
-      if (key !== this.controlPlaneKey) {
-        // Revisions, versions or control-plane namespaces moved: every namespace's state may change.
-        this.controlPlaneKey = key;
-        all = true;
-      }
-      this.pendingControlPlane = true;
-    }
+    const all = collection === undefined || namespace === undefined;
+    // Built again once per announced change, not per event: an application's Deployment rolling out
+    // leaves the control plane as it was, and then neither it nor every namespace is redrawn.
+    if (collection === undefined || controlPlaneCollections.has(collection)) this.controlPlaneDirty = true;
     if (collection === 'namespaces') this.namespaceListCache = undefined;
     if (all) {
       this.namespaceCache.clear();
@@ -197,6 +198,32 @@ export class MeshStore {
       this.pendingNamespaces.add(namespace);
     }
     this.schedule();
+  }
+
+  private rebuildControlPlane(): void {
+    const cp = buildControlPlane({
+      deployments: this.values<Deployment>('deployments'),
+      daemonSets: this.values<DaemonSet>('daemonsets'),
+      services: this.values<Service>('services'),
+      webhooks: this.values<MutatingWebhookConfiguration>('webhooks'),
+      webhooksHidden: this.hidden.has('webhooks'),
+      crdNames: [...this.values('crds')].map((c) => c.metadata.name),
+    });
+    this.controlPlaneCache = cp;
+    this.controlPlaneDirty = false;
+    const key = controlPlaneKey(cp);
+    if (key !== this.controlPlaneKey) {
+      // Revisions, versions or control-plane namespaces moved: every namespace's state may change.
+      this.controlPlaneKey = key;
+      this.namespaceCache.clear();
+      this.namespaceListCache = undefined;
+      this.pendingAll = true;
+    }
+    const shown = JSON.stringify(cp);
+    if (shown !== this.controlPlaneShown) {
+      this.controlPlaneShown = shown;
+      this.pendingControlPlane = true;
+    }
   }
 
   private schedule(): void {
