@@ -9,7 +9,7 @@ export type Collection = 'namespaces' | 'pods' | 'deployments' | 'statefulsets' 
 
 const workloadKinds: Partial<Record<Collection, string>> = { deployments: 'Deployment', statefulsets: 'StatefulSet', daemonsets: 'DaemonSet' };
 /** Collections the control plane is built from. */
-const controlPlaneCollections = new Set<Collection>(['deployments', 'daemonsets', 'services', 'webhooks', 'crds']);
+export const controlPlaneCollections: readonly Collection[] = ['deployments', 'daemonsets', 'services', 'webhooks', 'crds'];
 
 export interface MeshChange {
   /** Namespaces whose model changed; `all` after a control-plane change that moves injection, or a full list. */
@@ -186,7 +186,7 @@ export class MeshStore {
     const all = collection === undefined || namespace === undefined;
     // Built again once per announced change, not per event: an application's Deployment rolling out
     // leaves the control plane as it was, and then neither it nor every namespace is redrawn.
-    if (collection === undefined || controlPlaneCollections.has(collection)) this.controlPlaneDirty = true;
+    if (collection === undefined || controlPlaneCollections.includes(collection)) this.controlPlaneDirty = true;
     if (collection === 'namespaces') this.namespaceListCache = undefined;
     if (all) {
       this.namespaceCache.clear();

@@ -10,6 +10,7 @@ import { icon, type MeshNode } from './nodes/node';
 import { PodNode } from './nodes/pod';
 import { WorkloadNode } from './nodes/workload';
 import { MeshNodes, mergeTreeChanges, type TreeChange } from './redraw';
+import { type RootRow, rootRows } from './rootRows';
 import type { MeshSession } from './session';
 
 /** Changes arriving within this window are redrawn together: about a frame, so a burst costs one redraw. */
@@ -55,8 +56,11 @@ export class MeshTreeProvider implements vscode.TreeDataProvider<MeshNode>, vsco
 
   constructor(private readonly session: MeshSession, rollouts: RolloutTracker, private readonly pageSize: () => number) {
     this.nodes = new MeshNodes<NamespaceNode, WorkloadNode>({
-      namespace: (m) => new NamespaceNode(m, rollouts),
-      setNamespace: (node, m) => (node.model = m),
+      namespace: (m) => this.complete(new NamespaceNode(m, rollouts)),
+      setNamespace: (node, m) => {
+        node.model = m;
+        this.complete(node);
+      },
       workload: (w) => new WorkloadNode(w, rollouts.get(w), pageSize()),
       setWorkload: (node, w) => node.update(w, rollouts.get(w)),
     }, rollouts);
@@ -91,31 +95,27 @@ export class MeshTreeProvider implements vscode.TreeDataProvider<MeshNode>, vsco
     return node.children?.() ?? [];
   }
 
-  /** The root level as it is now; empty (welcome view) unless connected and listed. */
+  /** The root level as it is now: what is listed so far; empty (welcome view) until the namespaces are. */
   roots(): MeshNode[] {
-    this.rootFace = this.currentRootFace();
+    const rows = this.rootRows();
+    this.rootFace = JSON.stringify(rows);
     const store = this.session.store;
-    const status = this.session.status;
     this.useNodesOf(store);
-    if (!store || !status || !store.isSynced(...allCollections)) return [];
-    // Forbidden and "Istio not installed" are told by viewsWelcome, which shows only while the tree is empty.
-    const install = this.session.installState;
-    if (this.session.state === 'forbidden' || install === 'notInstalled') return [];
-    const nodes: MeshNode[] = [];
-    if (status.limited) nodes.push(new MessageNode('limited', 'Limited view (RBAC)', status.limited, 'warning'));
-    if (this.session.state === 'unreachable' || this.session.state === 'unauthorized') {
-      nodes.push(new MessageNode('stale', this.session.state === 'unreachable' ? 'Connection lost: reconnecting…' : 'Credentials rejected',
-        this.session.error?.message ?? '', 'warning', { title: 'Show Logs', command: 'istio.showLogs' }));
-    }
-    if (install === 'unknown') {
-      nodes.push(new MessageNode('cp', 'Control plane: not visible to you', `You may not list Deployments in istio-system in context "${this.session.contextName}", so whether Istio is installed is unknown.`, 'warning'));
-    } else {
-      this.controlPlane ??= new ControlPlaneNode(store.controlPlane);
-      this.controlPlane.cp = store.controlPlane;
-      nodes.push(this.controlPlane);
-    }
-    nodes.push(this.group);
-    return nodes;
+    if (!store || rows.length === 0) return [];
+    return rows.map((row) => {
+      switch (row) {
+        case 'limited': return new MessageNode('limited', 'Limited view (RBAC)', this.session.status?.limited ?? '', 'warning');
+        case 'stale': return new MessageNode('stale', this.session.state === 'unreachable' ? 'Connection lost: reconnecting…' : 'Credentials rejected',
+          this.session.error?.message ?? '', 'warning', { title: 'Show Logs', command: 'istio.showLogs' });
+        case 'controlPlaneLoading': return new MessageNode('cp', 'Control plane', 'Listing the control plane…', 'loading~spin');
+        case 'controlPlaneHidden': return new MessageNode('cp', 'Control plane: not visible to you', `You may not list Deployments in istio-system in context "${this.session.contextName}", so whether Istio is installed is unknown.`, 'warning');
+        case 'controlPlane':
+          this.controlPlane ??= new ControlPlaneNode(store.controlPlane);
+          this.controlPlane.cp = store.controlPlane;
+          return this.controlPlane;
+        case 'namespaces': return this.group;
+      }
+    });
   }
 
   /** Finds the node of a namespace (for commands invoked from the palette and for tests). */
@@ -145,7 +145,7 @@ export class MeshTreeProvider implements vscode.TreeDataProvider<MeshNode>, vsco
 
   private redraw(change: TreeChange): void {
     const store = this.session.store;
-    if (change.root || !store || store !== this.nodesStore || this.currentRootFace() !== this.rootFace) {
+    if (change.root || !store || store !== this.nodesStore || JSON.stringify(this.rootRows()) !== this.rootFace) {
       this.changeEmitter.fire(undefined);
       return;
     }
@@ -162,12 +162,21 @@ export class MeshTreeProvider implements vscode.TreeDataProvider<MeshNode>, vsco
     if (redrawn.length > 0) this.changeEmitter.fire(redrawn);
   }
 
-  /** What decides which rows the root level has: connection, listing, RBAC limits, whether Istio is installed. */
-  private currentRootFace(): string {
+  private rootRows(): RootRow[] {
     const store = this.session.store;
-    const status = this.session.status;
-    const synced = store?.isSynced(...allCollections) ?? false;
-    return JSON.stringify([this.session.state, synced, status?.limited, this.session.error?.message, synced ? this.session.installState : undefined]);
+    return rootRows({
+      state: store && this.session.status ? this.session.state : undefined,
+      listed: (c) => store?.isSynced(c) ?? false,
+      limited: this.session.status?.limited !== undefined,
+      installed: this.session.installState === 'installed',
+      controlPlaneHidden: this.session.installState === 'unknown' && this.session.controlPlaneHidden,
+    });
+  }
+
+  /** A namespace row says "listing…" until the pods and workloads are listed (their counts would be wrong). */
+  private complete(node: NamespaceNode): NamespaceNode {
+    node.listed = this.session.store?.isSynced(...allCollections) ?? false;
+    return node;
   }
 
   private useNodesOf(store: MeshStore | undefined): void {

@@ -86,9 +86,13 @@ export class MeshSession implements vscode.Disposable {
    */
   get installState(): 'installed' | 'notInstalled' | 'unknown' {
     const live = this.live;
-    if (!live) return 'unknown';
+    if (!live || !live.store.isSynced('deployments')) return 'unknown';
     if (live.store.controlPlane.installed) return 'installed';
     return live.controlPlaneHidden ? 'unknown' : 'notInstalled';
+  }
+  /** RBAC keeps istio-system's Deployments from us. */
+  get controlPlaneHidden(): boolean {
+    return this.live?.controlPlaneHidden ?? false;
   }
   get contextName(): string | undefined {
     return this.live?.client.context;

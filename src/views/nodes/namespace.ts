@@ -17,6 +17,9 @@ const stateWords: Record<NamespaceState, string> = {
  * the tree lists its children, from the store at expansion time, so a collapsed namespace costs nothing.
  */
 export class NamespaceNode implements MeshNode {
+  /** Its pods and workloads are listed: until then its row says so instead of counting what is not there yet. */
+  listed = true;
+
   constructor(public model: NamespaceModel, private readonly rollouts: RolloutTracker) {}
 
   get name(): string {
@@ -28,6 +31,7 @@ export class NamespaceNode implements MeshNode {
   }
 
   get description(): string {
+    if (!this.listed) return 'listing…';
     const { injection, restartNeeded, versionMismatches, terminating } = this.model;
     const requested = injection.plain.requested;
     const word = injection.state === 'on' && requested && requested !== DefaultRevision ? `injected (${requested})` : stateWords[injection.state];
