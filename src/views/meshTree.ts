@@ -132,10 +132,6 @@ export class MeshTreeProvider implements vscode.TreeDataProvider<MeshNode>, vsco
     this.changeEmitter.fire(node);
   }
 
-  refresh(): void {
-    this.changeEmitter.fire(undefined);
-  }
-
   dispose(): void {
     for (const s of this.subscriptions) s.dispose();
     this.window.dispose();
