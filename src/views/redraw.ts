@@ -1,4 +1,5 @@
 // Which rows of the Mesh tree a change redraws. Pure (no `vscode`), so the tests count the redraws.
+import type { WorkloadRollout } from '../injection/rollout';
 import type { RolloutTracker } from '../injection/tracker';
 import { workloadKey } from '../injection/workloads';
 import type { NamespaceModel, WorkloadModel } from '../mesh/model';
@@ -15,27 +16,31 @@ export interface MeshNodeFactory<NS, WL> {
 /** The rows to redraw: `all` the whole tree, else the group of namespaces or single rows (with what is under them). */
 export type Redraw<NS, WL> = 'all' | { group: boolean; namespaces: NS[]; workloads: WL[] };
 
+/** A workload row as VS Code last drew it. */
 interface WorkloadEntry<WL> {
   node: WL;
-  face: string;
-  pods: string;
+  shown: WorkloadModel;
+  shownRollout: WorkloadRollout | undefined;
   /** VS Code asked for its pods since it was last redrawn: they may be on screen. */
   childrenShown: boolean;
 }
 
+/** A namespace row as VS Code last drew it (`shown` undefined: not drawn yet). */
 interface NamespaceEntry<NS, WL> {
   node: NS;
-  face: string;
-  /** The keys of its workloads and its other pods, in order: a new or gone row redraws the namespace. */
-  rows: string;
+  shown: NamespaceModel | undefined;
+  shownRollingOut: boolean;
+  /** The model whose workload rows and other pods VS Code last listed under it. */
+  rows: NamespaceModel | undefined;
   childrenShown: boolean;
   workloads: Map<string, WorkloadEntry<WL>>;
 }
 
 /**
  * One node object per namespace and workload, kept across changes: VS Code redraws a row when given the very object
- * it received, and keeps its expansion. For a change it compares what each row shows (its "face") with what it showed:
- * only rows that look different are redrawn, and rows under a collapsed node are neither compared nor rebuilt.
+ * it received, and keeps its expansion. It remembers the model each row was drawn from; for a change it compares what
+ * the row shows (its "face") then and now: only rows that look different are redrawn, and rows under a collapsed node
+ * are neither compared nor rebuilt. Faces are computed only for the rows a change touches, never while drawing.
  */
 export class MeshNodes<NS, WL> {
   private readonly entries = new Map<string, NamespaceEntry<NS, WL>>();
@@ -49,7 +54,10 @@ export class MeshNodes<NS, WL> {
     const seen = new Set<string>();
     const nodes = models.map((m) => {
       seen.add(m.name);
-      return this.namespaceEntry(m, true).node;
+      const entry = this.namespaceEntry(m);
+      entry.shown = m;
+      entry.shownRollingOut = this.rollouts.isRollingOut(m.name);
+      return entry.node;
     });
     for (const name of this.entries.keys()) if (!seen.has(name)) this.forget(name);
     this.groupFace = groupFace(models);
@@ -58,26 +66,29 @@ export class MeshNodes<NS, WL> {
 
   /** The node of a namespace, the one the tree shows (for commands). */
   namespace(model: NamespaceModel): NS {
-    return this.namespaceEntry(model, false).node;
+    return this.namespaceEntry(model).node;
   }
 
   /** The workload rows of a namespace, for its children. */
   workloads(model: NamespaceModel): WL[] {
-    const entry = this.namespaceEntry(model, false);
+    const entry = this.namespaceEntry(model);
     entry.childrenShown = true;
-    entry.rows = rowsKey(model);
+    entry.rows = model;
     const seen = new Set<string>();
     const nodes = model.workloads.map((w) => {
       const key = workloadKey(w);
       seen.add(key);
+      const rollout = this.rollouts.get(w);
       let wl = entry.workloads.get(key);
       if (!wl) {
-        wl = { node: this.factory.workload(w), face: '', pods: '', childrenShown: false };
+        wl = { node: this.factory.workload(w), shown: w, shownRollout: rollout, childrenShown: false };
         entry.workloads.set(key, wl);
         this.byWorkloadNode.set(wl.node, wl);
-      } else this.factory.setWorkload(wl.node, w);
-      wl.face = this.workloadFace(w);
-      wl.pods = podsKey(w);
+      } else {
+        this.factory.setWorkload(wl.node, w);
+        wl.shown = w;
+        wl.shownRollout = rollout;
+      }
       return wl.node;
     });
     for (const [key, wl] of entry.workloads) {
@@ -118,16 +129,17 @@ export class MeshNodes<NS, WL> {
         continue;
       }
       this.factory.setNamespace(entry.node, model);
-      const face = this.namespaceFace(model);
-      if (face !== entry.face) {
-        entry.face = face;
+      const rollingOut = this.rollouts.isRollingOut(name);
+      const looksTheSame = entry.shown !== undefined && entry.shownRollingOut === rollingOut
+        && (entry.shown === model || namespaceFace(entry.shown) === namespaceFace(model));
+      entry.shown = model;
+      entry.shownRollingOut = rollingOut;
+      if (!looksTheSame || (entry.childrenShown && entry.rows !== undefined && rowsKey(entry.rows) !== rowsKey(model))) {
         this.redrawn(entry);
         result.namespaces.push(entry.node);
       } else if (entry.childrenShown) {
-        if (rowsKey(model) !== entry.rows) {
-          this.redrawn(entry);
-          result.namespaces.push(entry.node);
-        } else result.workloads.push(...this.changedWorkloads(entry, model));
+        entry.rows = model;
+        result.workloads.push(...this.changedWorkloads(entry, model));
       }
     }
     // The group's description counts the namespaces in the mesh: one that joined or left redraws the group.
@@ -139,12 +151,13 @@ export class MeshNodes<NS, WL> {
     const changed: WL[] = [];
     for (const w of model.workloads) {
       const wl = entry.workloads.get(workloadKey(w))!;
+      const rollout = this.rollouts.get(w);
       this.factory.setWorkload(wl.node, w);
-      const face = this.workloadFace(w);
-      const pods = wl.childrenShown ? podsKey(w) : wl.pods;
-      if (face === wl.face && pods === wl.pods) continue;
-      wl.face = face;
-      wl.pods = podsKey(w);
+      const same = (wl.shown === w && wl.shownRollout === rollout)
+        || (workloadFace(wl.shown, wl.shownRollout) === workloadFace(w, rollout) && (!wl.childrenShown || podsKey(wl.shown) === podsKey(w)));
+      wl.shown = w;
+      wl.shownRollout = rollout;
+      if (same) continue;
       wl.childrenShown = false;
       changed.push(wl.node);
     }
@@ -154,17 +167,16 @@ export class MeshNodes<NS, WL> {
   /** VS Code drops the children of a redrawn row and asks again if it is expanded. */
   private redrawn(entry: NamespaceEntry<NS, WL>): void {
     entry.childrenShown = false;
+    entry.rows = undefined;
     for (const wl of entry.workloads.values()) wl.childrenShown = false;
   }
 
-  /** The entry of a namespace; `shown`: its row is being drawn now, so what it shows is now what VS Code shows. */
-  private namespaceEntry(model: NamespaceModel, shown: boolean): NamespaceEntry<NS, WL> {
+  private namespaceEntry(model: NamespaceModel): NamespaceEntry<NS, WL> {
     let entry = this.entries.get(model.name);
     if (!entry) {
-      entry = { node: this.factory.namespace(model), face: '', rows: '', childrenShown: false, workloads: new Map() };
+      entry = { node: this.factory.namespace(model), shown: undefined, shownRollingOut: false, rows: undefined, childrenShown: false, workloads: new Map() };
       this.entries.set(model.name, entry);
     } else this.factory.setNamespace(entry.node, model);
-    if (shown) entry.face = this.namespaceFace(model);
     return entry;
   }
 
@@ -172,21 +184,24 @@ export class MeshNodes<NS, WL> {
     for (const wl of this.entries.get(name)?.workloads.values() ?? []) this.byWorkloadNode.delete(wl.node);
     this.entries.delete(name);
   }
+}
 
-  private namespaceFace(m: NamespaceModel): string {
-    return JSON.stringify([m.injection, m.terminating, m.podCount, m.sidecarPods, m.restartNeeded, m.versionMismatches, m.labels,
-      m.workloads.length + m.otherPods.length > 0, this.rollouts.isRollingOut(m.name)]);
-  }
+/** What a namespace row shows of its model (its label, description, icon, menus and tooltip). */
+function namespaceFace(m: NamespaceModel): string {
+  return JSON.stringify([m.injection, m.terminating, m.podCount, m.sidecarPods, m.restartNeeded, m.versionMismatches, m.labels,
+    m.workloads.length + m.otherPods.length > 0]);
+}
 
-  private workloadFace(w: WorkloadModel): string {
-    return JSON.stringify([{ ...w, pods: w.pods.length }, rolloutView(w, this.rollouts.get(w))]);
-  }
+/** What a workload row shows: its model but its pods, which are its children, and a followed restart. */
+function workloadFace(w: WorkloadModel, rollout: WorkloadRollout | undefined): string {
+  return JSON.stringify([{ ...w, pods: w.pods.length }, rolloutView(w, rollout)]);
 }
 
 function groupFace(models: readonly NamespaceModel[]): string {
   return JSON.stringify([models.map((m) => m.name), models.filter((m) => m.injection.plain.dataplane !== 'none').length]);
 }
 
+/** The rows under a namespace: a new or gone workload, or a change among its other pods, redraws the namespace. */
 function rowsKey(m: NamespaceModel): string {
   return JSON.stringify([m.workloads.map(workloadKey), m.otherPods]);
 }
