@@ -26,6 +26,11 @@ export class Config {
   get codeLensInjection(): boolean {
     return this.section.get<boolean>('codeLens.injection', true);
   }
+  /** Pods listed per workload in the Mesh view before a "N more pods…" row. */
+  get meshViewPageSize(): number {
+    const size = this.section.get<number>('meshView.pageSize', 100);
+    return Number.isInteger(size) && size > 0 ? size : 100;
+  }
   get restartConcurrency(): number {
     return this.section.get<number>('restart.concurrency', 8);
   }

@@ -18,7 +18,7 @@ export function activate(context: vscode.ExtensionContext): Services {
   const mesh = new MeshSession(config, log, context.globalState, localClusterFromEnv(process.env));
   const rollouts = new RolloutTracker();
   const yaml = createYamlService(context, config, log);
-  const services: Services = { context, config, log, output: channel, mesh, meshTree: new MeshTreeProvider(mesh, rollouts), rollouts, yaml };
+  const services: Services = { context, config, log, output: channel, mesh, meshTree: new MeshTreeProvider(mesh, rollouts, () => config.meshViewPageSize), rollouts, yaml };
   registerCommands(services);
   registerMeshView(services);
   registerYamlEditor(services);

@@ -12,6 +12,7 @@ import { restartWorkloads } from './restartWorkloads';
 import { selectContext } from './selectContext';
 import { setRevisionTag } from './setRevisionTag';
 import { showLogs } from './showLogs';
+import { showMorePods } from './showMorePods';
 import { uninstall } from './uninstall';
 
 /** A command is a factory from the services to its handler; handlers take the arguments VS Code passes. */
@@ -22,6 +23,7 @@ const commands: Record<string, CommandFactory> = {
   'istio.showLogs': showLogs,
   'istio.openSample': openSample,
   'istio.mesh.refresh': refresh,
+  'istio.mesh.showMorePods': showMorePods,
   'istio.selectContext': selectContext,
   'istio.install': install,
   'istio.uninstall': uninstall,

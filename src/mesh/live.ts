@@ -7,7 +7,7 @@ import { IstioSystemNamespace } from '../istio/names';
 import type { Logger } from '../util/log';
 import { Emitter } from '../util/events';
 import { slimInjectorConfigMap, slimMetadataOnly, slimNamespace, slimPod, slimService, slimWorkload } from './slim';
-import { MeshStore, type Collection, type MeshStoreOptions } from './store';
+import { MeshStore, type Collection, type MeshStoreOptions, controlPlaneCollections } from './store';
 
 /** Connection state of the live mesh; the view's context key `istio.cluster` takes these values. */
 export type ClusterState = 'connecting' | 'ready' | 'unreachable' | 'unauthorized' | 'forbidden';
@@ -127,8 +127,11 @@ export class LiveMesh {
     this.unlisted.add(key);
     const reflector = new Reflector(this.client, spec.kind, {
       onList: (items) => {
-        this.unlisted.delete(key);
+        const first = this.unlisted.delete(key);
         this.store.replace(spec.collection, items, namespace);
+        // The view shows what is known as soon as it is known, without the debounce: the namespaces from their own
+        // list, the control plane once its lists answered; the pods and workloads follow with the rest.
+        if (first && this.completesRows(spec.collection)) this.store.flush();
         this.recovered(key);
       },
       onEvent: (type, object) => {
@@ -214,6 +217,11 @@ export class LiveMesh {
   private recovered(key: string): void {
     this.failing.delete(key);
     this.checkSynced();
+  }
+
+  private completesRows(collection: Collection): boolean {
+    if (collection === 'namespaces') return true;
+    return controlPlaneCollections.includes(collection) && this.store.isSynced(...controlPlaneCollections);
   }
 
   private allSynced(): boolean {

@@ -10,12 +10,20 @@ export type Collection = 'namespaces' | 'pods' | 'deployments' | 'statefulsets' 
 
 const workloadKinds: Partial<Record<Collection, string>> = { deployments: 'Deployment', statefulsets: 'StatefulSet', daemonsets: 'DaemonSet' };
 /** Collections the control plane is built from. */
-const controlPlaneCollections = new Set<Collection>(['deployments', 'daemonsets', 'services', 'webhooks', 'crds', 'configmaps']);
+export const controlPlaneCollections: readonly Collection[] = ['deployments', 'daemonsets', 'services', 'webhooks', 'crds', 'configmaps'];
 
 export interface MeshChange {
-  /** Namespaces whose model changed; `all` after a control-plane change or a full list. */
+  /** Namespaces whose model changed; `all` after a control-plane change that moves injection, or a full list. */
   namespaces: ReadonlySet<string> | 'all';
+  /** The control plane as the view shows it changed (its own objects, not an application's Deployment). */
   controlPlane: boolean;
+}
+
+/** One change for two: what the view must redraw after both. */
+export function mergeChanges(a: MeshChange | undefined, b: MeshChange): MeshChange {
+  if (!a) return b;
+  const namespaces = a.namespaces === 'all' || b.namespaces === 'all' ? 'all' : new Set([...a.namespaces, ...b.namespaces]);
+  return { namespaces, controlPlane: a.controlPlane || b.controlPlane };
 }
 
 export interface MeshStoreOptions {
@@ -39,7 +47,11 @@ export class MeshStore {
   /** Each ConfigMap read once: a watch event replaces the object, and with it this entry. */
   private readonly parsedInjectors = new WeakMap<KubeObject, readonly InjectorConfigMap[]>();
   private controlPlaneCache: ControlPlane | undefined;
+  /** A control-plane collection changed since the control plane was last built. */
+  private controlPlaneDirty = true;
+  /** What of the control plane the namespace models depend on, and all of it as the view shows it. */
   private controlPlaneKey = '';
+  private controlPlaneShown = '';
   private readonly namespaceCache = new Map<string, NamespaceModel>();
   private namespaceListCache: NamespaceModel[] | undefined;
   private pendingNamespaces = new Set<string>();
@@ -103,17 +115,8 @@ export class MeshStore {
   }
 
   get controlPlane(): ControlPlane {
-    this.controlPlaneCache ??= buildControlPlane({
-      deployments: this.values<Deployment>('deployments'),
-      daemonSets: this.values<DaemonSet>('daemonsets'),
-      services: this.values<Service>('services'),
-      webhooks: this.values<MutatingWebhookConfiguration>('webhooks'),
-      webhooksHidden: this.hidden.has('webhooks'),
-      injectorConfigs: this.injectorConfigs(),
-      injectorConfigsHidden: [...this.hidden].filter((k) => k.startsWith('configmaps/')).map((k) => k.slice('configmaps/'.length)).sort(),
-      crdNames: [...this.values('crds')].map((c) => c.metadata.name),
-    });
-    return this.controlPlaneCache;
+    if (this.controlPlaneDirty || !this.controlPlaneCache) this.rebuildControlPlane();
+    return this.controlPlaneCache!;
   }
 
   /** All namespaces, sorted by name. */
@@ -126,6 +129,8 @@ export class MeshStore {
   }
 
   namespace(name: string): NamespaceModel | undefined {
+    // A stale control plane may move every namespace's state: settle it before trusting the cache.
+    if (this.controlPlaneDirty) this.rebuildControlPlane();
     const cached = this.namespaceCache.get(name);
     if (cached) return cached;
     const ns = this.objects.get('namespaces')?.get('')?.get(name) as Namespace | undefined;
@@ -163,6 +168,7 @@ export class MeshStore {
     clearTimeout(this.debounceTimer);
     clearTimeout(this.maxWaitTimer);
     this.debounceTimer = this.maxWaitTimer = undefined;
+    if (this.controlPlaneDirty) this.rebuildControlPlane();
     if (!this.pendingAll && this.pendingNamespaces.size === 0 && !this.pendingControlPlane) return;
     const change: MeshChange = { namespaces: this.pendingAll ? 'all' : this.pendingNamespaces, controlPlane: this.pendingControlPlane };
     this.pendingAll = this.pendingControlPlane = false;
@@ -192,17 +198,10 @@ export class MeshStore {
 
   /** Drops cached models the change affects; `namespace` undefined means everything of the collection. */
   private invalidate(collection: Collection | undefined, namespace: string | undefined): void {
-    let all = collection === undefined || namespace === undefined;
-    if (collection === undefined || controlPlaneCollections.has(collection)) {
-      this.controlPlaneCache = undefined;
-      const key = controlPlaneKey(this.controlPlane);
-      if (key !== this.controlPlaneKey) {
-        // Revisions, versions or control-plane namespaces moved: every namespace's state may change.
-        this.controlPlaneKey = key;
-        all = true;
-      }
-      this.pendingControlPlane = true;
-    }
+    const all = collection === undefined || namespace === undefined;
+    // Built again once per announced change, not per event: an application's Deployment rolling out
+    // leaves the control plane as it was, and then neither it nor every namespace is redrawn.
+    if (collection === undefined || controlPlaneCollections.includes(collection)) this.controlPlaneDirty = true;
     if (collection === 'namespaces') this.namespaceListCache = undefined;
     if (all) {
       this.namespaceCache.clear();
@@ -214,6 +213,34 @@ export class MeshStore {
       this.pendingNamespaces.add(namespace);
     }
     this.schedule();
+  }
+
+  private rebuildControlPlane(): void {
+    const cp = buildControlPlane({
+      deployments: this.values<Deployment>('deployments'),
+      daemonSets: this.values<DaemonSet>('daemonsets'),
+      services: this.values<Service>('services'),
+      webhooks: this.values<MutatingWebhookConfiguration>('webhooks'),
+      webhooksHidden: this.hidden.has('webhooks'),
+      injectorConfigs: this.injectorConfigs(),
+      injectorConfigsHidden: [...this.hidden].filter((k) => k.startsWith('configmaps/')).map((k) => k.slice('configmaps/'.length)).sort(),
+      crdNames: [...this.values('crds')].map((c) => c.metadata.name),
+    });
+    this.controlPlaneCache = cp;
+    this.controlPlaneDirty = false;
+    const key = controlPlaneKey(cp);
+    if (key !== this.controlPlaneKey) {
+      // Revisions, versions or control-plane namespaces moved: every namespace's state may change.
+      this.controlPlaneKey = key;
+      this.namespaceCache.clear();
+      this.namespaceListCache = undefined;
+      this.pendingAll = true;
+    }
+    const shown = JSON.stringify(cp);
+    if (shown !== this.controlPlaneShown) {
+      this.controlPlaneShown = shown;
+      this.pendingControlPlane = true;
+    }
   }
 
   private schedule(): void {

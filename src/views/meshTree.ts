@@ -1,46 +1,73 @@
 import * as vscode from 'vscode';
 import type { RolloutTracker } from '../injection/tracker';
-import { controlPlaneNode } from './nodes/controlPlane';
+import type { NamespaceModel } from '../mesh/model';
+import type { MeshStore } from '../mesh/store';
+import { ChangeWindow } from './changeWindow';
+import { ControlPlaneNode } from './nodes/controlPlane';
 import { MessageNode } from './nodes/message';
 import { NamespaceNode } from './nodes/namespace';
 import { icon, type MeshNode } from './nodes/node';
+import { PodNode } from './nodes/pod';
+import { WorkloadNode } from './nodes/workload';
+import { MeshNodes, mergeTreeChanges, type TreeChange } from './redraw';
+import { type RootRow, rootRows } from './rootRows';
 import type { MeshSession } from './session';
+
+/** Changes arriving within this window are redrawn together: about a frame, so a burst costs one redraw. */
+const redrawWindowMs = 16;
+const allCollections = ['namespaces', 'pods', 'deployments', 'statefulsets', 'daemonsets', 'services', 'webhooks', 'crds'] as const;
 
 /** The root group of namespaces. */
 class NamespacesNode implements MeshNode {
-  constructor(private readonly nodes: NamespaceNode[]) {}
+  constructor(private readonly models: () => readonly NamespaceModel[], readonly children: () => MeshNode[]) {}
   treeItem(): vscode.TreeItem {
+    const models = this.models();
     const item = new vscode.TreeItem('Namespaces', vscode.TreeItemCollapsibleState.Expanded);
     item.id = 'namespaces';
-    const injected = this.nodes.filter((n) => n.model.injection.plain.dataplane !== 'none').length;
-    item.description = `${injected} of ${this.nodes.length} in the mesh`;
+    const injected = models.filter((n) => n.injection.plain.dataplane !== 'none').length;
+    item.description = `${injected} of ${models.length} in the mesh`;
     item.iconPath = icon('folder-library');
     item.contextValue = 'namespaces';
     return item;
   }
-  children(): MeshNode[] {
-    return this.nodes;
-  }
 }
 
 /**
- * The `istio.mesh` tree: Control plane → components; Namespaces → workloads → pods. Reads the live store
- * of the session and refreshes when it changes or when a followed restart progresses. Empty while not connected, so `viewsWelcome` shows the
- * message for the `istio.cluster` state.
+ * The `istio.mesh` tree: Control plane → components; Namespaces → workloads → pods. Reads the live store of the
+ * session. A change redraws only the rows it touches (see `MeshNodes`), batched per frame; a change of the
+ * connection redraws everything. Empty while not connected, so `viewsWelcome` shows the message for the
+ * `istio.cluster` state.
  */
 export class MeshTreeProvider implements vscode.TreeDataProvider<MeshNode>, vscode.Disposable {
-  private readonly changeEmitter = new vscode.EventEmitter<MeshNode | undefined>();
+  private readonly changeEmitter = new vscode.EventEmitter<MeshNode | MeshNode[] | undefined>();
   readonly onDidChangeTreeData = this.changeEmitter.event;
   private readonly subscriptions: { dispose(): void }[];
   /** Fires after the root level was produced; lets tests and the benchmark wait for a render. */
   private readonly renderedEmitter = new vscode.EventEmitter<number>();
   readonly onDidRenderRoot = this.renderedEmitter.event;
+  private readonly window = new ChangeWindow<TreeChange>(redrawWindowMs, mergeTreeChanges, (c) => this.redraw(c));
+  private readonly nodes: MeshNodes<NamespaceNode, WorkloadNode>;
+  private readonly group = new NamespacesNode(() => this.session.store?.namespaces ?? [], () => this.nodes.namespaces(this.session.store?.namespaces ?? []));
+  private controlPlane: ControlPlaneNode | undefined;
+  /** The store the cached nodes came from: another one (a context switch) starts afresh. */
+  private nodesStore: MeshStore | undefined;
+  /** What decides the root level's rows, as last shown. */
+  private rootFace = '';
 
-  constructor(private readonly session: MeshSession, private readonly rollouts: RolloutTracker) {
-    // VS Code coalesces bursts of change events (a rollout of many workloads) before it asks again.
+  constructor(private readonly session: MeshSession, rollouts: RolloutTracker, private readonly pageSize: () => number) {
+    this.nodes = new MeshNodes<NamespaceNode, WorkloadNode>({
+      namespace: (m) => this.complete(new NamespaceNode(m, rollouts)),
+      setNamespace: (node, m) => {
+        node.model = m;
+        this.complete(node);
+      },
+      workload: (w) => new WorkloadNode(w, rollouts.get(w), pageSize()),
+      setWorkload: (node, w) => node.update(w, rollouts.get(w)),
+    }, rollouts);
     this.subscriptions = [
-      session.onDidChange(() => this.changeEmitter.fire(undefined)),
-      rollouts.onDidChange(() => this.changeEmitter.fire(undefined)),
+      session.onDidChange((c) => this.window.add({ root: c.state, controlPlane: c.mesh?.controlPlane ?? false, namespaces: c.mesh?.namespaces ?? new Set() })),
+      // A followed restart changes its workload's row and its namespace's "restarting…".
+      rollouts.onDidChange((s) => this.window.add({ root: false, controlPlane: false, namespaces: new Set([s.ref.namespace]) })),
     ];
   }
 
@@ -49,48 +76,109 @@ export class MeshTreeProvider implements vscode.TreeDataProvider<MeshNode>, vsco
   }
 
   async getChildren(node?: MeshNode): Promise<MeshNode[]> {
-    if (node) return node.children?.() ?? [];
-    void this.session.ensureStarted();
-    const roots = this.roots();
-    this.renderedEmitter.fire(roots.length);
-    return roots;
+    if (!node) {
+      void this.session.ensureStarted();
+      const roots = this.roots();
+      this.renderedEmitter.fire(roots.length);
+      return roots;
+    }
+    const store = this.session.store;
+    if (node instanceof NamespaceNode) {
+      // Built from the store at expansion time, so a collapsed namespace costs nothing.
+      const model = store?.namespace(node.name);
+      return model ? [...this.nodes.workloads(model), ...model.otherPods.map((p) => new PodNode(p))] : [];
+    }
+    if (node instanceof WorkloadNode) {
+      this.nodes.podsShown(node);
+      return node.children(this.pageSize());
+    }
+    return node.children?.() ?? [];
   }
 
-  /** The root level as it is now; empty (welcome view) unless connected and listed. */
+  /** The root level as it is now: what is listed so far; empty (welcome view) until the namespaces are. */
   roots(): MeshNode[] {
+    const rows = this.rootRows();
+    this.rootFace = JSON.stringify(rows);
     const store = this.session.store;
-    const status = this.session.status;
-    if (!store || !status || !store.isSynced('namespaces', 'pods', 'deployments', 'statefulsets', 'daemonsets', 'services', 'webhooks', 'crds')) return [];
-    // Forbidden and "Istio not installed" are told by viewsWelcome, which shows only while the tree is empty.
-    const install = this.session.installState;
-    if (this.session.state === 'forbidden' || install === 'notInstalled') return [];
-    const nodes: MeshNode[] = [];
-    if (status.limited) nodes.push(new MessageNode('limited', 'Limited view (RBAC)', status.limited, 'warning'));
-    if (this.session.state === 'unreachable' || this.session.state === 'unauthorized') {
-      nodes.push(new MessageNode('stale', this.session.state === 'unreachable' ? 'Connection lost: reconnecting…' : 'Credentials rejected',
-        this.session.error?.message ?? '', 'warning', { title: 'Show Logs', command: 'istio.showLogs' }));
-    }
-    nodes.push(install === 'unknown'
-      ? new MessageNode('cp', 'Control plane: not visible to you', `You may not list Deployments in istio-system in context "${this.session.contextName}", so whether Istio is installed is unknown.`, 'warning')
-      : controlPlaneNode(store.controlPlane));
-    nodes.push(new NamespacesNode(store.namespaces.map((n) => new NamespaceNode(n, store, this.rollouts))));
-    return nodes;
+    this.useNodesOf(store);
+    if (!store || rows.length === 0) return [];
+    return rows.map((row) => {
+      switch (row) {
+        case 'limited': return new MessageNode('limited', 'Limited view (RBAC)', this.session.status?.limited ?? '', 'warning');
+        case 'stale': return new MessageNode('stale', this.session.state === 'unreachable' ? 'Connection lost: reconnecting…' : 'Credentials rejected',
+          this.session.error?.message ?? '', 'warning', { title: 'Show Logs', command: 'istio.showLogs' });
+        case 'controlPlaneLoading': return new MessageNode('cp', 'Control plane', 'Listing the control plane…', 'loading~spin');
+        case 'controlPlaneHidden': return new MessageNode('cp', 'Control plane: not visible to you', `You may not list Deployments in istio-system in context "${this.session.contextName}", so whether Istio is installed is unknown.`, 'warning');
+        case 'controlPlane':
+          this.controlPlane ??= new ControlPlaneNode(store.controlPlane);
+          this.controlPlane.cp = store.controlPlane;
+          return this.controlPlane;
+        case 'namespaces': return this.group;
+      }
+    });
   }
 
   /** Finds the node of a namespace (for commands invoked from the palette and for tests). */
   namespaceNode(name: string): NamespaceNode | undefined {
     const store = this.session.store;
     const model = store?.namespace(name);
-    return store && model ? new NamespaceNode(model, store, this.rollouts) : undefined;
+    this.useNodesOf(store);
+    return model ? this.nodes.namespace(model) : undefined;
   }
 
-  refresh(): void {
-    this.changeEmitter.fire(undefined);
+  /** The "N more pods…" row: the workload lists the next page. */
+  showMorePods(node: WorkloadNode): void {
+    node.podLimit += this.pageSize();
+    this.changeEmitter.fire(node);
   }
 
   dispose(): void {
     for (const s of this.subscriptions) s.dispose();
+    this.window.dispose();
     this.changeEmitter.dispose();
     this.renderedEmitter.dispose();
+  }
+
+  private redraw(change: TreeChange): void {
+    const store = this.session.store;
+    if (change.root || !store || store !== this.nodesStore || JSON.stringify(this.rootRows()) !== this.rootFace) {
+      this.changeEmitter.fire(undefined);
+      return;
+    }
+    const rows = this.nodes.redraw(change.namespaces, (name) => store.namespace(name), () => store.namespaces);
+    if (rows === 'all') {
+      this.changeEmitter.fire(undefined);
+      return;
+    }
+    const redrawn: MeshNode[] = rows.group ? [this.group] : [...rows.namespaces, ...rows.workloads];
+    if (change.controlPlane && this.controlPlane) {
+      this.controlPlane.cp = store.controlPlane;
+      redrawn.push(this.controlPlane);
+    }
+    if (redrawn.length > 0) this.changeEmitter.fire(redrawn);
+  }
+
+  private rootRows(): RootRow[] {
+    const store = this.session.store;
+    return rootRows({
+      state: store && this.session.status ? this.session.state : undefined,
+      listed: (c) => store?.isSynced(c) ?? false,
+      limited: this.session.status?.limited !== undefined,
+      installed: this.session.installState === 'installed',
+      controlPlaneHidden: this.session.installState === 'unknown' && this.session.controlPlaneHidden,
+    });
+  }
+
+  /** A namespace row says "listing…" until the pods and workloads are listed (their counts would be wrong). */
+  private complete(node: NamespaceNode): NamespaceNode {
+    node.listed = this.session.store?.isSynced(...allCollections) ?? false;
+    return node;
+  }
+
+  private useNodesOf(store: MeshStore | undefined): void {
+    if (store === this.nodesStore) return;
+    this.nodesStore = store;
+    this.nodes.clear();
+    this.controlPlane = undefined;
   }
 }

@@ -5,7 +5,7 @@ import type { ContextInfo } from '../cluster/kubeconfig';
 import type { LocalClusterWatch } from '../cluster/localCluster';
 import type { Config } from '../config';
 import type { LiveMesh, LiveMeshStatus } from '../mesh/live';
-import type { MeshStore } from '../mesh/store';
+import { type MeshChange, type MeshStore, mergeChanges } from '../mesh/store';
 import type { Logger } from '../util/log';
 
 /**
@@ -16,6 +16,12 @@ import type { Logger } from '../util/log';
 export type SessionState = 'idle' | 'none' | 'kubeconfig' | 'localCluster' | LiveMeshStatus['state'];
 
 const selectedContextKey = 'istio.selectedContext';
+
+/** What changed in one tick: the connection state (the whole view), and which parts of the mesh model. */
+export interface SessionChange {
+  state: boolean;
+  mesh?: MeshChange;
+}
 
 /**
  * The connection to the cluster of the selected kubeconfig context and its live mesh. Created at activation
@@ -29,8 +35,8 @@ export class MeshSession implements vscode.Disposable {
   private lastError: ClusterError | undefined;
   /** The values last given to `setContext`, so a busy store does not send the same ones again. */
   private readonly contextKeys = new Map<string, unknown>();
-  private readonly changeEmitter = new vscode.EventEmitter<void>();
-  private changePending = false;
+  private readonly changeEmitter = new vscode.EventEmitter<SessionChange>();
+  private pendingChange: SessionChange | undefined;
   /** Fires when the connection state or the mesh model changed (model changes arrive batched, one event per tick). */
   readonly onDidChange = this.changeEmitter.event;
   private readonly disposables: vscode.Disposable[] = [this.changeEmitter];
@@ -48,7 +54,7 @@ export class MeshSession implements vscode.Disposable {
     if (localCluster) {
       this.disposables.push(localCluster, localCluster.onDidChange((status) => {
         if (this.current !== 'localCluster') return;
-        if (status?.state === 'starting') this.announceChange(); // the next step, for the view's message
+        if (status?.state === 'starting') this.announceChange({ state: true }); // the next step, for the view's message
         else {
           this.log.info(status?.state === 'ready' ? 'The local cluster is up: connecting' : `The local cluster did not start: ${status?.text ?? 'its status file is gone'}`);
           void this.restart();
@@ -80,9 +86,13 @@ export class MeshSession implements vscode.Disposable {
    */
   get installState(): 'installed' | 'notInstalled' | 'unknown' {
     const live = this.live;
-    if (!live) return 'unknown';
+    if (!live || !live.store.isSynced('deployments')) return 'unknown';
     if (live.store.controlPlane.installed) return 'installed';
     return live.controlPlaneHidden ? 'unknown' : 'notInstalled';
+  }
+  /** RBAC keeps istio-system's Deployments from us. */
+  get controlPlaneHidden(): boolean {
+    return this.live?.controlPlaneHidden ?? false;
   }
   get contextName(): string | undefined {
     return this.live?.client.context;
@@ -158,9 +168,9 @@ export class MeshSession implements vscode.Disposable {
       const live = new LiveMesh(client, this.log);
       this.live = live;
       live.onDidChangeStatus((s) => this.onStatus(s));
-      live.store.onDidChange(() => {
+      live.store.onDidChange((mesh) => {
         this.updateMeshContext(live.store);
-        this.announceChange();
+        this.announceChange({ state: false, mesh });
       });
       live.start();
     } catch (err) {
@@ -196,19 +206,25 @@ export class MeshSession implements vscode.Disposable {
     this.current = state;
     this.setContext('istio.cluster', state);
     this.setContext('istio.mesh', state === 'ready' ? this.installState : 'unknown');
-    this.announceChange();
+    this.announceChange({ state: true });
   }
 
   /**
    * One change event for the changes of one tick: at the first sync the model and the "ready" state arrive together,
    * and two events would make VS Code fetch the tree twice (it refreshes on the first, and again on the next).
    */
-  private announceChange(): void {
-    if (this.changePending) return;
-    this.changePending = true;
+  private announceChange(change: SessionChange): void {
+    const pending = this.pendingChange;
+    if (pending) {
+      pending.state ||= change.state;
+      if (change.mesh) pending.mesh = mergeChanges(pending.mesh, change.mesh);
+      return;
+    }
+    this.pendingChange = { ...change };
     queueMicrotask(() => {
-      this.changePending = false;
-      this.changeEmitter.fire();
+      const fired = this.pendingChange!;
+      this.pendingChange = undefined;
+      this.changeEmitter.fire(fired);
     });
   }
 

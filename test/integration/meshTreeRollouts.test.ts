@@ -28,7 +28,7 @@ describe('mesh view during a restart', function () {
       const test = async () => {
         const group = (await tree.getChildren()).find((n) => n.treeItem().id === 'namespaces');
         const namespaceNode = group?.children?.().find((n) => n.treeItem().label === ns);
-        const node = namespaceNode?.children?.().find((n: MeshNode) => n.treeItem().label === 'web') as WorkloadNode | undefined;
+        const node = (namespaceNode ? await tree.getChildren(namespaceNode) : []).find((n: MeshNode) => n.treeItem().label === 'web') as WorkloadNode | undefined;
         if (node && check(node.treeItem(), node)) {
           clearTimeout(timer);
           sub.dispose();

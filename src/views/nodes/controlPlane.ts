@@ -3,7 +3,7 @@ import type { ComponentStatus, ControlPlane, Gateway, InjectionWebhook, Revision
 import { Colors, icon, markdown, md, type MeshNode } from './node';
 
 /** A leaf or group under "Control plane". */
-export class ComponentNode implements MeshNode {
+class ComponentNode implements MeshNode {
   constructor(
     readonly id: string,
     readonly label: string,
@@ -71,7 +71,7 @@ function webhookDescription(w: InjectionWebhook): string {
 }
 
 /** "Control plane": istiod revisions, gateways, CNI/ztunnel, addons, legacy components, webhooks, CRDs. */
-export function controlPlaneNode(cp: ControlPlane): ComponentNode {
+function controlPlaneNode(cp: ControlPlane): ComponentNode {
   const kids: MeshNode[] = [
     ...cp.revisions.map(revisionNode),
     ...cp.legacy.map((c) => component(c, 'history', c.name, 'component:legacy')),
@@ -95,4 +95,17 @@ export function controlPlaneNode(cp: ControlPlane): ComponentNode {
   return new ComponentNode('cp', 'Control plane', description,
     [cp.installed ? `**Istio ${md(cp.version ?? '')}** in ${cp.namespaces.map(md).join(', ')}` : 'Istio is not installed in this cluster.'],
     icon('server-environment', cp.installed ? (healthy ? Colors.ok : Colors.warn) : Colors.muted), cp.installed ? 'controlPlane:installed' : 'controlPlane:notInstalled', kids);
+}
+
+/** The "Control plane" row the tree keeps across changes: redrawn, with what is under it, only when `cp` changes. */
+export class ControlPlaneNode implements MeshNode {
+  constructor(public cp: ControlPlane) {}
+
+  treeItem(): vscode.TreeItem {
+    return controlPlaneNode(this.cp).treeItem();
+  }
+
+  children(): MeshNode[] {
+    return controlPlaneNode(this.cp).children();
+  }
 }

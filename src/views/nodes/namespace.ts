@@ -3,11 +3,8 @@ import type { RolloutTracker } from '../../injection/tracker';
 import type { NamespaceState } from '../../istio/injection';
 import { DefaultRevision } from '../../istio/names';
 import type { NamespaceModel } from '../../mesh/model';
-import type { MeshStore } from '../../mesh/store';
 import { namespaceVerdictLine, verdictEvidence } from '../../istio/verdict';
 import { Colors, icon, markdown, md, type MeshNode, verdictLines } from './node';
-import { PodNode } from './pod';
-import { WorkloadNode } from './workload';
 
 const stateWords: Record<NamespaceState, string> = {
   on: 'injected', off: 'disabled', none: 'not injected', unserved: 'no injector', conflict: 'conflict', ambient: 'ambient', system: 'system',
@@ -16,9 +13,14 @@ const stateWords: Record<NamespaceState, string> = {
 /**
  * A namespace. Its context value is `namespace:<state>[:restart]` (state: on, off, none, unserved, conflict, ambient,
  * system; see `NamespaceState`), which the injection menus match. Commands receive this node: use `name` and `model`.
+ * The tree keeps one such node per namespace and gives it each new model (VS Code redraws a row given the same object);
+ * the tree lists its children, from the store at expansion time, so a collapsed namespace costs nothing.
  */
 export class NamespaceNode implements MeshNode {
-  constructor(readonly model: NamespaceModel, private readonly store: MeshStore, private readonly rollouts: RolloutTracker) {}
+  /** Its pods and workloads are listed: until then its row says so instead of counting what is not there yet. */
+  listed = true;
+
+  constructor(public model: NamespaceModel, private readonly rollouts: RolloutTracker) {}
 
   get name(): string {
     return this.model.name;
@@ -29,6 +31,7 @@ export class NamespaceNode implements MeshNode {
   }
 
   get description(): string {
+    if (!this.listed) return 'listing…';
     const { injection, restartNeeded, versionMismatches, terminating } = this.model;
     const requested = injection.plain.requested;
     const word = injection.state === 'on' && requested && requested !== DefaultRevision ? `injected (${requested})` : stateWords[injection.state];
@@ -60,14 +63,6 @@ export class NamespaceNode implements MeshNode {
     return item;
   }
 
-  children(): MeshNode[] {
-    // Rebuilt from the store at expansion time so a collapsed namespace costs nothing.
-    const m = this.store.namespace(this.model.name) ?? this.model;
-    return [
-      ...m.workloads.map((w) => new WorkloadNode(w, this.rollouts.get(w))),
-      ...m.otherPods.map((p) => new PodNode(p)),
-    ];
-  }
 
   private icon(): vscode.ThemeIcon {
     const m = this.model;

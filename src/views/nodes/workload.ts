@@ -3,6 +3,8 @@ import type { WorkloadRollout } from '../../injection/rollout';
 import type { WorkloadModel } from '../../mesh/model';
 import { verdictEvidence, verdictLine } from '../../istio/verdict';
 import { Colors, icon, markdown, md, type MeshNode, verdictLines } from './node';
+import { MorePodsNode } from './more';
+import { pageOf } from './paging';
 import { PodNode, restartTexts } from './pod';
 import { type RolloutLook, type RolloutView, rolloutView } from './rollout';
 
@@ -20,12 +22,18 @@ function rolloutIcon(look: RolloutLook): vscode.ThemeIcon {
 
 /**
  * A Deployment, StatefulSet or DaemonSet with its pods. Context value: `workload:<kind>`. While a restart
- * of this session is followed (`Services.rollouts`), its row says so: "restarting" → "2/2 injected".
+ * of this session is followed (`Services.rollouts`), its row says so: "restarting" → "2/2 injected". The tree keeps one
+ * node per workload and gives it each new model (`update`). It lists `podLimit` pods, then "N more…".
  */
 export class WorkloadNode implements MeshNode {
-  private readonly rollout: RolloutView | undefined;
+  private rollout: RolloutView | undefined;
 
-  constructor(readonly workload: WorkloadModel, rollout?: WorkloadRollout) {
+  constructor(public workload: WorkloadModel, rollout?: WorkloadRollout, public podLimit = Number.POSITIVE_INFINITY) {
+    this.rollout = rolloutView(workload, rollout);
+  }
+
+  update(workload: WorkloadModel, rollout?: WorkloadRollout): void {
+    this.workload = workload;
     this.rollout = rolloutView(workload, rollout);
   }
 
@@ -61,7 +69,10 @@ export class WorkloadNode implements MeshNode {
     return item;
   }
 
-  children(): PodNode[] {
-    return this.workload.pods.map((p) => new PodNode(p));
+  /** Its pods up to `podLimit`, then a row that shows the next page (`pageSize` more). */
+  children(pageSize = Number.POSITIVE_INFINITY): MeshNode[] {
+    const page = pageOf(this.workload.pods, this.podLimit, pageSize);
+    const pods: MeshNode[] = page.shown.map((p) => new PodNode(p));
+    return page.more > 0 ? [...pods, new MorePodsNode(this, page.more, page.next)] : pods;
   }
 }

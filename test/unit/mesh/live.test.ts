@@ -1,9 +1,10 @@
 import * as assert from 'node:assert/strict';
 import { ClusterClient } from '../../../src/cluster/client';
 import { LiveMesh } from '../../../src/mesh/live';
+import { controlPlaneCollections } from '../../../src/mesh/store';
 import { silentLogger } from '../../../src/util/log';
 import { injectorConfigMap, injectorWebhookConfiguration } from '../../builders/injection';
-import { namespace, pod } from '../../builders/kube';
+import { istiod, namespace, pod } from '../../builders/kube';
 import { FakeApiServer, json, startWatch, until } from '../cluster/fakeApiServer';
 
 describe('LiveMesh', () => {
@@ -115,7 +116,36 @@ describe('LiveMesh', () => {
     live.onDidChangeStatus((s) => events.push(s.state));
     live.start();
     await live.whenSynced();
-    assert.deepEqual(events, ['model', 'ready']);
+    assert.deepEqual(events.slice(-2), ['model', 'ready']);
+    assert.ok(events.length <= 4, `at most the namespaces, the control plane and the rest: ${events.join()}`);
+  });
+
+  it('announces the namespaces and then the control plane while a slow pod list is still on its way', async () => {
+    let podsAsked: (answer: () => void) => void = () => undefined;
+    const releasePods = new Promise<() => void>((resolve) => (podsAsked = resolve));
+    server.route = (req, res) => {
+      if (req.query.get('watch') === 'true') return void startWatch(res);
+      const items = req.path === '/api/v1/namespaces' ? [namespace('shop')] : req.path === '/apis/apps/v1/deployments' ? [istiod()] : [];
+      const answer = () => json(res, 200, { metadata: { resourceVersion: '5' }, items });
+      if (req.path === '/api/v1/pods') podsAsked(answer);
+      else answer();
+    };
+    live = new LiveMesh(client, silentLogger, { debounceMs: 60_000, maxWaitMs: 60_000 });
+    const store = live.store;
+    const announced: string[] = [];
+    const controlPlaneShown = new Promise<void>((resolve) => store.onDidChange(() => {
+      announced.push(store.isSynced('pods') ? 'all' : store.isSynced(...controlPlaneCollections) ? 'control plane' : 'namespaces');
+      if (store.isSynced(...controlPlaneCollections)) resolve();
+    }));
+    live.start();
+    await controlPlaneShown;
+    assert.equal(store.isSynced('pods'), false, 'the pods are still being listed');
+    assert.equal(announced[0], 'namespaces', 'the namespaces went out first, without the debounce');
+    assert.deepEqual(store.namespaces.map((n) => n.name), ['shop']);
+    assert.equal(store.controlPlane.installed, true);
+    (await releasePods)();
+    await live.whenSynced();
+    assert.equal(announced.at(-1), 'all');
   });
 
   it('reports an unreachable server before the first sync', async () => {

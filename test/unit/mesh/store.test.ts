@@ -45,6 +45,21 @@ describe('MeshStore', () => {
     assert.equal(store.namespaces.length, 2);
   });
 
+  it('leaves the control plane alone when an application\'s Deployment changes', async () => {
+    store.apply('deployments', 'ADDED', istiod());
+    store.flush();
+    const controlPlane = store.controlPlane;
+    const changed = nextChange();
+    store.apply('deployments', 'MODIFIED', deployment('web', { namespace: 'shop', replicas: 3, ready: 1 }));
+    const change = await changed;
+    assert.deepEqual(change, { namespaces: new Set(['shop']), controlPlane: false });
+    assert.deepEqual(store.controlPlane, controlPlane);
+    // Its own objects do change it: istiod becoming ready is redrawn, without rebuilding every namespace.
+    const next = nextChange();
+    store.apply('deployments', 'MODIFIED', istiod({ ready: 0 }));
+    assert.deepEqual(await next, { namespaces: new Set(['istio-system']), controlPlane: true });
+  });
+
   it('removes deleted objects', () => {
     store.apply('pods', 'DELETED', pod('web-1', { namespace: 'shop' }));
     assert.equal(store.namespace('shop')!.podCount, 0);
