@@ -1,0 +1,64 @@
+import { MESSAGES, messageText, severityOf } from '../analyzers/messages';
+import { suppressed, suppressFix } from '../analyzers/suppress';
+import { withoutIgnored } from '../analyzers/ignore';
+import { withSafeFixes } from '../yaml/helmEdits';
+import { rangeOf } from '../yaml/parse';
+import type { Finding } from '../yaml/types';
+import type { WorkspaceAnalyzer, WorkspaceContext, WorkspaceReport } from './analyzer';
+import { workspaceAnalyzers } from './analyzers';
+import type { WorkspaceIndex } from './index';
+
+export interface WorkspaceAnalysisOptions {
+  /** `istio.analysis.workspaceIsComplete`: see `WorkspaceContext.complete`. */
+  readonly complete?: boolean;
+  /** `istio.analysis.ignoredCodes`. */
+  readonly ignoredCodes?: readonly string[];
+  readonly analyzers?: readonly WorkspaceAnalyzer[];
+}
+
+/**
+ * The cross-resource findings of the whole index, per file (files without findings are left out), with Istio's code,
+ * message and level, less those a resource's `galley.istio.io/analyze-suppress` or the ignored codes leave out. Each
+ * offers to suppress its code on the resource. While the workspace is not the whole scope, "not found" is an
+ * information that says "not found in the workspace": the reference may be in the cluster.
+ */
+export function analyzeWorkspace(index: WorkspaceIndex, options: WorkspaceAnalysisOptions = {}): Map<string, Finding[]> {
+  const ctx: WorkspaceContext = { ofType: (type) => index.ofType(type), complete: options.complete ?? false };
+  const out = new Map<string, Finding[]>();
+  const seen = new Set<string>();
+  for (const analyzer of options.analyzers ?? workspaceAnalyzers) {
+    for (const report of analyzer.analyze(ctx)) {
+      const finding = findingOf(report, ctx.complete);
+      if (!finding) continue;
+      // Istio reports equal messages on one resource once (diag/messages.go SortedDedupedCopy).
+      const key = `${report.resource.path}\0${finding.range.start.line}:${finding.range.start.character}\0${finding.code}\0${finding.message}`;
+      if (seen.has(key)) continue;
+      seen.add(key);
+      const list = out.get(report.resource.path);
+      if (list) list.push(finding);
+      else out.set(report.resource.path, [finding]);
+    }
+  }
+  for (const [path, findings] of out) {
+    const kept = withoutIgnored(findings, options.ignoredCodes ?? []);
+    if (kept.length === 0) out.delete(path);
+    else out.set(path, kept.sort((a, b) => a.range.start.line - b.range.start.line || a.range.start.character - b.range.start.character));
+  }
+  return out;
+}
+
+function findingOf(report: WorkspaceReport, complete: boolean): Finding | undefined {
+  const { resource, code } = report;
+  if (suppressed(resource.root, code)) return undefined;
+  const softened = report.notFound === true && !complete;
+  const message = messageText(code, ...report.args);
+  const suppress = suppressFix(resource.file, resource.root, code);
+  const finding: Finding = {
+    range: rangeOf(resource.file, report.span[0], report.span[1]),
+    code,
+    severity: softened ? 'info' : severityOf(MESSAGES[code].level),
+    message: softened ? message.replace(' not found: ', ' not found in the workspace: ') : message,
+    ...(suppress ? { fixes: [suppress] } : {}),
+  };
+  return withSafeFixes(resource.file, finding, resource.manifest.root?.range?.[0] ?? resource.manifest.span[0]);
+}
