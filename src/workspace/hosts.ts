@@ -9,7 +9,7 @@ const CLUSTER_LOCAL = 'svc.cluster.local';
 const FQDN = /^(.+)\.(.+)\.svc\.cluster\.local$/;
 
 /** A short name (no dot, no wildcard) completed in `namespace` (ConvertHostToFQDN). */
-export function hostToFqdn(namespace: string, host: string): string {
+function hostToFqdn(namespace: string, host: string): string {
   return host.startsWith('*') || host.includes('.') ? host : `${host}.${namespace}.${CLUSTER_LOCAL}`;
 }
 

@@ -10,7 +10,7 @@ import { text } from '../analyzers/values';
  * The namespace a resource without one is analysed in: `istioctl analyze` files them under its default namespace,
  * `default` (pkg/config/analysis/local/istiod_analyze.go, `--namespace` unset).
  */
-export const DEFAULT_NAMESPACE = 'default';
+const DEFAULT_NAMESPACE = 'default';
 
 /** One resource of the workspace, as the cross-resource analyzers read it, with its document for exact ranges. */
 export interface WorkspaceResource {
