@@ -4,7 +4,8 @@ import type { Logger } from '../util/log';
 import { errorMessage } from '../util/errors';
 import { analyzeWorkspace } from '../workspace/analyze';
 import { WorkspaceIndex } from '../workspace/index';
-import { toDiagnostic } from './convert';
+import type { Finding } from '../yaml/types';
+import { codeOf, toDiagnostic, toRange, toWorkspaceEdit } from './convert';
 
 const YAML_GLOB = '**/*.{yaml,yml}';
 const SKIPPED_DIR = /[\\/](?:node_modules|\.git)[\\/]/;
@@ -21,7 +22,8 @@ export class WorkspaceAnalysis implements vscode.Disposable {
   private readonly diagnostics = vscode.languages.createDiagnosticCollection('istio-workspace');
   private readonly changed = new Map<string, vscode.Uri>();
   private readonly deleted = new Set<string>();
-  private published = new Set<string>();
+  /** The findings published per file, with the text they were found in (their fixes' offsets are in it). */
+  private published = new Map<string, { text: string; findings: Finding[] }>();
   private timer: NodeJS.Timeout | undefined;
   private running: Promise<void> = Promise.resolve();
   private readonly onDidAnalyzeEmitter = new vscode.EventEmitter<void>();
@@ -102,12 +104,41 @@ export class WorkspaceAnalysis implements vscode.Disposable {
     }
   }
 
+  /** A document's findings, when they were found in its current text (else their fixes would edit the wrong place). */
+  findingsFor(document: vscode.TextDocument): readonly Finding[] {
+    const published = this.published.get(document.uri.toString());
+    return published && published.text === document.getText() ? published.findings : [];
+  }
+
   private publish(): void {
     const found = analyzeWorkspace(this.index, { complete: this.config.analysisWorkspaceIsComplete, ignoredCodes: this.config.analysisIgnoredCodes });
-    for (const file of this.published) if (!found.has(file)) this.diagnostics.delete(vscode.Uri.parse(file));
-    for (const [file, findings] of found) this.diagnostics.set(vscode.Uri.parse(file), findings.map(toDiagnostic));
-    this.published = new Set(found.keys());
+    for (const file of this.published.keys()) if (!found.has(file)) this.diagnostics.delete(vscode.Uri.parse(file));
+    this.published = new Map();
+    for (const [file, findings] of found) {
+      this.diagnostics.set(vscode.Uri.parse(file), findings.map(toDiagnostic));
+      this.published.set(file, { text: this.index.resourcesIn(file)[0]?.file.text ?? '', findings });
+    }
     this.onDidAnalyzeEmitter.fire();
+  }
+}
+
+/** "Suppress IST0xxx for this resource" on the workspace findings. */
+class WorkspaceCodeActions implements vscode.CodeActionProvider {
+  constructor(private readonly analysis: WorkspaceAnalysis) {}
+
+  provideCodeActions(document: vscode.TextDocument, _range: vscode.Range, context: vscode.CodeActionContext): vscode.CodeAction[] {
+    const findings = this.analysis.findingsFor(document);
+    const actions: vscode.CodeAction[] = [];
+    for (const diagnostic of context.diagnostics) {
+      const finding = findings.find((f) => f.code === codeOf(diagnostic) && f.message === diagnostic.message && toRange(f.range).isEqual(diagnostic.range));
+      for (const fix of finding?.fixes ?? []) {
+        const action = new vscode.CodeAction(fix.title, vscode.CodeActionKind.QuickFix);
+        action.edit = toWorkspaceEdit(document, fix);
+        action.diagnostics = [diagnostic];
+        actions.push(action);
+      }
+    }
+    return actions;
   }
 }
 
@@ -118,6 +149,7 @@ export function registerWorkspaceAnalysis(context: vscode.ExtensionContext, anal
   context.subscriptions.push(
     analysis,
     watcher,
+    vscode.languages.registerCodeActionsProvider({ language: 'yaml' }, new WorkspaceCodeActions(analysis), { providedCodeActionKinds: [vscode.CodeActionKind.QuickFix] }),
     watcher.onDidCreate((u) => analysis.fileChanged(u)),
     watcher.onDidChange((u) => analysis.fileChanged(u)),
     watcher.onDidDelete((u) => analysis.fileDeleted(u)),

@@ -56,6 +56,20 @@ describe('Istio: Analyze Workspace', () => {
     assert.equal(String((d.code as { target: vscode.Uri }).target), 'https://istio.io/latest/docs/reference/config/analysis/ist0101/');
   });
 
+  it('offers to suppress the code on the resource, and the finding goes away', async () => {
+    const document = await vscode.workspace.openTextDocument(vs);
+    const [diagnostic] = await ist0101Where(vs, (list) => list.length === 1);
+    const actions = await vscode.commands.executeCommand<vscode.CodeAction[]>('vscode.executeCodeActionProvider', vs, diagnostic.range);
+    const suppress = actions.find((a) => a.title === 'Suppress IST0101 for this resource');
+    assert.ok(suppress?.edit, `no suppress fix among ${actions.map((a) => a.title).join(', ')}`);
+    assert.ok(await vscode.workspace.applyEdit(suppress.edit));
+    assert.match(document.getText(), /annotations:\n {4}galley\.istio\.io\/analyze-suppress: IST0101\n/);
+    await ist0101Where(vs, (list) => list.length === 0);
+    await document.save();
+    writeFileSync(join(dir, 'vs.yaml'), VIRTUAL_SERVICE);
+    await ist0101Where(vs, (list) => list.length === 1);
+  });
+
   it('follows files as they are created and deleted, without the command', async () => {
     const gw = join(dir, 'gw.yaml');
     writeFileSync(gw, GATEWAY);
