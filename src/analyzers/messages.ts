@@ -48,6 +48,7 @@ export const MESSAGES = {
     level: 'Warning',
     template: 'DestinationRule %s in namespace %s has TLS mode set to %s but no caCertificates are set to validate server identity for host: %s at port %s',
   },
+  IST0132: { name: 'VirtualServiceHostNotFoundInGateway', level: 'Warning', template: 'one or more host %v defined in VirtualService %s not found in Gateway %s.' },
   IST0134: { name: 'ServiceEntryAddressesRequired', level: 'Warning', template: 'ServiceEntry addresses are required for this protocol.' },
   IST0135: { name: 'DeprecatedAnnotation', level: 'Info', template: 'Annotation %q has been deprecated%s and may not work in future Istio versions.' },
   IST0144: { name: 'InvalidApplicationUID', level: 'Warning', template: 'User ID (UID) 1337 is reserved for the sidecar proxy.' },

@@ -61,7 +61,7 @@ export function analyzeWorkspace(index: WorkspaceIndex, options: WorkspaceAnalys
 
 function findingOf(report: WorkspaceReport, complete: boolean): Finding | undefined {
   const { resource, code } = report;
-  if (suppressed(resource.root, code)) return undefined;
+  if (suppressed(resource.root, code) || (report.wholeScopeOnly === true && !complete)) return undefined;
   const softened = report.notFound === true && !complete;
   const message = messageText(code, ...report.args);
   const suppress = suppressFix(resource.file, resource.root, code);

@@ -9,7 +9,7 @@ import { WorkspaceIndex } from './index';
 const ANALYZE_USAGE = `usage: istio-mesh analyze [--format text|json] [--complete] <files or directories>
 
 Runs Istio's analyzers that read several resources (IST0101 references not found, IST0109, IST0111, IST0112,
-IST0116) over the YAML files given, taken together. Directories are searched for *.yaml and *.yml files.
+IST0116, IST0132) over the YAML files given, taken together. Directories are searched for *.yaml and *.yml files.
 
   --complete   the files hold every resource of the mesh: a reference they do not hold is an error, as
                istioctl analyze says it. Without it, "not found in the workspace" is an information: the

@@ -17,6 +17,8 @@ export interface WorkspaceReport extends Report {
   readonly resource: WorkspaceResource;
   /** A reference the workspace does not hold (IST0101): softened while the workspace is not the whole scope. */
   readonly notFound?: boolean;
+  /** A finding that only holds if the workspace is the whole scope (it follows from a reference not found): left out otherwise. */
+  readonly wholeScopeOnly?: boolean;
 }
 
 /**

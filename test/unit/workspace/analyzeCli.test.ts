@@ -37,6 +37,7 @@ describe('analyze command line', () => {
     assert.equal(code, 1);
     assert.deepEqual(JSON.parse(stdout), [
       { file: join(dir, 'vs.yaml'), startLine: 8, startColumn: 5, endLine: 8, endColumn: 12, severity: 'error', code: 'IST0101', message: 'Referenced gateway not found: "missing"' },
+      { file: join(dir, 'vs.yaml'), startLine: 8, startColumn: 5, endLine: 8, endColumn: 12, severity: 'warning', code: 'IST0132', message: 'one or more host [web] defined in VirtualService default/web not found in Gateway default/missing.' },
     ]);
   });
 

@@ -22,20 +22,44 @@ describe('workspace analyzers', () => {
     const vs = doc(virtualService('web', { gateways: ['mesh', 'web-gw', 'edge/public', 'missing'] }));
     const found = analyze({ 'vs.yaml': vs, 'gw.yaml': doc(gateway('web-gw'), gateway('public', 'edge')) });
     const [f, ...rest] = found.get('vs.yaml') ?? [];
-    assert.deepEqual(rest, []);
+    // The gateway the workspace lacks lists none of the VirtualService's hosts either (IST0132, as Istio says too).
+    assert.deepEqual(rest.map((r) => r.code), ['IST0132']);
     assert.equal(f.message, 'Referenced gateway not found: "missing"');
     assert.equal(f.severity, 'error');
     assert.deepEqual(where(f), [10, 4, 10, 11]);
     assert.equal(f.fixes?.[0].title, 'Suppress IST0101 for this resource');
     // The gateway in another namespace than the VirtualService's is not the one it names.
-    assert.deepEqual(lines(analyze({ 'vs.yaml': doc(virtualService('web', { gateways: ['web-gw'] })), 'gw.yaml': doc(gateway('web-gw', 'other')) })), ['vs.yaml IST0101 Referenced gateway not found: "web-gw"']);
+    assert.deepEqual(lines(analyze({ 'vs.yaml': doc(virtualService('web', { gateways: ['web-gw'] })), 'gw.yaml': doc(gateway('web-gw', 'other')) })), [
+      'vs.yaml IST0101 Referenced gateway not found: "web-gw"',
+      'vs.yaml IST0132 one or more host [web] defined in VirtualService default/web not found in Gateway default/web-gw.',
+    ]);
   });
 
   it('while the workspace is not the whole scope, "not found" is an information that says "in the workspace"', () => {
     const found = analyze({ 'vs.yaml': doc(virtualService('web', { gateways: ['missing'] })) }, { complete: false });
-    const [f] = found.get('vs.yaml') ?? [];
+    const [f, ...rest] = found.get('vs.yaml') ?? [];
     assert.equal(f.message, 'Referenced gateway not found in the workspace: "missing"');
     assert.equal(f.severity, 'info');
+    // What follows from the gateway not being there (its hosts) is not said at all.
+    assert.deepEqual(rest, []);
+  });
+
+  it('IST0132 when the named Gateway lists none of the VirtualService hosts, its ./ and */ forms read as Istio reads them', () => {
+    const gw = (hosts: string) => ['apiVersion: networking.istio.io/v1', 'kind: Gateway', 'metadata:', '  name: gw', '  namespace: edge', 'spec:', '  servers:', `  - hosts: [${hosts}]`, '    port: {number: 80, name: http, protocol: HTTP}'];
+    const vs = (namespace: string) => doc(virtualService('web', { namespace, hosts: ['web.example.com'], gateways: ['edge/gw'] }));
+    const ist0132 = (hosts: string, namespace = 'shop') => lines(analyze({ 'vs.yaml': vs(namespace), 'gw.yaml': doc(gw(hosts)) }, { complete: false }));
+    const message = 'vs.yaml IST0132 one or more host [web.example.com] defined in VirtualService shop/web not found in Gateway edge/gw.';
+    assert.deepEqual(ist0132('other.example.com'), [message]);
+    assert.deepEqual(ist0132('"*.example.com"'), []);
+    assert.deepEqual(ist0132('"shop/web.example.com"'), []);
+    assert.deepEqual(ist0132('"other/web.example.com"'), [message]);
+    // `./host` is the gateway's own namespace; `*/*` is every host.
+    assert.deepEqual(ist0132('"./web.example.com"'), [message]);
+    assert.deepEqual(ist0132('"./web.example.com"', 'edge'), []);
+    assert.deepEqual(ist0132('"*/*"'), []);
+    const [f] = analyze({ 'vs.yaml': vs('shop'), 'gw.yaml': doc(gw('other.example.com')) }).get('vs.yaml')!;
+    assert.equal(f.severity, 'warning');
+    assert.deepEqual(where(f), [8, 4, 8, 11]);
   });
 
   it('IST0101 on destination and mirror hosts no Service or ServiceEntry visible from the namespace defines, and on ports they lack', () => {
@@ -99,8 +123,8 @@ describe('workspace analyzers', () => {
   });
 
   it('galley.istio.io/analyze-suppress and istio.analysis.ignoredCodes leave findings out', () => {
-    const suppressed = virtualService('web', { gateways: ['missing'], annotations: { 'galley.istio.io/analyze-suppress': 'IST0101' } });
+    const suppressed = virtualService('web', { gateways: ['missing'], annotations: { 'galley.istio.io/analyze-suppress': 'IST0101,IST0132' } });
     assert.deepEqual(lines(analyze({ 'vs.yaml': doc(suppressed) })), []);
-    assert.deepEqual(lines(analyze({ 'vs.yaml': doc(virtualService('web', { gateways: ['missing'] })) }, { complete: true, ignoredCodes: ['ist0101 '] })), []);
+    assert.deepEqual(lines(analyze({ 'vs.yaml': doc(virtualService('web', { gateways: ['missing'] })) }, { complete: true, ignoredCodes: ['ist0101 ', 'IST0132'] })), []);
   });
 });

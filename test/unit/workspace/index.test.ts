@@ -49,6 +49,7 @@ describe('workspace index', () => {
     now = analyzeWorkspace(index, options);
     assert.deepEqual(now.get('vs.yaml')?.map((f) => f.message), [
       'Referenced gateway not found: "web-gw"',
+      'one or more host [web] defined in VirtualService default/web not found in Gateway default/web-gw.',
       'Referenced host not found: "reviews"',
       'Referenced host+subset in destinationrule not found: "reviews+v1"',
     ]);
