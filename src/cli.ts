@@ -1,7 +1,6 @@
 #!/usr/bin/env node
-/** Command-line entry: `node dist/cli.js lint [--format json|text] [--no-schema] [--fix | --fix-dry-run] <files or dirs>` and `node dist/cli.js explain [--format json|text] <files or dirs>`. */
-import { main } from './yaml/cli';
-import { explainMain } from './yaml/explainCli';
+/** Command-line entry: `node dist/cli.js lint|explain|analyze [options] <files or dirs>` (`--help` lists them). */
+import { runCommandLine } from './commandLine';
 import { join } from 'node:path';
 import { createCompiledSchemaValidation } from './yaml/schema/compiledService';
 import type { YamlLanguageService } from './yaml/schema/languageService';
@@ -27,8 +26,7 @@ process.stdout.on('error', (err: NodeJS.ErrnoException) => {
   throw err;
 });
 
-const [command, ...rest] = process.argv.slice(2);
-const run = command === 'explain' ? explainMain(rest) : main(process.argv.slice(2), undefined, schemas);
+const run = runCommandLine(process.argv.slice(2), { stdout: process.stdout, stderr: process.stderr }, schemas);
 
 // The exit status is set, not forced: output still buffered for a pipe is written before the process ends
 // (exiting at once cut piped reports at 64 KiB).

@@ -22,6 +22,10 @@ export class Config {
     const codes = this.section.get<unknown>('analysis.ignoredCodes', []);
     return Array.isArray(codes) ? codes.filter((c): c is string => typeof c === 'string') : [];
   }
+  /** The workspace holds every resource of the mesh: a reference it does not hold is "not found" (IST0101), an error. */
+  get analysisWorkspaceIsComplete(): boolean {
+    return this.section.get<boolean>('analysis.workspaceIsComplete', false);
+  }
   /** The sidecar verdict above each workload and Pod in YAML. */
   get codeLensInjection(): boolean {
     return this.section.get<boolean>('codeLens.injection', true);

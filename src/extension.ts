@@ -3,6 +3,7 @@ import { localClusterFromEnv } from './cluster/localCluster';
 import { registerCommands } from './commands';
 import { Config } from './config';
 import { createYamlService, registerYamlEditor } from './editor';
+import { registerWorkspaceAnalysis, WorkspaceAnalysis } from './editor/workspaceAnalysis';
 import { RolloutTracker } from './injection/tracker';
 import { createOutput } from './output';
 import type { Services } from './services';
@@ -18,10 +19,12 @@ export function activate(context: vscode.ExtensionContext): Services {
   const mesh = new MeshSession(config, log, context.globalState, localClusterFromEnv(process.env));
   const rollouts = new RolloutTracker();
   const yaml = createYamlService(context, config, log);
-  const services: Services = { context, config, log, output: channel, mesh, meshTree: new MeshTreeProvider(mesh, rollouts, () => config.meshViewPageSize), rollouts, yaml };
+  const workspaceAnalysis = new WorkspaceAnalysis(config, log);
+  const services: Services = { context, config, log, output: channel, mesh, meshTree: new MeshTreeProvider(mesh, rollouts, () => config.meshViewPageSize), rollouts, yaml, workspaceAnalysis };
   registerCommands(services);
   registerMeshView(services);
   registerYamlEditor(services);
+  registerWorkspaceAnalysis(context, workspaceAnalysis, config);
   log.info(`Istio Mesh ${context.extension.packageJSON.version} activated`);
   // Returned so integration tests can reach the same services the UI uses.
   return services;

@@ -1,5 +1,6 @@
 import type * as vscode from 'vscode';
 import type { Config } from './config';
+import type { WorkspaceAnalysis } from './editor/workspaceAnalysis';
 import type { YamlService } from './editor/yamlService';
 import type { RolloutTracker } from './injection/tracker';
 import type { Logger } from './util/log';
@@ -23,4 +24,6 @@ export interface Services {
   readonly rollouts: RolloutTracker;
   /** YAML checks in the editor, wired by `registerYamlEditor`. The mesh feeds its cluster facts, the cluster feature its CRDs. */
   readonly yaml: YamlService;
+  /** Istio's cross-resource analyzers over the workspace's YAML files (`Istio: Analyze Workspace`). */
+  readonly workspaceAnalysis: WorkspaceAnalysis;
 }

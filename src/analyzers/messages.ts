@@ -17,8 +17,25 @@ export interface MessageType {
  */
 export const MESSAGES = {
   IST0002: { name: 'Deprecated', level: 'Warning', template: 'Deprecated: %s' },
+  IST0101: { name: 'ReferencedResourceNotFound', level: 'Error', template: 'Referenced %s not found: %q' },
   IST0107: { name: 'MisplacedAnnotation', level: 'Warning', template: 'Misplaced annotation: %s can only be applied to %s' },
   IST0108: { name: 'UnknownAnnotation', level: 'Warning', template: 'Unknown annotation: %s' },
+  IST0109: {
+    name: 'ConflictingMeshGatewayVirtualServiceHosts',
+    level: 'Error',
+    template: 'The VirtualServices %s associated with mesh gateway define the same host %s which can lead to undefined behavior. This can be fixed by merging the conflicting VirtualServices into a single resource.',
+  },
+  IST0111: { name: 'MultipleSidecarsWithoutWorkloadSelectors', level: 'Error', template: 'The Sidecars %v in namespace %q have no workload selector, which can lead to undefined behavior.' },
+  IST0112: {
+    name: 'VirtualServiceDestinationPortSelectorRequired',
+    level: 'Error',
+    template: 'This VirtualService routes to a service %q that exposes multiple ports %v. Specifying a port in the destination is required to disambiguate.',
+  },
+  IST0116: {
+    name: 'DeploymentAssociatedToMultipleServices',
+    level: 'Warning',
+    template: 'This deployment %s is associated with multiple services using port %d but different protocols: %v',
+  },
   IST0118: { name: 'PortNameIsNotUnderNamingConvention', level: 'Info', template: "Port name %s (port: %d, targetPort: %s) doesn't follow the naming convention of Istio port." },
   IST0125: { name: 'InvalidAnnotation', level: 'Warning', template: 'Invalid annotation %s: %s' },
   IST0128: {
@@ -31,6 +48,7 @@ export const MESSAGES = {
     level: 'Warning',
     template: 'DestinationRule %s in namespace %s has TLS mode set to %s but no caCertificates are set to validate server identity for host: %s at port %s',
   },
+  IST0132: { name: 'VirtualServiceHostNotFoundInGateway', level: 'Warning', template: 'one or more host %v defined in VirtualService %s not found in Gateway %s.' },
   IST0134: { name: 'ServiceEntryAddressesRequired', level: 'Warning', template: 'ServiceEntry addresses are required for this protocol.' },
   IST0135: { name: 'DeprecatedAnnotation', level: 'Info', template: 'Annotation %q has been deprecated%s and may not work in future Istio versions.' },
   IST0144: { name: 'InvalidApplicationUID', level: 'Warning', template: 'User ID (UID) 1337 is reserved for the sidecar proxy.' },

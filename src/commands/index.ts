@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import type { Services } from '../services';
+import { analyzeWorkspace } from './analyzeWorkspace';
 import { disableInjection } from './disableInjection';
 import { enableInjection } from './enableInjection';
 import { install } from './install';
@@ -34,6 +35,7 @@ const commands: Record<string, CommandFactory> = {
   'istio.namespace.restartWorkloads': restartWorkloads,
   'istio.yaml.refreshSchemas': refreshYamlSchemas,
   'istio.migrateLegacyApis': migrateLegacyApis,
+  'istio.analyzeWorkspace': analyzeWorkspace,
 };
 
 export function registerCommands(services: Services): void {

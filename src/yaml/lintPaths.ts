@@ -264,7 +264,7 @@ function once<T>(load: () => Promise<T>): () => Promise<T> {
   return () => (loaded ??= load());
 }
 
-function toCli(file: string, f: Finding): CliFinding {
+export function toCli(file: string, f: Finding): CliFinding {
   return {
     file,
     startLine: f.range.start.line + 1,
