@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-/** Command-line entry: `node dist/cli.js lint [--format json|text] [--no-schema] [--fix | --fix-dry-run] <files or dirs>` and `node dist/cli.js explain [--format json|text] <files or dirs>`. */
+/** Command-line entry: `node dist/cli.js lint [--format json|text] [--no-schema] [--fix | --fix-dry-run] [--ignore-code IST0xxx]... <files or dirs>` and `node dist/cli.js explain [--format json|text] [--ignore-code IST0xxx]... <files or dirs>`. */
 import { main } from './yaml/cli';
 import { explainMain } from './yaml/explainCli';
 import { join } from 'node:path';

@@ -1,5 +1,6 @@
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { withoutIgnored } from '../analyzers/ignore';
 import { YamlChecker } from './checker';
 import type { WorkspaceFacts } from './facts';
 import { nodeFileSystem, unreadable, yamlFiles, type FileSystem } from './files';
@@ -41,6 +42,8 @@ export interface LintOptions {
   readonly keptTextBudget?: number;
   /** Apply the quick fixes first: `write` writes each fixed file as soon as it is fixed, `dry-run` writes nothing. */
   readonly fix?: 'write' | 'dry-run';
+  /** IST codes neither reported nor fixed (`--ignore-code`, the workspace's `istio.analysis.ignoredCodes`). */
+  readonly ignoredCodes?: readonly string[];
 }
 
 /**
@@ -58,6 +61,7 @@ const PARSED_BUDGET = 1_000_000;
  */
 export async function* lintPaths(paths: readonly string[], options: LintOptions = {}): AsyncGenerator<LintEvent> {
   const fs = options.fs ?? nodeFileSystem;
+  const ignored = options.ignoredCodes ?? [];
   const schemas = options.schemas && once(options.schemas);
   // The command line knows no cluster: what only a cluster's facts could concern is not parsed.
   const checker = new YamlChecker(schemas ?? (async () => undefined), { offline: true });
@@ -86,7 +90,8 @@ export async function* lintPaths(paths: readonly string[], options: LintOptions 
     facts.remove(own);
     const others = facts.workspace();
     facts.add(own);
-    return (await fixTexts([{ file, text }], checkTogether(checker, { workspace: others })))[0];
+    const check = checkTogether(checker, { workspace: others });
+    return (await fixTexts([{ file, text }], async (sources) => (await check(sources)).map((list) => withoutIgnored(list, ignored))))[0];
   };
   if (options.fix) {
     const fixing = fixPass(files, fs, checker, texts, fix, options.fix === 'write');
@@ -105,7 +110,7 @@ export async function* lintPaths(paths: readonly string[], options: LintOptions 
     }
     if (fixedAgain && !texts.wasFixed(file)) text = (await fixedAgain(file, text)).after;
     const uri = uriOf(file);
-    const findings = await checker.check(uri, text, { schema: schemas !== undefined, workspace });
+    const findings = withoutIgnored(await checker.check(uri, text, { schema: schemas !== undefined, workspace }), ignored);
     checker.forget(uri);
     findings.sort((a, b) => a.range.start.line - b.range.start.line || a.range.start.character - b.range.start.character);
     yield { file, findings: findings.map((f) => toCli(file, f)) };

@@ -58,6 +58,6 @@ export interface Finding {
   readonly severity: Severity;
   readonly message: string;
   /** The `istioctl analyze` code (e.g. IST0123) this finding corresponds to, when there is one. */
-  readonly istio?: string;
+  readonly istio?: IstCode;
   readonly fixes?: readonly Fix[];
 }
