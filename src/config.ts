@@ -22,6 +22,10 @@ export class Config {
     const codes = this.section.get<unknown>('analysis.ignoredCodes', []);
     return Array.isArray(codes) ? codes.filter((c): c is string => typeof c === 'string') : [];
   }
+  /** The mesh's root namespace for the checks (empty: the live mesh config's, else istio-system). */
+  get meshRootNamespace(): string {
+    return this.section.get<string>('meshConfig.rootNamespace', '').trim();
+  }
   /** The sidecar verdict above each workload and Pod in YAML. */
   get codeLensInjection(): boolean {
     return this.section.get<boolean>('codeLens.injection', true);

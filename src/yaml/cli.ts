@@ -15,7 +15,7 @@ export interface CliIo {
 /** Exit statuses of `lint`. */
 export const EXIT = { clean: 0, errors: 1, usage: 2, skipped: 3 } as const;
 
-const USAGE = `usage: istio-mesh lint [--format text|json] [--no-schema] [--fix | --fix-dry-run] [--ignore-code IST0xxx]... <files or directories>
+const USAGE = `usage: istio-mesh lint [--format text|json] [--no-schema] [--fix | --fix-dry-run] [--ignore-code IST0xxx]... [--root-namespace NAME] <files or directories>
 
 Checks Kubernetes and Istio YAML: schema errors and Istio injection mistakes.
 Directories are searched for *.yaml and *.yml files; symbolic links are followed.
@@ -25,6 +25,8 @@ Directories are searched for *.yaml and *.yml files; symbolic links are followed
   --fix-dry-run  print the fixes as a unified diff instead (report on stderr); write nothing
   --ignore-code  an Istio analyzer code (IST0118) neither reported nor fixed; repeatable. The codes of
                  istio.analysis.ignoredCodes in the nearest .vscode/settings.json (from the current folder up) too
+  --root-namespace  the mesh's root namespace (meshConfig.rootNamespace), where a MeshPolicy's replacement goes;
+                 default: istio.meshConfig.rootNamespace of that settings.json, else istio-system
 
 Exit status: 0 no errors (warnings allowed), 1 errors found (after fixing, with --fix), 2 usage error,
 3 some file or directory could not be checked (each is named on stderr; the others were checked).
@@ -36,9 +38,13 @@ interface Args {
   readonly paths: string[];
   readonly fix?: 'write' | 'dry-run';
   readonly ignoredCodes: string[];
+  readonly rootNamespace?: string;
 }
 
 class UsageError extends Error {}
+
+/** A Kubernetes namespace name (RFC 1123 label). */
+const DNS_LABEL = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
 
 function parseArgs(argv: readonly string[]): Args | 'help' {
   const [command, ...rest] = argv;
@@ -49,6 +55,7 @@ function parseArgs(argv: readonly string[]): Args | 'help' {
   let fix: Args['fix'];
   const paths: string[] = [];
   const ignoredCodes: string[] = [];
+  let rootNamespace: string | undefined;
   for (let i = 0; i < rest.length; i++) {
     const arg = rest[i];
     if (arg === '--help' || arg === '-h') return 'help';
@@ -65,11 +72,15 @@ function parseArgs(argv: readonly string[]): Args | 'help' {
       const value = arg === '--ignore-code' ? rest[++i] : arg.slice('--ignore-code='.length);
       if (!isIstCode(value?.toUpperCase() ?? '')) throw new UsageError(`--ignore-code takes a code like IST0118, got ${value ?? 'nothing'}`);
       ignoredCodes.push(value);
+    } else if (arg === '--root-namespace' || arg.startsWith('--root-namespace=')) {
+      const value = arg === '--root-namespace' ? rest[++i] : arg.slice('--root-namespace='.length);
+      if (value === undefined || !DNS_LABEL.test(value)) throw new UsageError(`--root-namespace takes a namespace name, got ${value ?? 'nothing'}`);
+      rootNamespace = value;
     } else if (arg.startsWith('-') && arg !== '-') throw new UsageError(`unknown option: ${arg}`);
     else paths.push(arg);
   }
   if (paths.length === 0) throw new UsageError('no files or directories given');
-  return { format, schema, paths, fix, ignoredCodes };
+  return { format, schema, paths, fix, ignoredCodes, ...(rootNamespace ? { rootNamespace } : {}) };
 }
 
 
@@ -84,7 +95,7 @@ export async function main(
   argv: readonly string[],
   io: CliIo = { stdout: process.stdout, stderr: process.stderr },
   schemas?: SchemaLoader,
-  options: Omit<LintOptions, 'schemas' | 'fix' | 'ignoredCodes'> & { readonly cwd?: string } = {},
+  options: Omit<LintOptions, 'schemas' | 'fix' | 'ignoredCodes' | 'rootNamespace'> & { readonly cwd?: string } = {},
 ): Promise<number> {
   let args: Args | 'help';
   try {
@@ -105,8 +116,10 @@ export async function main(
   const report = args.fix === 'dry-run' ? io.stderr : io.stdout;
   const fixes = args.fix === 'dry-run' || args.format === 'text' ? io.stdout : io.stderr;
   if (args.format === 'json') await write(report, '[');
-  const ignoredCodes = [...args.ignoredCodes, ...workspaceSettings(options.cwd ?? process.cwd()).ignoredCodes];
-  for await (const event of lintPaths(args.paths, { ...options, schemas: args.schema ? schemas : undefined, fix: args.fix, ignoredCodes })) {
+  const settings = workspaceSettings(options.cwd ?? process.cwd());
+  const ignoredCodes = [...args.ignoredCodes, ...settings.ignoredCodes];
+  const rootNamespace = args.rootNamespace ?? settings.rootNamespace;
+  for await (const event of lintPaths(args.paths, { ...options, schemas: args.schema ? schemas : undefined, fix: args.fix, ignoredCodes, rootNamespace })) {
     if ('skipped' in event) {
       skipped++;
       await write(io.stderr, `istio-mesh: skipped ${visible(event.skipped)}: ${visible(event.reason)}\n`);

@@ -9,6 +9,8 @@ import { parse, type ParseError } from 'jsonc-parser';
 export interface WorkspaceSettings {
   /** `istio.analysis.ignoredCodes`. */
   readonly ignoredCodes: readonly string[];
+  /** `istio.meshConfig.rootNamespace`, when set. */
+  readonly rootNamespace?: string;
   /** The settings file read, if any (the command line names it). */
   readonly file?: string;
 }
@@ -32,7 +34,11 @@ export function settingsFrom(text: string): Omit<WorkspaceSettings, 'file'> {
   const json: unknown = parse(text, errors, { allowTrailingComma: true, disallowComments: false });
   const settings = typeof json === 'object' && json !== null && !Array.isArray(json) ? (json as Record<string, unknown>) : {};
   const codes = settings['istio.analysis.ignoredCodes'];
-  return { ignoredCodes: Array.isArray(codes) ? codes.filter((c): c is string => typeof c === 'string') : [] };
+  const root = settings['istio.meshConfig.rootNamespace'];
+  return {
+    ignoredCodes: Array.isArray(codes) ? codes.filter((c): c is string => typeof c === 'string') : [],
+    ...(typeof root === 'string' && root.trim() !== '' ? { rootNamespace: root.trim() } : {}),
+  };
 }
 
 function readText(file: string): string | undefined {
