@@ -39,7 +39,8 @@ export type RuleCode =
   | 'system-namespace-injection'
   | 'namespace-not-injected'
   | 'revision-unknown'
-  | 'removed-api';
+  | 'removed-api'
+  | 'envoy-filter-legacy';
 
 /**
  * Codes of findings that are not Istio rules: the file itself, or its schema. `nesting-too-deep`: a document not
