@@ -26,6 +26,10 @@ export class Config {
   get analysisWorkspaceIsComplete(): boolean {
     return this.section.get<boolean>('analysis.workspaceIsComplete', false);
   }
+  /** The mesh's root namespace for the checks (empty: the live mesh config's, else istio-system). */
+  get meshRootNamespace(): string {
+    return this.section.get<string>('meshConfig.rootNamespace', '').trim();
+  }
   /** The sidecar verdict above each workload and Pod in YAML. */
   get codeLensInjection(): boolean {
     return this.section.get<boolean>('codeLens.injection', true);

@@ -1,6 +1,8 @@
-import { annotationsOf, labelsOf } from '../yaml/kube';
-import { entries, entry } from '../yaml/nodes';
-import type { Analyzer, Report, Resource } from './analyzer';
+import { SidecarInjectAnnotation } from '../istio/names';
+import { annotationsOf } from '../yaml/kube';
+import { entries } from '../yaml/nodes';
+import type { ParsedManifest } from '../yaml/parse';
+import { resourceType, type Analyzer, type Report, type Resource } from './analyzer';
 import { ANNOTATIONS } from './annotations.gen';
 import { ANNOTATION_CHECKS } from './annotationValues';
 import { text } from './values';
@@ -15,7 +17,11 @@ const KINDS: Readonly<Record<string, string>> = { Namespace: 'Namespace', Servic
 /** Set by Istio itself, never reported (maturity.go:51-60, AlwaysIgnoredAnnotations). */
 const ALWAYS_IGNORED = new Set(['sidecar.istio.io/status', 'gateway.istio.io/controller-version', 'istio.io/rev']);
 
-const DEPRECATION_EXTRA: Readonly<Record<string, string>> = { 'sidecar.istio.io/inject': ' in favor of the "sidecar.istio.io/inject" label' };
+/** The kind Istio's analyzer names a document's own annotations after, when it reads them at all. */
+export function annotatedKind(m: Pick<ParsedManifest, 'apiVersion' | 'kind'>): string | undefined {
+  const type = resourceType(m);
+  return type === undefined ? undefined : KINDS[type];
+}
 
 /** annotations.go:139-157: Istio's namespace is any first path segment ending in istio.io, plus one Kubernetes annotation. */
 function isIstioAnnotation(name: string): boolean {
@@ -31,17 +37,16 @@ export const annotationsAnalyzer: Analyzer = {
     const reports: Report[] = [];
     for (const e of entries(annotationsOf(r.root))) {
       const name = e.key;
-      if (!isIstioAnnotation(name) || ALWAYS_IGNORED.has(name)) continue;
+      // The YAML rules own sidecar.istio.io/inject (IST0135 in inject-annotation-deprecated, IST0107 in
+      // inject-misplaced): they offer the fix that moves it to the label, and one finding per place is enough.
+      if (!isIstioAnnotation(name) || ALWAYS_IGNORED.has(name) || name === SidecarInjectAnnotation) continue;
       const span = [e.keyNode.range?.[0] ?? 0, e.keyNode.range?.[1] ?? 0] as const;
       const info = ANNOTATIONS.get(name);
       if (!info) {
         reports.push({ code: 'IST0108', args: [name], span });
         continue;
       }
-      // Both the deprecated annotation and its label: the user keeps both on purpose (annotations.go:96-100).
-      if (info.deprecated && !(name === 'sidecar.istio.io/inject' && entry(labelsOf(r.root), name))) {
-        reports.push({ code: 'IST0135', args: [name, DEPRECATION_EXTRA[name] ?? ''], span });
-      }
+      if (info.deprecated) reports.push({ code: 'IST0135', args: [name, ''], span });
       if (info.resources.includes('Any')) continue;
       if (!info.resources.includes(kind)) {
         reports.push({ code: 'IST0107', args: [name, info.resources.join(', ')], span });

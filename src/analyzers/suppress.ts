@@ -3,7 +3,7 @@ import { replaceValue, setEntry } from '../yaml/edits';
 import { annotationsOf } from '../yaml/kube';
 import { entry, type MapRef } from '../yaml/nodes';
 import type { ParsedFile } from '../yaml/parse';
-import type { Fix } from '../yaml/types';
+import type { Finding, Fix } from '../yaml/types';
 import type { IstCode } from './messages';
 import { text } from './values';
 
@@ -39,4 +39,15 @@ export function suppressFix(file: ParsedFile, root: MapRef, code: IstCode): Fix 
     edit = replaceValue(file, existing, plain ? next : quoted);
   }
   return edit ? { title: `Suppress ${code} for this resource`, edits: [edit] } : undefined;
+}
+
+/**
+ * A rule's finding as Istio treats the IST code it carries: none when the resource suppresses that code, else the
+ * finding with "Suppress ISTxxxx for this resource" after its own fixes. A finding without an IST code is kept as is.
+ */
+export function honourSuppression(file: ParsedFile, root: MapRef | undefined, finding: Finding): Finding[] {
+  if (finding.istio === undefined || !root) return [finding];
+  if (suppressed(root, finding.istio)) return [];
+  const fix = suppressFix(file, root, finding.istio);
+  return [fix ? { ...finding, fixes: [...(finding.fixes ?? []), fix] } : finding];
 }

@@ -27,7 +27,7 @@ export const migrateLegacyApis = (s: Services) => {
       return { status: 'no-editor' };
     }
     const version = document.version;
-    const plan = planMigration(document.getText());
+    const plan = planMigration(document.getText(), s.yaml.clusterFacts());
     const name = document.uri.path.split('/').pop() ?? 'file';
     if (plan.migrated === 0) {
       const more = plan.manual.length ? `${plan.manual.length} removed Istio API(s) need work by hand: see the Problems panel.` : 'It uses no removed Istio 1.x API.';

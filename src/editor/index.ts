@@ -29,7 +29,7 @@ export function registerYamlEditor(services: Services): void {
     bridgeClusterToYaml(services, yaml),
     registerInjectionVerdicts(services, yaml),
     services.config.onDidChange((e) => {
-      if (e.affectsConfiguration('istio.yaml') || e.affectsConfiguration('istio.analysis')) yaml.recheckAll();
+      if (e.affectsConfiguration('istio.yaml') || e.affectsConfiguration('istio.analysis') || e.affectsConfiguration('istio.meshConfig')) yaml.recheckAll();
     }),
   );
   if (redHat) {

@@ -3,7 +3,7 @@ import * as vscode from 'vscode';
 import type { Config } from '../config';
 import type { Logger } from '../util/log';
 import type { YamlChecker } from '../yaml/checker';
-import { mergeFacts, type ClusterFacts } from '../yaml/facts';
+import { mergeFacts, withRootNamespace, type ClusterFacts } from '../yaml/facts';
 import type { YamlLanguageService } from '../yaml/schema/languageService';
 import type { Finding } from '../yaml/types';
 import { withoutIgnored } from '../analyzers/ignore';
@@ -100,6 +100,11 @@ export class YamlService implements vscode.Disposable {
     return entry?.version === document.version ? entry.findings : undefined;
   }
 
+  /** The cluster's facts the checks use, with the root namespace of `istio.meshConfig.rootNamespace` when set. */
+  clusterFacts(): ClusterFacts | undefined {
+    return withRootNamespace(this.cluster, this.options.config.meshRootNamespace);
+  }
+
   setClusterFacts(facts: ClusterFacts | undefined): void {
     this.cluster = facts;
     this.recheckAll();
@@ -159,7 +164,7 @@ export class YamlService implements vscode.Disposable {
       const all = await checker.check(key, document.getText(), {
         schema: this.options.schemaDiagnostics,
         maxFileSize: config.yamlMaxFileSize,
-        cluster: this.cluster,
+        cluster: this.clusterFacts(),
         workspace: this.workspaceFacts(checker, document),
       });
       const findings = withoutIgnored(all, config.analysisIgnoredCodes);

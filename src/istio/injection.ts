@@ -113,6 +113,9 @@ export type WarningCode =
   /** More than one injector entry matched (IST0139 territory): the pod is injected more than once. */
   | 'multipleWebhooks';
 
+/** The `istioctl analyze` code a warning is, where it is one (`istio.analysis.ignoredCodes` hides it). */
+export const WARNING_IST_CODES: Readonly<Partial<Record<WarningCode, string>>> = { multipleInjectionLabels: 'IST0123', multipleWebhooks: 'IST0139' };
+
 export interface Evidence {
   readonly step: 'webhook' | 'istiod';
   /** `configuration/entry`, or the istiod check. */

@@ -1,6 +1,8 @@
+import { isIstCode } from '../analyzers/messages';
 import { unifiedDiff } from './diff';
 import { formatApplied } from './fix';
 import { lintPaths, type LintOptions, type SchemaLoader } from './lintPaths';
+import { workspaceSettings } from './workspaceSettings';
 import type { Severity } from './types';
 
 export type { CliFinding, SchemaLoader } from './lintPaths';
@@ -13,7 +15,7 @@ export interface CliIo {
 /** Exit statuses of `lint`. */
 const EXIT = { clean: 0, errors: 1, usage: 2, skipped: 3 } as const;
 
-const USAGE = `usage: istio-mesh lint [--format text|json] [--no-schema] [--fix | --fix-dry-run] <files or directories>
+const USAGE = `usage: istio-mesh lint [--format text|json] [--no-schema] [--fix | --fix-dry-run] [--ignore-code IST0xxx]... [--root-namespace NAME] <files or directories>
 
 Checks Kubernetes and Istio YAML: schema errors and Istio injection mistakes.
 Directories are searched for *.yaml and *.yml files; symbolic links are followed.
@@ -21,6 +23,10 @@ Directories are searched for *.yaml and *.yml files; symbolic links are followed
   --fix          apply each finding's preferred quick fix in place (repeated until none applies; not info findings),
                  print what changed per file, then report what remains
   --fix-dry-run  print the fixes as a unified diff instead (report on stderr); write nothing
+  --ignore-code  an Istio analyzer code (IST0118) neither reported nor fixed; repeatable. The codes of
+                 istio.analysis.ignoredCodes in the nearest .vscode/settings.json (from the current folder up) too
+  --root-namespace  the mesh's root namespace (meshConfig.rootNamespace), where a MeshPolicy's replacement goes;
+                 default: istio.meshConfig.rootNamespace of that settings.json, else istio-system
 
 Exit status: 0 no errors (warnings allowed), 1 errors found (after fixing, with --fix), 2 usage error,
 3 some file or directory could not be checked (each is named on stderr; the others were checked).
@@ -31,9 +37,14 @@ interface Args {
   readonly schema: boolean;
   readonly paths: string[];
   readonly fix?: 'write' | 'dry-run';
+  readonly ignoredCodes: string[];
+  readonly rootNamespace?: string;
 }
 
 class UsageError extends Error {}
+
+/** A Kubernetes namespace name (RFC 1123 label). */
+const DNS_LABEL = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
 
 function parseArgs(argv: readonly string[]): Args | 'help' {
   const [command, ...rest] = argv;
@@ -43,6 +54,8 @@ function parseArgs(argv: readonly string[]): Args | 'help' {
   let schema = true;
   let fix: Args['fix'];
   const paths: string[] = [];
+  const ignoredCodes: string[] = [];
+  let rootNamespace: string | undefined;
   for (let i = 0; i < rest.length; i++) {
     const arg = rest[i];
     if (arg === '--help' || arg === '-h') return 'help';
@@ -55,12 +68,21 @@ function parseArgs(argv: readonly string[]): Args | 'help' {
       const value = arg === '--format' ? rest[++i] : arg.slice('--format='.length);
       if (value !== 'text' && value !== 'json') throw new UsageError(`--format must be text or json, got ${value ?? 'nothing'}`);
       format = value;
+    } else if (arg === '--ignore-code' || arg.startsWith('--ignore-code=')) {
+      const value = arg === '--ignore-code' ? rest[++i] : arg.slice('--ignore-code='.length);
+      if (!isIstCode(value?.toUpperCase() ?? '')) throw new UsageError(`--ignore-code takes a code like IST0118, got ${value ?? 'nothing'}`);
+      ignoredCodes.push(value);
+    } else if (arg === '--root-namespace' || arg.startsWith('--root-namespace=')) {
+      const value = arg === '--root-namespace' ? rest[++i] : arg.slice('--root-namespace='.length);
+      if (value === undefined || !DNS_LABEL.test(value)) throw new UsageError(`--root-namespace takes a namespace name, got ${value ?? 'nothing'}`);
+      rootNamespace = value;
     } else if (arg.startsWith('-') && arg !== '-') throw new UsageError(`unknown option: ${arg}`);
     else paths.push(arg);
   }
   if (paths.length === 0) throw new UsageError('no files or directories given');
-  return { format, schema, paths, fix };
+  return { format, schema, paths, fix, ignoredCodes, ...(rootNamespace ? { rootNamespace } : {}) };
 }
+
 
 /**
  * `lint` over files and directories. Returns the exit status (`EXIT`). `schemas` is called only when schema
@@ -73,7 +95,7 @@ export async function main(
   argv: readonly string[],
   io: CliIo = { stdout: process.stdout, stderr: process.stderr },
   schemas?: SchemaLoader,
-  options: Omit<LintOptions, 'schemas' | 'fix'> = {},
+  options: Omit<LintOptions, 'schemas' | 'fix' | 'ignoredCodes' | 'rootNamespace'> & { readonly cwd?: string } = {},
 ): Promise<number> {
   let args: Args | 'help';
   try {
@@ -94,7 +116,10 @@ export async function main(
   const report = args.fix === 'dry-run' ? io.stderr : io.stdout;
   const fixes = args.fix === 'dry-run' || args.format === 'text' ? io.stdout : io.stderr;
   if (args.format === 'json') await write(report, '[');
-  for await (const event of lintPaths(args.paths, { ...options, schemas: args.schema ? schemas : undefined, fix: args.fix })) {
+  const settings = workspaceSettings(options.cwd ?? process.cwd());
+  const ignoredCodes = [...args.ignoredCodes, ...settings.ignoredCodes];
+  const rootNamespace = args.rootNamespace ?? settings.rootNamespace;
+  for await (const event of lintPaths(args.paths, { ...options, schemas: args.schema ? schemas : undefined, fix: args.fix, ignoredCodes, rootNamespace })) {
     if ('skipped' in event) {
       skipped++;
       await write(io.stderr, `istio-mesh: skipped ${visible(event.skipped)}: ${visible(event.reason)}\n`);

@@ -1,9 +1,12 @@
 import { readdir, readFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
+import { isIstCode } from '../analyzers/messages';
+import { WARNING_IST_CODES, type WarningCode } from '../istio/injection';
 import { visible, type CliIo } from './cli';
 import { explainWorkload, knownNamespaces, subjectText, subjectsOf, type Explanation, type FactsMemo, type KnownNamespace } from './explain';
 import { yamlFiles } from './files';
 import { parseManifests, positionAt } from './parse';
+import { workspaceSettings } from './workspaceSettings';
 import { errorMessage } from '../util/errors';
 
 /** One workload's verdict as `explain --format json` prints it. */
@@ -18,16 +21,19 @@ export interface CliVerdict {
   readonly revision?: string;
   readonly verdict: string;
   readonly reason: { readonly code: string; readonly sentence: string };
-  readonly warnings: readonly string[];
+  readonly warnings: readonly WarningCode[];
   readonly evidence: readonly string[];
 }
 
-const USAGE = `usage: istio-mesh explain [--format text|json] <files or directories>
+const USAGE = `usage: istio-mesh explain [--format text|json] [--ignore-code IST0xxx]... <files or directories>
 
 Says, for each Deployment, StatefulSet, DaemonSet, ReplicaSet, Job, CronJob and Pod, whether its pods will get an
 Istio sidecar, and why. The namespace's labels come from its Namespace document: in the same file, else in the same
 folder, else in the other files given; without one, no labels are assumed (and the output says so). Webhooks are
 assumed as Istio's chart installs them: the default revision, and any revision a label names.
+
+  --ignore-code  leave out the warnings that are this Istio analyzer code (IST0123); repeatable. The codes of
+                 istio.analysis.ignoredCodes in the nearest .vscode/settings.json (from the current folder up) too
 
 Exit status: 0 done, 2 usage error.
 `;
@@ -35,9 +41,10 @@ Exit status: 0 done, 2 usage error.
 const YAML_FILE = /\.ya?ml$/i;
 
 /** `explain` over files and directories; `argv` starts after the word `explain`. Returns the exit status. */
-export async function explainMain(argv: readonly string[], io: CliIo = { stdout: process.stdout, stderr: process.stderr }): Promise<number> {
+export async function explainMain(argv: readonly string[], io: CliIo = { stdout: process.stdout, stderr: process.stderr }, cwd = process.cwd()): Promise<number> {
   let format: 'text' | 'json' = 'text';
   const paths: string[] = [];
+  const ignored: string[] = [];
   const usage = (message: string) => {
     io.stderr.write(`istio-mesh: ${message}\n${USAGE}`);
     return 2;
@@ -52,6 +59,10 @@ export async function explainMain(argv: readonly string[], io: CliIo = { stdout:
       const value = arg === '--format' ? argv[++i] : arg.slice('--format='.length);
       if (value !== 'text' && value !== 'json') return usage(`--format must be text or json, got ${value ?? 'nothing'}`);
       format = value;
+    } else if (arg === '--ignore-code' || arg.startsWith('--ignore-code=')) {
+      const value = arg === '--ignore-code' ? argv[++i] : arg.slice('--ignore-code='.length);
+      if (!isIstCode(value?.toUpperCase() ?? '')) return usage(`--ignore-code takes a code like IST0118, got ${value ?? 'nothing'}`);
+      ignored.push(value);
     } else if (arg.startsWith('-')) return usage(`unknown option: ${arg}`);
     else paths.push(arg);
   }
@@ -68,7 +79,7 @@ export async function explainMain(argv: readonly string[], io: CliIo = { stdout:
         io.stderr.write(`istio-mesh: skipped ${visible(entry.skipped)}: ${visible(entry.reason)}\n`);
       }
     }
-    verdicts = await explainFiles(files);
+    verdicts = withoutIgnoredWarnings(await explainFiles(files), [...ignored, ...workspaceSettings(cwd).ignoredCodes]);
   } catch (err) {
     io.stderr.write(`istio-mesh: ${errorMessage(err)}\n`);
     return 2;
@@ -113,6 +124,14 @@ function toCli(file: string, line: number, e: Explanation): CliVerdict {
     ...(d.revision ? { revision: d.revision } : {}),
     verdict: e.verdict, reason: d.reason, warnings: d.warnings, evidence: e.evidence,
   };
+}
+
+/** The verdicts without the warnings whose IST code is ignored (compared as `withoutIgnored` compares). */
+function withoutIgnoredWarnings(verdicts: CliVerdict[], ignored: readonly string[]): CliVerdict[] {
+  if (ignored.length === 0) return verdicts;
+  const codes = new Set(ignored.map((c) => c.trim().toUpperCase()));
+  const kept = (w: WarningCode) => !codes.has(WARNING_IST_CODES[w] ?? '');
+  return verdicts.map((v) => (v.warnings.every(kept) ? v : { ...v, warnings: v.warnings.filter(kept) }));
 }
 
 function formatText(verdicts: readonly CliVerdict[]): string {

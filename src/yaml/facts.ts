@@ -16,6 +16,16 @@ export interface ClusterFacts {
   readonly namespacesWithWorkloads?: readonly string[];
   /** Namespace of the control plane; `istio-system` when unknown. */
   readonly controlPlaneNamespace?: string;
+  /**
+   * The mesh's root namespace (meshConfig.rootNamespace), where mesh-wide policies live: the setting
+   * `istio.meshConfig.rootNamespace`, the live `istio` ConfigMap, or `lint --root-namespace`; `istio-system` when unknown.
+   */
+  readonly rootNamespace?: string;
+}
+
+/** The facts with the root namespace a user set (setting or flag), which wins over the cluster's; none set: unchanged. */
+export function withRootNamespace(cluster: ClusterFacts | undefined, rootNamespace: string | undefined): ClusterFacts | undefined {
+  return rootNamespace ? { ...cluster, rootNamespace } : cluster;
 }
 
 /** Facts gathered from other files of the workspace (e.g. other open YAML documents). */

@@ -1,4 +1,5 @@
 import { Document, isMap } from 'yaml';
+import { IstioSystemNamespace } from '../istio/names';
 import type { ParsedFile, ParsedManifest } from './parse';
 import type { TextEdit } from './types';
 
@@ -86,9 +87,6 @@ export type Migration =
     }
   | { readonly kind: 'manual'; readonly reason: string };
 
-/** The namespace a MeshPolicy's replacement goes to: Istio's default root namespace (meshConfig.rootNamespace). */
-const ROOT_NAMESPACE = 'istio-system';
-
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 /**
@@ -97,7 +95,7 @@ const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'obj
  * without targets, whose only setting is one `peers` entry `{mtls: {}}` or `{mtls: {mode: STRICT|PERMISSIVE}}`.
  * An empty `mtls` meant STRICT (the mode's default). Anything else has no one-to-one PeerAuthentication.
  */
-function migration(kind: string, object: unknown): Migration | undefined {
+function migration(kind: string, object: unknown, rootNamespace: string): Migration | undefined {
   if (kind !== 'MeshPolicy' && kind !== 'Policy') return undefined;
   const manual = (reason: string): Migration => ({ kind: 'manual', reason });
   if (!isObject(object) || !isObject(object.metadata)) return manual('the policy has no metadata');
@@ -123,7 +121,7 @@ function migration(kind: string, object: unknown): Migration | undefined {
   const { labels, annotations } = object.metadata;
   return {
     kind: 'peerAuthentication',
-    namespace: kind === 'MeshPolicy' ? ROOT_NAMESPACE : namespace,
+    namespace: kind === 'MeshPolicy' ? rootNamespace : namespace,
     mode,
     ...(isObject(labels) ? { labels } : {}),
     ...(isObject(annotations) ? { annotations } : {}),
@@ -135,7 +133,7 @@ function migration(kind: string, object: unknown): Migration | undefined {
  * aliases expanded (the other rules never expand them): within yaml's default limit, so an alias bomb is refused
  * rather than expanded.
  */
-export function migrationOf(m: ParsedManifest): Migration | undefined {
+export function migrationOf(m: ParsedManifest, rootNamespace: string = IstioSystemNamespace): Migration | undefined {
   if (removedApi(m)?.group !== 'authentication.istio.io' || !m.root || !isMap(m.root) || m.hasErrors) return undefined;
   let object: unknown;
   try {
@@ -143,7 +141,7 @@ export function migrationOf(m: ParsedManifest): Migration | undefined {
   } catch {
     return { kind: 'manual', reason: 'its aliases expand too far to be read' };
   }
-  return migration(m.kind ?? '', object);
+  return migration(m.kind ?? '', object, rootNamespace);
 }
 
 /** The PeerAuthentication's YAML. */

@@ -1,10 +1,11 @@
 import { analyzeManifest } from '../analyzers';
+import { honourSuppression } from '../analyzers/suppress';
 import { decideFromManifests, podAsksForSidecar, type Labels } from '../istio/injection';
 import { InjectionEnabled, InjectionLabel } from '../istio/names';
 import type { ClusterFacts, WorkspaceFacts } from './facts';
 import { withSafeFixes } from './helmEdits';
 import { namespaceInputOf, podInputOf } from './injection';
-import { isNamespace, podHolder } from './kube';
+import { isNamespace, podHolder, rootOf } from './kube';
 import { parseManifests, rangeOf, type ParsedFile } from './parse';
 import { rules, type RuleContext } from './rules';
 import { touchesMasked } from './template';
@@ -57,11 +58,12 @@ export function lintParsed(file: ParsedFile, options: LintOptions = {}): Finding
     if (manifest.kind === undefined || manifest.hasErrors) continue;
     // In a Helm template, fixes are only offered where the edit cannot change what the template's actions render.
     const start = manifest.root?.range?.[0] ?? manifest.span[0];
-    const ruled = rules.flatMap((rule) => rule.check(manifest, ctx).map((f) => withSafeFixes(file, f, start)));
-    findings.push(...ruled);
-    // A rule that matches an Istio analyzer (e.g. inject-annotation-deprecated, IST0135) reports it with its own
-    // quick fixes: the analyzer's finding at the same place would say it twice.
-    findings.push(...analyzeManifest(file, manifest).filter((a) => !ruled.some((r) => r.istio === a.code && r.range.start.line === a.range.start.line)));
+    // A rule's finding with an IST code is suppressed by the resource's galley.istio.io/analyze-suppress, as an analyzer's is.
+    const root = rootOf(manifest);
+    const ruled = rules.flatMap((rule) => rule.check(manifest, ctx).flatMap((f) => honourSuppression(file, root, f)).map((f) => withSafeFixes(file, f, start)));
+    // Each IST code has one owner per annotation (sidecar.istio.io/inject: the rules; others: the analyzers), so
+    // the two lists never say the same thing twice.
+    findings.push(...ruled, ...analyzeManifest(file, manifest));
   }
   return file.templated ? findings.filter((f) => f === deep || !touchesMasked(file.masked, offsetOf(file, f.range.start), offsetOf(file, f.range.end))) : findings;
 }

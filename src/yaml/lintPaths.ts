@@ -1,7 +1,8 @@
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { withoutIgnored } from '../analyzers/ignore';
 import { YamlChecker } from './checker';
-import type { WorkspaceFacts } from './facts';
+import { withRootNamespace, type WorkspaceFacts } from './facts';
 import { nodeFileSystem, unreadable, yamlFiles, type FileSystem } from './files';
 import { checkTogether, fixTexts, type FixedText } from './fix';
 import type { Labels } from '../istio/injection';
@@ -41,6 +42,10 @@ export interface LintOptions {
   readonly keptTextBudget?: number;
   /** Apply the quick fixes first: `write` writes each fixed file as soon as it is fixed, `dry-run` writes nothing. */
   readonly fix?: 'write' | 'dry-run';
+  /** IST codes neither reported nor fixed (`--ignore-code`, the workspace's `istio.analysis.ignoredCodes`). */
+  readonly ignoredCodes?: readonly string[];
+  /** The mesh's root namespace (`--root-namespace`): where a MeshPolicy's replacement goes; `istio-system` without it. */
+  readonly rootNamespace?: string;
 }
 
 /**
@@ -58,6 +63,8 @@ const PARSED_BUDGET = 1_000_000;
  */
 export async function* lintPaths(paths: readonly string[], options: LintOptions = {}): AsyncGenerator<LintEvent> {
   const fs = options.fs ?? nodeFileSystem;
+  const ignored = options.ignoredCodes ?? [];
+  const cluster = withRootNamespace(undefined, options.rootNamespace);
   const schemas = options.schemas && once(options.schemas);
   // The command line knows no cluster: what only a cluster's facts could concern is not parsed.
   const checker = new YamlChecker(schemas ?? (async () => undefined), { offline: true });
@@ -86,7 +93,8 @@ export async function* lintPaths(paths: readonly string[], options: LintOptions 
     facts.remove(own);
     const others = facts.workspace();
     facts.add(own);
-    return (await fixTexts([{ file, text }], checkTogether(checker, { workspace: others })))[0];
+    const check = checkTogether(checker, { workspace: others, cluster });
+    return (await fixTexts([{ file, text }], async (sources) => (await check(sources)).map((list) => withoutIgnored(list, ignored))))[0];
   };
   if (options.fix) {
     const fixing = fixPass(files, fs, checker, texts, fix, options.fix === 'write');
@@ -105,7 +113,7 @@ export async function* lintPaths(paths: readonly string[], options: LintOptions 
     }
     if (fixedAgain && !texts.wasFixed(file)) text = (await fixedAgain(file, text)).after;
     const uri = uriOf(file);
-    const findings = await checker.check(uri, text, { schema: schemas !== undefined, workspace });
+    const findings = withoutIgnored(await checker.check(uri, text, { schema: schemas !== undefined, workspace, cluster }), ignored);
     checker.forget(uri);
     findings.sort((a, b) => a.range.start.line - b.range.start.line || a.range.start.character - b.range.start.character);
     yield { file, findings: findings.map((f) => toCli(file, f)) };

@@ -1,4 +1,5 @@
 import { applyEdits } from './edits';
+import type { ClusterFacts } from './facts';
 import { lintText } from './lint';
 import type { Finding, TextEdit } from './types';
 
@@ -16,9 +17,10 @@ export interface MigrationPlan {
 /**
  * Every mechanical fix of the file's `removed-api` findings at once. Each replaces its own document, so they never
  * overlap and one pass is enough (lint --fix applies the same fixes, as preferred ones). Pure: text in, plan out.
+ * `cluster` gives the root namespace a MeshPolicy's replacement goes to (`istio-system` without it).
  */
-export function planMigration(text: string): MigrationPlan {
-  const removed = lintText(text).findings.filter((f) => f.code === 'removed-api');
+export function planMigration(text: string, cluster?: ClusterFacts): MigrationPlan {
+  const removed = lintText(text, { cluster }).findings.filter((f) => f.code === 'removed-api');
   const edits: TextEdit[] = [];
   const manual: Finding[] = [];
   for (const f of removed) {

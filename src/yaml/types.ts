@@ -39,7 +39,8 @@ export type RuleCode =
   | 'system-namespace-injection'
   | 'namespace-not-injected'
   | 'revision-unknown'
-  | 'removed-api';
+  | 'removed-api'
+  | 'envoy-filter-legacy';
 
 /**
  * Codes of findings that are not Istio rules: the file itself, or its schema. `nesting-too-deep`: a document not
@@ -58,6 +59,6 @@ export interface Finding {
   readonly severity: Severity;
   readonly message: string;
   /** The `istioctl analyze` code (e.g. IST0123) this finding corresponds to, when there is one. */
-  readonly istio?: string;
+  readonly istio?: IstCode;
   readonly fixes?: readonly Fix[];
 }

@@ -1,4 +1,5 @@
 import { dataplaneModeValue } from './dataplaneModeValue';
+import { envoyFilterLegacy } from './envoyFilterLegacy';
 import { injectAnnotationDeprecated } from './injectAnnotationDeprecated';
 import { injectHostNetwork } from './injectHostNetwork';
 import { injectionLabelsConflict } from './injectionLabelsConflict';
@@ -26,6 +27,7 @@ export const rules: readonly Rule[] = [
   namespaceNotInjected,
   revisionUnknown,
   removedApiRule,
+  envoyFilterLegacy,
 ];
 
 export type { Rule, RuleContext } from './rule';

@@ -18,7 +18,8 @@ export const removedApiRule: Rule = {
     const root = rootOf(m);
     const kind = entry(root, 'kind');
     if (!removed || !kind) return [];
-    const plan = migrationOf(m);
+    // The mesh-wide policy's replacement goes to the mesh's root namespace, as the mesh config names it when known.
+    const plan = migrationOf(m, ctx.cluster.rootNamespace);
     const byHand = plan?.kind === 'manual' ? ` Not migrated automatically: ${plan.reason}.` : '';
     const edit = migrationEdit(ctx.file, m, plan);
     const title = plan?.kind === 'peerAuthentication' ? `Replace with PeerAuthentication ${plan.namespace ? `${plan.namespace}/` : ''}default (mtls ${plan.mode})` : '';

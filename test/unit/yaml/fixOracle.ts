@@ -151,7 +151,7 @@ export async function checkEveryFix(text: string, cluster?: ClusterFacts): Promi
       if (factsChanged && Number(docOf) !== doc && FACT_DRIVEN.includes(code as FindingCode)) continue;
       // Istio is silent on the deprecated inject annotation only while the resource's own labels hold the inject
       // label (annotations.go:96-100): moving that label into the pod template rightly lets IST0135 speak.
-      if (code === 'IST0135' && label === 'inject-misplaced') continue;
+      if (code === 'inject-annotation-deprecated' && label === 'inject-misplaced') continue;
       say(`adds a finding: ${key}`);
     }
   };

@@ -111,7 +111,7 @@ describe('quick fixes: cases the property test found', () => {
   it('remove an empty annotation followed by a comment line without taking the next key with it', async () => {
     const text = yaml('apiVersion: apps/v1', 'kind: Deployment', 'metadata:', '  name: w', 'spec:', '  template:', '    metadata:', '      annotations:', '        team: a', '        sidecar.istio.io/inject:', '        # note', '    spec: {}');
     await allFixesSound(text);
-    assert.ok(!findingsOf(text, 'inject-annotation-deprecated')[0].fixes, 'an empty value is no "true"/"false" to move');
+    assert.deepEqual(findingsOf(text, 'inject-annotation-deprecated')[0].fixes?.map((f) => f.title), ['Suppress IST0135 for this resource'], 'an empty value is no "true"/"false" to move');
     const truthy = text.replace('sidecar.istio.io/inject:\n', 'sidecar.istio.io/inject: "true"\n');
     assert.equal(fixed(truthy, 'inject-annotation-deprecated'), yaml('apiVersion: apps/v1', 'kind: Deployment', 'metadata:', '  name: w', 'spec:', '  template:', '    metadata:', '      annotations:', '        team: a', '      labels:', '        sidecar.istio.io/inject: "true"', '        # note', '    spec: {}'));
     await allFixesSound(truthy);
@@ -129,7 +129,7 @@ describe('quick fixes: cases the property test found', () => {
   });
   it('do not move the inject label into a host-network pod, which is never injected (was: a new inject-host-network)', async () => {
     const text = yaml('apiVersion: apps/v1', 'kind: Deployment', 'metadata:', '  name: w', '  annotations:', "    sidecar.istio.io/inject: 'true'", 'spec:', '  template:', '    spec:', '      hostNetwork: true');
-    assert.deepEqual(titles(text, 'inject-misplaced'), []);
+    assert.deepEqual(titles(text, 'inject-misplaced'), ['Suppress IST0107 for this resource']);
     const value = yaml('apiVersion: v1', 'kind: Pod', 'metadata:', '  name: p', '  labels:', '    sidecar.istio.io/inject: "enabled"', 'spec:', '  hostNetwork: true');
     assert.deepEqual(titles(value, 'inject-label-value'), ['Set sidecar.istio.io/inject: "false"']);
     await allFixesSound(text);
@@ -137,8 +137,8 @@ describe('quick fixes: cases the property test found', () => {
   });
   it('move only "true" and "false": another value would be a new inject-label-value', async () => {
     const text = yaml('apiVersion: apps/v1', 'kind: Deployment', 'metadata:', '  name: w', '  annotations:', "    sidecar.istio.io/inject: 'enabled'", 'spec:', '  template:', '    spec: {}');
-    assert.deepEqual(titles(text, 'inject-misplaced'), []);
-    assert.equal(titles(pod('  annotations:', '    sidecar.istio.io/inject: 1'), 'inject-annotation-deprecated').length, 0);
+    assert.deepEqual(titles(text, 'inject-misplaced'), ['Suppress IST0107 for this resource']);
+    assert.deepEqual(titles(pod('  annotations:', '    sidecar.istio.io/inject: 1'), 'inject-annotation-deprecated'), ['Suppress IST0135 for this resource']);
   });
   it('do not enable injection on a namespace istiod ignores (was: a new system-namespace-injection)', () => {
     const text = yaml('apiVersion: v1', 'kind: Namespace', 'metadata:', '  name: kube-node-lease', '  labels:', '    istio-injection: "true"');

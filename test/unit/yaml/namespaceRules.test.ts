@@ -51,6 +51,7 @@ describe('injection-labels-conflict', () => {
       'Remove istio-injection (keep istio.io/rev and istio.io/dataplane-mode)',
       'Remove istio.io/rev (keep istio-injection and istio.io/dataplane-mode)',
       'Remove istio.io/dataplane-mode (keep istio-injection and istio.io/rev)',
+      'Suppress IST0123 for this resource',
     ]);
   });
   it('removes either label, one line each', () => {

@@ -1,0 +1,50 @@
+import { readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { parse, type ParseError } from 'jsonc-parser';
+
+/**
+ * The `istio.*` settings the command line honours from a workspace's `.vscode/settings.json`, so `lint` in a folder
+ * says what the editor says there.
+ */
+export interface WorkspaceSettings {
+  /** `istio.analysis.ignoredCodes`. */
+  readonly ignoredCodes: readonly string[];
+  /** `istio.meshConfig.rootNamespace`, when set. */
+  readonly rootNamespace?: string;
+  /** The settings file read, if any (the command line names it). */
+  readonly file?: string;
+}
+
+/**
+ * The settings of the nearest `.vscode/settings.json` from `dir` up to the file system's root, read as VS Code reads
+ * it (comments and trailing commas allowed). None found, or one that cannot be read: no settings.
+ */
+export function workspaceSettings(dir: string): WorkspaceSettings {
+  for (let at = dir; ; at = dirname(at)) {
+    const file = join(at, '.vscode', 'settings.json');
+    const text = readText(file);
+    if (text !== undefined) return { ...settingsFrom(text), file };
+    if (dirname(at) === at) return { ignoredCodes: [] };
+  }
+}
+
+/** The `istio.*` settings of a settings.json text; a value of the wrong type counts as unset. */
+export function settingsFrom(text: string): Omit<WorkspaceSettings, 'file'> {
+  const errors: ParseError[] = [];
+  const json: unknown = parse(text, errors, { allowTrailingComma: true, disallowComments: false });
+  const settings = typeof json === 'object' && json !== null && !Array.isArray(json) ? (json as Record<string, unknown>) : {};
+  const codes = settings['istio.analysis.ignoredCodes'];
+  const root = settings['istio.meshConfig.rootNamespace'];
+  return {
+    ignoredCodes: Array.isArray(codes) ? codes.filter((c): c is string => typeof c === 'string') : [],
+    ...(typeof root === 'string' && root.trim() !== '' ? { rootNamespace: root.trim() } : {}),
+  };
+}
+
+function readText(file: string): string | undefined {
+  try {
+    return readFileSync(file, 'utf8');
+  } catch {
+    return undefined;
+  }
+}
