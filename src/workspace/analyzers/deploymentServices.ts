@@ -16,7 +16,7 @@ const WAYPOINT = 'istio.io-mesh-controller';
  * IST0119 (one target port behind several service ports).
  */
 export const deploymentServicesAnalyzer: WorkspaceAnalyzer = {
-  name: 'deployment.ServiceAssociationAnalyzer',
+  name: 'deployment.MultiServiceAnalyzer',
   codes: ['IST0116'],
   analyze(ctx) {
     const reports: WorkspaceReport[] = [];

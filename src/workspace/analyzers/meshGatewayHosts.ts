@@ -34,8 +34,10 @@ export const meshGatewayHostsAnalyzer: WorkspaceAnalyzer = {
       const [scope, host] = split(key);
       // A host scoped to a namespace also conflicts with the same host exported everywhere.
       const list = scope === EXPORT_TO_ALL ? own : [...own, ...[...byHost].filter(([k]) => split(k)[0] === EXPORT_TO_ALL && hostMatches(host, split(k)[1])).flatMap(([, l]) => l)];
-      if (list.length < 2) continue;
-      const names = list.map(fullName).sort().join(',');
+      // One VirtualService defined in two files is one object (the file applied last wins), not a conflict.
+      const distinct = [...new Set(list.map(fullName))].sort();
+      if (distinct.length < 2) continue;
+      const names = distinct.join(',');
       for (const resource of list) {
         if (reported.has(fullName(resource))) continue;
         reported.add(fullName(resource));

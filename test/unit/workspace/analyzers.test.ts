@@ -105,6 +105,13 @@ describe('workspace analyzers', () => {
     assert.deepEqual(lines(analyze({ 'a.yaml': doc(virtualService('a', { hosts: ['x.com'], exportTo: ['.'] }), virtualService('b', { hosts: ['x.com'], exportTo: ['.'], namespace: 'n2' })) })), []);
   });
 
+  it('IST0109 not for one VirtualService defined in two files (one object: the file applied last wins)', () => {
+    // Istio's samples/bookinfo has one `reviews` VirtualService per routing step, each in its own file.
+    assert.deepEqual(lines(analyze({ 'all-v1.yaml': doc(virtualService('reviews', { hosts: ['reviews'] })), 'v2.yaml': doc(virtualService('reviews', { hosts: ['reviews'] })) })), []);
+    const three = analyze({ 'a.yaml': doc(virtualService('reviews', { hosts: ['reviews'] })), 'b.yaml': doc(virtualService('reviews', { hosts: ['reviews'] })), 'c.yaml': doc(virtualService('other', { hosts: ['reviews'] })) });
+    assert.ok(lines(three).every((l) => l.includes('default/other,default/reviews associated')), lines(three).join('\n'));
+  });
+
   it('IST0111 on each Sidecar without a workload selector when a namespace has several, not in an ambient namespace', () => {
     const found = analyze({ 'a.yaml': doc(sidecar('one'), sidecar('two'), sidecar('three', 'default', { app: 'x' }), sidecar('only', 'lonely')) });
     const message = 'The Sidecars [one two] in namespace "default" have no workload selector, which can lead to undefined behavior.';

@@ -83,7 +83,7 @@ describe("Istio's own files (samples, manifests, analyzer testdata)", function (
       `      ${what}: ${counts.files} files, ${counts.documents} documents, ${counts.objects} Kubernetes objects (${counts.covered} of kinds the schema knows), ` +
       `${counts.templated} Helm templates (Istio rules only); ${findings.length} findings in ${seconds} s`,
     );
-    // The analyzers' IST findings are compared with Istio's own in test/unit/analyzers/istioctl.test.ts.
+    // The analyzers' IST findings are compared with Istio's own in test/unit/analyzers/analyzersTest.test.ts and test/cluster/istioctlAnalyze.test.ts.
     return findings.filter((f) => !f.code.startsWith('IST')).map(summary);
   }
 
