@@ -120,9 +120,9 @@ export async function benchYaml({ runs = 5, log = console.log } = {}) {
   const worker = createWorkerYamlLanguageService(schema, workerScript);
   // Compile the schema once in each; every side pays that cost once, before the runs.
   await Promise.all([ls.validate(uri, text), worker.validate(uri, text)]);
-  const alone = { full: [], edit: [], cpu: [] };
-  const ours = { full: [], edit: [], cpu: [] };
-  const oneThread = { full: [], edit: [], cpu: [] };
+  const alone = { full: [], edit: [], cpu: [], editCpu: [] };
+  const ours = { full: [], edit: [], cpu: [], editCpu: [] };
+  const oneThread = { full: [], edit: [], cpu: [], editCpu: [] };
   // The command line's engine: compiled schema validation, no yaml-language-server (a call to it would fail).
   const compiled = createCompiledSchemaValidation(schema, async () => {
     throw new Error('the command line fell back to yaml-language-server');
@@ -142,6 +142,7 @@ export async function benchYaml({ runs = 5, log = console.log } = {}) {
     into.cpu.push(full.cpuMs);
     const edit = await time(() => checker.check(uri, edited, { schema: true }));
     into.edit.push(edit.ms);
+    into.editCpu.push(edit.cpuMs);
     return { full: full.result.length, edit: edit.result.length };
   };
   const runOurs = async () => {
@@ -174,6 +175,7 @@ export async function benchYaml({ runs = 5, log = console.log } = {}) {
     aloneEditMs: median(alone.edit),
     fullMs: median(ours.full),
     editMs: median(ours.edit),
+    editCpuMs: median(ours.editCpu),
     fullRatio: ratio(ours, 'full'),
     editRatio: ratio(ours, 'edit'),
     oneThreadFullMs: median(oneThread.full),
@@ -221,7 +223,8 @@ export async function benchYaml({ runs = 5, log = console.log } = {}) {
   log(`                       (ours with yaml-language-server in the same thread: ${f(figures.oneThreadFullMs)}, ratio ${figures.oneThreadFullRatio.toFixed(2)}x; edit ${f(figures.oneThreadEditMs)})`);
   const cpu = (ms) => `${f(ms)} (${(ms / figures.aloneCpuMs).toFixed(2)}x)`;
   log(`  CPU time, full       ours ${cpu(figures.cpuMs)} both threads, same thread ${cpu(figures.oneThreadCpuMs)}, alone ${f(figures.aloneCpuMs)} (medians; garbage collector threads included)`);
-  log(`  1-character edit     ours ${f(figures.editMs)}   yaml-language-server alone ${f(figures.aloneEditMs)}   ratio ${figures.editRatio.toFixed(2)}x (target < ${TARGET_EDIT_MS} ms)`);
+  log(`  1-character edit     ours ${f(figures.editMs)} (CPU ${f(figures.editCpuMs)}, both threads)   yaml-language-server alone ${f(figures.aloneEditMs)}   ratio ${figures.editRatio.toFixed(2)}x (target < ${TARGET_EDIT_MS} ms)`);
+  log('                       (YamlChecker.check as the editor calls it: rules, analyzers and schema of the edited document)');
   log(`  command line         checks in-process ${f(figures.engineFullMs)} (CPU ${f(figures.engineCpuMs)}), \`node dist/cli.js lint\` ${f(figures.cliProcessMs)} (a process, startup included)`);
   const a = figures.istioctl;
   if (a.ms !== undefined) {

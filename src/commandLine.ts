@@ -1,5 +1,6 @@
 import { analyzeMain } from './workspace/analyzeCli';
 import { main as lintMain, visible, type CliIo, type SchemaLoader } from './yaml/cli';
+import type { FileSystem } from './yaml/files';
 import { explainMain } from './yaml/explainCli';
 
 const USAGE = `usage: istio-mesh <command> [options] <files or directories>
@@ -13,11 +14,11 @@ Run \`istio-mesh <command> --help\` for a command's options.
 `;
 
 /** The command line's subcommands, with one top-level help. Returns the exit status. */
-export async function runCommandLine(argv: readonly string[], io: CliIo, schemas?: SchemaLoader): Promise<number> {
+export async function runCommandLine(argv: readonly string[], io: CliIo, schemas?: SchemaLoader, options: { readonly fs?: FileSystem } = {}): Promise<number> {
   const [command, ...rest] = argv;
   switch (command) {
     case 'lint':
-      return lintMain(argv, io, schemas);
+      return lintMain(argv, io, schemas, options);
     case 'explain':
       return explainMain(rest, io);
     case 'analyze':

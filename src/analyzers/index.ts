@@ -30,12 +30,40 @@ export const analyzers: readonly Analyzer[] = [
 const byType = new Map<string, Analyzer[]>();
 for (const a of analyzers) for (const t of a.types) byType.set(t, [...(byType.get(t) ?? []), a]);
 
+const ISTIO_API = /^apiVersion:[ \t]*["']?[a-z0-9.-]*istio\.io\//m;
+const ANALYZED_KIND = /^kind:[ \t]*["']?(Service|Namespace|Pod|Deployment|CustomResourceDefinition)\b/gm;
+
 /**
- * What a document of an analyzed kind starts a line with: `kind: Service|Pod|Deployment` or an Istio `apiVersion`,
- * as root keys (at the start of a line). A document without it is left to the schema validation unparsed (see
- * ISTIO_WORDS in src/yaml/checker.ts); a list of objects still goes there, as before.
+ * By kind, what a document's text holds whenever an analyzer of that kind can report on it: Istio annotations
+ * (a first segment ending in `istio.io`, or `kubernetes.io/ingress.class`) on Namespaces, those or `runAsUser` on Pods
+ * and Deployments, the `rbac.istio.io` group on a CustomResourceDefinition; any Service (its port names).
  */
-export const ANALYZED_WORDS = /^(?:kind:[ \t]*["']?(?:Service|Pod|Deployment|CustomResourceDefinition)\b|apiVersion:[ \t]*["']?[a-z0-9.-]*istio\.io\/)/m;
+const ANALYZED_WORDS: Readonly<Record<string, RegExp | undefined>> = {
+  Service: undefined,
+  Namespace: /istio\.io|ingress\.class/,
+  Pod: /istio\.io|ingress\.class|runAsUser/,
+  Deployment: /istio\.io|ingress\.class|runAsUser/,
+  CustomResourceDefinition: /rbac\.istio\.io/,
+};
+
+/** A double-quoted escape that can spell any character (`\x69`, `\u0069`), or a line break escaped away. */
+const HIDDEN_WORDS = /\\(?:[xuU]|\r?\n)/;
+
+/**
+ * Whether an analyzer may report on the documents of a text, told without parsing it: a document that starts a
+ * line with an Istio `apiVersion`, or with `kind:` of an analyzed kind holding that kind's words (see
+ * `ANALYZED_WORDS`) or an escape that could hide one. A text for which this is false is left to the schema
+ * validation unparsed (see src/yaml/checker.ts); test/unit/analyzers/analyzedWords.test.ts checks it against the
+ * analyzers themselves.
+ */
+export function mayBeAnalyzed(text: string): boolean {
+  if (ISTIO_API.test(text)) return true;
+  for (const [, kind] of text.matchAll(ANALYZED_KIND)) {
+    const words = ANALYZED_WORDS[kind];
+    if (!words || words.test(text) || HIDDEN_WORDS.test(text)) return true;
+  }
+  return false;
+}
 
 /**
  * Istio reads no resource of the namespaces its injector ignores (kube-system, kube-public, ...): they are filtered

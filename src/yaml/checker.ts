@@ -1,4 +1,4 @@
-import { ANALYZED_WORDS } from '../analyzers';
+import { mayBeAnalyzed } from '../analyzers';
 import { enableInjectionFix, manifestAt } from './actions';
 import { splitDocuments, type Chunk } from './chunks';
 import { MAX_FINDINGS } from './limits';
@@ -59,7 +59,7 @@ const OFFLINE_WORDS = withTemplates(OFFLINE_RULE_WORDS);
  * a document that may nest too deep for yaml-language-server (parsed here, and not sent to it when it does).
  */
 function leftToSchema(text: string, words: Words): boolean {
-  return !words.parse.test(text) && !ANALYZED_WORDS.test(text) && text.includes('apiVersion') && text.includes('kind') && !mayNestTooDeep(text);
+  return !words.parse.test(text) && !mayBeAnalyzed(text) && text.includes('apiVersion') && text.includes('kind') && !mayNestTooDeep(text);
 }
 
 /** Re-validating more chunks than this at once is cheaper as one whole-file call. */
@@ -138,10 +138,23 @@ export class YamlChecker {
     return out.findings();
   }
 
-  /** What a file tells about namespaces (for the other files); parses it into the cache. */
+  /**
+   * What a file tells about namespaces (for the other files). Only the documents with a word of a rule can tell
+   * something (see `RULE_WORDS`): those are parsed into the cache, the others are left for `check` to classify,
+   * so a run over many files does not parse the documents that only an analyzer or the schema reads twice.
+   */
   facts(uri: string, text: string): FileFacts {
-    const chunks = splitDocuments(text);
-    return mergeFacts(this.results(uri, chunks, this.cached(uri, chunks, true), true).map((r) => r.facts));
+    const previous = this.cache.get(uri);
+    const current = new Map<string, ChunkResult>();
+    const facts = splitDocuments(text).map((chunk) => {
+      const known = current.get(chunk.text) ?? previous?.get(chunk.text);
+      if (!known && !this.words.rules.test(chunk.text)) return NO_FACTS;
+      const result = known ?? prepare(chunk.text, true, this.words);
+      current.set(chunk.text, result);
+      return result.facts;
+    });
+    this.cache.set(uri, current);
+    return mergeFacts(facts);
   }
 
   /**
@@ -323,13 +336,13 @@ function unparsed(): ChunkResult {
 
 /**
  * Documents that cannot produce a finding, known without parsing them: blank ones (only `---`, comments and blank
- * lines), and Helm templates without any word of an Istio rule that do not nest too deep (templates get no schema
- * validation and no syntax error). Undefined for the others.
+ * lines), and Helm templates without any word of an Istio rule or analyzer that do not nest too deep (templates get
+ * no schema validation and no syntax error). Undefined for the others.
  */
 function nothingToCheck(text: string, words: Words): ChunkResult | undefined {
   const nothing = (): ChunkResult => ({ parsed: true, file: undefined, facts: NO_FACTS, tooLarge: [] });
   if (isEmptyDocument(text)) return nothing();
-  if (isTemplate(text) && !words.rules.test(text) && !mayNestTooDeep(text)) return nothing();
+  if (isTemplate(text) && !words.rules.test(text) && !mayBeAnalyzed(text) && !mayNestTooDeep(text)) return nothing();
   return undefined;
 }
 

@@ -185,14 +185,18 @@ class KeptTexts {
 
   constructor(private readonly budget: number) {}
 
-  /** Keeps `text` if it fits; false when it does not (the caller then drops what the checker holds of it). */
+  /**
+   * Keeps `text` if it fits, and counts what the checker parsed of it if that fits too; false when the parse does
+   * not (the caller then drops what the checker holds of it). Parsed YAML takes many times the memory of its text:
+   * it has a budget of its own, and a text is worth keeping without its parse (it is not read again).
+   */
   keep(file: string, text: string, parsedSize: number, fixed = false): boolean {
-    // Parsed YAML takes many times the memory of its text: it has a budget of its own.
-    if (this.chars + text.length > this.budget || this.parsed + parsedSize > PARSED_BUDGET) return false;
-    this.texts.set(file, { text, parsedSize, fixed });
+    if (this.chars + text.length > this.budget) return false;
+    const parsed = this.parsed + parsedSize <= PARSED_BUDGET ? parsedSize : 0;
+    this.texts.set(file, { text, parsedSize: parsed, fixed });
     this.chars += text.length;
-    this.parsed += parsedSize;
-    return true;
+    this.parsed += parsed;
+    return parsed === parsedSize;
   }
 
   take(file: string): string | undefined {
