@@ -1,4 +1,5 @@
 import type * as vscode from 'vscode';
+import { ClusterAnalysisResults } from './analyzers/clusterResults';
 import { localClusterFromEnv } from './cluster/localCluster';
 import { registerCommands } from './commands';
 import { Config } from './config';
@@ -18,7 +19,10 @@ export function activate(context: vscode.ExtensionContext): Services {
   const mesh = new MeshSession(config, log, context.globalState, localClusterFromEnv(process.env));
   const rollouts = new RolloutTracker();
   const yaml = createYamlService(context, config, log);
-  const services: Services = { context, config, log, output: channel, mesh, meshTree: new MeshTreeProvider(mesh, rollouts), rollouts, yaml };
+  const clusterAnalysis = new ClusterAnalysisResults();
+  context.subscriptions.push(clusterAnalysis);
+  const meshTree = new MeshTreeProvider(mesh, rollouts, clusterAnalysis);
+  const services: Services = { context, config, log, output: channel, mesh, meshTree, rollouts, yaml, clusterAnalysis };
   registerCommands(services);
   registerMeshView(services);
   registerYamlEditor(services);

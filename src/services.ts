@@ -1,4 +1,5 @@
 import type * as vscode from 'vscode';
+import type { ClusterAnalysisResults } from './analyzers/clusterResults';
 import type { Config } from './config';
 import type { YamlService } from './editor/yamlService';
 import type { RolloutTracker } from './injection/tracker';
@@ -23,4 +24,6 @@ export interface Services {
   readonly rollouts: RolloutTracker;
   /** YAML checks in the editor, wired by `registerYamlEditor`. The mesh feeds its cluster facts, the cluster feature its CRDs. */
   readonly yaml: YamlService;
+  /** The last `Istio: Analyze Cluster…` run: the Problems panel and the mesh tree's markers follow it. */
+  readonly clusterAnalysis: ClusterAnalysisResults;
 }

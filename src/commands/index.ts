@@ -1,5 +1,7 @@
 import * as vscode from 'vscode';
 import type { Services } from '../services';
+import { analyzeCluster } from './analyzeCluster';
+import { clearClusterAnalysis } from './clearClusterAnalysis';
 import { disableInjection } from './disableInjection';
 import { enableInjection } from './enableInjection';
 import { install } from './install';
@@ -28,6 +30,8 @@ const commands: Record<string, CommandFactory> = {
   'istio.namespace.restartWorkloads': restartWorkloads,
   'istio.yaml.refreshSchemas': refreshYamlSchemas,
   'istio.migrateLegacyApis': migrateLegacyApis,
+  'istio.analyzeCluster': analyzeCluster,
+  'istio.clearClusterAnalysis': clearClusterAnalysis,
 };
 
 export function registerCommands(services: Services): void {

@@ -1,5 +1,7 @@
 import * as vscode from 'vscode';
+import type { ClusterAnalysisResults } from '../analyzers/clusterResults';
 import type { RolloutTracker } from '../injection/tracker';
+import { analysisMarks } from './nodes/analysisMarks';
 import { controlPlaneNode } from './nodes/controlPlane';
 import { MessageNode } from './nodes/message';
 import { NamespaceNode } from './nodes/namespace';
@@ -36,11 +38,12 @@ export class MeshTreeProvider implements vscode.TreeDataProvider<MeshNode>, vsco
   private readonly renderedEmitter = new vscode.EventEmitter<number>();
   readonly onDidRenderRoot = this.renderedEmitter.event;
 
-  constructor(private readonly session: MeshSession, private readonly rollouts: RolloutTracker) {
+  constructor(private readonly session: MeshSession, private readonly rollouts: RolloutTracker, private readonly analysis: ClusterAnalysisResults) {
     // VS Code coalesces bursts of change events (a rollout of many workloads) before it asks again.
     this.subscriptions = [
       session.onDidChange(() => this.changeEmitter.fire(undefined)),
       rollouts.onDidChange(() => this.changeEmitter.fire(undefined)),
+      analysis.onDidChange(() => this.changeEmitter.fire(undefined)),
     ];
   }
 
@@ -73,7 +76,7 @@ export class MeshTreeProvider implements vscode.TreeDataProvider<MeshNode>, vsco
     nodes.push(install === 'unknown'
       ? new MessageNode('cp', 'Control plane: not visible to you', `You may not list Deployments in istio-system in context "${this.session.contextName}", so whether Istio is installed is unknown.`, 'warning')
       : controlPlaneNode(store.controlPlane));
-    nodes.push(new NamespacesNode(store.namespaces.map((n) => new NamespaceNode(n, store, this.rollouts))));
+    nodes.push(new NamespacesNode(store.namespaces.map((n) => new NamespaceNode(n, store, this.rollouts, this.marks()))));
     return nodes;
   }
 
@@ -81,7 +84,11 @@ export class MeshTreeProvider implements vscode.TreeDataProvider<MeshNode>, vsco
   namespaceNode(name: string): NamespaceNode | undefined {
     const store = this.session.store;
     const model = store?.namespace(name);
-    return store && model ? new NamespaceNode(model, store, this.rollouts) : undefined;
+    return store && model ? new NamespaceNode(model, store, this.rollouts, this.marks()) : undefined;
+  }
+
+  private marks() {
+    return analysisMarks(this.analysis, this.session.contextName);
   }
 
   refresh(): void {

@@ -5,6 +5,7 @@ import { DefaultRevision } from '../../istio/names';
 import type { NamespaceModel } from '../../mesh/model';
 import type { MeshStore } from '../../mesh/store';
 import { namespaceVerdictLine, verdictEvidence } from '../../istio/verdict';
+import { type AnalysisMarks, marksIcon, marksLines, marksWord } from './analysisMarks';
 import { Colors, icon, markdown, md, type MeshNode, verdictLines } from './node';
 import { PodNode } from './pod';
 import { WorkloadNode } from './workload';
@@ -18,7 +19,7 @@ const stateWords: Record<NamespaceState, string> = {
  * system; see `NamespaceState`), which the injection menus match. Commands receive this node: use `name` and `model`.
  */
 export class NamespaceNode implements MeshNode {
-  constructor(readonly model: NamespaceModel, private readonly store: MeshStore, private readonly rollouts: RolloutTracker) {}
+  constructor(readonly model: NamespaceModel, private readonly store: MeshStore, private readonly rollouts: RolloutTracker, private readonly marks?: AnalysisMarks) {}
 
   get name(): string {
     return this.model.name;
@@ -37,6 +38,7 @@ export class NamespaceNode implements MeshNode {
     else if (versionMismatches > 0) words.push(`${versionMismatches} outdated proxies`);
     if (terminating) words.push('terminating');
     if (this.rollouts.isRollingOut(this.model.name)) words.push('restarting…');
+    words.push(...marksWord(this.marks?.namespace(this.model.name) ?? []));
     return words.join(' · ');
   }
 
@@ -47,7 +49,8 @@ export class NamespaceNode implements MeshNode {
     item.id = `namespace:${m.name}`;
     item.description = this.description;
     item.contextValue = this.contextValue;
-    item.iconPath = this.icon();
+    const messages = this.marks?.namespace(m.name) ?? [];
+    item.iconPath = marksIcon(messages) ?? this.icon();
     const labels = Object.entries(m.labels).filter(([k]) => k.includes('istio')).map(([k, v]) => `\`${k}=${v}\``);
     item.tooltip = markdown([
       `**Namespace** ${md(m.name)} — ${stateWords[m.injection.state]}`,
@@ -56,6 +59,7 @@ export class NamespaceNode implements MeshNode {
       `${m.sidecarPods} of ${m.podCount} pods have a sidecar.`,
       ...(m.restartNeeded ? [`$(warning) ${m.restartNeeded} pods need a restart: re-created now, they would get, lose or change their sidecar.`] : []),
       ...(m.versionMismatches ? [`$(warning) ${m.versionMismatches} proxies run another version than their control plane.`] : []),
+      ...marksLines(messages),
     ]);
     return item;
   }
@@ -64,7 +68,7 @@ export class NamespaceNode implements MeshNode {
     // Rebuilt from the store at expansion time so a collapsed namespace costs nothing.
     const m = this.store.namespace(this.model.name) ?? this.model;
     return [
-      ...m.workloads.map((w) => new WorkloadNode(w, this.rollouts.get(w))),
+      ...m.workloads.map((w) => new WorkloadNode(w, this.rollouts.get(w), this.marks?.workload(w))),
       ...m.otherPods.map((p) => new PodNode(p)),
     ];
   }

@@ -2,6 +2,8 @@ import * as vscode from 'vscode';
 import type { WorkloadRollout } from '../../injection/rollout';
 import type { WorkloadModel } from '../../mesh/model';
 import { verdictEvidence, verdictLine } from '../../istio/verdict';
+import type { ClusterMessage } from '../../analyzers/clusterAnalysis';
+import { marksIcon, marksLines, marksWord } from './analysisMarks';
 import { Colors, icon, markdown, md, type MeshNode, verdictLines } from './node';
 import { PodNode, restartTexts } from './pod';
 import { type RolloutLook, type RolloutView, rolloutView } from './rollout';
@@ -25,18 +27,20 @@ function rolloutIcon(look: RolloutLook): vscode.ThemeIcon {
 export class WorkloadNode implements MeshNode {
   private readonly rollout: RolloutView | undefined;
 
-  constructor(readonly workload: WorkloadModel, rollout?: WorkloadRollout) {
+  /** `messages`: what the last cluster analysis said about it or its pods. */
+  constructor(readonly workload: WorkloadModel, rollout?: WorkloadRollout, private readonly messages: readonly ClusterMessage[] = []) {
     this.rollout = rolloutView(workload, rollout);
   }
 
   get description(): string {
-    if (this.rollout) return this.rollout.description;
+    if (this.rollout) return [this.rollout.description, ...marksWord(this.messages)].join(' · ');
     const w = this.workload;
     const words = [`${w.ready}/${w.desired}`];
     if (w.needsRestart) words.push('needs restart');
     else if (w.proxyVersionMismatch) words.push('proxy outdated');
     else if (w.pods.length > 0) words.push(w.withSidecar === w.pods.length ? 'sidecar' : w.withSidecar === 0 ? 'no sidecar' : `${w.withSidecar}/${w.pods.length} sidecars`);
     if (w.paused) words.push('paused');
+    words.push(...marksWord(this.messages));
     return words.join(' · ');
   }
 
@@ -48,7 +52,7 @@ export class WorkloadNode implements MeshNode {
     item.contextValue = `workload:${w.kind}`;
     const warn = w.needsRestart || w.proxyVersionMismatch || w.ready < w.desired;
     item.iconPath = this.rollout ? rolloutIcon(this.rollout.look)
-      : icon(kindIcons[w.kind], warn ? Colors.warn : w.pods.length && w.withSidecar === w.pods.length ? Colors.ok : undefined);
+      : marksIcon(this.messages) ?? icon(kindIcons[w.kind], warn ? Colors.warn : w.pods.length && w.withSidecar === w.pods.length ? Colors.ok : undefined);
     item.tooltip = markdown([
       `**${w.kind}** ${md(w.namespace)}/${md(w.name)} — ${w.ready}/${w.desired} ready`,
       ...(this.rollout ? [`$(sync) Restart: ${md(this.rollout.message)}`] : []),
@@ -57,6 +61,7 @@ export class WorkloadNode implements MeshNode {
       ...w.restartReasons.map((r) => `$(warning) **Needs restart**: ${restartTexts[r]}`),
       ...(w.proxyVersionMismatch ? ['$(warning) Some proxies run another version than their control plane: restart to update.'] : []),
       ...(w.paused ? ['Rollouts are paused.'] : []),
+      ...marksLines(this.messages),
     ]);
     return item;
   }
