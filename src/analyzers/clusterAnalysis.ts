@@ -119,3 +119,9 @@ export function analyzeFailure(run: AnalyzeRun, context: string): AnalyzeFailure
   }
   return { kind: 'failed', message: `istioctl analyze failed in context "${context}" (exit code ${run.exitCode ?? 'none'}): ${error || 'no error output'}` };
 }
+
+/** A run that answered although istioctl was refused some reads: its messages may be incomplete. */
+export function partialReadWarning(stderr: string, context: string): string | undefined {
+  const refused = stderr.split('\n').find((l) => /forbidden/i.test(l));
+  return refused ? `istioctl analyze could not read everything in context "${context}" (RBAC), so some messages may be missing: ${lastError(refused)}` : undefined;
+}

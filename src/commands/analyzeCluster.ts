@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { AnalyzeOutputError, analyzeFailure, parseAnalyzeOutput, type ClusterMessage } from '../analyzers/clusterAnalysis';
+import { AnalyzeOutputError, analyzeFailure, parseAnalyzeOutput, partialReadWarning, type ClusterMessage } from '../analyzers/clusterAnalysis';
 import { describeMessageCount } from '../analyzers/clusterResults';
 import { analyzeArgs, formatCommandLine, type AnalyzeScope } from '../install/args';
 import { runProcess } from '../install/process';
@@ -9,7 +9,10 @@ import { errorMessage } from '../util/errors';
 import { connectReachable, ensureIstioctl, withCancellableProgress } from './install';
 import { type PickItem, type Prompter, vscodePrompter } from './prompter';
 
-/** istioctl gives up after its own `--timeout` (30 s); this is the ceiling when it hangs before that. */
+/**
+ * istioctl analyze declares `--timeout` but does not use it (istioctl/pkg/analyze/analyze.go at the testbed's Istio):
+ * a list it may not do leaves it waiting for its informers forever. This is the ceiling.
+ */
 const TIMEOUT_MS = 120_000;
 
 export type AnalyzeClusterResult =
@@ -42,10 +45,15 @@ async function runAnalyze(services: Services, prompter: Prompter): Promise<Analy
       timeout.addEventListener('abort', () => (timedOut = true), { once: true });
       return runProcess(istioctl, args, { signal: AbortSignal.any([signal, timeout]) });
     });
+    if (run.cancelled && !timedOut) return { status: 'cancelled', message: 'The analysis was cancelled.' };
     if (run.cancelled) {
-      const message = timedOut ? `istioctl analyze did not finish within ${TIMEOUT_MS / 1000} s in context "${context}"; it was stopped.` : 'The analysis was cancelled.';
-      if (timedOut) void showError(services.output, message);
-      return { status: timedOut ? 'failed' : 'cancelled', message };
+      // What istioctl logged while it waited usually says why (a forbidden list, an unreachable server).
+      const cause = analyzeFailure(run, context);
+      const stopped = `istioctl analyze did not finish within ${TIMEOUT_MS / 1000} s in context "${context}" and was stopped`;
+      const message = cause && cause.kind !== 'failed' ? `${cause.message} (${stopped}.)` : `${stopped}.`;
+      services.log.error(`${message}\n${run.stderr.trim()}`);
+      void showError(services.output, message);
+      return { status: 'failed', message };
     }
     const failure = analyzeFailure(run, context);
     if (failure) {
@@ -54,6 +62,8 @@ async function runAnalyze(services: Services, prompter: Prompter): Promise<Analy
       return { status: 'failed', message: failure.message };
     }
     const messages = parseAnalyzeOutput(run.stdout);
+    const partial = partialReadWarning(run.stderr, context);
+    if (partial) void vscode.window.showWarningMessage(partial);
     for (const m of messages) services.log.info(`[istioctl analyze] ${m.code} ${m.object ? `${m.object.kind} ${m.object.namespace}/${m.object.name}` : '-'}: ${m.message}`);
     services.clusterAnalysis.set({ context, namespace: scope.kind === 'all' ? undefined : scope.namespace, defaultNamespace: connected.client.namespace, messages });
     const summary = messages.length ? `istioctl analyze: ${describeMessageCount(messages.length)} in ${where} of context "${context}".` : `istioctl analyze found no issues in ${where} of context "${context}".`;

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import { AnalyzeOutputError, analyzeFailure, objectKey, parseAnalyzeOutput, parseOrigin } from '../../../src/analyzers/clusterAnalysis';
+import { AnalyzeOutputError, analyzeFailure, objectKey, parseAnalyzeOutput, parseOrigin, partialReadWarning } from '../../../src/analyzers/clusterAnalysis';
 import { ClusterAnalysisResults } from '../../../src/analyzers/clusterResults';
 import { analyzeMessage, analyzeStdout } from '../../builders/istioctl';
 import { ANALYZERS_DIR, analyzerCases, istioctlAnalyzeStdout, testbedIstioctl } from '../../oracles/istioctlAnalyze';
@@ -77,8 +77,13 @@ describe('why istioctl analyze gave no answer', () => {
     assert.equal(run(2, '')?.message, 'istioctl analyze failed in context "prod" (exit code 2): no error output');
   });
 
-  it('is no failure when istioctl exits 0, whatever it found', () => {
+  it('is no failure when istioctl exits 0, whatever it found, but a refused read there is a warning', () => {
     assert.equal(run(0, '', analyzeStdout(analyzeMessage('IST0101', { level: 'Error' }))), undefined);
+    assert.equal(partialReadWarning('', 'prod'), undefined);
+    assert.equal(
+      partialReadWarning('W1206 10:00:00.000000 77 reflector.go:561] failed to list *v1.Secret: secrets is forbidden: User "dev" cannot list\n', 'prod'),
+      'istioctl analyze could not read everything in context "prod" (RBAC), so some messages may be missing: failed to list *v1.Secret: secrets is forbidden: User "dev" cannot list',
+    );
   });
 });
 
