@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import type { ClusterMessage, ObjectRef } from '../analyzers/clusterAnalysis';
-import { clusterFindingsForFile, locateObjects, messagedObjects, messagesAbout, type LocatedObject } from '../analyzers/clusterFindings';
+import { clusterFindingsForFile, locateObjects, messagedObjects, messagesAbout } from '../analyzers/clusterFindings';
 import type { ClusterAnalysis } from '../analyzers/clusterResults';
 import { LIVE_OBJECT_NAME_LINE, LIVE_OBJECT_SCHEME, liveObjectPath } from '../cluster/liveObject';
 import type { Services } from '../services';
@@ -12,6 +12,8 @@ const SOURCE = 'istioctl analyze';
 const YAML_FILES = '**/*.{yaml,yml}';
 const NOT_SCANNED = '**/{node_modules,.git}/**';
 const MAX_FILES = 5000;
+/** The user's own files; not diff views, git versions or other read-only documents of the same file. */
+const USER_SCHEMES = new Set(['file', 'untitled', 'vscode-remote']);
 
 /** The read-only document of a cluster object: `istio-mesh:/<ns>/<Kind>/<name>.yaml?<context>`. */
 function liveObjectUri(context: string, ref: ObjectRef): vscode.Uri {
@@ -31,8 +33,8 @@ function toClusterDiagnostic(finding: Finding, context: string): vscode.Diagnost
  */
 export class ClusterProblems implements vscode.Disposable {
   private readonly diagnostics = vscode.languages.createDiagnosticCollection('istio-cluster');
-  /** The workspace files that define an object with messages, with their objects as last read. */
-  private readonly files = new Map<string, { uri: vscode.Uri; objects: LocatedObject[]; reportedOffline: ClusterMessage[] }>();
+  /** The files that define an object with messages, by URI, with the messages an offline analyzer shows there instead. */
+  private readonly files = new Map<string, ClusterMessage[]>();
   private generation = 0;
   private readonly subscriptions: vscode.Disposable[];
 
@@ -65,7 +67,7 @@ export class ClusterProblems implements vscode.Disposable {
   /** The workspace's YAML files and the open YAML documents that name an object with messages. */
   private async candidateFiles(analysis: ClusterAnalysis): Promise<{ uri: vscode.Uri; text: string }[]> {
     const names = [...new Set(messagedObjects(analysis.messages).map((o) => o.name))];
-    const open = new Map(vscode.workspace.textDocuments.filter((d) => d.languageId === 'yaml' && d.uri.scheme !== LIVE_OBJECT_SCHEME).map((d) => [d.uri.toString(), d]));
+    const open = new Map(vscode.workspace.textDocuments.filter((d) => d.languageId === 'yaml' && USER_SCHEMES.has(d.uri.scheme)).map((d) => [d.uri.toString(), d]));
     const found = vscode.workspace.workspaceFolders?.length ? await vscode.workspace.findFiles(YAML_FILES, NOT_SCANNED, MAX_FILES) : [];
     const uris = new Map([...found, ...[...open.values()].map((d) => d.uri)].map((u) => [u.toString(), u]));
     const files: { uri: vscode.Uri; text: string }[] = [];
@@ -99,7 +101,7 @@ export class ClusterProblems implements vscode.Disposable {
       this.diagnostics.delete(uri);
       return;
     }
-    this.files.set(key, { uri, objects, reportedOffline });
+    this.files.set(key, reportedOffline);
     this.diagnostics.set(uri, findings.map((f) => toClusterDiagnostic(f, analysis.context)));
   }
 
@@ -108,7 +110,7 @@ export class ClusterProblems implements vscode.Disposable {
    * file that defines the object, or on the live document itself once it is open (it is YAML, so it is checked too).
    */
   private publishLive(analysis: ClusterAnalysis): void {
-    const shownOffline = new Set([...this.files.values()].flatMap((f) => f.reportedOffline));
+    const shownOffline = new Set([...this.files.values()].flat());
     const line = LIVE_OBJECT_NAME_LINE;
     for (const ref of messagedObjects(analysis.messages)) {
       const uri = liveObjectUri(analysis.context, ref);
@@ -126,12 +128,13 @@ export class ClusterProblems implements vscode.Disposable {
     const document = vscode.workspace.textDocuments.find((d) => d.uri.toString() === uri.toString());
     if (!analysis || !document) return;
     if (uri.scheme === LIVE_OBJECT_SCHEME) return this.publishLive(analysis);
+    if (!USER_SCHEMES.has(uri.scheme)) return;
     const known = this.files.has(uri.toString());
     // Typing in a file that names none of the objects costs no parse.
     if (!known && !messagedObjects(analysis.messages).some((o) => document.getText().includes(o.name))) return;
-    const before = this.files.get(uri.toString())?.reportedOffline.length ?? 0;
     this.place(analysis, uri, document.getText());
-    if ((this.files.get(uri.toString())?.reportedOffline.length ?? 0) !== before) this.publishLive(analysis);
+    // What the file's offline findings take over may have changed: the live documents follow.
+    if (known || this.files.has(uri.toString())) this.publishLive(analysis);
   }
 
   dispose(): void {
