@@ -64,7 +64,7 @@ async function runAnalyze(services: Services, prompter: Prompter): Promise<Analy
     const messages = parseAnalyzeOutput(run.stdout);
     const partial = partialReadWarning(run.stderr, context);
     if (partial) void vscode.window.showWarningMessage(partial);
-    for (const m of messages) services.log.info(`[istioctl analyze] ${m.code} ${m.object ? `${m.object.kind} ${m.object.namespace}/${m.object.name}` : '-'}: ${m.message}`);
+    for (const m of messages) services.log.info(`[istioctl analyze] ${m.code} ${m.object ? `${m.object.kind} ${m.object.namespace ? `${m.object.namespace}/` : ''}${m.object.name}` : '-'}: ${m.message}`);
     services.clusterAnalysis.set({ context, namespace: scope.kind === 'all' ? undefined : scope.namespace, defaultNamespace: connected.client.namespace, messages });
     const summary = messages.length ? `istioctl analyze: ${describeMessageCount(messages.length)} in ${where} of context "${context}".` : `istioctl analyze found no issues in ${where} of context "${context}".`;
     if (messages.length) {
