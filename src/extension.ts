@@ -1,4 +1,5 @@
 import type * as vscode from 'vscode';
+import { ClusterAnalysisResults } from './analyzers/clusterResults';
 import { localClusterFromEnv } from './cluster/localCluster';
 import { registerCommands } from './commands';
 import { Config } from './config';
@@ -20,7 +21,10 @@ export function activate(context: vscode.ExtensionContext): Services {
   const rollouts = new RolloutTracker();
   const yaml = createYamlService(context, config, log);
   const workspaceAnalysis = new WorkspaceAnalysis(config, log);
-  const services: Services = { context, config, log, output: channel, mesh, meshTree: new MeshTreeProvider(mesh, rollouts, () => config.meshViewPageSize), rollouts, yaml, workspaceAnalysis };
+  const clusterAnalysis = new ClusterAnalysisResults();
+  context.subscriptions.push(clusterAnalysis);
+  const meshTree = new MeshTreeProvider(mesh, rollouts, clusterAnalysis, () => config.meshViewPageSize);
+  const services: Services = { context, config, log, output: channel, mesh, meshTree, rollouts, yaml, workspaceAnalysis, clusterAnalysis };
   registerCommands(services);
   registerMeshView(services);
   registerYamlEditor(services);

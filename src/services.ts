@@ -1,4 +1,5 @@
 import type * as vscode from 'vscode';
+import type { ClusterAnalysisResults } from './analyzers/clusterResults';
 import type { Config } from './config';
 import type { WorkspaceAnalysis } from './editor/workspaceAnalysis';
 import type { YamlService } from './editor/yamlService';
@@ -26,4 +27,6 @@ export interface Services {
   readonly yaml: YamlService;
   /** Istio's cross-resource analyzers over the workspace's YAML files (`Istio: Analyze Workspace`). */
   readonly workspaceAnalysis: WorkspaceAnalysis;
+  /** The last `Istio: Analyze Cluster…` run: the Problems panel and the mesh tree's markers follow it. */
+  readonly clusterAnalysis: ClusterAnalysisResults;
 }

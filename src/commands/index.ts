@@ -1,6 +1,8 @@
 import * as vscode from 'vscode';
 import type { Services } from '../services';
 import { analyzeWorkspace } from './analyzeWorkspace';
+import { analyzeCluster } from './analyzeCluster';
+import { clearClusterAnalysis } from './clearClusterAnalysis';
 import { disableInjection } from './disableInjection';
 import { enableInjection } from './enableInjection';
 import { install } from './install';
@@ -36,6 +38,8 @@ const commands: Record<string, CommandFactory> = {
   'istio.yaml.refreshSchemas': refreshYamlSchemas,
   'istio.migrateLegacyApis': migrateLegacyApis,
   'istio.analyzeWorkspace': analyzeWorkspace,
+  'istio.analyzeCluster': analyzeCluster,
+  'istio.clearClusterAnalysis': clearClusterAnalysis,
 };
 
 export function registerCommands(services: Services): void {

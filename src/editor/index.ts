@@ -3,10 +3,12 @@ import type { Config } from '../config';
 import type { Services } from '../services';
 import type { Logger } from '../util/log';
 import { bridgeClusterToYaml } from './clusterBridge';
+import { ClusterProblems } from './clusterProblems';
 import { YamlCodeActions } from './codeActions';
 import { YamlCompletion, YamlHover } from './languageFeatures';
 import { contributeSchemaToRedHat, redHatYamlInstalled, REDHAT_YAML } from './redhat';
 import { registerInjectionVerdicts } from './verdicts';
+import { registerLiveObjects } from './liveObjects';
 import { YamlService } from './yamlService';
 
 const YAML: vscode.DocumentSelector = { language: 'yaml' };
@@ -28,6 +30,8 @@ export function registerYamlEditor(services: Services): void {
     vscode.workspace.onDidCloseTextDocument((d) => yaml.forget(d)),
     bridgeClusterToYaml(services, yaml),
     registerInjectionVerdicts(services, yaml),
+    new ClusterProblems(services),
+    registerLiveObjects(services),
     services.config.onDidChange((e) => {
       if (e.affectsConfiguration('istio.yaml') || e.affectsConfiguration('istio.analysis') || e.affectsConfiguration('istio.meshConfig')) yaml.recheckAll();
     }),

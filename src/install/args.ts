@@ -79,6 +79,18 @@ export function tagRemoveArgs(tag: string, target: ClusterTarget): string[] {
   return ['tag', 'remove', tag, '--skip-confirmation', ...targetArgs(target)];
 }
 
+/** All namespaces, or one. */
+export type AnalyzeScope = { readonly kind: 'all' } | { readonly kind: 'namespace'; readonly namespace: string };
+
+/**
+ * `istioctl analyze -o json` on the live cluster: JSON is parsed, never the log format, and with JSON istioctl exits 0
+ * whatever it found. `--color=false` keeps escape codes out of the messages.
+ */
+export function analyzeArgs(scope: AnalyzeScope, target: ClusterTarget): string[] {
+  const which = scope.kind === 'all' ? ['--all-namespaces'] : ['--namespace', scope.namespace];
+  return ['analyze', '--output', 'json', '--color=false', ...which, ...targetArgs(target)];
+}
+
 /** The client version only: never contacts the cluster. */
 export function clientVersionArgs(): string[] {
   return ['version', '--remote=false', '--output', 'json'];

@@ -1,9 +1,11 @@
 import * as vscode from 'vscode';
+import type { ClusterAnalysisResults } from '../analyzers/clusterResults';
 import type { RolloutTracker } from '../injection/tracker';
 import type { NamespaceModel } from '../mesh/model';
 import type { MeshStore } from '../mesh/store';
 import { ChangeWindow } from './changeWindow';
 import { ControlPlaneNode } from './nodes/controlPlane';
+import { analysisMarks, type AnalysisMarks } from './nodes/analysisMarks';
 import { MessageNode } from './nodes/message';
 import { NamespaceNode } from './nodes/namespace';
 import { icon, type MeshNode } from './nodes/node';
@@ -54,20 +56,23 @@ export class MeshTreeProvider implements vscode.TreeDataProvider<MeshNode>, vsco
   /** What decides the root level's rows, as last shown. */
   private rootFace = '';
 
-  constructor(private readonly session: MeshSession, rollouts: RolloutTracker, private readonly pageSize: () => number) {
+  constructor(private readonly session: MeshSession, rollouts: RolloutTracker, analysis: ClusterAnalysisResults, private readonly pageSize: () => number) {
+    const marks: AnalysisMarks = analysisMarks(analysis, () => this.session.contextName);
     this.nodes = new MeshNodes<NamespaceNode, WorkloadNode>({
-      namespace: (m) => this.complete(new NamespaceNode(m, rollouts)),
+      namespace: (m) => this.complete(new NamespaceNode(m, rollouts, marks)),
       setNamespace: (node, m) => {
         node.model = m;
         this.complete(node);
       },
-      workload: (w) => new WorkloadNode(w, rollouts.get(w), pageSize()),
+      workload: (w) => new WorkloadNode(w, rollouts.get(w), pageSize(), marks),
       setWorkload: (node, w) => node.update(w, rollouts.get(w)),
     }, rollouts);
     this.subscriptions = [
       session.onDidChange((c) => this.window.add({ root: c.state, controlPlane: c.mesh?.controlPlane ?? false, namespaces: c.mesh?.namespaces ?? new Set() })),
       // A followed restart changes its workload's row and its namespace's "restarting…".
       rollouts.onDidChange((s) => this.window.add({ root: false, controlPlane: false, namespaces: new Set([s.ref.namespace]) })),
+      // A cluster analysis run marks rows anywhere in the tree: rare, and all of it is redrawn.
+      analysis.onDidChange(() => this.changeEmitter.fire(undefined)),
     ];
   }
 

@@ -10,8 +10,9 @@ import { analyzers } from '../../src/analyzers';
 import { TYPES, type WorkspaceAnalyzer } from '../../src/workspace/analyzer';
 import { workspaceAnalyzers } from '../../src/workspace/analyzers';
 import { parseManifests } from '../../src/yaml/parse';
+import { parseAnalyzeOutput } from '../../src/analyzers/clusterAnalysis';
 import { Agreement, COVERED, runByIstioctlOnFiles, differences, hasKubernetesKinds, ours, pooled, unexplained, type Disagreement } from '../oracles/analysisComparison';
-import { ANALYZERS_DIR, analyzerCases, istioctlAnalyze, testbedIstioctl, type AnalyzerCase } from '../oracles/istioctlAnalyze';
+import { ANALYZERS_DIR, analyzerCases, istioctlAnalyze, istioctlAnalyzeStdout, testbedIstioctl, type AnalyzerCase } from '../oracles/istioctlAnalyze';
 import { istioFiles, istioModuleDir, istioRelative } from '../oracles/istioSource';
 
 describe("our analyzers against istioctl analyze --use-kube=false", function () {
@@ -71,5 +72,30 @@ describe("our analyzers against istioctl analyze --use-kube=false", function () 
     agreement.add(mine, found);
     agreement.print(`istioctl, samples/ (${files.length} files)`);
     assert.deepEqual(unexplained(found), []);
+  });
+});
+
+// The command `Istio: Analyze Cluster…` reads istioctl's JSON: its reader against real output of the same istioctl.
+describe('istioctl analyze output, as Analyze Cluster reads it', () => {
+  it('agrees with the testbed istioctl on real output: every message, each origin read back exactly', async function () {
+    this.timeout(120_000);
+    const istioctl = await testbedIstioctl();
+    const cwd = join(istioModuleDir(), ANALYZERS_DIR);
+    const cases = analyzerCases().filter((c) => c.expected.length > 0 && !c.meshConfigFile).slice(0, 8);
+    let seen = 0;
+    for (const c of cases) {
+      const stdout = await istioctlAnalyzeStdout(istioctl, cwd, c.inputFiles);
+      const raw = JSON.parse(stdout.slice(stdout.search(/^\[|^null/m))) as { code: string; level: string; origin?: string }[] | null;
+      const parsed = parseAnalyzeOutput(stdout);
+      assert.equal(parsed.length, raw?.length ?? 0, c.name);
+      parsed.forEach((m, i) => {
+        const o = m.object;
+        assert.equal(m.code, raw![i].code);
+        assert.equal(m.severity, ({ Error: 'error', Warning: 'warning', Info: 'info' } as Record<string, string>)[raw![i].level]);
+        assert.equal(o && `${o.kind} ${o.namespace ? `${o.namespace}/` : ''}${o.name}`, raw![i].origin, `${c.name}: ${raw![i].origin}`);
+      });
+      seen += parsed.length;
+    }
+    assert.ok(seen >= cases.length, `only ${seen} messages over ${cases.length} input sets`);
   });
 });

@@ -24,15 +24,21 @@ export interface IstioctlMessage {
 
 /** `istioctl analyze --use-kube=false -A -o json` over one input set (files relative to `cwd`). */
 export async function istioctlAnalyze(istioctl: string, cwd: string, files: readonly string[], meshConfig?: string): Promise<IstioctlMessage[]> {
+  const stdout = await istioctlAnalyzeStdout(istioctl, cwd, files, meshConfig);
+  // istioctl logs warnings (files it cannot read) on stdout before the JSON.
+  const json = stdout.slice(Math.max(0, stdout.search(/^\[/m)));
+  return (JSON.parse(json) as { code: string; origin: string }[]).map((m) => ({ code: m.code, origin: m.origin }));
+}
+
+/** The same run's stdout as istioctl wrote it, for parsers of its JSON. */
+export async function istioctlAnalyzeStdout(istioctl: string, cwd: string, files: readonly string[], meshConfig?: string): Promise<string> {
   const args = ['analyze', '--use-kube=false', '--all-namespaces', '--output', 'json', ...(meshConfig ? ['--meshConfigFile', meshConfig] : []), ...files];
   // Exit status 79 means messages of level Error were found: still a result.
   const { stdout } = await promisify(execFile)(istioctl, args, { cwd, maxBuffer: 64 << 20 }).catch((err: { code?: number; stdout?: string; stderr?: string }) => {
     if (typeof err.stdout === 'string' && /^\[/m.test(err.stdout)) return { stdout: err.stdout };
     throw new Error(`istioctl ${args.join(' ')} failed (${err.code}): ${err.stderr}`);
   });
-  // istioctl logs warnings (files it cannot read) on stdout before the JSON.
-  const json = stdout.slice(Math.max(0, stdout.search(/^\[/m)));
-  return (JSON.parse(json) as { code: string; origin: string }[]).map((m) => ({ code: m.code, origin: m.origin }));
+  return stdout;
 }
 
 export interface AnalyzerCase {

@@ -4,6 +4,7 @@ import type { NamespaceState } from '../../istio/injection';
 import { DefaultRevision } from '../../istio/names';
 import type { NamespaceModel } from '../../mesh/model';
 import { namespaceVerdictLine, verdictEvidence } from '../../istio/verdict';
+import { type AnalysisMarks, marksIcon, marksLines, marksWord } from './analysisMarks';
 import { Colors, icon, markdown, md, type MeshNode, verdictLines } from './node';
 
 const stateWords: Record<NamespaceState, string> = {
@@ -20,7 +21,7 @@ export class NamespaceNode implements MeshNode {
   /** Its pods and workloads are listed: until then its row says so instead of counting what is not there yet. */
   listed = true;
 
-  constructor(public model: NamespaceModel, private readonly rollouts: RolloutTracker) {}
+  constructor(public model: NamespaceModel, private readonly rollouts: RolloutTracker, private readonly marks?: AnalysisMarks) {}
 
   get name(): string {
     return this.model.name;
@@ -40,6 +41,7 @@ export class NamespaceNode implements MeshNode {
     else if (versionMismatches > 0) words.push(`${versionMismatches} outdated proxies`);
     if (terminating) words.push('terminating');
     if (this.rollouts.isRollingOut(this.model.name)) words.push('restarting…');
+    words.push(...marksWord(this.marks?.namespace(this.model.name) ?? []));
     return words.join(' · ');
   }
 
@@ -50,7 +52,8 @@ export class NamespaceNode implements MeshNode {
     item.id = `namespace:${m.name}`;
     item.description = this.description;
     item.contextValue = this.contextValue;
-    item.iconPath = this.icon();
+    const messages = this.marks?.namespace(m.name) ?? [];
+    item.iconPath = marksIcon(messages) ?? this.icon();
     const labels = Object.entries(m.labels).filter(([k]) => k.includes('istio')).map(([k, v]) => `\`${k}=${v}\``);
     item.tooltip = markdown([
       `**Namespace** ${md(m.name)} — ${stateWords[m.injection.state]}`,
@@ -59,6 +62,7 @@ export class NamespaceNode implements MeshNode {
       `${m.sidecarPods} of ${m.podCount} pods have a sidecar.`,
       ...(m.restartNeeded ? [`$(warning) ${m.restartNeeded} pods need a restart: re-created now, they would get, lose or change their sidecar.`] : []),
       ...(m.versionMismatches ? [`$(warning) ${m.versionMismatches} proxies run another version than their control plane.`] : []),
+      ...marksLines(messages),
     ]);
     return item;
   }

@@ -2,6 +2,8 @@ import * as vscode from 'vscode';
 import type { WorkloadRollout } from '../../injection/rollout';
 import type { WorkloadModel } from '../../mesh/model';
 import { verdictEvidence, verdictLine } from '../../istio/verdict';
+import type { ClusterMessage } from '../../analyzers/clusterAnalysis';
+import { type AnalysisMarks, marksIcon, marksLines, marksWord } from './analysisMarks';
 import { Colors, icon, markdown, md, type MeshNode, verdictLines } from './node';
 import { MorePodsNode } from './more';
 import { pageOf } from './paging';
@@ -28,7 +30,8 @@ function rolloutIcon(look: RolloutLook): vscode.ThemeIcon {
 export class WorkloadNode implements MeshNode {
   private rollout: RolloutView | undefined;
 
-  constructor(public workload: WorkloadModel, rollout?: WorkloadRollout, public podLimit = Number.POSITIVE_INFINITY) {
+  /** `marks`: what the last cluster analysis said about it or its pods, read when the row is drawn. */
+  constructor(public workload: WorkloadModel, rollout?: WorkloadRollout, public podLimit = Number.POSITIVE_INFINITY, private readonly marks?: AnalysisMarks) {
     this.rollout = rolloutView(workload, rollout);
   }
 
@@ -37,14 +40,19 @@ export class WorkloadNode implements MeshNode {
     this.rollout = rolloutView(workload, rollout);
   }
 
+  private get messages(): readonly ClusterMessage[] {
+    return this.marks?.workload(this.workload) ?? [];
+  }
+
   get description(): string {
-    if (this.rollout) return this.rollout.description;
+    if (this.rollout) return [this.rollout.description, ...marksWord(this.messages)].join(' · ');
     const w = this.workload;
     const words = [`${w.ready}/${w.desired}`];
     if (w.needsRestart) words.push('needs restart');
     else if (w.proxyVersionMismatch) words.push('proxy outdated');
     else if (w.pods.length > 0) words.push(w.withSidecar === w.pods.length ? 'sidecar' : w.withSidecar === 0 ? 'no sidecar' : `${w.withSidecar}/${w.pods.length} sidecars`);
     if (w.paused) words.push('paused');
+    words.push(...marksWord(this.messages));
     return words.join(' · ');
   }
 
@@ -56,7 +64,7 @@ export class WorkloadNode implements MeshNode {
     item.contextValue = `workload:${w.kind}`;
     const warn = w.needsRestart || w.proxyVersionMismatch || w.ready < w.desired;
     item.iconPath = this.rollout ? rolloutIcon(this.rollout.look)
-      : icon(kindIcons[w.kind], warn ? Colors.warn : w.pods.length && w.withSidecar === w.pods.length ? Colors.ok : undefined);
+      : marksIcon(this.messages) ?? icon(kindIcons[w.kind], warn ? Colors.warn : w.pods.length && w.withSidecar === w.pods.length ? Colors.ok : undefined);
     item.tooltip = markdown([
       `**${w.kind}** ${md(w.namespace)}/${md(w.name)} — ${w.ready}/${w.desired} ready`,
       ...(this.rollout ? [`$(sync) Restart: ${md(this.rollout.message)}`] : []),
@@ -65,6 +73,7 @@ export class WorkloadNode implements MeshNode {
       ...w.restartReasons.map((r) => `$(warning) **Needs restart**: ${restartTexts[r]}`),
       ...(w.proxyVersionMismatch ? ['$(warning) Some proxies run another version than their control plane: restart to update.'] : []),
       ...(w.paused ? ['Rollouts are paused.'] : []),
+      ...marksLines(this.messages),
     ]);
     return item;
   }

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import {
+  analyzeArgs,
   clientVersionArgs,
   formatCommandLine,
   installArgs,
@@ -14,6 +15,17 @@ const target: ClusterTarget = { kubeconfig: '/home/u/.kube/config', context: 'pr
 const options = (o: Partial<InstallOptions>): InstallOptions => ({ ...DEFAULT_OPTIONS, ...o });
 
 describe('istioctl argument builders', () => {
+  it('analyzes all namespaces or one of the confirmed context, as JSON without colour', () => {
+    assert.deepEqual(analyzeArgs({ kind: 'all' }, target), [
+      'analyze', '--output', 'json', '--color=false', '--all-namespaces', '--kubeconfig', '/home/u/.kube/config', '--context', 'prod-eu',
+    ]);
+    // A namespace is one argument whatever it holds: no shell ever sees it.
+    assert.deepEqual(analyzeArgs({ kind: 'namespace', namespace: 'shop; rm -rf /' }, { kubeconfig: '', context: 'kind' }), [
+      'analyze', '--output', 'json', '--color=false', '--namespace', 'shop; rm -rf /', '--context', 'kind',
+    ]);
+  });
+
+
   it('builds the default install with -y, the profile, the timeout and an explicit context', () => {
     assert.deepEqual(installArgs(DEFAULT_OPTIONS, target), [
       'install', '-y', '--set', 'profile=default', '--readiness-timeout', '300s',
