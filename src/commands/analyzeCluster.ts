@@ -5,6 +5,7 @@ import { analyzeArgs, formatCommandLine, type AnalyzeScope } from '../install/ar
 import { runProcess } from '../install/process';
 import { showError } from '../output';
 import type { Services } from '../services';
+import { testOnlyArgs } from './testArgs';
 import { errorMessage } from '../util/errors';
 import { connectReachable, ensureIstioctl, withCancellableProgress } from './install';
 import { type PickItem, type Prompter, vscodePrompter } from './prompter';
@@ -86,6 +87,5 @@ async function runAnalyze(services: Services, prompter: Prompter): Promise<Analy
  * its messages go to the Problems panel and mark the mesh view. A scripted prompter answers in tests only.
  */
 export const analyzeCluster = (services: Services) => (args?: { readonly prompter?: Prompter }) => {
-  const scripted = services.context.extensionMode === vscode.ExtensionMode.Test && args && typeof args === 'object' ? args.prompter : undefined;
-  return runAnalyze(services, scripted ?? vscodePrompter);
+  return runAnalyze(services, testOnlyArgs(services, 'istio.analyzeCluster', args).prompter ?? vscodePrompter);
 };

@@ -44,6 +44,8 @@ export class ClusterProblems implements vscode.Disposable {
       this.diagnostics,
       { dispose: () => analysisChanged.dispose() },
       services.yaml.onDidCheck((uri) => this.refile(uri)),
+      // The workspace analysis reports some of istioctl's cross-resource codes too: the files it placed follow it.
+      services.workspaceAnalysis.onDidAnalyze(() => void this.replaceKnown()),
     ];
   }
 
@@ -94,7 +96,10 @@ export class ClusterProblems implements vscode.Disposable {
     const key = uri.toString();
     const objects = locateObjects(text, analysis.defaultNamespace);
     const document = vscode.workspace.textDocuments.find((d) => d.uri.toString() === key);
-    const offline = (document && this.services.yaml.findingsFor(document)) ?? [];
+    // A workspace reference "not found in the workspace" is an Info (it may live in the cluster): istioctl's answer
+    // from the cluster says more, so it stays.
+    const workspace = this.services.workspaceAnalysis.findingsIn(key, text).filter((f) => f.severity !== 'info');
+    const offline = [...((document && this.services.yaml.findingsFor(document)) ?? []), ...workspace];
     const { findings, reportedOffline } = clusterFindingsForFile(analysis.messages, objects, offline);
     if (findings.length === 0 && reportedOffline.length === 0) {
       this.files.delete(key);
@@ -120,6 +125,20 @@ export class ClusterProblems implements vscode.Disposable {
       const range = { start: { line, character: 2 }, end: { line, character: 8 + ref.name.length } };
       this.diagnostics.set(uri, messages.map((m) => toClusterDiagnostic({ range, code: m.code, severity: m.severity, message: m.message }, analysis.context)));
     }
+  }
+
+  /** After a workspace analysis: the files that define an object with messages are placed again. */
+  private async replaceKnown(): Promise<void> {
+    const analysis = this.services.clusterAnalysis.analysis;
+    if (!analysis || this.files.size === 0) return;
+    const generation = this.generation;
+    for (const key of [...this.files.keys()]) {
+      const uri = vscode.Uri.parse(key);
+      const text = vscode.workspace.textDocuments.find((d) => d.uri.toString() === key)?.getText() ?? (await this.read(uri));
+      if (generation !== this.generation) return;
+      if (text !== undefined) this.place(analysis, uri, text);
+    }
+    this.publishLive(analysis);
   }
 
   /** After an offline check of an open document: its objects may have moved, or an offline finding appeared. */

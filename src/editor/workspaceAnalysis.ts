@@ -2,13 +2,19 @@ import * as vscode from 'vscode';
 import type { Config } from '../config';
 import type { Logger } from '../util/log';
 import { errorMessage } from '../util/errors';
+import { forEachBounded } from '../util/pool';
 import { analyzeWorkspace } from '../workspace/analyze';
 import { WorkspaceIndex } from '../workspace/index';
 import type { Finding } from '../yaml/types';
 import { codeOf, toDiagnostic, toRange, toWorkspaceEdit } from './convert';
 
 const YAML_GLOB = '**/*.{yaml,yml}';
+const NOT_SCANNED = '**/{node_modules,.git}/**';
 const SKIPPED_DIR = /[\\/](?:node_modules|\.git)[\\/]/;
+/** At most this many files are read on the first scan (it runs when a YAML file is first opened). */
+const MAX_FILES = 5000;
+/** Files read at once on a scan. */
+const READS_AT_ONCE = 8;
 /** Edits and file events arriving together (a branch switch, a save of many files) are analysed once. */
 const DEBOUNCE_MS = 300;
 
@@ -35,10 +41,11 @@ export class WorkspaceAnalysis implements vscode.Disposable {
   /** Reads every YAML file of the workspace folders again (files.exclude, node_modules and .git left out) and publishes. */
   analyzeAll(): Promise<void> {
     return this.serial(async () => {
-      const uris = (await vscode.workspace.findFiles(YAML_GLOB)).filter((u) => !SKIPPED_DIR.test(u.path));
+      const uris = (await vscode.workspace.findFiles(YAML_GLOB, NOT_SCANNED, MAX_FILES)).filter((u) => !SKIPPED_DIR.test(u.path));
+      if (uris.length >= MAX_FILES) this.log.warn(`Workspace analysis: the first ${MAX_FILES} YAML files are analysed, the rest left out.`);
       const wanted = new Set(uris.map((u) => u.toString()));
       for (const file of this.index.files()) if (!wanted.has(file)) this.index.deleteFile(file);
-      for (const uri of uris) await this.read(uri);
+      await forEachBounded(uris, READS_AT_ONCE, (uri) => this.read(uri));
       this.publish();
     });
   }
@@ -94,9 +101,10 @@ export class WorkspaceAnalysis implements vscode.Disposable {
     const key = uri.toString();
     const open = vscode.workspace.textDocuments.find((d) => d.uri.toString() === key);
     try {
-      const text = open ? open.getText() : new TextDecoder().decode(await vscode.workspace.fs.readFile(uri));
-      if (text.length > this.config.yamlMaxFileSize) this.index.deleteFile(key);
-      else this.index.setFile(key, text);
+      // A file on disk is measured before it is read: a large one is never loaded.
+      const tooLarge = open ? open.getText().length > this.config.yamlMaxFileSize : (await vscode.workspace.fs.stat(uri)).size > this.config.yamlMaxFileSize;
+      if (tooLarge) this.index.deleteFile(key);
+      else this.index.setFile(key, open ? open.getText() : new TextDecoder().decode(await vscode.workspace.fs.readFile(uri)));
     } catch (err) {
       // Gone between the event and the read: it no longer defines anything.
       this.index.deleteFile(key);
@@ -106,8 +114,13 @@ export class WorkspaceAnalysis implements vscode.Disposable {
 
   /** A document's findings, when they were found in its current text (else their fixes would edit the wrong place). */
   findingsFor(document: vscode.TextDocument): readonly Finding[] {
-    const published = this.published.get(document.uri.toString());
-    return published && published.text === document.getText() ? published.findings : [];
+    return this.findingsIn(document.uri.toString(), document.getText());
+  }
+
+  /** The findings of a file (by URI), when they were found in `text`. */
+  findingsIn(uri: string, text: string): readonly Finding[] {
+    const published = this.published.get(uri);
+    return published && published.text === text ? published.findings : [];
   }
 
   private publish(): void {
@@ -161,7 +174,8 @@ export function registerWorkspaceAnalysis(context: vscode.ExtensionContext, anal
       if (isYamlFile(d)) analysis.fileChanged(d.uri);
     }),
     config.onDidChange((e) => {
-      if (e.affectsConfiguration('istio.analysis')) analysis.republish();
+      if (e.affectsConfiguration('istio.yaml.maxFileSize')) void analysis.analyzeAll();
+      else if (e.affectsConfiguration('istio.analysis')) analysis.republish();
     }),
   );
   void analysis.analyzeAll();

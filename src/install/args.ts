@@ -74,7 +74,7 @@ export function tagSetArgs(tag: string, revision: string, overwrite: boolean, ta
   return ['tag', 'set', tag, '--revision', revision, ...(overwrite ? ['--overwrite'] : []), ...targetArgs(target)];
 }
 
-/** `istioctl tag remove <tag> -y`: `-y` skips istioctl's own question on namespaces using the tag; ours, with the list, comes first. */
+/** `istioctl tag remove <tag> --skip-confirmation`: it skips istioctl's own question on namespaces using the tag; ours, with the list, comes first. */
 export function tagRemoveArgs(tag: string, target: ClusterTarget): string[] {
   return ['tag', 'remove', tag, '--skip-confirmation', ...targetArgs(target)];
 }

@@ -56,7 +56,8 @@ export interface TagSetInput {
 /**
  * The plan of `tag set`, or why it is refused: a bad name, an unknown revision, a revision whose istiod is not
  * ready (the tag's namespaces would get pods that no istiod answers; run it again once ready), a tag named like
- * a revision (istioctl refuses it too, except with `--overwrite`, which a move passes), or no change.
+ * a revision, moved or not (istioctl refuses a new one itself, but not with the `--overwrite` a move passes), or no
+ * change.
  */
 export function planTagSet(input: TagSetInput): TagSetPlan | Refusal {
   const { tag, revision, target } = input;

@@ -1,6 +1,6 @@
 import { child, mapsIn, num } from '../analyzers/values';
 import { TYPES, type WorkspaceContext } from './analyzer';
-import { EXPORT_TO_ALL, EXPORT_TO_LOCAL, scopedFqdn } from './hosts';
+import { EXPORT_TO_ALL, EXPORT_TO_LOCAL, exportsToAll, scopedFqdn } from './hosts';
 import { stringsIn } from './values';
 
 /** What a destination host resolves to: the ports of a ServiceEntry, or of a Service seen as one. */
@@ -22,7 +22,7 @@ export function serviceHosts(ctx: WorkspaceContext): Map<string, HostPorts> {
     const entry: HostPorts = { ports: mapsIn(spec, 'ports').map((p) => num(p.map, 'number') ?? 0) };
     const exportTo = stringsIn(spec, 'exportTo').map((e) => e.value);
     for (const { value: host } of stringsIn(spec, 'hosts')) {
-      if (exportTo.length === 0 || exportTo.includes(EXPORT_TO_ALL)) {
+      if (exportsToAll(exportTo)) {
         out.set(scopedFqdn(EXPORT_TO_ALL, r.namespace, host), entry);
         // Go stops at `*` but keeps the scopes listed before it.
         if (exportTo.length === 0) continue;
