@@ -46,18 +46,34 @@ const ANALYZED_WORDS: Readonly<Record<string, RegExp | undefined>> = {
   CustomResourceDefinition: /rbac\.istio\.io/,
 };
 
+/**
+ * The same for Istio's own APIs: the kinds an analyzer reads (by the name of the kind, a word of any document of it),
+ * each with the words without which it reports nothing. A DestinationRule's TLS mode SIMPLE or MUTUAL, a
+ * VirtualService's `fault.delay.percent`, a Sidecar's `egressProxy`; EnvoyFilters, ServiceEntries and Telemetry
+ * whatever they hold. Gateways, AuthorizationPolicies and the other kinds no analyzer reads are left unparsed.
+ */
+const ISTIO_ANALYZED: readonly (readonly [string, RegExp | undefined])[] = [
+  ['EnvoyFilter', undefined],
+  ['ServiceEntry', undefined],
+  ['Telemetry', undefined],
+  ['DestinationRule', /SIMPLE|MUTUAL/],
+  ['VirtualService', /percent/],
+  ['Sidecar', /egressProxy/],
+];
+
 /** A double-quoted escape that can spell any character (`\x69`, `\u0069`), or a line break escaped away. */
 const HIDDEN_WORDS = /\\(?:[xuU]|\r?\n)/;
 
 /**
  * Whether an analyzer may report on the documents of a text, told without parsing it: a document that starts a
- * line with an Istio `apiVersion`, or with `kind:` of an analyzed kind holding that kind's words (see
+ * line with an Istio `apiVersion` and names a kind an analyzer reads with its words (see `ISTIO_ANALYZED`) or holds
+ * an escape, or with `kind:` of an analyzed kind holding that kind's words (see
  * `ANALYZED_WORDS`) or an escape that could hide one. A text for which this is false is left to the schema
  * validation unparsed (see src/yaml/checker.ts); test/unit/analyzers/analyzedWords.test.ts checks it against the
  * analyzers themselves.
  */
 export function mayBeAnalyzed(text: string): boolean {
-  if (ISTIO_API.test(text)) return true;
+  if (ISTIO_API.test(text) && (HIDDEN_WORDS.test(text) || ISTIO_ANALYZED.some(([kind, words]) => text.includes(kind) && (!words || words.test(text))))) return true;
   for (const [, kind] of text.matchAll(ANALYZED_KIND)) {
     const words = ANALYZED_WORDS[kind];
     if (!words || words.test(text) || HIDDEN_WORDS.test(text)) return true;

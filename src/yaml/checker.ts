@@ -1,6 +1,7 @@
 import { mayBeAnalyzed } from '../analyzers';
 import { enableInjectionFix, manifestAt } from './actions';
 import { splitDocuments, type Chunk } from './chunks';
+import { REMOVED_API_GROUPS } from './legacyApis';
 import { MAX_FINDINGS } from './limits';
 import { factsSignature, mergeFacts } from './facts';
 import { fileFacts, lintParsed, lintText, syntaxFinding, type FileFacts, type LintOptions } from './lint';
@@ -28,9 +29,9 @@ export interface CheckOptions extends LintOptions {
 }
 
 /**
- * Every Istio rule and every cross-document fact needs one of these in the document: a `Namespace` value (its
- * kind: the word alone as a scalar, not within prose such as a CRD's descriptions; the rules on `istio-injection`
- * are rules of Namespaces), `istio.io/rev`, `istio.io/dataplane-mode`, `sidecar.istio.io/inject` or
+ * Every Istio rule on Kubernetes' objects and every cross-document fact needs one of these in the document: a
+ * `Namespace` value (its kind: the word alone as a scalar, not within prose such as a CRD's descriptions; the rules
+ * on `istio-injection` are rules of Namespaces), `istio.io/rev`, `istio.io/dataplane-mode`, `sidecar.istio.io/inject` or
  * `hostNetwork` (a pod on the host network in an injected namespace). A document without any cannot produce an
  * Istio finding, so when yaml-language-server validates it anyway (and reports its syntax errors), it is not
  * parsed a second time here.
@@ -40,14 +41,25 @@ const RULE_WORDS = /(?:^|[\s:"'{,[])Namespace["']?[ \t]*(?:$|[,}\]#])|istio\.io\
 /** Without cluster facts, `istio.io/rev` matters only on a Namespace (its revision is checked against the cluster's). */
 const OFFLINE_RULE_WORDS = /(?:^|[\s:"'{,[])Namespace["']?[ \t]*(?:$|[,}\]#])|istio\.io\/dataplane-mode|sidecar\.istio\.io\/inject|hostNetwork/m;
 
+/**
+ * The rules on Istio's own APIs need no word of `RULE_WORDS` but one of these: a removed API group (removed-api), or
+ * `EnvoyFilter` (envoy-filter-legacy). They tell nothing about other files, so they are not parsed for facts.
+ */
+const ISTIO_API_RULE_WORDS = new RegExp([...REMOVED_API_GROUPS.map((g) => `${g.replace(/\./g, '\\.')}/`), 'EnvoyFilter'].join('|'));
+
 interface Words {
-  /** Some Istio rule or fact may concern the document. */
+  /** Some cross-document fact, or a rule that may use one, may concern the document. */
+  readonly facts: RegExp;
+  /** The same, or a rule on Istio's own APIs may concern it. */
   readonly rules: RegExp;
   /** The same, or the document is a Helm template (parsed so that it is never sent to schema validation). */
   readonly parse: RegExp;
 }
 
-const withTemplates = (rules: RegExp): Words => ({ rules, parse: new RegExp(`${rules.source}|\\{\\{`, 'm') });
+const withTemplates = (facts: RegExp): Words => {
+  const rules = new RegExp(`${facts.source}|${ISTIO_API_RULE_WORDS.source}`, 'm');
+  return { facts, rules, parse: new RegExp(`${rules.source}|\\{\\{`, 'm') };
+};
 const CONNECTED_WORDS = withTemplates(RULE_WORDS);
 const OFFLINE_WORDS = withTemplates(OFFLINE_RULE_WORDS);
 
@@ -148,7 +160,7 @@ export class YamlChecker {
     const current = new Map<string, ChunkResult>();
     const facts = splitDocuments(text).map((chunk) => {
       const known = current.get(chunk.text) ?? previous?.get(chunk.text);
-      if (!known && !this.words.rules.test(chunk.text)) return NO_FACTS;
+      if (!known && !this.words.facts.test(chunk.text)) return NO_FACTS;
       const result = known ?? prepare(chunk.text, true, this.words);
       current.set(chunk.text, result);
       return result.facts;

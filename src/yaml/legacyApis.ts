@@ -51,6 +51,9 @@ const REMOVED_GROUPS: Readonly<Record<string, RemovedGroup>> = {
   },
 };
 
+/** The API groups Istio removed, whose every kind `removedApi` reports. */
+export const REMOVED_API_GROUPS: readonly string[] = Object.keys(REMOVED_GROUPS);
+
 export interface RemovedApi {
   readonly group: string;
   readonly kind: string;

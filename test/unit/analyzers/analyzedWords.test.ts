@@ -48,6 +48,13 @@ describe('mayBeAnalyzed: the words without which no analyzer reports', function 
       yaml('apiVersion: v1', 'kind: ConfigMap', 'metadata: {name: c}', '...', 'apiVersion: v1', 'kind: Pod', 'metadata:', '  name: p', '  annotations: {foo.istio.io/x: y}'),
       yaml('apiVersion: apiextensions.k8s.io/v1', 'kind: CustomResourceDefinition', 'metadata: {name: serviceroles.rbac.istio.io}', 'spec:', '  group: rbac.istio.io', '  names: {kind: ServiceRole}'),
       yaml('apiVersion: v1', 'kind: Service', 'metadata: {name: s}', 'spec:', '  ports: [{port: 80, name: bogus}]'),
+      // Istio's own kinds: the words of each analyzer, and a kind or a value spelt with escapes.
+      yaml('apiVersion: networking.istio.io/v1', 'kind: DestinationRule', 'metadata: {name: d}', 'spec:', '  host: h', '  trafficPolicy: {tls: {mode: SIMPLE}}'),
+      yaml('apiVersion: networking.istio.io/v1', 'kind: DestinationRule', 'metadata: {name: d}', 'spec:', '  host: h', '  trafficPolicy: {tls: {mode: "MUT\\x55AL"}}'),
+      yaml('apiVersion: networking.istio.io/v1', 'kind: "Destination\\x52ule"', 'metadata: {name: d}', 'spec:', '  host: h', '  trafficPolicy: {tls: {mode: MUTUAL}}'),
+      yaml('apiVersion: networking.istio.io/v1', 'kind: VirtualService', 'metadata: {name: v}', 'spec:', '  hosts: [h]', '  http:', '  - fault: {delay: {percent: 5, fixedDelay: 1s}}', '    route: [{destination: {host: h}}]'),
+      yaml('apiVersion: networking.istio.io/v1', 'kind: Sidecar', 'metadata: {name: s}', 'spec:', '  outboundTrafficPolicy: {mode: REGISTRY_ONLY, egressProxy: {host: e}}'),
+      yaml('apiVersion: networking.istio.io/v1', 'kind: ServiceEntry', 'metadata: {name: s}', 'spec:', '  hosts: [h]', '  ports: [{number: 5432, name: tcp-db}]'),
     ];
     for (const text of cases) {
       assert.ok(analyzed(text).length > 0, `the case must have a finding:\n${text}`);
