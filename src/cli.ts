@@ -17,11 +17,13 @@ Error.stackTraceLimit = 0;
 // A run over a repository takes a second or two, most of it in code that runs hot for a fraction of that: V8's
 // optimizing compiler (TurboFan) spent more CPU compiling it than the compiled code saved, on threads that compete
 // with the run for the cores (Istio's samples, manifests and analyzer testdata, 2.2 MB: 25-35% less CPU without it).
-// Over much more YAML it pays off again, so it is turned back on once the run has read more than that corpus. (A
-// file of 10,000 small documents, 2 MB all parsed, is the case in between: 40% more CPU without it.)
-// Only `lint` reads through the counting file system below, so only `lint` starts with it off.
+// Over much more YAML it pays off again, so it is turned back on once the run has read more than that corpus. (Measured
+// again on 2026-12-07: that corpus 1.8 s CPU without it, 2.5 s with it; the file of 1,000 documents and 10,000 lines
+// of bench/yaml.mjs 1.0 s without it, 1.55 s with it.)
+// `analyze` is the same (Istio's samples and analyzer testdata: 1.6 s CPU with it, 1.0-1.2 s without). Only `lint`
+// and `analyze` read through the counting file system below, so only they start with it off.
 const OPTIMIZE_AFTER_CHARS = 3_000_000;
-if (process.argv[2] === 'lint') setFlagsFromString('--no-opt');
+if (process.argv[2] === 'lint' || process.argv[2] === 'analyze') setFlagsFromString('--no-opt');
 let charsRead = 0;
 const fs: FileSystem = {
   ...nodeFileSystem,

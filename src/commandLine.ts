@@ -22,7 +22,7 @@ export async function runCommandLine(argv: readonly string[], io: CliIo, schemas
     case 'explain':
       return explainMain(rest, io);
     case 'analyze':
-      return analyzeMain(rest, io);
+      return analyzeMain(rest, io, options);
     case '--help':
     case '-h':
     case 'help':
