@@ -61,7 +61,7 @@ function podsOf(ns: NamespaceModel): PodModel[] {
 }
 
 /** The namespace's live pods by the revision that injected them; a tag name a pod might carry is resolved. */
-export function namespacePods(ns: NamespaceModel, cp: ControlPlane): NamespacePods {
+function namespacePods(ns: NamespaceModel, cp: ControlPlane): NamespacePods {
   const counts = new Map<string, number>();
   let pods = 0;
   let withoutProxy = 0;
@@ -83,7 +83,7 @@ export function namespacePods(ns: NamespaceModel, cp: ControlPlane): NamespacePo
  * The revision the namespace's own labels select for a plain pod, as the engine decided, and how. Selected even when
  * istiod then refuses the pod (its policy or selectors): new pods of the namespace still go to that revision's webhook.
  */
-export function namespaceSelection(ns: NamespaceModel, cp: ControlPlane): { revision: string; selection: Selection } | undefined {
+function namespaceSelection(ns: NamespaceModel, cp: ControlPlane): { revision: string; selection: Selection } | undefined {
   const { webhook, revision: injecting } = ns.injection.plain;
   if (!webhook) return undefined;
   const entry = cp.injection.entries.find((e) => e.configuration === webhook.configuration && e.name === webhook.name);
