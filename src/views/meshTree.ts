@@ -14,6 +14,7 @@ import { RevisionNode } from './nodes/revision';
 import { WorkloadNode } from './nodes/workload';
 import { MeshNodes, mergeTreeChanges, type TreeChange } from './redraw';
 import { RevisionRows, revisionRowsOf } from './revisionRows';
+import type { NamespaceUsageCache } from '../mesh/revisionUsage';
 import { type RootRow, rootRows } from './rootRows';
 import type { MeshSession } from './session';
 
@@ -55,6 +56,8 @@ export class MeshTreeProvider implements vscode.TreeDataProvider<MeshNode>, vsco
   private controlPlane: ControlPlaneNode | undefined;
   /** The revision rows under the control plane, kept so a pod change redraws the ones it moves. */
   private readonly revisions: RevisionRows<RevisionNode>;
+  /** Each namespace model's pods by revision, counted once per model the store builds. */
+  private readonly usageCache: NamespaceUsageCache = new WeakMap();
   /** The store the cached nodes came from: another one (a context switch) starts afresh. */
   private nodesStore: MeshStore | undefined;
   /** What decides the root level's rows, as last shown. */
@@ -126,7 +129,7 @@ export class MeshTreeProvider implements vscode.TreeDataProvider<MeshNode>, vsco
         case 'controlPlaneLoading': return new MessageNode('cp', 'Control plane', 'Listing the control plane…', 'loading~spin');
         case 'controlPlaneHidden': return new MessageNode('cp', 'Control plane: not visible to you', `You may not list Deployments in istio-system in context "${this.session.contextName}", so whether Istio is installed is unknown.`, 'warning');
         case 'controlPlane':
-          this.controlPlane ??= new ControlPlaneNode(store.controlPlane, () => this.revisions.rows(revisionRowsOf(store.controlPlane, store.namespaces)));
+          this.controlPlane ??= new ControlPlaneNode(store.controlPlane, () => this.revisions.rows(revisionRowsOf(store.controlPlane, store.namespaces, this.usageCache)));
           this.controlPlane.cp = store.controlPlane;
           return this.controlPlane;
         case 'namespaces': return this.group;
@@ -169,7 +172,7 @@ export class MeshTreeProvider implements vscode.TreeDataProvider<MeshNode>, vsco
     const redrawn: MeshNode[] = rows.group ? [this.group] : [...rows.namespaces, ...rows.workloads];
     // Pods moved between revisions redraw those revisions' rows; a revision that came or went, the control plane.
     const revisionRows = !change.controlPlane && this.controlPlane && this.revisions.listed && (change.namespaces === 'all' || change.namespaces.size > 0)
-      ? this.revisions.redraw(revisionRowsOf(store.controlPlane, store.namespaces)) : [];
+      ? this.revisions.redraw(revisionRowsOf(store.controlPlane, store.namespaces, this.usageCache)) : [];
     if ((change.controlPlane || revisionRows === 'parent') && this.controlPlane) {
       this.controlPlane.cp = store.controlPlane;
       redrawn.push(this.controlPlane);

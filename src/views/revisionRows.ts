@@ -1,6 +1,6 @@
 // Which revision rows under "Control plane" a pod or namespace change redraws. Pure (no `vscode`), so tests count them.
 import type { ControlPlane, NamespaceModel, Revision } from '../mesh/model';
-import { type RevisionUse, revisionUsage } from '../mesh/revisionUsage';
+import { type NamespaceUsageCache, type RevisionUse, revisionUsage } from '../mesh/revisionUsage';
 
 /** What a revision row shows: istiod's Deployment (absent for a removed revision that still has pods) and who uses it. */
 export interface RevisionRow {
@@ -10,8 +10,8 @@ export interface RevisionRow {
 }
 
 /** The rows in the control plane's order: each installed revision, then each removed one whose proxies still run. */
-export function revisionRowsOf(cp: ControlPlane, namespaces: readonly NamespaceModel[]): RevisionRow[] {
-  return revisionUsage(cp, namespaces).map((use) => ({ revision: use.revision, istiod: cp.revisions.find((r) => r.revision === use.revision), use }));
+export function revisionRowsOf(cp: ControlPlane, namespaces: readonly NamespaceModel[], cache?: NamespaceUsageCache): RevisionRow[] {
+  return revisionUsage(cp, namespaces, cache).map((use) => ({ revision: use.revision, istiod: cp.revisions.find((r) => r.revision === use.revision), use }));
 }
 
 export interface RevisionNodeFactory<RV> {

@@ -59,7 +59,7 @@ describe('mesh view revisions', function () {
     assert.equal(revision.contextValue, 'component:istiod', 'Set/Remove Revision Tag are offered on it');
     assert.match(String(revision.id), /^cp:revision:[^/]+\/istiod/);
     const tooltip = (namespaceRow.tooltip as vscode.MarkdownString).value;
-    assert.match(tooltip, /Selects it via istio-injection=enabled/);
+    assert.match(tooltip, /Selects it via `istio-injection=enabled`/);
     assert.match(tooltip, /1 without an injected proxy/);
   });
 

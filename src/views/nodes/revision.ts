@@ -4,11 +4,11 @@ import { type NamespaceUse, type RevisionUse, type Selection, namespaceUseLine, 
 import type { RevisionRow } from '../revisionRows';
 import { Colors, icon, markdown, md, type MeshNode } from './node';
 
-/** "via tag prod (istio.io/rev=prod)", "via istio-injection=enabled → tag default", "via istio.io/rev=1-31". */
+/** Markdown: "via tag `prod` (`istio.io/rev=prod`)", "via `istio-injection=enabled` → tag `default`", "via `istio.io/rev=1-31`". */
 function selectionText(s: Selection): string {
-  const label = `${s.label}=${s.value}`;
+  const label = `\`${s.label}=${s.value}\``;
   if (!s.tag) return `via ${label}`;
-  return s.label === InjectionLabel ? `via ${label} → tag ${s.tag}` : `via tag ${s.tag} (${label})`;
+  return s.label === InjectionLabel ? `via ${label} → tag \`${s.tag}\`` : `via tag \`${s.tag}\` (${label})`;
 }
 
 function usageText(use: RevisionUse): string {
@@ -30,7 +30,7 @@ class RevisionNamespaceNode implements MeshNode {
     item.tooltip = markdown([
       `**${md(u.namespace)}** on revision \`${this.revision}\``,
       u.selection
-        ? `Selects it ${md(selectionText(u.selection))}: new pods get its proxy.`
+        ? `Selects it ${selectionText(u.selection)}: new pods get its proxy.`
         : 'Does not select it: these pods still run its proxy until they are restarted.',
       `${u.onRevision} of ${u.pods} live pods run a proxy this revision injected (read from each pod's \`sidecar.istio.io/status\`):`,
       pods.join('\n') || '- no pods',
@@ -55,7 +55,7 @@ export class RevisionNode implements MeshNode {
     const state = use.namespaces.length ? vscode.TreeItemCollapsibleState.Collapsed : vscode.TreeItemCollapsibleState.None;
     const item = new vscode.TreeItem(r ? `istiod (${revision})` : `${revision} (removed)`, state);
     const tags = use.tags.length ? ` · tags ${use.tags.join(', ')}` : '';
-    const users = use.namespaces.map((u) => `- ${md(u.namespace)}: ${md(namespaceUseLine(u, this.installed))}${u.selection ? ` (${md(selectionText(u.selection))})` : ' (not selected: restart to move)'}`);
+    const users = use.namespaces.map((u) => `- ${md(u.namespace)}: ${md(namespaceUseLine(u, this.installed))}${u.selection ? ` (${selectionText(u.selection)})` : ' (not selected: restart to move)'}`);
     if (r) {
       item.id = `cp:revision:${r.namespace}/${r.name}`;
       item.description = `${r.version ?? 'unknown version'} · ${r.ready}/${r.desired} · ${usageText(use)}${tags}`;

@@ -3,7 +3,7 @@ import type { Pod } from '../../../src/cluster/types';
 import { buildControlPlane } from '../../../src/mesh/controlPlane';
 import type { ControlPlane, NamespaceModel } from '../../../src/mesh/model';
 import { buildNamespace } from '../../../src/mesh/namespaces';
-import { namespaceUseLine, podShare, revisionUsage, type RevisionUse } from '../../../src/mesh/revisionUsage';
+import { type NamespaceUsageCache, namespaceUseLine, podShare, revisionUsage, type RevisionUse } from '../../../src/mesh/revisionUsage';
 import { istioctlInstalledWebhooks } from '../../builders/injection';
 import { istiod, namespace, pod } from '../../builders/kube';
 
@@ -132,5 +132,17 @@ describe('revision usage: who is on each revision', () => {
   it('a share rounds down: 100 % only when every pod is on the revision', () => {
     assert.equal(podShare(199, 200), '199/200 pods (99 %)');
     assert.equal(podShare(0, 0), '0 pods');
+  });
+
+  it('with a cache, counts each namespace model once and answers the same', () => {
+    const cp = controlPlane();
+    const models = [ns(cp, 'shop', { 'istio.io/rev': 'prod' }, ['canary', 'default']), ns(cp, 'pay', { 'istio.io/rev': 'canary' }, ['canary'])];
+    const cache: NamespaceUsageCache = new WeakMap();
+    const first = revisionUsage(cp, models, cache);
+    assert.deepEqual(first, revisionUsage(cp, models));
+    assert.ok(cache.has(models[0]) && cache.has(models[1]));
+    // A namespace the store rebuilt is a new model object: counted again, the other one read from the cache.
+    models[1] = ns(cp, 'pay', { 'istio.io/rev': 'canary' }, ['canary', 'canary']);
+    assert.equal(use(revisionUsage(cp, models, cache), 'canary').onRevision, 3);
   });
 });
