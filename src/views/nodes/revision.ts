@@ -23,7 +23,7 @@ class RevisionNamespaceNode implements MeshNode {
   treeItem(): vscode.TreeItem {
     const u = this.use;
     const item = new vscode.TreeItem(u.namespace, vscode.TreeItemCollapsibleState.None);
-    item.id = `cp:revision:${this.revision}:namespace:${u.namespace}`;
+    item.id = `cp:revisionNamespace:${this.revision}/${u.namespace}`;
     item.description = namespaceUseLine(u, this.installed);
     const pods = u.byRevision.map((r) => `- ${r.pods} on \`${r.revision}\`${this.installed(r.revision) ? '' : ' (removed)'}`);
     if (u.withoutProxy) pods.push(`- ${u.withoutProxy} without an injected proxy`);
