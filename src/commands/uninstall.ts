@@ -2,7 +2,7 @@ import * as vscode from 'vscode';
 import { formatCommandLine, uninstallArgs, type UninstallScope } from '../install/args';
 import { describeRevision } from '../install/controlPlane';
 import { confirmUninstall, describeScope } from '../install/uninstallConfirmation';
-import { revisionUsers } from '../install/usage';
+import { revisionUsers, revisionUsersOf, type RevisionUsers } from '../install/usage';
 import { executeUninstall, InstallError, listControlPlanes } from '../install/installer';
 import { stripAnsi } from '../install/progress';
 import { showError } from '../output';
@@ -14,6 +14,19 @@ import { errorMessage } from '../util/errors';
 export type UninstallCommandResult =
   | { readonly status: 'uninstalled'; readonly scope: UninstallScope }
   | { readonly status: 'cancelled' | 'failed'; readonly message: string };
+
+/**
+ * Who uses the scope, from the Mesh view's live store when it sees the whole cluster (synced, no RBAC limit, the real
+ * webhooks): then no list of every pod is read again. Undefined otherwise: the caller asks the API server.
+ */
+function liveUsers(services: Services, scope: UninstallScope): RevisionUsers | undefined {
+  const store = services.mesh.store;
+  if (!store || services.mesh.state !== 'ready' || services.mesh.status?.limited !== undefined) return undefined;
+  if (!store.isSynced('namespaces', 'pods', 'deployments', 'statefulsets', 'daemonsets', 'webhooks')) return undefined;
+  if (store.controlPlane.injection.source !== 'cluster') return undefined;
+  services.log.info('Revision users: read from the live view');
+  return revisionUsersOf(store.controlPlane, store.namespaces, scope);
+}
 
 async function runUninstall(services: Services, args: InstallCommandArgs): Promise<UninstallCommandResult> {
   const prompter = args.prompter ?? vscodePrompter;
@@ -43,7 +56,7 @@ async function runUninstall(services: Services, args: InstallCommandArgs): Promi
     );
     if (!scope) return { status: 'cancelled', message: 'Nothing chosen.' };
 
-    const users = await revisionUsers(connected.cluster, scope);
+    const users = liveUsers(services, scope) ?? await revisionUsers(connected.cluster, scope);
     const commandLine = formatCommandLine(istioctlPath, uninstallArgs(scope, connected.target));
     if (!(await confirmUninstall(prompter, scope, context, commandLine, users))) return { status: 'cancelled', message: 'Not confirmed.' };
     const what = describeScope(scope);

@@ -7,6 +7,8 @@ import { isClusterError } from '../cluster/errors';
 import type { UnstructuredObject } from '../cluster/types';
 import { InjectionEnabled, InjectionLabel, RevisionLabel, TagLabel, revisionTag } from '../istio/names';
 import { isLive, podSidecar } from '../istio/pods';
+import type { ControlPlane, NamespaceModel } from '../mesh/model';
+import { revisionUsage } from '../mesh/revisionUsage';
 import type { UninstallScope } from './args';
 import { namespacesUsingSelectors } from './controlPlane';
 import type { InstallCluster } from './installCluster';
@@ -84,6 +86,36 @@ export async function revisionUsers(cluster: InstallCluster, scope: UninstallSco
     unlessForbidden<UnstructuredObject[] | undefined>(cluster.list('v1', 'Pod', {}, signal), undefined),
   ]);
   return { namespaces, tags, pods: pods && injectedPodCounts(pods, scope) };
+}
+
+/**
+ * The same answer from the Mesh view's live model, which its watches keep current: nothing is listed again, and the
+ * pods are those `revisionUsage` counts (by the revision that injected them). Namespaces are those whose labels name
+ * the revision or one of its tags (`istio-injection=enabled` for `default`), as `namespacesUsingSelectors` asks the
+ * API server, plus any the injection engine says select it.
+ */
+export function revisionUsersOf(cp: ControlPlane, namespaces: readonly NamespaceModel[], scope: UninstallScope): RevisionUsers {
+  const tags = (scope.kind === 'purge' ? cp.tags : cp.tags.filter((t) => t.revision === scope.revision)).map((t) => ({ name: t.name, revision: t.revision }));
+  const names = scope.kind === 'purge' ? undefined : new Set([scope.revision, ...tags.map((t) => t.name)]);
+  const labelled = (labels: Readonly<Record<string, string>>) => {
+    const rev = labels[RevisionLabel];
+    const enabled = labels[InjectionLabel] === InjectionEnabled;
+    return names === undefined ? rev !== undefined || enabled : (rev !== undefined && names.has(rev)) || (enabled && names.has('default'));
+  };
+  const uses = revisionUsage(cp, namespaces).filter((u) => scope.kind === 'purge' || u.revision === scope.revision);
+  const users = new Set(namespaces.filter((n) => labelled(n.labels)).map((n) => n.name));
+  const pods = new Map<string, number>();
+  for (const use of uses) {
+    for (const n of use.namespaces) {
+      if (n.selection) users.add(n.namespace);
+      if (n.onRevision) pods.set(n.namespace, (pods.get(n.namespace) ?? 0) + n.onRevision);
+    }
+  }
+  return {
+    namespaces: [...users].sort(),
+    tags,
+    pods: [...pods].sort(([a], [b]) => a.localeCompare(b)).map(([namespace, count]) => ({ namespace, pods: count })),
+  };
 }
 
 /** True when nothing is known to use it: then the confirmation needs no list. Pods that could not be read count as users. */

@@ -84,6 +84,8 @@ export interface PodModel {
   proxyVersion?: string;
   /** The proxy against the revision that injected it. */
   proxy?: ProxyState;
+  /** The istiod revision whose injector wrote this pod's proxy (its `sidecar.istio.io/status`), tags resolved. */
+  injectedRevision?: string;
   /** The control-plane version this pod's proxy should match, when it differs. */
   expectedProxyVersion?: string;
   owner?: { kind: string; name: string };

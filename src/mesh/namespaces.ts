@@ -82,7 +82,7 @@ function buildPod(pod: Pod, decision: InjectionDecision, installed: InstalledRev
     name: pod.metadata.name, namespace: pod.metadata.namespace ?? '', phase: terminating ? 'Terminating' : pod.status?.phase ?? 'Pending',
     ready, total, hasSidecar: sidecar.present, nativeSidecar: sidecar.native, hostNetwork: pod.spec?.hostNetwork === true,
     decision, needsRestart: restart !== undefined, ...(restart ? { restart } : {}), optedOut: optedOut(decision),
-    proxyVersion: proxy?.version, ...(proxy ? { proxy } : {}), expectedProxyVersion: proxy?.state === 'outdated' ? proxy.expected : undefined,
+    proxyVersion: proxy?.version, ...(proxy ? { proxy } : {}), ...(sidecar.injected && sidecar.injectedRevision ? { injectedRevision: sidecar.injectedRevision } : {}), expectedProxyVersion: proxy?.state === 'outdated' ? proxy.expected : undefined,
     owner: podOwner(pod), terminating,
   };
 }

@@ -10,8 +10,11 @@ import { MessageNode } from './nodes/message';
 import { NamespaceNode } from './nodes/namespace';
 import { icon, type MeshNode } from './nodes/node';
 import { PodNode } from './nodes/pod';
+import { RevisionNode } from './nodes/revision';
 import { WorkloadNode } from './nodes/workload';
 import { MeshNodes, mergeTreeChanges, type TreeChange } from './redraw';
+import { RevisionRows, revisionRowsOf } from './revisionRows';
+import type { NamespaceUsageCache } from '../mesh/revisionUsage';
 import { type RootRow, rootRows } from './rootRows';
 import type { MeshSession } from './session';
 
@@ -51,6 +54,10 @@ export class MeshTreeProvider implements vscode.TreeDataProvider<MeshNode>, vsco
   private readonly nodes: MeshNodes<NamespaceNode, WorkloadNode>;
   private readonly group = new NamespacesNode(() => this.session.store?.namespaces ?? [], () => this.nodes.namespaces(this.session.store?.namespaces ?? []));
   private controlPlane: ControlPlaneNode | undefined;
+  /** The revision rows under the control plane, kept so a pod change redraws the ones it moves. */
+  private readonly revisions: RevisionRows<RevisionNode>;
+  /** Each namespace model's pods by revision, counted once per model the store builds. */
+  private readonly usageCache: NamespaceUsageCache = new WeakMap();
   /** The store the cached nodes came from: another one (a context switch) starts afresh. */
   private nodesStore: MeshStore | undefined;
   /** What decides the root level's rows, as last shown. */
@@ -67,6 +74,13 @@ export class MeshTreeProvider implements vscode.TreeDataProvider<MeshNode>, vsco
       workload: (w) => new WorkloadNode(w, rollouts.get(w), pageSize(), marks),
       setWorkload: (node, w) => node.update(w, rollouts.get(w)),
     }, rollouts);
+    const installed = (revision: string) => this.session.store?.controlPlane.revisions.some((r) => r.revision === revision) ?? false;
+    this.revisions = new RevisionRows<RevisionNode>({
+      make: (row) => new RevisionNode(row, installed),
+      set: (node, row) => {
+        node.row = row;
+      },
+    });
     this.subscriptions = [
       session.onDidChange((c) => this.window.add({ root: c.state, controlPlane: c.mesh?.controlPlane ?? false, namespaces: c.mesh?.namespaces ?? new Set() })),
       // A followed restart changes its workload's row and its namespace's "restarting…".
@@ -115,7 +129,7 @@ export class MeshTreeProvider implements vscode.TreeDataProvider<MeshNode>, vsco
         case 'controlPlaneLoading': return new MessageNode('cp', 'Control plane', 'Listing the control plane…', 'loading~spin');
         case 'controlPlaneHidden': return new MessageNode('cp', 'Control plane: not visible to you', `You may not list Deployments in istio-system in context "${this.session.contextName}", so whether Istio is installed is unknown.`, 'warning');
         case 'controlPlane':
-          this.controlPlane ??= new ControlPlaneNode(store.controlPlane);
+          this.controlPlane ??= new ControlPlaneNode(store.controlPlane, () => this.revisions.rows(revisionRowsOf(store.controlPlane, store.namespaces, this.usageCache)));
           this.controlPlane.cp = store.controlPlane;
           return this.controlPlane;
         case 'namespaces': return this.group;
@@ -156,10 +170,13 @@ export class MeshTreeProvider implements vscode.TreeDataProvider<MeshNode>, vsco
       return;
     }
     const redrawn: MeshNode[] = rows.group ? [this.group] : [...rows.namespaces, ...rows.workloads];
-    if (change.controlPlane && this.controlPlane) {
+    // Pods moved between revisions redraw those revisions' rows; a revision that came or went, the control plane.
+    const revisionRows = !change.controlPlane && this.controlPlane && this.revisions.listed && (change.namespaces === 'all' || change.namespaces.size > 0)
+      ? this.revisions.redraw(revisionRowsOf(store.controlPlane, store.namespaces, this.usageCache)) : [];
+    if ((change.controlPlane || revisionRows === 'parent') && this.controlPlane) {
       this.controlPlane.cp = store.controlPlane;
       redrawn.push(this.controlPlane);
-    }
+    } else if (revisionRows !== 'parent') redrawn.push(...revisionRows);
     if (redrawn.length > 0) this.changeEmitter.fire(redrawn);
   }
 
@@ -184,6 +201,7 @@ export class MeshTreeProvider implements vscode.TreeDataProvider<MeshNode>, vsco
     if (store === this.nodesStore) return;
     this.nodesStore = store;
     this.nodes.clear();
+    this.revisions.clear();
     this.controlPlane = undefined;
   }
 }

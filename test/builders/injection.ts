@@ -253,14 +253,14 @@ const defaultOnlyHooks = [
  * deactivated by the `default` tag istioctl creates), `istioctl install --revision canary` and
  * `istioctl tag set prod --revision canary`: written out from the chart templates, not rendered by the code under test.
  */
-export function istioctlInstalledWebhooks(o: { canary?: boolean; prodTag?: boolean; defaultTag?: boolean } = {}): MutatingWebhookConfiguration[] {
-  const { canary = true, prodTag = true, defaultTag = true } = o;
+export function istioctlInstalledWebhooks(o: { canary?: boolean; prodTag?: boolean; defaultTag?: boolean; defaultTagRevision?: string } = {}): MutatingWebhookConfiguration[] {
+  const { canary = true, prodTag = true, defaultTag = true, defaultTagRevision = 'default' } = o;
   const defaultHooks = [...revisionHooks('default'), ...defaultOnlyHooks];
   const out = [
     mwc('istio-sidecar-injector', { 'istio.io/rev': 'default' }, 'https://localhost:15017/inject',
       defaultHooks.map((h) => (defaultTag ? { ...h, ns: never, obj: never } : h))),
   ];
-  if (defaultTag) out.push(mwc('istio-revision-tag-default', { 'istio.io/rev': 'default', 'istio.io/tag': 'default' }, 'https://localhost:15017/inject', defaultHooks));
+  if (defaultTag) out.push(mwc('istio-revision-tag-default', { 'istio.io/rev': defaultTagRevision, 'istio.io/tag': 'default' }, 'https://localhost:15017/inject', defaultHooks));
   if (canary) out.push(mwc('istio-sidecar-injector-canary', { 'istio.io/rev': 'canary' }, 'https://localhost:15018/inject', revisionHooks('canary')));
   if (canary && prodTag) out.push(mwc('istio-revision-tag-prod', { 'istio.io/rev': 'canary', 'istio.io/tag': 'prod' }, 'https://localhost:15018/inject', revisionHooks('prod')));
   return out.reverse(); // any order: the API server sorts them by name

@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import type { ComponentStatus, ControlPlane, Gateway, InjectionWebhook, Revision } from '../../mesh/model';
+import type { ComponentStatus, ControlPlane, Gateway, InjectionWebhook } from '../../mesh/model';
 import { Colors, icon, markdown, md, type MeshNode } from './node';
 
 /** A leaf or group under "Control plane". */
@@ -45,15 +45,6 @@ function component(c: ComponentStatus, iconId: string, label = c.name, contextVa
   );
 }
 
-function revisionNode(r: Revision): ComponentNode {
-  const tags = r.tags.length ? ` · tags ${r.tags.join(', ')}` : '';
-  return new ComponentNode(
-    `cp:revision:${r.namespace}/${r.name}`, `istiod (${r.revision})`, `${r.version ?? 'unknown version'} · ${readiness(r)}${tags}`,
-    [`**istiod** revision \`${r.revision}\` in ${md(r.namespace)}`, `Version ${md(r.version ?? 'unknown')}, ${readiness(r)} ready`, ...(r.tags.length ? [`Revision tags: ${r.tags.map((t) => `\`${t}\``).join(', ')}`] : []), ...(r.image ? [`Image \`${r.image}\``] : [])],
-    healthIcon('server-process', r), 'component:istiod',
-  );
-}
-
 function gatewayNode(g: Gateway): ComponentNode {
   const ports = g.ports.map((p) => (p.nodePort ? `${p.port}:${p.nodePort}` : String(p.port))).join(', ');
   return new ComponentNode(
@@ -70,10 +61,10 @@ function webhookDescription(w: InjectionWebhook): string {
   return w.deactivated ? `${target} · deactivated` : target;
 }
 
-/** "Control plane": istiod revisions, gateways, CNI/ztunnel, addons, legacy components, webhooks, CRDs. */
-function controlPlaneNode(cp: ControlPlane): ComponentNode {
+/** "Control plane": istiod revisions (rows the caller keeps), gateways, CNI/ztunnel, addons, legacy components, webhooks, CRDs. */
+function controlPlaneNode(cp: ControlPlane, revisions: () => MeshNode[]): ComponentNode {
   const kids: MeshNode[] = [
-    ...cp.revisions.map(revisionNode),
+    ...revisions(),
     ...cp.legacy.map((c) => component(c, 'history', c.name, 'component:legacy')),
     ...cp.gateways.map(gatewayNode),
     ...(cp.cni ? [component(cp.cni, 'plug', 'Istio CNI')] : []),
@@ -97,15 +88,18 @@ function controlPlaneNode(cp: ControlPlane): ComponentNode {
     icon('server-environment', cp.installed ? (healthy ? Colors.ok : Colors.warn) : Colors.muted), cp.installed ? 'controlPlane:installed' : 'controlPlane:notInstalled', kids);
 }
 
-/** The "Control plane" row the tree keeps across changes: redrawn, with what is under it, only when `cp` changes. */
+/**
+ * The "Control plane" row the tree keeps across changes: redrawn, with what is under it, only when `cp` changes.
+ * Its revision rows come from `revisions`, which keeps them across changes so a pod change redraws one of them.
+ */
 export class ControlPlaneNode implements MeshNode {
-  constructor(public cp: ControlPlane) {}
+  constructor(public cp: ControlPlane, private readonly revisions: () => MeshNode[]) {}
 
   treeItem(): vscode.TreeItem {
-    return controlPlaneNode(this.cp).treeItem();
+    return controlPlaneNode(this.cp, () => []).treeItem();
   }
 
   children(): MeshNode[] {
-    return controlPlaneNode(this.cp).children();
+    return controlPlaneNode(this.cp, this.revisions).children();
   }
 }

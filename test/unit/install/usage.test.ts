@@ -1,8 +1,13 @@
 import assert from 'node:assert/strict';
 import type { UnstructuredObject } from '../../../src/cluster/types';
-import { describeUsers, listRevisionTags, revisionUsers, tagUserSelectors, unused } from '../../../src/install/usage';
+import type { UninstallScope } from '../../../src/install/args';
+import { describeUsers, listRevisionTags, revisionUsers, revisionUsersOf, tagUserSelectors, unused } from '../../../src/install/usage';
+import { buildControlPlane } from '../../../src/mesh/controlPlane';
+import { buildNamespace } from '../../../src/mesh/namespaces';
+import type { Deployment, MutatingWebhookConfiguration, Namespace, Pod } from '../../../src/cluster/types';
+import { istioctlInstalledWebhooks } from '../../builders/injection';
 import { istiodDeployment, tagWebhook, webhook } from '../../builders/install';
-import { namespace, pod } from '../../builders/kube';
+import { istiod, namespace, pod } from '../../builders/kube';
 import { MemoryCluster } from './memoryCluster';
 
 const raw = (o: object) => o as unknown as UnstructuredObject;
@@ -87,5 +92,43 @@ describe('who uses a revision or a tag', () => {
     assert.equal(users.pods, undefined);
     assert.equal(unused(users), false);
     assert.equal(describeUsers(users).at(-1), 'Running pods: unknown (you may not list pods).');
+  });
+});
+
+describe('who uses a revision, read from the live model', () => {
+  /** istioctl's webhooks for default + canary, tag prod → canary, the default tag; namespaces on each, a split one. */
+  function objects() {
+    return [
+      istiod(), istiod({ revision: 'canary' }), ...istioctlInstalledWebhooks(),
+      namespace('shop', { 'istio.io/rev': 'prod' }), namespace('pay', { 'istio.io/rev': 'canary' }),
+      namespace('legacy', { 'istio-injection': 'enabled' }), namespace('plain'), namespace('off', { 'istio-injection': 'disabled', 'istio.io/rev': 'canary' }),
+      pod('shop-1', { namespace: 'shop', sidecar: true, injectedBy: 'canary' }),
+      pod('shop-2', { namespace: 'shop', sidecar: true, injectedBy: 'canary' }),
+      pod('pay-1', { namespace: 'pay', sidecar: true, injectedBy: 'default' }),
+      pod('pay-2', { namespace: 'pay', sidecar: true, injectedBy: 'canary' }),
+      pod('pay-old', { namespace: 'pay', sidecar: true, injectedBy: 'canary', terminating: true }),
+      pod('legacy-1', { namespace: 'legacy', sidecar: true, injectedBy: 'default' }),
+      pod('plain-1', { namespace: 'plain' }),
+    ];
+  }
+
+  const scopes: UninstallScope[] = [{ kind: 'revision', revision: 'canary' }, { kind: 'revision', revision: 'default' }, { kind: 'purge' }];
+
+  it('says what the API server says, for a revision, the default one and a purge', async () => {
+    const all = objects();
+    const cluster = new MemoryCluster();
+    cluster.objects.push(...all.map(raw));
+    const of = <T>(kind: string) => all.filter((o) => o.kind === kind) as unknown as T[];
+    const cp = buildControlPlane({ deployments: of<Deployment>('Deployment'), daemonSets: [], services: [], webhooks: of<MutatingWebhookConfiguration>('MutatingWebhookConfiguration'), crdNames: [] });
+    const models = of<Namespace>('Namespace').map((n) => buildNamespace({ namespace: n, workloads: [], pods: of<Pod>('Pod').filter((p) => p.metadata.namespace === n.metadata.name) }, cp));
+    for (const scope of scopes) {
+      assert.deepEqual(revisionUsersOf(cp, models, scope), await revisionUsers(cluster, scope), JSON.stringify(scope));
+    }
+    // The figures themselves, so an equal mistake on both sides fails too.
+    assert.deepEqual(revisionUsersOf(cp, models, scopes[0]), {
+      namespaces: ['off', 'pay', 'shop'],
+      tags: [{ name: 'prod', revision: 'canary' }],
+      pods: [{ namespace: 'pay', pods: 1 }, { namespace: 'shop', pods: 2 }],
+    });
   });
 });
