@@ -2,7 +2,7 @@
 // `extensionTestsPath` module: what only the extension host can see. It answers the driver on the loopback port
 // BENCH_VIEW_PORT until the driver says it is done:
 //   GET  /memory  the host's memory after two full garbage collections
-//   POST /phase   starts a phase: CPU time, event-loop delay and the tree refreshes count from here
+//   POST /phase   starts a phase: CPU time, event-loop delay and the tree refreshes (once the extension is active) count from here
 //   GET  /phase   the phase so far: CPU ms, wall ms, longest stall, every `onDidChangeTreeData` with its nodes
 //   GET  /synced  answers once the extension's live mesh has listed everything
 //   POST /done    ends the run
@@ -34,9 +34,10 @@ export async function run(): Promise<void> {
   stalls.enable();
   let phase = { cpu: process.cpuUsage(), wall: performance.now(), refreshes: [] as Refresh[] };
   let subscribed: vscode.Disposable | undefined;
-  const services = (): Services => {
+  /** The extension's services once it is active (its view was opened), counting its tree's refreshes from then. */
+  const services = (): Services | undefined => {
     const extension = vscode.extensions.getExtension<Services>(extensionId);
-    if (!extension?.isActive) throw new Error(`${extensionId} is not active yet: open its view first`);
+    if (!extension?.isActive) return undefined;
     const exports = extension.exports;
     subscribed ??= exports.meshTree.onDidChangeTreeData((change) => {
       const rows = change === undefined ? ['tree'] : (Array.isArray(change) ? change : [change]).map(describe);
@@ -70,7 +71,9 @@ export async function run(): Promise<void> {
       };
     },
     'GET /synced': async () => {
-      await services().mesh.whenSynced();
+      const active = services();
+      if (!active) throw new Error(`${extensionId} is not active yet: open its view first`);
+      await active.mesh.whenSynced();
       return {};
     },
     'POST /done': () => {
