@@ -17,7 +17,7 @@
 // and plays the restart out itself: the view's costs, without a real control plane's timing.
 //
 // Figures are printed beside their targets, not asserted; a run with the default sizes is recorded for the README
-// (bench/results/view.json, see scripts/performance-table.mjs).
+// (bench/results/view.json, see scripts/performance-table.mjs), its rows saying which cluster served it.
 import { execFile } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -321,9 +321,9 @@ async function main(): Promise<void> {
     };
     report(figures);
     if (values.json) writeFileSync(values.json, JSON.stringify(figures, null, 2));
-    const defaultSizes = !values.fake && values.namespaces === defaults.namespaces && values.pods === defaults.pods && values.deployments === defaults.deployments;
+    const defaultSizes = values.namespaces === defaults.namespaces && values.pods === defaults.pods && values.deployments === defaults.deployments;
     if (defaultSizes) console.log(`recorded for the README: ${recordResult('view', tableRows(figures), figures)}`);
-    else console.log('not recorded for the README: a run on the fake cluster or with other sizes');
+    else console.log('not recorded for the README: the sizes differ from the defaults');
     await ext.done();
   } catch (error) {
     await page.screenshot({ path: join(work, 'failure.png') }).catch(() => undefined);
@@ -408,7 +408,7 @@ function report(f: Figures): void {
   const t = r.refreshes;
   console.log(`\nview on VS Code ${f.vscode}, ${f.cluster}: ${f.sizes.namespaces} namespaces, ${f.pods} pods`);
   console.log(`  click → first level          ours ${n0(f.firstLevelMs.ours)} ms  empty tree ${n0(f.firstLevelMs.empty)} ms  ratio ${f.firstLevelMs.ratio.toFixed(2)}x (target ≤ ${TARGETS.firstLevelRatio}x: ${verdict(f.firstLevelMs.ratio <= TARGETS.firstLevelRatio)}); one raw list of every pod ${n0(f.firstLevelMs.rawList)} ms (${(f.firstLevelMs.ours / f.firstLevelMs.rawList).toFixed(2)}x)`);
-  console.log(`  click → everything listed    ${n0(f.syncedMs)} ms; extension host CPU ${n0(f.load.cpuMs)} ms, longest stall ${n0(f.load.maxStallMs)} ms, ${f.load.refreshes.fires} refreshes`);
+  console.log(`  click → everything listed    ${n0(f.syncedMs)} ms; extension host CPU ${n0(f.load.cpuMs)} ms, longest stall ${n0(f.load.maxStallMs)} ms`);
   console.log(`  expand ${SMALL_PODS} pods               ${n0(f.expandMs.small)} ms`);
   console.log(`  expand ${Math.round(f.sizes.pods * 0.4)} pods             ${n0(f.expandMs.big)} ms (target < ${TARGETS.bigExpandMs} ms: ${verdict(f.expandMs.big < TARGETS.bigExpandMs)}); a workload of ${Math.round(f.sizes.pods * 0.04)} pods → its first page ${n0(f.expandMs.bigWorkloadPage)} ms`);
   console.log(`  restart of ${f.sizes.deployments} Deployments      ${n0(r.wallMs)} ms, ${r.deploymentStatusChanges} Deployment status changes`);
@@ -416,7 +416,7 @@ function report(f: Figures): void {
   console.log(`    rows per status change      ${r.perChange.toFixed(2)} (target ≤ ${TARGETS.refreshesPerChange}: ${verdict(r.perChange <= TARGETS.refreshesPerChange)})`);
   console.log(`    extension host CPU          ${n0(r.cpuMs)} ms (${(r.cpuMs / r.wallMs * 100).toFixed(1)}% of one core)`);
   console.log(`    longest stall               ${n0(r.maxStallMs)} ms, p99 ${r.p99StallMs.toFixed(1)} ms (target ≤ ${TARGETS.stallMs} ms: ${verdict(r.maxStallMs <= TARGETS.stallMs)})`);
-  console.log(`    final state → tree          ${n0(r.finalToShownMs)} ms after the cluster's (target ≤ ${TARGETS.finalMs} ms: ${verdict(r.finalToShownMs <= TARGETS.finalMs)}); ${n0(r.lastReadyToShownMs)} ms after the last pod Ready`);
+  console.log(`    final state → tree          ${n0(r.finalToShownMs)} ms after the cluster's (target ≤ ${TARGETS.finalMs} ms: ${verdict(r.finalToShownMs <= TARGETS.finalMs)}); ${n0(r.lastReadyToShownMs)} ms after the last pod Ready; the extension asked VS Code for the last refresh ${n0(r.lastRefreshAfterFinalMs)} ms after the final state`);
   console.log(`  memory over the empty extension  RSS ${n0(f.memory.overEmptyMb)} MB, heap ${n0(f.memory.heapOverEmptyMb)} MB (host RSS ${n0(f.memory.empty.rssMb)} → ${n0(f.memory.ours.rssMb)} MB; target < ${TARGETS.memoryMb} MB: ${verdict(f.memory.overEmptyMb < TARGETS.memoryMb)})`);
 }
 
@@ -425,10 +425,10 @@ function tableRows(f: Figures): { what: string; ours: string; baseline: string }
   const r = f.rollout;
   const s = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
   return [
-    { what: `Mesh view, ${f.sizes.namespaces} namespaces / ${f.pods.toLocaleString('en')} pods: click on the activity-bar icon to the first level`, ours: `${s(f.firstLevelMs.ours)} (${f.firstLevelMs.ratio.toFixed(1)}x; all listed after ${s(f.syncedMs)})`, baseline: `an empty extension's static tree: ${s(f.firstLevelMs.empty)}; one raw pod list: ${s(f.firstLevelMs.rawList)}` },
+    { what: `Mesh view in VS Code, ${f.sizes.namespaces} namespaces / ${f.pods.toLocaleString('en')} pods${f.cluster.startsWith('fake') ? ' served by the fake API server (`--fake`)' : ' on the testbed'}: click on the activity-bar icon to the first level`, ours: `${s(f.firstLevelMs.ours)} (${f.firstLevelMs.ratio.toFixed(1)}x; all listed after ${s(f.syncedMs)})`, baseline: `an empty extension's static tree: ${s(f.firstLevelMs.empty)}; one raw pod list: ${s(f.firstLevelMs.rawList)}` },
     { what: 'Expand a namespace of 25 pods / of 2,000 pods', ours: `${n0(f.expandMs.small)} ms / ${n0(f.expandMs.big)} ms`, baseline: 'target: under 500 ms' },
     { what: `Restart of ${f.sizes.deployments} Deployments, three namespaces expanded: rows VS Code was asked to refresh`, ours: `${r.refreshes.rows} rows in ${r.refreshes.fires} events for ${r.deploymentStatusChanges} Deployment status changes (${r.perChange.toFixed(2)} each)`, baseline: 'target: at most 2 each' },
-    { what: 'The same restart: extension host', ours: `${n0(r.cpuMs)} ms CPU in ${s(r.wallMs)}; longest stall ${n0(r.maxStallMs)} ms; final state shown ${n0(r.finalToShownMs)} ms after the cluster's`, baseline: 'targets: no stall over 50 ms; within 100 ms' },
+    { what: 'The same restart: extension host', ours: `${n0(r.cpuMs)} ms CPU in ${s(r.wallMs)}; longest stall ${n0(r.maxStallMs)} ms (p99 ${r.p99StallMs.toFixed(0)} ms); final state shown ${n0(r.finalToShownMs)} ms after the cluster's (refresh asked after ${n0(r.lastRefreshAfterFinalMs)} ms)`, baseline: 'targets: no stall over 50 ms; within 100 ms' },
     { what: `Extension host memory with ${f.pods.toLocaleString('en')} pods listed`, ours: `+${n0(f.memory.overEmptyMb)} MB RSS (+${n0(f.memory.heapOverEmptyMb)} MB heap)`, baseline: 'over the same host with an empty extension; target: under 150 MB' },
   ];
 }
