@@ -10,10 +10,9 @@
 //
 // Our view needs a cluster to show a first level: the run starts the testbed with Istio.
 import { execFileSync } from 'node:child_process';
-import { cpSync, mkdirSync, mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
+import { mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { Page } from 'playwright-core';
 import { launchBrowser } from '../test/harness/browser.mjs';
@@ -21,65 +20,15 @@ import { startTestCluster } from '../test/harness/cluster.mjs';
 import { cleanupAll } from '../test/harness/processes.mjs';
 import { NEWEST, ensureVSCode } from '../test/harness/setup.mjs';
 import { createProfile, installExtension, startServer } from '../test/harness/vscode-server.mjs';
+import { BASELINE, WARM_UP, packEmptyExtension } from './emptyExtension';
+import { recordResult } from './results.mjs';
+import { firstLevel } from './workbench';
 
 const TARGET_ACTIVATE_MS = 50;
 const TARGET_VSIX_BYTES = 3 * 1024 * 1024;
 const root = resolve(__dirname, '..');
-const requireHere = createRequire(__filename);
 
 const { values } = parseArgs({ options: { rounds: { type: 'string', default: '3' }, vscode: { type: 'string', default: NEWEST }, json: { type: 'string' } } });
-
-/** An empty extension's names: its id is `bench.<name>`, its view container `<container>`. */
-interface EmptyExtension { name: string; displayName: string; container: string }
-/** The baseline, measured beside ours. */
-const BASELINE: EmptyExtension = { name: 'empty-baseline', displayName: 'Empty Baseline', container: 'baseline' };
-/**
- * Opened first in each round and not measured: the first extension a new extension host activates pays for the
- * host's own start (seen as up to 0.6 s for the empty baseline when it came first), whichever extension it is.
- */
-const WARM_UP: EmptyExtension = { name: 'empty-warm-up', displayName: 'Empty Warm-up', container: 'warmup' };
-
-/** An extension that does nothing but show one static tree item. */
-function writeEmptyExtension(dir: string, { name, displayName, container }: EmptyExtension): void {
-  mkdirSync(join(dir, 'media'), { recursive: true });
-  cpSync(join(root, 'media', 'istio.svg'), join(dir, 'media', 'icon.svg'));
-  cpSync(join(root, 'LICENSE'), join(dir, 'LICENSE'));
-  writeFileSync(join(dir, '.vscodeignore'), '**\n!extension.js\n!package.json\n!README.md\n!LICENSE\n!media/**\n');
-  writeFileSync(join(dir, 'README.md'), `# ${displayName}\n\nAn empty extension with one view, for benchmarks.\n`);
-  writeFileSync(join(dir, 'extension.js'), [
-    "const vscode = require('vscode');",
-    'exports.activate = (context) => {',
-    "  const provider = { getChildren: () => [{ label: 'one item' }], getTreeItem: (item) => item };",
-    `  context.subscriptions.push(vscode.window.registerTreeDataProvider('${container}.view', provider));`,
-    '};',
-    '',
-  ].join('\n'));
-  writeFileSync(join(dir, 'package.json'), JSON.stringify({
-    name, displayName, publisher: 'bench', version: '0.0.1', license: 'Apache-2.0',
-    engines: { vscode: '^1.100.0' }, main: './extension.js',
-    contributes: {
-      viewsContainers: { activitybar: [{ id: container, title: displayName, icon: 'media/icon.svg' }] },
-      views: { [container]: [{ id: `${container}.view`, name: displayName }] },
-    },
-  }, null, 2));
-}
-
-function vsce(cwd: string, out: string): void {
-  const bin = join(dirname(requireHere.resolve('@vscode/vsce/package.json')), 'vsce');
-  execFileSync(process.execPath, [bin, 'package', '--no-dependencies', '--allow-missing-repository', '--out', out], { cwd, stdio: ['ignore', 'ignore', 'inherit'] });
-}
-
-/**
- * Milliseconds from the click on a view container's icon until its own view shows the row `firstRow` (ours:
- * "Control plane", so a notice row such as "Limited view" would not count). The wait is scoped to the container's
- * side bar composite: the container shown before keeps its (hidden) rows in the DOM.
- */
-async function firstLevel(page: Page, title: string, containerId: string, firstRow: string): Promise<number> {
-  const started = performance.now();
-  await page.locator(`.activitybar a.action-label[aria-label^="${title}"]`).click();
-  await page.locator(`.part.sidebar [id="workbench.view.extension.${containerId}"] .monaco-list-row`).filter({ hasText: firstRow }).first().waitFor({ timeout: 120_000 });
-  return performance.now() - started;
-}
 
 /**
  * Every row of "Developer: Show Running Extensions" as name → its activation text ("Activation: 12ms",
@@ -151,10 +100,8 @@ async function main(): Promise<void> {
   const empty = join(work, 'empty.vsix');
   execFileSync(process.execPath, [join(root, 'scripts', 'package.mjs'), '--out', ours, '--no-typecheck'], { cwd: root, stdio: ['ignore', 'ignore', 'inherit'] });
   const warmUp = join(work, 'warm-up.vsix');
-  writeEmptyExtension(join(work, 'empty'), BASELINE);
-  vsce(join(work, 'empty'), empty);
-  writeEmptyExtension(join(work, 'warm-up'), WARM_UP);
-  vsce(join(work, 'warm-up'), warmUp);
+  packEmptyExtension(join(work, 'empty'), empty, BASELINE);
+  packEmptyExtension(join(work, 'warm-up'), warmUp, WARM_UP);
 
   const vscode = await ensureVSCode(values.vscode!);
   const profile = createProfile('istio-mesh-bench-');
@@ -211,6 +158,12 @@ async function main(): Promise<void> {
   console.log(`  click to first level of the view ours ${range(firstLevelMs.ours)}  empty ${range(firstLevelMs.empty)}  ratio ${(firstLevelMs.ours.median / firstLevelMs.empty.median).toFixed(2)}x`);
   console.log(`  .vsix                            ours ${kib(vsix.ours.bytes)}, ${vsix.ours.entries} entries  empty ${kib(vsix.empty.bytes)}, ${vsix.empty.entries} entries  target < 3 MiB: ${vsix.ours.bytes < TARGET_VSIX_BYTES ? 'met' : 'MISSED'}`);
   if (values.json) writeFileSync(values.json, JSON.stringify(figures, null, 2));
+  const s = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
+  console.log(`recorded for the README: ${recordResult('activation', [
+    { what: "Activation (VS Code's own figure)", ours: `median ${range(activateMs.ours)} in ${figures.rounds} rounds`, baseline: `an empty extension: median ${range(activateMs.empty)}` },
+    { what: '`.vsix` size', ours: `${(vsix.ours.bytes / 1048576).toFixed(1)} MB, ${vsix.ours.entries} files`, baseline: '—' },
+    { what: 'Click on the activity-bar icon to the first level of the view (local cluster)', ours: `median ${s(firstLevelMs.ours.median)} (${s(firstLevelMs.ours.min)}–${s(firstLevelMs.ours.max)})`, baseline: `an empty extension's static tree: ${s(firstLevelMs.empty.median)} (ours ${(firstLevelMs.ours.median / firstLevelMs.empty.median).toFixed(1)}x)` },
+  ], figures)}`);
 }
 
 main().then(

@@ -19,6 +19,7 @@ import { executeInstall, inspectCluster, type FlowDeps } from '../src/install/in
 import { DEFAULT_OPTIONS, PROFILES, type InstallOptions, type Profile } from '../src/install/options';
 import { buildPlan } from '../src/install/plan';
 import { silentLogger } from '../src/util/log';
+import { recordResult } from './results.mjs';
 
 const cli = resolve(process.cwd(), 'testbed', 'testbed.mjs');
 
@@ -97,6 +98,10 @@ async function main(): Promise<void> {
     };
     console.log(`install bench (${profile}, ${rounds} rounds): plain ${summary.plainMedianMs} ms, extension ${summary.extensionMedianMs} ms, ratio ${summary.ratio} (target < 1.1); precheck+plan ${summary.precheckMedianMs} ms`);
     if (values.json) writeFileSync(values.json, JSON.stringify(summary, null, 2));
+    const s = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
+    console.log(`recorded for the README: ${recordResult('install', [
+      { what: `Install (profile ${profile}, same options)`, ours: `${s(summary.extensionMedianMs)} (median of ${rounds})`, baseline: `\`istioctl install\`: ${s(summary.plainMedianMs)} (${summary.ratio}x)` },
+    ], summary)}`);
   } finally {
     client.dispose();
     await testbed(['down', '--dir', dir]).catch((e: Error) => console.error(e.message));

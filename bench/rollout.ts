@@ -19,6 +19,7 @@ import { isLive } from '../src/istio/pods';
 import { restartWorkloads } from '../src/injection/rollout';
 import type { WorkloadRef } from '../src/injection/workloads';
 import { deployment, namespace } from '../test/builders/kube';
+import { recordResult } from './results.mjs';
 
 const cli = resolve(process.cwd(), 'testbed', 'testbed.mjs');
 
@@ -96,6 +97,10 @@ async function main(): Promise<void> {
     };
     console.log(`rollout bench (${count} deployments, ${rounds} rounds): kubectl ${summary.kubectlMedianMs} ms, extension ${summary.extensionMedianMs} ms, ratio ${summary.ratio} (target < 1.1); restarts in flight at most ${summary.maxInFlight} (bound ${concurrency}); pods with sidecar ${summary.podsWithSidecar}`);
     if (values.json) writeFileSync(values.json, JSON.stringify(summary, null, 2));
+    const s = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
+    console.log(`recorded for the README: ${recordResult('rollout', [
+      { what: `Restart of ${count} Deployments until rolled out`, ours: `${s(summary.extensionMedianMs)} (median of ${rounds})`, baseline: `\`kubectl rollout restart\` + \`rollout status\`: ${s(summary.kubectlMedianMs)} (${summary.ratio}x)` },
+    ], summary)}`);
   } finally {
     client.dispose();
     await run(process.execPath, [cli, 'down', '--dir', dir]).catch((e: Error) => console.error(e.message));

@@ -2,7 +2,7 @@
 // `npm run bench`: every benchmark of the project, one after the other, each printing its figures and its
 // ratios against a baseline measured in the same run. Figures are printed, never asserted.
 //
-//   node bench/run.mjs [yaml] [yaml-corpus] [activation] [mesh] [rollout] [install]     (default: all, in this order)
+//   node bench/run.mjs [yaml] [yaml-corpus] [activation] [view] [mesh] [rollout] [install]     (default: all, in this order)
 //
 // Each benchmark that needs a cluster starts its own testbed (testbed/), so they never share state.
 // TypeScript benchmarks are bundled with esbuild first, as the extension is, so client-node's lazy imports
@@ -25,6 +25,7 @@ const BENCHES = {
   yaml: { entry: 'yaml.mjs', what: 'YAML checks on 1,000 documents vs yaml-language-server alone and istioctl analyze' },
   'yaml-corpus': { entry: 'yamlCorpus.ts', tsx: true, what: "lint over Istio's samples, manifests and analyzer testdata vs istioctl analyze and yaml-language-server alone" },
   activation: { entry: 'activation.ts', tsx: true, what: 'activate time, first level of the view and .vsix size vs an empty extension, in VS Code' },
+  view: { entry: 'view.ts', tsx: true, what: 'the Mesh view on 200 namespaces / 5,000 pods in VS Code: first level, expanding, a 50-Deployment restart, memory vs an empty extension and one raw list' },
   mesh: { entry: 'mesh.ts', what: 'mesh view on 200 namespaces / 5,000 pods vs one raw list', cluster: true },
   rollout: { entry: 'rollout.ts', what: 'restart of 50 deployments vs kubectl rollout restart + status' },
   install: { entry: 'install.ts', what: 'install through the extension vs plain istioctl install' },

@@ -17,3 +17,4 @@ export interface Server {
 export function createProfile(prefix?: string, dirs?: { userDataDir?: string; extensionsDir?: string }): Profile;
 export function installExtension(vscode: VSCodeInstall, profile: Profile, vsix: string): Promise<void>;
 export function startServer(vscode: VSCodeInstall, profile: Profile, env?: Record<string, string>): Promise<Server>;
+export function workbenchUrl(server: Server, folder: string, payload?: { extensionDevelopmentPath?: string; extensionTestsPath?: string }): string;
