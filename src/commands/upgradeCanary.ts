@@ -23,10 +23,9 @@ async function askMove(session: UpgradeSession, from: string, to: string): Promi
   const direct = [`${RevisionLabel}=${from}`, ...(from === 'default' ? [`${InjectionLabel}=${InjectionEnabled}`] : [])];
   const names = await namespacesMatching(cluster, direct);
   if (names.length === 0) throw new Error(`No namespace is labelled for revision "${from}" directly in context "${cluster.context}"; move a tag instead.`);
-  const rollouts = session.ops;
   const picked = await session.prompter.pickMany(`Namespaces to move to ${to} (context "${cluster.context}")`, names.map((n) => ({ label: n, value: n, picked: true })), 'Their workloads restart in the next step');
   if (!picked?.length) return undefined;
-  const namespaces = await Promise.all(picked.map(async (name) => ({ name, previous: await rollouts.injectionOf(name) })));
+  const namespaces = await Promise.all(picked.map(async (name) => ({ name, previous: await session.ops.injectionOf(name) })));
   return { kind: 'relabel', namespaces };
 }
 

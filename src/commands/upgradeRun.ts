@@ -72,7 +72,7 @@ async function runMachine(session: UpgradeSession, state: UpgradeState, title: s
   if (!controller) throw new Error(`An upgrade step already runs in context "${state.context}".`);
   try {
     return await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `${title} (context "${state.context}")`, cancellable: true }, (progress, token) => {
-      token.onCancellationRequested(() => controller.abort());
+      const cancel = token.onCancellationRequested(() => controller.abort());
       return run(state, {
         ops: session.ops, signal: controller.signal, log: services.log,
         save: async (next) => {
@@ -80,7 +80,7 @@ async function runMachine(session: UpgradeSession, state: UpgradeState, title: s
           const step = STEPS.find((s) => next.steps[s].status === 'running');
           if (step) progress.report({ message: step });
         },
-      });
+      }).finally(() => cancel.dispose());
     });
   } finally {
     services.upgrades.end(state.context, controller);
