@@ -108,7 +108,7 @@ async function waitForPods(state: UpgradeState, o: MachineOptions, revision: str
 }
 
 /** Saves and returns the state: every transition goes through here. */
-async function commit(o: MachineOptions, state: UpgradeState): Promise<UpgradeState> {
+async function commit(o: Pick<MachineOptions, 'save'>, state: UpgradeState): Promise<UpgradeState> {
   await o.save(state);
   return state;
 }
@@ -162,7 +162,7 @@ export async function uninstallOld(state: UpgradeState, o: MachineOptions): Prom
 
 /** Ends the upgrade with the old revision left installed. */
 export function keepOld(state: UpgradeState, o: Pick<MachineOptions, 'save'>): Promise<UpgradeState> {
-  return commit(o as MachineOptions, withStep(state, 'uninstall', { status: 'skipped', message: `revision ${state.from.revision} kept` }, { phase: 'done' }));
+  return commit(o, withStep(state, 'uninstall', { status: 'skipped', message: `revision ${state.from.revision} kept` }, { phase: 'done' }));
 }
 
 /**
