@@ -3,7 +3,7 @@ import globals from 'globals';
 import tseslint from 'typescript-eslint';
 
 // Folders whose code is pure logic: they must run in plain Node, so they never import `vscode`.
-const pureFolders = ['src/analyzers', 'src/cluster', 'src/istio', 'src/mesh', 'src/install', 'src/injection', 'src/yaml', 'src/util'];
+const pureFolders = ['src/analyzers', 'src/cluster', 'src/istio', 'src/mesh', 'src/install', 'src/injection', 'src/upgrade', 'src/yaml', 'src/util'];
 
 export default tseslint.config(
   { ignores: ['dist/**', 'out/**', 'node_modules/**', '**/*.cjs'] },

@@ -8,9 +8,11 @@ import { registerWorkspaceAnalysis, WorkspaceAnalysis } from './editor/workspace
 import { RolloutTracker } from './injection/tracker';
 import { createOutput } from './output';
 import type { Services } from './services';
+import { UpgradeStates } from './upgrade/store';
 import { MeshTreeProvider } from './views/meshTree';
 import { registerMeshView } from './views/register';
 import { MeshSession } from './views/session';
+import { registerUpgradeView } from './views/upgradeTree';
 
 /** The front door: build the services, then let each feature register itself. */
 export function activate(context: vscode.ExtensionContext): Services {
@@ -22,11 +24,13 @@ export function activate(context: vscode.ExtensionContext): Services {
   const yaml = createYamlService(context, config, log);
   const workspaceAnalysis = new WorkspaceAnalysis(config, log);
   const clusterAnalysis = new ClusterAnalysisResults();
-  context.subscriptions.push(clusterAnalysis);
+  const upgrades = new UpgradeStates(context.globalState);
+  context.subscriptions.push(clusterAnalysis, upgrades);
   const meshTree = new MeshTreeProvider(mesh, rollouts, clusterAnalysis, () => config.meshViewPageSize);
-  const services: Services = { context, config, log, output: channel, mesh, meshTree, rollouts, yaml, workspaceAnalysis, clusterAnalysis };
+  const services: Services = { context, config, log, output: channel, mesh, meshTree, rollouts, yaml, workspaceAnalysis, clusterAnalysis, upgrades };
   registerCommands(services);
   registerMeshView(services);
+  registerUpgradeView(services);
   registerYamlEditor(services);
   registerWorkspaceAnalysis(context, workspaceAnalysis, config);
   log.info(`Istio Mesh ${context.extension.packageJSON.version} activated`);

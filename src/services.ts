@@ -4,6 +4,7 @@ import type { Config } from './config';
 import type { WorkspaceAnalysis } from './editor/workspaceAnalysis';
 import type { YamlService } from './editor/yamlService';
 import type { RolloutTracker } from './injection/tracker';
+import type { UpgradeStates } from './upgrade/store';
 import type { Logger } from './util/log';
 import type { MeshTreeProvider } from './views/meshTree';
 import type { MeshSession } from './views/session';
@@ -29,4 +30,6 @@ export interface Services {
   readonly workspaceAnalysis: WorkspaceAnalysis;
   /** The last `Istio: Analyze Cluster…` run: the Problems panel and the mesh tree's markers follow it. */
   readonly clusterAnalysis: ClusterAnalysisResults;
+  /** Canary upgrades by kube context, kept in `globalState` so they resume after a reload; the Upgrade view reads them. */
+  readonly upgrades: UpgradeStates;
 }

@@ -17,6 +17,8 @@ import { setRevisionTag } from './setRevisionTag';
 import { showLogs } from './showLogs';
 import { showMorePods } from './showMorePods';
 import { uninstall } from './uninstall';
+import { upgradeCanary } from './upgradeCanary';
+import { cancelUpgrade, resumeUpgrade, rollBackCanary } from './upgradeControls';
 
 /** A command is a factory from the services to its handler; handlers take the arguments VS Code passes. */
 export type CommandFactory = (services: Services) => (...args: never[]) => unknown;
@@ -32,6 +34,10 @@ const commands: Record<string, CommandFactory> = {
   'istio.uninstall': uninstall,
   'istio.setRevisionTag': setRevisionTag,
   'istio.removeRevisionTag': removeRevisionTag,
+  'istio.upgradeCanary': upgradeCanary,
+  'istio.upgradeCanary.resume': resumeUpgrade,
+  'istio.upgradeCanary.rollback': rollBackCanary,
+  'istio.upgradeCanary.cancel': cancelUpgrade,
   'istio.namespace.enableInjection': enableInjection,
   'istio.namespace.disableInjection': disableInjection,
   'istio.namespace.restartWorkloads': restartWorkloads,

@@ -50,10 +50,16 @@ export function manifestGenerateArgs(options: InstallOptions, target: ClusterTar
   return ['manifest', 'generate', ...valueArgs(options), ...targetArgs(target)];
 }
 
-/** `istioctl x precheck -o json`: Kubernetes version, install permissions, Gateway API CRDs, alpha config. */
-export function precheckArgs(revision: string, target: ClusterTarget): string[] {
+/**
+ * `istioctl x precheck -o json`: Kubernetes version, install permissions, Gateway API CRDs, alpha config; with
+ * `fromVersion` (a canary upgrade) also what changed in Istio since that version (`--from-version`).
+ */
+export function precheckArgs(revision: string, target: ClusterTarget, fromVersion = ''): string[] {
   const args = ['x', 'precheck', '--output', 'json'];
   if (revision !== '') args.push('--revision', revision);
+  // istioctl reads `<major>.<minor>` only: "1.30.1" fails its minor-version parse (istioctl/pkg/precheck checkFromVersion).
+  const majorMinor = /^v?(\d+\.\d+)/.exec(fromVersion)?.[1];
+  if (majorMinor) args.push('--from-version', majorMinor);
   return [...args, ...targetArgs(target)];
 }
 
