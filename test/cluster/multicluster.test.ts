@@ -10,6 +10,11 @@ import { readFileSync } from 'node:fs';
 import { request } from 'node:http';
 import { join, resolve } from 'node:path';
 import * as k8s from '@kubernetes/client-node';
+import { namespaceInjection, manifestMeshFacts } from '../../src/istio/injection';
+import { meshIdOf } from '../../src/istio/meshConfig';
+import { IstioSystemNamespace, MultiClusterSecretLabel, RootCertConfigMap } from '../../src/istio/names';
+import { remoteSecretFacts, rootCertificates, type ClusterFacts } from '../../src/mesh/clusterFacts';
+import { meshFindings } from '../../src/mesh/meshChecks';
 import { deployment, execFileText, isFullyReady, namespace, testbedEnv, waitUntil } from './support';
 
 interface MeshCluster { name: string; context: string; server: string; istiodDebug: string }
@@ -78,7 +83,7 @@ describe('multi-cluster testbed', function () {
     for (const c of mesh.clusters) {
       // istiod writes its root into every namespace; with the plugged-in CA that is the shared root, not a self-signed one.
       const published = await waitUntil(`istio-ca-root-cert in ${c.name}`, async () =>
-        (await core(c).readNamespacedConfigMap({ name: 'istio-ca-root-cert', namespace: 'default' })).data?.['root-cert.pem']);
+        (await core(c).readNamespacedConfigMap({ name: RootCertConfigMap, namespace: 'default' })).data?.['root-cert.pem']);
       assert.equal(published.trim(), root1.trim(), `${c.name}'s istiod signs with the plugged-in CA`);
     }
   });
@@ -88,7 +93,7 @@ describe('multi-cluster testbed', function () {
       const ns = await core(c).readNamespace({ name: 'istio-system' });
       assert.equal(ns.metadata?.labels?.['topology.istio.io/network'], mesh.network);
       const istio = await core(c).readNamespacedConfigMap({ name: 'istio', namespace: 'istio-system' });
-      assert.match(istio.data?.mesh ?? '', new RegExp(`meshId: ${mesh.meshId}`));
+      assert.match(istio.data?.mesh ?? '', new RegExp(`^\\s*meshId: "?${mesh.meshId}"?\\s*$`, 'm'));
       const istiod = await kc(c).makeApiClient(k8s.AppsV1Api).readNamespacedDeployment({ name: 'istiod', namespace: 'istio-system' });
       const env = istiod.spec?.template.spec?.containers[0].env ?? [];
       assert.equal(env.find((e) => e.name === 'CLUSTER_ID')?.value, c.name);
@@ -97,7 +102,7 @@ describe('multi-cluster testbed', function () {
 
   it('has each istiod watch the other cluster through the remote secret istioctl made', async () => {
     for (const [local, remote] of [[mesh.clusters[0], mesh.clusters[1]], [mesh.clusters[1], mesh.clusters[0]]]) {
-      const secrets = await core(local).listNamespacedSecret({ namespace: 'istio-system', labelSelector: 'istio/multiCluster=true' });
+      const secrets = await core(local).listNamespacedSecret({ namespace: IstioSystemNamespace, labelSelector: `${MultiClusterSecretLabel}=true` });
       assert.deepEqual(secrets.items.map((s) => s.metadata?.name), [`istio-remote-secret-${remote.name}`]);
       const listed = await waitUntil(`${local.name}'s istiod to list ${remote.name} synced`, async () => {
         const clusters = await getJson<RemoteCluster[]>(`${local.istiodDebug}/debug/clusterz`);
@@ -128,5 +133,50 @@ describe('multi-cluster testbed', function () {
         return Object.entries(shards).some(([key, eps]) => key.endsWith(`/${remote.name}`) && (eps ?? []).some((e) => e.Addresses?.includes(podIp)));
       }, { timeoutMs: 120_000 });
     }
+  });
+
+  /** What the mesh-level checks know of a cluster, read from it and from its istiod as the extension will. */
+  async function facts(c: MeshCluster): Promise<ClusterFacts> {
+    const api = core(c);
+    const istiod = await kc(c).makeApiClient(k8s.AppsV1Api).readNamespacedDeployment({ name: 'istiod', namespace: IstioSystemNamespace });
+    const synced = await getJson<RemoteCluster[]>(`${c.istiodDebug}/debug/clusterz`);
+    const secrets = (await api.listNamespacedSecret({ namespace: IstioSystemNamespace, labelSelector: `${MultiClusterSecretLabel}=true` })).items;
+    const injection = manifestMeshFacts({ revisions: ['default'] });
+    return {
+      context: c.context,
+      server: c.server,
+      clusterName: istiod.spec?.template.spec?.containers[0].env?.find((e) => e.name === 'CLUSTER_ID')?.value,
+      meshId: meshIdOf((await api.readNamespacedConfigMap({ name: 'istio', namespace: IstioSystemNamespace })).data?.mesh),
+      rootCerts: rootCertificates((await api.readNamespacedConfigMap({ name: RootCertConfigMap, namespace: IstioSystemNamespace })).data?.['root-cert.pem'] ?? ''),
+      remoteSecrets: secrets.flatMap((s) => remoteSecretFacts({ metadata: { name: s.metadata?.name ?? '', namespace: s.metadata?.namespace, labels: s.metadata?.labels }, data: s.data }))
+        .map((f) => ({ ...f, syncStatus: synced.find((r) => r.id === f.clusterName)?.syncStatus })),
+      namespaces: (await api.listNamespace()).items.map((n) => {
+        const name = n.metadata?.name ?? '';
+        const decided = namespaceInjection({ name, labels: n.metadata?.labels ?? {} }, injection);
+        return { name, state: decided.state, revision: decided.plain.revision };
+      }),
+    };
+  }
+
+  it('finds no mesh-level problem in the joined clusters, and the ones made on purpose', async () => {
+    const [one, two] = mesh.clusters;
+    assert.deepEqual(meshFindings(await Promise.all(mesh.clusters.map(facts))), []);
+
+    const ns = `shop-${RUN}`;
+    await core(one).createNamespace({ body: namespace(ns, { 'istio-injection': 'enabled' }) });
+    await core(two).createNamespace({ body: namespace(ns) });
+    // A remote secret for a cluster whose API server nobody answers: istiod of cluster 1 cannot sync it.
+    const unreachable = 'https://127.0.0.1:9';
+    const kubeconfig = `apiVersion: v1\nkind: Config\nclusters:\n- name: gone\n  cluster: {server: "${unreachable}", insecure-skip-tls-verify: true}\ncontexts:\n- name: gone\n  context: {cluster: gone, user: gone}\ncurrent-context: gone\nusers:\n- name: gone\n  user: {token: none}\n`;
+    await core(one).createNamespacedSecret({ namespace: IstioSystemNamespace, body: {
+      metadata: { name: 'istio-remote-secret-gone', labels: { [MultiClusterSecretLabel]: 'true' } }, stringData: { gone: kubeconfig },
+    } });
+    const findings = await waitUntil('the broken link and the namespace to be reported', async () => {
+      const found = meshFindings(await Promise.all(mesh.clusters.map(facts)));
+      return found.some((f) => f.code === 'remoteSecretUnsynced') ? found : undefined;
+    }, { timeoutMs: 120_000, intervalMs: 1000 });
+    assert.deepEqual(findings.map((f) => f.code).sort(), ['injectionDiffers', 'remoteSecretUnsynced']);
+    assert.equal(findings.find((f) => f.code === 'injectionDiffers')?.namespace, ns);
+    assert.match(findings.find((f) => f.code === 'remoteSecretUnsynced')?.message ?? '', new RegExp(unreachable.replace(/[.:/]/g, '\\$&')));
   });
 });
