@@ -58,7 +58,7 @@ export async function upMesh({ dir, clusters = 2, istio = false, nodes = 1, mesh
     tp = Date.now();
   };
   try {
-    await Promise.all(members.map((m) => up({
+    await all(members.map((m) => up({
       dir: m.dir, nodes, context: m.context, clusterName: m.name, pluggedCa: istio, build: false,
       log: (line) => log(line.replace(/^testbed:/, `testbed [${m.name}]:`)),
     })));
@@ -68,7 +68,7 @@ export async function upMesh({ dir, clusters = 2, istio = false, nodes = 1, mesh
     if (istio) {
       await makeMeshCa(join(dir, 'pki'), members);
       lap('ca');
-      await Promise.all(members.map((m) => installPrimary(m, { meshId, network, caDir: join(dir, 'pki', m.name), log })));
+      await all(members.map((m) => installPrimary(m, { meshId, network, caDir: join(dir, 'pki', m.name), log })));
       lap('istio');
       for (const m of members) m.istiodDebug = `http://127.0.0.1:${status({ dir: m.dir }).ports.istiodHttp}`;
       await linkClusters(dir, members);
@@ -85,6 +85,17 @@ export async function upMesh({ dir, clusters = 2, istio = false, nodes = 1, mesh
   writeFileSync(join(dir, MESH_FILE), `${JSON.stringify(mesh, null, 2)}\n`);
   log(`testbed: ${clusters} clusters${istio ? ` in mesh ${meshId} (multi-primary, network ${network})` : ''} ready in ${mesh.upSeconds}s; contexts ${members.map((m) => m.context).join(', ')}`);
   return meshEnv({ dir });
+}
+
+/**
+ * Like Promise.all, but settles every promise before rejecting with the first error: a cluster still starting
+ * when another failed would otherwise start processes after the clean-up stopped the rest.
+ */
+async function all(promises) {
+  const results = await Promise.allSettled(promises);
+  const failed = results.find((r) => r.status === 'rejected');
+  if (failed) throw failed.reason;
+  return results.map((r) => r.value);
 }
 
 /** The mesh.json of a multi-cluster testbed in `dir`, or undefined when `dir` holds none. */
