@@ -696,7 +696,7 @@ export async function up({ dir, istio = false, nodes = 2, build: doBuild = true,
 }
 
 /** Sub-dirs of `dir` that are testbed state dirs themselves (they hold the marker file). */
-export function nestedTestbeds(dir) {
+function nestedTestbeds(dir) {
   if (!existsSync(dir)) return [];
   return readdirSync(dir, { withFileTypes: true }).filter((e) => e.isDirectory() && existsSync(join(dir, e.name, MARKER))).map((e) => join(dir, e.name));
 }
