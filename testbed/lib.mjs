@@ -12,7 +12,7 @@ import { closeSync, cpSync, existsSync, mkdirSync, openSync, readFileSync, readd
 import { request as httpRequest } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import { createServer } from 'node:net';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { dump } from 'js-yaml';
 import { KWOK_STAGES, binaries, build, isBuilt, pendingBinaries } from './build.mjs';
 import { ETCD_VERSION, ISTIO, K8S_VERSION, KWOK_VERSION } from './versions.mjs';
@@ -210,21 +210,24 @@ function b64(path) {
   return readFileSync(path).toString('base64');
 }
 
-/** The admin kubeconfig of the testbed: one cluster, one client-certificate user, one context named CONTEXT. */
-export function kubeconfigText({ server, caData, certData, keyData }) {
+/**
+ * The admin kubeconfig of the testbed: one cluster, one client-certificate user, one context, all named after the
+ * context (CONTEXT unless a cluster of a multi-cluster testbed names its own).
+ */
+export function kubeconfigText({ server, caData, certData, keyData, context = CONTEXT }) {
   return dump({
     apiVersion: 'v1',
     kind: 'Config',
-    clusters: [{ name: CONTEXT, cluster: { server, 'certificate-authority-data': caData } }],
-    users: [{ name: `${CONTEXT}-admin`, user: { 'client-certificate-data': certData, 'client-key-data': keyData } }],
-    contexts: [{ name: CONTEXT, context: { cluster: CONTEXT, user: `${CONTEXT}-admin` } }],
-    'current-context': CONTEXT,
+    clusters: [{ name: context, cluster: { server, 'certificate-authority-data': caData } }],
+    users: [{ name: `${context}-admin`, user: { 'client-certificate-data': certData, 'client-key-data': keyData } }],
+    contexts: [{ name: context, context: { cluster: context, user: `${context}-admin` } }],
+    'current-context': context,
   });
 }
 
-function writeKubeconfig(dir, server) {
+function writeKubeconfig(dir, server, context) {
   const pki = join(dir, 'pki');
-  const text = kubeconfigText({ server, caData: b64(join(pki, 'ca.crt')), certData: b64(join(pki, 'admin.crt')), keyData: b64(join(pki, 'admin.key')) });
+  const text = kubeconfigText({ server, context, caData: b64(join(pki, 'ca.crt')), certData: b64(join(pki, 'admin.crt')), keyData: b64(join(pki, 'admin.key')) });
   const path = join(dir, 'kubeconfig');
   writeFileSync(path, text, { mode: 0o600 });
   return path;
@@ -291,7 +294,7 @@ function writeState(state) {
 }
 
 /** Refuses to touch a dir that holds something other than a testbed. */
-function assertTestbedDir(dir) {
+export function assertTestbedDir(dir) {
   if (existsSync(dir) && readdirSync(dir).length > 0 && !existsSync(join(dir, MARKER))) {
     throw new TestbedError(`${dir} exists and is not a testbed state dir (no ${MARKER} in it): pick another with --dir or ISTIO_MESH_TESTBED_DIR.`);
   }
@@ -479,7 +482,7 @@ export async function installIstio({ dir, profile = 'minimal', extraSets = [], r
   }
   const bin = binaries();
   const t0 = Date.now();
-  const args = ['install', '-y', `--kubeconfig=${state.kubeconfig}`, `--context=${CONTEXT}`, '--set', `profile=${profile}`,
+  const args = ['install', '-y', `--kubeconfig=${state.kubeconfig}`, `--context=${state.context ?? CONTEXT}`, '--set', `profile=${profile}`,
     ...(isDefaultRevision(revision) ? [] : ['--revision', revision]),
     ...[...istioInstallSets(state, revision), ...extraSets].flatMap((s) => ['--set', s]), '--readiness-timeout=3m'];
   const logPath = join(state.dir, 'logs', `istioctl-install${isDefaultRevision(revision) ? '' : `-${revision}`}.log`);
@@ -551,7 +554,7 @@ export async function startIstiod({ dir, waitInstallMs = 0, revision, log = defa
       POD_NAME: `${name}-testbed-local`,
       SERVICE_ACCOUNT: 'istiod',
       REVISION: rev,
-      CLUSTER_ID: 'Kubernetes',
+      CLUSTER_ID: state.clusterName ?? 'Kubernetes',
       ISTIOD_CUSTOM_HOST: 'localhost',
       ENABLE_NATIVE_SIDECARS: 'false',
       PILOT_CERT_PROVIDER: 'istiod',
@@ -559,6 +562,9 @@ export async function startIstiod({ dir, waitInstallMs = 0, revision, log = defa
       PILOT_ENABLE_ANALYSIS: 'false',
       INJECTION_WEBHOOK_CONFIG_NAME: injector,
       VALIDATION_WEBHOOK_CONFIG_NAME: rev === 'default' ? `istio-validator-${ISTIO_NS}` : `istio-validator-${rev}-${ISTIO_NS}`,
+      // A cluster of a multi-cluster testbed: istiod loads the plugged-in CA from the `cacerts` Secret, as the
+      // Secret mounted at ./etc/cacerts would give it in a pod.
+      ...(state.pluggedCa ? { USE_REMOTE_CERTS: 'true' } : {}),
     },
   });
   if (rev === 'default') state.istiod = true;
@@ -609,11 +615,13 @@ function requireState(dir) {
 /**
  * Starts the testbed. Options: dir (state dir), istio (also install Istio and run istiod), nodes
  * (number of kwok nodes, default 2), build (build missing binaries first, default true), log, and
- * onStep({ text, step, total }) as each build or start step begins.
+ * onStep({ text, step, total }) as each build or start step begins. One cluster of a multi-cluster
+ * testbed (testbed/mesh.mjs) also passes context (its kubeconfig context), clusterName (istiod's
+ * CLUSTER_ID) and pluggedCa (istiod loads its CA from the `cacerts` Secret).
  * Resolves with env() of the running testbed. On failure stops what it started, keeps the logs,
  * and throws a TestbedError with the failing component's log tail.
  */
-export async function up({ dir, istio = false, nodes = 2, build: doBuild = true, log = defaultLog, onStep = () => {} } = {}) {
+export async function up({ dir, istio = false, nodes = 2, build: doBuild = true, log = defaultLog, onStep = () => {}, context = CONTEXT, clusterName, pluggedCa = false } = {}) {
   dir = stateDir(dir);
   const t0 = Date.now();
   // Progress for onStep({ text, step, total }): each binary still to build, then each phase below.
@@ -630,7 +638,7 @@ export async function up({ dir, istio = false, nodes = 2, build: doBuild = true,
   const bin = binaries();
   assertTestbedDir(dir);
   const pids = readPids(dir);
-  const live = Object.values(pids).filter(isAlive);
+  const live = liveRecords(dir);
   if (live.length > 0) {
     const dead = Object.values(pids).filter((r) => !isAlive(r)).map((r) => r.name);
     throw new TestbedError(
@@ -643,11 +651,11 @@ export async function up({ dir, istio = false, nodes = 2, build: doBuild = true,
     rmSync(dir, { recursive: true, force: true });
   }
   mkdirSync(join(dir, 'logs'), { recursive: true });
-  writeFileSync(join(dir, MARKER), 'state dir of the istio-mesh testbed; `npm run testbed -- down` removes it\n');
+  markTestbedDir(dir);
 
   const ports = await freePorts(['etcd', 'etcdPeer', 'etcdMetrics', 'apiserver', 'controllerManager', 'scheduler', 'kwok', ...ISTIOD_PORTS]);
   const server = `https://127.0.0.1:${ports.apiserver}`;
-  const state = { dir, ports, server, kubeconfig: join(dir, 'kubeconfig'), context: CONTEXT, istio, istiod: false, startedAt: new Date().toISOString(),
+  const state = { dir, ports, server, kubeconfig: join(dir, 'kubeconfig'), context, clusterName, pluggedCa, istio, istiod: false, startedAt: new Date().toISOString(),
     versions: { kubernetes: K8S_VERSION, etcd: ETCD_VERSION, kwok: KWOK_VERSION, istio: `${ISTIO.buildVersion} (${ISTIO.branch} @ ${ISTIO.commit})` } };
   // Seconds each phase took, kept in state.json (the README's start-up figures come from here).
   const timings = {};
@@ -662,14 +670,14 @@ export async function up({ dir, istio = false, nodes = 2, build: doBuild = true,
     await phase('pki', async () => {
       await ensureOpenssl(log);
       await makePki(join(dir, 'pki'));
-      writeKubeconfig(dir, server);
+      writeKubeconfig(dir, server, context);
       writeState(state);
     });
     await phase('etcd', () => startEtcd(state, bin));
     await phase('kube-apiserver', () => startApiserver(state, bin));
     await phase('controllers+nodes', () => Promise.all([startControllers(state, bin), startKwok(state, bin, nodes)]));
     await phase('serviceaccount', () => waitDefaultServiceAccount(state));
-    log(`testbed: Kubernetes ${K8S_VERSION} up in ${since(t0)}s (${server}, context ${CONTEXT})`);
+    log(`testbed: Kubernetes ${K8S_VERSION} up in ${since(t0)}s (${server}, context ${context})`);
     if (istio) {
       await phase('istioctl install', () => installIstio({ dir, log }));
       await phase('istiod', () => startIstiod({ dir, log }));
@@ -687,9 +695,31 @@ export async function up({ dir, istio = false, nodes = 2, build: doBuild = true,
   return env({ dir });
 }
 
-async function stopAll(dir) {
-  const pids = readPids(dir);
+/** Sub-dirs of `dir` that are testbed state dirs themselves (they hold the marker file). */
+function nestedTestbeds(dir) {
+  if (!existsSync(dir)) return [];
+  return readdirSync(dir, { withFileTypes: true }).filter((e) => e.isDirectory() && existsSync(join(dir, e.name, MARKER))).map((e) => join(dir, e.name));
+}
+
+/** The live processes recorded in `dir` and in the testbeds nested in it. */
+export function liveRecords(dir) {
+  return [...Object.values(readPids(dir)).filter(isAlive), ...nestedTestbeds(dir).flatMap(liveRecords)];
+}
+
+/** Marks `dir` as a testbed state dir (so `up`, `down` and runDir may remove it). */
+export function markTestbedDir(dir) {
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(join(dir, MARKER), 'state dir of the istio-mesh testbed; `npm run testbed -- down` removes it\n');
+}
+
+/**
+ * Stops every process recorded in `dir`, and first those of the testbeds nested in it (the clusters of a
+ * multi-cluster testbed, testbed/mesh.mjs, or one a test started inside its tier's dir). Keeps the dir.
+ */
+export async function stopAll(dir) {
   const stopped = [];
+  for (const nested of nestedTestbeds(dir)) stopped.push(...(await stopAll(nested)).map((n) => `${basename(nested)}/${n}`));
+  const pids = readPids(dir);
   // Other recorded processes first: the istiods of further revisions (startIstiod({ revision })) need the API server.
   for (const [name, rec] of Object.entries(pids)) if (!COMPONENTS.includes(name) && (await stopProcess(rec))) stopped.push(name);
   for (const name of [...COMPONENTS].reverse()) {
@@ -755,13 +785,24 @@ function processExists(pid) {
   }
 }
 
-/** What runs: { dir, running, components: [{name, pid, alive, log}], ports, server, ... }. */
+/** Resident memory of a live recorded process in MiB (Linux /proc), else undefined. */
+function rssMiB(rec) {
+  if (!isAlive(rec)) return undefined;
+  try {
+    const kb = /^VmRSS:\s+(\d+) kB/m.exec(readFileSync(`/proc/${rec.pid}/status`, 'utf8'))?.[1];
+    return kb ? Math.round(Number(kb) / 1024) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** What runs: { dir, running, components: [{name, pid, alive, rssMiB, log}], ports, server, ... }. */
 export function status({ dir } = {}) {
   dir = stateDir(dir);
   const state = readState(dir);
   const pids = readPids(dir);
   const names = [...COMPONENTS, ...Object.keys(pids).filter((n) => n.startsWith('istiod-')).sort()];
-  const components = names.filter((n) => pids[n]).map((n) => ({ name: n, pid: pids[n].pid, alive: isAlive(pids[n]), log: pids[n].log }));
+  const components = names.filter((n) => pids[n]).map((n) => ({ name: n, pid: pids[n].pid, alive: isAlive(pids[n]), rssMiB: rssMiB(pids[n]), log: pids[n].log }));
   const running = components.length > 0 && components.every((c) => c.alive);
   return { dir, exists: existsSync(dir), running, components, ...(state ?? {}) };
 }
@@ -779,7 +820,7 @@ export function env({ dir } = {}) {
   return {
     KUBECONFIG: state.kubeconfig,
     ISTIO_MESH_TESTBED_DIR: dir,
-    ISTIO_MESH_TESTBED_CONTEXT: CONTEXT,
+    ISTIO_MESH_TESTBED_CONTEXT: state.context ?? CONTEXT,
     ISTIO_MESH_TESTBED_SERVER: state.server,
     ISTIO_MESH_TESTBED_ISTIOCTL: bin.istioctl,
     ISTIO_MESH_TESTBED_KUBECTL: bin.kubectl,

@@ -9,13 +9,34 @@ export const MeshConfigMap = 'istio';
  * default (pkg/config/mesh/mesh.go, DefaultMeshConfig).
  */
 export function rootNamespaceOf(meshYaml: string | undefined): string | undefined {
+  return nonEmpty(parseMesh(meshYaml)?.rootNamespace);
+}
+
+/**
+ * The mesh ID a mesh config gives its proxies: `defaultConfig.meshId` (`values.global.meshID`), else the trust
+ * domain, else `cluster.local`, as the injection template sets ISTIO_META_MESH_ID. Undefined for a mesh config
+ * that is not YAML.
+ */
+export function meshIdOf(meshYaml: string | undefined): string | undefined {
+  const mesh = parseMesh(meshYaml);
+  if (mesh === undefined) return undefined;
+  const defaults = mesh.defaultConfig;
+  const meshId = typeof defaults === 'object' && defaults !== null ? (defaults as Record<string, unknown>).meshId : undefined;
+  return nonEmpty(meshId) ?? nonEmpty(mesh.trustDomain) ?? 'cluster.local';
+}
+
+function parseMesh(meshYaml: string | undefined): Record<string, unknown> | undefined {
   if (meshYaml === undefined) return undefined;
-  let mesh: unknown;
   try {
-    mesh = parse(meshYaml);
+    const mesh: unknown = parse(meshYaml);
+    // An empty mesh config is valid: every field takes Istio's default.
+    if (mesh === null || mesh === undefined) return {};
+    return typeof mesh === 'object' && !Array.isArray(mesh) ? (mesh as Record<string, unknown>) : undefined;
   } catch {
     return undefined;
   }
-  const value = typeof mesh === 'object' && mesh !== null ? (mesh as Record<string, unknown>).rootNamespace : undefined;
+}
+
+function nonEmpty(value: unknown): string | undefined {
   return typeof value === 'string' && value !== '' ? value : undefined;
 }

@@ -37,6 +37,14 @@ export const DefaultRevision = 'default';
 export const IstioSystemNamespace = 'istio-system';
 
 /**
+ * Label (`"true"`) of the Secrets istiod reads for remote clusters (pkg/kube/multicluster/secretcontroller.go): each
+ * data key is a cluster ID, its value a kubeconfig for that cluster's API server (`istioctl create-remote-secret`).
+ */
+export const MultiClusterSecretLabel = 'istio/multiCluster';
+/** The ConfigMap istiod writes into every namespace with the mesh's root certificate(s) under `root-cert.pem`. */
+export const RootCertConfigMap = 'istio-ca-root-cert';
+
+/**
  * Namespaces istiod never injects, whatever their labels (`IgnoredNamespaces`, pkg/kube/inject/initializer.go):
  * kube-system, kube-public, kube-node-lease and kind's local-path-storage. `istio-system` is not one of them.
  */

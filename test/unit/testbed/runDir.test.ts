@@ -2,7 +2,7 @@
 // the dirs of runs whose process is gone are cleared.
 import * as assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -10,6 +10,13 @@ import { repoRoot } from '../repoRoot';
 
 interface TestbedLib {
   runDir(name: string, options: { log: (message: string) => void }): Promise<string>;
+  down(options: { dir: string; log: (message: string) => void }): Promise<void>;
+}
+
+/** The start time Linux records for a pid (field 22 of /proc/<pid>/stat), as the testbed keeps it. */
+function startTime(pid: number): string {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  return stat.slice(stat.lastIndexOf(')') + 2).split(' ')[19];
 }
 
 /** The pid of a process that has exited. */
@@ -56,5 +63,19 @@ describe('testbed run dirs', () => {
     assert.equal(existsSync(older), false, 'the unsuffixed dir of older versions is cleared');
     assert.equal(existsSync(going), true, 'a concurrent run keeps its cluster');
     assert.equal(existsSync(otherTier), true, 'another tier whose name starts alike is not touched');
+  });
+
+  it('stops the processes of the testbeds nested in a dir before removing it (the clusters of a multi-cluster testbed)', async () => {
+    const root = stateDirOf('run-mesh');
+    const cluster = join(root, 'cluster-2');
+    mkdirSync(join(cluster, 'pids'), { recursive: true });
+    writeFileSync(join(cluster, '.istio-mesh-testbed'), '');
+    const child = spawn(process.execPath, ['-e', 'setInterval(() => {}, 1000)'], { detached: true, stdio: 'ignore' });
+    const exited = new Promise((resolve) => child.once('exit', resolve));
+    const pid = child.pid!;
+    writeFileSync(join(cluster, 'pids', 'etcd.json'), JSON.stringify({ name: 'etcd', pid, startTime: existsSync('/proc') ? startTime(pid) : undefined }));
+    await lib.down({ dir: root, log: () => {} });
+    await exited;
+    assert.equal(existsSync(root), false);
   });
 });
