@@ -2,6 +2,8 @@ import type * as vscode from 'vscode';
 import { ClusterAnalysisResults } from './analyzers/clusterResults';
 import { localClusterFromEnv } from './cluster/localCluster';
 import { registerCommands } from './commands';
+import { NamespaceTargets } from './commands/namespaceTargets';
+import { registerKubernetesExplorer } from './companions/kubernetesExplorer';
 import { Config } from './config';
 import { createYamlService, registerYamlEditor } from './editor';
 import { registerWorkspaceAnalysis, WorkspaceAnalysis } from './editor/workspaceAnalysis';
@@ -24,11 +26,13 @@ export function activate(context: vscode.ExtensionContext): Services {
   const clusterAnalysis = new ClusterAnalysisResults();
   context.subscriptions.push(clusterAnalysis);
   const meshTree = new MeshTreeProvider(mesh, rollouts, clusterAnalysis, () => config.meshViewPageSize);
-  const services: Services = { context, config, log, output: channel, mesh, meshTree, rollouts, yaml, workspaceAnalysis, clusterAnalysis };
+  const namespaceTargets = new NamespaceTargets();
+  const services: Services = { context, config, log, output: channel, mesh, meshTree, rollouts, yaml, workspaceAnalysis, clusterAnalysis, namespaceTargets };
   registerCommands(services);
   registerMeshView(services);
   registerYamlEditor(services);
   registerWorkspaceAnalysis(context, workspaceAnalysis, config);
+  registerKubernetesExplorer(services);
   log.info(`Istio Mesh ${context.extension.packageJSON.version} activated`);
   // Returned so integration tests can reach the same services the UI uses.
   return services;

@@ -1,5 +1,6 @@
 import type * as vscode from 'vscode';
 import type { ClusterAnalysisResults } from './analyzers/clusterResults';
+import type { NamespaceTargets } from './commands/namespaceTargets';
 import type { Config } from './config';
 import type { WorkspaceAnalysis } from './editor/workspaceAnalysis';
 import type { YamlService } from './editor/yamlService';
@@ -29,4 +30,6 @@ export interface Services {
   readonly workspaceAnalysis: WorkspaceAnalysis;
   /** The last `Istio: Analyze Cluster…` run: the Problems panel and the mesh tree's markers follow it. */
   readonly clusterAnalysis: ClusterAnalysisResults;
+  /** How the namespace commands read the nodes of other extensions' trees (the Cluster Explorer's namespaces). */
+  readonly namespaceTargets: NamespaceTargets;
 }

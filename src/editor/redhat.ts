@@ -3,7 +3,7 @@ import type { Logger } from '../util/log';
 import { errorMessage } from '../util/errors';
 import type { YamlService } from './yamlService';
 
-export const REDHAT_YAML = 'redhat.vscode-yaml';
+const REDHAT_YAML = 'redhat.vscode-yaml';
 
 /** The part of Red Hat's YAML extension API we use (its `activate` returns it). */
 interface RedHatYamlApi {
