@@ -121,7 +121,7 @@ class ExplorerDecorations implements ClusterExplorerV1_1.NodeUICustomizer, vscod
 
   private onMeshChange(): void {
     const store = this.services.mesh.store;
-    if (!store) return;
+    if (!store || this.services.mesh.state !== 'ready') return;
     const changed = this.waiting || [...this.shown].some(([key, words]) => this.words(store, key) !== words);
     if (!changed || this.refreshTimer) return;
     // Watch events come in bursts (a rollout restarts pods one by one): one refresh per burst.
