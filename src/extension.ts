@@ -2,6 +2,8 @@ import type * as vscode from 'vscode';
 import { ClusterAnalysisResults } from './analyzers/clusterResults';
 import { localClusterFromEnv } from './cluster/localCluster';
 import { registerCommands } from './commands';
+import { NamespaceTargets } from './commands/namespaceTargets';
+import { registerKubernetesExplorer } from './companions/kubernetesExplorer';
 import { Config } from './config';
 import { createYamlService, registerYamlEditor } from './editor';
 import { registerWorkspaceAnalysis, WorkspaceAnalysis } from './editor/workspaceAnalysis';
@@ -28,11 +30,14 @@ export function activate(context: vscode.ExtensionContext): Services {
   context.subscriptions.push(clusterAnalysis, upgrades);
   const meshTree = new MeshTreeProvider(mesh, rollouts, clusterAnalysis, () => config.meshViewPageSize);
   const services: Services = { context, config, log, output: channel, mesh, meshTree, rollouts, yaml, workspaceAnalysis, clusterAnalysis, upgrades };
+  const namespaceTargets = new NamespaceTargets();
+  const services: Services = { context, config, log, output: channel, mesh, meshTree, rollouts, yaml, workspaceAnalysis, clusterAnalysis, namespaceTargets };
   registerCommands(services);
   registerMeshView(services);
   registerUpgradeView(services);
   registerYamlEditor(services);
   registerWorkspaceAnalysis(context, workspaceAnalysis, config);
+  registerKubernetesExplorer(services);
   log.info(`Istio Mesh ${context.extension.packageJSON.version} activated`);
   // Returned so integration tests can reach the same services the UI uses.
   return services;

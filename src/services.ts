@@ -1,5 +1,6 @@
 import type * as vscode from 'vscode';
 import type { ClusterAnalysisResults } from './analyzers/clusterResults';
+import type { NamespaceTargets } from './commands/namespaceTargets';
 import type { Config } from './config';
 import type { WorkspaceAnalysis } from './editor/workspaceAnalysis';
 import type { YamlService } from './editor/yamlService';
@@ -32,4 +33,6 @@ export interface Services {
   readonly clusterAnalysis: ClusterAnalysisResults;
   /** Canary upgrades by kube context, kept in `globalState` so they resume after a reload; the Upgrade view reads them. */
   readonly upgrades: UpgradeStates;
+  /** How the namespace commands read the nodes of other extensions' trees (the Cluster Explorer's namespaces). */
+  readonly namespaceTargets: NamespaceTargets;
 }

@@ -53,7 +53,7 @@ export function namespaceCommand(pickTitle: string, steps: (step: NamespaceStep)
     const prompter = prompterOf(args);
     try {
       const cluster = await connectRollouts(services);
-      const namespace = namespaceOf(item) ?? (await pickNamespace(cluster, prompter, pickTitle, () => visibleNamespaces(services)));
+      const namespace = services.namespaceTargets.resolve(item) ?? namespaceOf(item) ?? (await pickNamespace(cluster, prompter, pickTitle, () => visibleNamespaces(services)));
       if (!namespace) return { status: 'cancelled' };
       return await steps({ services, cluster, namespace, prompter, args });
     } catch (error) {

@@ -6,7 +6,7 @@ import { bridgeClusterToYaml } from './clusterBridge';
 import { ClusterProblems } from './clusterProblems';
 import { YamlCodeActions } from './codeActions';
 import { YamlCompletion, YamlHover } from './languageFeatures';
-import { contributeSchemaToRedHat, redHatYamlInstalled, REDHAT_YAML } from './redhat';
+import { followRedHatYaml, redHatYamlInstalled } from './redhat';
 import { registerInjectionVerdicts } from './verdicts';
 import { registerLiveObjects } from './liveObjects';
 import { YamlService } from './yamlService';
@@ -15,12 +15,11 @@ const YAML: vscode.DocumentSelector = { language: 'yaml' };
 
 /**
  * The YAML checks in the editor: diagnostics as you type, quick fixes, hovers and completion, and the sidecar verdict.
- * With Red Hat's YAML extension installed, it gets our schemas and does the schema diagnostics,
- * hovers and completion itself; we add only the Istio rules (no duplicate schema errors).
+ * With Red Hat's YAML extension installed and enabled, it gets our schemas and does the schema diagnostics,
+ * hovers and completion itself; we add only the Istio rules (no duplicate schema errors, hovers or completions).
  */
 export function registerYamlEditor(services: Services): void {
   const { yaml } = services;
-  const redHat = !yaml.schemaDiagnostics;
   const subscriptions = services.context.subscriptions;
   subscriptions.push(
     yaml,
@@ -36,12 +35,12 @@ export function registerYamlEditor(services: Services): void {
       if (e.affectsConfiguration('istio.yaml') || e.affectsConfiguration('istio.analysis') || e.affectsConfiguration('istio.meshConfig')) yaml.recheckAll();
     }),
   );
-  if (redHat) {
-    services.log.info(`${REDHAT_YAML} is installed: it validates YAML against Istio Mesh's schemas and shows hovers and completion; Istio Mesh adds only its Istio rules.`);
-    void contributeSchemaToRedHat(() => yaml.schema(), services.log);
-  } else {
-    subscriptions.push(vscode.languages.registerHoverProvider(YAML, new YamlHover(yaml)), vscode.languages.registerCompletionItemProvider(YAML, new YamlCompletion(yaml), ':', ' ', '"'));
-  }
+  // Registered either way: they answer nothing while Red Hat's YAML extension, which may come and go, answers.
+  subscriptions.push(
+    vscode.languages.registerHoverProvider(YAML, new YamlHover(yaml)),
+    vscode.languages.registerCompletionItemProvider(YAML, new YamlCompletion(yaml), ':', ' ', '"'),
+    followRedHatYaml(yaml, services.log),
+  );
   yaml.recheckAll();
 }
 

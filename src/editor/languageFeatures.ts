@@ -7,12 +7,12 @@ import type { YamlService } from './yamlService';
 /** Lines yaml-language-server adds to hovers that mean nothing to our users (its schema title and source link). */
 const HOVER_NOISE = /^#### Kubernetes and Istio \(Istio Mesh\)\n\n|\n\nSource: \[[^\]]*\]\([^)]*\)$/g;
 
-/** Field documentation from the schemas (yaml-language-server's hover, in-process). */
+/** Field documentation from the schemas (yaml-language-server's hover, in-process); none while Red Hat's YAML extension gives its own. */
 export class YamlHover implements vscode.HoverProvider {
   constructor(private readonly yaml: YamlService) {}
 
   async provideHover(document: vscode.TextDocument, position: vscode.Position): Promise<vscode.Hover | undefined> {
-    if (!this.yaml.servesLanguageFeatures(document)) return undefined;
+    if (!this.yaml.schemaDiagnostics || !this.yaml.servesLanguageFeatures(document)) return undefined;
     const service = await this.yaml.service();
     const hover = await service.hover(document.uri.toString(), document.getText(), position);
     if (!hover) return undefined;
@@ -25,12 +25,12 @@ export class YamlHover implements vscode.HoverProvider {
   }
 }
 
-/** Schema fields and label values (`enabled`/`disabled`, `"true"`/`"false"`) from yaml-language-server. */
+/** Schema fields and label values (`enabled`/`disabled`, `"true"`/`"false"`) from yaml-language-server; none while Red Hat's YAML extension completes. */
 export class YamlCompletion implements vscode.CompletionItemProvider {
   constructor(private readonly yaml: YamlService) {}
 
   async provideCompletionItems(document: vscode.TextDocument, position: vscode.Position): Promise<vscode.CompletionItem[]> {
-    if (!this.yaml.servesLanguageFeatures(document)) return [];
+    if (!this.yaml.schemaDiagnostics || !this.yaml.servesLanguageFeatures(document)) return [];
     const service = await this.yaml.service();
     const list = await service.complete(document.uri.toString(), document.getText(), position);
     return list.items.map((item) => {

@@ -1,8 +1,9 @@
 import * as vscode from 'vscode';
 import type { Logger } from '../util/log';
 import { errorMessage } from '../util/errors';
+import type { YamlService } from './yamlService';
 
-export const REDHAT_YAML = 'redhat.vscode-yaml';
+const REDHAT_YAML = 'redhat.vscode-yaml';
 
 /** The part of Red Hat's YAML extension API we use (its `activate` returns it). */
 interface RedHatYamlApi {
@@ -23,13 +24,32 @@ export function redHatYamlInstalled(): boolean {
 }
 
 /**
- * With Red Hat's YAML extension installed, it validates, hovers and completes YAML itself. We give
- * it our schema for Kubernetes-shaped files (so there is one schema diagnostic per problem, from
- * it) and publish only the Istio rules' findings.
+ * Red Hat's YAML extension, by its contract: while it is installed and enabled, it validates, hovers and completes
+ * YAML itself; we give it our schema for Kubernetes-shaped files through `registerContributor` (never through the
+ * user's `yaml.schemas` setting, which stays theirs) and publish only the Istio findings. When it is enabled or
+ * disabled while VS Code runs (`extensions.onDidChange`), the schema work moves with it.
  */
-export async function contributeSchemaToRedHat(schemaJson: () => Promise<string>, log: Logger): Promise<boolean> {
-  const extension = vscode.extensions.getExtension<RedHatYamlApi>(REDHAT_YAML);
-  if (!extension) return false;
+export function followRedHatYaml(yaml: YamlService, log: Logger): vscode.Disposable {
+  let contributedTo: unknown;
+  const update = () => {
+    const extension = vscode.extensions.getExtension<RedHatYamlApi>(REDHAT_YAML);
+    yaml.setSchemaDiagnostics(!extension);
+    if (!extension) {
+      if (contributedTo) log.info(`${REDHAT_YAML} is gone: Istio Mesh validates schemas and gives hovers and completion again.`);
+      contributedTo = undefined;
+      return;
+    }
+    // One contribution per activation of Red Hat YAML: a disabled and re-enabled extension is a new one.
+    if (contributedTo === extension) return;
+    contributedTo = extension;
+    log.info(`${REDHAT_YAML} is installed: it validates YAML against Istio Mesh's schemas and shows hovers and completion; Istio Mesh adds only its Istio rules.`);
+    void contributeSchemaToRedHat(extension, () => yaml.schema(), log);
+  };
+  update();
+  return vscode.extensions.onDidChange(update);
+}
+
+async function contributeSchemaToRedHat(extension: vscode.Extension<RedHatYamlApi>, schemaJson: () => Promise<string>, log: Logger): Promise<boolean> {
   try {
     const api = await extension.activate();
     if (typeof api?.registerContributor !== 'function') {

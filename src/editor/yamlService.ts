@@ -18,7 +18,7 @@ export interface YamlServiceOptions {
   readonly extensionPath: string;
   readonly config: Config;
   readonly log: Logger;
-  /** When Red Hat's YAML extension validates against our schema, we publish no schema findings. */
+  /** When Red Hat's YAML extension validates against our schema, we publish no schema findings (it may come and go: `setSchemaDiagnostics`). */
   readonly schemaDiagnostics: boolean;
 }
 
@@ -43,11 +43,22 @@ export class YamlService implements vscode.Disposable {
   readonly onDidStart = this.started.event;
   private schemaOrigin: string | undefined;
 
-  constructor(private readonly options: YamlServiceOptions) {}
+  private schemaFindings: boolean;
 
-  /** Whether this service publishes schema findings (false when Red Hat's YAML extension does). */
+  constructor(private readonly options: YamlServiceOptions) {
+    this.schemaFindings = options.schemaDiagnostics;
+  }
+
+  /** Whether this service publishes schema findings, hovers and completion (false while Red Hat's YAML extension does). */
   get schemaDiagnostics(): boolean {
-    return this.options.schemaDiagnostics;
+    return this.schemaFindings;
+  }
+
+  /** Red Hat's YAML extension was enabled or disabled while VS Code runs: take the schema work back, or hand it over. */
+  setSchemaDiagnostics(on: boolean): void {
+    if (on === this.schemaFindings) return;
+    this.schemaFindings = on;
+    this.recheckAll();
   }
 
   /** The schema currently in use (bundled, or refreshed from the cluster). */
@@ -162,7 +173,7 @@ export class YamlService implements vscode.Disposable {
     try {
       const checker = await this.loadChecker();
       const all = await checker.check(key, document.getText(), {
-        schema: this.options.schemaDiagnostics,
+        schema: this.schemaFindings,
         maxFileSize: config.yamlMaxFileSize,
         cluster: this.clusterFacts(),
         workspace: this.workspaceFacts(checker, document),

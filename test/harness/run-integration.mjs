@@ -3,33 +3,48 @@
 // a real VS Code extension host, once per VS Code version (oldest supported and newest), through
 // @vscode/test-electron's runTests with our launcher as the "VS Code executable". The testbed
 // cluster (with Istio) is started once for all versions and its KUBECONFIG reaches the host.
+// Each version runs twice: alone (test/integration/ but companions/), then "with companions": the stand-ins of
+// Red Hat YAML and the Kubernetes extension (test/companions/) installed beside it, running test/integration/companions/.
 //
-//   node test/harness/run-integration.mjs [--vscode 1.100.3] [--grep TEXT] [--no-cluster]
+//   node test/harness/run-integration.mjs [--vscode 1.100.3] [--grep TEXT] [--no-cluster] [--run alone|companions]
 import { runTests } from '@vscode/test-electron';
 import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { startTestCluster } from './cluster.mjs';
+import { packStandIns } from './companions.mjs';
 import { cleanupAll, run } from './processes.mjs';
 import { VSCODE_VERSIONS, ensureVSCode } from './setup.mjs';
-import { createProfile } from './vscode-server.mjs';
+import { createProfile, installExtension } from './vscode-server.mjs';
 
 const root = fileURLToPath(new URL('../..', import.meta.url)).replace(/\/$/, '');
 const launcher = fileURLToPath(new URL('./launcher.mjs', import.meta.url));
 
 async function main() {
   const { values } = parseArgs({
-    options: { vscode: { type: 'string', multiple: true }, grep: { type: 'string' }, 'no-cluster': { type: 'boolean', default: false } },
+    options: {
+      vscode: { type: 'string', multiple: true },
+      grep: { type: 'string' },
+      'no-cluster': { type: 'boolean', default: false },
+      run: { type: 'string', multiple: true },
+    },
   });
   const versions = values.vscode ?? Object.keys(VSCODE_VERSIONS);
-  for (const version of versions) await ensureVSCode(version);
+  const runs = values.run ?? ['alone', 'companions'];
+  const unknown = runs.filter((r) => r !== 'alone' && r !== 'companions');
+  if (unknown.length) throw new Error(`unknown --run ${unknown.join(', ')}: alone or companions`);
+  const installed = {};
+  for (const version of versions) installed[version] = await ensureVSCode(version);
   await run(process.execPath, [join(root, 'scripts', 'build.mjs')], { cwd: root });
+  const standIns = runs.includes('companions') ? await packStandIns() : [];
   const cluster = await startTestCluster('run-integration', { cluster: !values['no-cluster'] });
 
   const outcomes = [];
-  for (const version of versions) {
-    console.log(`\n=== integration tests on VS Code ${version} ===`);
+  for (const version of versions) for (const which of runs) {
+    const companions = which === 'companions';
+    console.log(`\n=== integration tests on VS Code ${version}${companions ? ', with companions (stand-ins, not the real extensions)' : ''} ===`);
     const profile = createProfile('istio-mesh-integration-');
+    for (const vsix of companions ? standIns : []) await installExtension(installed[version], profile, vsix);
     const started = Date.now();
     let passed = true;
     try {
@@ -41,6 +56,7 @@ async function main() {
         extensionTestsEnv: {
           ...cluster.env,
           ISTIO_MESH_VSCODE_VERSION: version,
+          ...(companions ? { ISTIO_MESH_COMPANIONS: '1' } : {}),
           ...(values.grep ? { ISTIO_MESH_TEST_GREP: values.grep } : {}),
         },
       });
@@ -48,7 +64,7 @@ async function main() {
       passed = false; // runTests already printed the exit code; the launcher printed the results
     }
     profile.dispose();
-    outcomes.push({ version, passed, seconds: (Date.now() - started) / 1000 });
+    outcomes.push({ version: `${version}${companions ? ' with companions' : ''}`, passed, seconds: (Date.now() - started) / 1000 });
   }
   console.log('\nintegration tier:');
   for (const o of outcomes) console.log(`  VS Code ${o.version}: ${o.passed ? 'passed' : 'FAILED'} in ${o.seconds.toFixed(1)} s`);

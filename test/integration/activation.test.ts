@@ -26,6 +26,13 @@ describe('activation', () => {
     assert.equal(services.context.extension.id, EXTENSION_ID);
   });
 
+  it('without the companion extensions, does the schema work itself and reads no other tree', () => {
+    assert.equal(vscode.extensions.getExtension('redhat.vscode-yaml'), undefined, 'this run is the one without companions');
+    assert.equal(vscode.extensions.getExtension('ms-kubernetes-tools.vscode-kubernetes-tools'), undefined);
+    assert.equal(services.yaml.schemaDiagnostics, true);
+    assert.equal(services.namespaceTargets.resolve({ nodeType: 'resource', name: 'shop' }), undefined, 'no Cluster Explorer resolver was added');
+  });
+
   it('registers every command declared in package.json', async () => {
     const declared = (extension.packageJSON as Manifest).contributes.commands.map((c) => c.command);
     assert.ok(declared.length > 0, 'package.json declares no commands');

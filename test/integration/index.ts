@@ -29,9 +29,14 @@ function fileReporter(resultsFile: string | undefined): typeof Mocha.reporters.B
   };
 }
 
+/**
+ * The run "with companions" (ISTIO_MESH_COMPANIONS, set by run-integration.mjs beside the stand-ins it installs) runs
+ * `companions/` only; the run alone runs everything else.
+ */
 function testFiles(dir: string): string[] {
+  const companions = process.env.ISTIO_MESH_COMPANIONS === '1';
   return readdirSync(dir, { recursive: true, encoding: 'utf8' })
-    .filter((file) => file.endsWith('.test.js'))
+    .filter((file) => file.endsWith('.test.js') && file.startsWith('companions/') === companions)
     .sort()
     .map((file) => join(dir, file));
 }
