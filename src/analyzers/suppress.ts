@@ -47,7 +47,13 @@ export function suppressFix(file: ParsedFile, root: MapRef, code: IstCode): Fix 
  */
 export function honourSuppression(file: ParsedFile, root: MapRef | undefined, finding: Finding): Finding[] {
   if (finding.istio === undefined || !root) return [finding];
-  if (suppressed(root, finding.istio)) return [];
-  const fix = suppressFix(file, root, finding.istio);
-  return [fix ? { ...finding, fixes: [...(finding.fixes ?? []), fix] } : finding];
+  const kept = withSuppression(file, root, finding.istio, finding);
+  return kept ? [kept] : [];
+}
+
+/** A finding of `code` on a resource: undefined when the resource suppresses the code, else with the fix that does. */
+export function withSuppression(file: ParsedFile, root: MapRef, code: IstCode, finding: Finding): Finding | undefined {
+  if (suppressed(root, code)) return undefined;
+  const fix = suppressFix(file, root, code);
+  return fix ? { ...finding, fixes: [...(finding.fixes ?? []), fix] } : finding;
 }
