@@ -1,7 +1,7 @@
 import { visible, type CliIo } from '../yaml/cli';
 import { nodeFileSystem, unreadable, yamlFiles, type FileSystem } from '../yaml/files';
 import { DEFAULT_MAX_FILE_SIZE } from '../yaml/lint';
-import { IGNORE_CODE_USAGE, ignoreCodeArg, ignoredCodesFrom } from '../yaml/workspaceSettings';
+import { ignoreCodeUsage, ignoreCodeArg, ignoredCodesFrom } from '../yaml/workspaceSettings';
 import { toCli, type CliFinding } from '../yaml/lintPaths';
 import type { Severity } from '../yaml/types';
 import { analyzeWorkspace } from './analyze';
@@ -15,7 +15,7 @@ IST0116, IST0132) over the YAML files given, taken together. Directories are sea
   --complete   the files hold every resource of the mesh: a reference they do not hold is an error, as
                istioctl analyze says it. Without it, "not found in the workspace" is an information: the
                reference may live in the cluster.
-${IGNORE_CODE_USAGE}
+${ignoreCodeUsage('the findings')}
 
 Exit status: 0 no errors (warnings allowed), 1 errors found, 2 usage error,
 3 some file or directory could not be read (each is named on stderr; the others were analysed).

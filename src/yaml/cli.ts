@@ -1,7 +1,7 @@
 import { unifiedDiff } from './diff';
 import { formatApplied } from './fix';
 import { lintPaths, type LintOptions, type SchemaLoader } from './lintPaths';
-import { IGNORE_CODE_USAGE, ignoreCodeArg, ignoredCodesFrom, workspaceSettings } from './workspaceSettings';
+import { ignoreCodeUsage, ignoreCodeArg, ignoredCodesFrom, workspaceSettings } from './workspaceSettings';
 import type { Severity } from './types';
 
 export type { CliFinding, SchemaLoader } from './lintPaths';
@@ -22,7 +22,7 @@ Directories are searched for *.yaml and *.yml files; symbolic links are followed
   --fix          apply each finding's preferred quick fix in place (repeated until none applies; not info findings),
                  print what changed per file, then report what remains
   --fix-dry-run  print the fixes as a unified diff instead (report on stderr); write nothing
-${IGNORE_CODE_USAGE} (neither reported nor fixed)
+${ignoreCodeUsage('the findings (neither reported nor fixed)')}
   --root-namespace  the mesh's root namespace (meshConfig.rootNamespace), where a MeshPolicy's replacement goes;
                  default: istio.meshConfig.rootNamespace of that settings.json, else istio-system
 

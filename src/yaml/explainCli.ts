@@ -6,7 +6,7 @@ import { visible, type CliIo } from './cli';
 import { explainWorkload, knownNamespaces, subjectText, subjectsOf, type Explanation, type FactsMemo, type KnownNamespace } from './explain';
 import { yamlFiles } from './files';
 import { parseManifests, positionAt } from './parse';
-import { IGNORE_CODE_USAGE, ignoreCodeArg, ignoredCodesFrom } from './workspaceSettings';
+import { ignoreCodeUsage, ignoreCodeArg, ignoredCodesFrom } from './workspaceSettings';
 import { errorMessage } from '../util/errors';
 
 /** One workload's verdict as `explain --format json` prints it. */
@@ -32,7 +32,7 @@ Istio sidecar, and why. The namespace's labels come from its Namespace document:
 folder, else in the other files given; without one, no labels are assumed (and the output says so). Webhooks are
 assumed as Istio's chart installs them: the default revision, and any revision a label names.
 
-${IGNORE_CODE_USAGE} (the warnings that are that code)
+${ignoreCodeUsage('the warnings')}
 
 Exit status: 0 done, 2 usage error.
 `;

@@ -50,9 +50,11 @@ function readText(file: string): string | undefined {
   }
 }
 
-/** The `--ignore-code` option of every command line (`lint`, `explain`, `analyze`), for their usage texts. */
-export const IGNORE_CODE_USAGE = `  --ignore-code  an Istio analyzer code (IST0118) to leave out; repeatable. The codes of
+/** The `--ignore-code` option of every command line (`lint`, `explain`, `analyze`) in its usage text. */
+export function ignoreCodeUsage(what: string): string {
+  return `  --ignore-code  leave out ${what} with this Istio analyzer code (IST0118); repeatable. The codes of
                  istio.analysis.ignoredCodes in the nearest .vscode/settings.json (from the current folder up) too`;
+}
 
 /**
  * Reads `--ignore-code CODE` or `--ignore-code=CODE` at `argv[i]`: undefined when that argument is another one;
