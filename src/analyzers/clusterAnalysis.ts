@@ -6,6 +6,7 @@
  */
 import type { Severity } from '../yaml/types';
 import { isIstCode, severityOf, type IstCode, type IstLevel } from './messages';
+import { isRecord } from '../util/objects';
 
 /** One object of the cluster as istioctl names it; `namespace` is empty for cluster-scoped kinds. */
 export interface ObjectRef {
@@ -39,10 +40,6 @@ export function parseOrigin(origin: string): ObjectRef | undefined {
 }
 
 const LEVELS: readonly IstLevel[] = ['Error', 'Warning', 'Info'];
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
 
 export class AnalyzeOutputError extends Error {
   readonly name = 'AnalyzeOutputError';

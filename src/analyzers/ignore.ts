@@ -7,6 +7,11 @@ import type { Finding } from '../yaml/types';
  */
 export function withoutIgnored(findings: Finding[], ignored: readonly string[]): Finding[] {
   if (ignored.length === 0) return findings;
-  const codes = new Set(ignored.map((c) => c.trim().toUpperCase()));
+  const codes = ignoredCodeSet(ignored);
   return findings.filter((f) => !codes.has(f.code.toUpperCase()) && !(f.istio !== undefined && codes.has(f.istio.toUpperCase())));
+}
+
+/** The ignored codes as they are compared: upper case, without surrounding spaces. */
+export function ignoredCodeSet(ignored: readonly string[]): ReadonlySet<string> {
+  return new Set(ignored.map((c) => c.trim().toUpperCase()));
 }

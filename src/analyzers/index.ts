@@ -12,7 +12,7 @@ import { envoyFilterAnalyzer } from './envoyFilter';
 import { MESSAGES, messageText, severityOf } from './messages';
 import { portNameAnalyzer } from './portName';
 import { serviceEntryAddressesAnalyzer } from './serviceEntryAddresses';
-import { suppressed, suppressFix } from './suppress';
+import { withSuppression } from './suppress';
 import { telemetryProvidersAnalyzer } from './telemetryProviders';
 
 /** Every analyzer. Add one: a file, one line here, its codes in messages.ts, a test, a README row. */
@@ -104,16 +104,13 @@ export function analyzeManifest(file: ParsedFile, manifest: ParsedManifest): Fin
   const out: Finding[] = [];
   for (const analyzer of list) {
     for (const report of analyzer.analyze(resource)) {
-      if (suppressed(root, report.code)) continue;
-      const suppress = suppressFix(file, root, report.code);
-      const finding: Finding = {
+      const finding = withSuppression(file, root, report.code, {
         range: rangeOf(file, report.span[0], report.span[1]),
         code: report.code,
         severity: severityOf(MESSAGES[report.code].level),
         message: messageText(report.code, ...report.args),
-        ...(suppress ? { fixes: [suppress] } : {}),
-      };
-      out.push(withSafeFixes(file, finding, start));
+      });
+      if (finding) out.push(withSafeFixes(file, finding, start));
     }
   }
   return out;

@@ -14,7 +14,7 @@ const SUPPRESS_ANNOTATION = 'galley.istio.io/analyze-suppress';
  * Whether a resource's annotation suppresses `code`: a comma-separated list of codes, or `*` for every code, each
  * item compared as written (pkg/config/analysis/local/istiod_analyze.go:564-571: no spaces trimmed).
  */
-export function suppressed(root: MapRef, code: IstCode): boolean {
+function suppressed(root: MapRef, code: IstCode): boolean {
   const value = text(entry(annotationsOf(root), SUPPRESS_ANNOTATION)?.value);
   return value !== undefined && value !== '' && value.split(',').some((c) => c === '*' || c === code);
 }
@@ -25,7 +25,7 @@ const PLAIN = /^[A-Za-z0-9*][A-Za-z0-9,*]*$/;
  * "Suppress ISTxxxx for this resource": adds the annotation, or appends the code to the one there (in the same
  * quoting style), as one minimal edit. Undefined where no safe edit does it.
  */
-export function suppressFix(file: ParsedFile, root: MapRef, code: IstCode): Fix | undefined {
+function suppressFix(file: ParsedFile, root: MapRef, code: IstCode): Fix | undefined {
   const existing = entry(annotationsOf(root), SUPPRESS_ANNOTATION);
   let edit;
   if (!existing) edit = setEntry(file, root, ['metadata', 'annotations'], SUPPRESS_ANNOTATION, code);
@@ -47,7 +47,13 @@ export function suppressFix(file: ParsedFile, root: MapRef, code: IstCode): Fix 
  */
 export function honourSuppression(file: ParsedFile, root: MapRef | undefined, finding: Finding): Finding[] {
   if (finding.istio === undefined || !root) return [finding];
-  if (suppressed(root, finding.istio)) return [];
-  const fix = suppressFix(file, root, finding.istio);
-  return [fix ? { ...finding, fixes: [...(finding.fixes ?? []), fix] } : finding];
+  const kept = withSuppression(file, root, finding.istio, finding);
+  return kept ? [kept] : [];
+}
+
+/** A finding of `code` on a resource: undefined when the resource suppresses the code, else with the fix that does. */
+export function withSuppression(file: ParsedFile, root: MapRef, code: IstCode, finding: Finding): Finding | undefined {
+  if (suppressed(root, code)) return undefined;
+  const fix = suppressFix(file, root, code);
+  return fix ? { ...finding, fixes: [...(finding.fixes ?? []), fix] } : finding;
 }

@@ -1,4 +1,6 @@
 import type { UnstructuredObject } from '../cluster/types';
+import { isRecord } from '../util/objects';
+
 /**
  * What re-running `istioctl install` would change: the generated manifest against the live
  * objects. Only fields the manifest sets are compared (the server adds defaults, status and
@@ -25,15 +27,11 @@ export function objectKey(o: UnstructuredObject): string {
 
 const MAX_FIELDS = 8;
 
-function isPlainObject(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
-
 /** Collects paths where `want` (from the manifest) is not matched by `have` (live). */
 function compare(want: unknown, have: unknown, path: string, out: string[]): void {
   if (out.length > MAX_FIELDS) return;
-  if (isPlainObject(want)) {
-    if (!isPlainObject(have)) {
+  if (isRecord(want)) {
+    if (!isRecord(have)) {
       if (Object.keys(want).length > 0) out.push(path);
       return;
     }

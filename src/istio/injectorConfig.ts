@@ -18,6 +18,7 @@ import { load } from 'js-yaml';
 import type { LabelSelector } from '../cluster/types';
 import type { InjectorConfig, MeshFacts } from './injection';
 import { DefaultRevision, injectorWebhookName } from './names';
+import { isRecord } from '../util/objects';
 
 /** The ConfigMap is named as the revision's webhook configuration is. */
 const prefix = injectorWebhookName(DefaultRevision);
@@ -37,7 +38,6 @@ export interface ParsedInjectorConfig {
 
 class Malformed extends Error {}
 
-const isMap = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 /** sigs.k8s.io/yaml's reading of a YAML text: null for an empty one, an error for a syntax error. */
 function loadYaml(text: string, key: string): unknown {
@@ -50,20 +50,20 @@ function loadYaml(text: string, key: string): unknown {
 
 function stringMap(value: unknown, where: string): Record<string, string> | undefined {
   if (value === null || value === undefined) return undefined;
-  if (!isMap(value) || !Object.values(value).every((v) => typeof v === 'string')) throw new Malformed(`${where} is not a map of strings`);
+  if (!isRecord(value) || !Object.values(value).every((v) => typeof v === 'string')) throw new Malformed(`${where} is not a map of strings`);
   return value as Record<string, string>;
 }
 
 /** One `metav1.LabelSelector`, or undefined when Go's `LabelSelectorAsSelector` rejects it (istiod skips it then). */
 function selector(value: unknown, where: string): LabelSelector | undefined {
   if (value === null) return {};
-  if (!isMap(value)) throw new Malformed(`${where} is not a label selector`);
+  if (!isRecord(value)) throw new Malformed(`${where} is not a label selector`);
   const matchLabels = stringMap(value.matchLabels, `${where}.matchLabels`);
   const raw = value.matchExpressions ?? [];
   if (!Array.isArray(raw)) throw new Malformed(`${where}.matchExpressions is not a list`);
   const matchExpressions = raw.map((x, i) => {
     const at = `${where}.matchExpressions[${i}]`;
-    if (!isMap(x) || typeof x.key !== 'string' || typeof x.operator !== 'string') throw new Malformed(`${at} has no key and operator`);
+    if (!isRecord(x) || typeof x.key !== 'string' || typeof x.operator !== 'string') throw new Malformed(`${at} has no key and operator`);
     const values = x.values ?? [];
     if (!Array.isArray(values) || !values.every((v) => typeof v === 'string')) throw new Malformed(`${at}.values is not a list of strings`);
     return { key: x.key, operator: x.operator, values: values as string[] };
@@ -81,8 +81,8 @@ function selectors(value: unknown, key: string): LabelSelector[] | undefined {
 
 function injectorConfig(text: string): InjectorConfig {
   const doc = loadYaml(text, 'config');
-  if (doc !== null && doc !== undefined && !isMap(doc)) throw new Malformed('its "config" is not a map');
-  const c = isMap(doc) ? doc : {};
+  if (doc !== null && doc !== undefined && !isRecord(doc)) throw new Malformed('its "config" is not a map');
+  const c = isRecord(doc) ? doc : {};
   if (c.policy !== undefined && c.policy !== null && typeof c.policy !== 'string') throw new Malformed('policy is not a string');
   const neverInjectSelector = selectors(c.neverInjectSelector, 'neverInjectSelector');
   const alwaysInjectSelector = selectors(c.alwaysInjectSelector, 'alwaysInjectSelector');
@@ -95,8 +95,8 @@ function injectorConfig(text: string): InjectorConfig {
 
 function namespacesByDefault(text: string): boolean | undefined {
   const values = loadYaml(text, 'values');
-  const webhook = isMap(values) ? values.sidecarInjectorWebhook : undefined;
-  const value = isMap(webhook) ? webhook.enableNamespacesByDefault : undefined;
+  const webhook = isRecord(values) ? values.sidecarInjectorWebhook : undefined;
+  const value = isRecord(webhook) ? webhook.enableNamespacesByDefault : undefined;
   return typeof value === 'boolean' ? value : undefined;
 }
 

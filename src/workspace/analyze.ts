@@ -1,5 +1,6 @@
 import { MESSAGES, messageText, severityOf } from '../analyzers/messages';
-import { suppressed, suppressFix } from '../analyzers/suppress';
+import { ignoredCodeSet } from '../analyzers/ignore';
+import { withSuppression } from '../analyzers/suppress';
 import { withSafeFixes } from '../yaml/helmEdits';
 import { rangeOf } from '../yaml/parse';
 import type { Finding } from '../yaml/types';
@@ -30,7 +31,7 @@ export interface ResourceFinding {
  */
 export function workspaceFindings(index: WorkspaceIndex, options: WorkspaceAnalysisOptions = {}): ResourceFinding[] {
   const ctx: WorkspaceContext = { ofType: (type) => index.ofType(type), complete: options.complete ?? false };
-  const ignored = new Set((options.ignoredCodes ?? []).map((c) => c.trim().toUpperCase()));
+  const ignored = ignoredCodeSet(options.ignoredCodes ?? []);
   const out: ResourceFinding[] = [];
   const seen = new Set<string>();
   for (const analyzer of options.analyzers ?? workspaceAnalyzers) {
@@ -61,16 +62,14 @@ export function analyzeWorkspace(index: WorkspaceIndex, options: WorkspaceAnalys
 
 function findingOf(report: WorkspaceReport, complete: boolean): Finding | undefined {
   const { resource, code } = report;
-  if (suppressed(resource.root, code) || (report.wholeScopeOnly === true && !complete)) return undefined;
+  if (report.wholeScopeOnly === true && !complete) return undefined;
   const softened = report.notFound === true && !complete;
   const message = messageText(code, ...report.args);
-  const suppress = suppressFix(resource.file, resource.root, code);
-  const finding: Finding = {
+  const finding = withSuppression(resource.file, resource.root, code, {
     range: rangeOf(resource.file, report.span[0], report.span[1]),
     code,
     severity: softened ? 'info' : severityOf(MESSAGES[code].level),
     message: softened ? message.replace(' not found: ', ' not found in the workspace: ') : message,
-    ...(suppress ? { fixes: [suppress] } : {}),
-  };
-  return withSafeFixes(resource.file, finding, resource.manifest.root?.range?.[0] ?? resource.manifest.span[0]);
+  });
+  return finding && withSafeFixes(resource.file, finding, resource.manifest.root?.range?.[0] ?? resource.manifest.span[0]);
 }

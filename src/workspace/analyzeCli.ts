@@ -1,12 +1,13 @@
 import { visible, type CliIo } from '../yaml/cli';
 import { nodeFileSystem, unreadable, yamlFiles, type FileSystem } from '../yaml/files';
 import { DEFAULT_MAX_FILE_SIZE } from '../yaml/lint';
+import { ignoreCodeUsage, ignoreCodeArg, ignoredCodesFrom } from '../yaml/workspaceSettings';
 import { toCli, type CliFinding } from '../yaml/lintPaths';
 import type { Severity } from '../yaml/types';
 import { analyzeWorkspace } from './analyze';
 import { WorkspaceIndex } from './index';
 
-const ANALYZE_USAGE = `usage: istio-mesh analyze [--format text|json] [--complete] <files or directories>
+const ANALYZE_USAGE = `usage: istio-mesh analyze [--format text|json] [--complete] [--ignore-code IST0xxx]... <files or directories>
 
 Runs Istio's analyzers that read several resources (IST0101 references not found, IST0109, IST0111, IST0112,
 IST0116, IST0132) over the YAML files given, taken together. Directories are searched for *.yaml and *.yml files.
@@ -14,6 +15,7 @@ IST0116, IST0132) over the YAML files given, taken together. Directories are sea
   --complete   the files hold every resource of the mesh: a reference they do not hold is an error, as
                istioctl analyze says it. Without it, "not found in the workspace" is an information: the
                reference may live in the cluster.
+${ignoreCodeUsage('the findings')}
 
 Exit status: 0 no errors (warnings allowed), 1 errors found, 2 usage error,
 3 some file or directory could not be read (each is named on stderr; the others were analysed).
@@ -22,6 +24,8 @@ Exit status: 0 no errors (warnings allowed), 1 errors found, 2 usage error,
 export interface AnalyzeOptions {
   readonly fs?: FileSystem;
   readonly maxFileSize?: number;
+  /** Where the workspace's .vscode/settings.json is looked for (the current folder by default). */
+  readonly cwd?: string;
 }
 
 /** `analyze` over files and directories; `argv` starts after the word `analyze`. Returns the exit status. */
@@ -29,18 +33,24 @@ export async function analyzeMain(argv: readonly string[], io: CliIo, options: A
   let format: 'text' | 'json' = 'text';
   let complete = false;
   const paths: string[] = [];
+  const ignored: string[] = [];
   const usage = async (message: string) => {
     await write(io.stderr, `istio-mesh: ${visible(message)}\n${ANALYZE_USAGE}`);
     return 2;
   };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
+    const ignore = ignoreCodeArg(argv, i);
     if (arg === '--help' || arg === '-h') {
       await write(io.stdout, ANALYZE_USAGE);
       return 0;
     }
     if (arg === '--complete') complete = true;
-    else if (arg === '--format' || arg.startsWith('--format=')) {
+    else if (ignore) {
+      if ('error' in ignore) return usage(ignore.error);
+      ignored.push(ignore.code);
+      i = ignore.last;
+    } else if (arg === '--format' || arg.startsWith('--format=')) {
       const value = arg === '--format' ? argv[++i] : arg.slice('--format='.length);
       if (value !== 'text' && value !== 'json') return usage(`--format must be text or json, got ${value ?? 'nothing'}`);
       format = value;
@@ -73,7 +83,7 @@ export async function analyzeMain(argv: readonly string[], io: CliIo, options: A
     else index.setFile(entry.file, text);
   }
 
-  const found = analyzeWorkspace(index, { complete });
+  const found = analyzeWorkspace(index, { complete, ignoredCodes: ignoredCodesFrom(ignored, options.cwd ?? process.cwd()) });
   const all: CliFinding[] = index.files().flatMap((file) => (found.get(file) ?? []).map((f) => toCli(file, f)));
   const counts: Record<Severity, number> = { error: 0, warning: 0, info: 0 };
   for (const f of all) counts[f.severity]++;

@@ -1,8 +1,7 @@
-import { isIstCode } from '../analyzers/messages';
 import { unifiedDiff } from './diff';
 import { formatApplied } from './fix';
 import { lintPaths, type LintOptions, type SchemaLoader } from './lintPaths';
-import { workspaceSettings } from './workspaceSettings';
+import { ignoreCodeUsage, ignoreCodeArg, ignoredCodesFrom, workspaceSettings } from './workspaceSettings';
 import type { Severity } from './types';
 
 export type { CliFinding, SchemaLoader } from './lintPaths';
@@ -23,8 +22,7 @@ Directories are searched for *.yaml and *.yml files; symbolic links are followed
   --fix          apply each finding's preferred quick fix in place (repeated until none applies; not info findings),
                  print what changed per file, then report what remains
   --fix-dry-run  print the fixes as a unified diff instead (report on stderr); write nothing
-  --ignore-code  an Istio analyzer code (IST0118) neither reported nor fixed; repeatable. The codes of
-                 istio.analysis.ignoredCodes in the nearest .vscode/settings.json (from the current folder up) too
+${ignoreCodeUsage('the findings (neither reported nor fixed)')}
   --root-namespace  the mesh's root namespace (meshConfig.rootNamespace), where a MeshPolicy's replacement goes;
                  default: istio.meshConfig.rootNamespace of that settings.json, else istio-system
 
@@ -58,6 +56,7 @@ function parseArgs(argv: readonly string[]): Args | 'help' {
   let rootNamespace: string | undefined;
   for (let i = 0; i < rest.length; i++) {
     const arg = rest[i];
+    const ignore = ignoreCodeArg(rest, i);
     if (arg === '--help' || arg === '-h') return 'help';
     if (arg === '--no-schema') schema = false;
     else if (arg === '--fix' || arg === '--fix-dry-run') {
@@ -68,10 +67,10 @@ function parseArgs(argv: readonly string[]): Args | 'help' {
       const value = arg === '--format' ? rest[++i] : arg.slice('--format='.length);
       if (value !== 'text' && value !== 'json') throw new UsageError(`--format must be text or json, got ${value ?? 'nothing'}`);
       format = value;
-    } else if (arg === '--ignore-code' || arg.startsWith('--ignore-code=')) {
-      const value = arg === '--ignore-code' ? rest[++i] : arg.slice('--ignore-code='.length);
-      if (!isIstCode(value?.toUpperCase() ?? '')) throw new UsageError(`--ignore-code takes a code like IST0118, got ${value ?? 'nothing'}`);
-      ignoredCodes.push(value);
+    } else if (ignore) {
+      if ('error' in ignore) throw new UsageError(ignore.error);
+      ignoredCodes.push(ignore.code);
+      i = ignore.last;
     } else if (arg === '--root-namespace' || arg.startsWith('--root-namespace=')) {
       const value = arg === '--root-namespace' ? rest[++i] : arg.slice('--root-namespace='.length);
       if (value === undefined || !DNS_LABEL.test(value)) throw new UsageError(`--root-namespace takes a namespace name, got ${value ?? 'nothing'}`);
@@ -117,7 +116,7 @@ export async function main(
   const fixes = args.fix === 'dry-run' || args.format === 'text' ? io.stdout : io.stderr;
   if (args.format === 'json') await write(report, '[');
   const settings = workspaceSettings(options.cwd ?? process.cwd());
-  const ignoredCodes = [...args.ignoredCodes, ...settings.ignoredCodes];
+  const ignoredCodes = ignoredCodesFrom(args.ignoredCodes, options.cwd ?? process.cwd(), settings);
   const rootNamespace = args.rootNamespace ?? settings.rootNamespace;
   for await (const event of lintPaths(args.paths, { ...options, schemas: args.schema ? schemas : undefined, fix: args.fix, ignoredCodes, rootNamespace })) {
     if ('skipped' in event) {

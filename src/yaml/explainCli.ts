@@ -1,12 +1,12 @@
 import { readdir, readFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
-import { isIstCode } from '../analyzers/messages';
+import { ignoredCodeSet } from '../analyzers/ignore';
 import { WARNING_IST_CODES, type WarningCode } from '../istio/injection';
 import { visible, type CliIo } from './cli';
 import { explainWorkload, knownNamespaces, subjectText, subjectsOf, type Explanation, type FactsMemo, type KnownNamespace } from './explain';
 import { yamlFiles } from './files';
 import { parseManifests, positionAt } from './parse';
-import { workspaceSettings } from './workspaceSettings';
+import { ignoreCodeUsage, ignoreCodeArg, ignoredCodesFrom } from './workspaceSettings';
 import { errorMessage } from '../util/errors';
 
 /** One workload's verdict as `explain --format json` prints it. */
@@ -32,8 +32,7 @@ Istio sidecar, and why. The namespace's labels come from its Namespace document:
 folder, else in the other files given; without one, no labels are assumed (and the output says so). Webhooks are
 assumed as Istio's chart installs them: the default revision, and any revision a label names.
 
-  --ignore-code  leave out the warnings that are this Istio analyzer code (IST0123); repeatable. The codes of
-                 istio.analysis.ignoredCodes in the nearest .vscode/settings.json (from the current folder up) too
+${ignoreCodeUsage('the warnings')}
 
 Exit status: 0 done, 2 usage error.
 `;
@@ -51,6 +50,7 @@ export async function explainMain(argv: readonly string[], io: CliIo = { stdout:
   };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
+    const ignore = ignoreCodeArg(argv, i);
     if (arg === '--help' || arg === '-h') {
       io.stdout.write(USAGE);
       return 0;
@@ -59,10 +59,10 @@ export async function explainMain(argv: readonly string[], io: CliIo = { stdout:
       const value = arg === '--format' ? argv[++i] : arg.slice('--format='.length);
       if (value !== 'text' && value !== 'json') return usage(`--format must be text or json, got ${value ?? 'nothing'}`);
       format = value;
-    } else if (arg === '--ignore-code' || arg.startsWith('--ignore-code=')) {
-      const value = arg === '--ignore-code' ? argv[++i] : arg.slice('--ignore-code='.length);
-      if (!isIstCode(value?.toUpperCase() ?? '')) return usage(`--ignore-code takes a code like IST0118, got ${value ?? 'nothing'}`);
-      ignored.push(value);
+    } else if (ignore) {
+      if ('error' in ignore) return usage(ignore.error);
+      ignored.push(ignore.code);
+      i = ignore.last;
     } else if (arg.startsWith('-')) return usage(`unknown option: ${arg}`);
     else paths.push(arg);
   }
@@ -79,7 +79,7 @@ export async function explainMain(argv: readonly string[], io: CliIo = { stdout:
         io.stderr.write(`istio-mesh: skipped ${visible(entry.skipped)}: ${visible(entry.reason)}\n`);
       }
     }
-    verdicts = withoutIgnoredWarnings(await explainFiles(files), [...ignored, ...workspaceSettings(cwd).ignoredCodes]);
+    verdicts = withoutIgnoredWarnings(await explainFiles(files), ignoredCodesFrom(ignored, cwd));
   } catch (err) {
     io.stderr.write(`istio-mesh: ${errorMessage(err)}\n`);
     return 2;
@@ -129,7 +129,7 @@ function toCli(file: string, line: number, e: Explanation): CliVerdict {
 /** The verdicts without the warnings whose IST code is ignored (compared as `withoutIgnored` compares). */
 function withoutIgnoredWarnings(verdicts: CliVerdict[], ignored: readonly string[]): CliVerdict[] {
   if (ignored.length === 0) return verdicts;
-  const codes = new Set(ignored.map((c) => c.trim().toUpperCase()));
+  const codes = ignoredCodeSet(ignored);
   const kept = (w: WarningCode) => !codes.has(WARNING_IST_CODES[w] ?? '');
   return verdicts.map((v) => (v.warnings.every(kept) ? v : { ...v, warnings: v.warnings.filter(kept) }));
 }

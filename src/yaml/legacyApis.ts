@@ -2,6 +2,7 @@ import { Document, isMap } from 'yaml';
 import { IstioSystemNamespace } from '../istio/names';
 import type { ParsedFile, ParsedManifest } from './parse';
 import type { TextEdit } from './types';
+import { isRecord } from '../util/objects';
 
 /**
  * The Istio 1.x APIs that no current Istio serves: applying them fails with "no matches for kind". Taken from Istio's
@@ -90,8 +91,6 @@ export type Migration =
     }
   | { readonly kind: 'manual'; readonly reason: string };
 
-const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
-
 /**
  * The translation of an authentication.istio.io/v1alpha1 policy (istio/api authentication/v1alpha1/policy.proto, as
  * the 1.6 upgrade notes map it) when it is mechanical: a MeshPolicy `default`, or a namespace's Policy `default`
@@ -101,10 +100,10 @@ const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'obj
 function migration(kind: string, object: unknown, rootNamespace: string): Migration | undefined {
   if (kind !== 'MeshPolicy' && kind !== 'Policy') return undefined;
   const manual = (reason: string): Migration => ({ kind: 'manual', reason });
-  if (!isObject(object) || !isObject(object.metadata)) return manual('the policy has no metadata');
+  if (!isRecord(object) || !isRecord(object.metadata)) return manual('the policy has no metadata');
   const { name, namespace } = object.metadata;
   const spec = object.spec ?? {};
-  if (!isObject(spec)) return manual('its spec is not a mapping');
+  if (!isRecord(spec)) return manual('its spec is not a mapping');
   // What the policy does first: that is what a person has to rewrite, whatever its name.
   const others = Object.keys(spec).filter((k) => k !== 'peers');
   if (others.includes('origins')) return manual('origins (JWT) become a RequestAuthentication, with an AuthorizationPolicy that requires a request principal');
@@ -116,9 +115,9 @@ function migration(kind: string, object: unknown, rootNamespace: string): Migrat
   const peers = spec.peers;
   if (!Array.isArray(peers) || peers.length !== 1) return manual('only a single peers entry with mtls translates (no peers meant plain text: mode DISABLE)');
   const peer: unknown = peers[0];
-  if (!isObject(peer) || Object.keys(peer).length !== 1 || !('mtls' in peer)) return manual('only a peers entry with mtls translates');
+  if (!isRecord(peer) || Object.keys(peer).length !== 1 || !('mtls' in peer)) return manual('only a peers entry with mtls translates');
   const mtls = peer.mtls ?? {};
-  if (!isObject(mtls) || Object.keys(mtls).some((k) => k !== 'mode')) return manual('only mtls with a mode translates (allowTls has no equivalent)');
+  if (!isRecord(mtls) || Object.keys(mtls).some((k) => k !== 'mode')) return manual('only mtls with a mode translates (allowTls has no equivalent)');
   const mode = mtls.mode ?? 'STRICT';
   if (mode !== 'STRICT' && mode !== 'PERMISSIVE') return manual(`mtls mode ${JSON.stringify(mode)} is neither STRICT nor PERMISSIVE`);
   const { labels, annotations } = object.metadata;
@@ -126,8 +125,8 @@ function migration(kind: string, object: unknown, rootNamespace: string): Migrat
     kind: 'peerAuthentication',
     namespace: kind === 'MeshPolicy' ? rootNamespace : namespace,
     mode,
-    ...(isObject(labels) ? { labels } : {}),
-    ...(isObject(annotations) ? { annotations } : {}),
+    ...(isRecord(labels) ? { labels } : {}),
+    ...(isRecord(annotations) ? { annotations } : {}),
   };
 }
 

@@ -40,6 +40,7 @@ export type RuleCode =
   | 'namespace-not-injected'
   | 'revision-unknown'
   | 'removed-api'
+  | 'removed-field'
   | 'envoy-filter-legacy';
 
 /**

@@ -2,7 +2,7 @@ import { child, mapsIn, num, str } from '../../analyzers/values';
 import { InjectionEnabled, InjectionLabel, ProxyContainer, SidecarInjectLabel } from '../../istio/names';
 import { selectorMatches } from '../../istio/selector';
 import { annotationsOf, labelsOf } from '../../yaml/kube';
-import { TYPES, type WorkspaceAnalyzer, type WorkspaceContext, type WorkspaceReport } from '../analyzer';
+import { TYPES, type WorkspaceAnalyzer, type WorkspaceReport } from '../analyzer';
 import { fullName, stringMap, type WorkspaceResource } from '../resource';
 import { nameSpan } from '../spans';
 import { goList } from '../values';
@@ -20,19 +20,25 @@ export const deploymentServicesAnalyzer: WorkspaceAnalyzer = {
   codes: ['IST0116'],
   analyze(ctx) {
     const reports: WorkspaceReport[] = [];
+    // Grouped once per run: each Deployment reads only the Services and the Namespace of its own namespace.
+    const servicesIn = groupBy(ctx.ofType(TYPES.service), (s) => s.namespace);
+    const namespaces = new Map<string, WorkspaceResource>();
+    for (const n of ctx.ofType(TYPES.namespace)) if (!namespaces.has(n.name)) namespaces.set(n.name, n);
     for (const resource of ctx.ofType(TYPES.deployment)) {
-      if (resource.labels['gateway.istio.io/managed'] === WAYPOINT || !inMesh(ctx, resource)) continue;
+      if (resource.labels['gateway.istio.io/managed'] === WAYPOINT || !inMesh(namespaces, resource)) continue;
       const podLabels = stringMap(labelsOf(podTemplate(resource)));
       const protocols = new Map<number, Map<string, string[]>>();
-      for (const svc of ctx.ofType(TYPES.service)) {
+      for (const svc of servicesIn.get(resource.namespace) ?? []) {
         const spec = child(svc.root, 'spec');
         const selector = stringMap(child(spec, 'selector'));
-        if (svc.namespace !== resource.namespace || Object.keys(selector).length === 0 || !selectorMatches({ matchLabels: selector }, podLabels)) continue;
+        if (Object.keys(selector).length === 0 || !selectorMatches({ matchLabels: selector }, podLabels)) continue;
         for (const p of mapsIn(spec, 'ports')) {
           const port = num(p.map, 'port') ?? 0;
           const protocol = str(p.map, 'protocol') ?? 'TCP';
           const byProtocol = protocols.get(port) ?? protocols.set(port, new Map()).get(port)!;
-          byProtocol.set(protocol, [...(byProtocol.get(protocol) ?? []), fullName(svc)]);
+          const names = byProtocol.get(protocol);
+          if (names) names.push(fullName(svc));
+          else byProtocol.set(protocol, [fullName(svc)]);
         }
       }
       for (const [port, byProtocol] of [...protocols].sort(([a], [b]) => a - b)) {
@@ -45,6 +51,16 @@ export const deploymentServicesAnalyzer: WorkspaceAnalyzer = {
   },
 };
 
+function groupBy<T>(items: readonly T[], key: (item: T) => string): Map<string, T[]> {
+  const out = new Map<string, T[]>();
+  for (const item of items) {
+    const list = out.get(key(item));
+    if (list) list.push(item);
+    else out.set(key(item), [item]);
+  }
+  return out;
+}
+
 function podTemplate(d: WorkspaceResource) {
   return child(child(d.root, 'spec'), 'template');
 }
@@ -54,7 +70,7 @@ function podTemplate(d: WorkspaceResource) {
  * the injection decision of src/istio: an `istio-proxy` container with an image, else the pod template's
  * `sidecar.istio.io/inject` label or annotation, else the Namespace's `istio-injection: enabled`.
  */
-function inMesh(ctx: WorkspaceContext, d: WorkspaceResource): boolean {
+function inMesh(namespaces: ReadonlyMap<string, WorkspaceResource>, d: WorkspaceResource): boolean {
   const template = podTemplate(d);
   const containers = mapsIn(child(template, 'spec'), 'containers');
   if (containers.some((c) => str(c.map, 'name') === ProxyContainer && (str(c.map, 'image') ?? '') !== '')) return true;
@@ -62,6 +78,5 @@ function inMesh(ctx: WorkspaceContext, d: WorkspaceResource): boolean {
     const value = stringMap(map)[SidecarInjectLabel];
     if (value !== undefined) return value === 'true';
   }
-  const ns = ctx.ofType(TYPES.namespace).find((n) => n.name === d.namespace);
-  return ns?.labels[InjectionLabel] === InjectionEnabled;
+  return namespaces.get(d.namespace)?.labels[InjectionLabel] === InjectionEnabled;
 }

@@ -24,16 +24,19 @@ export const meshGatewayHostsAnalyzer: WorkspaceAnalyzer = {
       for (const scope of scopes) {
         for (const { value } of stringsIn(spec, 'hosts')) {
           const key = scopedFqdn(scope, r.namespace, value);
-          byHost.set(key, [...(byHost.get(key) ?? []), r]);
+          const list = byHost.get(key);
+          if (list) list.push(r);
+          else byHost.set(key, [r]);
         }
       }
     }
+    const exportedToAll = new ExportedToAll(byHost);
     const reported = new Set<string>();
     const reports: WorkspaceReport[] = [];
     for (const [key, own] of byHost) {
       const [scope, host] = split(key);
       // A host scoped to a namespace also conflicts with the same host exported everywhere.
-      const list = scope === EXPORT_TO_ALL ? own : [...own, ...[...byHost].filter(([k]) => split(k)[0] === EXPORT_TO_ALL && hostMatches(host, split(k)[1])).flatMap(([, l]) => l)];
+      const list = scope === EXPORT_TO_ALL ? own : [...own, ...exportedToAll.matching(host)];
       // One VirtualService defined in two files is one object (the file applied last wins), not a conflict.
       const distinct = [...new Set(list.map(fullName))].sort();
       if (distinct.length < 2) continue;
@@ -51,4 +54,44 @@ export const meshGatewayHostsAnalyzer: WorkspaceAnalyzer = {
 function split(key: string): [string, string] {
   const slash = key.indexOf('/');
   return [key.slice(0, slash), key.slice(slash + 1)];
+}
+
+/**
+ * The VirtualServices of the hosts exported to every namespace, found for a host in the time of its matches: an exact
+ * host by lookup, the wildcards by a scan of the wildcards only (a wildcard host scans them all). Matches come in the
+ * order their keys were first seen, as a scan of every key would give them.
+ */
+interface HostEntry {
+  readonly host: string;
+  /** Where its key came in the map of every key. */
+  readonly order: number;
+  readonly list: readonly WorkspaceResource[];
+}
+
+class ExportedToAll {
+  private readonly exact = new Map<string, HostEntry>();
+  private readonly all: HostEntry[] = [];
+  private readonly wildcards: HostEntry[] = [];
+
+  constructor(byHost: ReadonlyMap<string, WorkspaceResource[]>) {
+    let order = 0;
+    for (const [key, list] of byHost) {
+      const [scope, host] = split(key);
+      order++;
+      if (scope !== EXPORT_TO_ALL) continue;
+      const item = { host, order, list };
+      this.all.push(item);
+      if (host.startsWith('*')) this.wildcards.push(item);
+      else this.exact.set(host, item);
+    }
+  }
+
+  matching(host: string): WorkspaceResource[] {
+    const exact = this.exact.get(host);
+    const candidates = host.startsWith('*') ? this.all : exact ? [...this.wildcards, exact] : this.wildcards;
+    return candidates
+      .filter((c) => hostMatches(host, c.host))
+      .sort((a, b) => a.order - b.order)
+      .flatMap((c) => c.list);
+  }
 }

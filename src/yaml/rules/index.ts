@@ -9,6 +9,7 @@ import { injectLabelValue } from './injectLabelValue';
 import { injectMisplaced } from './injectMisplaced';
 import { namespaceNotInjected } from './namespaceNotInjected';
 import { removedApiRule } from './removedApi';
+import { removedFieldRule } from './removedField';
 import { revisionUnknown } from './revisionUnknown';
 import type { Rule } from './rule';
 import { systemNamespaceInjection } from './systemNamespaceInjection';
@@ -27,6 +28,7 @@ export const rules: readonly Rule[] = [
   namespaceNotInjected,
   revisionUnknown,
   removedApiRule,
+  removedFieldRule,
   envoyFilterLegacy,
 ];
 

@@ -1,4 +1,5 @@
-import { crdSchemas, isObject, type JsonSchema } from './convert';
+import { isRecord } from '../../util/objects';
+import { crdSchemas, type JsonSchema } from './convert';
 
 /**
  * The one schema a YAML file is validated against: yaml-language-server takes one schema per
@@ -72,9 +73,9 @@ export function withClusterCrds(bundle: SchemaBundle, crds: readonly unknown[]):
 }
 
 function branchKey(branch: KindBranch): { groups: string[]; kind: string } | undefined {
-  const props = isObject(branch.if.properties) ? branch.if.properties : {};
-  const api = isObject(props.apiVersion) ? props.apiVersion : {};
-  const kind = isObject(props.kind) ? props.kind.const : undefined;
+  const props = isRecord(branch.if.properties) ? branch.if.properties : {};
+  const api = isRecord(props.apiVersion) ? props.apiVersion : {};
+  const kind = isRecord(props.kind) ? props.kind.const : undefined;
   const versions = (api.const !== undefined ? [api.const] : Array.isArray(api.enum) ? api.enum : []).map(String);
   if (typeof kind !== 'string') return undefined;
   return { groups: versions.map((v) => (v.includes('/') ? v.slice(0, v.indexOf('/')) : '')), kind };

@@ -3,6 +3,8 @@
  * reads. Pure: the schema generator script and "refresh schemas from the cluster" share it.
  */
 
+import { isRecord } from '../../util/objects';
+
 export type JsonSchema = { [key: string]: unknown };
 
 export interface ConvertOptions {
@@ -25,7 +27,7 @@ const ONE = ['items', 'not'];
 const LIST = ['allOf', 'anyOf', 'oneOf'];
 
 export function convertSchema(input: unknown, options: ConvertOptions = {}): JsonSchema {
-  if (!isObject(input)) return {};
+  if (!isRecord(input)) return {};
   const out: JsonSchema = {};
   const required = !options.partial && Array.isArray(input.required) ? input.required.filter((r): r is string => typeof r === 'string') : [];
   for (const [key, value] of Object.entries(input)) {
@@ -35,7 +37,7 @@ export function convertSchema(input: unknown, options: ConvertOptions = {}): Jso
     else if (ONE.includes(key)) out[key] = convertSchema(value, options);
     else if (LIST.includes(key) && Array.isArray(value)) out[key] = value.map((v) => convertSchema(v, options));
     // A field that may be absent may also be null: the API server treats both alike.
-    else if (key === 'properties' && isObject(value)) out[key] = mapValues(value, (v, name) => (required.includes(name) ? convertSchema(v, options) : orNull(convertSchema(v, options))));
+    else if (key === 'properties' && isRecord(value)) out[key] = mapValues(value, (v, name) => (required.includes(name) ? convertSchema(v, options) : orNull(convertSchema(v, options))));
     else if (key === 'additionalProperties') out[key] = typeof value === 'boolean' ? value : convertSchema(value, options);
   }
   // `int32` or a string (`port: 8080`, `maxSurge: 25%`), whatever else the source says (Kubernetes adds a `oneOf`).
@@ -47,7 +49,7 @@ export function convertSchema(input: unknown, options: ConvertOptions = {}): Jso
   // Structural schemas reject unknown fields (kubectl's strict field validation): say so in the editor. Under
   // `x-kubernetes-preserve-unknown-fields` they are kept; the fields it declares are still checked as declared.
   const preserves = input['x-kubernetes-preserve-unknown-fields'] === true;
-  const declared = isObject(out.properties);
+  const declared = isRecord(out.properties);
   if (declared && out.additionalProperties === undefined && !preserves && !out.$ref) out.additionalProperties = false;
   // Keeps unknown fields and declares none (e.g. `Struct`, EnvoyFilter's `patch.value`): anything of that type goes.
   if (preserves && !declared && out.additionalProperties === undefined) out.additionalProperties = true;
@@ -61,7 +63,7 @@ export function convertSchema(input: unknown, options: ConvertOptions = {}): Jso
  */
 function embedResource(out: JsonSchema, options: ConvertOptions): void {
   const nonEmpty = { type: 'string', minLength: 1 };
-  out.properties = { apiVersion: nonEmpty, kind: nonEmpty, metadata: orNull({ $ref: OBJECT_META_REF }), ...(isObject(out.properties) ? out.properties : {}) };
+  out.properties = { apiVersion: nonEmpty, kind: nonEmpty, metadata: orNull({ $ref: OBJECT_META_REF }), ...(isRecord(out.properties) ? out.properties : {}) };
   if (!options.partial) out.required = [...new Set([...(Array.isArray(out.required) ? out.required : []), 'apiVersion', 'kind'])];
 }
 
@@ -80,7 +82,7 @@ const NULL = { type: 'null' };
 export function orNull(schema: JsonSchema): JsonSchema {
   const type = schema.type;
   if (Array.isArray(type) ? type.includes('null') : !NULL_FAILS.some((k) => k in schema)) return schema;
-  if (Array.isArray(schema.anyOf) && schema.anyOf.some((s) => isObject(s) && s.type === 'null')) return schema;
+  if (Array.isArray(schema.anyOf) && schema.anyOf.some((s) => isRecord(s) && s.type === 'null')) return schema;
   const combined = ['$ref', 'allOf', 'anyOf', 'oneOf', 'not', 'const'].some((k) => k in schema);
   if ((typeof type === 'string' || Array.isArray(type)) && !combined) {
     return { ...schema, type: [...(Array.isArray(type) ? type : [type]), 'null'], ...(Array.isArray(schema.enum) ? { enum: [...schema.enum, null] } : {}) };
@@ -116,15 +118,15 @@ export const STATUS_SCHEMA: JsonSchema = {
 
 /** Every served version of a CustomResourceDefinition object (as read from YAML or the API). */
 export function crdSchemas(crd: unknown): CrdVersionSchema[] {
-  if (!isObject(crd) || crd.kind !== 'CustomResourceDefinition' || !isObject(crd.spec)) return [];
+  if (!isRecord(crd) || crd.kind !== 'CustomResourceDefinition' || !isRecord(crd.spec)) return [];
   const { group, names, versions } = crd.spec;
-  if (typeof group !== 'string' || !isObject(names) || typeof names.kind !== 'string' || !Array.isArray(versions)) return [];
+  if (typeof group !== 'string' || !isRecord(names) || typeof names.kind !== 'string' || !Array.isArray(versions)) return [];
   const kind = names.kind;
   const out: CrdVersionSchema[] = [];
   for (const v of versions) {
-    if (!isObject(v) || typeof v.name !== 'string' || v.served === false) continue;
-    const openApi = isObject(v.schema) ? v.schema.openAPIV3Schema : undefined;
-    if (!isObject(openApi)) continue;
+    if (!isRecord(v) || typeof v.name !== 'string' || v.served === false) continue;
+    const openApi = isRecord(v.schema) ? v.schema.openAPIV3Schema : undefined;
+    if (!isRecord(openApi)) continue;
     out.push({ group, version: v.name, kind, schema: objectSchema(group, kind, openApi) });
   }
   return out;
@@ -133,7 +135,7 @@ export function crdSchemas(crd: unknown): CrdVersionSchema[] {
 /** A top-level object's schema: apiVersion/kind/metadata typed, any `status` accepted (see `STATUS_SCHEMA`). */
 function objectSchema(group: string, kind: string, openApi: JsonSchema, options: ConvertOptions = {}): JsonSchema {
   const converted = convertSchema(openApi, options);
-  const properties = { ...(isObject(converted.properties) ? converted.properties : {}) };
+  const properties = { ...(isRecord(converted.properties) ? converted.properties : {}) };
   return {
     ...converted,
     type: 'object',
@@ -147,10 +149,6 @@ function objectSchema(group: string, kind: string, openApi: JsonSchema, options:
     },
     additionalProperties: false,
   };
-}
-
-export function isObject(value: unknown): value is JsonSchema {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 function mapValues(map: JsonSchema, f: (v: unknown, key: string) => unknown): JsonSchema {

@@ -4,6 +4,7 @@ import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runCommandLine } from '../../../src/commandLine';
+import { analyzeMain } from '../../../src/workspace/analyzeCli';
 import { captured } from '../yaml/helpers';
 import { doc, gateway, sidecar, virtualService } from './builders';
 
@@ -39,6 +40,22 @@ describe('analyze command line', () => {
       { file: join(dir, 'vs.yaml'), startLine: 8, startColumn: 5, endLine: 8, endColumn: 12, severity: 'error', code: 'IST0101', message: 'Referenced gateway not found: "missing"' },
       { file: join(dir, 'vs.yaml'), startLine: 8, startColumn: 5, endLine: 8, endColumn: 12, severity: 'warning', code: 'IST0132', message: 'one or more host [web] defined in VirtualService default/web not found in Gateway default/missing.' },
     ]);
+  });
+
+  it('leaves out the codes of --ignore-code and of the nearest .vscode/settings.json, as lint and explain do', async () => {
+    const dir = workspace({ 'vs.yaml': doc(virtualService('web', { gateways: ['missing'] })) });
+    const both = await run('analyze', '--complete', dir);
+    assert.match(both.stdout, /IST0101.*\n.*IST0132/);
+    const flag = await run('analyze', '--complete', '--ignore-code', 'ist0101', `--ignore-code=IST0132`, dir);
+    assert.equal(flag.stdout, '1 file(s) analysed: 0 error(s), 0 warning(s), 0 info.\n');
+    assert.equal(flag.code, 0);
+    const project = workspace({ '.vscode/settings.json': '{\n  // ours\n  "istio.analysis.ignoredCodes": ["IST0132"],\n}\n', 'sub/keep.txt': '' });
+    const settings = await captured((io) => analyzeMain(['--complete', dir], io, { cwd: join(project, 'sub') }));
+    assert.doesNotMatch(settings.stdout, /IST0132/);
+    assert.match(settings.stdout, /error IST0101/);
+    const bad = await run('analyze', '--ignore-code', 'E501', dir);
+    assert.equal(bad.code, 2);
+    assert.match(bad.stderr, /--ignore-code takes a code like IST0118, got E501\nusage: istio-mesh analyze/);
   });
 
   it('names what it cannot read and exits 3; the rest is analysed', async () => {
