@@ -29,9 +29,8 @@ export function activate(context: vscode.ExtensionContext): Services {
   const upgrades = new UpgradeStates(context.globalState);
   context.subscriptions.push(clusterAnalysis, upgrades);
   const meshTree = new MeshTreeProvider(mesh, rollouts, clusterAnalysis, () => config.meshViewPageSize);
-  const services: Services = { context, config, log, output: channel, mesh, meshTree, rollouts, yaml, workspaceAnalysis, clusterAnalysis, upgrades };
   const namespaceTargets = new NamespaceTargets();
-  const services: Services = { context, config, log, output: channel, mesh, meshTree, rollouts, yaml, workspaceAnalysis, clusterAnalysis, namespaceTargets };
+  const services: Services = { context, config, log, output: channel, mesh, meshTree, rollouts, yaml, workspaceAnalysis, clusterAnalysis, upgrades, namespaceTargets };
   registerCommands(services);
   registerMeshView(services);
   registerUpgradeView(services);

@@ -1,6 +1,6 @@
 // README's Performance table is written by scripts/performance-table.mjs from the benchmarks' recorded results: a row
 // typed by hand, or a table left in an older format, fails here. The figures themselves are not compared (a benchmark
-// run changes them); the shape of every row is.
+// run changes them) by the format tests; the last test holds the README to the recorded results in bench/results/.
 import * as assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -54,6 +54,11 @@ describe('README: the Performance table', () => {
       assert.equal(r.length, 4, `four cells: ${r.join(' | ')}`);
       assert.ok(whens.has(r[3]!) || /^\d{4}-\d{2}-\d{2}, \d+ cores, load [\d.]+$/.test(r[3]!), `the Measured cell: ${r[3]}`);
     }
+  });
+
+  it('is exactly what bench/results/*.json (kept in the repository) make: no figure is typed in by hand', () => {
+    const readme = readFileSync(join(repoRoot(), 'README.md'), 'utf8');
+    assert.equal(g.replaceTable(readme, g.performanceTable(g.readResults())), readme, 'run node scripts/performance-table.mjs');
   });
 
   it('lists the benchmarks in their order, each row with its date and machine, and escapes pipes', () => {
