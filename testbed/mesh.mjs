@@ -12,7 +12,7 @@
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { request } from 'node:http';
 import { join } from 'node:path';
-import { dump, load } from 'js-yaml';
+import { dump, load, loadAll } from 'js-yaml';
 import { CONTEXT, assertTestbedDir, binaries, build, env, installIstio, isBuilt, kubeClient, liveRecords, markTestbedDir, startIstiod, status, stopAll, up } from './lib.mjs';
 import { TestbedError, run, since, stateDir, waitFor } from './util.mjs';
 
@@ -195,8 +195,10 @@ async function linkClusters(dir, members) {
     } catch (err) {
       throw new TestbedError(`istioctl ${args.join(' ')} failed: ${(err.stderr || err.message).trim()}`);
     }
-    const secret = load(yaml);
-    for (const local of members.filter((m) => m !== remote)) await apply(clientOf(local), `/api/v1/namespaces/${ISTIO_NS}/secrets`, secret);
+    // istioctl prints the Secret between `---` separators: several documents, of which only the Secret is not empty.
+    const secrets = loadAll(yaml).filter((doc) => doc && doc.kind === 'Secret');
+    if (secrets.length !== 1) throw new TestbedError(`istioctl create-remote-secret for ${remote.name} printed ${secrets.length} Secrets, expected one`);
+    for (const local of members.filter((m) => m !== remote)) await apply(clientOf(local), `/api/v1/namespaces/${ISTIO_NS}/secrets`, secrets[0]);
   }
 }
 
