@@ -10,7 +10,8 @@ import { caCertificatesAnalyzer } from './caCertificates';
 import { deprecationAnalyzer } from './deprecation';
 import { envoyFilterAnalyzer } from './envoyFilter';
 import { MESSAGES, messageText, severityOf } from './messages';
-import { portNameAnalyzer } from './portName';
+import { loadFast } from '../yaml/schema/fastYaml';
+import { portNameAnalyzer, portsMayBeReported } from './portName';
 import { serviceEntryAddressesAnalyzer } from './serviceEntryAddresses';
 import { withSuppression } from './suppress';
 import { telemetryProvidersAnalyzer } from './telemetryProviders';
@@ -36,10 +37,11 @@ const ANALYZED_KIND = /^kind:[ \t]*["']?(Service|Namespace|Pod|Deployment|Custom
 /**
  * By kind, what a document's text holds whenever an analyzer of that kind can report on it: Istio annotations
  * (a first segment ending in `istio.io`, or `kubernetes.io/ingress.class`) on Namespaces, those or `runAsUser` on Pods
- * and Deployments, the `rbac.istio.io` group on a CustomResourceDefinition; any Service (its port names).
+ * and Deployments, the `rbac.istio.io` group on a CustomResourceDefinition; on a Service those, or a port whose protocol
+ * Istio cannot tell (see `serviceMayBeAnalyzed`).
  */
 const ANALYZED_WORDS: Readonly<Record<string, RegExp | undefined>> = {
-  Service: undefined,
+  Service: /istio\.io|ingress\.class/,
   Namespace: /istio\.io|ingress\.class/,
   Pod: /istio\.io|ingress\.class|runAsUser/,
   Deployment: /istio\.io|ingress\.class|runAsUser/,
@@ -77,8 +79,19 @@ export function mayBeAnalyzed(text: string): boolean {
   for (const [, kind] of text.matchAll(ANALYZED_KIND)) {
     const words = ANALYZED_WORDS[kind];
     if (!words || words.test(text) || HIDDEN_WORDS.test(text)) return true;
+    if (kind === 'Service' && serviceMayBeAnalyzed(text)) return true;
   }
   return false;
+}
+
+/**
+ * The port-name analyzer reads every Service, but reports only on a port whose protocol Istio cannot tell: a Service
+ * js-yaml reads with certainty (one document, plain enough, see src/yaml/schema/fastYaml.ts) and whose ports all name
+ * their protocol is not parsed again. Most Services of Istio's manifests are such.
+ */
+function serviceMayBeAnalyzed(text: string): boolean {
+  const docs = loadFast(text);
+  return docs?.length !== 1 || portsMayBeReported(docs[0]);
 }
 
 /**

@@ -33,6 +33,31 @@ function protocolKnown(port: number | undefined, name: string, protocol: string 
   return port !== undefined && WELL_KNOWN_PORTS.has(port);
 }
 
+/** Whether a port is reported: its protocol unknown, or named `tcp` on an ExternalName Service. */
+function reported(port: number | undefined, name: string, protocol: string | undefined, appProtocol: string | undefined, externalName: boolean): boolean {
+  return !protocolKnown(port, name, protocol, appProtocol) || (name === 'tcp' && externalName);
+}
+
+/** `str` of a plain value: a string field as the analyzer reads it (numbers and booleans as text); other shapes undefined. */
+const plainStr = (v: unknown) => (typeof v === 'string' ? v : typeof v === 'number' || typeof v === 'boolean' ? String(v) : undefined);
+const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/**
+ * Whether the analyzer may report on a Service read as a plain value (js-yaml's, src/yaml/schema/fastYaml.ts), told
+ * without parsing it with `yaml`: no when every port's protocol is known, as `analyze` tells it. A value of any
+ * other shape (a port that is not a mapping, a `spec` that is not one) says yes: the document is parsed and analyzed.
+ */
+export function portsMayBeReported(value: unknown): boolean {
+  if (!isRecord(value) || value.kind !== 'Service') return true;
+  if (value.spec === undefined || value.spec === null) return false;
+  if (!isRecord(value.spec)) return true;
+  const ports = value.spec.ports;
+  if (ports === undefined || ports === null) return false;
+  if (!Array.isArray(ports)) return true;
+  const externalName = plainStr(value.spec.type) === 'ExternalName';
+  return ports.some((p) => !isRecord(p) || reported(typeof p.port === 'number' ? p.port : undefined, plainStr(p.name) ?? '', plainStr(p.protocol), plainStr(p.appProtocol), externalName));
+}
+
 export const portNameAnalyzer: Analyzer = {
   name: 'service.PortNameAnalyzer',
   codes: ['IST0118', 'IST0150'],
@@ -46,7 +71,7 @@ export const portNameAnalyzer: Analyzer = {
     for (const { map, span } of mapsIn(spec, 'ports')) {
       const name = str(map, 'name') ?? '';
       const port = num(map, 'port');
-      if (protocolKnown(port, name, str(map, 'protocol'), str(map, 'appProtocol')) && !(name === 'tcp' && externalName)) continue;
+      if (!reported(port, name, str(map, 'protocol'), str(map, 'appProtocol'), externalName)) continue;
       // IntOrString.String(): an unset targetPort is the int 0 in the file (the API server would default it).
       const target = str(map, 'targetPort') ?? '0';
       reports.push(externalName ? { code: 'IST0150', args: [], span } : { code: 'IST0118', args: [name, port ?? 0, target], span });

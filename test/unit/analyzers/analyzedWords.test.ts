@@ -96,4 +96,48 @@ describe('mayBeAnalyzed: the words without which no analyzer reports', function 
     // The generator reaches the analyzers often enough for the property to mean something.
     assert.ok(found > 40, `${found} documents with findings`);
   });
+
+  it('leaves a Service unparsed only when the port-name analyzer reports nothing on it (property)', () => {
+    const name = fc.constantFrom('http', 'http-web', 'tcp', 'grpc-web', 'GRPC', 'bogus', 'web', 'mongo-db', '""', '80', 'true', 'null', '"http"', '"tc\\x70"');
+    const port = fc.record({
+      name: fc.option(name),
+      port: fc.option(fc.constantFrom('80', '25', '3306', '"3306"', '0x50', '27017', '8080')),
+      protocol: fc.option(fc.constantFrom('UDP', 'TCP', 'udp', '"UDP"')),
+      appProtocol: fc.option(fc.constantFrom('http', 'kubernetes.io/h2c', 'kubernetes.io/x', 'redis', 'bogus')),
+    }).map((p) => Object.entries(p).filter(([, v]) => v !== null).map(([k, v]) => `${k}: ${v}`));
+    const doc = fc.record({
+      ports: fc.array(port, { maxLength: 3 }),
+      flow: fc.boolean(),
+      type: fc.constantFrom(null, 'ExternalName', 'ClusterIP', '"ExternalName"'),
+      extra: fc.constantFrom('', 'labels: {gateway.istio.io/managed: istio.io-gateway-controller}', 'labels: &l {app: a}', 'labels: !!map {app: a}'),
+    }).map((d) => {
+      const type = d.type === null ? [] : [`  type: ${d.type}`];
+      const ports = d.flow
+        ? [`  ports: [${d.ports.map((p) => `{${p.join(', ')}}`).join(', ')}]`]
+        : d.ports.length === 0 ? [] : ['  ports:', ...d.ports.flatMap((p) => (p.length === 0 ? ['  - {}'] : p.map((e, i) => `  ${i === 0 ? '-' : ' '} ${e}`)))];
+      return yaml('apiVersion: v1', 'kind: Service', 'metadata:', '  name: s', ...(d.extra ? [`  ${d.extra}`] : []), 'spec:', ...type, ...ports);
+    });
+    let found = 0;
+    let skipped = 0;
+    fc.assert(fc.property(doc, (text) => {
+      if (analyzed(text).length > 0) found++;
+      if (!mayBeAnalyzed(text)) skipped++;
+      return agrees(text);
+    }), { numRuns: 500 });
+    // Both sides are reached: Services with findings, and Services left unparsed.
+    assert.ok(found > 50 && skipped > 50, `${found} with findings, ${skipped} skipped`);
+  });
+
+  it('leaves most Services of Istio\'s samples unparsed', () => {
+    let services = 0;
+    let skipped = 0;
+    for (const path of istioFiles('samples')) {
+      for (const chunk of splitDocuments(readFileSync(path, 'utf8'))) {
+        if (!/^kind:[ \t]*Service\b/m.test(chunk.text)) continue;
+        services++;
+        if (!mayBeAnalyzed(chunk.text)) skipped++;
+      }
+    }
+    assert.ok(skipped > services / 2, `${skipped} of ${services} Services skipped`);
+  });
 });
