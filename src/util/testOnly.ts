@@ -9,7 +9,8 @@ import type { Logger } from './log';
 
 /**
  * `args` when the extension runs its tests (`ExtensionMode.Test`), else an empty object; logs the dropped
- * argument names once per call. Only own, defined properties count, so `{}` or a tree node passes silently.
+ * argument names once per call. Only own, defined properties count, so `{}` passes silently; a caller that hands
+ * over a tree node (an object with fields) gets its field names logged as ignored, which no command does today.
  */
 export function acceptTestOnlyArgs<T extends object>(command: string, args: T | undefined, inTestMode: boolean, log: Logger): Partial<T> {
   if (!args || typeof args !== 'object') return {};
