@@ -1,7 +1,7 @@
 // Wall time of a whole canary upgrade through the extension's upgrade machine against the same steps done by hand
 // with istioctl + kubectl, in the same run, on an own testbed with Istio.
 //
-//   npm run bench -- canary -- [--rounds 2] [--deployments 5] [--replicas 2] [--json FILE]
+//   npm run bench -- canary -- [--rounds 3] [--deployments 5] [--replicas 2] [--json FILE]
 //
 // Each side gets its own tag (on `default`), namespace (labelled with the tag) and Deployments, all ready before the
 // clock starts; then it moves them to a new revision:
@@ -42,7 +42,7 @@ function run(file: string, args: string[], timeoutMs = 10 * 60_000): Promise<str
 const testbed = (args: string[]) => run(process.execPath, [cli, ...args]);
 
 const { values } = parseArgs({ options: {
-  rounds: { type: 'string', default: '2' }, deployments: { type: 'string', default: '5' }, replicas: { type: 'string', default: '2' }, json: { type: 'string' },
+  rounds: { type: 'string', default: '3' }, deployments: { type: 'string', default: '5' }, replicas: { type: 'string', default: '2' }, json: { type: 'string' },
 } });
 const rounds = Number(values.rounds);
 const deployments = Number(values.deployments);
