@@ -2,7 +2,7 @@
 // `npm run bench`: every benchmark of the project, one after the other, each printing its figures and its
 // ratios against a baseline measured in the same run. Figures are printed, never asserted.
 //
-//   node bench/run.mjs [yaml] [yaml-corpus] [activation] [view] [mesh] [rollout] [install]     (default: all, in this order)
+//   node bench/run.mjs [yaml] [yaml-corpus] [activation] [view] [mesh] [rollout] [install] [canary]     (default: all, in this order)
 //
 // Each benchmark that needs a cluster starts its own testbed (testbed/), so they never share state.
 // TypeScript benchmarks are bundled with esbuild first, as the extension is, so client-node's lazy imports
@@ -29,6 +29,7 @@ const BENCHES = {
   mesh: { entry: 'mesh.ts', what: 'mesh view on 200 namespaces / 5,000 pods vs one raw list', cluster: true },
   rollout: { entry: 'rollout.ts', what: 'restart of 50 deployments vs kubectl rollout restart + status' },
   install: { entry: 'install.ts', what: 'install through the extension vs plain istioctl install' },
+  canary: { entry: 'canary.ts', what: 'canary upgrade through the upgrade machine vs istioctl + kubectl by hand' },
 };
 
 const bundles = mkdtempSync(join(tmpdir(), 'istio-mesh-bench-build-'));
