@@ -26,10 +26,13 @@ function files(dir, suffix) {
   });
 }
 
-/** True when some test/cluster/**\/*.test.ts has no compiled out/ counterpart or is newer than it. */
+/**
+ * True when some test/cluster/**\/*.test.ts has no compiled out/ counterpart, or when it or anything it may bundle
+ * (src/, test/) is newer than it: a change to the extension's code alone must not run the old compiled tests.
+ */
 function needsCompile() {
   const sources = files(join(root, 'test', 'cluster'), '.test.ts');
-  const supportTime = Math.max(0, ...files(join(root, 'test', 'cluster'), '.ts').map((f) => statSync(f).mtimeMs));
+  const supportTime = Math.max(0, ...['src', 'test'].flatMap((dir) => files(join(root, dir), '.ts')).map((f) => statSync(f).mtimeMs));
   return sources.some((src) => {
     const out = join(root, 'out', relative(root, src)).replace(/\.ts$/, '.js');
     return !existsSync(out) || statSync(out).mtimeMs < Math.max(statSync(src).mtimeMs, supportTime);

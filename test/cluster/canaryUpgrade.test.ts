@@ -1,8 +1,9 @@
 // The canary upgrade machine against the shared testbed with the real istioctl and istiod: a full upgrade that
 // moves a tag, restarts and verifies the pods' proxies; a refused uninstall of the old revision that leaves every
-// object in place; and a rollback from the middle (after the restart) that relabels and restarts back. The testbed
-// has one Istio build, so the "new version" is a second revision name served by the same build; its install step
-// is the testbed's (a local istiod reached by URL), everything else is the extension's own flow.
+// object in place; a rollback from the middle (after the restart) that relabels and restarts back; and a tag that
+// does not move while the new istiod is not ready. The testbed has one Istio build, so the "new version" is a second
+// revision name served by the same build; its install step is the testbed's (a local istiod reached by URL),
+// everything else is the extension's own flow.
 import * as assert from 'node:assert/strict';
 import { resolve } from 'node:path';
 import * as k8s from '@kubernetes/client-node';
@@ -129,5 +130,26 @@ describe('canary upgrade on two revisions (shared testbed)', function () {
     assert.equal(back.phase, 'rolledBack', JSON.stringify(back.rollback));
     assert.equal((await core.readNamespace({ name: direct })).metadata?.labels?.['istio.io/rev'], 'default');
     assert.deepEqual(await podRevisions(direct), ['default', 'default']);
+  });
+
+  it('refuses to move a tag while the new istiod is not ready, and moves nothing', async () => {
+    const waiting = `w${RUN}`;
+    const istiod = { name: `istiod-${revision}`, namespace: 'istio-system' };
+    const jsonPatch = k8s.setHeaderOptions('Content-Type', k8s.PatchStrategy.JsonPatch);
+    await ops.setTag(waiting, 'default', new AbortController().signal);
+    // A template change whose pod no node accepts: the Deployment's rollout never finishes, so the revision is not ready.
+    await apps.patchNamespacedDeployment({ ...istiod, body: [{ op: 'add', path: '/spec/template/spec/nodeSelector', value: { 'istio-mesh-test/nowhere': 'true' } }] }, jsonPatch);
+    try {
+      await waitUntil(`${istiod.name} not ready`, async () => ((await listControlPlanes(cluster)).find((r) => r.revision === revision)?.ready === false ? true : undefined));
+      const readyDone = (['precheck', 'install', 'ready'] as const).reduce((s, id) => ({ ...s, steps: { ...s.steps, [id]: { status: 'done' as const } } }), upgrade({ kind: 'tag', tag: waiting, namespaces: [] }));
+      const refused = await advance(readyDone, { ...machine(), readyTimeoutMs: 3_000 });
+      assert.equal(refused.steps.move.status, 'failed', JSON.stringify(refused.steps.move));
+      assert.match(refused.steps.move.message ?? '', /is not ready .*nothing was moved/);
+      assert.equal((await listRevisionTags(cluster)).find((t) => t.name === waiting)?.revision, 'default');
+    } finally {
+      await apps.patchNamespacedDeployment({ ...istiod, body: [{ op: 'remove', path: '/spec/template/spec/nodeSelector' }] }, jsonPatch);
+      const flags = [`--kubeconfig=${env.kubeconfig}`, `--context=${env.context}`];
+      await execFileText(env.istioctl, ['tag', 'remove', waiting, '-y', ...flags], 60_000).catch(() => undefined);
+    }
   });
 });
