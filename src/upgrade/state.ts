@@ -83,13 +83,14 @@ export function withStep(state: UpgradeState, step: StepId, record: StepRecord, 
 
 /**
  * A state read back from storage, or undefined when it is not one of ours (another schema, hand-edited). A step
- * stored as `running` was interrupted by a reload: it is pending again.
+ * stored as `running` was interrupted by a reload, and is pending again, unless `live`: this window runs it now.
  */
-export function restoreUpgrade(value: unknown): UpgradeState | undefined {
+export function restoreUpgrade(value: unknown, { live = false } = {}): UpgradeState | undefined {
   if (typeof value !== 'object' || value === null) return undefined;
   const s = value as Partial<UpgradeState>;
   if (s.schema !== 1 || typeof s.context !== 'string' || !s.steps || !s.move || !s.from || !s.to) return undefined;
   if (!STEPS.every((id) => typeof s.steps?.[id]?.status === 'string')) return undefined;
+  if (live) return s as UpgradeState;
   const steps = Object.fromEntries(STEPS.map((id) => {
     const r = s.steps![id];
     return [id, r.status === 'running' ? { ...r, status: 'pending', message: 'interrupted; runs again on resume' } : r];

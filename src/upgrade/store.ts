@@ -22,8 +22,9 @@ export class UpgradeStates {
 
   constructor(private readonly store: KeyValueStore) {}
 
+  /** The context's flow; a step this window is running shows as running, not as interrupted by a reload. */
   get(context: string): UpgradeState | undefined {
-    return restoreUpgrade(this.store.get(keyOf(context)));
+    return restoreUpgrade(this.store.get(keyOf(context)), { live: this.running.has(context) });
   }
 
   async set(state: UpgradeState): Promise<void> {

@@ -26,6 +26,18 @@ describe('canary upgrade view and storage', () => {
     assert.deepEqual(fired, ['kind-a']);
   });
 
+  it('shows the step this window is running as running, and as interrupted only to a window that is not running it', async () => {
+    const storage = memento();
+    const states = new UpgradeStates(storage);
+    const run = states.begin('kind-a')!;
+    await states.set(withStep(state, 'install', { status: 'running' }));
+    assert.equal(states.get('kind-a')?.steps.install.status, 'running');
+    assert.equal(states.get('kind-a')?.steps.install.message, undefined);
+    assert.equal(new UpgradeStates(storage).get('kind-a')?.steps.install.status, 'pending');
+    states.end('kind-a', run);
+    assert.equal(states.get('kind-a')?.steps.install.message, 'interrupted; runs again on resume');
+  });
+
   it('runs one flow per context at a time, and Cancel aborts it', () => {
     const states = new UpgradeStates(memento());
     const run = states.begin('kind-a')!;
