@@ -124,10 +124,14 @@ export class Workbench {
   }
 
   /** Opens the Problems panel (Ctrl+Shift+M) and returns the text of each problem row. */
-  async problems(): Promise<string[]> {
+  /**
+   * The Problems panel's rows, once one of them has `waitFor` in its text (the panel draws the markers as they arrive:
+   * its first row can be there before the one a test looks for).
+   */
+  async problems(waitFor?: string | RegExp): Promise<string[]> {
     await this.page.keyboard.press('Control+Shift+M');
     const rows = this.page.locator('.markers-panel .monaco-list-row');
-    await rows.first().waitFor();
+    await (waitFor === undefined ? rows : rows.filter({ hasText: waitFor })).first().waitFor();
     return rows.allInnerTexts();
   }
 
