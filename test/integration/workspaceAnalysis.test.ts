@@ -3,33 +3,16 @@ import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
 import type { Services } from '../../src/services';
+import { diagnosticsWhere } from './diagnostics';
 
 const EXTENSION_ID = 'istio-mesh.istio-mesh';
 
 const VIRTUAL_SERVICE = ['apiVersion: networking.istio.io/v1', 'kind: VirtualService', 'metadata:', '  name: web', 'spec:', '  hosts: [web]', '  gateways: [web-gw]', ''].join('\n');
 const GATEWAY = ['apiVersion: networking.istio.io/v1', 'kind: Gateway', 'metadata:', '  name: web-gw', 'spec:', '  servers: [{hosts: ["*"], port: {number: 80, name: http, protocol: HTTP}}]', ''].join('\n');
 
-/** Resolves when the file's IST0101 diagnostics satisfy `predicate`, re-checking on every diagnostics change. */
-function ist0101Where(uri: vscode.Uri, predicate: (d: readonly vscode.Diagnostic[]) => boolean, timeoutMs = 20_000): Promise<readonly vscode.Diagnostic[]> {
-  const current = () => vscode.languages.getDiagnostics(uri).filter((d) => typeof d.code === 'object' && d.code.value === 'IST0101');
-  return new Promise((resolve, reject) => {
-    const check = () => {
-      const list = current();
-      if (!predicate(list)) return;
-      listener.dispose();
-      clearTimeout(timer);
-      resolve(list);
-    };
-    const listener = vscode.languages.onDidChangeDiagnostics((e) => {
-      if (e.uris.some((u) => u.toString() === uri.toString())) check();
-    });
-    const timer = setTimeout(() => {
-      listener.dispose();
-      reject(new Error(`IST0101 diagnostics never matched; last: ${JSON.stringify(current().map((d) => d.message))}`));
-    }, timeoutMs);
-    check();
-  });
-}
+const isIst0101 = (d: vscode.Diagnostic) => typeof d.code === 'object' && d.code.value === 'IST0101';
+/** The file's IST0101 diagnostics, once `predicate` holds for them. */
+const ist0101Where = (uri: vscode.Uri, predicate: (d: readonly vscode.Diagnostic[]) => boolean) => diagnosticsWhere(uri, predicate, { select: (d) => d.filter(isIst0101) });
 
 describe('Istio: Analyze Workspace', () => {
   let dir: string;

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import * as vscode from 'vscode';
 import type { Services } from '../../src/services';
 import { requireTestCluster } from './cluster';
+import { diagnosticsWhere } from './diagnostics';
 
 const EXTENSION_ID = 'istio-mesh.istio-mesh';
 
@@ -33,28 +34,6 @@ const MANIFEST = [
   '      containers: [{name: web, image: nginx}]',
   '',
 ].join('\n');
-
-/** Resolves when `predicate` holds for the document's diagnostics, re-checking on every diagnostics change. */
-function diagnosticsWhere(uri: vscode.Uri, predicate: (d: readonly vscode.Diagnostic[]) => boolean, timeoutMs = 20_000): Promise<readonly vscode.Diagnostic[]> {
-  return new Promise((resolve, reject) => {
-    const check = () => {
-      const list = vscode.languages.getDiagnostics(uri);
-      if (!predicate(list)) return false;
-      listener.dispose();
-      clearTimeout(timer);
-      resolve(list);
-      return true;
-    };
-    const listener = vscode.languages.onDidChangeDiagnostics((e) => {
-      if (e.uris.some((u) => u.toString() === uri.toString())) check();
-    });
-    const timer = setTimeout(() => {
-      listener.dispose();
-      reject(new Error(`diagnostics never matched; last: ${JSON.stringify(vscode.languages.getDiagnostics(uri).map((d) => [d.code, d.message]))}`));
-    }, timeoutMs);
-    check();
-  });
-}
 
 const codes = (list: readonly vscode.Diagnostic[]) => list.map((d) => String(d.code ?? d.source));
 

@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
 import type { Services } from '../../../src/services';
+import { diagnosticsWhere } from '../diagnostics';
 
 const EXTENSION_ID = 'istio-mesh.istio-mesh';
 const REDHAT_YAML = 'redhat.vscode-yaml';
@@ -33,25 +34,6 @@ const MANIFEST = [
   '      containers: [{name: web, image: nginx}]',
   '',
 ].join('\n');
-
-/** Resolves when `predicate` holds for the document's diagnostics, re-checking on every diagnostics change. */
-function diagnosticsWhere(uri: vscode.Uri, predicate: (d: readonly vscode.Diagnostic[]) => boolean, timeoutMs = 20_000): Promise<readonly vscode.Diagnostic[]> {
-  return new Promise((resolve, reject) => {
-    const check = () => {
-      const list = vscode.languages.getDiagnostics(uri);
-      if (!predicate(list)) return;
-      listener.dispose();
-      clearTimeout(timer);
-      resolve(list);
-    };
-    const listener = vscode.languages.onDidChangeDiagnostics((e) => e.uris.some((u) => u.toString() === uri.toString()) && check());
-    const timer = setTimeout(() => {
-      listener.dispose();
-      reject(new Error(`diagnostics never matched; last: ${JSON.stringify(vscode.languages.getDiagnostics(uri).map((d) => [d.source, d.code, d.message]))}`));
-    }, timeoutMs);
-    check();
-  });
-}
 
 describe('Beside Red Hat YAML (stand-in implementing registerContributor and its diagnostics; the real extension is not run here)', () => {
   let services: Services;
