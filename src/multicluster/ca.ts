@@ -212,7 +212,8 @@ export function cacertsRoot(secret: UnstructuredObject | undefined): string | un
 export async function saveRoot(root: RootCa, dir: string): Promise<{ cert: string; key: string }> {
   const cert = join(dir, 'root-cert.pem');
   const key = join(dir, 'root-key.pem');
-  await writeFile(cert, root.certPem, { mode: 0o644 });
+  // Never over another root's files: its key may be the only one left of a mesh.
   await writeFile(key, root.key.export({ type: 'pkcs8', format: 'pem' }).toString(), { mode: 0o600, flag: 'wx' });
+  await writeFile(cert, root.certPem, { mode: 0o644, flag: 'wx' });
   return { cert, key };
 }

@@ -7,7 +7,7 @@ import type { UnstructuredObject } from '../cluster/types';
 import type { InstallCluster } from '../install/installCluster';
 import { manifestMeshFacts, namespaceInjection } from '../istio/injection';
 import { meshIdOf } from '../istio/meshConfig';
-import { IstioSystemNamespace, MultiClusterSecretLabel, RootCertConfigMap } from '../istio/names';
+import { IstioSystemNamespace, MultiClusterSecretLabel, NetworkLabel, RootCertConfigMap } from '../istio/names';
 import { remoteSecretFacts, rootCertificates, type ClusterFacts } from '../mesh/clusterFacts';
 import { controlPlaneRevisions } from '../install/controlPlane';
 import { cacertsRoot, CacertsSecret } from './ca';
@@ -28,6 +28,8 @@ export interface ReadFacts {
   readonly facts: ClusterFacts;
   /** The `root-cert.pem` of its `cacerts` Secret, when it has one. */
   readonly cacertsRoot?: string;
+  /** The network label of istiod's namespace, when set. */
+  readonly network?: string;
 }
 
 export async function readClusterFacts(cluster: InstallCluster, server: string, signal?: AbortSignal): Promise<ReadFacts> {
@@ -56,5 +58,6 @@ export async function readClusterFacts(cluster: InstallCluster, server: string, 
       return { name: n.metadata.name, state: decided.state, revision: decided.plain.revision };
     }),
   };
-  return { facts, cacertsRoot: root };
+  const network = namespaces.find((n) => n.metadata.name === IstioSystemNamespace)?.metadata.labels?.[NetworkLabel];
+  return { facts, cacertsRoot: root, network };
 }

@@ -60,7 +60,7 @@ function flowDeps(deps: MeshDeps, context: string): FlowDeps {
 }
 
 /** Reads every chosen context (side by side) and plans; reads only. */
-export async function inspectMesh(options: MeshOptions, root: RootCa | undefined, deps: MeshDeps): Promise<MeshPlan> {
+export async function inspectMesh(options: MeshOptions, root: RootCa | undefined, deps: MeshDeps, rootKeptAt?: string): Promise<MeshPlan> {
   const istioctlVersion = await istioctlClientVersion(deps.istioctlPath, deps.run ?? runProcess, deps.signal);
   const states = await Promise.all(options.clusters.map(async (choice): Promise<ClusterState> => {
     const m = member(deps, choice.context);
@@ -73,7 +73,7 @@ export async function inspectMesh(options: MeshOptions, root: RootCa | undefined
       existing: inspected?.existing ?? [], findings: inspected?.findings ?? [], lastApplied: inspected?.lastApplied,
     };
   }));
-  return planMesh({ options, states, root, istioctlPath: deps.istioctlPath, istioctlVersion });
+  return planMesh({ options, states, root, rootKeptAt, istioctlPath: deps.istioctlPath, istioctlVersion });
 }
 
 export type StepStatus = 'done' | 'kept' | 'failed' | 'not run';

@@ -76,6 +76,8 @@ export interface MeshPlanInput {
   readonly states: readonly ClusterState[];
   /** The root the primaries' intermediates come from; undefined when only members are linked. */
   readonly root?: RootCa;
+  /** Where a generated root's key was saved; undefined: it is discarded when the run ends. */
+  readonly rootKeptAt?: string;
   readonly istioctlPath: string;
   readonly istioctlVersion: string;
 }
@@ -159,7 +161,8 @@ function uniqueChecks(options: MeshOptions, refusals: string[]): void {
   if (options.clusters.length < 2) refusals.push('A multi-cluster mesh needs two or more contexts.');
   seen((c) => c.context, 'Context');
   seen((c) => c.clusterName, 'Cluster name');
-  for (const c of options.clusters) {
+  // Members keep the names they have; only a primary's are new.
+  for (const c of options.clusters.filter((x) => x.role === 'primary')) {
     for (const error of [validateMeshName(c.clusterName, 'cluster name'), validateMeshName(c.network, 'network name')]) if (error) refusals.push(error);
   }
   const meshIdError = validateMeshName(options.meshId, 'mesh ID');
@@ -194,15 +197,20 @@ export function planMesh(input: MeshPlanInput): MeshPlan {
   if (!root) sharedRootChecks(clusters.map((c) => c.state), refusals);
   const summary = [
     `Mesh ${q(options.meshId)}, multi-primary: ${options.clusters.length} clusters.`,
-    root ? `Root CA: ${describeRoot(root.certPem)}, ${root.source === 'generated' ? 'made now; its key stays in memory for this run only unless you save it' : 'from your files; its key is read, used to sign and not stored'}.` : 'Root CA: the clusters\' own (they must share one).',
+    root ? `Root CA: ${describeRoot(root.certPem)}, ${rootOrigin(root, input.rootKeptAt)}.` : 'Root CA: the clusters\' own (they must share one).',
     ...clusters.flatMap((c) => c.lines),
     ...refusals.map((r) => `Cannot go ahead: ${r}`),
   ];
   return { options, clusters, links, refusals, summary };
 }
 
+function rootOrigin(root: RootCa, keptAt: string | undefined): string {
+  if (root.source === 'files') return 'from your files; its key is read to sign and stored nowhere';
+  return keptAt ? `made now; its key is saved to ${keptAt} (readable by you only): keep it to add clusters later` : 'made now; its key is discarded when this run ends (adding a cluster later then needs a new root)';
+}
+
 function describeCluster(choice: MeshClusterChoice, state: ClusterState, cacerts: ClusterPlan['cacerts'], install: InstallPlan | undefined, links: readonly (readonly [string, string])[], root: RootCa | undefined): string[] {
-  const lines = [`Context ${q(choice.context)} (${state.server}): cluster ${q(choice.clusterName)}, network ${q(choice.network)}.`];
+  const lines = [`Context ${q(choice.context)} (${state.server}): cluster ${q(choice.clusterName)}${choice.network ? `, network ${q(choice.network)}` : ''}.`];
   if (cacerts === 'create' && root) lines.push(`  • creates Secret istio-system/${CacertsSecret}: a new intermediate CA (CN=Intermediate CA, L=${choice.clusterName}) signed by the root`);
   if (cacerts === 'keep') lines.push(`  • keeps Secret istio-system/${CacertsSecret}: it already holds this root`);
   if (choice.role === 'primary') lines.push(`  • labels namespace istio-system ${NetworkLabel}=${choice.network}`);

@@ -47,7 +47,8 @@ describe('multi-cluster plan', () => {
     for (const ctx of ['ctx-1', 'ctx-2']) assert.match(text, new RegExp(`Context "${ctx}" \\(https://api-\\d\\.example:6443\\): cluster "cluster\\d", network "network1"`));
     assert.match(text, /creates Secret istio-system\/cacerts: a new intermediate CA \(CN=Intermediate CA, L=cluster1\)/);
     assert.match(text, /labels namespace istio-system topology\.istio\.io\/network=network1/);
-    assert.match(text, /its key stays in memory for this run only unless you save it/);
+    assert.match(text, /made now; its key is discarded when this run ends/);
+    assert.match(planMesh({ options: options([choice(1), choice(2)]), states: [bare(1), bare(2)], root, rootKeptAt: '/keys/root-key.pem', istioctlPath: 'i', istioctlVersion: '1.31.0' }).summary[1], /its key is saved to \/keys\/root-key.pem \(readable by you only\)/);
     assert.doesNotMatch(text, /PRIVATE KEY/);
   });
 
