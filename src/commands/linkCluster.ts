@@ -1,4 +1,5 @@
 import { optionsFromSaved } from '../install/options';
+import type { RootCa } from '../multicluster/ca';
 import { readClusterFacts } from '../multicluster/facts';
 import type { MeshClusterChoice } from '../multicluster/plan';
 import type { Services } from '../services';
@@ -30,7 +31,7 @@ async function run(services: Services, args: MultiClusterArgs): Promise<MultiClu
     const read = await Promise.all(members.map((ctx) => readClusterFacts(connected.members.get(ctx)!.cluster, connected.members.get(ctx)!.server)));
     const facts = read.map((r) => r.facts);
     const choices: MeshClusterChoice[] = read.map((r) => ({ context: r.facts.context, clusterName: r.facts.clusterName ?? '', network: r.network ?? '', role: 'member' }));
-    let root;
+    let root: RootCa | undefined;
     if (added) {
       const [newChoice] = (await askClusterChoices(prompter, [added], undefined, read.find((r) => r.network)?.network)) ?? [];
       if (!newChoice) return { status: 'cancelled', message: 'No cluster name.' };
