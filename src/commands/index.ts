@@ -6,6 +6,8 @@ import { clearClusterAnalysis } from './clearClusterAnalysis';
 import { disableInjection } from './disableInjection';
 import { enableInjection } from './enableInjection';
 import { install } from './install';
+import { installMultiCluster } from './installMultiCluster';
+import { linkCluster } from './linkCluster';
 import { migrateLegacyApis } from './migrateLegacyApis';
 import { openSample } from './openSample';
 import { refresh } from './refresh';
@@ -17,6 +19,7 @@ import { setRevisionTag } from './setRevisionTag';
 import { showLogs } from './showLogs';
 import { showMorePods } from './showMorePods';
 import { uninstall } from './uninstall';
+import { unlinkCluster } from './unlinkCluster';
 import { upgradeCanary } from './upgradeCanary';
 import { cancelUpgrade, resumeUpgrade, rollBackCanary } from './upgradeControls';
 
@@ -32,6 +35,9 @@ const commands: Record<string, CommandFactory> = {
   'istio.selectContext': selectContext,
   'istio.install': install,
   'istio.uninstall': uninstall,
+  'istio.installMultiCluster': installMultiCluster,
+  'istio.linkCluster': linkCluster,
+  'istio.unlinkCluster': unlinkCluster,
   'istio.setRevisionTag': setRevisionTag,
   'istio.removeRevisionTag': removeRevisionTag,
   'istio.upgradeCanary': upgradeCanary,

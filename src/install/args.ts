@@ -85,6 +85,14 @@ export function tagRemoveArgs(tag: string, target: ClusterTarget): string[] {
   return ['tag', 'remove', tag, '--skip-confirmation', ...targetArgs(target)];
 }
 
+/**
+ * `istioctl create-remote-secret --name <cluster>` for the cluster of `remote`: a Secret with a kubeconfig (a token of
+ * istio-reader-service-account) that another cluster's istiod reads to watch this one. Its output holds the token.
+ */
+export function createRemoteSecretArgs(clusterName: string, remote: ClusterTarget): string[] {
+  return ['create-remote-secret', '--name', clusterName, ...targetArgs(remote)];
+}
+
 /** All namespaces, or one. */
 export type AnalyzeScope = { readonly kind: 'all' } | { readonly kind: 'namespace'; readonly namespace: string };
 

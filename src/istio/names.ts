@@ -41,6 +41,8 @@ export const IstioSystemNamespace = 'istio-system';
  * data key is a cluster ID, its value a kubeconfig for that cluster's API server (`istioctl create-remote-secret`).
  */
 export const MultiClusterSecretLabel = 'istio/multiCluster';
+/** Label on istiod's namespace naming the cluster's network (label/labels.gen.go `topology.istio.io/network`). */
+export const NetworkLabel = 'topology.istio.io/network';
 /** The ConfigMap istiod writes into every namespace with the mesh's root certificate(s) under `root-cert.pem`. */
 export const RootCertConfigMap = 'istio-ca-root-cert';
 

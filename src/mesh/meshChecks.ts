@@ -107,8 +107,9 @@ function remoteSecretFindings(local: ClusterFacts, clusters: readonly ClusterFac
       continue;
     }
     const byName = clusters.find((c) => c.clusterName === s.clusterName);
-    // Another address of the right server is fine when istiod syncs through it; the server of another chosen cluster never is.
-    const target = s.server === undefined ? undefined : clusters.find((c) => c !== local && c.server === s.server);
+    // Another address of the right server is fine when istiod syncs through it; the server of another chosen cluster
+    // never is, nor the local cluster's own (istiod would watch itself under a remote's name).
+    const target = s.server === undefined ? undefined : clusters.find((c) => c.server === s.server);
     if (!byName && target) {
       out.push({
         code: 'remoteSecretWrongName', severity: 'error', contexts: [local.context, target.context],

@@ -16,7 +16,7 @@ function matches(term: string, labels: Record<string, string>): boolean {
 
 /** An in-memory cluster that records writes; enough to drive the flow's decisions. */
 export class MemoryCluster implements InstallCluster {
-  readonly context = 'memory';
+  constructor(readonly context: string = 'memory') {}
   objects: UnstructuredObject[] = [];
   applied: string[] = [];
   deleted: string[] = [];

@@ -70,6 +70,13 @@ describe('mesh-level checks', () => {
     assert.match(findings[0].message, /the API server of `ctx-3`/);
   });
 
+  it('reports a remote secret pointing at its own cluster\'s server (a secret made from the wrong context)', () => {
+    const findings = check(mesh(2, { 1: { remoteSecrets: [secretFacts(2, { server: serverOf(1) })] } }));
+    assert.deepEqual(codes(findings), ['remoteSecretWrongServer']);
+    assert.deepEqual(findings[0].contexts, ['ctx-1', 'ctx-2']);
+    assert.match(findings[0].message, /points at `https:\/\/api-1\.example:6443`, the API server of `ctx-1`/);
+  });
+
   it('reports a remote secret that gives a chosen cluster another name', () => {
     const findings = check(mesh(2, { 1: { remoteSecrets: [secretFacts(2, { clusterName: 'east' })] } }));
     assert.deepEqual(codes(findings), ['remoteSecretWrongName', 'missingRemoteSecret']);
