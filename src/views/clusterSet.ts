@@ -39,6 +39,9 @@ export interface MeshEvaluation {
 export class ClusterSet implements vscode.Disposable {
   private list: ClusterEntry[] = [];
   private built: string | undefined;
+  /** The rebuild under way: the view and a setting change may both ask at once. */
+  private building: Promise<void> | undefined;
+  private generation = 0;
   private readonly owned: MeshSession[] = [];
   private perSession: vscode.Disposable[] = [];
   private readonly timers = new Map<string, NodeJS.Timeout>();
@@ -59,11 +62,11 @@ export class ClusterSet implements vscode.Disposable {
   constructor(private readonly main: MeshSession, private readonly config: Config, private readonly log: Logger, private readonly memento: vscode.Memento) {
     this.disposables = [this.listEmitter, this.factsEmitter, this.evaluationEmitter,
       config.onDidChange((e) => {
-        if (e.affectsConfiguration('istio.mesh.contexts')) void this.rebuild();
+        if (e.affectsConfiguration('istio.mesh.contexts')) this.building = this.rebuild();
       }),
       // Another selected context: its session takes the place of the one of its own, if it has one.
       main.onDidChange((c) => {
-        if (c.state && this.built !== undefined && main.contextName !== undefined && main.contextName !== this.built) void this.rebuild();
+        if (c.state && this.built !== undefined && main.contextName !== undefined && main.contextName !== this.built) this.building = this.rebuild();
       }),
     ];
   }
@@ -82,7 +85,8 @@ export class ClusterSet implements vscode.Disposable {
   /** Starts a session per chosen context (the selected one first, so its session is the one reused). */
   async ensureStarted(): Promise<void> {
     if (!this.multi || this.built !== undefined) return;
-    await this.rebuild();
+    this.building ??= this.rebuild();
+    await this.building;
   }
 
   /** A connected client of a chosen context (the live documents of findings read their object through it). */
@@ -102,6 +106,7 @@ export class ClusterSet implements vscode.Disposable {
   }
 
   private async rebuild(): Promise<void> {
+    const generation = ++this.generation;
     this.teardown();
     if (!this.multi) {
       this.built = undefined;
@@ -110,6 +115,7 @@ export class ClusterSet implements vscode.Disposable {
       return;
     }
     await this.main.ensureStarted();
+    if (generation !== this.generation) return; // a later rebuild took over
     const selected = this.main.contextName;
     this.built = selected ?? '';
     this.list = this.config.meshContexts.map((context) => {
