@@ -68,7 +68,10 @@ export class MeshTreeProvider implements vscode.TreeDataProvider<MeshNode>, vsco
         this.branchesFor(clusters.clusters);
         this.changeEmitter.fire(undefined);
       }),
-      clusters.onDidReadFacts((context) => this.redrawCluster(context)),
+      // Another cluster's facts name the targets of this one's remote secrets: every row compares what it shows.
+      clusters.onDidReadFacts(() => {
+        for (const b of this.branches) this.redrawCluster(b.entry.context);
+      }),
       clusters.onDidEvaluate(() => {
         for (const b of this.branches) this.redrawCluster(b.entry.context);
       }),
@@ -109,11 +112,6 @@ export class MeshTreeProvider implements vscode.TreeDataProvider<MeshNode>, vsco
   /** Finds the node of a namespace of the selected context (for commands invoked from the palette and for tests). */
   namespaceNode(name: string): NamespaceNode | undefined {
     return this.single.namespaceNode(name);
-  }
-
-  /** The cluster rows of the Clusters level as shown now (for tests). */
-  clusterNodes(): ClusterNode[] {
-    return this.branches.map((b) => b.node);
   }
 
   /** The "N more pods…" row: the workload lists the next page. */

@@ -39,7 +39,7 @@ async function main() {
   for (const version of versions) installed[version] = await ensureVSCode(version);
   await run(process.execPath, [join(root, 'scripts', 'build.mjs')], { cwd: root });
   const standIns = runs.includes('companions') ? await packStandIns() : [];
-  const cluster = await startTestCluster('run-integration', { cluster: !values['no-cluster'] && runs.some((r) => r !== 'multicluster') });
+  const cluster = runs.some((r) => r !== 'multicluster') ? await startTestCluster('run-integration', { cluster: !values['no-cluster'] }) : { env: {} };
   // Two more control planes are started only when their run comes, and only once for every version.
   let mesh;
 
