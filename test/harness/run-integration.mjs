@@ -5,8 +5,8 @@
 // cluster (with Istio) is started once for all versions and its KUBECONFIG reaches the host.
 // Each version runs twice: alone (test/integration/ but companions/), then "with companions": the stand-ins of
 // Red Hat YAML and the Kubernetes extension (test/companions/) installed beside it, running test/integration/companions/;
-// then "multicluster": test/integration/multicluster/ against a two-cluster mesh testbed (started for that run only,
-// testbed/mesh.mjs), whose kubeconfig holds both contexts.
+// then "multicluster": test/integration/multicluster/ against a two-cluster mesh testbed (testbed/mesh.mjs, started
+// for each such run and stopped after it), whose kubeconfig holds both contexts.
 //
 //   node test/harness/run-integration.mjs [--vscode 1.100.3] [--grep TEXT] [--no-cluster] [--run alone|companions|multicluster]
 import { runTests } from '@vscode/test-electron';
@@ -40,14 +40,14 @@ async function main() {
   await run(process.execPath, [join(root, 'scripts', 'build.mjs')], { cwd: root });
   const standIns = runs.includes('companions') ? await packStandIns() : [];
   const cluster = runs.some((r) => r !== 'multicluster') ? await startTestCluster('run-integration', { cluster: !values['no-cluster'] }) : { env: {} };
-  // Two more control planes are started only when their run comes, and only once for every version.
+  // Two more control planes, started only when their run comes, for each version afresh: its suite stops an API server.
   let mesh;
 
   const outcomes = [];
   for (const version of versions) for (const which of runs) {
     const companions = which === 'companions';
     const multicluster = which === 'multicluster';
-    if (multicluster) mesh ??= await startTestMesh('run-integration-mesh', { cluster: !values['no-cluster'] });
+    if (multicluster) mesh = await startTestMesh('run-integration-mesh', { cluster: !values['no-cluster'] });
     console.log(`\n=== integration tests on VS Code ${version}${companions ? ', with companions (stand-ins, not the real extensions)' : multicluster ? ', two clusters' : ''} ===`);
     const profile = createProfile('istio-mesh-integration-');
     for (const vsix of companions ? standIns : []) await installExtension(installed[version], profile, vsix);
@@ -71,6 +71,7 @@ async function main() {
       passed = false; // runTests already printed the exit code; the launcher printed the results
     }
     profile.dispose();
+    if (multicluster) await mesh.stop();
     outcomes.push({ version: `${version}${companions ? ' with companions' : multicluster ? ' with two clusters' : ''}`, passed, seconds: (Date.now() - started) / 1000 });
   }
   console.log('\nintegration tier:');
