@@ -31,7 +31,11 @@ describe('Istio Mesh view across two clusters', function () {
 
   it('shows each cluster with its name, mesh, network and istiod, and marks the namespace that differs', async () => {
     await workbench.openView('Istio Mesh');
-    await workbench.widenSideBar();
+    // Room for both clusters' rows and their descriptions: a wide side bar, the Upgrade view folded away.
+    await workbench.widenSideBar(700);
+    const upgrade = workbench.page.locator('.part.sidebar .pane-header').filter({ hasText: 'Upgrade' });
+    if ((await upgrade.getAttribute('aria-expanded')) === 'true') await upgrade.click();
+    await workbench.page.locator('.part.sidebar .pane-header[aria-expanded="false"]').filter({ hasText: 'Upgrade' }).waitFor();
     await workbench.treeRow(ONE).filter({ hasText: 'cluster1 · mesh mesh1 · network network1 · istiod default' }).waitFor({ timeout: 120_000 });
     // The finding names the cluster to change: the one where the namespace is not in the mesh.
     await workbench.treeRow(TWO).filter({ hasText: '1 warning' }).waitFor({ timeout: 120_000 });
