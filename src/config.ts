@@ -48,6 +48,14 @@ export class Config {
   async setInstallDefaults(value: Record<string, unknown>): Promise<void> {
     await this.section.update('install.defaults', value, vscode.ConfigurationTarget.Global);
   }
+  /** The contexts the Mesh view shows side by side (its Clusters level, with more than one); empty: the selected context only. */
+  get meshContexts(): readonly string[] {
+    const contexts = this.section.get<unknown>('mesh.contexts', []);
+    return Array.isArray(contexts) ? [...new Set(contexts.filter((c): c is string => typeof c === 'string' && c.trim() !== ''))] : [];
+  }
+  async setMeshContexts(contexts: readonly string[]): Promise<void> {
+    await this.section.update('mesh.contexts', [...contexts], vscode.ConfigurationTarget.Global);
+  }
   /** Fires when any `istio.*` setting changes. */
   onDidChange(listener: (e: vscode.ConfigurationChangeEvent) => void): vscode.Disposable {
     return vscode.workspace.onDidChangeConfiguration((e) => {

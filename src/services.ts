@@ -7,6 +7,7 @@ import type { YamlService } from './editor/yamlService';
 import type { RolloutTracker } from './injection/tracker';
 import type { UpgradeStates } from './upgrade/store';
 import type { Logger } from './util/log';
+import type { ClusterSet } from './views/clusterSet';
 import type { MeshTreeProvider } from './views/meshTree';
 import type { MeshSession } from './views/session';
 
@@ -21,6 +22,8 @@ export interface Services {
   readonly output: vscode.LogOutputChannel;
   /** The cluster of the selected kubeconfig context and its live mesh store; connects on first use (`getClient()`, `store`). */
   readonly mesh: MeshSession;
+  /** The contexts of `istio.mesh.contexts` (the Mesh view's Clusters level): a session per context, their facts and the mesh checks. */
+  readonly clusters: ClusterSet;
   /** The `istio.mesh` tree provider (`getChildren`, `getTreeItem`, `namespaceNode(name)`). */
   readonly meshTree: MeshTreeProvider;
   /** Rollout state of workloads restarted in this session ("restarting" → "2/2 injected"); the tree reads it. */

@@ -250,6 +250,16 @@ export class ClusterClient {
     return answer.status?.allowed === true;
   }
 
+  /**
+   * GET `path` of a pod's port through the API server's proxy (`pods/<name>:<port>/proxy`): a debug endpoint of a
+   * control-plane pod without a port-forward. Needs RBAC `get pods/proxy`; the answer is parsed as JSON.
+   */
+  async podProxyJson<T>(namespace: string, pod: string, port: number, path: string, signal?: AbortSignal): Promise<T> {
+    const target = { verb: 'get', resource: 'pods/proxy', namespace, name: pod };
+    const base = `/api/v1/namespaces/${encodeURIComponent(namespace)}/pods/${encodeURIComponent(pod)}:${port}/proxy`;
+    return this.json<T>({ method: 'GET', path: `${base}${path}`, target, signal, idleTimeoutMs: 5000 });
+  }
+
   /** The API server's version (`/version`); also a cheap reachability check. */
   async version(signal?: AbortSignal): Promise<{ major: string; minor: string; gitVersion: string }> {
     return this.json({ method: 'GET', path: '/version', target: { verb: 'get', resource: 'version' }, signal });

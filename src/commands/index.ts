@@ -2,6 +2,7 @@ import * as vscode from 'vscode';
 import type { Services } from '../services';
 import { analyzeWorkspace } from './analyzeWorkspace';
 import { analyzeCluster } from './analyzeCluster';
+import { chooseClusters } from './chooseClusters';
 import { clearClusterAnalysis } from './clearClusterAnalysis';
 import { disableInjection } from './disableInjection';
 import { enableInjection } from './enableInjection';
@@ -33,6 +34,7 @@ const commands: Record<string, CommandFactory> = {
   'istio.mesh.refresh': refresh,
   'istio.mesh.showMorePods': showMorePods,
   'istio.selectContext': selectContext,
+  'istio.mesh.chooseClusters': chooseClusters,
   'istio.install': install,
   'istio.uninstall': uninstall,
   'istio.installMultiCluster': installMultiCluster,

@@ -4,4 +4,5 @@ import type { Services } from '../services';
 export const refresh = (s: Services) => async () => {
   s.log.info('Refreshing the mesh view');
   await s.mesh.refresh();
+  await s.clusters.refresh();
 };

@@ -16,7 +16,7 @@ const MAX_FILES = 5000;
 const USER_SCHEMES = new Set(['file', 'untitled', 'vscode-remote']);
 
 /** The read-only document of a cluster object: `istio-mesh:/<ns>/<Kind>/<name>.yaml?<context>`. */
-function liveObjectUri(context: string, ref: ObjectRef): vscode.Uri {
+export function liveObjectUri(context: string, ref: ObjectRef): vscode.Uri {
   return vscode.Uri.from({ scheme: LIVE_OBJECT_SCHEME, path: liveObjectPath(ref), query: encodeURIComponent(context) });
 }
 

@@ -9,6 +9,7 @@ import { YamlCompletion, YamlHover } from './languageFeatures';
 import { followRedHatYaml, redHatYamlInstalled } from './redhat';
 import { registerInjectionVerdicts } from './verdicts';
 import { registerLiveObjects } from './liveObjects';
+import { MeshProblems } from './meshProblems';
 import { YamlService } from './yamlService';
 
 const YAML: vscode.DocumentSelector = { language: 'yaml' };
@@ -30,6 +31,7 @@ export function registerYamlEditor(services: Services): void {
     bridgeClusterToYaml(services, yaml),
     registerInjectionVerdicts(services, yaml),
     new ClusterProblems(services),
+    new MeshProblems(services.clusters),
     registerLiveObjects(services),
     services.config.onDidChange((e) => {
       if (e.affectsConfiguration('istio.yaml') || e.affectsConfiguration('istio.analysis') || e.affectsConfiguration('istio.meshConfig')) yaml.recheckAll();

@@ -18,7 +18,8 @@ class LiveObjects implements vscode.TextDocumentContentProvider {
     if (!ref) return `# Not the address of a cluster object: ${uri.toString()}\n`;
     const title = `${ref.kind} ${ref.namespace ? `${ref.namespace}/` : ''}${ref.name}`;
     try {
-      const client = await this.services.mesh.getClient();
+      // A context of the Mesh view's Clusters level is read through its own session; any other through the selected one.
+      const client = this.services.clusters.clientFor(context) ?? await this.services.mesh.getClient();
       if (client.context !== context) return `# ${title} is in context "${context}"; the mesh view shows context "${client.context}". Select context "${context}" to read it.\n`;
       const apiVersions = apiVersionsOf(ref.kind);
       for (const apiVersion of apiVersions) {

@@ -41,8 +41,12 @@ export const IstioSystemNamespace = 'istio-system';
  * data key is a cluster ID, its value a kubeconfig for that cluster's API server (`istioctl create-remote-secret`).
  */
 export const MultiClusterSecretLabel = 'istio/multiCluster';
-/** Label on istiod's namespace naming the cluster's network (label/labels.gen.go `topology.istio.io/network`). */
+/** Label of istiod's system namespace naming the cluster's network (istio.io/api label `topology.istio.io/network`). */
 export const NetworkLabel = 'topology.istio.io/network';
+/** istiod's environment variable with its cluster ID (`values.global.multiCluster.clusterName`). */
+export const ClusterIdEnv = 'CLUSTER_ID';
+/** istiod's monitoring port; it also serves `/debug/*`, e.g. `/debug/clusterz` (what `istioctl remote-clusters` prints). */
+export const IstiodMonitoringPort = 15014;
 /** The ConfigMap istiod writes into every namespace with the mesh's root certificate(s) under `root-cert.pem`. */
 export const RootCertConfigMap = 'istio-ca-root-cert';
 

@@ -15,6 +15,8 @@ export interface ClusterFacts {
   readonly server: string;
   /** istiod's cluster ID (`values.global.multiCluster.clusterName`, env CLUSTER_ID); undefined without Istio. */
   readonly clusterName?: string;
+  /** The `topology.istio.io/network` label of istio-system; undefined when unset or unread. */
+  readonly network?: string;
   /** meshIdOf() the `istio` ConfigMap's mesh config. */
   readonly meshId?: string;
   /** rootCertificates() of the `istio-ca-root-cert` ConfigMap (or the `cacerts` Secret's root-cert.pem); undefined when unread. */

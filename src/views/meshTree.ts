@@ -1,47 +1,38 @@
 import * as vscode from 'vscode';
 import type { ClusterAnalysisResults } from '../analyzers/clusterResults';
-import type { RolloutTracker } from '../injection/tracker';
-import type { NamespaceModel } from '../mesh/model';
-import type { MeshStore } from '../mesh/store';
-import { ChangeWindow } from './changeWindow';
-import { ControlPlaneNode } from './nodes/controlPlane';
-import { analysisMarks, type AnalysisMarks } from './nodes/analysisMarks';
+import { RolloutTracker } from '../injection/tracker';
+import { remoteSecretRow } from '../mesh/multiCluster';
+import { ClusterRows } from './clusterRows';
+import type { ClusterEntry, ClusterSet } from './clusterSet';
+import { analysisMarks } from './nodes/analysisMarks';
+import { ClusterNode, RemoteSecretsNode } from './nodes/cluster';
 import { MessageNode } from './nodes/message';
-import { NamespaceNode } from './nodes/namespace';
-import { icon, type MeshNode } from './nodes/node';
-import { PodNode } from './nodes/pod';
-import { RevisionNode } from './nodes/revision';
-import { WorkloadNode } from './nodes/workload';
-import { MeshNodes, mergeTreeChanges, type TreeChange } from './redraw';
-import { RevisionRows, revisionRowsOf } from './revisionRows';
-import type { NamespaceUsageCache } from '../mesh/revisionUsage';
-import { type RootRow, rootRows } from './rootRows';
+import type { MeshNode } from './nodes/node';
+import type { NamespaceNode } from './nodes/namespace';
+import type { WorkloadNode } from './nodes/workload';
 import type { MeshSession } from './session';
 
-/** Changes arriving within this window are redrawn together: about a frame, so a burst costs one redraw. */
-const redrawWindowMs = 16;
-const allCollections = ['namespaces', 'pods', 'deployments', 'statefulsets', 'daemonsets', 'services', 'webhooks', 'crds'] as const;
-
-/** The root group of namespaces. */
-class NamespacesNode implements MeshNode {
-  constructor(private readonly models: () => readonly NamespaceModel[], readonly children: () => MeshNode[]) {}
-  treeItem(): vscode.TreeItem {
-    const models = this.models();
-    const item = new vscode.TreeItem('Namespaces', vscode.TreeItemCollapsibleState.Expanded);
-    item.id = 'namespaces';
-    const injected = models.filter((n) => n.injection.plain.dataplane !== 'none').length;
-    item.description = `${injected} of ${models.length} in the mesh`;
-    item.iconPath = icon('folder-library');
-    item.contextValue = 'namespaces';
-    return item;
-  }
+/** A cluster of the Clusters level with its rows, and what its own rows showed last. */
+interface ClusterBranch {
+  readonly entry: ClusterEntry;
+  readonly node: ClusterNode;
+  readonly rows: ClusterRows;
+  readonly secrets: RemoteSecretsNode;
+  /** Another context than the selected one: the commands of its rows, which act on the selected context, are hidden. */
+  readonly other: boolean;
+  face: string;
+  secretsFace: string;
+  differences: ReadonlyMap<string, string>;
 }
 
 /**
- * The `istio.mesh` tree: Control plane → components; Namespaces → workloads → pods. Reads the live store of the
- * session. A change redraws only the rows it touches (see `MeshNodes`), batched per frame; a change of the
- * connection redraws everything. Empty while not connected, so `viewsWelcome` shows the message for the
- * `istio.cluster` state.
+ * The `istio.mesh` tree. With one context (the default) its root is the selected context's cluster: Control plane →
+ * components; Namespaces → workloads → pods (`ClusterRows`). With more than one in `istio.mesh.contexts`, its root is
+ * the Clusters level: a row per context (`ClusterNode`) with that cluster's rows and its remote secrets under it; the
+ * rows under a cluster get ids and context values of their own, so two clusters' `shop` namespaces are two rows and
+ * the commands of a row never run against another context than the one it shows. A change redraws only the rows it
+ * touches; a change of a cluster's connection redraws that cluster. Empty while not connected, so `viewsWelcome`
+ * shows the message for the `istio.cluster` state.
  */
 export class MeshTreeProvider implements vscode.TreeDataProvider<MeshNode>, vscode.Disposable {
   private readonly changeEmitter = new vscode.EventEmitter<MeshNode | MeshNode[] | undefined>();
@@ -50,99 +41,77 @@ export class MeshTreeProvider implements vscode.TreeDataProvider<MeshNode>, vsco
   /** Fires after the root level was produced; lets tests and the benchmark wait for a render. */
   private readonly renderedEmitter = new vscode.EventEmitter<number>();
   readonly onDidRenderRoot = this.renderedEmitter.event;
-  private readonly window = new ChangeWindow<TreeChange>(redrawWindowMs, mergeTreeChanges, (c) => this.redraw(c));
-  private readonly nodes: MeshNodes<NamespaceNode, WorkloadNode>;
-  private readonly group = new NamespacesNode(() => this.session.store?.namespaces ?? [], () => this.nodes.namespaces(this.session.store?.namespaces ?? []));
-  private controlPlane: ControlPlaneNode | undefined;
-  /** The revision rows under the control plane, kept so a pod change redraws the ones it moves. */
-  private readonly revisions: RevisionRows<RevisionNode>;
-  /** Each namespace model's pods by revision, counted once per model the store builds. */
-  private readonly usageCache: NamespaceUsageCache = new WeakMap();
-  /** The store the cached nodes came from: another one (a context switch) starts afresh. */
-  private nodesStore: MeshStore | undefined;
-  /** What decides the root level's rows, as last shown. */
-  private rootFace = '';
+  /** The selected context's rows: the root level with one context. */
+  private readonly single: ClusterRows;
+  private branches: ClusterBranch[] = [];
+  /** Which branch a row under a cluster belongs to (rows of two clusters may be alike, their nodes never are). */
+  private readonly scope = new WeakMap<MeshNode, ClusterBranch>();
 
-  constructor(private readonly session: MeshSession, rollouts: RolloutTracker, analysis: ClusterAnalysisResults, private readonly pageSize: () => number) {
-    const marks: AnalysisMarks = analysisMarks(analysis, () => this.session.contextName);
-    this.nodes = new MeshNodes<NamespaceNode, WorkloadNode>({
-      namespace: (m) => this.complete(new NamespaceNode(m, rollouts, marks)),
-      setNamespace: (node, m) => {
-        node.model = m;
-        this.complete(node);
-      },
-      workload: (w) => new WorkloadNode(w, rollouts.get(w), pageSize(), marks),
-      setWorkload: (node, w) => node.update(w, rollouts.get(w)),
-    }, rollouts);
-    const installed = (revision: string) => this.session.store?.controlPlane.revisions.some((r) => r.revision === revision) ?? false;
-    this.revisions = new RevisionRows<RevisionNode>({
-      make: (row) => new RevisionNode(row, installed),
-      set: (node, row) => {
-        node.row = row;
+  constructor(
+    private readonly session: MeshSession,
+    private readonly clusters: ClusterSet,
+    private readonly rollouts: RolloutTracker,
+    private readonly analysis: ClusterAnalysisResults,
+    private readonly pageSize: () => number,
+  ) {
+    this.single = new ClusterRows(session, {
+      rollouts, pageSize, marks: analysisMarks(analysis, () => session.contextName),
+      redraw: (rows) => {
+        if (!this.clusters.multi) this.changeEmitter.fire(rows === 'all' ? undefined : rows);
       },
     });
     this.subscriptions = [
-      session.onDidChange((c) => this.window.add({ root: c.state, controlPlane: c.mesh?.controlPlane ?? false, namespaces: c.mesh?.namespaces ?? new Set() })),
-      // A followed restart changes its workload's row and its namespace's "restarting…".
-      rollouts.onDidChange((s) => this.window.add({ root: false, controlPlane: false, namespaces: new Set([s.ref.namespace]) })),
+      this.single,
       // A cluster analysis run marks rows anywhere in the tree: rare, and all of it is redrawn.
       analysis.onDidChange(() => this.changeEmitter.fire(undefined)),
+      clusters.onDidChangeClusters(() => {
+        this.branchesFor(clusters.clusters);
+        this.changeEmitter.fire(undefined);
+      }),
+      // Another cluster's facts name the targets of this one's remote secrets: every row compares what it shows.
+      clusters.onDidReadFacts(() => {
+        for (const b of this.branches) this.redrawCluster(b.entry.context);
+      }),
+      clusters.onDidEvaluate(() => {
+        for (const b of this.branches) this.redrawCluster(b.entry.context);
+      }),
     ];
   }
 
   getTreeItem(node: MeshNode): vscode.TreeItem {
-    return node.treeItem();
+    const item = node.treeItem();
+    const branch = this.scope.get(node);
+    if (branch) {
+      item.id = `${branch.entry.context}/${item.id ?? ''}`;
+      if (branch.other && item.contextValue) item.contextValue = `otherContext:${item.contextValue}`;
+    }
+    return item;
   }
 
   async getChildren(node?: MeshNode): Promise<MeshNode[]> {
     if (!node) {
       void this.session.ensureStarted();
-      const roots = this.roots();
+      let roots: MeshNode[];
+      if (this.clusters.multi) {
+        void this.clusters.ensureStarted();
+        roots = this.branchesFor(this.clusters.clusters).map((b) => b.node);
+      } else roots = this.single.roots();
       this.renderedEmitter.fire(roots.length);
       return roots;
     }
-    const store = this.session.store;
-    if (node instanceof NamespaceNode) {
-      // Built from the store at expansion time, so a collapsed namespace costs nothing.
-      const model = store?.namespace(node.name);
-      return model ? [...this.nodes.workloads(model), ...model.otherPods.map((p) => new PodNode(p))] : [];
+    if (node instanceof ClusterNode) {
+      const branch = this.branches.find((b) => b.node === node);
+      return branch ? this.tag(branch, this.clusterChildren(branch)) : [];
     }
-    if (node instanceof WorkloadNode) {
-      this.nodes.podsShown(node);
-      return node.children(this.pageSize());
-    }
-    return node.children?.() ?? [];
+    const branch = this.scope.get(node);
+    const rows = branch?.rows ?? this.single;
+    const children = rows.children(node) ?? node.children?.() ?? [];
+    return branch ? this.tag(branch, children) : children;
   }
 
-  /** The root level as it is now: what is listed so far; empty (welcome view) until the namespaces are. */
-  roots(): MeshNode[] {
-    const rows = this.rootRows();
-    this.rootFace = JSON.stringify(rows);
-    const store = this.session.store;
-    this.useNodesOf(store);
-    if (!store || rows.length === 0) return [];
-    return rows.map((row) => {
-      switch (row) {
-        case 'limited': return new MessageNode('limited', 'Limited view (RBAC)', this.session.status?.limited ?? '', 'warning');
-        case 'stale': return new MessageNode('stale', this.session.state === 'unreachable' ? 'Connection lost: reconnecting…' : 'Credentials rejected',
-          this.session.error?.message ?? '', 'warning', { title: 'Show Logs', command: 'istio.showLogs' });
-        case 'controlPlaneLoading': return new MessageNode('cp', 'Control plane', 'Listing the control plane…', 'loading~spin');
-        case 'controlPlaneHidden': return new MessageNode('cp', 'Control plane: not visible to you', `You may not list Deployments in istio-system in context "${this.session.contextName}", so whether Istio is installed is unknown.`, 'warning');
-        case 'controlPlane':
-          this.controlPlane ??= new ControlPlaneNode(store.controlPlane, () => this.revisions.rows(revisionRowsOf(store.controlPlane, store.namespaces, this.usageCache)));
-          this.controlPlane.cp = store.controlPlane;
-          return this.controlPlane;
-        case 'namespaces': return this.group;
-      }
-    });
-  }
-
-  /** Finds the node of a namespace (for commands invoked from the palette and for tests). */
+  /** Finds the node of a namespace of the selected context (for commands invoked from the palette and for tests). */
   namespaceNode(name: string): NamespaceNode | undefined {
-    const store = this.session.store;
-    const model = store?.namespace(name);
-    this.useNodesOf(store);
-    return model ? this.nodes.namespace(model) : undefined;
+    return this.single.namespaceNode(name);
   }
 
   /** The "N more pods…" row: the workload lists the next page. */
@@ -153,55 +122,78 @@ export class MeshTreeProvider implements vscode.TreeDataProvider<MeshNode>, vsco
 
   dispose(): void {
     for (const s of this.subscriptions) s.dispose();
-    this.window.dispose();
+    for (const b of this.branches) b.rows.dispose();
     this.changeEmitter.dispose();
     this.renderedEmitter.dispose();
   }
 
-  private redraw(change: TreeChange): void {
-    const store = this.session.store;
-    if (change.root || !store || store !== this.nodesStore || JSON.stringify(this.rootRows()) !== this.rootFace) {
-      this.changeEmitter.fire(undefined);
-      return;
+  private clusterChildren(branch: ClusterBranch): MeshNode[] {
+    const { session, reading } = branch.entry;
+    const rows = branch.rows.roots();
+    const children: MeshNode[] = [...rows];
+    if (rows.length === 0) {
+      if (session.state === 'ready') children.push(new MessageNode('noIstio', 'Istio is not installed', `Context "${branch.entry.context}" has no istiod in istio-system.`));
+      else if (session.state !== 'connecting') children.push(new MessageNode('unreachable', `Not connected: ${session.state}`, session.error?.message ?? '', 'warning', { title: 'Show Logs', command: 'istio.showLogs' }));
     }
-    const rows = this.nodes.redraw(change.namespaces, (name) => store.namespace(name), () => store.namespaces);
-    if (rows === 'all') {
-      this.changeEmitter.fire(undefined);
-      return;
-    }
-    const redrawn: MeshNode[] = rows.group ? [this.group] : [...rows.namespaces, ...rows.workloads];
-    // Pods moved between revisions redraw those revisions' rows; a revision that came or went, the control plane.
-    const revisionRows = !change.controlPlane && this.controlPlane && this.revisions.listed && (change.namespaces === 'all' || change.namespaces.size > 0)
-      ? this.revisions.redraw(revisionRowsOf(store.controlPlane, store.namespaces, this.usageCache)) : [];
-    if ((change.controlPlane || revisionRows === 'parent') && this.controlPlane) {
-      this.controlPlane.cp = store.controlPlane;
-      redrawn.push(this.controlPlane);
-    } else if (revisionRows !== 'parent') redrawn.push(...revisionRows);
-    if (redrawn.length > 0) this.changeEmitter.fire(redrawn);
+    if (reading && session.state === 'ready') children.push(branch.secrets);
+    return children;
   }
 
-  private rootRows(): RootRow[] {
-    const store = this.session.store;
-    return rootRows({
-      state: store && this.session.status ? this.session.state : undefined,
-      listed: (c) => store?.isSynced(c) ?? false,
-      limited: this.session.status?.limited !== undefined,
-      installed: this.session.installState === 'installed',
-      controlPlaneHidden: this.session.installState === 'unknown' && this.session.controlPlaneHidden,
+  private tag(branch: ClusterBranch, nodes: MeshNode[]): MeshNode[] {
+    for (const n of nodes) this.scope.set(n, branch);
+    return nodes;
+  }
+
+  /** The branches of these entries: kept while their session is the same, so their nodes stay the rows VS Code knows. */
+  private branchesFor(entries: readonly ClusterEntry[]): ClusterBranch[] {
+    if (entries.length === this.branches.length && entries.every((e, i) => this.branches[i].entry === e)) return this.branches;
+    for (const b of this.branches) b.rows.dispose();
+    this.branches = entries.map((entry) => {
+      const context = entry.context;
+      const other = entry.session !== this.session;
+      const branch: ClusterBranch = {
+        entry, other, face: '', secretsFace: '', differences: new Map(),
+        node: new ClusterNode(entry, () => this.clusters.evaluation),
+        secrets: new RemoteSecretsNode([]),
+        rows: new ClusterRows(entry.session, {
+          // Restarts followed in this window run against the selected context: another cluster's rows never show them.
+          rollouts: other ? new RolloutTracker() : this.rollouts,
+          pageSize: this.pageSize,
+          marks: analysisMarks(this.analysis, () => entry.session.contextName),
+          differs: (name) => this.clusters.evaluation.differences.get(context)?.get(name),
+          redraw: (rows) => this.changeEmitter.fire(rows === 'all' ? branch.node : rows),
+        }),
+      };
+      return branch;
     });
+    return this.branches;
   }
 
-  /** A namespace row says "listing…" until the pods and workloads are listed (their counts would be wrong). */
-  private complete(node: NamespaceNode): NamespaceNode {
-    node.listed = this.session.store?.isSynced(...allCollections) ?? false;
-    return node;
-  }
-
-  private useNodesOf(store: MeshStore | undefined): void {
-    if (store === this.nodesStore) return;
-    this.nodesStore = store;
-    this.nodes.clear();
-    this.revisions.clear();
-    this.controlPlane = undefined;
+  /** Redraws what a cluster's facts and the checks change: its row, its remote secrets, the namespaces marked. */
+  private redrawCluster(context: string): void {
+    const branch = this.branches.find((b) => b.entry.context === context);
+    if (!branch) return;
+    const item = branch.node.treeItem();
+    const face = JSON.stringify([item.description, (item.tooltip as vscode.MarkdownString | undefined)?.value]);
+    const reading = branch.entry.reading;
+    const facts = this.branches.flatMap((b) => (b.entry.reading ? [b.entry.reading.facts] : []));
+    branch.secrets.rows = reading?.facts.remoteSecrets.map((s) => remoteSecretRow(s, facts)) ?? [];
+    const secretsFace = JSON.stringify(branch.secrets.rows);
+    const differences = this.clusters.evaluation.differences.get(context) ?? new Map<string, string>();
+    const changed = [...new Set([...differences.keys(), ...branch.differences.keys()])].filter((n) => differences.get(n) !== branch.differences.get(n));
+    branch.differences = differences;
+    const redrawn: MeshNode[] = [];
+    if (face !== branch.face) {
+      branch.face = face;
+      branch.secretsFace = secretsFace;
+      // The row and what is under it: its connection or its Istio may have changed.
+      return this.changeEmitter.fire(branch.node);
+    }
+    if (secretsFace !== branch.secretsFace) {
+      branch.secretsFace = secretsFace;
+      redrawn.push(branch.secrets);
+    }
+    redrawn.push(...branch.rows.shownNamespaces(changed));
+    if (redrawn.length) this.changeEmitter.fire(redrawn);
   }
 }

@@ -47,6 +47,11 @@ export class MeshSession implements vscode.Disposable {
     private readonly memento: vscode.Memento,
     /** The local cluster `npm start` is starting, when there is one: the session waits for it instead of failing. */
     readonly localCluster?: LocalClusterWatch,
+    /**
+     * A context this session always shows: one more cluster of the Mesh view's Clusters level. Such a session leaves
+     * the selected context and the `when`-clause keys (which follow the selected context's session) alone.
+     */
+    readonly fixedContext?: string,
   ) {
     this.disposables.push(config.onDidChange((e) => {
       if (e.affectsConfiguration('istio.kubeconfig') && this.current !== 'idle') void this.restart();
@@ -155,13 +160,13 @@ export class MeshSession implements vscode.Disposable {
       const { ClusterClient } = await import('../cluster/client');
       const { LiveMesh } = await import('../mesh/live');
       const settingPath = this.config.kubeconfig || undefined;
-      const remembered = this.memento.get<string>(selectedContextKey);
+      const remembered = this.fixedContext ?? this.memento.get<string>(selectedContextKey);
       let client: ClusterClient;
       try {
         client = await ClusterClient.connect({ settingPath, context: remembered });
       } catch (err) {
         // The remembered context may be gone from the kubeconfig: fall back to its current context.
-        if (!remembered || !(err instanceof ClusterError && err.reason === 'NoContext')) throw err;
+        if (!remembered || this.fixedContext || !(err instanceof ClusterError && err.reason === 'NoContext')) throw err;
         client = await ClusterClient.connect({ settingPath });
       }
       this.log.info(`Connecting to context "${client.context}" (${client.server}) from ${client.kubeconfig.files.join(', ')}`);
@@ -238,6 +243,7 @@ export class MeshSession implements vscode.Disposable {
   }
 
   private setContext(key: string, value: unknown): void {
+    if (this.fixedContext) return;
     if (this.contextKeys.has(key) && this.contextKeys.get(key) === value) return;
     this.contextKeys.set(key, value);
     void vscode.commands.executeCommand('setContext', key, value);

@@ -38,3 +38,8 @@ export async function createDeployment(namespace: string, name: string, replicas
 export async function deleteNamespaces(...names: string[]): Promise<void> {
   await kubectl('delete', 'namespace', '--ignore-not-found', '--wait=false', ...names);
 }
+
+/** kubectl against one context of the kubeconfig (the two-cluster testbed's `istio-mesh-testbed-1`, `-2`). */
+export async function kubectlIn(context: string, ...args: string[]): Promise<string> {
+  return kubectl(`--context=${context}`, ...args);
+}

@@ -22,6 +22,8 @@ export interface OpenOptions {
   files?: Record<string, string>;
   /** The color theme from the start (the web workbench otherwise follows the browser's light scheme). */
   theme?: ThemeKind;
+  /** Workspace settings from the start, e.g. `istio.mesh.contexts`. */
+  settings?: Record<string, unknown>;
 }
 
 function writeWorkspaceSetting(folder: string, key: string, value: unknown): void {
@@ -39,7 +41,7 @@ export class Workbench {
   ) {}
 
   /** Opens the workbench on a fresh folder and waits until the extension's view container is there. */
-  static async open({ files = {}, theme }: OpenOptions = {}): Promise<Workbench> {
+  static async open({ files = {}, theme, settings = {} }: OpenOptions = {}): Promise<Workbench> {
     const origin = process.env.ISTIO_MESH_E2E_URL;
     if (!origin) throw new Error('ISTIO_MESH_E2E_URL is not set: run the specs with `npm run test:e2e`');
     // The folder's name shows in the title bar of every screenshot: keep it plain.
@@ -50,6 +52,7 @@ export class Workbench {
       writeFileSync(join(folder, path), text);
     }
     if (theme) writeWorkspaceSetting(folder, 'workbench.colorTheme', THEMES[theme]);
+    for (const [key, value] of Object.entries(settings)) writeWorkspaceSetting(folder, key, value);
     const { page, close } = await launchBrowser();
     const url = new URL(origin);
     url.searchParams.set('folder', folder);

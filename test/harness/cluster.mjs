@@ -8,6 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { onCleanup } from './processes.mjs';
 
 const LIB = fileURLToPath(new URL('../../testbed/lib.mjs', import.meta.url));
+const MESH = fileURLToPath(new URL('../../testbed/mesh.mjs', import.meta.url));
 
 /**
  * Starts the testbed with Istio in `<testbed cache>/<name>-<pid>` (e.g. "run-integration-4242") and returns
@@ -36,6 +37,33 @@ export async function startTestCluster(name, { cluster = true } = {}) {
   }
 }
 
+
+/**
+ * Starts a two-cluster mesh testbed (testbed/mesh.mjs: two control planes, one multi-primary Istio mesh, one kubeconfig
+ * with contexts `istio-mesh-testbed-1` and `-2`) in `<testbed cache>/<name>-<pid>` and returns `{ env, stop() }`;
+ * `env` is meshEnv()'s (KUBECONFIG, ISTIO_MESH_TESTBED_DIR, ISTIO_MESH_TESTBED_CONTEXTS, the tools).
+ */
+export async function startTestMesh(name, { cluster = true } = {}) {
+  if (!cluster) {
+    console.log('harness: --no-cluster: the two-cluster suites will fail');
+    return { env: {}, stop: async () => {} };
+  }
+  const testbed = await import(LIB);
+  const { upMesh } = await import(MESH);
+  const log = (message) => console.log(message);
+  const dir = await testbed.runDir(name, { log });
+  // lib.mjs's down stops every testbed nested in the dir: both clusters.
+  const stop = () => testbed.down({ dir, log });
+  onCleanup(stop);
+  const started = Date.now();
+  try {
+    const env = await upMesh({ dir, clusters: 2, istio: true, log });
+    console.log(`harness: two-cluster mesh up in ${((Date.now() - started) / 1000).toFixed(1)} s (KUBECONFIG=${env.KUBECONFIG})`);
+    return { env, stop };
+  } catch (error) {
+    throw new Error(`the two-cluster testbed could not start: ${error.message}`);
+  }
+}
 
 /**
  * For `npm start`: starts building and starting the testbed with Istio in the background and returns at once with

@@ -5,13 +5,16 @@
 // Screenshots land in test-output/screenshots/ (ignored by git): a test run leaves the checkout clean.
 // `npm run screenshots` runs the same tier with `--screenshots media/screenshots` to refresh the README's pictures.
 //
-//   node test/harness/run-e2e.mjs [--vscode 1.139.1] [--grep TEXT] [--no-cluster] [--screenshots DIR]
+// With `--clusters 2` it runs test/e2e/multicluster.e2e.ts alone, against a two-cluster mesh testbed; without, every
+// other spec against one cluster.
+//
+//   node test/harness/run-e2e.mjs [--vscode 1.139.1] [--grep TEXT] [--no-cluster] [--screenshots DIR] [--clusters 2]
 import { readdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { startTestCluster } from './cluster.mjs';
+import { startTestCluster, startTestMesh } from './cluster.mjs';
 import { cleanupAll, run } from './processes.mjs';
 import { NEWEST, ensureVSCode } from './setup.mjs';
 import { createProfile, installExtension, startServer } from './vscode-server.mjs';
@@ -26,6 +29,7 @@ async function main() {
       grep: { type: 'string' },
       'no-cluster': { type: 'boolean', default: false },
       screenshots: { type: 'string', default: join('test-output', 'screenshots') },
+      clusters: { type: 'string', default: '1' },
     },
   });
   const started = Date.now();
@@ -38,11 +42,16 @@ async function main() {
   await run(process.execPath, [join(root, 'scripts', 'package.mjs'), '--out', vsix, '--no-typecheck'], { cwd: root });
   await installExtension(vscode, profile, vsix);
   console.log(`harness: packaged and installed the .vsix at ${elapsed()}`);
-  const cluster = await startTestCluster('run-e2e', { cluster: !values['no-cluster'] });
+  if (values.clusters !== '1' && values.clusters !== '2') throw new Error(`--clusters ${values.clusters}: 1 or 2`);
+  const two = values.clusters === '2';
+  const cluster = two
+    ? await startTestMesh('run-e2e-mesh', { cluster: !values['no-cluster'] })
+    : await startTestCluster('run-e2e', { cluster: !values['no-cluster'] });
   const server = await startServer(vscode, profile, cluster.env);
   console.log(`\n=== end-to-end tests on VS Code ${vscode.version} (${server.origin}, server up at ${elapsed()}) ===`);
 
-  const specs = readdirSync(join(root, 'test', 'e2e')).filter((f) => f.endsWith('.e2e.ts')).sort().map((f) => join('test', 'e2e', f));
+  const specs = readdirSync(join(root, 'test', 'e2e')).filter((f) => f.endsWith('.e2e.ts') && (f === 'multicluster.e2e.ts') === two)
+    .sort().map((f) => join('test', 'e2e', f));
   if (specs.length === 0) throw new Error('no specs in test/e2e/*.e2e.ts');
   const mocha = require.resolve('mocha/bin/mocha.js');
   try {

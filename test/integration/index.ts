@@ -31,12 +31,13 @@ function fileReporter(resultsFile: string | undefined): typeof Mocha.reporters.B
 
 /**
  * The run "with companions" (ISTIO_MESH_COMPANIONS, set by run-integration.mjs beside the stand-ins it installs) runs
- * `companions/` only; the run alone runs everything else.
+ * `companions/` only, the run with two clusters (ISTIO_MESH_MULTICLUSTER) `multicluster/` only; the run alone the rest.
  */
 function testFiles(dir: string): string[] {
-  const companions = process.env.ISTIO_MESH_COMPANIONS === '1';
+  const folder = process.env.ISTIO_MESH_COMPANIONS === '1' ? 'companions/' : process.env.ISTIO_MESH_MULTICLUSTER === '1' ? 'multicluster/' : undefined;
+  const runs = (file: string) => (folder ? file.startsWith(folder) : !file.startsWith('companions/') && !file.startsWith('multicluster/'));
   return readdirSync(dir, { recursive: true, encoding: 'utf8' })
-    .filter((file) => file.endsWith('.test.js') && file.startsWith('companions/') === companions)
+    .filter((file) => file.endsWith('.test.js') && runs(file))
     .sort()
     .map((file) => join(dir, file));
 }

@@ -21,7 +21,13 @@ export class NamespaceNode implements MeshNode {
   /** Its pods and workloads are listed: until then its row says so instead of counting what is not there yet. */
   listed = true;
 
-  constructor(public model: NamespaceModel, private readonly rollouts: RolloutTracker, private readonly marks?: AnalysisMarks) {}
+  constructor(
+    public model: NamespaceModel,
+    private readonly rollouts: RolloutTracker,
+    private readonly marks?: AnalysisMarks,
+    /** How this namespace differs from the same namespace in the other clusters of its mesh (Clusters level only). */
+    private readonly differs?: (name: string) => string | undefined,
+  ) {}
 
   get name(): string {
     return this.model.name;
@@ -42,6 +48,7 @@ export class NamespaceNode implements MeshNode {
     if (terminating) words.push('terminating');
     if (this.rollouts.isRollingOut(this.model.name)) words.push('restarting…');
     words.push(...marksWord(this.marks?.namespace(this.model.name) ?? []));
+    if (this.differs?.(this.model.name)) words.push('differs between clusters');
     return words.join(' · ');
   }
 
@@ -53,7 +60,7 @@ export class NamespaceNode implements MeshNode {
     item.description = this.description;
     item.contextValue = this.contextValue;
     const messages = this.marks?.namespace(m.name) ?? [];
-    item.iconPath = marksIcon(messages) ?? this.icon();
+    item.iconPath = marksIcon(messages) ?? (this.differs?.(m.name) ? icon('warning', Colors.warn) : this.icon());
     const labels = Object.entries(m.labels).filter(([k]) => k.includes('istio')).map(([k, v]) => `\`${k}=${v}\``);
     item.tooltip = markdown([
       `**Namespace** ${md(m.name)} — ${stateWords[m.injection.state]}`,
@@ -63,6 +70,7 @@ export class NamespaceNode implements MeshNode {
       ...(m.restartNeeded ? [`$(warning) ${m.restartNeeded} pods need a restart: re-created now, they would get, lose or change their sidecar.`] : []),
       ...(m.versionMismatches ? [`$(warning) ${m.versionMismatches} proxies run another version than their control plane.`] : []),
       ...marksLines(messages),
+      ...differsLines(this.differs?.(m.name)),
     ]);
     return item;
   }
@@ -81,4 +89,8 @@ export class NamespaceNode implements MeshNode {
       default: return icon('circle-outline');
     }
   }
+}
+
+function differsLines(text: string | undefined): string[] {
+  return text ? [`$(warning) **Differs between the clusters of the mesh**: ${md(text)}. Istio treats same-named namespaces of a mesh as one; label it alike in every cluster.`] : [];
 }

@@ -1,0 +1,163 @@
+// The Mesh view across two clusters inside real VS Code, against the two-cluster mesh testbed the harness starts for
+// this run (`--run multicluster`): the Clusters level with both clusters' values, a namespace labelled in one cluster
+// only marked in the view and reported in Problems until it is fixed, and one cluster's API server stopped.
+import * as assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import * as vscode from 'vscode';
+import { Kinds } from '../../../src/cluster/kinds';
+import type { Services } from '../../../src/services';
+import type { MeshNode } from '../../../src/views/nodes/node';
+import { namespace } from '../../builders/kube';
+import { ScriptedPrompter } from '../../builders/prompter';
+import { requireTestCluster } from '../cluster';
+
+const RUN = Date.now().toString(36);
+/** Tooltip Markdown as read: without the escapes of text from the cluster. */
+const unescape = (markdown: string) => markdown.replace(/\\(.)/g, '$1');
+
+describe('mesh view with two clusters', function () {
+  this.timeout(180_000);
+  let services: Services;
+  let contexts: string[];
+  const ns = `both-${RUN}`;
+  const late = `late-${RUN}`;
+
+  /** Waits until `check` answers, re-checking on every tree change and every Problems change. */
+  async function waitFor<T>(what: string, check: () => Promise<T | undefined> | T | undefined, timeoutMs = 90_000): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
+      let done = false;
+      const subs = [services.meshTree.onDidChangeTreeData(() => void test()), vscode.languages.onDidChangeDiagnostics(() => void test())];
+      const finish = (err?: Error, value?: T) => {
+        if (done) return;
+        done = true;
+        clearTimeout(timer);
+        for (const s of subs) s.dispose();
+        if (err) reject(err);
+        else resolve(value as T);
+      };
+      const timer = setTimeout(() => finish(new Error(`timed out waiting for ${what}`)), timeoutMs);
+      const test = async () => {
+        try {
+          const found = await check();
+          if (found !== undefined) finish(undefined, found);
+        } catch (err) {
+          finish(err as Error);
+        }
+      };
+      void test();
+    });
+  }
+
+  const item = (node: MeshNode) => services.meshTree.getTreeItem(node);
+  async function clusterRows(): Promise<Map<string, { node: MeshNode; item: vscode.TreeItem }>> {
+    const roots = await services.meshTree.getChildren();
+    return new Map(roots.map((node) => [String(item(node).label), { node, item: item(node) }]));
+  }
+  async function childrenOf(node: MeshNode): Promise<{ node: MeshNode; item: vscode.TreeItem }[]> {
+    return (await services.meshTree.getChildren(node)).map((n) => ({ node: n, item: item(n) }));
+  }
+  /** The namespace row `name` under the cluster row of `context`. */
+  async function namespaceRow(context: string, name: string): Promise<vscode.TreeItem | undefined> {
+    const cluster = (await clusterRows()).get(context);
+    if (!cluster) return undefined;
+    const group = (await childrenOf(cluster.node)).find((c) => c.item.label === 'Namespaces');
+    return group && (await childrenOf(group.node)).find((c) => c.item.label === name)?.item;
+  }
+  const diagnosticsOn = (context: string, name: string) => vscode.languages.getDiagnostics(
+    vscode.Uri.from({ scheme: 'istio-mesh', path: `/-/Namespace/${name}.yaml`, query: encodeURIComponent(context) }));
+  const client = (context: string) => {
+    const c = services.clusters.clientFor(context);
+    assert.ok(c, `a connected client of ${context}`);
+    return c;
+  };
+
+  before(async () => {
+    requireTestCluster();
+    contexts = (process.env.ISTIO_MESH_TESTBED_CONTEXTS ?? '').split(' ').filter(Boolean);
+    assert.equal(contexts.length, 2, 'ISTIO_MESH_TESTBED_CONTEXTS names the two contexts of the mesh testbed (run with --run multicluster)');
+    services = await vscode.extensions.getExtension<Services>('istio-mesh.istio-mesh')!.activate();
+    const prompter = new ScriptedPrompter([(items: readonly { label: string; value: unknown }[]) => items.filter((i) => contexts.includes(i.label)).map((i) => i.value)]);
+    await vscode.commands.executeCommand('istio.mesh.chooseClusters', { prompter });
+    assert.deepEqual(vscode.workspace.getConfiguration('istio').get('mesh.contexts'), contexts);
+  });
+
+  after(async () => {
+    for (const context of contexts ?? []) {
+      for (const name of [ns, late]) await services?.clusters.clientFor(context)?.delete(Kinds.Namespace, name).catch(() => undefined);
+    }
+    await vscode.workspace.getConfiguration('istio').update('mesh.contexts', undefined, vscode.ConfigurationTarget.Global);
+  });
+
+  it('shows a Clusters level with each cluster\'s name, mesh ID, network, revisions and remote secrets', async () => {
+    const rows = await waitFor('both cluster rows with their mesh values', async () => {
+      const found = await clusterRows();
+      const ok = contexts.every((c, i) => String(found.get(c)?.item.description ?? '').startsWith(`cluster${i + 1} · mesh mesh1 · network network1 · istiod default`));
+      return ok && found.size === 2 ? found : undefined;
+    });
+    assert.deepEqual([...rows.keys()], contexts);
+    for (const [i, context] of contexts.entries()) {
+      const other = i === 0 ? 2 : 1;
+      // The secret's target is named once the other cluster's facts are read too.
+      const target = `cluster${other} (${contexts[other - 1]})`;
+      const [children, secrets] = await waitFor(`the remote secret of ${context} for ${target}`, async () => {
+        const found = await childrenOf((await clusterRows()).get(context)!.node);
+        const group = found.find((c) => c.item.label === 'Remote secrets');
+        const rows = group && (await childrenOf(group.node));
+        return rows?.some((r) => r.item.label === target) ? [found, rows] as const : undefined;
+      });
+      assert.deepEqual(children.map((c) => c.item.label), ['Control plane', 'Namespaces', 'Remote secrets']);
+      // Two clusters' rows of the same kind are two rows: VS Code refuses a tree with one id twice.
+      assert.equal(children[1].item.id, `${context}/namespaces`);
+      assert.deepEqual(secrets.map((s) => s.item.label), [target]);
+      assert.match(String(secrets[0].item.description), /^https:\/\/127\.0\.0\.1:\d+ · /);
+    }
+    // The selected context's rows keep their commands; the other cluster's rows act on no other context than theirs.
+    const selected = services.mesh.contextName;
+    const other = contexts.find((c) => c !== selected)!;
+    const cp = async (context: string) => (await childrenOf(rows.get(context)!.node)).find((c) => c.item.label === 'Control plane')!.item;
+    assert.equal((await cp(selected!)).contextValue, 'controlPlane:installed');
+    assert.equal((await cp(other)).contextValue, 'otherContext:controlPlane:installed');
+  });
+
+  it('marks a namespace injected in one cluster only, reports it in Problems, and clears both once it is fixed', async () => {
+    const [one, two] = contexts;
+    await client(one).create(namespace(ns, { 'istio-injection': 'enabled' }));
+    await client(two).create(namespace(ns));
+    const marked = await waitFor('the namespace marked in both clusters', async () => {
+      const rows = await Promise.all([namespaceRow(one, ns), namespaceRow(two, ns)]);
+      return rows.every((r) => String(r?.description ?? '').includes('differs between clusters')) ? rows : undefined;
+    });
+    assert.match(unescape((marked[1]!.tooltip as vscode.MarkdownString).value), new RegExp(`injected \\(default\\) in ${one}, not injected in ${two}`));
+    const problem = await waitFor('the finding in Problems', () => diagnosticsOn(two, ns).find((d) => d.code === 'injectionDiffers'));
+    assert.equal(problem.severity, vscode.DiagnosticSeverity.Warning);
+    assert.match(problem.message, new RegExp(`What to do: .*kubectl label namespace ${ns} istio-injection=enabled --context=${two}`));
+    const cluster2 = (await clusterRows()).get(two)!.item;
+    assert.match(String(cluster2.description), /1 warning$/);
+
+    await client(two).labelNamespace(ns, { 'istio-injection': 'enabled' });
+    await waitFor('the finding to leave Problems', () => (diagnosticsOn(two, ns).length === 0 ? true : undefined));
+    await waitFor('the marks to go', async () => {
+      const rows = await Promise.all([namespaceRow(one, ns), namespaceRow(two, ns)]);
+      return rows.every((r) => r && !String(r.description).includes('differs')) ? true : undefined;
+    });
+  });
+
+  it('shows a cluster whose API server stopped as unreachable, and keeps the other live', async () => {
+    const [one, two] = contexts;
+    const dir = process.env.ISTIO_MESH_TESTBED_DIR;
+    assert.ok(dir, 'ISTIO_MESH_TESTBED_DIR');
+    const { pid } = JSON.parse(readFileSync(join(dir, 'cluster-2', 'pids', 'kube-apiserver.json'), 'utf8')) as { pid: number };
+    process.kill(pid, 'SIGKILL');
+    const row = await waitFor(`${two} to show unreachable`, async () => {
+      const found = (await clusterRows()).get(two)?.item;
+      return found && String(found.description).startsWith('unreachable') ? found : undefined;
+    });
+    const error = services.clusters.clusters.find((c) => c.context === two)?.session.error;
+    assert.ok(error, `${two}'s session has its error`);
+    assert.ok(unescape((row.tooltip as vscode.MarkdownString).value).includes(`$(error) ${error.message}`), `the tooltip gives the error: ${(row.tooltip as vscode.MarkdownString).value}`);
+    await client(one).create(namespace(late));
+    await waitFor(`a namespace created in ${one} afterwards to appear under it`, async () => ((await namespaceRow(one, late)) ? true : undefined));
+    assert.match(String((await clusterRows()).get(one)?.item.description), /^cluster1 · mesh mesh1/);
+  });
+});
