@@ -6,7 +6,7 @@
 import { parse } from 'yaml';
 import type { KubeObject } from '../cluster/types';
 import type { NamespaceState } from '../istio/injection';
-import { MultiClusterSecretLabel } from '../istio/names';
+import { ClusterIdEnv, MultiClusterSecretLabel } from '../istio/names';
 
 export interface ClusterFacts {
   /** The kubeconfig context: how the user names the cluster, and what every suggested command names. */
@@ -87,4 +87,14 @@ export function rootCertificates(pem: string): string[] {
   const out: string[] = [];
   for (const m of pem.matchAll(/-----BEGIN CERTIFICATE-----([\s\S]*?)-----END CERTIFICATE-----/g)) out.push(m[1].replace(/\s+/g, ''));
   return out;
+}
+
+/** istiod's CLUSTER_ID (the chart sets it from values.global.multiCluster.clusterName, else `Kubernetes`). */
+export function clusterIdOf(istiods: readonly KubeObject[]): string | undefined {
+  for (const d of istiods) {
+    const containers = ((d as { spec?: unknown }).spec as { template?: { spec?: { containers?: { env?: { name: string; value?: string }[] }[] } } } | undefined)?.template?.spec?.containers ?? [];
+    const id = containers.flatMap((c) => c.env ?? []).find((e) => e.name === ClusterIdEnv)?.value;
+    if (id) return id;
+  }
+  return undefined;
 }

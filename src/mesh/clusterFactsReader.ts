@@ -9,9 +9,9 @@ import type { ClusterClient } from '../cluster/client';
 import { Kinds } from '../cluster/kinds';
 import type { KubeObject } from '../cluster/types';
 import { meshIdOf } from '../istio/meshConfig';
-import { ClusterIdEnv, IstioSystemNamespace, IstiodMonitoringPort, MultiClusterSecretLabel, NetworkLabel, RootCertConfigMap } from '../istio/names';
+import { IstioSystemNamespace, IstiodMonitoringPort, MultiClusterSecretLabel, NetworkLabel, RootCertConfigMap } from '../istio/names';
 import { errorMessage } from '../util/errors';
-import { type ClusterFacts, type NamespaceFacts, remoteSecretFacts, rootCertificates } from './clusterFacts';
+import { clusterIdOf, type ClusterFacts, type NamespaceFacts, remoteSecretFacts, rootCertificates } from './clusterFacts';
 import type { NamespaceModel } from './model';
 
 export interface ClusterReading {
@@ -27,7 +27,7 @@ interface ClusterzEntry {
 }
 
 interface PodSpecHolder extends KubeObject {
-  spec?: { template?: { spec?: { containers?: { env?: { name: string; value?: string }[] }[] } } };
+  spec?: unknown;
   status?: { phase?: string };
   data?: Record<string, string>;
 }
@@ -55,7 +55,7 @@ export async function readClusterFacts(client: ClusterClient, namespaces: readon
     attempt('remote secrets', () => client.list<PodSpecHolder>(Kinds.Secret, { namespace: ns, labelSelector: `${MultiClusterSecretLabel}=true`, signal })),
     attempt('istiod pods', () => client.list<PodSpecHolder>(Kinds.Pod, { namespace: ns, labelSelector: 'app=istiod', signal })),
   ]);
-  const clusterName = istiods?.items.flatMap((d) => d.spec?.template?.spec?.containers ?? []).flatMap((c) => c.env ?? []).find((e) => e.name === ClusterIdEnv)?.value;
+  const clusterName = istiods ? clusterIdOf(istiods.items) : undefined;
   const running = pods?.items.find((p) => p.status?.phase === 'Running');
   const clusterz = running && secrets?.items.length
     ? await attempt(`istiod's /debug/clusterz (pods/proxy to ${running.metadata.name}:${IstiodMonitoringPort})`, () =>

@@ -3,26 +3,13 @@
  * cluster ID, the mesh ID, the root it trusts, its remote secrets and its namespaces' injection. istiod's own sync
  * state of each remote cluster (/debug/clusterz) is not read here: it needs a port-forward to istiod's pod.
  */
-import type { UnstructuredObject } from '../cluster/types';
 import type { InstallCluster } from '../install/installCluster';
 import { manifestMeshFacts, namespaceInjection } from '../istio/injection';
 import { meshIdOf } from '../istio/meshConfig';
 import { IstioSystemNamespace, MultiClusterSecretLabel, NetworkLabel, RootCertConfigMap } from '../istio/names';
-import { remoteSecretFacts, rootCertificates, type ClusterFacts } from '../mesh/clusterFacts';
+import { clusterIdOf, remoteSecretFacts, rootCertificates, type ClusterFacts } from '../mesh/clusterFacts';
 import { controlPlaneRevisions } from '../install/controlPlane';
 import { cacertsRoot, CacertsSecret } from './ca';
-
-type Container = { env?: { name: string; value?: string }[] };
-
-/** istiod's CLUSTER_ID (the chart sets it from values.global.multiCluster.clusterName, else `Kubernetes`). */
-function clusterIdOf(istiods: readonly UnstructuredObject[]): string | undefined {
-  for (const d of istiods) {
-    const containers = ((d.spec as { template?: { spec?: { containers?: Container[] } } } | undefined)?.template?.spec?.containers) ?? [];
-    const id = containers.flatMap((c) => c.env ?? []).find((e) => e.name === 'CLUSTER_ID')?.value;
-    if (id) return id;
-  }
-  return undefined;
-}
 
 export interface ReadFacts {
   readonly facts: ClusterFacts;
