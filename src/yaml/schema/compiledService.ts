@@ -39,6 +39,7 @@ export function createCompiledSchemaValidation(schemaJson: string, fallback: Fal
       return explain(validator, branches, text) ?? delegate(text);
     },
     acceptsParsed: (text, docs) => supported && !/yaml-language-server\s*:|\$schema/.test(text) && docs.every((doc) => acceptsParsed(validator, branches, doc)),
+    acceptsPlain: (text, roots) => supported && !/yaml-language-server\s*:|\$schema/.test(text) && roots.every((root) => root !== undefined && acceptsValue(validator, branches, root)),
   };
 }
 
@@ -68,8 +69,11 @@ function acceptsParsed(validator: SchemaValidator, branches: ReadonlyMap<string,
       return undefined;
     },
   });
-  if (!plain) return false;
-  const value = doc.toJS() as { apiVersion?: unknown; kind?: unknown };
+  return plain && acceptsValue(validator, branches, doc.toJS() as Record<string, unknown>);
+}
+
+/** A mapping's values certainly get no diagnostic: a string `apiVersion` and `kind`, of no kind the schema has or valid for it. */
+function acceptsValue(validator: SchemaValidator, branches: ReadonlyMap<string, unknown>, value: Record<string, unknown>): boolean {
   if (typeof value.apiVersion !== 'string' || typeof value.kind !== 'string') return false;
   const schema = branches.get(`${value.apiVersion} ${value.kind}`);
   return schema === undefined || validator.accepts(value, schema);
