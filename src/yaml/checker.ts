@@ -49,10 +49,11 @@ const RULE_WORDS = /(?:^|[\s:"'{,[])Namespace["']?[ \t]*(?:$|[,}\]#])|istio\.io\
 const OFFLINE_RULE_WORDS = /(?:^|[\s:"'{,[])Namespace["']?[ \t]*(?:$|[,}\]#])|istio\.io\/dataplane-mode|sidecar\.istio\.io\/inject|hostNetwork/m;
 
 /**
- * The rules on Istio's own APIs need no word of `RULE_WORDS` but one of these: a removed API group (removed-api), or
- * `EnvoyFilter` (envoy-filter-legacy). They tell nothing about other files, so they are not parsed for facts.
+ * The rules on Istio's own APIs need no word of `RULE_WORDS` but one of these: a removed API group (removed-api),
+ * `EnvoyFilter` (envoy-filter-legacy) or `IstioOperator` (removed-field). They tell nothing about other files, so they
+ * are not parsed for facts.
  */
-const ISTIO_API_RULE_WORDS = new RegExp([...REMOVED_API_GROUPS.map((g) => `${g.replace(/\./g, '\\.')}/`), 'EnvoyFilter'].join('|'));
+const ISTIO_API_RULE_WORDS = new RegExp([...REMOVED_API_GROUPS.map((g) => `${g.replace(/\./g, '\\.')}/`), 'EnvoyFilter', 'IstioOperator'].join('|'));
 
 interface Words {
   /** Some cross-document fact, or a rule that may use one, may concern the document. */
@@ -252,11 +253,12 @@ export class YamlChecker {
   ): Promise<void> {
     // Unparsed documents unless empty (their syntax errors are reported from here); parsed ones when
     // their kind is in the schema, they parsed cleanly and are not Helm templates.
-    // Documents read as plain values are certain to have no syntax error, nor to be templates or too deep.
-    const covered = (m: { apiVersion: string | undefined; kind: string | undefined }) => m.kind !== undefined && service.covers(m.apiVersion!, m.kind);
+    // Documents read as plain values have no syntax error, nor are they templates or too deep: a mapping with a string
+    // `apiVersion` and `kind` is sent, as a document left unparsed would be (its schema decides), any other is not.
+    const objects = (m: PlainManifest) => typeof m.root?.apiVersion === 'string' && typeof m.root.kind === 'string';
     const wanted = (r: ChunkResult, text: string) =>
-      r.plain ? r.plain.some(covered)
-        : !r.parsed ? !isEmptyDocument(text) : r.file !== undefined && !r.file.syntaxError && !r.file.tooDeep && !r.file.templated && r.file.manifests.some(covered);
+      r.plain ? r.plain.some(objects)
+        : !r.parsed ? !isEmptyDocument(text) : r.file !== undefined && !r.file.syntaxError && !r.file.tooDeep && !r.file.templated && r.file.manifests.some((m) => m.kind !== undefined && service.covers(m.apiVersion!, m.kind));
     // A document the service finds clean from what was read here is not sent (it would be read again).
     const clean = (r: ChunkResult, text: string) => r.plain
       ? service.acceptsPlain !== undefined && service.acceptsPlain(text, r.plain.map((m) => m.root))

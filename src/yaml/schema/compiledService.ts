@@ -3,7 +3,7 @@ import { TextDocument } from 'vscode-languageserver-textdocument';
 import { Composer, isAlias, isMap, isNode, isScalar, LineCounter, Parser, visit, type Document, type YAMLError } from 'yaml';
 import { documentNode, supported } from './documentNodes';
 import { loadFast } from './fastYaml';
-import { coveredKinds, SCHEMA_NAME } from './kinds';
+import { SCHEMA_NAME } from './kinds';
 import type { SchemaValidation, YamlLanguageService } from './languageService';
 import { SchemaValidator, unsupportedKeywords, type Problem } from './validator';
 
@@ -25,13 +25,13 @@ export type Fallback = () => Promise<Pick<YamlLanguageService, 'validate'>>;
  */
 export function createCompiledSchemaValidation(schemaJson: string, fallback: Fallback): SchemaValidation {
   const bundle = JSON.parse(schemaJson) as Record<string, unknown>;
-  const kinds = coveredKinds(schemaJson);
   const validator = new SchemaValidator(bundle, SCHEMA_NAME);
+  // Its keys are the kinds the bundle covers (`coveredKinds`), read from the bundle parsed once.
   const branches = kindSchemas(bundle);
   const supported = unsupportedKeywords(bundle).length === 0;
   const delegate = async (text: string) => (await fallback()).validate(FALLBACK_URI, text);
   return {
-    covers: (apiVersion, kind) => kinds.has(`${apiVersion} ${kind}`),
+    covers: (apiVersion, kind) => branches.has(`${apiVersion} ${kind}`),
     async validate(_uri, text) {
       // A schema named in the text (a modeline or `$schema`) is yaml-language-server's business.
       if (!supported || /yaml-language-server\s*:|\$schema/.test(text)) return delegate(text);
