@@ -5,8 +5,8 @@
 //   - re-validation after a one-character edit (the checker re-checks only the edited document)
 //   - `istioctl analyze --use-kube=false` on the same file, when an istioctl binary is found (else: says so and where it looked)
 // Standalone: node bench/yaml.mjs [--runs N]    As a module: import { benchYaml } from './yaml.mjs'
-import { execFile } from 'node:child_process';
-import { mkdtempSync, writeFileSync, readFileSync } from 'node:fs';
+import { execFile, spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, writeFileSync, readFileSync } from 'node:fs';
 import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -190,14 +190,25 @@ export async function benchYaml({ runs = 5, log = console.log } = {}) {
     engineCpuMs: median(engine.cpu),
     findings: counts,
   };
-  // The command line as a user runs it: a process, startup included (beside istioctl, run by run, below).
+  // The command line as a user runs it: a process, startup included (beside istioctl, run by run, below). Under GNU
+  // time when it is installed, for the CPU time and peak memory of each process too.
   const cli = builtCli(root, log);
-  const runCli = async () => (await time(() => promisify(execFile)(process.execPath, [cli, 'lint', path]).catch((err) => {
-    if (err.code !== 1) throw err;
-  }))).ms;
+  const processes = [];
+  const runCli = async () => {
+    const measured = existsSync('/usr/bin/time') ? timedProcess(process.execPath, [cli, 'lint', path], [0, 1]) : undefined;
+    if (measured) {
+      processes.push(measured);
+      return measured.ms;
+    }
+    const ms = (await time(() => promisify(execFile)(process.execPath, [cli, 'lint', path]).catch((err) => {
+      if (err.code !== 1) throw err;
+    }))).ms;
+    processes.push({ ms });
+    return ms;
+  };
 
   const istioctl = findIstioctl();
-  const processes = [];
+  const theirProcesses = [];
   if (istioctl.path) {
     const analyze = await benchIstioctl(istioctl.path, path, 3);
     figures.istioctl = { path: istioctl.path, ...analyze };
@@ -205,16 +216,20 @@ export async function benchYaml({ runs = 5, log = console.log } = {}) {
     const pairs = [];
     for (let i = 0; i < runs && analyze.ms !== undefined; i++) {
       const ours = await runCli();
-      const theirs = (await benchIstioctl(istioctl.path, path, 1)).ms;
-      processes.push(ours);
+      const measured = existsSync('/usr/bin/time') ? timedProcess(istioctl.path, ['analyze', '--use-kube=false', path], [0, 79]) : undefined;
+      const theirs = measured?.ms ?? (await benchIstioctl(istioctl.path, path, 1)).ms;
+      if (measured) theirProcesses.push(measured);
       pairs.push(ours / theirs);
     }
     figures.cliProcessRatio = pairs.length ? median(pairs) : undefined;
   } else {
     figures.istioctl = { skipped: `no istioctl binary; looked in ${istioctl.looked.join(', ')}` };
   }
-  if (processes.length === 0) for (let i = 0; i < runs; i++) processes.push(await runCli());
-  figures.cliProcessMs = median(processes);
+  if (processes.length === 0) for (let i = 0; i < runs; i++) await runCli();
+  figures.cliProcessMs = median(processes.map((p) => p.ms));
+  const cpuAndMemory = (list) => (list.length && list[0].cpuMs !== undefined ? { cpuMs: median(list.map((p) => p.cpuMs)), peakMb: Math.max(...list.map((p) => p.peakMb)) } : undefined);
+  figures.cliProcess = cpuAndMemory(processes);
+  figures.istioctlProcess = theirProcesses.length ? { ms: median(theirProcesses.map((p) => p.ms)), ...cpuAndMemory(theirProcesses) } : undefined;
   figures.load = { before: loadBefore, after: loadavg(), cores: availableParallelism() };
 
   const f = (ms) => `${ms.toFixed(1)} ms`;
@@ -226,7 +241,8 @@ export async function benchYaml({ runs = 5, log = console.log } = {}) {
   log(`  CPU time, full       ours ${cpu(figures.cpuMs)} both threads, same thread ${cpu(figures.oneThreadCpuMs)}, alone ${f(figures.aloneCpuMs)} (medians; garbage collector threads included)`);
   log(`  1-character edit     ours ${f(figures.editMs)} (CPU ${f(figures.editCpuMs)}, both threads)   yaml-language-server alone ${f(figures.aloneEditMs)}   ratio ${figures.editRatio.toFixed(2)}x (target < ${TARGET_EDIT_MS} ms)`);
   log('                       (YamlChecker.check as the editor calls it: rules, analyzers and schema of the edited document)');
-  log(`  command line         checks in-process ${f(figures.engineFullMs)} (CPU ${f(figures.engineCpuMs)}), \`node dist/cli.js lint\` ${f(figures.cliProcessMs)} (a process, startup included)`);
+  log(`  command line         checks in-process ${f(figures.engineFullMs)} (CPU ${f(figures.engineCpuMs)}), \`node dist/cli.js lint\` ${f(figures.cliProcessMs)} (a process, startup included)${figures.cliProcess ? `, CPU ${f(figures.cliProcess.cpuMs)}, peak ${figures.cliProcess.peakMb.toFixed(0)} MB` : ''}`);
+  if (figures.istioctlProcess) log(`  istioctl as a process (GNU time, paired with ours): ${f(figures.istioctlProcess.ms)}, CPU ${f(figures.istioctlProcess.cpuMs)}, peak ${figures.istioctlProcess.peakMb.toFixed(0)} MB`);
   const a = figures.istioctl;
   if (a.ms !== undefined) {
     log(`  istioctl analyze --use-kube=false, same file: ${f(a.ms)} (median of ${a.runs}; ${a.version}; "${a.summary}")   ours/istioctl ${(figures.fullMs / a.ms).toFixed(2)}x`);
@@ -241,6 +257,15 @@ export async function benchYaml({ runs = 5, log = console.log } = {}) {
   figures.pass = figures.fullRatio <= TARGET_FULL_RATIO && figures.editMs < TARGET_EDIT_MS;
   log(`  targets: ${figures.pass ? 'met' : 'NOT met'}`);
   return figures;
+}
+
+/** One process under GNU time (`%e %U %S %M`): wall and CPU time in ms, peak resident memory in MB. */
+function timedProcess(command, args, okStatus) {
+  const out = join(mkdtempSync(join(tmpdir(), 'istio-bench-time-')), 'time');
+  const run = spawnSync('/usr/bin/time', ['-o', out, '-f', '%e %U %S %M', command, ...args], { encoding: 'utf8', maxBuffer: 64 << 20 });
+  if (!okStatus.includes(run.status ?? -1)) throw new Error(`${command} exited ${run.status}: ${(run.stderr || run.stdout).trim().split('\n').slice(-3).join(' | ')}`);
+  const [wall, user, system, kb] = readFileSync(out, 'utf8').trim().split('\n').pop().split(' ').map(Number);
+  return { ms: wall * 1000, cpuMs: (user + system) * 1000, peakMb: kb / 1024 };
 }
 
 /** The README's rows (bench/results/yaml.json) for a run's figures. */
@@ -261,9 +286,11 @@ function tableRows(figures) {
     },
     {
       what: `\`lint\` on the ${figures.lines.toLocaleString('en-US')}-line file, one process`,
-      ours: `${s(figures.cliProcessMs)} wall (checks in-process ${s(figures.engineFullMs)}` +
+      ours: `${s(figures.cliProcessMs)} wall${figures.cliProcess ? `, ${s(figures.cliProcess.cpuMs)} CPU, ${figures.cliProcess.peakMb.toFixed(0)} MB peak` : ''} (checks in-process ${s(figures.engineFullMs)}` +
         `${a.ms !== undefined ? `, ${(figures.engineFullMs / a.ms).toFixed(2)}x istioctl` : ''}; the rest is start-up and warm-up)`,
-      baseline: a.ms !== undefined ? `${istioctl} (ours ${figures.cliProcessRatio.toFixed(2)}x as a process)` : istioctl,
+      baseline: a.ms !== undefined
+        ? `${figures.istioctlProcess ? `\`istioctl analyze --use-kube=false\`, paired runs: ${s(figures.istioctlProcess.ms)} wall, ${s(figures.istioctlProcess.cpuMs)} CPU, ${figures.istioctlProcess.peakMb.toFixed(0)} MB peak` : istioctl} (ours ${figures.cliProcessRatio.toFixed(2)}x as a process, median of paired runs)`
+        : istioctl,
     },
   ];
 }

@@ -1,5 +1,6 @@
 import type { MapRef } from '../yaml/nodes';
 import type { ParsedFile, ParsedManifest } from '../yaml/parse';
+import type { PlainManifest } from '../yaml/plain';
 import type { KnownCode } from './messages';
 
 /** One resource as an analyzer sees it: its document, with node ranges for exact findings. */
@@ -31,6 +32,12 @@ export interface Analyzer {
   readonly codes: readonly KnownCode[];
   readonly types: readonly string[];
   analyze(resource: Resource): Report[];
+  /**
+   * Whether `analyze` may report on a resource of its types, told from its plain values (src/yaml/plain.ts) without
+   * the ranged parse: false only where it certainly reports nothing (test/unit/yaml/fastPath.test.ts holds it to
+   * `analyze`). The command line parses a document only when some rule or analyzer may report on it.
+   */
+  mayReport(manifest: PlainManifest): boolean;
 }
 
 /** `Kind` for the core group, `group/Kind` otherwise. */

@@ -6,6 +6,7 @@ import { resourceType, type Analyzer, type Report, type Resource } from './analy
 import { ANNOTATIONS } from './annotations.gen';
 import { ANNOTATION_CHECKS } from './annotationValues';
 import { text } from './values';
+import { plainMapAt } from '../yaml/plain';
 
 /**
  * Istio's annotations.K8sAnalyzer (pkg/config/analysis/analyzers/annotations/annotations.go:52-130): the
@@ -32,6 +33,10 @@ export const annotationsAnalyzer: Analyzer = {
   name: 'annotations.K8sAnalyzer',
   codes: ['IST0107', 'IST0108', 'IST0125', 'IST0135'],
   types: Object.keys(KINDS),
+  mayReport(m) {
+    const annotations = plainMapAt(m.root, ['metadata', 'annotations']);
+    return annotations !== undefined && Object.keys(annotations).some((name) => isIstioAnnotation(name) && !ALWAYS_IGNORED.has(name) && name !== SidecarInjectAnnotation);
+  },
   analyze(r: Resource): Report[] {
     const kind = KINDS[r.type];
     const reports: Report[] = [];

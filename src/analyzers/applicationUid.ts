@@ -2,6 +2,7 @@ import { entry, entrySpan, mapAt, type MapRef } from '../yaml/nodes';
 import type { Analyzer, Report, Resource } from './analyzer';
 import { isIstioControlPlane } from './controlPlane';
 import { mapsIn, num, str } from './values';
+import { plainAt, plainMapAt } from '../yaml/plain';
 
 /**
  * Istio's applicationUID.Analyzer (pkg/config/analysis/analyzers/deployment/pod.go:46-106): UID 1337, the sidecar
@@ -21,6 +22,12 @@ export const applicationUidAnalyzer: Analyzer = {
   name: 'applicationUID.Analyzer',
   codes: ['IST0144'],
   types: ['Pod', 'apps/Deployment'],
+  mayReport(m) {
+    const spec = plainMapAt(m.root, m.kind === 'Pod' ? ['spec'] : ['spec', 'template', 'spec']);
+    const containers = spec?.containers;
+    const runAs = (holder: unknown) => plainAt(holder, ['securityContext'], 'runAsUser') === PROXY_UID;
+    return runAs(spec) || (Array.isArray(containers) && containers.some(runAs));
+  },
   analyze(r: Resource): Report[] {
     if (isIstioControlPlane(r.root)) return [];
     const spec = mapAt(r.root, r.type === 'Pod' ? ['spec'] : ['spec', 'template', 'spec']);

@@ -1,6 +1,7 @@
 import { entrySpan, entry, mapAt, type MapRef } from '../yaml/nodes';
 import type { Analyzer, Report, Resource } from './analyzer';
 import { child, hasKey, mapsIn, num, str } from './values';
+import { plainAt, plainMapAt } from '../yaml/plain';
 
 /**
  * Istio's destinationrule.CaCertificateAnalyzer (pkg/config/analysis/analyzers/destinationrule/ca-certificates.go):
@@ -18,6 +19,12 @@ export const caCertificatesAnalyzer: Analyzer = {
   name: 'destinationrule.CaCertificateAnalyzer',
   codes: ['IST0128', 'IST0129'],
   types: ['networking.istio.io/DestinationRule'],
+  mayReport(m) {
+    const policy = plainMapAt(m.root, ['spec', 'trafficPolicy']);
+    const ports = policy?.portLevelSettings;
+    const verifies = (holder: unknown) => ['SIMPLE', 'MUTUAL'].includes(String(plainAt(holder, ['tls'], 'mode')));
+    return verifies(policy) || (Array.isArray(ports) && ports.some(verifies));
+  },
   analyze(r: Resource): Report[] {
     const spec = child(r.root, 'spec');
     const selected = hasKey(spec, 'workloadSelector');

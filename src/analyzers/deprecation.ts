@@ -2,6 +2,7 @@ import { isMap } from 'yaml';
 import { entry, entrySpan, mapAt } from '../yaml/nodes';
 import type { Analyzer, Report, Resource } from './analyzer';
 import { child, mapsIn, num, str } from './values';
+import { plainAt, plainMapAt } from '../yaml/plain';
 
 /**
  * Istio's deprecation.DeprecationAnalyzer (pkg/config/analysis/analyzers/deprecation/deprecation.go): a VirtualService
@@ -14,6 +15,14 @@ export const deprecationAnalyzer: Analyzer = {
   name: 'deprecation.DeprecationAnalyzer',
   codes: ['IST0002'],
   types: ['networking.istio.io/VirtualService', 'networking.istio.io/Sidecar', 'apiextensions.k8s.io/CustomResourceDefinition'],
+  mayReport(m) {
+    if (m.kind === 'VirtualService') {
+      const http = plainMapAt(m.root, ['spec'])?.http;
+      return Array.isArray(http) && http.some((route) => plainAt(route, ['fault', 'delay'], 'percent') !== undefined);
+    }
+    if (m.kind === 'Sidecar') return plainAt(m.root, ['spec', 'outboundTrafficPolicy'], 'egressProxy') !== undefined;
+    return plainAt(m.root, ['spec'], 'group') === 'rbac.istio.io';
+  },
   analyze(r: Resource): Report[] {
     const spec = child(r.root, 'spec');
     if (r.type.endsWith('/VirtualService')) {

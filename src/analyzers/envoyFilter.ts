@@ -16,6 +16,7 @@ export const envoyFilterAnalyzer: Analyzer = {
   name: 'envoyfilter.EnvoyPatchAnalyzer',
   codes: ['IST0151', 'IST0152', 'IST0153', 'IST0154', 'IST0155'],
   types: ['networking.istio.io/EnvoyFilter'],
+  mayReport: () => true,
   analyze(r: Resource): Report[] {
     const spec = child(r.root, 'spec');
     const priority = num(spec, 'priority') ?? 0;

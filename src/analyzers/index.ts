@@ -2,6 +2,7 @@ import { withSafeFixes } from '../yaml/helmEdits';
 import { IgnoredNamespaces } from '../istio/names';
 import { rootOf } from '../yaml/kube';
 import { rangeOf, type ParsedFile, type ParsedManifest } from '../yaml/parse';
+import type { PlainManifest } from '../yaml/plain';
 import type { Finding } from '../yaml/types';
 import { resourceType, type Analyzer, type Resource } from './analyzer';
 import { annotationsAnalyzer } from './annotations';
@@ -95,10 +96,20 @@ function serviceMayBeAnalyzed(text: string): boolean {
 }
 
 /**
+ * Whether an analyzer may report on a document read as plain values (see src/yaml/plain.ts): one of its type, in a
+ * namespace Istio reads, whose analyzers' `mayReport` says so. False means `analyzeManifest` reports nothing on it.
+ */
+export function mayBeAnalyzedPlain(m: PlainManifest): boolean {
+  const type = resourceType(m);
+  const list = type === undefined ? undefined : byType.get(type);
+  return list !== undefined && m.root !== undefined && !ignoredNamespace(m) && list.some((a) => a.mayReport(m));
+}
+
+/**
  * Istio reads no resource of the namespaces its injector ignores (kube-system, kube-public, ...): they are filtered
  * out where files are read (pkg/config/analysis/local/istiod_analyze.go:277-287), so no analyzer sees them.
  */
-function ignoredNamespace(m: ParsedManifest): boolean {
+function ignoredNamespace(m: Pick<ParsedManifest, 'kind' | 'name' | 'namespace'>): boolean {
   const namespace = m.kind === 'Namespace' ? m.name : m.namespace;
   return namespace !== undefined && IgnoredNamespaces.has(namespace);
 }

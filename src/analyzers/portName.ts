@@ -62,6 +62,7 @@ export const portNameAnalyzer: Analyzer = {
   name: 'service.PortNameAnalyzer',
   codes: ['IST0118', 'IST0150'],
   types: ['Service'],
+  mayReport: (m) => portsMayBeReported(m.root),
   analyze(r: Resource): Report[] {
     if (isIstioControlPlane(r.root)) return [];
     if (MANAGED.has(String(scalarValue(entry(labelsOf(r.root), 'gateway.istio.io/managed')?.value) ?? ''))) return [];

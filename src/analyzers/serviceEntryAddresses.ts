@@ -14,6 +14,7 @@ export const serviceEntryAddressesAnalyzer: Analyzer = {
   name: 'serviceentry.Analyzer',
   codes: ['IST0134'],
   types: ['networking.istio.io/ServiceEntry'],
+  mayReport: () => true,
   analyze(r: Resource): Report[] {
     const spec = child(r.root, 'spec');
     const addresses = entry(spec, 'addresses')?.value;

@@ -13,6 +13,7 @@ export const telemetryProvidersAnalyzer: Analyzer = {
   name: 'telemetry.ProviderAnalyzer',
   codes: ['IST0157'],
   types: ['telemetry.istio.io/Telemetry'],
+  mayReport: () => true,
   analyze(r: Resource): Report[] {
     const spec = child(r.root, 'spec');
     const reports: Report[] = [];

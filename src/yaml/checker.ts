@@ -4,8 +4,10 @@ import { splitDocuments, type Chunk } from './chunks';
 import { REMOVED_API_GROUPS } from './legacyApis';
 import { MAX_FINDINGS } from './limits';
 import { factsSignature, mergeFacts } from './facts';
-import { fileFacts, lintParsed, lintText, syntaxFinding, type FileFacts, type LintOptions } from './lint';
+import { fileFacts, lintParsed, lintText, mayReportPlain, plainFacts, syntaxFinding, type FileFacts, type LintOptions } from './lint';
 import { mayNestTooDeep, parseManifests, type ParsedFile } from './parse';
+import { isTemplate, plainManifests, type PlainManifest } from './plain';
+import type { ScreenContext } from './rules';
 import type { Diagnostic } from 'yaml-language-server';
 import type { SchemaValidation } from './schema/languageService';
 import { isSyntaxError, schemaFindings } from './schema/diagnostics';
@@ -14,9 +16,14 @@ import { errorMessage } from '../util/errors';
 
 /** One document's results, relative to its chunk; reused while its text is unchanged. */
 interface ChunkResult {
-  /** False when the document was not parsed: nothing in it can concern an Istio rule (see `leftToSchema`). */
-  readonly parsed: boolean;
-  readonly file: ParsedFile | undefined;
+  /**
+   * False when the document was not parsed: nothing in it can concern an Istio rule (see `leftToSchema`), or it was
+   * read as plain values and is parsed only if a rule or analyzer may report on it (see `plain`).
+   */
+  parsed: boolean;
+  file: ParsedFile | undefined;
+  /** The documents as plain values, when they were read so (see `screen` in the constructor). */
+  readonly plain?: readonly PlainManifest[];
   readonly facts: FileFacts;
   readonly tooLarge: Finding[];
   rules?: { readonly signature: string; readonly findings: Finding[] };
@@ -42,10 +49,11 @@ const RULE_WORDS = /(?:^|[\s:"'{,[])Namespace["']?[ \t]*(?:$|[,}\]#])|istio\.io\
 const OFFLINE_RULE_WORDS = /(?:^|[\s:"'{,[])Namespace["']?[ \t]*(?:$|[,}\]#])|istio\.io\/dataplane-mode|sidecar\.istio\.io\/inject|hostNetwork/m;
 
 /**
- * The rules on Istio's own APIs need no word of `RULE_WORDS` but one of these: a removed API group (removed-api), or
- * `EnvoyFilter` (envoy-filter-legacy). They tell nothing about other files, so they are not parsed for facts.
+ * The rules on Istio's own APIs need no word of `RULE_WORDS` but one of these: a removed API group (removed-api),
+ * `EnvoyFilter` (envoy-filter-legacy) or `IstioOperator` (removed-field). They tell nothing about other files, so they
+ * are not parsed for facts.
  */
-const ISTIO_API_RULE_WORDS = new RegExp([...REMOVED_API_GROUPS.map((g) => `${g.replace(/\./g, '\\.')}/`), 'EnvoyFilter'].join('|'));
+const ISTIO_API_RULE_WORDS = new RegExp([...REMOVED_API_GROUPS.map((g) => `${g.replace(/\./g, '\\.')}/`), 'EnvoyFilter', 'IstioOperator'].join('|'));
 
 interface Words {
   /** Some cross-document fact, or a rule that may use one, may concern the document. */
@@ -88,16 +96,20 @@ export class YamlChecker {
   private readonly signatures = new Map<string, string>();
 
   private readonly words: Words;
+  private readonly screen: boolean;
 
   /**
    * `offline`: the checks of this checker are never given cluster facts (the command line), so documents that only
-   * a cluster's facts could concern are not parsed.
+   * a cluster's facts could concern are not parsed. `screen`: each document is read as plain values first (when they
+   * are certain, see src/yaml/plain.ts), its facts taken from them, and it is parsed with ranges only when a rule or
+   * analyzer may report on it (`mayReportPlain`); its schema validation starts from the same values.
    */
   constructor(
     private readonly languageService: () => Promise<SchemaValidation | undefined>,
-    { offline = false }: { offline?: boolean } = {},
+    { offline = false, screen = false }: { offline?: boolean; screen?: boolean } = {},
   ) {
     this.words = offline ? OFFLINE_WORDS : CONNECTED_WORDS;
+    this.screen = screen;
   }
 
   async check(uri: string, text: string, options: CheckOptions = {}): Promise<Finding[]> {
@@ -109,7 +121,8 @@ export class YamlChecker {
     const known = this.cached(uri, chunks, lazy);
     // Documents that are not parsed here go to the schema validation first: when it runs in a
     // worker thread, it works on them while this thread parses the others and runs the rules.
-    const early = service ? this.validateSchemas(service, uri, chunks, known, (r): r is ChunkResult => r !== undefined && !r.parsed) : undefined;
+    const first = new Set(known.filter((r): r is ChunkResult => r !== undefined && !r.parsed && !r.plain));
+    const early = service ? this.validateSchemas(service, uri, chunks, known, (r): r is ChunkResult => r !== undefined && first.has(r)) : undefined;
     const results = this.results(uri, chunks, known, lazy);
     const workspace = mergeFacts([options.workspace, ...results.map((r) => r.facts)]);
     const lintOptions: LintOptions = { ...options, workspace };
@@ -119,13 +132,22 @@ export class YamlChecker {
     const last = this.signatures.get(uri);
     const signature = last === computed ? last : computed;
     this.signatures.set(uri, signature);
-    for (const r of results) {
+    const screen: ScreenContext = { cluster: options.cluster ?? {}, namespacesAskingForSidecars: workspace.namespacesAskingForSidecars, namespaceLabels: workspace.namespaceLabels };
+    results.forEach((r, i) => {
+      if (r.plain && !r.file && r.rules?.signature !== signature) {
+        if (!mayReportPlain(r.plain, screen)) {
+          r.rules = { signature, findings: [] };
+          return;
+        }
+        r.file = parseManifests(chunks[i].text);
+        r.parsed = true;
+      }
       if (r.file && r.rules?.signature !== signature) r.rules = { signature, findings: lintParsed(r.file, lintOptions) };
-    }
+    });
     // A failed validation (the worker died or timed out) costs the schema findings of this check only: the rules'
     // findings still go out, with a notice; the documents keep no schema result, so the next check validates again.
     const schemaFailure = service
-      ? await Promise.all([early, this.validateSchemas(service, uri, chunks, results, (r): r is ChunkResult => r !== undefined && r.parsed)])
+      ? await Promise.all([early, this.validateSchemas(service, uri, chunks, results, (r): r is ChunkResult => r !== undefined && !first.has(r))])
         .then(() => undefined, (err: unknown) => errorMessage(err))
       : undefined;
 
@@ -161,7 +183,7 @@ export class YamlChecker {
     const facts = splitDocuments(text).map((chunk) => {
       const known = current.get(chunk.text) ?? previous?.get(chunk.text);
       if (!known && !this.words.facts.test(chunk.text)) return NO_FACTS;
-      const result = known ?? prepare(chunk.text, true, this.words);
+      const result = known ?? prepare(chunk.text, true, this.words, this.screen);
       current.set(chunk.text, result);
       return result.facts;
     });
@@ -179,7 +201,9 @@ export class YamlChecker {
     const seen = new Map<string, ChunkResult>();
     return chunks.map((chunk) => {
       const cached = seen.get(chunk.text) ?? previous?.get(chunk.text);
-      const result = cached && (cached.parsed || lazy) ? cached : lazy ? (nothingToCheck(chunk.text, this.words) ?? (leftToSchema(chunk.text, this.words) ? unparsed() : undefined)) : undefined;
+      // With the screen, a document is read as plain values before it may be left to the schema validation unparsed.
+      const unread = () => nothingToCheck(chunk.text, this.words) ?? (!this.screen && leftToSchema(chunk.text, this.words) ? unparsed() : undefined);
+      const result = cached && (cached.parsed || cached.plain || lazy) ? cached : lazy ? unread() : undefined;
       if (result) seen.set(chunk.text, result);
       return result;
     });
@@ -189,7 +213,7 @@ export class YamlChecker {
   private results(uri: string, chunks: readonly Chunk[], known: readonly (ChunkResult | undefined)[], lazy: boolean): ChunkResult[] {
     const current = new Map<string, ChunkResult>();
     const results = chunks.map((chunk, i) => {
-      const result = known[i] ?? current.get(chunk.text) ?? prepare(chunk.text, lazy, this.words);
+      const result = known[i] ?? current.get(chunk.text) ?? prepare(chunk.text, lazy, this.words, this.screen);
       current.set(chunk.text, result);
       return result;
     });
@@ -215,7 +239,7 @@ export class YamlChecker {
   /** How many characters of `uri`'s documents the cache holds parsed (what keeping it costs, roughly). */
   parsedSize(uri: string): number {
     let size = 0;
-    for (const [text, r] of this.cache.get(uri) ?? []) if (r.file) size += text.length;
+    for (const [text, r] of this.cache.get(uri) ?? []) if (r.file || r.plain) size += text.length;
     return size;
   }
 
@@ -229,13 +253,19 @@ export class YamlChecker {
   ): Promise<void> {
     // Unparsed documents unless empty (their syntax errors are reported from here); parsed ones when
     // their kind is in the schema, they parsed cleanly and are not Helm templates.
+    // Documents read as plain values have no syntax error, nor are they templates or too deep: a mapping with a string
+    // `apiVersion` and `kind` is sent, as a document left unparsed would be (its schema decides), any other is not.
+    const objects = (m: PlainManifest) => typeof m.root?.apiVersion === 'string' && typeof m.root.kind === 'string';
     const wanted = (r: ChunkResult, text: string) =>
-      !r.parsed ? !isEmptyDocument(text) : r.file !== undefined && !r.file.syntaxError && !r.file.tooDeep && !r.file.templated && r.file.manifests.some((m) => m.kind !== undefined && service.covers(m.apiVersion!, m.kind));
-    // A parsed document the service finds clean from what was parsed here is not sent (it would be read again).
-    const clean = (r: ChunkResult, text: string) => r.file !== undefined && service.acceptsParsed !== undefined && service.acceptsParsed(text, r.file.manifests.map((m) => m.doc));
+      r.plain ? r.plain.some(objects)
+        : !r.parsed ? !isEmptyDocument(text) : r.file !== undefined && !r.file.syntaxError && !r.file.tooDeep && !r.file.templated && r.file.manifests.some((m) => m.kind !== undefined && service.covers(m.apiVersion!, m.kind));
+    // A document the service finds clean from what was read here is not sent (it would be read again).
+    const clean = (r: ChunkResult, text: string) => r.plain
+      ? service.acceptsPlain !== undefined && service.acceptsPlain(text, r.plain.map((m) => m.root))
+      : r.file !== undefined && service.acceptsParsed !== undefined && service.acceptsParsed(text, r.file.manifests.map((m) => m.doc));
     const results = known.map((r, i) => {
       if (!which(r) || r.schema !== undefined) return undefined;
-      if (r.parsed && wanted(r, chunks[i].text) && clean(r, chunks[i].text)) {
+      if ((r.parsed || r.plain) && wanted(r, chunks[i].text) && clean(r, chunks[i].text)) {
         r.schema = [];
         return undefined;
       }
@@ -358,18 +388,12 @@ function nothingToCheck(text: string, words: Words): ChunkResult | undefined {
   return undefined;
 }
 
-/** Whether `maskTemplates` masks something: a `{{` with a `}}` after it. */
-function isTemplate(text: string): boolean {
-  const open = text.indexOf('{{');
-  return open >= 0 && text.includes('}}', open + 2);
-}
-
-function prepare(text: string, lazy: boolean, words: Words): ChunkResult {
-  if (lazy) {
-    const nothing = nothingToCheck(text, words);
-    if (nothing) return nothing;
-    if (leftToSchema(text, words)) return unparsed();
-  }
+function prepare(text: string, lazy: boolean, words: Words, screen = false): ChunkResult {
+  const nothing = lazy ? nothingToCheck(text, words) : undefined;
+  if (nothing) return nothing;
+  const plain = screen ? plainManifests(text) : undefined;
+  if (plain) return { parsed: false, file: undefined, plain, facts: plainFacts(plain), tooLarge: [] };
+  if (lazy && leftToSchema(text, words)) return unparsed();
   const { file, findings } = lintText(text, { maxFileSize: Number.MAX_SAFE_INTEGER });
   return { parsed: true, file, facts: file ? fileFacts(file) : NO_FACTS, tooLarge: file ? [] : findings };
 }

@@ -2,7 +2,7 @@ import type { ParsedManifest } from './parse';
 import { entry, mapAt, rootRef, scalarValue, type MapRef } from './nodes';
 
 /** Where each workload kind keeps its pod template (CronJob nests it one level deeper). */
-const POD_TEMPLATE_PATH: Readonly<Record<string, readonly string[]>> = {
+export const POD_TEMPLATE_PATH: Readonly<Record<string, readonly string[]>> = {
   Deployment: ['spec', 'template'],
   StatefulSet: ['spec', 'template'],
   DaemonSet: ['spec', 'template'],
@@ -12,16 +12,16 @@ const POD_TEMPLATE_PATH: Readonly<Record<string, readonly string[]>> = {
   CronJob: ['spec', 'jobTemplate', 'spec', 'template'],
 };
 
-export function isNamespace(m: ParsedManifest): boolean {
+export function isNamespace(m: Pick<ParsedManifest, 'kind' | 'apiVersion'>): boolean {
   return m.kind === 'Namespace' && m.apiVersion === 'v1';
 }
 
-export function isPod(m: ParsedManifest): boolean {
+export function isPod(m: Pick<ParsedManifest, 'kind' | 'apiVersion'>): boolean {
   return m.kind === 'Pod' && m.apiVersion === 'v1';
 }
 
 /** Workloads that carry a pod template (not Pods themselves). */
-export function isWorkload(m: ParsedManifest): boolean {
+export function isWorkload(m: Pick<ParsedManifest, 'kind'>): boolean {
   return m.kind !== undefined && POD_TEMPLATE_PATH[m.kind] !== undefined;
 }
 

@@ -1,13 +1,14 @@
-import { analyzeManifest } from '../analyzers';
+import { analyzeManifest, mayBeAnalyzedPlain } from '../analyzers';
 import { honourSuppression } from '../analyzers/suppress';
-import { decideFromManifests, podAsksForSidecar, type Labels } from '../istio/injection';
+import { decideFromManifests, podAsksForSidecar, type Labels, type PodInput } from '../istio/injection';
 import { InjectionEnabled, InjectionLabel } from '../istio/names';
 import type { ClusterFacts, WorkspaceFacts } from './facts';
 import { withSafeFixes } from './helmEdits';
-import { namespaceInputOf, podInputOf } from './injection';
+import { namespaceInputOf, plainNamespaceInputOf, plainPodInputOf, podInputOf } from './injection';
 import { isNamespace, podHolder, rootOf } from './kube';
 import { parseManifests, rangeOf, type ParsedFile } from './parse';
-import { rules, type RuleContext } from './rules';
+import { plainPodHolder, type PlainManifest } from './plain';
+import { rules, type RuleContext, type ScreenContext } from './rules';
 import { touchesMasked } from './template';
 import type { Finding, Range } from './types';
 
@@ -68,6 +69,15 @@ export function lintParsed(file: ParsedFile, options: LintOptions = {}): Finding
   return file.templated ? findings.filter((f) => f === deep || !touchesMasked(file.masked, offsetOf(file, f.range.start), offsetOf(file, f.range.end))) : findings;
 }
 
+/**
+ * Whether `lintParsed` may report anything on documents read as plain values (see src/yaml/plain.ts), given the facts
+ * it would run with (the file's own included): false only where it certainly reports nothing, so that the ranged
+ * parse can be left out. Such documents have no syntax error and are no Helm templates.
+ */
+export function mayReportPlain(docs: readonly PlainManifest[], ctx: ScreenContext): boolean {
+  return docs.some((m) => m.kind !== undefined && (rules.some((rule) => rule.mayReport(m, ctx)) || mayBeAnalyzedPlain(m)));
+}
+
 /** The notice of a document nested too deep to be parsed (see `MAX_NESTING`). */
 function tooDeepFinding(file: ParsedFile): Finding | undefined {
   if (!file.tooDeep) return undefined;
@@ -116,20 +126,44 @@ export interface FileFacts {
 
 /** What one file tells about the others: the editor collects these over the workspace's open files. */
 export function fileFacts(file: ParsedFile): FileFacts {
+  return factsOf(file.manifests.map((m): FactsInput => {
+    if (m.kind === undefined) return undefined;
+    if (isNamespace(m) && m.name !== undefined) return { namespace: m.name, labels: () => namespaceInputOf(m).labels ?? {} };
+    const holder = podHolder(m);
+    return m.namespace === undefined || !holder ? undefined : { podNamespace: m.namespace, pod: () => podInputOf(holder) };
+  }));
+}
+
+/** `fileFacts` of documents read as plain values (see src/yaml/plain.ts): the same facts, without the ranged parse. */
+export function plainFacts(docs: readonly PlainManifest[]): FileFacts {
+  return factsOf(docs.map((m): FactsInput => {
+    if (m.kind === undefined) return undefined;
+    if (isNamespace(m) && m.name !== undefined) return { namespace: m.name, labels: () => plainNamespaceInputOf(m).labels ?? {} };
+    const holder = plainPodHolder(m);
+    return m.namespace === undefined || !holder ? undefined : { podNamespace: m.namespace, pod: () => plainPodInputOf(holder) };
+  }));
+}
+
+/** What a document tells the facts: a Namespace's name and labels, or the namespace of pods and what they ask. */
+type FactsInput =
+  | { readonly namespace: string; readonly labels: () => Labels }
+  | { readonly podNamespace: string; readonly pod: () => PodInput }
+  | undefined;
+
+function factsOf(inputs: readonly FactsInput[]): FileFacts {
   const asking = new Set<string>();
   const namespaceLabels = new Map<string, Labels>();
-  for (const m of file.manifests) {
-    if (m.kind === undefined) continue;
-    if (isNamespace(m) && m.name !== undefined) {
-      namespaceLabels.set(m.name, namespaceInputOf(m).labels ?? {});
+  for (const input of inputs) {
+    if (!input) continue;
+    if ('namespace' in input) {
+      namespaceLabels.set(input.namespace, input.labels());
       continue;
     }
-    const holder = podHolder(m);
-    if (m.namespace === undefined || !holder) continue;
     // The pod asks, gets nothing in its namespace without labels, and would get one with istio-injection=enabled.
-    const pod = podInputOf(holder);
-    if (!podAsksForSidecar(pod) || decideFromManifests({ name: m.namespace }, pod).injected) continue;
-    if (decideFromManifests({ name: m.namespace, labels: { [InjectionLabel]: InjectionEnabled } }, pod).injected) asking.add(m.namespace);
+    const pod = input.pod();
+    const name = input.podNamespace;
+    if (!podAsksForSidecar(pod) || decideFromManifests({ name }, pod).injected) continue;
+    if (decideFromManifests({ name, labels: { [InjectionLabel]: InjectionEnabled } }, pod).injected) asking.add(name);
   }
   return { namespacesAskingForSidecars: asking, namespaceLabels };
 }

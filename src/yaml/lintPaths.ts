@@ -46,6 +46,12 @@ export interface LintOptions {
   readonly ignoredCodes?: readonly string[];
   /** The mesh's root namespace (`--root-namespace`): where a MeshPolicy's replacement goes; `istio-system` without it. */
   readonly rootNamespace?: string;
+  /**
+   * Give every document the ranged parse and every rule and analyzer, as the editor does without schema validation;
+   * by default a document is read as plain values and parsed only where one may report (see `YamlChecker`). The
+   * differential tests hold the default to this.
+   */
+  readonly parseEveryDocument?: boolean;
 }
 
 /**
@@ -67,7 +73,7 @@ export async function* lintPaths(paths: readonly string[], options: LintOptions 
   const cluster = withRootNamespace(undefined, options.rootNamespace);
   const schemas = options.schemas && once(options.schemas);
   // The command line knows no cluster: what only a cluster's facts could concern is not parsed.
-  const checker = new YamlChecker(schemas ?? (async () => undefined), { offline: true });
+  const checker = new YamlChecker(schemas ?? (async () => undefined), { offline: true, screen: !options.parseEveryDocument });
   const texts = new KeptTexts(options.keptTextBudget ?? 16_000_000);
   const facts = new NamespaceFacts();
   let files: string[] = [];

@@ -46,6 +46,11 @@ const API_VERSION = /^(?:[a-z0-9]+(?:[.-]+[a-z0-9]+)*\/)?v[0-9][a-z0-9]*$/;
 // Mixer's config.istio.io kinds were lower-case (`rule`, `handler`, `instance`): they are read too, to be flagged.
 const KIND = /^[A-Za-z][A-Za-z0-9]*$/;
 
+/** Whether a document with this `apiVersion` and `kind` is read as a Kubernetes object (by the rules, analyzers and schemas). */
+export function isKubernetesShaped(apiVersion: string, kind: string): boolean {
+  return API_VERSION.test(apiVersion) && KIND.test(kind);
+}
+
 const TOO_DEEP = `Nested more than ${MAX_NESTING} levels deep: this document is not checked.`;
 
 /**
@@ -69,7 +74,7 @@ export function parseManifests(text: string): ParsedFile {
     const root = isMap(doc.contents) ? doc.contents : undefined;
     const apiVersion = root ? stringAt(root, 'apiVersion') : undefined;
     const kind = root ? stringAt(root, 'kind') : undefined;
-    const kube = apiVersion !== undefined && kind !== undefined && API_VERSION.test(apiVersion) && KIND.test(kind);
+    const kube = apiVersion !== undefined && kind !== undefined && isKubernetesShaped(apiVersion, kind);
     const metadata = root?.get('metadata');
     return {
       index,

@@ -3,12 +3,17 @@ import { DataplaneModeAmbient, DataplaneModeLabel, DataplaneModeNone } from '../
 import { isNamespace, labelsOf, podHolder, rootOf } from '../kube';
 import { entry, entrySpan, nodeSpan, scalarValue, valueSpan } from '../nodes';
 import { finding, fix, shown, type Rule } from './rule';
+import { plainLabel, plainPodHolder } from '../plain';
 
 /** `istio.io/dataplane-mode` on a namespace or pod: only `ambient` and `none` mean anything. */
 export const dataplaneModeValue: Rule = {
   code: 'dataplane-mode-value',
   severity: 'error',
   summary: 'Label istio.io/dataplane-mode must be "ambient" or "none"',
+  mayReport(m) {
+    const value = plainLabel(isNamespace(m) ? m.root : plainPodHolder(m), DataplaneModeLabel);
+    return value !== undefined && value !== DataplaneModeAmbient && value !== DataplaneModeNone;
+  },
   check(m, ctx) {
     const holder = isNamespace(m) ? rootOf(m) : podHolder(m);
     if (!holder) return [];

@@ -22,6 +22,9 @@ export const envoyFilterLegacy: Rule = {
   code: 'envoy-filter-legacy',
   severity: 'warning',
   summary: 'An EnvoyFilter of the Istio 1.8 era: an xDS v2 type (removed in 1.9) or a deprecated filter name',
+  mayReport(m) {
+    return m.kind === 'EnvoyFilter' && (m.apiVersion?.startsWith('networking.istio.io/') ?? false);
+  },
   check(m, ctx) {
     if (m.kind !== 'EnvoyFilter' || !m.apiVersion?.startsWith('networking.istio.io/')) return [];
     const out: Finding[] = [];

@@ -32,4 +32,4 @@ export const rules: readonly Rule[] = [
   envoyFilterLegacy,
 ];
 
-export type { Rule, RuleContext } from './rule';
+export type { Rule, RuleContext, ScreenContext } from './rule';

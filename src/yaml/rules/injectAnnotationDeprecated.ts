@@ -5,6 +5,7 @@ import { entry, entrySpan, type MapRef } from '../nodes';
 import type { ParsedManifest } from '../parse';
 import { moveInjectToLabels } from './moveInject';
 import { finding, fix, type Rule } from './rule';
+import { plainAnnotation, plainPodHolder } from '../plain';
 
 /**
  * The annotation still works in many setups but is deprecated for the label: Istio's IST0135 DeprecatedAnnotation,
@@ -18,6 +19,9 @@ export const injectAnnotationDeprecated: Rule = {
   severity: 'info',
   summary: 'The sidecar.istio.io/inject annotation is deprecated: use the label',
   istio: 'IST0135',
+  mayReport(m) {
+    return plainAnnotation(m.root, SidecarInjectAnnotation) !== undefined || plainAnnotation(plainPodHolder(m), SidecarInjectAnnotation) !== undefined;
+  },
   check(m, ctx) {
     const root = rootOf(m);
     const out = [];

@@ -1,8 +1,9 @@
 import { podAsksForSidecar } from '../../istio/injection';
-import { decidePods, podInputOf } from '../injection';
+import { decidePods, plainPodInputOf, podInputOf } from '../injection';
 import { isNamespace, podHolder } from '../kube';
 import { entry, entrySpan, mapAt } from '../nodes';
 import { finding, type Rule } from './rule';
+import { plainAt, plainPodHolder } from '../plain';
 
 /**
  * A pod that asks for a sidecar itself (sidecar.istio.io/inject "true", or an istio.io/rev label), whose webhook is
@@ -15,6 +16,10 @@ export const injectHostNetwork: Rule = {
   code: 'inject-host-network',
   severity: 'warning',
   summary: 'A pod with hostNetwork: true asks for a sidecar but is never injected',
+  mayReport(m) {
+    const holder = plainPodHolder(m);
+    return !isNamespace(m) && holder !== undefined && plainAt(holder, ['spec'], 'hostNetwork') !== undefined && podAsksForSidecar(plainPodInputOf(holder));
+  },
   check(m, ctx) {
     if (isNamespace(m)) return [];
     const holder = podHolder(m);

@@ -7,6 +7,7 @@ import { clipped } from '../limits';
 import { entry, isNonStringScalar, nodeSpan, valueSpan } from '../nodes';
 import type { ParsedFile } from '../parse';
 import { finding, fix, type Rule } from './rule';
+import { plainAnnotation, plainLabel, plainPodHolder } from '../plain';
 
 const TRUE_WORDS = /^(y|yes|true|on)$/i;
 const FALSE_WORDS = /^(n|no|false|off)$/i;
@@ -30,6 +31,13 @@ export const injectLabelType: Rule = {
   code: 'inject-label-type',
   severity: 'error',
   summary: 'sidecar.istio.io/inject must be a quoted string ("true"/"false"), not a bare boolean or number',
+  mayReport(m) {
+    // A string can still be reported when it was written bare (`yes`, YAML 1.1's boolean): only a quoted "true" or
+    // "false" is known to be fine without the text.
+    const holder = plainPodHolder(m);
+    const reported = (v: unknown) => v !== undefined && v !== 'true' && v !== 'false';
+    return reported(plainLabel(holder, SidecarInjectLabel)) || reported(plainAnnotation(holder, SidecarInjectLabel));
+  },
   check(m, ctx) {
     const holder = podHolder(m);
     if (!holder) return [];

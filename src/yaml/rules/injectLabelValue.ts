@@ -4,6 +4,7 @@ import { decidePods, podInputOf } from '../injection';
 import { labelsOf, podHolder } from '../kube';
 import { entry, isNonStringScalar, valueSpan } from '../nodes';
 import { finding, fix, shown, type Rule } from './rule';
+import { plainLabel, plainPodHolder } from '../plain';
 
 /** Words a person writes meaning "no": the fix they most likely want is "false" (a guess at intent, not Istio's reading). */
 const OFF_WORDS = /^(n|no|off|false|disabled?)$/i;
@@ -16,6 +17,10 @@ export const injectLabelValue: Rule = {
   code: 'inject-label-value',
   severity: 'warning',
   summary: 'sidecar.istio.io/inject must be "true" or "false"',
+  mayReport(m) {
+    const value = plainLabel(plainPodHolder(m), SidecarInjectLabel);
+    return value !== undefined && value !== 'true' && value !== 'false';
+  },
   check(m, ctx) {
     const holder = podHolder(m);
     const label = entry(labelsOf(holder), SidecarInjectLabel);

@@ -5,6 +5,7 @@ import { entry, entrySpan } from '../nodes';
 import type { ParsedManifest } from '../parse';
 import { moveInjectToLabels } from './moveInject';
 import { finding, fix, type Rule } from './rule';
+import { plainAnnotation, plainLabel } from '../plain';
 
 /**
  * On a workload's own metadata the injector never sees it: only the pod template reaches the pods. On a Namespace or
@@ -16,6 +17,9 @@ export const injectMisplaced: Rule = {
   code: 'inject-misplaced',
   severity: 'warning',
   summary: "sidecar.istio.io/inject on a workload's own metadata instead of its pod template, or on a Namespace or Service",
+  mayReport(m) {
+    return plainLabel(m.root, SidecarInjectLabel) !== undefined || plainAnnotation(m.root, SidecarInjectLabel) !== undefined;
+  },
   check(m, ctx) {
     const root = rootOf(m);
     if (!root) return [];

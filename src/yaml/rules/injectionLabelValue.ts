@@ -5,6 +5,7 @@ import { manifestFactsOf, namespaceInputOf } from '../injection';
 import { isNamespace, labelsOf, rootOf } from '../kube';
 import { entry, entrySpan, nodeSpan, scalarValue, valueSpan } from '../nodes';
 import { finding, fix, shown, type Rule } from './rule';
+import { plainLabel } from '../plain';
 
 const OFF_WORDS = new Set(['false', 'no', 'off', 'disable', 'n']);
 
@@ -13,6 +14,11 @@ export const injectionLabelValue: Rule = {
   code: 'injection-label-value',
   severity: 'error',
   summary: 'Namespace label istio-injection must be "enabled" or "disabled"',
+  mayReport(m) {
+    if (!isNamespace(m)) return false;
+    const value = plainLabel(m.root, InjectionLabel);
+    return value !== undefined && value !== InjectionEnabled && value !== InjectionDisabled;
+  },
   check(m, ctx) {
     const root = rootOf(m);
     if (!isNamespace(m) || !root) return [];

@@ -1,7 +1,7 @@
 import { multipleInjectionLabels } from '../../istio/injection';
 import { DataplaneModeLabel, InjectionEnabled, InjectionLabel, RevisionLabel } from '../../istio/names';
 import { removeEntry } from '../edits';
-import { namespaceInputOf } from '../injection';
+import { namespaceInputOf, plainNamespaceInputOf } from '../injection';
 import { isNamespace, labelsOf, metadataOf, rootOf } from '../kube';
 import { entry, entrySpan } from '../nodes';
 import { finding, fix, type Rule } from './rule';
@@ -16,6 +16,9 @@ export const injectionLabelsConflict: Rule = {
   severity: 'warning',
   summary: 'Namespace with more than one of istio-injection (enabled), istio.io/rev and istio.io/dataplane-mode',
   istio: 'IST0123',
+  mayReport(m) {
+    return isNamespace(m) && m.name !== undefined && multipleInjectionLabels(plainNamespaceInputOf(m)).length >= 2;
+  },
   check(m, ctx) {
     const root = rootOf(m);
     const metadata = metadataOf(root);

@@ -19,6 +19,9 @@ export const namespaceNotInjected: Rule = {
   severity: 'info',
   summary: 'Namespace without injection labels while its workloads ask for a sidecar (or, connected, it has workloads)',
   istio: 'IST0102',
+  mayReport(m, ctx) {
+    return isNamespace(m) && m.name !== undefined && (ctx.namespacesAskingForSidecars.has(m.name) || (ctx.cluster.namespacesWithWorkloads?.includes(m.name) ?? false));
+  },
   check(m, ctx) {
     const root = rootOf(m);
     if (!isNamespace(m) || !root || m.name === undefined) return [];

@@ -13,6 +13,9 @@ export const removedApiRule: Rule = {
   code: 'removed-api',
   severity: 'error',
   summary: 'An Istio 1.x API that Istio removed (MeshPolicy, Policy, rbac.istio.io, Mixer): names the release and its replacement',
+  mayReport(m) {
+    return removedApi(m) !== undefined;
+  },
   check(m, ctx) {
     const removed = removedApi(m);
     const root = rootOf(m);

@@ -17,6 +17,9 @@ export const removedFieldRule: Rule = {
   code: 'removed-field',
   severity: 'warning',
   summary: 'An IstioOperator value, mesh config field or component that Istio removed (global.mtls, Mixer, addonComponents...): names the release and what to do instead',
+  mayReport(m) {
+    return m.kind === 'IstioOperator' && (m.apiVersion?.startsWith('install.istio.io/') ?? false);
+  },
   check(m, ctx) {
     if (m.kind !== 'IstioOperator' || !m.apiVersion?.startsWith('install.istio.io/')) return [];
     const root = rootOf(m);

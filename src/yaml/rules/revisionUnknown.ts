@@ -5,6 +5,7 @@ import { decidePods, manifestFactsOf, namespaceInputOf, podInputOf } from '../in
 import { isNamespace, labelsOf, podHolder, rootOf } from '../kube';
 import { entry, valueSpan } from '../nodes';
 import { finding, fix, shown, type Rule } from './rule';
+import { plainLabel, plainPodHolder } from '../plain';
 
 /** Offered revisions in a quick-fix list are capped so the light bulb stays readable. */
 const MAX_SUGGESTIONS = 5;
@@ -18,6 +19,9 @@ export const revisionUnknown: Rule = {
   code: 'revision-unknown',
   severity: 'error',
   summary: 'istio.io/rev names no revision or tag of the connected cluster',
+  mayReport(m, ctx) {
+    return ctx.cluster.revisions !== undefined && plainLabel(isNamespace(m) ? m.root : plainPodHolder(m), RevisionLabel) !== undefined;
+  },
   check(m, ctx) {
     const cluster = ctx.cluster;
     if (!cluster.revisions) return [];

@@ -2,6 +2,7 @@ import type { Labels } from '../../istio/injection';
 import type { ClusterFacts } from '../facts';
 import { clipped } from '../limits';
 import { rangeOf, type ParsedFile, type ParsedManifest } from '../parse';
+import type { PlainManifest } from '../plain';
 import type { Finding, Fix, RuleCode, Severity, TextEdit } from '../types';
 
 export interface RuleContext {
@@ -12,6 +13,9 @@ export interface RuleContext {
   /** The injection labels of the Namespace documents of this file and the workspace, by name (this file's win). */
   readonly namespaceLabels: ReadonlyMap<string, Labels>;
 }
+
+/** What a rule's `mayReport` is told: the facts of `RuleContext`, without the parsed file. */
+export type ScreenContext = Omit<RuleContext, 'file'>;
 
 /** Codes of `istioctl analyze` (pkg/config/analysis/msg/messages.yaml) that a rule's finding corresponds to. */
 export type IstioAnalyzerCode = 'IST0102' | 'IST0107' | 'IST0123' | 'IST0135';
@@ -25,6 +29,12 @@ export interface Rule {
   /** The Istio analyzer message the rule's findings correspond to: named in each message, linked from the editor. */
   readonly istio?: IstioAnalyzerCode;
   check(manifest: ParsedManifest, ctx: RuleContext): Finding[];
+  /**
+   * Whether `check` may report on the document, told from its plain values (src/yaml/plain.ts) without the ranged
+   * parse: false only where `check` certainly reports nothing (test/unit/yaml/fastPath.test.ts holds it to `check`).
+   * The command line parses a document only when some rule or analyzer may report on it.
+   */
+  mayReport(manifest: PlainManifest, ctx: ScreenContext): boolean;
 }
 
 /**

@@ -1,10 +1,11 @@
 import { decideFromManifests } from '../../istio/injection';
-import { InjectionLabel, RevisionLabel } from '../../istio/names';
+import { IgnoredNamespaces, InjectionLabel, RevisionLabel } from '../../istio/names';
 import { removeEntry } from '../edits';
 import { manifestFactsOf, namespaceInputOf } from '../injection';
 import { isNamespace, labelsOf, metadataOf, rootOf } from '../kube';
 import { entry, entrySpan } from '../nodes';
 import { finding, fix, type Rule } from './rule';
+import { plainLabel } from '../plain';
 
 /**
  * A namespace label that makes a webhook call istiod, which then skips the pod because the namespace is one of its
@@ -15,6 +16,9 @@ export const systemNamespaceInjection: Rule = {
   code: 'system-namespace-injection',
   severity: 'warning',
   summary: 'Injection enabled on a namespace istiod never injects (kube-system, kube-public, kube-node-lease, local-path-storage)',
+  mayReport(m) {
+    return isNamespace(m) && m.name !== undefined && IgnoredNamespaces.has(m.name) && (plainLabel(m.root, InjectionLabel) !== undefined || plainLabel(m.root, RevisionLabel) !== undefined);
+  },
   check(m, ctx) {
     const root = rootOf(m);
     const metadata = metadataOf(root);

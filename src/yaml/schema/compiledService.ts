@@ -3,7 +3,7 @@ import { TextDocument } from 'vscode-languageserver-textdocument';
 import { Composer, isAlias, isMap, isNode, isScalar, LineCounter, Parser, visit, type Document, type YAMLError } from 'yaml';
 import { documentNode, supported } from './documentNodes';
 import { loadFast } from './fastYaml';
-import { coveredKinds, SCHEMA_NAME } from './kinds';
+import { SCHEMA_NAME } from './kinds';
 import type { SchemaValidation, YamlLanguageService } from './languageService';
 import { SchemaValidator, unsupportedKeywords, type Problem } from './validator';
 
@@ -25,13 +25,13 @@ export type Fallback = () => Promise<Pick<YamlLanguageService, 'validate'>>;
  */
 export function createCompiledSchemaValidation(schemaJson: string, fallback: Fallback): SchemaValidation {
   const bundle = JSON.parse(schemaJson) as Record<string, unknown>;
-  const kinds = coveredKinds(schemaJson);
   const validator = new SchemaValidator(bundle, SCHEMA_NAME);
+  // Its keys are the kinds the bundle covers (`coveredKinds`), read from the bundle parsed once.
   const branches = kindSchemas(bundle);
   const supported = unsupportedKeywords(bundle).length === 0;
   const delegate = async (text: string) => (await fallback()).validate(FALLBACK_URI, text);
   return {
-    covers: (apiVersion, kind) => kinds.has(`${apiVersion} ${kind}`),
+    covers: (apiVersion, kind) => branches.has(`${apiVersion} ${kind}`),
     async validate(_uri, text) {
       // A schema named in the text (a modeline or `$schema`) is yaml-language-server's business.
       if (!supported || /yaml-language-server\s*:|\$schema/.test(text)) return delegate(text);
@@ -39,6 +39,7 @@ export function createCompiledSchemaValidation(schemaJson: string, fallback: Fal
       return explain(validator, branches, text) ?? delegate(text);
     },
     acceptsParsed: (text, docs) => supported && !/yaml-language-server\s*:|\$schema/.test(text) && docs.every((doc) => acceptsParsed(validator, branches, doc)),
+    acceptsPlain: (text, roots) => supported && !/yaml-language-server\s*:|\$schema/.test(text) && roots.every((root) => root !== undefined && acceptsValue(validator, branches, root)),
   };
 }
 
@@ -68,8 +69,11 @@ function acceptsParsed(validator: SchemaValidator, branches: ReadonlyMap<string,
       return undefined;
     },
   });
-  if (!plain) return false;
-  const value = doc.toJS() as { apiVersion?: unknown; kind?: unknown };
+  return plain && acceptsValue(validator, branches, doc.toJS() as Record<string, unknown>);
+}
+
+/** A mapping's values certainly get no diagnostic: a string `apiVersion` and `kind`, of no kind the schema has or valid for it. */
+function acceptsValue(validator: SchemaValidator, branches: ReadonlyMap<string, unknown>, value: Record<string, unknown>): boolean {
   if (typeof value.apiVersion !== 'string' || typeof value.kind !== 'string') return false;
   const schema = branches.get(`${value.apiVersion} ${value.kind}`);
   return schema === undefined || validator.accepts(value, schema);

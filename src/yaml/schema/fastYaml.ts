@@ -29,6 +29,12 @@ export function loadFast(text: string): unknown[] | undefined {
 
 let schema: jsYaml.Schema | undefined;
 
+/**
+ * The characters a plain scalar that YAML 1.2's core schema reads as other than a string can start with: `~`, the
+ * null/true/false words in their three spellings, digits, signs and `.` (`.inf`, `.nan`, `.5`).
+ */
+export const CORE_STARTS: ReadonlySet<string> = new Set(['~', 'n', 'N', 't', 'T', 'f', 'F', '+', '-', '.', ...'0123456789']);
+
 /** js-yaml with no types of its own: plain scalars resolve through `yaml`'s YAML 1.2 core tags, in their order. */
 function coreSchema(): jsYaml.Schema {
   if (schema) return schema;
@@ -46,7 +52,14 @@ function coreSchema(): jsYaml.Schema {
       },
     });
   });
-  schema = new jsYaml.Schema({ implicit, explicit: [] });
+  // Tried first: a plain scalar that no core tag can match, told by its first character (see `CORE_STARTS`), is a
+  // string; js-yaml would otherwise try every tag's pattern on each of them (most scalars of a manifest).
+  const word = new jsYaml.Type('tag:istio-mesh,core:string', {
+    kind: 'scalar',
+    resolve: (s: string | null) => s !== null && s.length > 0 && !CORE_STARTS.has(s[0]),
+    construct: (s: string) => s,
+  });
+  schema = new jsYaml.Schema({ implicit: [word, ...implicit], explicit: [] });
   return schema;
 }
 

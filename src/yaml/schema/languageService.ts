@@ -29,6 +29,11 @@ export type SchemaValidation = Pick<YamlLanguageService, 'validate' | 'covers'> 
    * does not send the text (which would be read again). Optional; false means "not sure".
    */
   readonly acceptsParsed?: (text: string, docs: readonly Document.Parsed[]) => boolean;
+  /**
+   * The same for documents the checker read as plain values certain to be `yaml`'s (src/yaml/plain.ts), given as
+   * their root mappings (undefined for a document that is not one).
+   */
+  readonly acceptsPlain?: (text: string, roots: readonly (Record<string, unknown> | undefined)[]) => boolean;
 };
 
 /**

@@ -1,0 +1,84 @@
+import { isRecord } from '../util/objects';
+import { isPod, POD_TEMPLATE_PATH } from './kube';
+import { isKubernetesShaped, mayNestTooDeep } from './parse';
+import { loadFast } from './schema/fastYaml';
+
+/**
+ * One document read as plain values (js-yaml's, used only where they are certain to be `yaml`'s: see
+ * src/yaml/schema/fastYaml.ts), with the fields `parseManifests` reads, set under the same conditions. The command
+ * line reads every document this way first: the rules and analyzers tell from it whether they may report on the
+ * document (their `mayReport`), and only a document where one may gets the ranged parse.
+ */
+export interface PlainManifest {
+  /** The document's root mapping, when it is one. */
+  readonly root: Record<string, unknown> | undefined;
+  /** Set only for Kubernetes-shaped documents, as in `ParsedManifest`. */
+  readonly apiVersion: string | undefined;
+  readonly kind: string | undefined;
+  readonly name: string | undefined;
+  readonly namespace: string | undefined;
+}
+
+/**
+ * The documents of a text as plain values, or undefined when they are not certain to be what the ranged parse reads:
+ * js-yaml is not sure (see `loadFast`), the text is a Helm template (the ranged parse reads it with its actions masked)
+ * or it may nest too deep (a finding of its own).
+ */
+export function plainManifests(text: string): PlainManifest[] | undefined {
+  if (isTemplate(text) || mayNestTooDeep(text)) return undefined;
+  return loadFast(text)?.map(plainManifest);
+}
+
+/** Whether `maskTemplates` masks something: a `{{` with a `}}` after it. */
+export function isTemplate(text: string): boolean {
+  const open = text.indexOf('{{');
+  return open >= 0 && text.includes('}}', open + 2);
+}
+
+function plainManifest(value: unknown): PlainManifest {
+  const root = isRecord(value) ? value : undefined;
+  const apiVersion = typeof root?.apiVersion === 'string' ? root.apiVersion : undefined;
+  const kind = typeof root?.kind === 'string' ? root.kind : undefined;
+  const kube = apiVersion !== undefined && kind !== undefined && isKubernetesShaped(apiVersion, kind);
+  const metadata = kube && isRecord(root?.metadata) ? root.metadata : undefined;
+  return {
+    root,
+    apiVersion: kube ? apiVersion : undefined,
+    kind: kube ? kind : undefined,
+    name: typeof metadata?.name === 'string' ? metadata.name : undefined,
+    namespace: typeof metadata?.namespace === 'string' ? metadata.namespace : undefined,
+  };
+}
+
+/** The mapping at `path` below `value`, as `mapAt` finds it (every step a mapping). */
+export function plainMapAt(value: unknown, path: readonly string[]): Record<string, unknown> | undefined {
+  let at = value;
+  for (const key of path) {
+    if (!isRecord(at)) return undefined;
+    at = at[key];
+  }
+  return isRecord(at) ? at : undefined;
+}
+
+/** The value at `key` of the mapping at `path` (undefined when absent: js-yaml reads `key:` alone as null). */
+export function plainAt(value: unknown, path: readonly string[], key: string): unknown {
+  const map = plainMapAt(value, path);
+  return map && Object.prototype.hasOwnProperty.call(map, key) ? map[key] : undefined;
+}
+
+/** The map that holds the pod's `metadata` and `spec`, as `podHolder` finds it. */
+export function plainPodHolder(m: PlainManifest): Record<string, unknown> | undefined {
+  if (isPod(m)) return m.root;
+  const path = m.kind === undefined ? undefined : POD_TEMPLATE_PATH[m.kind];
+  return path ? plainMapAt(m.root, path) : undefined;
+}
+
+/** A label of a plain holder (a document root or pod template): undefined when absent. */
+export function plainLabel(holder: unknown, key: string): unknown {
+  return plainAt(holder, ['metadata', 'labels'], key);
+}
+
+/** An annotation of a plain holder: undefined when absent. */
+export function plainAnnotation(holder: unknown, key: string): unknown {
+  return plainAt(holder, ['metadata', 'annotations'], key);
+}
