@@ -1,14 +1,15 @@
 /**
- * How a run's files are shared among threads. Measured on the 2-core machine of the benches (lint over Istio's
- * samples, manifests and analyzer testdata, 2.2 MB): the checks cost about 0.7 µs of CPU per byte; a worker thread
- * takes about MEASURED ms from its start to its first file (loading lintWorker.js and the compiled schema).
+ * How a run's files are shared among threads. Measured on the benches' 2-core machine (Node 20, load 13 from other
+ * jobs): the checks cost about 0.7 µs of CPU per byte of YAML (`lint` over Istio's samples, manifests and analyzer
+ * testdata: 1.5 s for 2.2 MB); a worker thread costs about 0.2 s of CPU before its first file (loading
+ * lintWorker.js and yaml.js, compiling the schema's validators), as much as checking 300 KB.
  */
 
 /** A worker's start-up, counted as the bytes the main thread checks meanwhile. */
-export const STARTUP_BYTES = 100_000;
+export const STARTUP_BYTES = 300_000;
 
 /** Each share needs at least this much input to be worth a thread: below it, start-up costs more than it saves. */
-export const MIN_BYTES_PER_THREAD = 250_000;
+export const MIN_BYTES_PER_THREAD = 300_000;
 
 /** A file's own cost (reading, splitting, its result) beside its bytes. */
 const FILE_BYTES = 1_000;

@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { nodeFileSystem, type FileSystem } from '../../../src/yaml/files';
 import { lintPaths, type LintEvent, type LintOptions } from '../../../src/yaml/lintPaths';
+import { MIN_BYTES_PER_THREAD, shareFiles, threadsFor } from '../../../src/yaml/parallel/plan';
 import { lintInParallel, type ParallelOptions } from '../../../src/yaml/parallel/run';
 import { bundledSchemaValidation } from '../../../src/yaml/schema/bundledValidation';
 import { istioModuleDir } from '../../oracles/istioSource';
@@ -69,6 +70,32 @@ describe('lint shared among worker threads', function () {
 
   before(() => {
     assert.ok(existsSync(WORKER), `${WORKER} is missing: node scripts/build.mjs builds it`);
+  });
+
+  it('starts no worker for a run too small to be worth one, and as many as the input and --jobs allow', async () => {
+    assert.equal(threadsFor(2 * MIN_BYTES_PER_THREAD - 1, 8), 1);
+    assert.equal(threadsFor(2 * MIN_BYTES_PER_THREAD, 8), 2);
+    assert.equal(threadsFor(100 * MIN_BYTES_PER_THREAD, 3), 3);
+    assert.equal(threadsFor(100 * MIN_BYTES_PER_THREAD, 1), 1);
+    // A worker that cannot start would fail the run: this one never starts.
+    const dir = mkdtempSync(join(tmpdir(), 'istio-lint-parallel-'));
+    writeFileSync(join(dir, 'a.yaml'), NAMESPACE);
+    writeFileSync(join(dir, 'b.yaml'), ASKING);
+    assert.deepEqual(await shared([dir], { workerScript: join(dir, 'no-such-worker.js'), jobs: 8 }), await oneThread([dir], {}));
+  });
+
+  it('shares neighbouring files in batches, the first to this thread while the workers start, every thread some', () => {
+    const owner = shareFiles(Array.from({ length: 2000 }, () => 1000), 3);
+    assert.equal(owner.length, 2000);
+    assert.equal(owner[0], 0);
+    const counts = [0, 1, 2].map((t) => owner.filter((o) => o === t).length);
+    assert.ok(counts.every((c) => c > 400), counts.join(' '));
+    // Batches of at most 16 neighbours.
+    let run = 1;
+    for (let i = 1; i < owner.length; i++) {
+      run = owner[i] === owner[i - 1] ? run + 1 : 1;
+      if (i > 400) assert.ok(run <= 16, `run of ${run} at ${i}`);
+    }
   });
 
   it("gives the one-thread run's events, in order, over Istio's samples, manifests and analyzer testdata", async () => {
