@@ -25,7 +25,7 @@ export type Fallback = () => Promise<Pick<YamlLanguageService, 'validate'>>;
  */
 export function createCompiledSchemaValidation(schemaJson: string, fallback: Fallback): SchemaValidation {
   const bundle = JSON.parse(schemaJson) as Record<string, unknown>;
-  const kinds = coveredKinds(schemaJson);
+  const kinds = coveredKinds(bundle);
   const validator = new SchemaValidator(bundle, SCHEMA_NAME);
   const branches = kindSchemas(bundle);
   const supported = unsupportedKeywords(bundle).length === 0;
