@@ -6,7 +6,7 @@
  */
 
 /** A worker's start-up, counted as the bytes the main thread checks meanwhile. */
-export const STARTUP_BYTES = 300_000;
+const STARTUP_BYTES = 300_000;
 
 /** Each share needs at least this much input to be worth a thread: below it, start-up costs more than it saves. */
 export const MIN_BYTES_PER_THREAD = 300_000;
