@@ -26,8 +26,8 @@ Directories are searched for *.yaml and *.yml files; symbolic links are followed
 ${ignoreCodeUsage('the findings (neither reported nor fixed)')}
   --root-namespace  the mesh's root namespace (meshConfig.rootNamespace), where a MeshPolicy's replacement goes;
                  default: istio.meshConfig.rootNamespace of that settings.json, else istio-system
-  --jobs N       check on at most N threads (default: the number of cores); a large run is shared among them,
-                 with the same output in the same order. --jobs 1 keeps everything on one thread
+  --jobs N       check on at most N threads (default: one per core not kept busy by other work); a large run is
+                 shared among them, with the same output in the same order. --jobs 1 keeps it on one thread
 
 Exit status: 0 no errors (warnings allowed), 1 errors found (after fixing, with --fix), 2 usage error,
 3 some file or directory could not be checked (each is named on stderr; the others were checked).
