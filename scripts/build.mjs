@@ -93,6 +93,8 @@ const builds = [
       cli: 'src/cli.ts',
       // yaml-language-server runs in this worker thread (src/yaml/schema/workerService.ts).
       yamlWorker: 'src/yaml/schema/worker.ts',
+      // A large `lint` run's shares checked beside the main thread (src/yaml/parallel/).
+      lintWorker: 'src/yaml/parallel/worker.ts',
     },
     outdir: 'dist',
     metafile: true,

@@ -4,10 +4,7 @@ import { runCommandLine } from './commandLine';
 import { join } from 'node:path';
 import { setFlagsFromString } from 'node:v8';
 import { nodeFileSystem, type FileSystem } from './yaml/files';
-import { createCompiledSchemaValidation } from './yaml/schema/compiledService';
-import type { YamlLanguageService } from './yaml/schema/languageService';
-import { readBundledSchema } from './yaml/schema/location';
-import { createWorkerYamlLanguageService } from './yaml/schema/workerService';
+import { bundledSchemaValidation } from './yaml/schema/bundledValidation';
 import { errorMessage } from './util/errors';
 
 // The YAML parser makes an Error for each problem it meets: a Helm template makes hundreds, and capturing their
@@ -35,13 +32,7 @@ const fs: FileSystem = {
   },
 };
 
-// Schema validation compiled from the bundled schema; yaml-language-server (in its worker thread) is started only
-// for the rare text the compiled validation leaves to it (anchors, aliases, tags, merge keys).
-let fallback: YamlLanguageService | undefined;
-const schemas = async () => {
-  const json = await readBundledSchema(__dirname);
-  return createCompiledSchemaValidation(json, async () => (fallback ??= createWorkerYamlLanguageService(json, join(__dirname, 'yamlWorker.js'))));
-};
+const schemas = bundledSchemaValidation(__dirname);
 
 // A reader that goes away (`| head`) ends the run quietly.
 process.stdout.on('error', (err: NodeJS.ErrnoException) => {
@@ -49,17 +40,18 @@ process.stdout.on('error', (err: NodeJS.ErrnoException) => {
   throw err;
 });
 
-const run = runCommandLine(process.argv.slice(2), { stdout: process.stdout, stderr: process.stderr }, schemas, { fs });
+// A large run is shared with worker threads (yaml/parallel), each loading this bundle's `lintWorker.js`.
+const run = runCommandLine(process.argv.slice(2), { stdout: process.stdout, stderr: process.stderr }, schemas.load, { fs, workerScript: join(__dirname, 'lintWorker.js') });
 
 // The exit status is set, not forced: output still buffered for a pipe is written before the process ends
 // (exiting at once cut piped reports at 64 KiB).
 run.then(
   (code) => {
-    fallback?.dispose();
+    schemas.dispose();
     process.exitCode = code;
   },
   (err: unknown) => {
-    fallback?.dispose();
+    schemas.dispose();
     process.stderr.write(`istio-mesh: ${errorMessage(err)}\n`);
     process.exitCode = 2;
   },

@@ -14,7 +14,12 @@ Run \`istio-mesh <command> --help\` for a command's options.
 `;
 
 /** The command line's subcommands, with one top-level help. Returns the exit status. */
-export async function runCommandLine(argv: readonly string[], io: CliIo, schemas?: SchemaLoader, options: { readonly fs?: FileSystem } = {}): Promise<number> {
+export async function runCommandLine(
+  argv: readonly string[],
+  io: CliIo,
+  schemas?: SchemaLoader,
+  options: { readonly fs?: FileSystem; readonly workerScript?: string } = {},
+): Promise<number> {
   const [command, ...rest] = argv;
   switch (command) {
     case 'lint':

@@ -52,6 +52,12 @@ export interface LintOptions {
    * differential tests hold the default to this.
    */
   readonly parseEveryDocument?: boolean;
+  /**
+   * Set when these paths are one share of a larger run (`parallel/`): given what this share's files say about
+   * namespaces, by file, in order, returns what every file of the run says, in the run's order. Called after the
+   * first pass, and after the fixes.
+   */
+  readonly share?: (facts: readonly (readonly [file: string, facts: FileFacts])[]) => Promise<readonly FileFacts[]>;
 }
 
 /**
@@ -75,7 +81,7 @@ export async function* lintPaths(paths: readonly string[], options: LintOptions 
   // The command line knows no cluster: what only a cluster's facts could concern is not parsed.
   const checker = new YamlChecker(schemas ?? (async () => undefined), { offline: true, screen: !options.parseEveryDocument });
   const texts = new KeptTexts(options.keptTextBudget ?? 16_000_000);
-  const facts = new NamespaceFacts();
+  let facts = new NamespaceFacts();
   let files: string[] = [];
   for await (const entry of yamlFiles(paths, fs)) {
     if ('skipped' in entry) {
@@ -88,10 +94,11 @@ export async function* lintPaths(paths: readonly string[], options: LintOptions 
       continue;
     }
     const uri = uriOf(entry.file);
-    facts.add(checker.facts(uri, text));
+    facts.add(checker.facts(uri, text), entry.file);
     files.push(entry.file);
     if (!texts.keep(entry.file, text, checker.parsedSize(uri))) checker.forget(uri);
   }
+  if (options.share) facts = NamespaceFacts.of(await options.share(facts.byFile));
   let workspace = facts.workspace();
   const fix = async (file: string, text: string): Promise<FixedText> => {
     // Each file is fixed with what the other files say before any fix: the same whichever order they come in.
@@ -107,7 +114,8 @@ export async function* lintPaths(paths: readonly string[], options: LintOptions 
     let next = await fixing.next();
     for (; !next.done; next = await fixing.next()) yield next.value;
     files = next.value.files;
-    workspace = next.value.after.workspace();
+    const { after } = next.value;
+    workspace = (options.share ? NamespaceFacts.of(await options.share(after.byFile)) : after).workspace();
   }
   // A dry run writes nothing: the fixed text of a file not kept is made again from its text.
   const fixedAgain = options.fix === 'dry-run' ? fix : undefined;
@@ -155,7 +163,7 @@ async function* fixPass(
     }
     const uri = uriOf(file);
     const fixed = await fix(file, text);
-    after.add(checker.facts(uri, fixed.after));
+    after.add(checker.facts(uri, fixed.after), file);
     if (write && fixed.after !== text) {
       try {
         await fs.writeText(file, fixed.after);
@@ -229,8 +237,17 @@ class KeptTexts {
 class NamespaceFacts {
   private readonly asking = new Map<string, number>();
   private readonly labels = new Map<string, Labels[]>();
+  /** Each file's facts as added, when they say something (for `LintOptions.share`). */
+  readonly byFile: [string, FileFacts][] = [];
 
-  add(facts: FileFacts): void {
+  static of(all: readonly FileFacts[]): NamespaceFacts {
+    const facts = new NamespaceFacts();
+    for (const f of all) facts.add(f);
+    return facts;
+  }
+
+  add(facts: FileFacts, file?: string): void {
+    if (file !== undefined && (facts.namespacesAskingForSidecars.size > 0 || facts.namespaceLabels.size > 0)) this.byFile.push([file, facts]);
     count(this.asking, facts.namespacesAskingForSidecars, 1);
     facts.namespaceLabels.forEach((labels, name) => {
       const given = this.labels.get(name);

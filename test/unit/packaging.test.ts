@@ -55,6 +55,13 @@ describe('.vsix contents (.vscodeignore)', function () {
     assert.deepEqual([...new Set(siblings)].filter((f) => !files.includes(f)), []);
   });
 
+  it('holds the worker threads the command line starts from its own folder', () => {
+    const cli = readFileSync(join(root, 'dist', 'cli.js'), 'utf8');
+    const workers = [...new Set([...cli.matchAll(/"(\w+Worker\.js)"/g)].map((m) => `dist/${m[1]}`))];
+    assert.deepEqual(workers.sort(), ['dist/lintWorker.js', 'dist/yamlWorker.js']);
+    assert.deepEqual(workers.filter((f) => !files.includes(f)), []);
+  });
+
   it('holds none of the README\'s pictures: its page loads them from the repository', () => {
     assert.deepEqual(files.filter((f) => f.startsWith('media/screenshots/')), []);
   });

@@ -1,0 +1,214 @@
+import { availableParallelism, loadavg } from 'node:os';
+import { setImmediate as nextTurn } from 'node:timers/promises';
+import { Worker } from 'node:worker_threads';
+import { nodeFileSystem, yamlFiles, type FileEntry } from '../files';
+import type { FileFacts } from '../lint';
+import { lintPaths, type LintEvent, type LintOptions } from '../lintPaths';
+import { shareFiles, threadsFor } from './plan';
+import { WINDOW, type FromShard, type ShardStart, type ToShard } from './protocol';
+import { shardEvents, type Exchange, type PlacedEvent, type RunFile, type ShardOptions } from './shard';
+
+export interface ParallelOptions extends Omit<LintOptions, 'share'> {
+  /** At most this many threads (`--jobs`); default: `idleThreads()`. 1: the run stays on this thread. */
+  readonly jobs?: number;
+  /** dist/lintWorker.js; without it the run stays on this thread. */
+  readonly workerScript?: string;
+  /** Input below which a thread is not worth starting (see plan.ts; tests set 0 to share small runs). */
+  readonly minBytesPerThread?: number;
+}
+
+/**
+ * `lintPaths`, its files shared among this thread and worker threads when the run is large enough: the same
+ * events, in the same order (each pass, file by file), so the output is byte for byte the one-thread output. The
+ * walk is made here; each thread runs `lintPaths` over its share, and what files say about namespaces is gathered
+ * here after each pass and handed to every share (a Namespace in one share concerns workloads in another). A file is
+ * read, fixed and checked by one thread only. The workers read with Node's file system (`fs` serves this thread).
+ */
+export async function* lintInParallel(paths: readonly string[], options: ParallelOptions = {}): AsyncGenerator<LintEvent> {
+  const { jobs = idleThreads(), workerScript, minBytesPerThread, ...lint } = options;
+  const fs = lint.fs ?? nodeFileSystem;
+  if (jobs <= 1 || !workerScript) return yield* lintPaths(paths, lint);
+  const entries: FileEntry[] = [];
+  const sizes: number[] = [];
+  for await (const entry of yamlFiles(paths, fs)) {
+    entries.push(entry);
+    sizes.push('file' in entry ? await fs.stat(entry.file).then((s) => s.size, () => 0) : 0);
+  }
+  const threads = threadsFor(sizes.reduce((a, b) => a + b, 0), jobs, minBytesPerThread);
+  if (threads === 1) return yield* lintPaths(paths, lint);
+
+  const owner = shareFiles(sizes, threads);
+  const shares: RunFile[][] = Array.from({ length: threads }, () => []);
+  entries.forEach((entry, i) => {
+    if ('file' in entry) shares[owner[i]].push([i, entry.file]);
+  });
+  const run = new Run(threads);
+  const shardOptions: ShardOptions = { schema: lint.schemas !== undefined, fix: lint.fix, ignoredCodes: lint.ignoredCodes ?? [], rootNamespace: lint.rootNamespace, keptTextBudget: lint.keptTextBudget };
+  const workers = shares.slice(1).map((files, k) => run.worker(k + 1, workerScript, { files, options: shardOptions }));
+  void run.here(shares[0], lint);
+  try {
+    const stages = lint.fix ? 3 : 2;
+    for (let stage = 0; stage < stages; stage++) {
+      for (let i = 0; i < entries.length; i++) {
+        const entry = entries[i];
+        if ('skipped' in entry) {
+          if (stage === 0) yield entry;
+          continue;
+        }
+        for (let event = run.next(owner[i], stage, i); event !== 'settled'; event = run.next(owner[i], stage, i)) {
+          if (event === 'wait') await run.changed();
+          else yield event;
+        }
+      }
+    }
+  } finally {
+    run.stop();
+    await Promise.all(workers.map((w) => w.terminate()));
+  }
+}
+
+/**
+ * The threads worth starting now: this one, and one per core other work leaves idle (the 1-minute load average). A
+ * worker costs CPU of its own (about 0.2 s to start, and its warm-up); on cores that other processes keep busy it
+ * only competes with this thread (measured at load 13-20 on 2 cores: 1.3-1.4x the one-thread run's wall time).
+ */
+function idleThreads(): number {
+  const cores = availableParallelism();
+  return Math.max(1, Math.min(cores, Math.floor(cores - loadavg()[0]) + 1));
+}
+
+/** One share's events not yet taken, and how far it has gone. */
+interface Share {
+  readonly queue: PlacedEvent[];
+  /** Exchanges of facts it has made: its passes before this one are over. */
+  stage: number;
+  done: boolean;
+  /** Called when events are taken: the share may go on (see `WINDOW`). */
+  taken(count: number): void;
+}
+
+/** The shares of a run, the facts they exchange, and the order their events are taken in. */
+class Run {
+  private readonly shares: Share[];
+  private readonly exchanges: { given: (readonly (readonly [number, FileFacts])[])[]; count: number; all: Promise<readonly FileFacts[]>; resolve(all: readonly FileFacts[]): void }[] = [];
+  private wake: (() => void) | undefined;
+  private failure: Error | undefined;
+  private stopped = false;
+
+  constructor(private readonly threads: number) {
+    this.shares = Array.from({ length: threads }, () => ({ queue: [], stage: 0, done: false, taken: () => undefined }));
+  }
+
+  /** Resolves when a share has given something (an event, facts, its end, a failure). */
+  changed(): Promise<void> {
+    return new Promise((resolve) => (this.wake = resolve));
+  }
+
+  /**
+   * The next event of `thread` at this place (stage, file), 'settled' when that file has no more events in that
+   * stage, 'wait' when it is not known yet. A share's events come in order, so one placed later, or a later stage,
+   * settles every place before it.
+   */
+  next(thread: number, stage: number, index: number): LintEvent | 'settled' | 'wait' {
+    if (this.failure) throw this.failure;
+    const share = this.shares[thread];
+    const head = share.queue[0];
+    if (head && (head.stage < stage || (head.stage === stage && head.index <= index))) {
+      share.queue.shift();
+      share.taken(1);
+      return head.event;
+    }
+    return head || share.stage > stage || share.done ? 'settled' : 'wait';
+  }
+
+  /** This thread's share, run between the other work of this thread (printing, the workers' messages). */
+  async here(files: readonly RunFile[], options: Omit<LintOptions, 'share'>): Promise<void> {
+    const share = this.shares[0];
+    let go: (() => void) | undefined;
+    share.taken = () => go?.();
+    try {
+      for await (const placed of shardEvents(files, options, this.exchange(0))) {
+        if (this.stopped) return;
+        this.give(0, placed);
+        while (share.queue.length >= WINDOW) await new Promise<void>((resolve) => (go = resolve));
+        // Lets the workers' messages in: reading and checking a file never waits for anything else.
+        await nextTurn();
+      }
+      share.done = true;
+      this.notify();
+    } catch (err) {
+      this.fail(err);
+    }
+  }
+
+  /** A worker thread with its share. */
+  worker(thread: number, script: string, start: ShardStart): Worker {
+    const worker = new Worker(script, { workerData: start });
+    const share = this.shares[thread];
+    const exchange = this.exchange(thread);
+    const send = (message: ToShard) => worker.postMessage(message);
+    // Takings are told in small batches: one message per file would cost more than the file's own message.
+    let untold = 0;
+    share.taken = (count) => {
+      untold += count;
+      if (untold >= WINDOW / 4 || share.queue.length === 0) {
+        send({ taken: untold });
+        untold = 0;
+      }
+    };
+    worker.on('message', (message: FromShard) => {
+      if ('placed' in message) this.give(thread, message.placed);
+      else if ('facts' in message) void exchange(message.facts).then((facts) => send({ facts }));
+      else if ('done' in message) {
+        share.done = true;
+        this.notify();
+      } else this.fail(new Error(message.error));
+    });
+    worker.on('error', (err) => this.fail(err));
+    worker.on('exit', (code) => {
+      if (!share.done && !this.stopped) this.fail(new Error(`a worker thread stopped (exit code ${code})`));
+    });
+    return worker;
+  }
+
+  stop(): void {
+    this.stopped = true;
+  }
+
+  /** The exchange of `thread`: its n-th call joins the n-th exchange of every share. */
+  private exchange(thread: number): Exchange {
+    return (facts) => {
+      const share = this.shares[thread];
+      const round = share.stage++;
+      this.notify();
+      const exchange = (this.exchanges[round] ??= this.newExchange());
+      exchange.given[thread] = facts;
+      if (++exchange.count === this.threads) {
+        exchange.resolve(exchange.given.flat().sort(([a], [b]) => a - b).map(([, f]) => f));
+      }
+      return exchange.all;
+    };
+  }
+
+  private newExchange(): Run['exchanges'][number] {
+    let resolve: (all: readonly FileFacts[]) => void = () => undefined;
+    const all = new Promise<readonly FileFacts[]>((r) => (resolve = r));
+    return { given: [], count: 0, all, resolve };
+  }
+
+  private give(thread: number, placed: PlacedEvent): void {
+    this.shares[thread].queue.push(placed);
+    this.notify();
+  }
+
+  private fail(err: unknown): void {
+    this.failure ??= err instanceof Error ? err : new Error(String(err));
+    this.notify();
+  }
+
+  private notify(): void {
+    const wake = this.wake;
+    this.wake = undefined;
+    wake?.();
+  }
+}

@@ -1,0 +1,188 @@
+import assert from 'node:assert/strict';
+import { execFile, execFileSync } from 'node:child_process';
+import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { nodeFileSystem, type FileSystem } from '../../../src/yaml/files';
+import { lintPaths, type LintEvent, type LintOptions } from '../../../src/yaml/lintPaths';
+import { MIN_BYTES_PER_THREAD, shareFiles, threadsFor } from '../../../src/yaml/parallel/plan';
+import { lintInParallel, type ParallelOptions } from '../../../src/yaml/parallel/run';
+import { bundledSchemaValidation } from '../../../src/yaml/schema/bundledValidation';
+import { istioModuleDir } from '../../oracles/istioSource';
+import { repoRoot } from '../repoRoot';
+import { yaml } from './helpers';
+
+const dist = join(repoRoot(), 'dist');
+const WORKER = join(dist, 'lintWorker.js');
+const CLI = join(dist, 'cli.js');
+
+async function collect(events: AsyncIterable<LintEvent>): Promise<LintEvent[]> {
+  const out: LintEvent[] = [];
+  for await (const e of events) out.push(e);
+  return out;
+}
+
+const oneThread = (paths: readonly string[], options: LintOptions) => collect(lintPaths(paths, options));
+const shared = (paths: readonly string[], options: ParallelOptions) => collect(lintInParallel(paths, { jobs: 3, workerScript: WORKER, ...options }));
+
+/** A file system that records which files this thread read (the workers read theirs with Node's). */
+function readsCounted(failing?: string): { fs: FileSystem; read: Set<string> } {
+  const read = new Set<string>();
+  const fs: FileSystem = {
+    ...nodeFileSystem,
+    readText: async (path) => {
+      read.add(path);
+      if (path === failing) throw Object.assign(new Error(`EACCES: permission denied, open '${path}'`), { code: 'EACCES' });
+      return nodeFileSystem.readText(path);
+    },
+  };
+  return { fs, read };
+}
+
+const NAMESPACE = yaml('apiVersion: v1', 'kind: Namespace', 'metadata:', '  name: shop');
+// Asks for a sidecar in `shop` (the namespace in the first file then gets its finding) and has a fixable label.
+const ASKING = yaml('apiVersion: apps/v1', 'kind: Deployment', 'metadata:', '  name: web', '  namespace: shop', '  labels:', '    sidecar.istio.io/inject: "true"', 'spec:', '  template:', '    metadata:', '      annotations:', '        sidecar.istio.io/inject: "true"', '      labels:', '        app: web', '    spec:', '      containers: []');
+const POD_YES = yaml('apiVersion: v1', 'kind: Pod', 'metadata:', '  name: p', '  labels:', '    sidecar.istio.io/inject: yes', 'spec:', '  containers: []');
+const CLEAN = yaml('apiVersion: v1', 'kind: ConfigMap', 'metadata:', '  name: c', 'data:', `  filler: "${'x'.repeat(900)}"`);
+
+/**
+ * 240 files of about 1 KB: the first batches go to this thread (the workers start meanwhile), the others
+ * alternate between the three threads. The Namespace comes first, workloads asking for it are spread over the
+ * others; a FIFO and a broken link sit among them.
+ */
+function corpus(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'istio-lint-parallel-'));
+  for (let i = 0; i < 240; i++) {
+    const name = `f${String(i).padStart(3, '0')}.yaml`;
+    writeFileSync(join(dir, name), i === 0 ? NAMESPACE : i % 10 === 9 ? ASKING : i % 7 === 3 ? POD_YES : CLEAN);
+  }
+  execFileSync('mkfifo', [join(dir, 'f150-pipe.yaml')]);
+  symlinkSync(join(dir, 'nowhere.yaml'), join(dir, 'f120-broken.yaml'));
+  return dir;
+}
+
+/** Events with the run's folder named the same, so that runs over two copies compare. */
+const relative = (events: LintEvent[], dir: string) => JSON.parse(JSON.stringify(events).split(dir).join('<dir>')) as unknown;
+
+describe('lint shared among worker threads', function () {
+  this.timeout(180_000);
+
+  before(() => {
+    assert.ok(existsSync(WORKER), `${WORKER} is missing: node scripts/build.mjs builds it`);
+  });
+
+  it('starts no worker for a run too small to be worth one, and as many as the input and --jobs allow', async () => {
+    assert.equal(threadsFor(2 * MIN_BYTES_PER_THREAD - 1, 8), 1);
+    assert.equal(threadsFor(2 * MIN_BYTES_PER_THREAD, 8), 2);
+    assert.equal(threadsFor(100 * MIN_BYTES_PER_THREAD, 3), 3);
+    assert.equal(threadsFor(100 * MIN_BYTES_PER_THREAD, 1), 1);
+    // A worker that cannot start would fail the run: this one never starts.
+    const dir = mkdtempSync(join(tmpdir(), 'istio-lint-parallel-'));
+    writeFileSync(join(dir, 'a.yaml'), NAMESPACE);
+    writeFileSync(join(dir, 'b.yaml'), ASKING);
+    assert.deepEqual(await shared([dir], { workerScript: join(dir, 'no-such-worker.js'), jobs: 8 }), await oneThread([dir], {}));
+  });
+
+  it('shares neighbouring files in batches, the first to this thread while the workers start, every thread some', () => {
+    const owner = shareFiles(Array.from({ length: 2000 }, () => 1000), 3);
+    assert.equal(owner.length, 2000);
+    assert.equal(owner[0], 0);
+    const counts = [0, 1, 2].map((t) => owner.filter((o) => o === t).length);
+    assert.ok(counts.every((c) => c > 400), counts.join(' '));
+    // Batches of at most 16 neighbours.
+    let run = 1;
+    for (let i = 1; i < owner.length; i++) {
+      run = owner[i] === owner[i - 1] ? run + 1 : 1;
+      if (i > 400) assert.ok(run <= 16, `run of ${run} at ${i}`);
+    }
+  });
+
+  it("gives the one-thread run's events, in order, over Istio's samples, manifests and analyzer testdata", async () => {
+    const root = istioModuleDir();
+    const paths = ['samples', 'manifests', 'pkg/config/analysis/analyzers/testdata'].map((d) => join(root, d));
+    const schemas = bundledSchemaValidation(dist);
+    try {
+      const expected = await oneThread(paths, { schemas: schemas.load });
+      const { fs, read } = readsCounted();
+      const actual = await shared(paths, { schemas: schemas.load, fs });
+      assert.deepEqual(actual, expected);
+      const files = expected.filter((e) => 'findings' in e).length;
+      assert.ok(files > 500 && expected.some((e) => 'findings' in e && e.findings.some((f) => f.code === 'schema')), 'the corpus has its findings');
+      // The workers checked most of it: this thread read about a third.
+      assert.ok(read.size > 0 && read.size < files * 0.6, `this thread read ${read.size} of ${files} files`);
+    } finally {
+      schemas.dispose();
+    }
+  });
+
+  it('keeps facts across shares, and each skipped path and unreadable file in its place, once', async () => {
+    const dir = corpus();
+    const failing = join(dir, 'f001.yaml');
+    const expected = await oneThread([dir], { fs: readsCounted(failing).fs });
+    const { fs, read } = readsCounted(failing);
+    const actual = await shared([dir], { fs, minBytesPerThread: 0 });
+    assert.deepEqual(actual, expected);
+    const asking = readdirSync(dir).filter((n) => n.endsWith('9.yaml')).map((n) => join(dir, n));
+    assert.ok(asking.some((f) => !read.has(f)), 'some workload asking for the namespace was checked by a worker');
+    assert.deepEqual(actual.flatMap((e) => ('skipped' in e ? [e.skipped.slice(dir.length + 1)] : [])), ['f001.yaml', 'f120-broken.yaml', 'f150-pipe.yaml']);
+    // The Namespace (this thread) is reported for the workload that asks for it (a worker's file).
+    const first = actual.find((e) => 'file' in e && e.file.endsWith('f000.yaml'));
+    assert.ok(first && 'findings' in first && first.findings.some((f) => f.code === 'namespace-not-injected'), JSON.stringify(first));
+  });
+
+  for (const fix of ['write', 'dry-run'] as const) {
+    it(`--fix${fix === 'write' ? '' : '-dry-run'}: the same fixes, each file fixed by one thread, the same files after`, async () => {
+      const one = corpus();
+      const two = mkdtempSync(join(tmpdir(), 'istio-lint-parallel-'));
+      cpSync(one, two, { recursive: true, verbatimSymlinks: true, filter: (src) => !src.endsWith('pipe.yaml') });
+      execFileSync('mkfifo', [join(two, 'f150-pipe.yaml')]);
+      const writes = new Map<string, number>();
+      const counted: FileSystem = {
+        ...nodeFileSystem,
+        writeText: async (path, text) => {
+          writes.set(path, (writes.get(path) ?? 0) + 1);
+          return nodeFileSystem.writeText(path, text);
+        },
+      };
+      const expected = await oneThread([one], { fix });
+      const actual = await shared([two], { fix, fs: counted, minBytesPerThread: 0 });
+      assert.deepEqual(relative(actual, two), relative(expected, one));
+      assert.ok(actual.filter((e) => 'fixed' in e && e.fixed.after !== e.fixed.before).length >= 30, 'fixes were made');
+      assert.ok([...writes.values()].every((n) => n === 1), 'no file written twice by this thread');
+      for (const name of readdirSync(one).filter((n) => n.startsWith('f') && !n.includes('-'))) {
+        assert.equal(readFileSync(join(two, name), 'utf8'), readFileSync(join(one, name), 'utf8'), name);
+      }
+      if (fix === 'dry-run') assert.equal(readFileSync(join(two, 'f003.yaml'), 'utf8'), POD_YES);
+      else assert.notEqual(readFileSync(join(two, 'f003.yaml'), 'utf8'), POD_YES);
+    });
+  }
+
+  describe('dist/cli.js lint: --jobs 1 and the shared run print the same bytes', () => {
+    const run = (args: string[]) =>
+      promisify(execFile)(process.execPath, [CLI, ...args], { maxBuffer: 1 << 26 }).then(
+        ({ stdout, stderr }) => ({ code: 0, stdout, stderr }),
+        (err: { code: number; stdout: string; stderr: string }) => ({ code: err.code, stdout: err.stdout, stderr: err.stderr }),
+      );
+
+    for (const format of ['text', 'json']) {
+      it(`${format}, over Istio's corpus and a folder with skipped entries`, async () => {
+        const root = istioModuleDir();
+        const paths = [...['samples', 'manifests', 'pkg/config/analysis/analyzers/testdata'].map((d) => join(root, d)), corpus()];
+        const one = await run(['lint', '--format', format, '--jobs', '1', ...paths]);
+        const many = await run(['lint', '--format', format, '--jobs', '3', ...paths]);
+        assert.equal(one.code, 3);
+        assert.deepEqual(many, one);
+        assert.equal(one.stderr.split('\n').filter(Boolean).length, 2, one.stderr);
+      });
+    }
+
+    it('refuses --jobs without a number of threads', async () => {
+      for (const jobs of ['0', 'two', '-1']) {
+        const { code, stderr } = await run(['lint', '--jobs', jobs, CLI]);
+        assert.equal(code, 2, jobs);
+        assert.match(stderr, /--jobs takes a number of threads/);
+      }
+    });
+  });
+});
