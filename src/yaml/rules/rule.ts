@@ -11,6 +11,8 @@ export interface RuleContext {
   readonly namespacesAskingForSidecars: ReadonlySet<string>;
   /** The injection labels of the Namespace documents of this file and the workspace, by name (this file's win). */
   readonly namespaceLabels: ReadonlyMap<string, Labels>;
+  /** The file is a Helm values file of Istio's charts (src/yaml/helmValues.ts): its documents have no kind. */
+  readonly istioValues?: boolean;
 }
 
 /** Codes of `istioctl analyze` (pkg/config/analysis/msg/messages.yaml) that a rule's finding corresponds to. */
