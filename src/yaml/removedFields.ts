@@ -1,12 +1,16 @@
 /**
- * IstioOperator settings of earlier Istio releases that no current Istio reads. Taken from Istio's own sources, and
- * checked against them by test/unit/yaml/removedFields.test.ts at the testbed's pinned versions:
+ * Istio settings of earlier releases that no current Istio reads (or no longer supports). Taken from Istio's own
+ * sources, and checked against them by test/unit/yaml/removedFields.test.ts at the testbed's pinned versions:
  * - installation values (`spec.values`): each path is absent from the values schema (operator/pkg/apis/values_types.proto);
  * - mesh config (`spec.meshConfig`, `spec.values.meshConfig`): every name MeshConfig and ProxyConfig reserve in
  *   istio.io/api (mesh/v1alpha1/config.proto, proxy.proto) is here;
- * - components (`spec.components.*`, `spec.addonComponents`): absent from IstioOperatorSpec (operator/pkg/apis/types.go).
- * A `note` is the file of Istio's releasenotes/notes that announced the removal. Those notes carry no release number:
- * only Mixer's (25669.yaml) is the upgrade note istio.io publishes for 1.8; for the others the release is left unnamed.
+ * - components (`spec.components.*`, `spec.addonComponents`): absent from IstioOperatorSpec (operator/pkg/apis/types.go);
+ * - a removed enum value (`outboundTrafficPolicy.mode: VIRTUAL_SERVICE_ONLY`): reserved by its enum in istio.io/api;
+ * - the Lightstep and OpenCensus tracers: still fields, but release note 54002.yaml removed their support in 1.27.
+ * A `note` is the file of Istio's releasenotes/notes that announced the removal. Most notes carry no release number:
+ * Mixer's (25669.yaml) is the upgrade note istio.io publishes for 1.8, and 54002.yaml names 1.27 in its text; for the
+ * others the release is left unnamed. The same table serves an IstioOperator, the `istio` ConfigMap's mesh config
+ * and Helm values files (src/yaml/removedFieldScan.ts).
  *
  * What a current istioctl does with them (operator/pkg/apis/validation/validation.go): values and mesh config are read
  * leniently, so a removed setting is dropped without a word and does nothing; the IstioOperator's own fields are read
@@ -175,9 +179,6 @@ export const REMOVED_FIELDS: readonly RemovedField[] = [
   component('components.nodeAgent', ISTIOD),
 ];
 
-/** The prefixes under `spec` that a mesh config entry is looked for at. */
-export const MESH_CONFIG_PLACES: readonly (readonly string[])[] = [['meshConfig'], ['values', 'meshConfig']];
-
 /** `mixerCheckServer` → `mixer_check_server`: protobuf's JSON reader takes either. */
 export function snakeCase(name: string): string {
   return name.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
@@ -193,7 +194,7 @@ const DROPPED: Readonly<Record<SettingsReader, string>> = {
 };
 
 /** The setting as the message shows it: its path as written, with the removed value when only a value is gone. */
-export function shownSetting(field: RemovedField, path: string): string {
+function shownSetting(field: RemovedField, path: string): string {
   return field.value === undefined ? path : `${path}: ${field.value}`;
 }
 

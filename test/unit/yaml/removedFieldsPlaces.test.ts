@@ -23,6 +23,15 @@ const fixedAt = (text: string, head: string, istioValues = false) => {
   return applyEdits(text, f.fixes[0].edits);
 };
 
+describe('removed-field through lint with schema validation on (the default)', () => {
+  it('parses an IstioOperator for it rather than leaving the document to the schema check', async () => {
+    const path = join(mkdtempSync(join(tmpdir(), 'removed-iop-')), 'operator.yaml');
+    writeFileSync(path, iop('  values:', '    mixer:', '      policy:', '        enabled: true'));
+    const { stdout } = await runCli('lint', path);
+    assert.match(stdout, /6:5: warning removed-field: spec\.values\.mixer was removed in Istio 1\.8/);
+  });
+});
+
 describe('removed-field: outboundTrafficPolicy.mode VIRTUAL_SERVICE_ONLY', () => {
   it('is an error on the value in both mesh config places, naming the proto that reserves it; other modes pass', () => {
     const text = iop('  meshConfig:', '    outboundTrafficPolicy:', '      mode: VIRTUAL_SERVICE_ONLY', '  values:', '    meshConfig:', '      outbound_traffic_policy: {mode: VIRTUAL_SERVICE_ONLY}');
