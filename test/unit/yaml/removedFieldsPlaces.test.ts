@@ -28,7 +28,7 @@ describe('removed-field through lint with schema validation on (the default)', (
     const path = join(mkdtempSync(join(tmpdir(), 'removed-iop-')), 'operator.yaml');
     writeFileSync(path, iop('  values:', '    mixer:', '      policy:', '        enabled: true'));
     const { stdout } = await runCli('lint', path);
-    assert.match(stdout, /6:5: warning removed-field: spec\.values\.mixer was removed in Istio 1\.8/);
+    assert.match(stdout, /7:5: warning removed-field: spec\.values\.mixer was removed in Istio 1\.8/);
   });
 });
 
