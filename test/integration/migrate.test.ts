@@ -45,6 +45,13 @@ const WITH_MESH = [
   '',
 ].join('\n');
 
+/** Saves the document, so closing the editors asks nothing; says what state it was in when the save fails. */
+async function saved(document: vscode.TextDocument): Promise<void> {
+  const before = { dirty: document.isDirty, version: document.version };
+  const ok = await document.save();
+  assert.ok(ok, `save failed: before ${JSON.stringify(before)}, after ${JSON.stringify({ dirty: document.isDirty, version: document.version, closed: document.isClosed })}`);
+}
+
 /** The diff tab the command opened: the file against the migrated text of the `istio-migrate` scheme. */
 function migrationDiff(uri: vscode.Uri): vscode.TabInputTextDiff | undefined {
   return vscode.window.tabGroups.all
@@ -77,7 +84,7 @@ describe('Istio: Migrate File from Istio 1.x APIs', () => {
     assert.equal(document.getText(), planMigration(LEGACY).after);
     assert.match(document.getText(), /^apiVersion: security\.istio\.io\/v1\nkind: PeerAuthentication\n/);
     // Saved, so closing the editors asks nothing.
-    assert.equal(await document.save(), true);
+    await saved(document);
     await vscode.commands.executeCommand('workbench.action.closeAllEditors');
   });
 
@@ -91,7 +98,7 @@ describe('Istio: Migrate File from Istio 1.x APIs', () => {
     assert.equal(document.getText(), planMigration(WITH_MESH).after);
     assert.match(document.getText(), /\n {2}mesh: \|-\n {4}enableTracing: true\n$/);
     assert.doesNotMatch(document.getText(), /sdsUdsPath|disablePolicyChecks/);
-    assert.equal(await document.save(), true);
+    await saved(document);
     await vscode.commands.executeCommand('workbench.action.closeAllEditors');
   });
 
