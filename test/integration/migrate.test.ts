@@ -45,11 +45,16 @@ const WITH_MESH = [
   '',
 ].join('\n');
 
-/** Saves the document, so closing the editors asks nothing; says what state it was in when the save fails. */
+/**
+ * Saves the document, so closing the editors asks nothing. The first save of a fresh window fails now and then on
+ * both VS Code versions (the document stays dirty, also before this suite took out removed settings): it is tried
+ * again, at most three times, and a failure says what state the document was in.
+ */
 async function saved(document: vscode.TextDocument): Promise<void> {
   const before = { dirty: document.isDirty, version: document.version };
-  const ok = await document.save();
-  assert.ok(ok, `save failed: before ${JSON.stringify(before)}, after ${JSON.stringify({ dirty: document.isDirty, version: document.version, closed: document.isClosed })}`);
+  let ok = false;
+  for (let attempt = 0; attempt < 3 && !ok; attempt++) ok = await document.save();
+  assert.ok(ok, `save failed three times: before ${JSON.stringify(before)}, after ${JSON.stringify({ dirty: document.isDirty, version: document.version, closed: document.isClosed })}`);
 }
 
 /** The diff tab the command opened: the file against the migrated text of the `istio-migrate` scheme. */
