@@ -5,14 +5,17 @@ import { planMigration } from '../yaml/migrate';
 import { type Prompter, vscodePrompter } from './prompter';
 import { testOnlyArgs } from './testArgs';
 
-/** What the command did, for tests: `applied` counts the resources replaced. */
-export type MigrateResult = { readonly status: 'no-editor' | 'nothing' | 'cancelled' | 'changed' | 'failed' } | { readonly status: 'applied'; readonly applied: number; readonly manual: number };
+/** What the command did, for tests: `applied` counts the resources replaced, `removed` the removed settings taken out. */
+export type MigrateResult =
+  | { readonly status: 'no-editor' | 'nothing' | 'cancelled' | 'changed' | 'failed' }
+  | { readonly status: 'applied'; readonly applied: number; readonly removed: number; readonly manual: number };
 
 const SCHEME = 'istio-migrate';
 
 /**
  * `istio.migrateLegacyApis` (Istio: Migrate File from Istio 1.x APIs): the mechanical migrations of the active YAML
- * file (src/yaml/migrate.ts), shown as a diff against the file, then applied on confirmation as one workspace edit.
+ * file (src/yaml/migrate.ts: removed APIs replaced, removed settings that do nothing taken out), shown as a diff
+ * against the file, then applied on confirmation as one workspace edit.
  * The migrated text is served read-only under its own scheme, so the diff leaves no untitled file to save.
  */
 export const migrateLegacyApis = (s: Services) => {
@@ -27,10 +30,10 @@ export const migrateLegacyApis = (s: Services) => {
       return { status: 'no-editor' };
     }
     const version = document.version;
-    const plan = planMigration(document.getText(), s.yaml.clusterFacts());
+    const plan = planMigration(document.getText(), s.yaml.clusterFacts(), { istioValues: await s.yaml.istioValuesFile(document) });
     const name = document.uri.path.split('/').pop() ?? 'file';
-    if (plan.migrated === 0) {
-      const more = plan.manual.length ? `${plan.manual.length} removed Istio API(s) need work by hand: see the Problems panel.` : 'It uses no removed Istio 1.x API.';
+    if (plan.migrated === 0 && plan.removed === 0) {
+      const more = plan.manual.length ? `${plan.manual.length} removed Istio API(s) or setting(s) need work by hand: see the Problems panel.` : 'It uses no removed Istio 1.x API or setting.';
       void vscode.window.showInformationMessage(`Nothing in ${name} migrates automatically. ${more}`);
       return { status: 'nothing' };
     }
@@ -41,8 +44,8 @@ export const migrateLegacyApis = (s: Services) => {
     const right = vscode.Uri.from({ scheme: SCHEME, path: document.uri.path, query: String(version) });
     migrated.set(right.toString(), plan.after);
     await vscode.commands.executeCommand('vscode.diff', document.uri, right, `${name} ↔ migrated from Istio 1.x APIs`, { preview: true });
-    const manual = plan.manual.length ? ` ${plan.manual.length} other removed API(s) need work by hand (see the Problems panel).` : '';
-    const ok = await prompter.confirm(`Migrate ${plan.migrated} resource(s) of ${name} from Istio 1.x APIs?`, `The diff shows the result.${manual}`, 'Apply');
+    const manual = plan.manual.length ? ` ${plan.manual.length} other removed API(s) or setting(s) need work by hand (see the Problems panel).` : '';
+    const ok = await prompter.confirm(question(plan.migrated, plan.removed, name), `The diff shows the result.${manual}`, 'Apply');
     migrated.delete(right.toString());
     if (!ok) return { status: 'cancelled' };
     if (document.version !== version) {
@@ -53,6 +56,13 @@ export const migrateLegacyApis = (s: Services) => {
       void vscode.window.showErrorMessage(`Could not edit ${name}.`);
       return { status: 'failed' };
     }
-    return { status: 'applied', applied: plan.migrated, manual: plan.manual.length };
+    return { status: 'applied', applied: plan.migrated, removed: plan.removed, manual: plan.manual.length };
   };
 };
+
+function question(migrated: number, removed: number, name: string): string {
+  const settings = `${removed} setting(s) Istio removed`;
+  if (removed === 0) return `Migrate ${migrated} resource(s) of ${name} from Istio 1.x APIs?`;
+  if (migrated === 0) return `Remove ${settings} from ${name}?`;
+  return `Migrate ${migrated} resource(s) of ${name} from Istio 1.x APIs and remove ${settings}?`;
+}

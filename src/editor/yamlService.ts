@@ -1,4 +1,5 @@
-import { join } from 'node:path';
+import { readFile } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
 import * as vscode from 'vscode';
 import type { Config } from '../config';
 import type { Logger } from '../util/log';
@@ -6,6 +7,7 @@ import type { YamlChecker } from '../yaml/checker';
 import { mergeFacts, withRootNamespace, type ClusterFacts } from '../yaml/facts';
 import type { YamlLanguageService } from '../yaml/schema/languageService';
 import type { Finding } from '../yaml/types';
+import { isIstioValuesFile, mayBeChartValues } from '../yaml/helmValues';
 import { withoutIgnored } from '../analyzers/ignore';
 import { toDiagnostic } from './convert';
 import { errorMessage } from '../util/errors';
@@ -177,6 +179,7 @@ export class YamlService implements vscode.Disposable {
         maxFileSize: config.yamlMaxFileSize,
         cluster: this.clusterFacts(),
         workspace: this.workspaceFacts(checker, document),
+        istioValues: await istioValuesFile(document),
       });
       const findings = withoutIgnored(all, config.analysisIgnoredCodes);
       if (document.isClosed || document.version !== version) return; // a newer check is on its way
@@ -188,6 +191,11 @@ export class YamlService implements vscode.Disposable {
     } catch (err) {
       this.options.log.error(`YAML check of ${document.uri.fsPath} failed: ${errorMessage(err)}`);
     }
+  }
+
+  /** Whether the document is a Helm values file of Istio's charts (see src/yaml/helmValues.ts). */
+  istioValuesFile(document: vscode.TextDocument): Promise<boolean> {
+    return istioValuesFile(document);
   }
 
   /** What the other open YAML documents tell about namespaces (workloads asking for sidecars, injected namespaces). */
@@ -204,4 +212,11 @@ export class YamlService implements vscode.Disposable {
     this.started.dispose();
     void this.languageService?.then((s) => s.dispose(), () => undefined);
   }
+}
+
+/** The marker in the text, or a values file's name with the Chart.yaml beside it (only files on disk have one). */
+async function istioValuesFile(document: vscode.TextDocument): Promise<boolean> {
+  const name = basename(document.uri.path);
+  const chart = document.uri.scheme === 'file' && mayBeChartValues(name) ? await readFile(join(dirname(document.uri.fsPath), 'Chart.yaml'), 'utf8').catch(() => undefined) : undefined;
+  return isIstioValuesFile(name, document.getText(), chart);
 }

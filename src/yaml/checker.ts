@@ -50,10 +50,10 @@ const OFFLINE_RULE_WORDS = /(?:^|[\s:"'{,[])Namespace["']?[ \t]*(?:$|[,}\]#])|is
 
 /**
  * The rules on Istio's own APIs need no word of `RULE_WORDS` but one of these: a removed API group (removed-api),
- * `EnvoyFilter` (envoy-filter-legacy) or `IstioOperator` (removed-field). They tell nothing about other files, so they
- * are not parsed for facts.
+ * `EnvoyFilter` (envoy-filter-legacy), an IstioOperator's group or a `mesh:` key (the `istio` ConfigMap's mesh config,
+ * removed-field). They tell nothing about other files, so they are not parsed for facts.
  */
-const ISTIO_API_RULE_WORDS = new RegExp([...REMOVED_API_GROUPS.map((g) => `${g.replace(/\./g, '\\.')}/`), 'EnvoyFilter', 'IstioOperator'].join('|'));
+const ISTIO_API_RULE_WORDS = new RegExp([...REMOVED_API_GROUPS.map((g) => `${g.replace(/\./g, '\\.')}/`), 'EnvoyFilter', 'install\\.istio\\.io/', `^[ \\t]*["']?mesh["']?[ \\t]*:`].join('|'), 'm');
 
 interface Words {
   /** Some cross-document fact, or a rule that may use one, may concern the document. */
@@ -126,13 +126,14 @@ export class YamlChecker {
     const results = this.results(uri, chunks, known, lazy);
     const workspace = mergeFacts([options.workspace, ...results.map((r) => r.facts)]);
     const lintOptions: LintOptions = { ...options, workspace };
-    const computed = factsSignature(workspace, options.cluster);
+    // A values file of Istio's charts is checked for more than its other documents: that is part of what rules ran with.
+    const computed = factsSignature(workspace, options.cluster) + (options.istioValues ? '|istio-values' : '');
     // The same string as last time when it is equal, so that each document compares it in constant time (two
     // equal strings of a file with many namespaces would be compared character by character, for each document).
     const last = this.signatures.get(uri);
     const signature = last === computed ? last : computed;
     this.signatures.set(uri, signature);
-    const screen: ScreenContext = { cluster: options.cluster ?? {}, namespacesAskingForSidecars: workspace.namespacesAskingForSidecars, namespaceLabels: workspace.namespaceLabels };
+    const screen: ScreenContext = { cluster: options.cluster ?? {}, namespacesAskingForSidecars: workspace.namespacesAskingForSidecars, namespaceLabels: workspace.namespaceLabels, istioValues: options.istioValues };
     results.forEach((r, i) => {
       if (r.plain && !r.file && r.rules?.signature !== signature) {
         if (!mayReportPlain(r.plain, screen)) {

@@ -1,3 +1,5 @@
+import type { TextEdit } from './types';
+
 /**
  * A unified diff of two texts, line by line (Myers' O(ND) algorithm), as `diff -u` prints it: `--- name` and
  * `+++ name` headers, hunks with 3 lines of context, `\ No newline at end of file` where a text ends without one.
@@ -111,4 +113,33 @@ export function unifiedDiff(before: string, after: string, name: string, context
     i = j + 1;
   }
   return out.join('\n') + '\n';
+}
+
+/** The lines of a text, each with its line break (`\r\n` or `\n`); the last one without, when the text ends so. */
+function linesWithBreaks(text: string): string[] {
+  return text.match(/[^\n]*\n|[^\n]+$/g) ?? [];
+}
+
+/**
+ * Edits that turn `before` into `after`, one per run of changed lines, in text order and not touching one another:
+ * `applyEdits(before, lineEdits(before, after)) === after`. For a change made in steps (each step checked again),
+ * given to the editor as one workspace edit that leaves every unchanged line alone.
+ */
+export function lineEdits(before: string, after: string): TextEdit[] {
+  const edits: TextEdit[] = [];
+  let offset = 0;
+  let current: { start: number; end: number; newText: string } | undefined;
+  for (const op of diffLines(linesWithBreaks(before), linesWithBreaks(after))) {
+    if (op.kind === ' ') {
+      if (current) edits.push(current);
+      current = undefined;
+      offset += op.line.length;
+      continue;
+    }
+    current ??= { start: offset, end: offset, newText: '' };
+    if (op.kind === '-') current.end = offset += op.line.length;
+    else current.newText += op.line;
+  }
+  if (current) edits.push(current);
+  return edits;
 }

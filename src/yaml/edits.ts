@@ -236,6 +236,16 @@ export function removeEntry(file: File, parent: MapRef, mapKey: string, key: str
   return replaceValue(file, holder, '{}');
 }
 
+/**
+ * Removes `key` from a mapping that holds other entries too (a document's root, which has no key of its own to
+ * remove with it). Undefined when it is the only entry: what is left would be an empty document.
+ */
+export function removeKey(file: File, ref: MapRef, key: string): TextEdit | undefined {
+  const target = entry(ref, key);
+  if (!target || !editableEntry(target) || mergedEntry(ref, key)) return undefined;
+  return ref.map.items.length > 1 ? removeFrom(file, ref, target) : undefined;
+}
+
 function removeFrom(file: File, ref: MapRef, target: Entry): TextEdit | undefined {
   if (ref.map.flow) return removeFromFlow(file.text, ref, target);
   const text = file.text;

@@ -9,12 +9,15 @@ import { isNamespace, podHolder, rootOf } from './kube';
 import { parseManifests, rangeOf, type ParsedFile } from './parse';
 import { plainPodHolder, type PlainManifest } from './plain';
 import { rules, type RuleContext, type ScreenContext } from './rules';
+import { removedFieldRule } from './rules/removedField';
 import { touchesMasked } from './template';
 import type { Finding, Range } from './types';
 
 export interface LintOptions {
   readonly cluster?: ClusterFacts;
   readonly workspace?: WorkspaceFacts;
+  /** The file is a Helm values file of Istio's charts (see src/yaml/helmValues.ts). */
+  readonly istioValues?: boolean;
   /** Larger texts are not checked; one notice says so. Default: 2,000,000 characters. */
   readonly maxFileSize?: number;
 }
@@ -54,9 +57,14 @@ export function lintParsed(file: ParsedFile, options: LintOptions = {}): Finding
   const facts = fileFacts(file);
   const asking = union(facts.namespacesAskingForSidecars, options.workspace?.namespacesAskingForSidecars);
   const namespaceLabels = withOwn(facts.namespaceLabels, options.workspace?.namespaceLabels);
-  const ctx: RuleContext = { file, cluster: options.cluster ?? {}, namespacesAskingForSidecars: asking, namespaceLabels };
+  const ctx: RuleContext = { file, cluster: options.cluster ?? {}, namespacesAskingForSidecars: asking, namespaceLabels, istioValues: options.istioValues };
   for (const manifest of file.manifests) {
-    if (manifest.kind === undefined || manifest.hasErrors) continue;
+    if (manifest.hasErrors) continue;
+    // A document without a kind is a Helm values file's, when the file is one of Istio's: only its settings are checked.
+    if (manifest.kind === undefined) {
+      if (options.istioValues) findings.push(...removedFieldRule.check(manifest, ctx));
+      continue;
+    }
     // In a Helm template, fixes are only offered where the edit cannot change what the template's actions render.
     const start = manifest.root?.range?.[0] ?? manifest.span[0];
     // A rule's finding with an IST code is suppressed by the resource's galley.istio.io/analyze-suppress, as an analyzer's is.
@@ -75,7 +83,8 @@ export function lintParsed(file: ParsedFile, options: LintOptions = {}): Finding
  * parse can be left out. Such documents have no syntax error and are no Helm templates.
  */
 export function mayReportPlain(docs: readonly PlainManifest[], ctx: ScreenContext): boolean {
-  return docs.some((m) => m.kind !== undefined && (rules.some((rule) => rule.mayReport(m, ctx)) || mayBeAnalyzedPlain(m)));
+  // A document without a kind is checked only in a values file of Istio's charts, and only by removed-field.
+  return docs.some((m) => (m.kind === undefined ? ctx.istioValues === true && removedFieldRule.mayReport(m, ctx) : rules.some((rule) => rule.mayReport(m, ctx)) || mayBeAnalyzedPlain(m)));
 }
 
 /** The notice of a document nested too deep to be parsed (see `MAX_NESTING`). */

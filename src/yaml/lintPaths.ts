@@ -1,10 +1,11 @@
-import { resolve } from 'node:path';
+import { basename, dirname, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { withoutIgnored } from '../analyzers/ignore';
 import { YamlChecker } from './checker';
 import { withRootNamespace, type WorkspaceFacts } from './facts';
 import { nodeFileSystem, unreadable, yamlFiles, type FileSystem } from './files';
 import { checkTogether, fixTexts, type FixedText } from './fix';
+import { isIstioValuesFile, mayBeChartValues } from './helmValues';
 import type { Labels } from '../istio/injection';
 import { sameLabels, type FileFacts } from './lint';
 import type { SchemaValidation } from './schema/languageService';
@@ -106,7 +107,7 @@ export async function* lintPaths(paths: readonly string[], options: LintOptions 
     facts.remove(own);
     const others = facts.workspace();
     facts.add(own);
-    const check = checkTogether(checker, { workspace: others, cluster });
+    const check = checkTogether(checker, { workspace: others, cluster, istioValues: await istioValues(fs, file, text) });
     return (await fixTexts([{ file, text }], async (sources) => (await check(sources)).map((list) => withoutIgnored(list, ignored))))[0];
   };
   if (options.fix) {
@@ -127,7 +128,7 @@ export async function* lintPaths(paths: readonly string[], options: LintOptions 
     }
     if (fixedAgain && !texts.wasFixed(file)) text = (await fixedAgain(file, text)).after;
     const uri = uriOf(file);
-    const findings = withoutIgnored(await checker.check(uri, text, { schema: schemas !== undefined, workspace, cluster }), ignored);
+    const findings = withoutIgnored(await checker.check(uri, text, { schema: schemas !== undefined, workspace, cluster, istioValues: await istioValues(fs, file, text) }), ignored);
     checker.forget(uri);
     findings.sort((a, b) => a.range.start.line - b.range.start.line || a.range.start.character - b.range.start.character);
     yield { file, findings: findings.map((f) => toCli(file, f)) };
@@ -288,6 +289,13 @@ async function read(fs: FileSystem, file: string): Promise<string | { skipped: s
   } catch (err) {
     return { skipped: file, reason: await unreadable(fs, file, err) };
   }
+}
+
+/** Whether the file is a Helm values file of Istio's charts: its marker, or its name and the Chart.yaml beside it. */
+async function istioValues(fs: FileSystem, file: string, text: string): Promise<boolean> {
+  const name = basename(file);
+  const chart = mayBeChartValues(name) ? await fs.readText(join(dirname(file), 'Chart.yaml')).catch(() => undefined) : undefined;
+  return isIstioValuesFile(name, text, chart);
 }
 
 function uriOf(file: string): string {

@@ -1,12 +1,16 @@
 /**
- * IstioOperator settings of earlier Istio releases that no current Istio reads. Taken from Istio's own sources, and
- * checked against them by test/unit/yaml/removedFields.test.ts at the testbed's pinned versions:
+ * Istio settings of earlier releases that no current Istio reads (or no longer supports). Taken from Istio's own
+ * sources, and checked against them by test/unit/yaml/removedFields.test.ts at the testbed's pinned versions:
  * - installation values (`spec.values`): each path is absent from the values schema (operator/pkg/apis/values_types.proto);
  * - mesh config (`spec.meshConfig`, `spec.values.meshConfig`): every name MeshConfig and ProxyConfig reserve in
  *   istio.io/api (mesh/v1alpha1/config.proto, proxy.proto) is here;
- * - components (`spec.components.*`, `spec.addonComponents`): absent from IstioOperatorSpec (operator/pkg/apis/types.go).
- * A `note` is the file of Istio's releasenotes/notes that announced the removal. Those notes carry no release number:
- * only Mixer's (25669.yaml) is the upgrade note istio.io publishes for 1.8; for the others the release is left unnamed.
+ * - components (`spec.components.*`, `spec.addonComponents`): absent from IstioOperatorSpec (operator/pkg/apis/types.go);
+ * - a removed enum value (`outboundTrafficPolicy.mode: VIRTUAL_SERVICE_ONLY`): reserved by its enum in istio.io/api;
+ * - the Lightstep and OpenCensus tracers: still fields, but release note 54002.yaml removed their support in 1.27.
+ * A `note` is the file of Istio's releasenotes/notes that announced the removal. Most notes carry no release number:
+ * Mixer's (25669.yaml) is the upgrade note istio.io publishes for 1.8, and 54002.yaml names 1.27 in its text; for the
+ * others the release is left unnamed. The same table serves an IstioOperator, the `istio` ConfigMap's mesh config
+ * and Helm values files (src/yaml/removedFieldScan.ts).
  *
  * What a current istioctl does with them (operator/pkg/apis/validation/validation.go): values and mesh config are read
  * leniently, so a removed setting is dropped without a word and does nothing; the IstioOperator's own fields are read
@@ -21,10 +25,22 @@ export type RemovedFix = 'remove' | 'removeWhenDisabled' | undefined;
 
 export interface RemovedField {
   readonly place: RemovedPlace;
-  /** Keys under `spec` (mesh config: under `meshConfig`, in lowerCamelCase; its snake_case spelling is matched too). */
+  /**
+   * Keys under `spec` (mesh config: under `meshConfig`, in lowerCamelCase; its snake_case spelling is matched too).
+   * `[]` stands for every item of a list (`extensionProviders[].lightstep`).
+   */
   readonly path: readonly string[];
+  /** Only this value of the setting is gone (an enum value Istio reserves); the setting itself stays. */
+  readonly value?: string;
+  /** The release, only when an Istio note names it (the note's text says it: the oracle test checks). */
   readonly release?: string;
   readonly note?: string;
+  /** The istio.io/api file that reserves a removed enum value (no release note announced it). */
+  readonly reservedIn?: string;
+  /** What a current Istio does with it, when that is not what its place implies (see `removedFieldMessage`). */
+  readonly effect?: string;
+  /** Istio refuses it (the install, or the whole mesh config): an error, not a warning. */
+  readonly rejected?: boolean;
   /** What to do instead: the replacement, or why nothing is needed. */
   readonly instead: string;
   readonly fix?: RemovedFix;
@@ -49,6 +65,13 @@ const mixer = (place: RemovedPlace, path: string, fix: RemovedFix = 'remove'): R
 const value = (path: string, instead: string, fix?: RemovedFix, note?: string): RemovedField => ({ place: 'values', path: ['values', ...path.split('.')], instead, fix, note });
 const cleanup = (path: string, instead = 'it had no effect any more') => value(path, instead, 'remove', HELM_CLEANUP_NOTE);
 const mesh = (name: string, instead: string, fix?: RemovedFix, note?: string): RemovedField => ({ place: 'meshConfig', path: name.split('.'), instead, fix, note });
+
+// Lightstep and OpenCensus: 54002.yaml says "The telemetry providers Lightstep and Opencensus are removed in v1.27".
+const TRACERS_NOTE = '54002.yaml';
+const OTEL = 'define an opentelemetry provider in meshConfig.extensionProviders and select it with a Telemetry resource (tracing.providers)';
+const NO_TRACING = 'istiod sets up no tracing for it (it logs that the provider is deprecated), so it does nothing';
+const UNSUPPORTED = 'Istio no longer supports this tracer (the sidecar still hands it to Envoy, untested by Istio)';
+const tracer = (entry: Omit<RemovedField, 'release' | 'note' | 'instead'>): RemovedField => ({ ...entry, release: '1.27', note: TRACERS_NOTE, instead: OTEL });
 const component = (path: string, instead: string, fix: RemovedFix = 'removeWhenDisabled', note?: string): RemovedField => ({ place: 'components', path: path.split('.'), instead, fix, note });
 
 export const REMOVED_FIELDS: readonly RemovedField[] = [
@@ -124,6 +147,24 @@ export const REMOVED_FIELDS: readonly RemovedField[] = [
   mesh('fileFlushMinSize', 'set meshConfig.defaultConfig.fileFlushMinSizeKb (in kilobytes)', undefined, '58651.yaml'),
   // Still in MeshConfig, but no longer supported (and its section of the release notes says removed).
   mesh('certificates', 'use cert-manager or another provisioning of DNS certificates', 'remove', 'chiron.yaml'),
+  // An enum value MeshConfig reserves: Istio's JSON reader refuses an unknown enum value, unknown fields it drops.
+  {
+    place: 'meshConfig',
+    path: ['outboundTrafficPolicy', 'mode'],
+    value: 'VIRTUAL_SERVICE_ONLY',
+    reservedIn: 'mesh/v1alpha1/config.proto',
+    rejected: true,
+    effect: 'Istio cannot read a mesh config that holds it: istioctl refuses the install, and istiod ignores the whole mesh config (it keeps its last good one, or the defaults)',
+    instead: 'set mode to REGISTRY_ONLY (only hosts in the service registry, ServiceEntries included) or ALLOW_ANY (the default)',
+  },
+  // The tracers Istio removed (release note 54002.yaml).
+  tracer({ place: 'meshConfig', path: ['extensionProviders', '[]', 'lightstep'], effect: NO_TRACING }),
+  tracer({ place: 'meshConfig', path: ['extensionProviders', '[]', 'opencensus'], effect: NO_TRACING }),
+  tracer({ place: 'meshConfig', path: ['defaultConfig', 'tracing', 'openCensusAgent'], effect: 'the sidecar no longer sets up this tracer, so it does nothing' }),
+  tracer({ place: 'meshConfig', path: ['defaultConfig', 'tracing', 'lightstep'], effect: UNSUPPORTED }),
+  tracer({ place: 'values', path: ['values', 'global', 'proxy', 'tracer'], value: 'lightstep', effect: UNSUPPORTED }),
+  tracer({ place: 'values', path: ['values', 'global', 'tracer', 'lightstep'], effect: UNSUPPORTED }),
+  tracer({ place: 'values', path: ['values', 'global', 'proxy', 'tracer'], value: 'openCensusAgent', effect: "Istio's chart renders no tracer for it, so it does nothing" }),
   // ProxyConfig's reserved names (proxy.proto), as meshConfig.defaultConfig.
   mesh('defaultConfig.parentShutdownDuration', 'Envoy no longer hot-restarts: nothing to configure (drainDuration still applies)', 'remove'),
   mesh('defaultConfig.connectTimeout', 'set meshConfig.connectTimeout, or connectionPool.tcp.connectTimeout in a DestinationRule'),
@@ -138,21 +179,31 @@ export const REMOVED_FIELDS: readonly RemovedField[] = [
   component('components.nodeAgent', ISTIOD),
 ];
 
-/** The prefixes under `spec` that a mesh config entry is looked for at. */
-export const MESH_CONFIG_PLACES: readonly (readonly string[])[] = [['meshConfig'], ['values', 'meshConfig']];
-
 /** `mixerCheckServer` → `mixer_check_server`: protobuf's JSON reader takes either. */
 export function snakeCase(name: string): string {
   return name.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
 }
 
-/** The message of a removed setting found at `shown` (a path under spec, as written). */
-export function removedFieldMessage(field: RemovedField, shown: string): string {
+/** What reads the settings of a file: istioctl (an IstioOperator), istiod (the `istio` ConfigMap), or Istio's Helm charts. */
+export type SettingsReader = 'istioctl' | 'istiod' | 'chart';
+
+const DROPPED: Readonly<Record<SettingsReader, string>> = {
+  istioctl: 'a current istioctl drops it without a word, so it does nothing',
+  istiod: 'istiod drops it without a word, so it does nothing',
+  chart: 'Istio no longer reads it, so it does nothing',
+};
+
+/** The setting as the message shows it: its path as written, with the removed value when only a value is gone. */
+function shownSetting(field: RemovedField, path: string): string {
+  return field.value === undefined ? path : `${path}: ${field.value}`;
+}
+
+/** The message of a removed setting found at `shown` (its path as written, from the document's root). */
+export function removedFieldMessage(field: RemovedField, shown: string, reader: SettingsReader = 'istioctl'): string {
   const when = field.release ? `in Istio ${field.release}` : "in an Istio release that Istio's release notes do not name";
-  const effect =
-    field.place === 'components'
-      ? 'a current istioctl refuses this IstioOperator (unknown field)'
-      : 'a current istioctl drops it without a word, so it does nothing';
-  const source = [field.note && `Istio's release note ${field.note}`, field.release === '1.8' && UPGRADE_NOTES_18].filter(Boolean).join(', ');
-  return `spec.${shown} was removed ${when}: ${effect}. What to do: ${field.instead}${source ? ` (see ${source})` : ''}.`;
+  const effect = field.place === 'components' ? 'a current istioctl refuses this IstioOperator (unknown field)' : (field.effect ?? DROPPED[reader]);
+  const source = [field.note && `Istio's release note ${field.note}`, field.release === '1.8' && UPGRADE_NOTES_18, field.reservedIn && `istio.io/api ${field.reservedIn}, which reserves it`]
+    .filter(Boolean)
+    .join(', ');
+  return `${shownSetting(field, shown)} was removed ${when}: ${effect}. What to do: ${field.instead}${source ? ` (see ${source})` : ''}.`;
 }

@@ -55,13 +55,15 @@ export function protoMessages(source: string): Map<string, ProtoMessage> {
 }
 
 /**
- * Whether `path` (keys as YAML writes them) names a field under `root`: false as soon as a key is no field of its
+ * Whether `path` (keys as YAML writes them, `[]` for a list's items) names a field under `root`: false as soon as a key is no field of its
  * message. A path that reaches a free-form type (google.protobuf.Struct or Value, a map) is taken as present: any
  * key is accepted there.
  */
 export function hasPath(messages: ReadonlyMap<string, ProtoMessage>, root: string, path: readonly string[]): boolean {
   let type = root;
   for (const key of path) {
+    // `[]`: an item of a repeated field, whose type is the field's.
+    if (key === '[]') continue;
     const message = messages.get(type.split('.').at(-1)!);
     if (!message) return true;
     const field = message.fields.find((f) => f.spellings.includes(key));
@@ -69,4 +71,43 @@ export function hasPath(messages: ReadonlyMap<string, ProtoMessage>, root: strin
     type = field.type;
   }
   return true;
+}
+
+/** The value names an enum defines and those it reserves. */
+export interface ProtoEnum {
+  readonly values: readonly string[];
+  readonly reserved: readonly string[];
+}
+
+/**
+ * The enums of a `.proto` file's text, by their name qualified with the messages around them
+ * (`MeshConfig.OutboundTrafficPolicy.Mode`): one enum name is used by many messages.
+ */
+export function protoEnums(source: string): Map<string, ProtoEnum> {
+  const text = source.replace(/\/\/.*$/gm, '').replace(/\/\*[\s\S]*?\*\//g, '');
+  const out = new Map<string, { values: string[]; reserved: string[] }>();
+  const stack: Array<{ kind: string; name: string }> = [];
+  for (const raw of text.split('\n')) {
+    const line = raw.trim();
+    const open = /^(message|enum|oneof|service|extend)\s+(\w+)\s*\{/.exec(line);
+    if (open) {
+      const qualified = [...stack.filter((b) => b.kind === 'message').map((b) => b.name), open[2]].join('.');
+      if (open[1] === 'enum') out.set(qualified, { values: [], reserved: [] });
+      if (!line.endsWith('}')) stack.push({ kind: open[1], name: open[1] === 'enum' ? qualified : open[2] });
+      continue;
+    }
+    if (line.startsWith('}')) {
+      stack.pop();
+      continue;
+    }
+    const current = stack.at(-1);
+    if (current?.kind !== 'enum') continue;
+    const e = out.get(current.name)!;
+    if (line.startsWith('reserved')) for (const [, name] of line.matchAll(/"(\w+)"/g)) e.reserved.push(name);
+    else {
+      const value = /^(\w+)\s*=\s*-?\d+/.exec(line);
+      if (value) e.values.push(value[1]);
+    }
+  }
+  return out;
 }

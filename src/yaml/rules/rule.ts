@@ -12,6 +12,8 @@ export interface RuleContext {
   readonly namespacesAskingForSidecars: ReadonlySet<string>;
   /** The injection labels of the Namespace documents of this file and the workspace, by name (this file's win). */
   readonly namespaceLabels: ReadonlyMap<string, Labels>;
+  /** The file is a Helm values file of Istio's charts (src/yaml/helmValues.ts): its documents have no kind. */
+  readonly istioValues?: boolean;
 }
 
 /** What a rule's `mayReport` is told: the facts of `RuleContext`, without the parsed file. */
