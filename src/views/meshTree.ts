@@ -20,6 +20,13 @@ import type { MeshSession } from './session';
 
 /** Changes arriving within this window are redrawn together: about a frame, so a burst costs one redraw. */
 const redrawWindowMs = 16;
+/**
+ * VS Code's extension-host side of a tree view debounces `onDidChangeTreeData` by 200 ms on the leading edge: an event
+ * 200 ms after the previous one goes to the window at once, a sooner one waits until 200 ms pass without another. So a
+ * stream of redraws closer than that (a rollout's) would show nothing until it stops, and its last change 200 ms late.
+ * Ours are spaced just past it: each one is sent on at once.
+ */
+const redrawGapMs = 210;
 const allCollections = ['namespaces', 'pods', 'deployments', 'statefulsets', 'daemonsets', 'services', 'webhooks', 'crds'] as const;
 
 /** The root group of namespaces. */
@@ -50,7 +57,7 @@ export class MeshTreeProvider implements vscode.TreeDataProvider<MeshNode>, vsco
   /** Fires after the root level was produced; lets tests and the benchmark wait for a render. */
   private readonly renderedEmitter = new vscode.EventEmitter<number>();
   readonly onDidRenderRoot = this.renderedEmitter.event;
-  private readonly window = new ChangeWindow<TreeChange>(redrawWindowMs, mergeTreeChanges, (c) => this.redraw(c));
+  private readonly window = new ChangeWindow<TreeChange>({ windowMs: redrawWindowMs, gapMs: redrawGapMs }, mergeTreeChanges, (c) => this.redraw(c));
   private readonly nodes: MeshNodes<NamespaceNode, WorkloadNode>;
   private readonly group = new NamespacesNode(() => this.session.store?.namespaces ?? [], () => this.nodes.namespaces(this.session.store?.namespaces ?? []));
   private controlPlane: ControlPlaneNode | undefined;
@@ -92,6 +99,12 @@ export class MeshTreeProvider implements vscode.TreeDataProvider<MeshNode>, vsco
 
   getTreeItem(node: MeshNode): vscode.TreeItem {
     return node.treeItem();
+  }
+
+  /** A row's tooltip, once it is hovered (see `MeshNode.tooltip`). */
+  resolveTreeItem(item: vscode.TreeItem, node: MeshNode): vscode.TreeItem {
+    item.tooltip ??= node.tooltip?.();
+    return item;
   }
 
   async getChildren(node?: MeshNode): Promise<MeshNode[]> {
