@@ -52,10 +52,15 @@ export class NamespaceNode implements MeshNode {
     item.id = `namespace:${m.name}`;
     item.description = this.description;
     item.contextValue = this.contextValue;
+    item.iconPath = marksIcon(this.marks?.namespace(m.name) ?? []) ?? this.icon();
+    return item;
+  }
+
+  tooltip(): vscode.MarkdownString {
+    const m = this.model;
     const messages = this.marks?.namespace(m.name) ?? [];
-    item.iconPath = marksIcon(messages) ?? this.icon();
     const labels = Object.entries(m.labels).filter(([k]) => k.includes('istio')).map(([k, v]) => `\`${k}=${v}\``);
-    item.tooltip = markdown([
+    return markdown([
       `**Namespace** ${md(m.name)} — ${stateWords[m.injection.state]}`,
       ...verdictLines('New pods', namespaceVerdictLine(m.injection), verdictEvidence(m.injection.plain)),
       ...(labels.length ? [`Labels: ${labels.join(', ')}`] : []),
@@ -64,7 +69,6 @@ export class NamespaceNode implements MeshNode {
       ...(m.versionMismatches ? [`$(warning) ${m.versionMismatches} proxies run another version than their control plane.`] : []),
       ...marksLines(messages),
     ]);
-    return item;
   }
 
 
