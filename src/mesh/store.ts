@@ -27,7 +27,10 @@ export function mergeChanges(a: MeshChange | undefined, b: MeshChange): MeshChan
 }
 
 export interface MeshStoreOptions {
-  /** Quiet time before a change is announced; bursts of events become one change. */
+  /**
+   * Quiet time before a change is announced; bursts of events become one change. A frame by default: the last change
+   * of a rollout is on its way to the view that much after it happened (the view spaces its own redraws).
+   */
   debounceMs?: number;
   /** Longest a change waits under a steady stream of events. */
   maxWaitMs?: number;
@@ -253,7 +256,7 @@ export class MeshStore {
   }
 
   private schedule(): void {
-    const debounce = this.options.debounceMs ?? 50;
+    const debounce = this.options.debounceMs ?? 16;
     clearTimeout(this.debounceTimer);
     this.debounceTimer = setTimeout(() => this.flush(), debounce);
     this.maxWaitTimer ??= setTimeout(() => this.flush(), this.options.maxWaitMs ?? 250);
