@@ -282,7 +282,8 @@ async function main(): Promise<void> {
   const { page, close } = await launchBrowser();
   const ext = host(port);
   try {
-    await page.goto(workbenchUrl(server, profile.workspace, { extensionDevelopmentPath: root, extensionTestsPath: hostModule }));
+    // The workbench's first load takes long on a busy machine (once over 30 s, Playwright's default).
+    await page.goto(workbenchUrl(server, profile.workspace, { extensionDevelopmentPath: root, extensionTestsPath: hostModule }), { timeout: 120_000 });
     await page.locator('.activitybar a.action-label[aria-label^="Istio Mesh"]').waitFor({ timeout: 120_000 });
     await ext.waitUp();
     await firstLevel(page, WARM_UP.displayName, WARM_UP.container, 'one item');
