@@ -6,7 +6,11 @@
 //   GET  /phase   the phase so far: CPU ms, wall ms, longest stall, every `onDidChangeTreeData` with its nodes
 //   GET  /synced  answers once the extension's live mesh has listed everything
 //   POST /done    ends the run
+// With BENCH_VIEW_PROFILE set (a file path), each phase after the first is CPU-profiled into that file
+// (`.cpuprofile`, for Chrome's DevTools or scripts/profile-tasks.mjs).
+import { writeFileSync } from 'node:fs';
 import * as http from 'node:http';
+import { Session } from 'node:inspector';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
@@ -17,10 +21,14 @@ const extensionId = 'istio-mesh.istio-mesh';
 
 /** One `onDidChangeTreeData`: when, and the rows it named (`tree`: the whole tree). */
 interface Refresh { at: number; rows: string[] }
+/** One call of VS Code into the tree: `getChildren` of a row (from its call to its answer), `getTreeItem` of a row. */
+interface TreeCall { at: number; doneAt: number; call: 'children' | 'item'; row: string; description?: string }
 
 /** A row's name for the report, read from the node's own fields (the bundle's class names are minified). */
 function describe(node: unknown): string {
-  const n = node as { workload?: { namespace: string; name: string }; model?: { name: string }; cp?: unknown; children?: unknown };
+  if (node === undefined) return 'root';
+  const n = node as { workload?: { namespace: string; name: string }; model?: { name: string }; cp?: unknown; pod?: { name: string } };
+  if (n.pod) return `pod ${n.pod.name}`;
   if (n.workload) return `workload ${n.workload.namespace}/${n.workload.name}`;
   if (n.model) return `namespace ${n.model.name}`;
   if (n.cp) return 'control plane';
@@ -32,8 +40,10 @@ export async function run(): Promise<void> {
   const gc = runInNewContext('gc') as () => void;
   const stalls = monitorEventLoopDelay({ resolution: 5 });
   stalls.enable();
-  let phase = { cpu: process.cpuUsage(), wall: performance.now(), refreshes: [] as Refresh[] };
+  let phase = { cpu: process.cpuUsage(), wall: performance.now(), refreshes: [] as Refresh[], calls: [] as TreeCall[] };
   let subscribed: vscode.Disposable | undefined;
+  const profiler = profile(process.env.BENCH_VIEW_PROFILE);
+  let phases = 0;
   /** The extension's services once it is active (its view was opened), counting its tree's refreshes from then. */
   const services = (): Services | undefined => {
     const extension = vscode.extensions.getExtension<Services>(extensionId);
@@ -43,6 +53,7 @@ export async function run(): Promise<void> {
       const rows = change === undefined ? ['tree'] : (Array.isArray(change) ? change : [change]).map(describe);
       phase.refreshes.push({ at: Date.now(), rows });
     });
+    if (!traced.has(exports.meshTree)) trace(exports.meshTree, (call) => phase.calls.push(call));
     return exports;
   };
 
@@ -54,20 +65,23 @@ export async function run(): Promise<void> {
       gc();
       return process.memoryUsage();
     },
-    'POST /phase': () => {
+    'POST /phase': async () => {
       services();
+      if (phases++ > 0) await profiler?.start();
       stalls.reset();
-      phase = { cpu: process.cpuUsage(), wall: performance.now(), refreshes: [] };
+      phase = { cpu: process.cpuUsage(), wall: performance.now(), refreshes: [], calls: [] };
       return {};
     },
-    'GET /phase': () => {
+    'GET /phase': async () => {
       const cpu = process.cpuUsage(phase.cpu);
+      await profiler?.stop();
       return {
         cpuMs: (cpu.user + cpu.system) / 1000,
         wallMs: performance.now() - phase.wall,
         maxStallMs: stalls.max / 1e6,
         p99StallMs: stalls.percentile(99) / 1e6,
         refreshes: phase.refreshes,
+        calls: phase.calls,
       };
     },
     'GET /synced': async () => {
@@ -101,4 +115,50 @@ export async function run(): Promise<void> {
     stalls.disable();
     server.close();
   }
+}
+
+const traced = new WeakSet<object>();
+
+/** Records VS Code's calls into the tree provider (the bench's own wrapper around the instance's methods). */
+function trace(tree: Services['meshTree'], record: (call: TreeCall) => void): void {
+  traced.add(tree);
+  const getChildren = tree.getChildren.bind(tree);
+  const getTreeItem = tree.getTreeItem.bind(tree);
+  tree.getChildren = async (node) => {
+    const at = Date.now();
+    const children = await getChildren(node);
+    record({ at, doneAt: Date.now(), call: 'children', row: describe(node) });
+    return children;
+  };
+  tree.getTreeItem = (node) => {
+    const at = Date.now();
+    const item = getTreeItem(node);
+    const description = typeof item.description === 'string' ? item.description : undefined;
+    record({ at, doneAt: Date.now(), call: 'item', row: describe(node), description });
+    return item;
+  };
+}
+
+/** A CPU profile of the extension host per phase, written to `file` when the phase is read (the last one stays). */
+function profile(file: string | undefined) {
+  if (!file) return undefined;
+  const session = new Session();
+  session.connect();
+  const post = (method: string, params?: object) => new Promise<unknown>((resolve, reject) =>
+    session.post(method, params ?? {}, (error, result) => (error ? reject(error) : resolve(result))));
+  let running = false;
+  return {
+    start: async () => {
+      await post('Profiler.enable');
+      await post('Profiler.setSamplingInterval', { interval: 200 });
+      await post('Profiler.start');
+      running = true;
+    },
+    stop: async () => {
+      if (!running) return;
+      running = false;
+      const { profile } = await post('Profiler.stop') as { profile: unknown };
+      writeFileSync(file, JSON.stringify(profile));
+    },
+  };
 }

@@ -45,14 +45,15 @@ export class InjectionSources implements vscode.Disposable {
   }
 
   /**
-   * What of the cluster the verdicts read: its webhooks and its namespaces' labels. The mesh changes with every pod;
-   * lenses are asked again only when this changes.
+   * What of the cluster the verdicts read, by identity: the context, its injection facts and its Namespace objects
+   * (the store keeps each object until an event replaces it). The mesh changes with every pod; lenses are asked again
+   * only when one of these changes, and telling costs a comparison per namespace, not a serialization.
    */
-  liveKey(): string {
+  liveInputs(): readonly unknown[] {
     const live = this.live();
     const store = this.services.mesh.store;
-    if (!live || !store) return '';
-    return JSON.stringify([live.context, live.mesh, store.namespaces.map((n) => [n.name, n.labels])]);
+    if (!live || !store) return [];
+    return [live.context, live.mesh, ...store.values('namespaces')];
   }
 
   async namespaces(document: vscode.TextDocument): Promise<KnownNamespace[]> {

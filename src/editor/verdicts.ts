@@ -13,7 +13,7 @@ const YAML: vscode.DocumentSelector = { language: 'yaml' };
 export function registerInjectionVerdicts(services: Services, yaml: YamlService): vscode.Disposable {
   const sources = new InjectionSources(services);
   const lenses = new InjectionCodeLens(yaml, services.config, sources);
-  let liveKey = '';
+  let liveInputs: readonly unknown[] = [];
   return vscode.Disposable.from(
     sources,
     lenses,
@@ -21,9 +21,9 @@ export function registerInjectionVerdicts(services: Services, yaml: YamlService)
     vscode.languages.registerHoverProvider(YAML, new InjectionHover(yaml, sources)),
     vscode.languages.registerCodeLensProvider(YAML, lenses),
     services.mesh.onDidChange(() => {
-      const key = sources.liveKey();
-      if (key !== liveKey) lenses.refresh();
-      liveKey = key;
+      const inputs = sources.liveInputs();
+      if (inputs.length !== liveInputs.length || inputs.some((x, i) => x !== liveInputs[i])) lenses.refresh();
+      liveInputs = inputs;
     }),
     vscode.workspace.onDidSaveTextDocument((d) => d.languageId === 'yaml' && lenses.refresh()),
     vscode.workspace.onDidCloseTextDocument((d) => sources.forget(d.uri)),

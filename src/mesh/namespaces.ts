@@ -1,5 +1,5 @@
 import type { Namespace, Pod, Workload, WorkloadKind } from '../cluster/types';
-import { type InjectionDecision, type MeshFacts, assumeNamedRevisions, decideInjection, namespaceInjection } from '../istio/injection';
+import { type InjectionDecision, type MeshFacts, type PodInput, assumeNamedRevisions, decideInjection, namespaceInjection } from '../istio/injection';
 import { RevisionLabel } from '../istio/names';
 import { type InstalledRevisions, isLive, podReadiness, podSidecar, proxyState, restartNeed } from '../istio/pods';
 import { resolveRevision } from './controlPlane';
@@ -11,20 +11,86 @@ export interface NamespaceInputs {
   workloads: Iterable<Workload>;
 }
 
+/**
+ * What the last build of a namespace made from which objects: the next build reuses a workload's decision, a pod's
+ * model and a whole workload's model while they come from the very same objects (the store replaces an object on
+ * each of its events) under the same control plane and namespace labels. A rollout then rebuilds the pods that
+ * changed, not the namespace's hundreds; and an unchanged workload keeps its model object, which the tree compares
+ * by identity before it compares faces.
+ */
+export class NamespaceMemo {
+  private cp: ControlPlane | undefined;
+  private labels: object | undefined;
+  /** By what the injector reads of a pod template: a Deployment's status changing keeps its decision, and its pods. */
+  private decisions = new Map<string, InjectionDecision>();
+  private readonly usedDecisions = new Set<string>();
+  private pods = new WeakMap<Pod, { decision: InjectionDecision; model: PodModel }>();
+  private workloads = new Map<string, { source: Workload; model: WorkloadModel }>();
+
+  /** Starts afresh when what every decision reads changed. */
+  begin(cp: ControlPlane, labels: object | undefined): void {
+    if (cp === this.cp && labels === this.labels) return;
+    this.cp = cp;
+    this.labels = labels;
+    this.decisions = new Map();
+    this.pods = new WeakMap();
+    this.workloads = new Map();
+  }
+
+  decision(input: PodInput, decide: () => InjectionDecision): InjectionDecision {
+    const key = JSON.stringify([input.labels, input.annotations, input.hostNetwork]);
+    this.usedDecisions.add(key);
+    let d = this.decisions.get(key);
+    if (!d) this.decisions.set(key, (d = decide()));
+    return d;
+  }
+
+  pod(pod: Pod, decision: InjectionDecision, build: () => PodModel): PodModel {
+    const known = this.pods.get(pod);
+    if (known?.decision === decision) return known.model;
+    const model = build();
+    this.pods.set(pod, { decision, model });
+    return model;
+  }
+
+  /** The model built before for the same workload object and the same pod models, else `model`. */
+  workload(key: string, source: Workload, model: WorkloadModel): WorkloadModel {
+    const known = this.workloads.get(key);
+    if (known?.source === source && samePods(known.model.pods, model.pods)) return known.model;
+    this.workloads.set(key, { source, model });
+    return model;
+  }
+
+  /** Ends a build: forgets the workloads and templates it did not see (a restart leaves its old template behind). */
+  end(workloadKeys: ReadonlySet<string>): void {
+    for (const key of this.workloads.keys()) if (!workloadKeys.has(key)) this.workloads.delete(key);
+    for (const key of this.decisions.keys()) if (!this.usedDecisions.has(key)) this.decisions.delete(key);
+    this.usedDecisions.clear();
+  }
+}
+
+function samePods(a: readonly PodModel[], b: readonly PodModel[]): boolean {
+  return a.length === b.length && a.every((p, i) => p === b[i]);
+}
+
 /** Builds one namespace of the model: injection state, workloads with their pods, restart and version flags. */
-export function buildNamespace({ namespace, pods, workloads }: NamespaceInputs, cp: ControlPlane): NamespaceModel {
+export function buildNamespace({ namespace, pods, workloads }: NamespaceInputs, cp: ControlPlane, memo = new NamespaceMemo()): NamespaceModel {
   const name = namespace.metadata.name;
   const labels = namespace.metadata.labels ?? {};
+  memo.begin(cp, namespace.metadata.labels);
   const ns = { name, labels };
   const mesh = namespaceFacts(cp, labels);
   const injection = namespaceInjection(ns, mesh);
   const installed = installedRevisions(cp);
   const byKey = new Map<string, WorkloadModel>();
+  const sources = new Map<string, Workload>();
   for (const w of workloads) {
     const kind = (w.kind ?? 'Deployment') as WorkloadKind;
     const template = w.spec.template;
     // The injector sees the pod as the workload creates it: the template's labels, annotations and hostNetwork.
-    const decision = decideInjection(ns, { labels: template.metadata?.labels, annotations: template.metadata?.annotations, hostNetwork: template.spec?.hostNetwork === true }, mesh);
+    const input = { labels: template.metadata?.labels, annotations: template.metadata?.annotations, hostNetwork: template.spec?.hostNetwork === true };
+    const decision = memo.decision(input, () => decideInjection(ns, input, mesh));
+    sources.set(`${kind}/${w.metadata.name}`, w);
     const model: WorkloadModel = {
       kind, name: w.metadata.name, namespace: name, desired: desiredReplicas(w, kind), ready: readyReplicas(w, kind), pods: [],
       withSidecar: 0, decision, needsRestart: false, restartReasons: [], proxyVersionMismatch: false, paused: w.spec.paused === true,
@@ -39,7 +105,7 @@ export function buildNamespace({ namespace, pods, workloads }: NamespaceInputs, 
     const owner = ownerRef ? byKey.get(`${ownerRef.kind}/${ownerRef.name}`) : undefined;
     // A bare pod (or a Job's) is only fixed by re-creating it as it is: its own metadata decides.
     const decision = owner?.decision ?? decideInjection(ns, { labels: pod.metadata.labels, annotations: pod.metadata.annotations, hostNetwork: pod.spec?.hostNetwork === true }, mesh);
-    const model = buildPod(pod, decision, installed);
+    const model = memo.pod(pod, decision, () => buildPod(pod, decision, installed));
     podCount++;
     if (model.hasSidecar) sidecarPods++;
     if (model.needsRestart) restartNeeded++;
@@ -56,8 +122,10 @@ export function buildNamespace({ namespace, pods, workloads }: NamespaceInputs, 
     }
     if (model.expectedProxyVersion || model.proxy?.state === 'orphaned') owner.proxyVersionMismatch = true;
   }
-  const workloadList = [...byKey.values()].sort((a, b) => a.name.localeCompare(b.name) || a.kind.localeCompare(b.kind));
-  for (const w of workloadList) w.pods.sort((a, b) => a.name.localeCompare(b.name));
+  for (const w of byKey.values()) w.pods.sort((a, b) => a.name.localeCompare(b.name));
+  const workloadList = [...byKey].map(([key, w]) => memo.workload(key, sources.get(key)!, w))
+    .sort((a, b) => a.name.localeCompare(b.name) || a.kind.localeCompare(b.kind));
+  memo.end(new Set(byKey.keys()));
   otherPods.sort((a, b) => a.name.localeCompare(b.name));
   return {
     name, injection, terminating: namespace.metadata.deletionTimestamp !== undefined || namespace.status?.phase === 'Terminating',

@@ -3,7 +3,7 @@ import { type InjectorConfigMap, injectorConfigMaps } from '../istio/injectorCon
 import { buildControlPlane } from './controlPlane';
 import { Emitter } from '../util/events';
 import type { ControlPlane, NamespaceModel } from './model';
-import { buildNamespace } from './namespaces';
+import { NamespaceMemo, buildNamespace } from './namespaces';
 
 /** The collections the store holds, one per watch. `configmaps`: those of the control-plane namespaces only. */
 export type Collection = 'namespaces' | 'pods' | 'deployments' | 'statefulsets' | 'daemonsets' | 'services' | 'webhooks' | 'crds' | 'configmaps';
@@ -27,7 +27,10 @@ export function mergeChanges(a: MeshChange | undefined, b: MeshChange): MeshChan
 }
 
 export interface MeshStoreOptions {
-  /** Quiet time before a change is announced; bursts of events become one change. */
+  /**
+   * Quiet time before a change is announced; bursts of events become one change. A frame by default: the last change
+   * of a rollout is on its way to the view that much after it happened (the view spaces its own redraws).
+   */
   debounceMs?: number;
   /** Longest a change waits under a steady stream of events. */
   maxWaitMs?: number;
@@ -53,6 +56,8 @@ export class MeshStore {
   private controlPlaneKey = '';
   private controlPlaneShown = '';
   private readonly namespaceCache = new Map<string, NamespaceModel>();
+  /** Per namespace, what its last build made from which objects (see `NamespaceMemo`). */
+  private readonly memos = new Map<string, NamespaceMemo>();
   private namespaceListCache: NamespaceModel[] | undefined;
   private pendingNamespaces = new Set<string>();
   private pendingAll = false;
@@ -109,6 +114,7 @@ export class MeshStore {
   /** Forgets everything (context switch). */
   clear(): void {
     this.objects.clear();
+    this.memos.clear();
     this.synced.clear();
     this.hidden.clear();
     this.invalidate(undefined, undefined);
@@ -134,12 +140,17 @@ export class MeshStore {
     const cached = this.namespaceCache.get(name);
     if (cached) return cached;
     const ns = this.objects.get('namespaces')?.get('')?.get(name) as Namespace | undefined;
-    if (!ns) return undefined;
+    if (!ns) {
+      this.memos.delete(name);
+      return undefined;
+    }
+    let memo = this.memos.get(name);
+    if (!memo) this.memos.set(name, (memo = new NamespaceMemo()));
     const workloads: Workload[] = [];
     for (const c of ['deployments', 'statefulsets', 'daemonsets'] as const) {
       for (const w of this.objects.get(c)?.get(name)?.values() ?? []) workloads.push(w as Workload);
     }
-    const model = buildNamespace({ namespace: ns, pods: (this.objects.get('pods')?.get(name)?.values() ?? []) as Iterable<Pod>, workloads }, this.controlPlane);
+    const model = buildNamespace({ namespace: ns, pods: (this.objects.get('pods')?.get(name)?.values() ?? []) as Iterable<Pod>, workloads }, this.controlPlane, memo);
     this.namespaceCache.set(name, model);
     return model;
   }
@@ -226,8 +237,12 @@ export class MeshStore {
       injectorConfigsHidden: [...this.hidden].filter((k) => k.startsWith('configmaps/')).map((k) => k.slice('configmaps/'.length)).sort(),
       crdNames: [...this.values('crds')].map((c) => c.metadata.name),
     });
-    this.controlPlaneCache = cp;
     this.controlPlaneDirty = false;
+    const shown = JSON.stringify(cp);
+    // The same control plane keeps its object: an application's Deployment rolling out rebuilds it, and what was
+    // built against it (the namespaces' memos, the YAML hovers' facts) stays valid.
+    if (shown === this.controlPlaneShown && this.controlPlaneCache) return;
+    this.controlPlaneCache = cp;
     const key = controlPlaneKey(cp);
     if (key !== this.controlPlaneKey) {
       // Revisions, versions or control-plane namespaces moved: every namespace's state may change.
@@ -236,15 +251,12 @@ export class MeshStore {
       this.namespaceListCache = undefined;
       this.pendingAll = true;
     }
-    const shown = JSON.stringify(cp);
-    if (shown !== this.controlPlaneShown) {
-      this.controlPlaneShown = shown;
-      this.pendingControlPlane = true;
-    }
+    this.controlPlaneShown = shown;
+    this.pendingControlPlane = true;
   }
 
   private schedule(): void {
-    const debounce = this.options.debounceMs ?? 50;
+    const debounce = this.options.debounceMs ?? 16;
     clearTimeout(this.debounceTimer);
     this.debounceTimer = setTimeout(() => this.flush(), debounce);
     this.maxWaitTimer ??= setTimeout(() => this.flush(), this.options.maxWaitMs ?? 250);

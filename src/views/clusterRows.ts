@@ -19,6 +19,13 @@ import type { MeshSession } from './session';
 
 /** Changes arriving within this window are redrawn together: about a frame, so a burst costs one redraw. */
 const redrawWindowMs = 16;
+/**
+ * VS Code's extension-host side of a tree view debounces `onDidChangeTreeData` by 200 ms on the leading edge: an event
+ * 200 ms after the previous one goes to the window at once, a sooner one waits until 200 ms pass without another. So a
+ * stream of redraws closer than that (a rollout's) would show nothing until it stops, and its last change 200 ms late.
+ * Ours are spaced just past it: each one is sent on at once.
+ */
+const redrawGapMs = 210;
 const allCollections = ['namespaces', 'pods', 'deployments', 'statefulsets', 'daemonsets', 'services', 'webhooks', 'crds'] as const;
 
 /** The group of namespaces. */
@@ -52,7 +59,7 @@ export interface ClusterRowsOptions {
  * the rows it touches (see `MeshNodes`), batched per frame; a change of the connection redraws all of them.
  */
 export class ClusterRows {
-  private readonly window = new ChangeWindow<TreeChange>(redrawWindowMs, mergeTreeChanges, (c) => this.redraw(c));
+  private readonly window = new ChangeWindow<TreeChange>({ windowMs: redrawWindowMs, gapMs: redrawGapMs }, mergeTreeChanges, (c) => this.redraw(c));
   private readonly nodes: MeshNodes<NamespaceNode, WorkloadNode>;
   private readonly group = new NamespacesNode(() => this.session.store?.namespaces ?? [], () => this.nodes.namespaces(this.session.store?.namespaces ?? []));
   private controlPlane: ControlPlaneNode | undefined;

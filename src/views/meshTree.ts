@@ -88,6 +88,12 @@ export class MeshTreeProvider implements vscode.TreeDataProvider<MeshNode>, vsco
     return item;
   }
 
+  /** A row's tooltip, once it is hovered (see `MeshNode.tooltip`). */
+  resolveTreeItem(item: vscode.TreeItem, node: MeshNode): vscode.TreeItem {
+    item.tooltip ??= node.tooltip?.();
+    return item;
+  }
+
   async getChildren(node?: MeshNode): Promise<MeshNode[]> {
     if (!node) {
       void this.session.ensureStarted();

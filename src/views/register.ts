@@ -12,7 +12,10 @@ export function registerMeshView(services: Services): void {
   const localClusterMessage = mesh.onDidChange(() => {
     const status = mesh.localCluster?.current;
     const waiting = mesh.state === 'localCluster' || (status?.state === 'failed' && mesh.state !== 'ready');
-    view.message = waiting && status ? describeLocalCluster(status) : undefined;
+    const message = waiting && status ? describeLocalCluster(status) : undefined;
+    // Only when it changes: each assignment, even of the same text, restarts VS Code's 200 ms debounce of the tree's
+    // redraws, and a mesh change comes every few hundred milliseconds during a rollout: no row was redrawn until it ended.
+    if (message !== view.message) view.message = message;
   });
   // Completes the walkthrough's "restart" step also when the restart was accepted from the offer after enabling injection.
   const restarted = rollouts.onDidChange((state) => {

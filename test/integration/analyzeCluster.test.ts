@@ -99,7 +99,9 @@ describe('Istio: Analyze Cluster…', function () {
       return treeItem && /analysis message/.test(String(treeItem.description)) ? treeItem : undefined;
     }, [services.meshTree.onDidChangeTreeData]);
     assert.match(String(item.description), /\d+ analysis messages?$/);
-    assert.match((item.tooltip as vscode.MarkdownString).value, /\*\*IST0101\*\* VirtualService reviews:/);
+    const node = services.meshTree.namespaceNode(NS)!;
+    const tooltip = services.meshTree.resolveTreeItem(item, node).tooltip;
+    assert.match((tooltip as vscode.MarkdownString).value, /\*\*IST0101\*\* VirtualService reviews:/);
   });
 
   it('shows a problem the workspace analysis also reports once: the workspace finding, with its quick fix, stays', async () => {

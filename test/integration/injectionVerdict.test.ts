@@ -135,7 +135,10 @@ describe('sidecar verdict in the editor (hover, CodeLens) and the Mesh tree', fu
     const group = roots.find((n) => n.treeItem().id === 'namespaces');
     const node = group?.children?.().find((n) => n.treeItem().label === LIVE);
     assert.ok(node, `no tree node for ${LIVE}`);
-    const tooltip = services.meshTree.getTreeItem(node).tooltip;
+    const item = services.meshTree.getTreeItem(node);
+    // Built on hover, not with the row: VS Code would parse it on every fetch of the row.
+    assert.equal(item.tooltip, undefined);
+    const tooltip = services.meshTree.resolveTreeItem(item, node).tooltip;
     // The tooltip's Markdown escapes text from the cluster (`\(`, `\-`, `\.`); compared here as it reads.
     const text = (tooltip instanceof vscode.MarkdownString ? tooltip.value : String(tooltip)).replace(/\\(.)/g, '$1');
     assert.match(text, new RegExp(`New pods will get a sidecar from istiod \`[^\`]+\` \\(namespace label istio-injection=enabled${DEFAULT_TAG}\\)`), text);

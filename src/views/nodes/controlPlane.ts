@@ -8,7 +8,7 @@ class ComponentNode implements MeshNode {
     readonly id: string,
     readonly label: string,
     readonly description: string,
-    readonly tooltip: string[],
+    readonly tooltipLines: string[],
     readonly iconPath: vscode.ThemeIcon,
     readonly contextValue: string,
     private readonly kids: MeshNode[] = [],
@@ -18,10 +18,13 @@ class ComponentNode implements MeshNode {
     const item = new vscode.TreeItem(this.label, this.kids.length ? vscode.TreeItemCollapsibleState.Collapsed : vscode.TreeItemCollapsibleState.None);
     item.id = this.id;
     item.description = this.description;
-    item.tooltip = markdown(this.tooltip);
     item.iconPath = this.iconPath;
     item.contextValue = this.contextValue;
     return item;
+  }
+
+  tooltip(): vscode.MarkdownString {
+    return markdown(this.tooltipLines);
   }
 
   children(): MeshNode[] {
@@ -97,6 +100,10 @@ export class ControlPlaneNode implements MeshNode {
 
   treeItem(): vscode.TreeItem {
     return controlPlaneNode(this.cp, () => []).treeItem();
+  }
+
+  tooltip(): vscode.MarkdownString {
+    return controlPlaneNode(this.cp, () => []).tooltip();
   }
 
   children(): MeshNode[] {

@@ -59,10 +59,15 @@ export class NamespaceNode implements MeshNode {
     item.id = `namespace:${m.name}`;
     item.description = this.description;
     item.contextValue = this.contextValue;
+    item.iconPath = marksIcon(this.marks?.namespace(m.name) ?? []) ?? (this.differs?.(m.name) ? icon('warning', Colors.warn) : this.icon());
+    return item;
+  }
+
+  tooltip(): vscode.MarkdownString {
+    const m = this.model;
     const messages = this.marks?.namespace(m.name) ?? [];
-    item.iconPath = marksIcon(messages) ?? (this.differs?.(m.name) ? icon('warning', Colors.warn) : this.icon());
     const labels = Object.entries(m.labels).filter(([k]) => k.includes('istio')).map(([k, v]) => `\`${k}=${v}\``);
-    item.tooltip = markdown([
+    return markdown([
       `**Namespace** ${md(m.name)} — ${stateWords[m.injection.state]}`,
       ...verdictLines('New pods', namespaceVerdictLine(m.injection), verdictEvidence(m.injection.plain)),
       ...(labels.length ? [`Labels: ${labels.join(', ')}`] : []),
@@ -72,7 +77,6 @@ export class NamespaceNode implements MeshNode {
       ...marksLines(messages),
       ...differsLines(this.differs?.(m.name)),
     ]);
-    return item;
   }
 
 

@@ -4,6 +4,12 @@ import * as vscode from 'vscode';
 export interface MeshNode {
   treeItem(): vscode.TreeItem;
   children?(): MeshNode[];
+  /**
+   * The row's Markdown tooltip, built when it is hovered (`resolveTreeItem`) rather than with the row: VS Code's
+   * extension host parses every Markdown tooltip it is handed, so a tooltip in `treeItem()` costs each fetch of the row
+   * (50 rows of an expanded namespace: ~25 ms per redraw during a rollout).
+   */
+  tooltip?(): vscode.MarkdownString;
 }
 
 export function icon(id: string, color?: string): vscode.ThemeIcon {

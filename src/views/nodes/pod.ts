@@ -28,7 +28,12 @@ export class PodNode implements MeshNode {
     item.iconPath = attention ? icon('debug-restart', Colors.warn)
       : p.hasSidecar ? icon('vm-running', p.ready === p.total ? Colors.ok : Colors.warn)
         : icon('vm-outline', p.ready === p.total ? undefined : Colors.warn);
-    item.tooltip = markdown([
+    return item;
+  }
+
+  tooltip(): vscode.MarkdownString {
+    const p = this.pod;
+    return markdown([
       `**Pod** ${md(p.name)} — ${md(p.phase)}, ${p.ready}/${p.total} containers ready`,
       p.hasSidecar
         ? `$(check) Sidecar istio-proxy${p.nativeSidecar ? ' (native sidecar)' : ''}${p.proxyVersion ? ` ${md(p.proxyVersion)}` : ''}`
@@ -38,7 +43,6 @@ export class PodNode implements MeshNode {
       ...(p.expectedProxyVersion ? [`$(warning) Proxy ${md(p.proxyVersion ?? '?')} differs from its control plane ${md(p.expectedProxyVersion)} (IST0158): restart to update.`] : []),
       ...(p.proxy?.state === 'orphaned' ? [`$(warning) The revision that injected it, ${md(p.proxy.revision)}, is not installed any more: restart to move it to the current one.`] : []),
     ]);
-    return item;
   }
 }
 

@@ -65,7 +65,12 @@ export class WorkloadNode implements MeshNode {
     const warn = w.needsRestart || w.proxyVersionMismatch || w.ready < w.desired;
     item.iconPath = this.rollout ? rolloutIcon(this.rollout.look)
       : marksIcon(this.messages) ?? icon(kindIcons[w.kind], warn ? Colors.warn : w.pods.length && w.withSidecar === w.pods.length ? Colors.ok : undefined);
-    item.tooltip = markdown([
+    return item;
+  }
+
+  tooltip(): vscode.MarkdownString {
+    const w = this.workload;
+    return markdown([
       `**${w.kind}** ${md(w.namespace)}/${md(w.name)} — ${w.ready}/${w.desired} ready`,
       ...(this.rollout ? [`$(sync) Restart: ${md(this.rollout.message)}`] : []),
       `${w.withSidecar} of ${w.pods.length} pods have the istio-proxy sidecar.`,
@@ -75,7 +80,6 @@ export class WorkloadNode implements MeshNode {
       ...(w.paused ? ['Rollouts are paused.'] : []),
       ...marksLines(this.messages),
     ]);
-    return item;
   }
 
   /** Its pods up to `podLimit`, then a row that shows the next page (`pageSize` more). */

@@ -60,6 +60,56 @@ describe('MeshStore', () => {
     assert.deepEqual(await next, { namespaces: new Set(['istio-system']), controlPlane: true });
   });
 
+  describe('rebuilding a namespace with many pods during a rollout', () => {
+    const owner = (name: string) => ({ kind: 'Deployment' as const, name });
+    beforeEach(() => {
+      store.apply('deployments', 'ADDED', istiod());
+      store.replace('namespaces', [namespace('shop', { 'istio-injection': 'enabled' }), namespace('other')]);
+      store.replace('deployments', [istiod(), ...['a', 'b', 'c'].map((d) => deployment(d, { namespace: 'shop', replicas: 2 }))]);
+      store.replace('pods', ['a', 'b', 'c'].flatMap((d) => [0, 1].map((i) => pod(`${d}-${i}`, { namespace: 'shop', owner: owner(d), sidecar: true }))));
+      store.flush();
+    });
+
+    it('builds again only the pods and workloads whose objects changed; the rest keep their model objects', () => {
+      const before = store.namespace('shop')!;
+      const [a, b, c] = before.workloads;
+      store.apply('pods', 'MODIFIED', pod('b-1', { namespace: 'shop', owner: owner('b'), sidecar: true, ready: false }));
+      store.apply('deployments', 'MODIFIED', deployment('c', { namespace: 'shop', replicas: 2, ready: 1 }));
+      store.flush();
+      const after = store.namespace('shop')!;
+      assert.notEqual(after, before);
+      assert.equal(after.workloads[0], a, 'a workload whose objects did not change is the same object');
+      assert.notEqual(after.workloads[1], b);
+      assert.equal(after.workloads[1]!.pods[0], b!.pods[0], 'its unchanged pod too');
+      assert.equal(after.workloads[1]!.pods[1]!.ready, 0, 'the changed pod is built again');
+      assert.notEqual(after.workloads[2], c);
+      assert.equal(after.workloads[2]!.ready, 1, 'the changed Deployment is read again');
+      assert.equal(after.workloads[2]!.pods[0], c!.pods[0]);
+    });
+
+    it('keeps the control plane object while an application Deployment changes, and builds everything again when it does change', () => {
+      const cp = store.controlPlane;
+      const pods = store.namespace('shop')!.workloads[0]!.pods;
+      store.apply('deployments', 'MODIFIED', deployment('a', { namespace: 'shop', replicas: 2, ready: 1 }));
+      store.flush();
+      assert.equal(store.controlPlane, cp);
+      assert.equal(store.namespace('shop')!.workloads[0]!.pods[0], pods[0]);
+      store.apply('deployments', 'MODIFIED', istiod({ version: '1.23.0' }));
+      store.flush();
+      assert.notEqual(store.controlPlane, cp);
+      assert.notEqual(store.namespace('shop')!.workloads[0]!.pods[0], pods[0], 'built against the new control plane');
+    });
+
+    it('decides again when the namespace label changes: every pod then needs a restart', () => {
+      assert.equal(store.namespace('shop')!.restartNeeded, 0);
+      store.apply('namespaces', 'MODIFIED', namespace('shop', { 'istio-injection': 'disabled' }));
+      store.flush();
+      const shop = store.namespace('shop')!;
+      assert.equal(shop.restartNeeded, 6);
+      assert.ok(shop.workloads.every((w) => w.needsRestart && !w.decision.injected));
+    });
+  });
+
   it('removes deleted objects', () => {
     store.apply('pods', 'DELETED', pod('web-1', { namespace: 'shop' }));
     assert.equal(store.namespace('shop')!.podCount, 0);

@@ -47,7 +47,7 @@ function fixture() {
   const redraws: Redraw<FakeNamespace, FakeWorkload>[] = [];
   const controlPlaneRedraws: boolean[] = [];
   let settled: (() => void) | undefined;
-  const window = new ChangeWindow<TreeChange>(2, mergeTreeChanges, (change) => {
+  const window = new ChangeWindow<TreeChange>({ windowMs: 2 }, mergeTreeChanges, (change) => {
     const redraw = nodes.redraw(change.namespaces, (n) => store.namespace(n), () => store.namespaces);
     redraws.push(redraw);
     controlPlaneRedraws.push(change.controlPlane);

@@ -1,0 +1,71 @@
+import * as assert from 'node:assert/strict';
+import { mock } from 'node:test';
+import { ChangeWindow } from '../../../src/views/changeWindow';
+
+const merge = (a: string[] | undefined, b: string[]) => [...(a ?? []), ...b];
+
+/** A window over mocked timers: `tick(ms)` moves the clock, `flushes` holds each flush with its time. */
+function windowOf(windowMs: number, gapMs?: number) {
+  const flushes: { at: number; change: string[] }[] = [];
+  const window = new ChangeWindow<string[]>({ windowMs, gapMs, now: () => Date.now() }, merge, (change) => flushes.push({ at: Date.now(), change }));
+  return { window, flushes };
+}
+
+describe('the tree’s change window', () => {
+  let start = 0;
+  beforeEach(() => {
+    mock.timers.enable({ apis: ['setTimeout', 'Date'], now: 1_000_000 });
+    start = Date.now();
+  });
+  afterEach(() => mock.timers.reset());
+  /** Millisecond by millisecond: the mocked clock reads the end of a longer tick inside the timers it runs. */
+  const tick = (ms: number) => {
+    for (let i = 0; i < ms; i++) mock.timers.tick(1);
+  };
+
+  it('merges a burst into one flush, a frame after its first change', () => {
+    const { window, flushes } = windowOf(16, 210);
+    window.add(['a']);
+    tick(10);
+    window.add(['b']);
+    tick(5);
+    assert.equal(flushes.length, 0);
+    tick(1);
+    assert.deepEqual(flushes, [{ at: start + 16, change: ['a', 'b'] }]);
+  });
+
+  it('holds a change that comes sooner than the gap after a flush until the gap has passed, with what follows it', () => {
+    const { window, flushes } = windowOf(16, 210);
+    window.add(['a']);
+    tick(16);
+    tick(50);
+    window.add(['b']);
+    tick(100);
+    window.add(['c']);
+    tick(59);
+    assert.equal(flushes.length, 1, 'not before the gap');
+    tick(1);
+    assert.deepEqual(flushes.at(-1), { at: start + 16 + 210, change: ['b', 'c'] });
+  });
+
+  it('keeps flushes of a steady stream the gap apart, each as soon as the gap allows', () => {
+    const { window, flushes } = windowOf(16, 210);
+    for (let t = 0; t < 2000; t += 30) {
+      window.add([String(t)]);
+      tick(30);
+    }
+    tick(300);
+    const gaps = flushes.slice(1).map((f, i) => f.at - flushes[i]!.at);
+    assert.ok(gaps.every((g) => g >= 210 && g < 240), `gaps ${gaps.join(', ')}`);
+    assert.equal(flushes.flatMap((f) => f.change).length, Math.ceil(2000 / 30), 'every change flushed once');
+  });
+
+  it('flushes a change that comes after a quiet spell a frame later', () => {
+    const { window, flushes } = windowOf(16, 210);
+    window.add(['a']);
+    tick(16 + 500);
+    window.add(['b']);
+    tick(16);
+    assert.deepEqual(flushes.map((f) => f.at - start), [16, 16 + 500 + 16]);
+  });
+});
