@@ -9,6 +9,7 @@ import { applyEdits } from '../../../src/yaml/edits';
 import { lintText } from '../../../src/yaml/lint';
 import { REMOVED_FIELDS, snakeCase } from '../../../src/yaml/removedFields';
 import { fixedPropertySeed } from '../property';
+import { pruned, without } from './settingTrees';
 
 fixedPropertySeed();
 
@@ -78,26 +79,6 @@ function render(o: Model, tree: Tree): string {
   const lines = ['apiVersion: install.istio.io/v1alpha1', 'kind: IstioOperator', 'metadata:', `${' '.repeat(o.indent)}name: installed`, ...(o.comments ? ['# the install'] : []), 'spec:', ...block(tree, 1)];
   const text = lines.join('\n') + '\n';
   return o.crlf ? text.replace(/\n/g, '\r\n') : text;
-}
-
-/** Drops every mapping left empty, at any depth, so `global: {}` and no `global` mean the same. */
-function pruned(value: unknown): unknown {
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) return value;
-  const out: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(value)) {
-    const p = pruned(v);
-    if (typeof p === 'object' && p !== null && Object.keys(p).length === 0) continue;
-    out[k] = p;
-  }
-  return out;
-}
-
-function without(value: unknown, path: readonly string[]): unknown {
-  const copy = structuredClone(value) as Record<string, unknown>;
-  let at = copy;
-  for (const key of path.slice(0, -1)) at = at[key] as Record<string, unknown>;
-  delete at[path[path.length - 1]];
-  return copy;
 }
 
 describe('removed-field quick fix (property)', function () {

@@ -10,6 +10,7 @@ import { applyEdits } from '../../../src/yaml/edits';
 import { lintText } from '../../../src/yaml/lint';
 import { REMOVED_FIELDS, snakeCase } from '../../../src/yaml/removedFields';
 import { fixedPropertySeed } from '../property';
+import { pruned, without } from './settingTrees';
 
 fixedPropertySeed();
 
@@ -60,25 +61,6 @@ function render(m: Model): string {
   const lines = ['apiVersion: v1', 'kind: ConfigMap', 'metadata:', '  name: istio', '  namespace: istio-system', 'data:', `  mesh: ${m.header}`, ...inner.map((l) => (l === '' ? '' : ' '.repeat(m.indent) + l)), '  meshNetworks: "networks: {}"'];
   const text = lines.join('\n') + '\n';
   return m.crlf ? text.replace(/\n/g, '\r\n') : text;
-}
-
-function pruned(value: unknown): unknown {
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) return value;
-  const out: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(value)) {
-    const p = pruned(v);
-    if (typeof p === 'object' && p !== null && Object.keys(p).length === 0) continue;
-    out[k] = p;
-  }
-  return out;
-}
-
-function without(value: unknown, path: readonly string[]): unknown {
-  const copy = structuredClone(value) as Record<string, unknown>;
-  let at = copy;
-  for (const key of path.slice(0, -1)) at = at[key] as Record<string, unknown>;
-  delete at[path[path.length - 1]];
-  return copy;
 }
 
 const meshOf = (text: string): unknown => parse((parseAllDocuments(text) as ReturnType<typeof parseAllDocuments> & unknown[])[0].toJS().data.mesh);
