@@ -62,7 +62,9 @@ describe('mesh view with two clusters', function () {
     const cluster = (await clusterRows()).get(context);
     if (!cluster) return undefined;
     const group = (await childrenOf(cluster.node)).find((c) => c.item.label === 'Namespaces');
-    return group && (await childrenOf(group.node)).find((c) => c.item.label === name)?.item;
+    const row = group && (await childrenOf(group.node)).find((c) => c.item.label === name);
+    // With its tooltip, which the tree builds only when a row is hovered.
+    return row && services.meshTree.resolveTreeItem(row.item, row.node);
   }
   const diagnosticsOn = (context: string, name: string) => vscode.languages.getDiagnostics(
     vscode.Uri.from({ scheme: 'istio-mesh', path: `/-/Namespace/${name}.yaml`, query: encodeURIComponent(context) }));
