@@ -11,6 +11,7 @@
 //
 //   npm run bench -- mesh-clusters -- [--rounds 3]
 import { execFileSync } from 'node:child_process';
+import { loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
 import * as k8s from '@kubernetes/client-node';
 import { ClusterClient } from '../src/cluster/client';
@@ -36,6 +37,8 @@ interface Render {
   pods: number;
   namespaces: number;
   findings: number;
+  /** The facts the clusters' reads left unknown, and why. */
+  unknown: string[];
 }
 
 /** The live meshes of `clients`, started at once as the view's sessions start; each builds its level once synced. */
@@ -57,7 +60,7 @@ async function firstRender(clients: ClusterClient[]): Promise<Render> {
   const pods = lives.reduce((sum, l) => sum + [...l.store.values('pods')].length, 0);
   const namespaces = lives.reduce((sum, l) => sum + l.store.namespaces.length, 0);
   await Promise.all(lives.map((l) => l.stop()));
-  return { levelsMs, clustersMs, pods, namespaces, findings: findings.length };
+  return { levelsMs, clustersMs, pods, namespaces, findings: findings.length, unknown: readings.flatMap((r) => r.unknown) };
 }
 
 /** The baseline: each context's pods in one raw list through client-node, the lists in parallel. */
@@ -111,7 +114,7 @@ async function bench(rounds: number): Promise<void> {
         return kc.makeApiClient(k8s.CoreV1Api);
       });
       await rawLists(cores); // warm up connections and caches on both sides
-      const results: { baselineTwo: number; baselineOne: number; two: Render; one: Render }[] = [];
+      const results: { baselineTwo: number; baselineOne: number; two: Render; one: Render; load: number }[] = [];
       for (let round = 1; round <= rounds; round++) {
         const alone = (round - 1) % clients.length;
         const r = {} as (typeof results)[number];
@@ -126,8 +129,9 @@ async function bench(rounds: number): Promise<void> {
           },
         ];
         for (const step of round % 2 ? steps : steps.reverse()) await step();
+        r.load = Number(loadavg()[0].toFixed(1));
         results.push(r);
-        console.log(`round ${round}: two raw lists ${Math.round(r.baselineTwo)} ms, one ${Math.round(r.baselineOne)} ms; two clusters: levels ${Math.round(r.two.levelsMs)} ms, with the Clusters level ${Math.round(r.two.clustersMs)} ms; cluster ${alone + 1} alone: ${Math.round(r.one.levelsMs)} ms, ${Math.round(r.one.clustersMs)} ms`);
+        console.log(`round ${round}: two raw lists ${Math.round(r.baselineTwo)} ms, one ${Math.round(r.baselineOne)} ms; two clusters: levels ${Math.round(r.two.levelsMs)} ms, with the Clusters level ${Math.round(r.two.clustersMs)} ms; cluster ${alone + 1} alone: ${Math.round(r.one.levelsMs)} ms, ${Math.round(r.one.clustersMs)} ms; load ${r.load}`);
       }
       const med = (f: (r: (typeof results)[number]) => number) => Math.round(median(results.map(f))!);
       const m = {
@@ -139,7 +143,7 @@ async function bench(rounds: number): Promise<void> {
       const vsLists = ratio(m.twoLevelsMs, m.baselineTwoMs);
       const linear = ratio(m.twoLevelsMs, m.oneLevelsMs);
       const baselineLinear = ratio(m.baselineTwoMs, m.baselineOneMs);
-      const { pods, namespaces, findings } = results[0]!.two;
+      const { pods, namespaces, findings, unknown } = results[0]!.two;
       const two = measureMemory(env.KUBECONFIG, contexts);
       const one = measureMemory(env.KUBECONFIG, contexts.slice(0, 1));
       const added = (x: Memory) => ({ rss: mb(x.rss - x.rssBefore), heap: mb(x.heapUsed - x.heapBefore) });
@@ -148,6 +152,7 @@ async function bench(rounds: number): Promise<void> {
 
       console.log('');
       console.log(`two clusters: ${namespaces} namespaces, ${pods} pods; mesh checks found ${findings} problem(s)`);
+      for (const line of unknown) console.log(`  unknown: ${line}`);
       console.log(`baseline: two raw pod lists in parallel   ${m.baselineTwoMs} ms (rounds ${range((r) => r.baselineTwo)}); one cluster's: ${m.baselineOneMs} ms (${baselineLinear}x for two)`);
       console.log(`two clusters: namespace levels built       ${m.twoLevelsMs} ms (rounds ${range((r) => r.two.levelsMs)})   ${vsLists}x the two raw lists (target ≤ 2x)`);
       console.log(`one cluster:  namespace level built        ${m.oneLevelsMs} ms (rounds ${range((r) => r.one.levelsMs)})   two / one ${linear}x (linear: ≤ 2x)`);
@@ -170,7 +175,7 @@ async function bench(rounds: number): Promise<void> {
           ours: `${twoAdded.rss} MB RSS (${twoAdded.heap} MB heap); one cluster's: ${oneAdded.rss} MB RSS (${oneAdded.heap} MB heap)`,
           baseline: '—',
         },
-      ], { size, rounds: results, medians: m, ratios: { vsLists, linear, baselineLinear }, pods, namespaces, findings, memory: { two, one } })}`);
+      ], { size, rounds: results, medians: m, ratios: { vsLists, linear, baselineLinear }, pods, namespaces, findings, unknown, memory: { two, one } })}`);
     } finally {
       for (const c of clients) c.dispose();
     }
