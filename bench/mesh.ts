@@ -12,52 +12,14 @@ import { homedir } from 'node:os';
 import { join } from 'node:path';
 import * as k8s from '@kubernetes/client-node';
 import { ClusterClient } from '../src/cluster/client';
-import { isClusterError } from '../src/cluster/errors';
-import { Kinds } from '../src/cluster/kinds';
 import { LiveMesh } from '../src/mesh/live';
 import { silentLogger } from '../src/util/log';
-import { deployment, namespace } from '../test/builders/kube';
+import { benchSize, populate } from './populate';
 import { recordResult } from './results.mjs';
 
-const namespaces = Number(process.env.BENCH_NAMESPACES ?? 200);
-const totalPods = Number(process.env.BENCH_PODS ?? 5000);
-const perNamespace = Math.ceil(totalPods / namespaces);
+const size = benchSize({ namespaces: 200, pods: 5000 });
 const gc = (globalThis as { gc?: () => void }).gc ?? (() => undefined);
 const ms = (t0: number) => Math.round(performance.now() - t0);
-
-async function populate(client: ClusterClient): Promise<void> {
-  const names = Array.from({ length: namespaces }, (_, i) => `bench-${String(i).padStart(3, '0')}`);
-  for (let i = 0; i < names.length; i += 20) {
-    await Promise.all(names.slice(i, i + 20).map(async (ns) => {
-      await client.create(namespace(ns)).catch((e) => { if (!isClusterError(e, 'conflict')) throw e; });
-      await createRetrying(client, deployment('app', { namespace: ns, replicas: perNamespace }));
-    }));
-  }
-  const t0 = performance.now();
-  for (;;) {
-    const pods = await client.list(Kinds.Pod, { labelSelector: 'app=app', pageSize: 0 });
-    const running = pods.items.filter((p) => (p as { status?: { phase?: string } }).status?.phase === 'Running').length;
-    if (running >= namespaces * perNamespace) break;
-    if (ms(t0) > 15 * 60_000) throw new Error(`only ${running} bench pods running after 15 minutes`);
-    process.stdout.write(`\rbench: waiting for pods: ${running}/${namespaces * perNamespace} running`);
-    await new Promise((r) => setTimeout(r, 2000));
-  }
-  process.stdout.write('\n');
-}
-
-async function createRetrying(client: ClusterClient, object: Parameters<ClusterClient['create']>[0]): Promise<void> {
-  for (let attempt = 0; ; attempt++) {
-    try {
-      await client.create(object);
-      return;
-    } catch (e) {
-      if (isClusterError(e, 'conflict')) return;
-      // The namespace's default ServiceAccount appears shortly after the namespace.
-      if (attempt > 100) throw e;
-      await new Promise((r) => setTimeout(r, 200));
-    }
-  }
-}
 
 function findKubectl(): string | undefined {
   const root = join(homedir(), '.cache', 'istio-mesh', 'testbed');
@@ -106,8 +68,8 @@ async function main(): Promise<void> {
     client.dispose();
     return;
   }
-  console.log(`bench: context ${client.context}; populating ${namespaces} namespaces × ${perNamespace} pods`);
-  await populate(client);
+  console.log(`bench: context ${client.context}; populating ${size.namespaces} namespaces × ${size.perNamespace} pods`);
+  await populate(client, size);
 
   // Baseline: one raw list through client-node's typed API (what an extension without a cache would do).
   const kc = new k8s.KubeConfig();

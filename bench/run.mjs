@@ -2,7 +2,7 @@
 // `npm run bench`: every benchmark of the project, one after the other, each printing its figures and its
 // ratios against a baseline measured in the same run. Figures are printed, never asserted.
 //
-//   node bench/run.mjs [yaml] [yaml-corpus] [activation] [view] [mesh] [rollout] [install] [canary]     (default: all, in this order)
+//   node bench/run.mjs [yaml] [yaml-corpus] [activation] [view] [mesh] [mesh-clusters] [rollout] [install] [canary]     (default: all, in this order)
 //
 // Each benchmark that needs a cluster starts its own testbed (testbed/), so they never share state.
 // TypeScript benchmarks are bundled with esbuild first, as the extension is, so client-node's lazy imports
@@ -27,6 +27,7 @@ const BENCHES = {
   activation: { entry: 'activation.ts', tsx: true, what: 'activate time, first level of the view and .vsix size vs an empty extension, in VS Code' },
   view: { entry: 'view.ts', tsx: true, what: 'the Mesh view on 200 namespaces / 5,000 pods in VS Code: first level, expanding, a 50-Deployment restart, memory vs an empty extension and one raw list' },
   mesh: { entry: 'mesh.ts', what: 'mesh view on 200 namespaces / 5,000 pods vs one raw list', cluster: true },
+  'mesh-clusters': { entry: 'meshClusters.ts', what: 'mesh view across 2 clusters × 100 namespaces × 2,500 pods vs two raw lists in parallel, and one cluster alone' },
   rollout: { entry: 'rollout.ts', what: 'restart of 50 deployments vs kubectl rollout restart + status' },
   install: { entry: 'install.ts', what: 'install through the extension vs plain istioctl install' },
   canary: { entry: 'canary.ts', what: 'canary upgrade through the upgrade machine vs istioctl + kubectl by hand' },
@@ -84,5 +85,5 @@ for (const [name, bench] of Object.entries(BENCHES)) {
 }
 
 console.log('\nbenchmarks:');
-for (const r of results) console.log(`  ${r.name.padEnd(10)} ${r.ok ? 'done' : 'FAILED'} in ${r.seconds.toFixed(0)} s`);
+for (const r of results) console.log(`  ${r.name.padEnd(13)} ${r.ok ? 'done' : 'FAILED'} in ${r.seconds.toFixed(0)} s`);
 process.exit(results.every((r) => r.ok) ? 0 : 1);
