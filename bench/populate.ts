@@ -38,7 +38,8 @@ export async function populate(client: ClusterClient, { namespaces, perNamespace
   process.stdout.write('\n');
 }
 
-async function createRetrying(client: ClusterClient, object: Parameters<ClusterClient['create']>[0]): Promise<void> {
+/** Creates `object`; an existing one is left as it is, a refusal while the namespace is still being set up is retried. */
+export async function createRetrying(client: ClusterClient, object: Parameters<ClusterClient['create']>[0]): Promise<void> {
   for (let attempt = 0; ; attempt++) {
     try {
       await client.create(object);

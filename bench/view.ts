@@ -29,7 +29,6 @@ import { parseArgs } from 'node:util';
 import * as k8s from '@kubernetes/client-node';
 import * as esbuild from 'esbuild';
 import { ClusterClient } from '../src/cluster/client';
-import { isClusterError } from '../src/cluster/errors';
 import { Kinds } from '../src/cluster/kinds';
 import { Reflector } from '../src/cluster/reflector';
 import type { KubeObject, Pod } from '../src/cluster/types';
@@ -44,6 +43,7 @@ import { BASELINE, WARM_UP, packEmptyExtension } from './emptyExtension';
 import { FakeCluster } from './fakeCluster';
 import { recordResult } from './results.mjs';
 import { collapse, expand, firstLevel, watchDescription } from './workbench';
+import { createRetrying } from './populate';
 
 const root = resolve(__dirname, '..');
 const defaults = { namespaces: '200', pods: '5000', deployments: '50' };
@@ -83,25 +83,11 @@ function plan(): Plan[] {
   return plans;
 }
 
-async function createIgnoringConflict(client: ClusterClient, object: KubeObject): Promise<void> {
-  for (let attempt = 0; ; attempt++) {
-    try {
-      await client.create(object);
-      return;
-    } catch (e) {
-      if (isClusterError(e, 'conflict')) return;
-      // The namespace's default ServiceAccount appears shortly after the namespace.
-      if (attempt > 100) throw e;
-      await new Promise((r) => setTimeout(r, 200));
-    }
-  }
-}
-
 async function populate(client: ClusterClient, plans: Plan[]): Promise<void> {
   for (let i = 0; i < plans.length; i += 20) {
     await Promise.all(plans.slice(i, i + 20).map(async (p) => {
-      await createIgnoringConflict(client, namespace(p.namespace));
-      for (const d of p.deployments) await createIgnoringConflict(client, deployment(d.name, { namespace: p.namespace, replicas: d.replicas }));
+      await createRetrying(client, namespace(p.namespace));
+      for (const d of p.deployments) await createRetrying(client, deployment(d.name, { namespace: p.namespace, replicas: d.replicas }));
     }));
   }
   const want = plans.reduce((n, p) => n + p.deployments.reduce((m, d) => m + d.replicas, 0), 0);
