@@ -129,29 +129,52 @@ function assertRunning(rec) {
   }
 }
 
-/** A free TCP port on 127.0.0.1 (the OS picks it). */
-export function freePort() {
-  return new Promise((resolve, reject) => {
+/**
+ * The kernel's ephemeral range (net.ipv4.ip_local_port_range): the local ports of outgoing connections come from it,
+ * so a port picked there and bound seconds later may meanwhile be one end of, say, kube-apiserver's connection to etcd.
+ */
+function ephemeralRange() {
+  try {
+    const [low, high] = readFileSync('/proc/sys/net/ipv4/ip_local_port_range', 'utf8').trim().split(/\s+/).map(Number);
+    if (low > 0 && high >= low) return { low, high };
+  } catch {
+    /* not Linux: the usual default */
+  }
+  return { low: 32768, high: 60999 };
+}
+
+/** Ports this process has handed out: the clusters of a multi-cluster testbed start side by side. */
+const handedOut = new Set();
+
+/** True when nothing listens on 127.0.0.1:`port` now. */
+function canListen(port) {
+  return new Promise((resolve) => {
     const srv = createServer();
     srv.unref();
-    srv.on('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address();
-      srv.close(() => resolve(port));
-    });
+    srv.once('error', () => resolve(false));
+    srv.listen(port, '127.0.0.1', () => srv.close(() => resolve(true)));
   });
+}
+
+/**
+ * A TCP port on 127.0.0.1 that is free now and that no outgoing connection will take before its server binds it:
+ * picked at random below the ephemeral range (between 10000 and its start), never one this process gave before.
+ */
+export async function freePort() {
+  const { low } = ephemeralRange();
+  const [from, to] = low > 11_000 ? [10_000, low - 1] : [61_000, 65_000];
+  for (let attempt = 0; attempt < 200; attempt++) {
+    const port = from + Math.floor(Math.random() * (to - from + 1));
+    if (handedOut.has(port) || !(await canListen(port))) continue;
+    handedOut.add(port);
+    return port;
+  }
+  throw new TestbedError(`No free TCP port on 127.0.0.1 between ${from} and ${to} after 200 tries.`);
 }
 
 async function freePorts(names) {
   const ports = {};
-  const taken = new Set();
-  for (const n of names) {
-    let p;
-    do p = await freePort();
-    while (taken.has(p));
-    taken.add(p);
-    ports[n] = p;
-  }
+  for (const n of names) ports[n] = await freePort();
   return ports;
 }
 

@@ -2,7 +2,9 @@
 // kwok turn a Deployment into Running pods, istioctl installs Istio, and Istio's own injector adds
 // istio-proxy to pods of a namespace labelled istio-injection=enabled.
 import * as assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
 import { request } from 'node:https';
+import { join } from 'node:path';
 import * as k8s from '@kubernetes/client-node';
 import { deployment, ensureIstio, isFullyReady, kubeConfig, namespace, readyCount, testbedEnv, waitUntil } from './support';
 
@@ -60,6 +62,15 @@ describe('testbed cluster', function () {
       req.end();
     });
     assert.equal(body, 'ok');
+  });
+
+  it('listens on ports below the kernel ephemeral range, so no outgoing connection takes one before its server binds it', () => {
+    const state = JSON.parse(readFileSync(join(env.dir, 'state.json'), 'utf8')) as { ports: Record<string, number> };
+    const [low] = readFileSync('/proc/sys/net/ipv4/ip_local_port_range', 'utf8').trim().split(/\s+/).map(Number);
+    const ports = Object.values(state.ports);
+    assert.ok(ports.length >= 13, `state.ports: ${JSON.stringify(state.ports)}`);
+    assert.equal(new Set(ports).size, ports.length, 'every port distinct');
+    for (const port of ports) assert.ok(port >= 10_000 && port < low, `port ${port} outside [10000, ${low})`);
   });
 
   it('has Ready kwok nodes', async () => {
