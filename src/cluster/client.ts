@@ -72,7 +72,7 @@ export class ClusterClient {
   }
 
   constructor(readonly kubeconfig: LoadedKubeconfig) {
-    this.transport = new Transport(kubeconfig.kc, kubeconfig.currentContext);
+    this.transport = new Transport(kubeconfig.access, kubeconfig.currentContext);
   }
 
   get context(): string {

@@ -1,8 +1,9 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { delimiter, join } from 'node:path';
-import type { KubeConfig } from '@kubernetes/client-node';
+import { contextAccess, type ContextAccess } from './contextAccess';
 import { ClusterError } from './errors';
+import { readKubeconfigFile, type KubeCluster, type KubeconfigEntries, type KubeContext, type KubeUser } from './kubeconfigEntries';
 import { errorMessage } from '../util/errors';
 
 /** Where to look for kubeconfig files. Defaults: the process environment and home directory. */
@@ -24,13 +25,14 @@ export interface ContextInfo {
 }
 
 export interface LoadedKubeconfig {
-  /** client-node's config, merged from every file; its current context is the one in use. */
-  readonly kc: KubeConfig;
+  /** The chosen context's server and credentials. */
+  readonly access: ContextAccess;
+  readonly cluster: KubeCluster;
+  readonly user?: KubeUser;
   readonly files: readonly string[];
   readonly contexts: readonly ContextInfo[];
   readonly currentContext: string;
 }
-
 /** The files to read, in precedence order, following kubectl's rules. */
 export function kubeconfigFiles(source: KubeconfigSource = {}): string[] {
   if (source.settingPath) return [expandHome(source.settingPath, source.home)];
@@ -47,12 +49,10 @@ function expandHome(path: string, home?: string): string {
 /**
  * Loads and merges kubeconfig files as kubectl does: files listed in KUBECONFIG that do not exist are skipped,
  * the first file to define a cluster, user or context wins, and the first `current-context` set wins.
- * (client-node's own `loadFromDefault` throws on a name defined twice, which kubectl accepts.)
  * Throws ClusterError `kubeconfig` with reason `NoKubeconfig`, `Invalid` or `NoContext`.
  */
 export async function loadKubeconfig(source: KubeconfigSource = {}): Promise<LoadedKubeconfig> {
-  const k8s = await import('./kubernetesClient');
-  const { present, clusters, users, contexts, currentContext } = await readMerged(source);
+  const { present, clusters, users, contexts, currentContext } = readMerged(source);
   const chosen = source.context ?? currentContext;
   if (!chosen || !contexts.has(chosen)) {
     throw new ClusterError('kubeconfig', chosen
@@ -61,31 +61,28 @@ export async function loadKubeconfig(source: KubeconfigSource = {}): Promise<Loa
   }
   const context = contexts.get(chosen)!;
   // As kubectl: a context must name a cluster and a user the kubeconfig defines (no user at all is anonymous access).
-  const missing = !clusters.has(context.cluster) ? `the cluster "${context.cluster}"` : context.user && !users.has(context.user) ? `the user "${context.user}"` : undefined;
-  if (missing) {
+  const cluster = clusters.get(context.cluster);
+  const user = context.user ? users.get(context.user) : undefined;
+  const missing = !cluster ? `the cluster "${context.cluster}"` : context.user && !user ? `the user "${context.user}"` : undefined;
+  if (missing || !cluster) {
     throw new ClusterError('kubeconfig', `The context "${chosen}" names ${missing}, which is not defined in ${present.join(', ')}.`, { reason: 'Invalid' });
   }
-  const kc = new k8s.KubeConfig();
-  kc.loadFromOptions({ clusters: [...clusters.values()], users: [...users.values()], contexts: [...contexts.values()], currentContext: chosen });
-  return { kc, files: present, contexts: contextInfos(contexts, clusters), currentContext: chosen };
+  return { access: contextAccess(chosen, cluster, user), cluster, user, files: present, contexts: contextInfos(contexts, clusters), currentContext: chosen };
 }
 
 /** The contexts of the merged kubeconfig and its current context, for a picker. Throws like `loadKubeconfig`. */
 export async function listContexts(source: KubeconfigSource = {}): Promise<{ contexts: ContextInfo[]; currentContext?: string }> {
-  const { clusters, contexts, currentContext } = await readMerged(source);
+  const { clusters, contexts, currentContext } = readMerged(source);
   return { contexts: contextInfos(contexts, clusters), currentContext };
 }
 
-type K8s = typeof import('./kubernetesClient');
-
-function contextInfos(contexts: Map<string, import('@kubernetes/client-node').Context>, clusters: Map<string, import('@kubernetes/client-node').Cluster>): ContextInfo[] {
+function contextInfos(contexts: Map<string, KubeContext>, clusters: Map<string, KubeCluster>): ContextInfo[] {
   return [...contexts.values()].map((c) => ({
     name: c.name, cluster: c.cluster, user: c.user, namespace: c.namespace, server: clusters.get(c.cluster)?.server,
   }));
 }
 
-async function readMerged(source: KubeconfigSource) {
-  const k8s: K8s = await import('./kubernetesClient');
+function readMerged(source: KubeconfigSource) {
   const files = kubeconfigFiles(source);
   const present = files.filter((f) => existsSync(f));
   if (present.length === 0 || (source.settingPath && present.length !== files.length)) {
@@ -93,25 +90,23 @@ async function readMerged(source: KubeconfigSource) {
       ? `The kubeconfig file "${files[0]}" (setting istio.kubeconfig) does not exist.`
       : `No kubeconfig found (looked at ${files.join(', ')}).`, { reason: 'NoKubeconfig' });
   }
-  const clusters = new Map<string, import('@kubernetes/client-node').Cluster>();
-  const users = new Map<string, import('@kubernetes/client-node').User>();
-  const contexts = new Map<string, import('@kubernetes/client-node').Context>();
+  const clusters = new Map<string, KubeCluster>();
+  const users = new Map<string, KubeUser>();
+  const contexts = new Map<string, KubeContext>();
   let currentContext: string | undefined;
   for (const file of present) {
-    // kubectl accepts an empty file (a fresh entry in KUBECONFIG); the parser would fail on it.
-    if (readFileSync(file, 'utf8').trim() === '') continue;
-    const one = new k8s.KubeConfig();
+    let one: KubeconfigEntries;
     try {
-      one.loadFromFile(file, { onInvalidEntry: 'filter' });
+      one = readKubeconfigFile(file);
     } catch (err) {
       // Only the first line: the parser's next lines quote the file around the error, tokens and keys included.
       const firstLine = errorMessage(err).split('\n')[0];
       throw new ClusterError('kubeconfig', `The kubeconfig file "${file}" cannot be read: ${firstLine}`, { reason: 'Invalid' });
     }
-    for (const c of one.clusters ?? []) if (!clusters.has(c.name)) clusters.set(c.name, c);
-    for (const u of one.users ?? []) if (!users.has(u.name)) users.set(u.name, u);
-    for (const c of one.contexts ?? []) if (!contexts.has(c.name)) contexts.set(c.name, c);
-    if (!currentContext && one.currentContext) currentContext = one.currentContext;
+    for (const c of one.clusters) if (!clusters.has(c.name)) clusters.set(c.name, c);
+    for (const u of one.users) if (!users.has(u.name)) users.set(u.name, u);
+    for (const c of one.contexts) if (!contexts.has(c.name)) contexts.set(c.name, c);
+    currentContext ??= one.currentContext;
   }
   return { present, clusters, users, contexts, currentContext };
 }

@@ -1,6 +1,6 @@
 import * as http from 'node:http';
 import * as https from 'node:https';
-import type { KubeConfig } from '@kubernetes/client-node';
+import type { ContextAccess } from './contextAccess';
 import { errorFromCredentials, errorFromNetwork, errorFromStatus, type KubeStatus, type RequestTarget } from './errors';
 
 export interface RequestOptions {
@@ -19,17 +19,17 @@ export interface RequestOptions {
 const defaultIdleTimeoutMs = 30_000;
 
 /**
- * HTTP to the API server of one kubeconfig context. client-node computes the TLS material and the
- * Authorization header (tokens, client certificates, exec and OIDC plugins) for every request, so
- * rotated credentials are picked up; the connection pool is ours and keeps connections alive.
+ * HTTP to the API server of one kubeconfig context. The context's access gives the TLS material and the
+ * Authorization header for every request, so rotated credentials are picked up; the connection pool is ours and
+ * keeps connections alive.
  */
 export class Transport {
   private agent: http.Agent | undefined;
   private agentKey: string | undefined;
   readonly server: string;
 
-  constructor(private readonly kc: KubeConfig, readonly context: string) {
-    this.server = (kc.getCurrentCluster()?.server ?? '').replace(/\/+$/, '');
+  constructor(private readonly access: ContextAccess, readonly context: string) {
+    this.server = access.server.replace(/\/+$/, '');
   }
 
   /** Sends a request and returns the status and whole body; throws ClusterError unless the status is 2xx. */
@@ -81,7 +81,7 @@ export class Transport {
   private async connection(): Promise<{ agent: http.Agent; headers: Record<string, string> }> {
     const opts: https.RequestOptions = {};
     try {
-      await this.kc.applyToHTTPSOptions(opts);
+      await this.access.applyTo(opts);
     } catch (err) {
       throw errorFromCredentials(err, this.context);
     }
@@ -95,7 +95,7 @@ export class Transport {
 
   /** One keep-alive pool per context; rebuilt when the client certificate changes (exec plugins may rotate it). */
   private agentFor(opts: https.RequestOptions): http.Agent {
-    if (this.kc.getCurrentCluster()?.proxyUrl && opts.agent) return opts.agent as http.Agent;
+    if (this.access.proxyUrl && opts.agent) return opts.agent as http.Agent;
     const key = [opts.cert, opts.key, opts.ca].map((b) => (b ? Buffer.from(b as Buffer).toString('base64').slice(-32) : '')).join('|');
     if (this.agent && this.agentKey === key) return this.agent;
     this.agent?.destroy();

@@ -24,8 +24,7 @@ export async function namespaceAdminKubeconfig(admin: ClusterClient, namespace: 
 export async function serviceAccountKubeconfig(admin: ClusterClient, file: string, account: { name: string; namespace: string; contextNamespace?: string }): Promise<string> {
   await admin.apply({ apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name: account.name, namespace: account.namespace } }, { force: true });
   const bearer = await requestToken(admin, account.name, account.namespace);
-  const cluster = admin.kubeconfig.kc.getCurrentCluster();
-  if (!cluster) throw new Error('the admin kubeconfig has no current cluster');
+  const cluster = admin.kubeconfig.cluster;
   writeFileSync(file, dump({
     apiVersion: 'v1', kind: 'Config', 'current-context': 'limited',
     clusters: [{ name: 'c', cluster: { server: cluster.server, ...(cluster.caData ? { 'certificate-authority-data': cluster.caData } : { 'certificate-authority': cluster.caFile }) } }],
@@ -37,9 +36,8 @@ export async function serviceAccountKubeconfig(admin: ClusterClient, file: strin
 
 /** TokenRequest is a subresource (`serviceaccounts/<name>/token`); the wrapper has no helper for it, so post it by path. */
 async function requestToken(client: ClusterClient, name: string, namespace: string): Promise<string> {
-  const kc = client.kubeconfig.kc;
-  const opts: { headers?: Record<string, string>; ca?: Buffer; cert?: Buffer; key?: Buffer } = {};
-  await kc.applyToHTTPSOptions(opts as never);
+  const opts: import('node:https').RequestOptions = {};
+  await client.kubeconfig.access.applyTo(opts);
   const { request } = await import('node:https');
   const url = new URL(`${client.server}/api/v1/namespaces/${namespace}/serviceaccounts/${name}/token`);
   const body = JSON.stringify({ apiVersion: 'authentication.k8s.io/v1', kind: 'TokenRequest', spec: { expirationSeconds: 600 } });

@@ -41,6 +41,13 @@ describe('activation', () => {
     assert.deepEqual(missing, [], `declared but not registered: ${missing.join(', ')}`);
   });
 
+  it('lists the cluster with its own kubeconfig reader: client-node stays unloaded for a certificate or token user', async () => {
+    await services.mesh.whenSynced();
+    assert.ok(services.mesh.store?.namespaces.length, 'the session listed the testbed');
+    const loaded = Object.keys(require.cache).filter((path) => path.endsWith('kubernetes-client.js'));
+    assert.deepEqual(loaded, [], 'dist/kubernetes-client.js was loaded');
+  });
+
   it('runs istio.showLogs', async () => {
     await vscode.commands.executeCommand('istio.showLogs');
   });

@@ -36,13 +36,13 @@ describe('kubeconfig loading', () => {
     assert.equal(loaded.currentContext, 'one');
     assert.deepEqual(loaded.files, [a, b]);
     assert.deepEqual(loaded.contexts.map((c) => [c.name, c.server]), [['one', 'https://one:6443'], ['shared', 'https://one:6443'], ['two', 'https://two:6443']]);
-    assert.equal(loaded.kc.getCurrentCluster()?.server, 'https://one:6443');
+    assert.equal(loaded.cluster.server, 'https://one:6443');
   });
 
   it('switches to a given context', async () => {
     const a = kubeconfig(dir, 'a', { current: 'one', contexts: [['one', 'c1'], ['two', 'c2']], servers: [['c1', 'https://one'], ['c2', 'https://two']] });
     const loaded = await loadKubeconfig({ settingPath: a, context: 'two' });
-    assert.equal(loaded.kc.getCurrentCluster()?.server, 'https://two');
+    assert.equal(loaded.cluster.server, 'https://two');
   });
 
   it('reports a missing file, an unparsable file and an unknown context as kubeconfig errors', async () => {

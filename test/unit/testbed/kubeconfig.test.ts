@@ -28,10 +28,10 @@ describe('testbed kubeconfig', () => {
     const loaded = await loadKubeconfig({ settingPath: file });
     assert.equal(loaded.currentContext, lib.CONTEXT);
     assert.deepEqual(loaded.contexts.map((c) => c.name), [lib.CONTEXT]);
-    const cluster = loaded.kc.getCurrentCluster();
+    const cluster = loaded.cluster;
     assert.equal(cluster?.server, 'https://127.0.0.1:16443');
     assert.equal(cluster?.caData, certs.caData);
-    const user = loaded.kc.getCurrentUser();
+    const user = loaded.user;
     assert.equal(user?.name, `${lib.CONTEXT}-admin`);
     assert.equal(user?.certData, certs.certData);
     assert.equal(user?.keyData, certs.keyData);

@@ -73,9 +73,9 @@ describe('multi-cluster testbed', () => {
     assert.deepEqual(loaded.contexts.map((c) => c.name), members.map((m) => m.context));
     assert.equal(loaded.currentContext, members[0].context);
     for (const [i, m] of members.entries()) {
-      loaded.kc.setCurrentContext(m.context);
-      assert.equal(loaded.kc.getCurrentCluster()?.server, `https://127.0.0.1:${16443 + i}`);
-      assert.equal(Buffer.from(loaded.kc.getCurrentUser()?.certData ?? '', 'base64').toString(), `cert-${m.name}`);
+      const one = await loadKubeconfig({ settingPath: join(dir, 'kubeconfig'), context: m.context });
+      assert.equal(one.cluster.server, `https://127.0.0.1:${16443 + i}`);
+      assert.equal(Buffer.from(one.user?.certData ?? '', 'base64').toString(), `cert-${m.name}`);
     }
   });
 });
