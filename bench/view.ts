@@ -13,8 +13,9 @@
 //
 //   npm run bench -- view -- [--namespaces 200] [--pods 5000] [--deployments 50] [--vscode 1.139.1] [--json FILE] [--fake] [--profile FILE]
 //
-// --profile writes a CPU profile of the extension host during the restart (`.cpuprofile`; its long tasks:
-// `node scripts/profile-tasks.mjs FILE`), with the extension's development bundle (names not minified), and the
+// --profile writes CPU profiles of the extension host: during the restart into FILE, from the click to the mesh
+// listed (activation included) into FILE.first-level (`.cpuprofile`; long tasks: `node scripts/profile-tasks.mjs
+// FILE`), with the extension's development bundle (names not minified), and the
 // restart's tree refreshes and VS Code's calls into the tree beside it (`FILE.phase.json`).
 // --fake serves the same cluster from an API server in this process (bench/fakeCluster.ts) instead of the testbed,
 // and plays the restart out itself: the view's costs, without a real control plane's timing.

@@ -6,8 +6,9 @@
 //   GET  /phase   the phase so far: CPU ms, wall ms, longest stall, every `onDidChangeTreeData` with its nodes
 //   GET  /synced  answers once the extension's live mesh has listed everything
 //   POST /done    ends the run
-// With BENCH_VIEW_PROFILE set (a file path), each phase after the first is CPU-profiled into that file
-// (`.cpuprofile`, for Chrome's DevTools or scripts/profile-tasks.mjs).
+// With BENCH_VIEW_PROFILE set (a file path), each phase is CPU-profiled (`.cpuprofile`, for Chrome's DevTools or
+// scripts/profile-tasks.mjs): the first (click → first level → synced, activation included) into FILE.first-level,
+// the last (the restart) into FILE.
 import { writeFileSync } from 'node:fs';
 import * as http from 'node:http';
 import { Session } from 'node:inspector';
@@ -67,14 +68,15 @@ export async function run(): Promise<void> {
     },
     'POST /phase': async () => {
       services();
-      if (phases++ > 0) await profiler?.start();
+      phases++;
+      await profiler?.start();
       stalls.reset();
       phase = { cpu: process.cpuUsage(), wall: performance.now(), refreshes: [], calls: [] };
       return {};
     },
     'GET /phase': async () => {
       const cpu = process.cpuUsage(phase.cpu);
-      await profiler?.stop();
+      await profiler?.stop(phases === 1 ? 'first-level' : undefined);
       return {
         cpuMs: (cpu.user + cpu.system) / 1000,
         wallMs: performance.now() - phase.wall,
@@ -139,7 +141,7 @@ function trace(tree: Services['meshTree'], record: (call: TreeCall) => void): vo
   };
 }
 
-/** A CPU profile of the extension host per phase, written to `file` when the phase is read (the last one stays). */
+/** A CPU profile of the extension host per phase, written when the phase is read: to `file`, or `file.<name>`. */
 function profile(file: string | undefined) {
   if (!file) return undefined;
   const session = new Session();
@@ -154,11 +156,11 @@ function profile(file: string | undefined) {
       await post('Profiler.start');
       running = true;
     },
-    stop: async () => {
+    stop: async (name?: string) => {
       if (!running) return;
       running = false;
       const { profile } = await post('Profiler.stop') as { profile: unknown };
-      writeFileSync(file, JSON.stringify(profile));
+      writeFileSync(name ? `${file}.${name}` : file, JSON.stringify(profile));
     },
   };
 }

@@ -106,9 +106,33 @@ const documentText: fc.Arbitrary<string> = fc.oneof(
   fc.tuple(metadata).map(([m]) => `apiVersion: v1\nkind: ConfigMap\n${m(0)}\ndata: {a: b}`),
 );
 
+/**
+ * Such a document as a Helm chart's template: actions in place of values (`{{ .Values.x }}`, quoted or not), whole
+ * lines of actions (`{{- if }}` … `{{- end }}`, `{{- include … | nindent 4 }}`) and actions beside keys. The command
+ * line reads it with its actions masked, as the ranged parse does.
+ */
+const templatedText: fc.Arbitrary<string> = fc
+  .tuple(documentText, fc.array(fc.tuple(fc.nat(), fc.constantFrom('value', 'quoted', 'if', 'include', 'key')), { minLength: 1, maxLength: 4 }))
+  .map(([text, edits]) => {
+    const lines = text.split('\n');
+    for (const [at, how] of edits) {
+      const i = 1 + (at % Math.max(1, lines.length - 1));
+      const line = lines[i];
+      const indent = /^ */.exec(line)![0];
+      const value = /^(\s*(?:- )?[\w./-]+:) (.+)$/.exec(line);
+      if (how === 'value' && value) lines[i] = `${value[1]} {{ .Values.v${i} }}`;
+      else if (how === 'quoted' && value) lines[i] = `${value[1]} {{ .Values.v${i} | quote }}`;
+      else if (how === 'if') lines.splice(i, 1, '{{- if .Values.on }}', line, '{{- end }}');
+      else if (how === 'include') lines.splice(i + 1, 0, `${indent}{{- include "chart.labels" . | nindent ${indent.length} }}`);
+      else if (how === 'key') lines[i] = `${line} {{/* note */}}`;
+    }
+    return lines.join('\n');
+  });
+
 /** Files of such documents, or (less often) of manifestArbitraries.ts's documents in every YAML style. */
 const fileText: fc.Arbitrary<string> = fc.oneof(
   { weight: 4, arbitrary: fc.array(documentText, { minLength: 1, maxLength: 4 }).map((docs) => docs.join('\n---\n') + '\n') },
+  { weight: 2, arbitrary: fc.array(fc.oneof(documentText, templatedText), { minLength: 1, maxLength: 3 }).map((docs) => docs.join('\n---\n') + '\n') },
   { weight: 1, arbitrary: manifestFile.map(renderFile) },
 );
 
@@ -139,7 +163,7 @@ describe('the plain-value screen of the command line (property)', function () {
   // (`leftToSchema`), which leaves documents to the schema validation unparsed.
   for (const withSchema of [false, true]) {
     it(`reports what ${withSchema ? 'the word screen reports, with schema validation' : "every document's ranged parse reports"}`, async () => {
-      const counts = { files: 0, screenedOut: 0, screenedIn: 0, findings: 0 };
+      const counts = { files: 0, screenedOut: 0, screenedIn: 0, findings: 0, templatesRead: 0 };
       await fc.assert(
         fc.asyncProperty(fileText, async (text) => {
           const uri = 'file:///screen.yaml';
@@ -152,6 +176,7 @@ describe('the plain-value screen of the command line (property)', function () {
           for (const chunk of splitDocuments(text)) {
             const docs = plainManifests(chunk.text);
             if (!docs) continue;
+            if (chunk.text.includes('{{')) counts.templatesRead++;
             const ctx = { cluster: {}, namespacesAskingForSidecars: new Set<string>(), namespaceLabels: new Map() };
             if (mayReportPlain(docs, ctx)) counts.screenedIn++;
             else counts.screenedOut++;
@@ -160,7 +185,7 @@ describe('the plain-value screen of the command line (property)', function () {
         { numRuns: Number(process.env.SCREEN_PROPERTY_RUNS ?? 400) },
       );
       // The comparison means something: documents left unparsed, documents parsed, and findings among them.
-      assert.ok(counts.screenedOut >= 100 && counts.screenedIn >= 200 && counts.findings >= 200, JSON.stringify(counts));
+      assert.ok(counts.screenedOut >= 100 && counts.screenedIn >= 200 && counts.findings >= 200 && counts.templatesRead >= 50, JSON.stringify(counts));
     });
   }
 });
