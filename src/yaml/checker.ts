@@ -24,8 +24,6 @@ interface ChunkResult {
   file: ParsedFile | undefined;
   /** The documents as plain values, when they were read so (see `screen` in the constructor). */
   readonly plain?: readonly PlainManifest[];
-  /** A Helm template (read with its actions masked): never validated against the schemas. */
-  readonly templated?: boolean;
   readonly facts: FileFacts;
   readonly tooLarge: Finding[];
   rules?: { readonly signature: string; readonly findings: Finding[] };
@@ -256,11 +254,11 @@ export class YamlChecker {
   ): Promise<void> {
     // Unparsed documents unless empty (their syntax errors are reported from here); parsed ones when
     // their kind is in the schema, they parsed cleanly and are not Helm templates.
-    // Documents read as plain values have no syntax error, nor are they too deep: a mapping with a string `apiVersion`
-    // and `kind` is sent unless it is a template, as a document left unparsed would be (its schema decides).
+    // Documents read as plain values have no syntax error, nor are they templates or too deep: a mapping with a string
+    // `apiVersion` and `kind` is sent, as a document left unparsed would be (its schema decides), any other is not.
     const objects = (m: PlainManifest) => typeof m.root?.apiVersion === 'string' && typeof m.root.kind === 'string';
     const wanted = (r: ChunkResult, text: string) =>
-      r.plain ? !r.templated && r.plain.some(objects)
+      r.plain ? r.plain.some(objects)
         : !r.parsed ? !isEmptyDocument(text) : r.file !== undefined && !r.file.syntaxError && !r.file.tooDeep && !r.file.templated && r.file.manifests.some((m) => m.kind !== undefined && service.covers(m.apiVersion!, m.kind));
     // A document the service finds clean from what was read here is not sent (it would be read again).
     const clean = (r: ChunkResult, text: string) => r.plain
@@ -395,7 +393,7 @@ function prepare(text: string, lazy: boolean, words: Words, screen = false): Chu
   const nothing = lazy ? nothingToCheck(text, words) : undefined;
   if (nothing) return nothing;
   const plain = screen ? plainManifests(text) : undefined;
-  if (plain) return { parsed: false, file: undefined, plain, templated: isTemplate(text), facts: plainFacts(plain), tooLarge: [] };
+  if (plain) return { parsed: false, file: undefined, plain, facts: plainFacts(plain), tooLarge: [] };
   if (lazy && leftToSchema(text, words)) return unparsed();
   const { file, findings } = lintText(text, { maxFileSize: Number.MAX_SAFE_INTEGER });
   return { parsed: true, file, facts: file ? fileFacts(file) : NO_FACTS, tooLarge: file ? [] : findings };

@@ -80,7 +80,7 @@ export function lintParsed(file: ParsedFile, options: LintOptions = {}): Finding
 /**
  * Whether `lintParsed` may report anything on documents read as plain values (see src/yaml/plain.ts), given the facts
  * it would run with (the file's own included): false only where it certainly reports nothing, so that the ranged
- * parse can be left out. Such documents have no syntax error (a Helm template's are read with its actions masked).
+ * parse can be left out. Such documents have no syntax error and are no Helm templates.
  */
 export function mayReportPlain(docs: readonly PlainManifest[], ctx: ScreenContext): boolean {
   // A document without a kind is checked only in a values file of Istio's charts, and only by removed-field.

@@ -2,7 +2,6 @@ import { isRecord } from '../util/objects';
 import { isPod, POD_TEMPLATE_PATH } from './kube';
 import { isKubernetesShaped, mayNestTooDeep } from './parse';
 import { loadFast } from './schema/fastYaml';
-import { maskTemplates } from './template';
 
 /**
  * One document read as plain values (js-yaml's, used only where they are certain to be `yaml`'s: see
@@ -22,12 +21,12 @@ export interface PlainManifest {
 
 /**
  * The documents of a text as plain values, or undefined when they are not certain to be what the ranged parse reads:
- * js-yaml is not sure (see `loadFast`) or the text may nest too deep (a finding of its own). A Helm template is read
- * with its actions masked, as the ranged parse reads it.
+ * js-yaml is not sure (see `loadFast`), the text is a Helm template (the ranged parse reads it with its actions masked)
+ * or it may nest too deep (a finding of its own).
  */
 export function plainManifests(text: string): PlainManifest[] | undefined {
-  const read = isTemplate(text) ? maskTemplates(text).text : text;
-  return mayNestTooDeep(read) ? undefined : loadFast(read)?.map(plainManifest);
+  if (isTemplate(text) || mayNestTooDeep(text)) return undefined;
+  return loadFast(text)?.map(plainManifest);
 }
 
 /** Whether `maskTemplates` masks something: a `{{` with a `}}` after it. */
