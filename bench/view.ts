@@ -15,8 +15,8 @@
 //
 // --profile writes CPU profiles of the extension host: during the restart into FILE, from the click to the mesh
 // listed (activation included) into FILE.first-level (`.cpuprofile`; long tasks: `node scripts/profile-tasks.mjs
-// FILE`), with the extension's development bundle (names not minified), and the
-// restart's tree refreshes and VS Code's calls into the tree beside it (`FILE.phase.json`).
+// FILE`), with the extension's development bundle (names not minified), and each phase's tree refreshes and
+// VS Code's calls into the tree beside it (`FILE.phase.json`, `FILE.first-level.phase.json`).
 // --fake serves the same cluster from an API server in this process (bench/fakeCluster.ts) instead of the testbed,
 // and plays the restart out itself: the view's costs, without a real control plane's timing.
 //
@@ -279,10 +279,13 @@ async function main(): Promise<void> {
 
     await ext.startPhase();
     const clicked = performance.now();
+    const clickedAt = Date.now();
     const firstLevelMs = await firstLevel(page, 'Istio Mesh', 'istio', 'Control plane');
+    const shownAt = Date.now();
     await ext.synced();
     const syncedMs = performance.now() - clicked;
     const load = await ext.phase();
+    if (values.profile) writeFileSync(`${values.profile}.first-level.phase.json`, JSON.stringify({ clickedAt, shownAt, ...load }));
     const memoryOurs = await ext.memory();
 
     const smallMs = await expand(page, 'istio', SMALL, 'small');

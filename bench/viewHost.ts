@@ -22,6 +22,8 @@ const extensionId = 'istio-mesh.istio-mesh';
 
 /** One `onDidChangeTreeData`: when, and the rows it named (`tree`: the whole tree). */
 interface Refresh { at: number; rows: string[] }
+/** A change of the extension's session: its state and how many namespaces its store holds then. */
+interface SessionEvent { at: number; state: string; namespaces: number }
 /** One call of VS Code into the tree: `getChildren` of a row (from its call to its answer), `getTreeItem` of a row. */
 interface TreeCall { at: number; doneAt: number; call: 'children' | 'item'; row: string; description?: string }
 
@@ -41,8 +43,9 @@ export async function run(): Promise<void> {
   const gc = runInNewContext('gc') as () => void;
   const stalls = monitorEventLoopDelay({ resolution: 5 });
   stalls.enable();
-  let phase = { cpu: process.cpuUsage(), wall: performance.now(), refreshes: [] as Refresh[], calls: [] as TreeCall[] };
+  let phase = { cpu: process.cpuUsage(), wall: performance.now(), refreshes: [] as Refresh[], calls: [] as TreeCall[], events: [] as SessionEvent[] };
   let subscribed: vscode.Disposable | undefined;
+  let sessionEvents: vscode.Disposable | undefined;
   const profiler = profile(process.env.BENCH_VIEW_PROFILE);
   let phases = 0;
   /** The extension's services once it is active (its view was opened), counting its tree's refreshes from then. */
@@ -50,6 +53,7 @@ export async function run(): Promise<void> {
     const extension = vscode.extensions.getExtension<Services>(extensionId);
     if (!extension?.isActive) return undefined;
     const exports = extension.exports;
+    sessionEvents ??= exports.mesh.onDidChange(() => phase.events.push({ at: Date.now(), state: exports.mesh.state, namespaces: exports.mesh.store?.namespaces.length ?? 0 }));
     subscribed ??= exports.meshTree.onDidChangeTreeData((change) => {
       const rows = change === undefined ? ['tree'] : (Array.isArray(change) ? change : [change]).map(describe);
       phase.refreshes.push({ at: Date.now(), rows });
@@ -67,11 +71,14 @@ export async function run(): Promise<void> {
       return process.memoryUsage();
     },
     'POST /phase': async () => {
-      services();
+      // Before the click the extension is not active yet: its tree is traced from the moment it is.
+      if (!services()) {
+        const poll = setInterval(() => services() && clearInterval(poll), 2);
+      }
       phases++;
       await profiler?.start();
       stalls.reset();
-      phase = { cpu: process.cpuUsage(), wall: performance.now(), refreshes: [], calls: [] };
+      phase = { cpu: process.cpuUsage(), wall: performance.now(), refreshes: [], calls: [], events: [] };
       return {};
     },
     'GET /phase': async () => {
@@ -84,6 +91,7 @@ export async function run(): Promise<void> {
         p99StallMs: stalls.percentile(99) / 1e6,
         refreshes: phase.refreshes,
         calls: phase.calls,
+        events: phase.events,
       };
     },
     'GET /synced': async () => {
@@ -114,6 +122,7 @@ export async function run(): Promise<void> {
     await finished;
   } finally {
     subscribed?.dispose();
+    sessionEvents?.dispose();
     stalls.disable();
     server.close();
   }

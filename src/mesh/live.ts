@@ -27,6 +27,7 @@ interface WatchSpec {
   metadataOnly?: boolean;
 }
 
+/** The watches of every cluster; the namespaces' first (see `LiveMesh.start`). */
 const specs: WatchSpec[] = [
   { collection: 'namespaces', kind: Kinds.Namespace, transform: slimNamespace },
   { collection: 'pods', kind: Kinds.Pod, transform: slimPod },
@@ -37,6 +38,9 @@ const specs: WatchSpec[] = [
   { collection: 'webhooks', kind: Kinds.MutatingWebhookConfiguration, transform: (o) => o },
   { collection: 'crds', kind: Kinds.CustomResourceDefinition, transform: slimMetadataOnly, metadataOnly: true },
 ];
+
+/** How long the other lists wait at most for the namespaces' list to answer. */
+const headStartMs = 300;
 
 /** istiod's injector ConfigMaps: watched in each control-plane namespace only, never cluster-wide. */
 const configMaps: WatchSpec = { collection: 'configmaps', kind: Kinds.ConfigMap, transform: slimInjectorConfigMap };
@@ -60,6 +64,8 @@ export class LiveMesh {
   private readonly failing = new Map<string, ClusterError>();
   private readonly forbiddenEverywhere = new Set<Collection>();
   private syncedWaiters: (() => void)[] = [];
+  private headStart: NodeJS.Timeout | undefined;
+  private restStarted = false;
 
   constructor(readonly client: ClusterClient, private readonly log: Logger, storeOptions?: MeshStoreOptions) {
     this.store = new MeshStore(storeOptions);
@@ -82,8 +88,21 @@ export class LiveMesh {
     return [...new Set([this.client.namespace, IstioSystemNamespace])];
   }
 
+  /**
+   * The namespaces' list goes first: it is the view's first level, and alone it answers in tens of milliseconds,
+   * where beside the pods' pages (which keep the API server and this thread busy) it took most of a second on a
+   * cluster of 5,000 pods. The other lists start once it answered or failed, or after `headStartMs` at most.
+   */
   start(): void {
-    for (const spec of specs) this.startReflector(spec);
+    this.startReflector(specs[0]);
+    this.headStart = setTimeout(() => this.startRest(), headStartMs);
+  }
+
+  private startRest(): void {
+    if (this.restStarted) return;
+    this.restStarted = true;
+    clearTimeout(this.headStart);
+    for (const spec of specs.slice(1)) this.startReflector(spec);
     this.watchConfigMaps();
     this.store.onDidChange((change) => change.controlPlane && this.watchConfigMaps());
   }
@@ -115,6 +134,8 @@ export class LiveMesh {
   }
 
   async stop(): Promise<void> {
+    clearTimeout(this.headStart);
+    this.restStarted = true; // nothing more starts
     const all = [...this.reflectors.values()];
     this.reflectors.clear();
     await Promise.all(all.map((r) => r.stop()));
@@ -132,6 +153,7 @@ export class LiveMesh {
         // The view shows what is known as soon as it is known, without the debounce: the namespaces from their own
         // list, the control plane once its lists answered; the pods and workloads follow with the rest.
         if (first && this.completesRows(spec.collection)) this.store.flush();
+        if (spec === specs[0]) this.startRest();
         this.recovered(key);
       },
       onEvent: (type, object) => {
@@ -145,6 +167,7 @@ export class LiveMesh {
   }
 
   private failed(spec: WatchSpec, namespace: string | undefined, key: string, error: ClusterError, retryInMs: number): void {
+    if (spec === specs[0]) this.startRest();
     if (error.kind === 'forbidden' && spec === configMaps) {
       // Not a limit on what is shown: the injectors' policies become unknown, and each verdict says why.
       this.log.warn(`${error.message} The sidecar injector's policy and selectors in ${namespace} are unknown; verdicts assume the chart's defaults.`);

@@ -160,6 +160,9 @@ export class ClusterRows {
 
   private redraw(change: TreeChange): void {
     const store = this.session.store;
+    // Empty before and after (connecting, not yet listed, an error): the welcome view follows the context keys, and a
+    // redraw of the empty tree would only make the one with the first rows wait for VS Code's debounce.
+    if (this.rootFace === '[]' && this.rootRows().length === 0) return;
     if (change.root || !store || store !== this.nodesStore || JSON.stringify(this.rootRows()) !== this.rootFace) return this.options.redraw('all');
     const rows = this.nodes.redraw(change.namespaces, (name) => store.namespace(name), () => store.namespaces);
     if (rows === 'all') return this.options.redraw('all');

@@ -7,9 +7,13 @@ import { type MeshFinding, meshFindings } from '../mesh/meshChecks';
 import { namespaceDifferences } from '../mesh/multiCluster';
 import { errorMessage } from '../util/errors';
 import type { Logger } from '../util/log';
+import { PeriodicRead } from './periodicRead';
 import { MeshSession, type SessionChange } from './session';
 
-/** The reads of istio-system again after this long: remote secrets and istiod's sync state are not watched. */
+/**
+ * The reads of istio-system again after this long while the view shows: istiod's sync state (`/debug/clusterz`) has no
+ * watch, so it is asked for; while the view is hidden nothing is read (the control plane's changes still are).
+ */
 const rereadMs = 30_000;
 /** Changes of the control plane within this window cause one read. */
 const settleMs = 300;
@@ -33,7 +37,8 @@ export interface MeshEvaluation {
 /**
  * The clusters of `istio.mesh.contexts`: one MeshSession (watches and store) per context, the selected context's own
  * session reused, so one cluster is never watched twice. Reads each cluster's facts (clusterFactsReader.ts) when its
- * control plane or its namespaces change and every 30 s, and evaluates the mesh checks over the clusters that answer.
+ * control plane or its namespaces change, and every 30 s while the view shows, and evaluates the mesh checks over the
+ * clusters that answer.
  * An unreachable cluster keeps its own session's state; the others go on.
  */
 export class ClusterSet implements vscode.Disposable {
@@ -45,7 +50,7 @@ export class ClusterSet implements vscode.Disposable {
   private readonly owned: MeshSession[] = [];
   private perSession: vscode.Disposable[] = [];
   private readonly timers = new Map<string, NodeJS.Timeout>();
-  private interval: NodeJS.Timeout | undefined;
+  private readonly rereads = new PeriodicRead(rereadMs, () => this.list.forEach((e) => this.schedule(e)));
   private current: MeshEvaluation = { findings: [], differences: new Map() };
   private currentFace = '';
   private readonly listEmitter = new vscode.EventEmitter<void>();
@@ -94,6 +99,11 @@ export class ClusterSet implements vscode.Disposable {
     return this.list.find((e) => e.context === context)?.session.client;
   }
 
+  /** The Mesh view was shown or hidden: the periodic reads follow it, and showing it reads every cluster at once. */
+  setVisible(visible: boolean): void {
+    this.rereads.setVisible(visible);
+  }
+
   /** Lists every other chosen cluster again (the selected one is refreshed by its own session) and reads their facts. */
   async refresh(): Promise<void> {
     await Promise.all(this.list.filter((e) => e.session !== this.main).map((e) => e.session.refresh()));
@@ -128,7 +138,7 @@ export class ClusterSet implements vscode.Disposable {
       this.perSession.push(entry.session.onDidChange((c) => this.onSessionChange(entry, c)));
       void entry.session.ensureStarted().then(() => this.schedule(entry));
     }
-    this.interval = setInterval(() => this.list.forEach((e) => this.schedule(e)), rereadMs);
+    this.rereads.setActive(true);
     this.listEmitter.fire();
   }
 
@@ -138,7 +148,7 @@ export class ClusterSet implements vscode.Disposable {
     for (const s of this.owned.splice(0)) s.dispose();
     for (const t of this.timers.values()) clearTimeout(t);
     this.timers.clear();
-    clearInterval(this.interval);
+    this.rereads.setActive(false);
     this.list = [];
   }
 

@@ -5,7 +5,7 @@ import { createContextStatusBar } from './statusBar';
 
 /** Registers the mesh tree view and the context status bar item. Nothing connects until the view asks. */
 export function registerMeshView(services: Services): void {
-  const { context, mesh, meshTree, rollouts } = services;
+  const { context, mesh, meshTree, rollouts, clusters } = services;
   void vscode.commands.executeCommand('setContext', 'istio.cluster', 'idle');
   const view = vscode.window.createTreeView('istio.mesh', { treeDataProvider: meshTree, showCollapseAll: true });
   // While `npm start`'s local cluster builds and starts, the view names the step (the welcome text cannot change).
@@ -17,11 +17,14 @@ export function registerMeshView(services: Services): void {
     // redraws, and a mesh change comes every few hundred milliseconds during a rollout: no row was redrawn until it ended.
     if (message !== view.message) view.message = message;
   });
+  // The Clusters level re-reads istiod's sync state periodically only while someone can see it.
+  clusters.setVisible(view.visible);
+  const visibility = view.onDidChangeVisibility((e) => clusters.setVisible(e.visible));
   // Completes the walkthrough's "restart" step also when the restart was accepted from the offer after enabling injection.
   const restarted = rollouts.onDidChange((state) => {
     if (state.phase !== 'ready') return;
     void vscode.commands.executeCommand('setContext', 'istio.workloadsRestarted', true);
     restarted.dispose();
   });
-  context.subscriptions.push(view, localClusterMessage, meshTree, mesh, createContextStatusBar(mesh), restarted);
+  context.subscriptions.push(view, localClusterMessage, meshTree, mesh, createContextStatusBar(mesh), restarted, visibility);
 }

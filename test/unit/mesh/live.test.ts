@@ -148,6 +148,41 @@ describe('LiveMesh', () => {
     assert.equal(announced.at(-1), 'all');
   });
 
+  it('asks for the namespaces alone first, and for the rest once they answered', async () => {
+    // The server takes 100 ms over the namespaces (a busy API server); every other list must be asked after that.
+    const asked: { path: string; namespacesAnswered: boolean }[] = [];
+    let namespacesAnswered = false;
+    server.route = (req, res) => {
+      if (req.query.get('watch') === 'true') return void startWatch(res);
+      asked.push({ path: req.path, namespacesAnswered });
+      if (req.path !== '/api/v1/namespaces') return json(res, 200, { metadata: { resourceVersion: '5' }, items: [] });
+      setTimeout(() => {
+        namespacesAnswered = true;
+        json(res, 200, { metadata: { resourceVersion: '5' }, items: [namespace('shop')] });
+      }, 100);
+    };
+    live = new LiveMesh(client, silentLogger, { debounceMs: 1 });
+    live.start();
+    await live.whenSynced();
+    assert.equal(asked[0].path, '/api/v1/namespaces');
+    const early = asked.slice(1).filter((a) => !a.namespacesAnswered).map((a) => a.path);
+    assert.deepEqual(early, [], 'asked while the namespaces were still on their way');
+    assert.ok(asked.some((a) => a.path === '/api/v1/pods'), 'the pods were listed');
+  });
+
+  it('starts the other lists after the head start when the namespaces do not answer', async () => {
+    const asked: string[] = [];
+    server.route = (req, res) => {
+      if (req.query.get('watch') === 'true') return void startWatch(res);
+      asked.push(req.path);
+      if (req.path === '/api/v1/namespaces') return; // never answers
+      json(res, 200, { metadata: { resourceVersion: '5' }, items: [] });
+    };
+    live = new LiveMesh(client, silentLogger, { debounceMs: 1 });
+    live.start();
+    await until(() => asked.includes('/api/v1/pods'), 3000, 'the pods to be asked for');
+  });
+
   it('reports an unreachable server before the first sync', async () => {
     await server.stop();
     live = new LiveMesh(client, silentLogger);
