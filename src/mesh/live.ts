@@ -41,6 +41,8 @@ const specs: WatchSpec[] = [
 
 /** How long the other lists wait at most for the namespaces' list to answer. */
 const headStartMs = 300;
+/** And then for the view to fetch the namespaces' rows (VS Code asks within tens of milliseconds when it shows). */
+const viewHeadStartMs = 150;
 
 /** istiod's injector ConfigMaps: watched in each control-plane namespace only, never cluster-wide. */
 const configMaps: WatchSpec = { collection: 'configmaps', kind: Kinds.ConfigMap, transform: slimInjectorConfigMap };
@@ -66,6 +68,9 @@ export class LiveMesh {
   private syncedWaiters: (() => void)[] = [];
   private headStart: NodeJS.Timeout | undefined;
   private restStarted = false;
+  /** The namespaces' list answered (or failed); the view fetched their rows. */
+  private namespacesSettled = false;
+  private shown = false;
 
   constructor(readonly client: ClusterClient, private readonly log: Logger, storeOptions?: MeshStoreOptions) {
     this.store = new MeshStore(storeOptions);
@@ -91,11 +96,26 @@ export class LiveMesh {
   /**
    * The namespaces' list goes first: it is the view's first level, and alone it answers in tens of milliseconds,
    * where beside the pods' pages (which keep the API server and this thread busy) it took most of a second on a
-   * cluster of 5,000 pods. The other lists start once it answered or failed, or after `headStartMs` at most.
+   * cluster of 5,000 pods. The other lists start once the view has fetched the namespaces (`firstLevelShown`), or
+   * `viewHeadStartMs` after they answered or failed (no view may be asking), or `headStartMs` after the start.
    */
   start(): void {
     this.startReflector(specs[0]);
     this.headStart = setTimeout(() => this.startRest(), headStartMs);
+  }
+
+  /** The view has fetched the namespaces' rows: the other lists need not wait any longer. */
+  firstLevelShown(): void {
+    this.shown = true;
+    if (this.namespacesSettled) this.startRest();
+  }
+
+  private namespacesAnswered(): void {
+    if (this.namespacesSettled) return;
+    this.namespacesSettled = true;
+    if (this.shown) return this.startRest();
+    clearTimeout(this.headStart);
+    this.headStart = setTimeout(() => this.startRest(), viewHeadStartMs);
   }
 
   private startRest(): void {
@@ -153,7 +173,7 @@ export class LiveMesh {
         // The view shows what is known as soon as it is known, without the debounce: the namespaces from their own
         // list, the control plane once its lists answered; the pods and workloads follow with the rest.
         if (first && this.completesRows(spec.collection)) this.store.flush();
-        if (spec === specs[0]) this.startRest();
+        if (spec === specs[0]) this.namespacesAnswered();
         this.recovered(key);
       },
       onEvent: (type, object) => {
@@ -167,7 +187,7 @@ export class LiveMesh {
   }
 
   private failed(spec: WatchSpec, namespace: string | undefined, key: string, error: ClusterError, retryInMs: number): void {
-    if (spec === specs[0]) this.startRest();
+    if (spec === specs[0]) this.namespacesAnswered();
     if (error.kind === 'forbidden' && spec === configMaps) {
       // Not a limit on what is shown: the injectors' policies become unknown, and each verdict says why.
       this.log.warn(`${error.message} The sidecar injector's policy and selectors in ${namespace} are unknown; verdicts assume the chart's defaults.`);

@@ -12,7 +12,8 @@ export interface ChangeWindowOptions {
 /**
  * Merges the changes that arrive within `windowMs` of the first one and passes the merged change to `flush`: a burst
  * (a rollout's pods, a restart's progress) becomes one redraw. Flushes are at least `gapMs` apart: a change that comes
- * sooner after the last flush waits for the gap to pass (merged with any that follow), never longer.
+ * sooner after the last flush waits for the gap to pass (merged with any that follow), never longer. A flush that sent
+ * nothing (it returned false) does not count.
  */
 export class ChangeWindow<T> {
   private pending: T | undefined;
@@ -23,7 +24,8 @@ export class ChangeWindow<T> {
   constructor(
     private readonly options: ChangeWindowOptions,
     private readonly merge: (a: T | undefined, b: T) => T,
-    private readonly flush: (change: T) => void,
+    /** Returns false when the change needed nothing sent: the gap then does not start. */
+    private readonly flush: (change: T) => boolean | void,
   ) {
     this.now = options.now ?? (() => performance.now());
   }
@@ -36,8 +38,8 @@ export class ChangeWindow<T> {
     this.timer = setTimeout(() => {
       const merged = this.pending!;
       this.pending = this.timer = undefined;
-      this.lastFlush = this.now();
-      this.flush(merged);
+      const at = this.now();
+      if (this.flush(merged) !== false) this.lastFlush = at;
     }, wait);
   }
 

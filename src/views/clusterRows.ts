@@ -123,6 +123,10 @@ export class ClusterRows {
 
   /** The children of a namespace or workload row of this cluster; undefined for other rows. */
   children(node: MeshNode): MeshNode[] | undefined {
+    if (node === this.group) {
+      this.session.firstLevelShown();
+      return undefined;
+    }
     if (node instanceof NamespaceNode) {
       // Built from the store at expansion time, so a collapsed namespace costs nothing.
       const model = this.session.store?.namespace(node.name);
@@ -158,14 +162,19 @@ export class ClusterRows {
     this.window.dispose();
   }
 
-  private redraw(change: TreeChange): void {
+  /** Redraws the rows `change` touches; false when none needed it (VS Code was told nothing). */
+  private redraw(change: TreeChange): boolean {
     const store = this.session.store;
     // Empty before and after (connecting, not yet listed, an error): the welcome view follows the context keys, and a
     // redraw of the empty tree would only make the one with the first rows wait for VS Code's debounce.
-    if (this.rootFace === '[]' && this.rootRows().length === 0) return;
-    if (change.root || !store || store !== this.nodesStore || JSON.stringify(this.rootRows()) !== this.rootFace) return this.options.redraw('all');
+    if (this.rootFace === '[]' && this.rootRows().length === 0) return false;
+    const all = () => {
+      this.options.redraw('all');
+      return true;
+    };
+    if (change.root || !store || store !== this.nodesStore || JSON.stringify(this.rootRows()) !== this.rootFace) return all();
     const rows = this.nodes.redraw(change.namespaces, (name) => store.namespace(name), () => store.namespaces);
-    if (rows === 'all') return this.options.redraw('all');
+    if (rows === 'all') return all();
     const redrawn: MeshNode[] = rows.group ? [this.group] : [...rows.namespaces, ...rows.workloads];
     // Pods moved between revisions redraw those revisions' rows; a revision that came or went, the control plane.
     const revisionRows = !change.controlPlane && this.controlPlane && this.revisions.listed && (change.namespaces === 'all' || change.namespaces.size > 0)
@@ -174,7 +183,9 @@ export class ClusterRows {
       this.controlPlane.cp = store.controlPlane;
       redrawn.push(this.controlPlane);
     } else if (revisionRows !== 'parent') redrawn.push(...revisionRows);
-    if (redrawn.length > 0) this.options.redraw(redrawn);
+    if (redrawn.length === 0) return false;
+    this.options.redraw(redrawn);
+    return true;
   }
 
   private rootRows(): RootRow[] {

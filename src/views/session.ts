@@ -116,6 +116,11 @@ export class MeshSession implements vscode.Disposable {
     throw this.lastError ?? new ClusterError('kubeconfig', 'No Kubernetes context is selected.');
   }
 
+  /** The Mesh view has fetched the namespaces' rows: the live mesh lists the rest now (see `LiveMesh.start`). */
+  firstLevelShown(): void {
+    this.live?.firstLevelShown();
+  }
+
   /** Resolves when the store has listed everything (or the session failed). */
   async whenSynced(): Promise<void> {
     await this.ensureStarted();

@@ -7,7 +7,9 @@ const merge = (a: string[] | undefined, b: string[]) => [...(a ?? []), ...b];
 /** A window over mocked timers: `tick(ms)` moves the clock, `flushes` holds each flush with its time. */
 function windowOf(windowMs: number, gapMs?: number) {
   const flushes: { at: number; change: string[] }[] = [];
-  const window = new ChangeWindow<string[]>({ windowMs, gapMs, now: () => Date.now() }, merge, (change) => flushes.push({ at: Date.now(), change }));
+  const window = new ChangeWindow<string[]>({ windowMs, gapMs, now: () => Date.now() }, merge, (change) => {
+    flushes.push({ at: Date.now(), change });
+  });
   return { window, flushes };
 }
 
@@ -58,6 +60,22 @@ describe('the tree’s change window', () => {
     const gaps = flushes.slice(1).map((f, i) => f.at - flushes[i]!.at);
     assert.ok(gaps.every((g) => g >= 210 && g < 240), `gaps ${gaps.join(', ')}`);
     assert.equal(flushes.flatMap((f) => f.change).length, Math.ceil(2000 / 30), 'every change flushed once');
+  });
+
+  it('does not start the gap after a flush that sent nothing', () => {
+    const sent: { at: number; change: string[] }[] = [];
+    const window = new ChangeWindow<string[]>({ windowMs: 16, gapMs: 210, now: () => Date.now() }, merge, (change) => {
+      if (change.includes('empty')) return false;
+      sent.push({ at: Date.now(), change });
+      return true;
+    });
+    window.add(['empty']);
+    mock.timers.tick(16);
+    assert.deepEqual(sent, []);
+    window.add(['rows']);
+    mock.timers.tick(16);
+    assert.deepEqual(sent, [{ at: start + 32, change: ['rows'] }], 'sent a frame later, not held for the gap');
+    window.dispose();
   });
 
   it('flushes a change that comes after a quiet spell a frame later', () => {
