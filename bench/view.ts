@@ -197,6 +197,25 @@ interface Phase {
   cpuMs: number; wallMs: number; maxStallMs: number; p99StallMs: number; refreshes: { at: number; rows: string[] }[];
   /** VS Code's calls into the tree: `getChildren` of a row, `getTreeItem` of a row with the description it got. */
   calls: { at: number; doneAt: number; call: 'children' | 'item'; row: string; description?: string }[];
+  /** The extension's session changes: its state and how many namespaces its store holds. */
+  events: { at: number; state: string; namespaces: number }[];
+}
+
+/**
+ * Where the first level's time went, in ms after the click: the extension's first tree call (it is active), the
+ * namespaces in its store, the first refresh it asked for after that, VS Code fetching the root's rows, and drawn.
+ */
+function firstLevelTimeline(load: Phase, clickedAt: number, shownAt: number) {
+  const after = (at: number | undefined) => (at === undefined ? undefined : at - clickedAt);
+  const listedAt = load.events.find((e) => e.namespaces > 0)?.at;
+  const rows = load.calls.find((c) => c.call === 'item' && listedAt !== undefined && c.at >= listedAt);
+  return {
+    activeMs: after(load.calls[0]?.at),
+    namespacesListedMs: after(listedAt),
+    refreshMs: after(load.refreshes.find((r) => listedAt !== undefined && r.at >= listedAt)?.at),
+    rowsFetchedMs: after(rows?.at),
+    shownMs: shownAt - clickedAt,
+  };
 }
 
 /** The extension-host half (bench/viewHost.ts) over its loopback port. */
@@ -286,6 +305,7 @@ async function main(): Promise<void> {
     const syncedMs = performance.now() - clicked;
     const load = await ext.phase();
     if (values.profile) writeFileSync(`${values.profile}.first-level.phase.json`, JSON.stringify({ clickedAt, shownAt, ...load }));
+    const timeline = firstLevelTimeline(load, clickedAt, shownAt);
     const memoryOurs = await ext.memory();
 
     const smallMs = await expand(page, 'istio', SMALL, 'small');
@@ -309,6 +329,7 @@ async function main(): Promise<void> {
       cluster: values.fake ? 'fake API server in the driver process' : 'testbed (kwok, istiod)',
       pods: podsOf(plans),
       firstLevelMs: { ours: firstLevelMs, empty: emptyMs, rawList: rawListMs, ratio: firstLevelMs / emptyMs },
+      firstLevelTimeline: timeline,
       syncedMs,
       load: { cpuMs: load.cpuMs, maxStallMs: load.maxStallMs, refreshes: tally(load.refreshes) },
       expandMs: { small: smallMs, big: bigMs, bigWorkloadPage: pageMs },
@@ -414,6 +435,7 @@ const podsOf = (plans: Plan[]) => plans.reduce((n, p) => n + p.deployments.reduc
 type Figures = {
   vscode: string; cluster: string; sizes: typeof sizes; pods: number;
   firstLevelMs: { ours: number; empty: number; rawList: number; ratio: number };
+  firstLevelTimeline: ReturnType<typeof firstLevelTimeline>;
   syncedMs: number;
   load: { cpuMs: number; maxStallMs: number; refreshes: ReturnType<typeof tally> };
   expandMs: { small: number; big: number; bigWorkloadPage: number };
@@ -433,6 +455,9 @@ function report(f: Figures): void {
   const t = r.refreshes;
   console.log(`\nview on VS Code ${f.vscode}, ${f.cluster}: ${f.sizes.namespaces} namespaces, ${f.pods} pods`);
   console.log(`  click → first level          ours ${n0(f.firstLevelMs.ours)} ms  empty tree ${n0(f.firstLevelMs.empty)} ms  ratio ${f.firstLevelMs.ratio.toFixed(2)}x (target ≤ ${TARGETS.firstLevelRatio}x: ${verdict(f.firstLevelMs.ratio <= TARGETS.firstLevelRatio)}); one raw list of every pod ${n0(f.firstLevelMs.rawList)} ms (${(f.firstLevelMs.ours / f.firstLevelMs.rawList).toFixed(2)}x)`);
+  const tl = f.firstLevelTimeline;
+  const ms = (x: number | undefined) => (x === undefined ? '—' : `${n0(x)} ms`);
+  console.log(`    its path                   active ${ms(tl.activeMs)}, namespaces listed ${ms(tl.namespacesListedMs)}, refresh asked ${ms(tl.refreshMs)}, rows fetched by VS Code ${ms(tl.rowsFetchedMs)}, drawn ${ms(tl.shownMs)}`);
   console.log(`  click → everything listed    ${n0(f.syncedMs)} ms; extension host CPU ${n0(f.load.cpuMs)} ms, longest stall ${n0(f.load.maxStallMs)} ms`);
   console.log(`  expand ${SMALL_PODS} pods               ${n0(f.expandMs.small)} ms`);
   console.log(`  expand ${Math.round(f.sizes.pods * 0.4)} pods             ${n0(f.expandMs.big)} ms (target < ${TARGETS.bigExpandMs} ms: ${verdict(f.expandMs.big < TARGETS.bigExpandMs)}); a workload of ${Math.round(f.sizes.pods * 0.04)} pods → its first page ${n0(f.expandMs.bigWorkloadPage)} ms`);

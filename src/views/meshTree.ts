@@ -12,6 +12,9 @@ import type { NamespaceNode } from './nodes/namespace';
 import type { WorkloadNode } from './nodes/workload';
 import type { MeshSession } from './session';
 
+/** How long the view's fetch of its root waits for the namespaces to be listed (VS Code shows its progress bar). */
+const firstRowsWaitMs = 1_500;
+
 /** A cluster of the Clusters level with its rows, and what its own rows showed last. */
 interface ClusterBranch {
   readonly entry: ClusterEntry;
@@ -98,6 +101,7 @@ export class MeshTreeProvider implements vscode.TreeDataProvider<MeshNode>, vsco
     if (!node) {
       void this.session.ensureStarted();
       let roots: MeshNode[];
+      if (!this.clusters.multi) await this.session.whenNamespacesListed(firstRowsWaitMs);
       if (this.clusters.multi) {
         void this.clusters.ensureStarted();
         roots = this.branchesFor(this.clusters.clusters).map((b) => b.node);

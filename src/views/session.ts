@@ -116,6 +116,26 @@ export class MeshSession implements vscode.Disposable {
     throw this.lastError ?? new ClusterError('kubeconfig', 'No Kubernetes context is selected.');
   }
 
+  /**
+   * Resolves once the namespaces are listed, the session has failed, or `ms` have passed. The view's first fetch waits
+   * on it, so that its first answer has rows: an empty answer shows the welcome view, and the rows then take VS Code
+   * another round of refresh and fetch, each slowed by the lists that follow.
+   */
+  async whenNamespacesListed(ms: number): Promise<void> {
+    const settled = () => this.store?.isSynced('namespaces') === true || !['idle', 'connecting'].includes(this.current);
+    let timer: NodeJS.Timeout | undefined;
+    let subscription: vscode.Disposable | undefined;
+    await Promise.race([
+      this.ensureStarted().then(() => new Promise<void>((resolve) => {
+        if (settled()) return resolve();
+        subscription = this.onDidChange(() => settled() && resolve());
+      })),
+      new Promise<void>((resolve) => (timer = setTimeout(resolve, ms))),
+    ]);
+    clearTimeout(timer);
+    subscription?.dispose();
+  }
+
   /** The Mesh view has fetched the namespaces' rows: the live mesh lists the rest now (see `LiveMesh.start`). */
   firstLevelShown(): void {
     this.live?.firstLevelShown();
