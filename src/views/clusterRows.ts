@@ -165,9 +165,10 @@ export class ClusterRows {
   /** Redraws the rows `change` touches; false when none needed it (VS Code was told nothing). */
   private redraw(change: TreeChange): boolean {
     const store = this.session.store;
-    // Empty before and after (connecting, not yet listed, an error): the welcome view follows the context keys, and a
-    // redraw of the empty tree would only make the one with the first rows wait for VS Code's debounce.
-    if (this.rootFace === '[]' && this.rootRows().length === 0) return false;
+    // Empty before and after (connecting, not yet listed, an error; or never fetched yet): the welcome view follows the
+    // context keys, and a redraw of the empty tree would only make the one with the first rows wait for VS Code's
+    // debounce.
+    if ((this.rootFace === '[]' || this.rootFace === '') && this.rootRows().length === 0) return false;
     const all = () => {
       this.options.redraw('all');
       return true;
