@@ -44,18 +44,22 @@ export interface NamespaceStep {
 }
 
 /**
- * The frame every namespace command shares: connect to the selected context, take the namespace from the tree
- * item or a picker naming the context, and report any failure the same way.
+ * The frame every namespace command shares: connect to the selected context (or, for a namespace row of another
+ * cluster on the Clusters level, to that row's context), take the namespace from the tree item or a picker naming
+ * the context, and report any failure the same way.
  */
 export function namespaceCommand(pickTitle: string, steps: (step: NamespaceStep) => Promise<InjectionCommandResult>) {
   return (services: Services) => async (item?: unknown, given?: InjectionCommandArgs): Promise<InjectionCommandResult> => {
     const args = testOnlyArgs(services, pickTitle, given);
     const prompter = prompterOf(args);
+    // A namespace row of another cluster on the Clusters level: the command acts on that cluster's context.
+    const target = services.meshTree.targetOf(item);
+    const scoped: Services = target ? { ...services, mesh: target.session, rollouts: target.rollouts } : services;
     try {
-      const cluster = await connectRollouts(services);
-      const namespace = services.namespaceTargets.resolve(item) ?? namespaceOf(item) ?? (await pickNamespace(cluster, prompter, pickTitle, () => visibleNamespaces(services)));
+      const cluster = await connectRollouts(scoped);
+      const namespace = services.namespaceTargets.resolve(item) ?? namespaceOf(item) ?? (await pickNamespace(cluster, prompter, pickTitle, () => visibleNamespaces(scoped)));
       if (!namespace) return { status: 'cancelled' };
-      return await steps({ services, cluster, namespace, prompter, args });
+      return await steps({ services: scoped, cluster, namespace, prompter, args });
     } catch (error) {
       return reportFailure(services, error);
     }

@@ -21,8 +21,10 @@ interface ClusterBranch {
   readonly node: ClusterNode;
   readonly rows: ClusterRows;
   readonly secrets: RemoteSecretsNode;
-  /** Another context than the selected one: the commands of its rows, which act on the selected context, are hidden. */
+  /** Another context than the selected one: only its namespace rows keep their commands (they act on this context). */
   readonly other: boolean;
+  /** The restarts its namespace commands follow, shown on its own rows only. */
+  readonly rollouts: RolloutTracker;
   face: string;
   secretsFace: string;
   differences: ReadonlyMap<string, string>;
@@ -86,7 +88,8 @@ export class MeshTreeProvider implements vscode.TreeDataProvider<MeshNode>, vsco
     const branch = this.scope.get(node);
     if (branch) {
       item.id = `${branch.entry.context}/${item.id ?? ''}`;
-      if (branch.other && item.contextValue) item.contextValue = `otherContext:${item.contextValue}`;
+      // The namespace commands act on the row's own context (see `targetOf`); the others act on the selected one.
+      if (branch.other && item.contextValue && !item.contextValue.startsWith('namespace:')) item.contextValue = `otherContext:${item.contextValue}`;
     }
     return item;
   }
@@ -117,6 +120,15 @@ export class MeshTreeProvider implements vscode.TreeDataProvider<MeshNode>, vsco
     const rows = branch?.rows ?? this.single;
     const children = rows.children(node) ?? node.children?.() ?? [];
     return branch ? this.tag(branch, children) : children;
+  }
+
+  /**
+   * The cluster a row of the Clusters level belongs to: its session and the restarts it shows. Undefined for rows of
+   * the selected context's own tree (and anything else), whose commands use the selected context.
+   */
+  targetOf(node: unknown): { session: MeshSession; rollouts: RolloutTracker } | undefined {
+    const branch = typeof node === 'object' && node !== null ? this.scope.get(node as MeshNode) : undefined;
+    return branch?.other ? { session: branch.entry.session, rollouts: branch.rollouts } : undefined;
   }
 
   /** Finds the node of a namespace of the selected context (for commands invoked from the palette and for tests). */
@@ -161,13 +173,14 @@ export class MeshTreeProvider implements vscode.TreeDataProvider<MeshNode>, vsco
     this.branches = entries.map((entry) => {
       const context = entry.context;
       const other = entry.session !== this.session;
+      const rollouts = other ? new RolloutTracker() : this.rollouts;
       const branch: ClusterBranch = {
-        entry, other, face: '', secretsFace: '', differences: new Map(),
+        entry, other, rollouts, face: '', secretsFace: '', differences: new Map(),
         node: new ClusterNode(entry, () => this.clusters.evaluation),
         secrets: new RemoteSecretsNode([]),
         rows: new ClusterRows(entry.session, {
-          // Restarts followed in this window run against the selected context: another cluster's rows never show them.
-          rollouts: other ? new RolloutTracker() : this.rollouts,
+          // Each cluster's rows show the restarts of its own namespace commands only.
+          rollouts,
           pageSize: this.pageSize,
           marks: analysisMarks(this.analysis, () => entry.session.contextName),
           differs: (name) => this.clusters.evaluation.differences.get(context)?.get(name),

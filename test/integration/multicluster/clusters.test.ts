@@ -145,6 +145,27 @@ describe('mesh view with two clusters', function () {
     });
   });
 
+  it('runs Enable Sidecar Injection from a namespace row of the other cluster against that cluster, naming its context', async () => {
+    const selected = services.mesh.contextName!;
+    const other = contexts.find((c) => c !== selected)!;
+    const name = `row-${RUN}`;
+    for (const context of contexts) await client(context).create(namespace(name));
+    const row = await waitFor(`the namespace row under ${other}`, async () => {
+      const cluster = (await clusterRows()).get(other);
+      const group = cluster && (await childrenOf(cluster.node)).find((c) => c.item.label === 'Namespaces');
+      return group && (await childrenOf(group.node)).find((c) => c.item.label === name);
+    });
+    assert.equal(row.item.contextValue, 'namespace:none', 'the row keeps its namespace commands');
+    const prompter = new ScriptedPrompter([ScriptedPrompter.label('Default revision')]);
+    const result = await vscode.commands.executeCommand<{ status: string }>('istio.namespace.enableInjection', row.node, { prompter });
+    assert.equal(result.status, 'done', JSON.stringify(result));
+    assert.match(prompter.asked[0].title, new RegExp(`namespace "${name}" \\(context "${other}"\\)`));
+    const labels = async (context: string) => (await client(context).get(Kinds.Namespace, name)).metadata.labels ?? {};
+    assert.equal((await labels(other))['istio-injection'], 'enabled', `labelled in ${other}`);
+    assert.equal((await labels(selected))['istio-injection'], undefined, `not in the selected context ${selected}`);
+    for (const context of contexts) await client(context).delete(Kinds.Namespace, name).catch(() => undefined);
+  });
+
   it('shows a cluster whose API server stopped as unreachable, and keeps the other live', async () => {
     const [one, two] = contexts;
     const dir = process.env.ISTIO_MESH_TESTBED_DIR;
