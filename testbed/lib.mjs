@@ -133,14 +133,14 @@ function assertRunning(rec) {
  * The kernel's ephemeral range (net.ipv4.ip_local_port_range): the local ports of outgoing connections come from it,
  * so a port picked there and bound seconds later may meanwhile be one end of, say, kube-apiserver's connection to etcd.
  */
-function ephemeralRange() {
+function ephemeralStart() {
   try {
-    const [low, high] = readFileSync('/proc/sys/net/ipv4/ip_local_port_range', 'utf8').trim().split(/\s+/).map(Number);
-    if (low > 0 && high >= low) return { low, high };
+    const low = Number(readFileSync('/proc/sys/net/ipv4/ip_local_port_range', 'utf8').trim().split(/\s+/)[0]);
+    if (low > 0) return low;
   } catch {
     /* not Linux: the usual default */
   }
-  return { low: 32768, high: 60999 };
+  return 32768;
 }
 
 /** Ports this process has handed out: the clusters of a multi-cluster testbed start side by side. */
@@ -161,7 +161,7 @@ function canListen(port) {
  * picked at random below the ephemeral range (between 10000 and its start), never one this process gave before.
  */
 export async function freePort() {
-  const { low } = ephemeralRange();
+  const low = ephemeralStart();
   const [from, to] = low > 11_000 ? [10_000, low - 1] : [61_000, 65_000];
   for (let attempt = 0; attempt < 200; attempt++) {
     const port = from + Math.floor(Math.random() * (to - from + 1));

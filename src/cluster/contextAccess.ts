@@ -31,7 +31,7 @@ class StaticAccess implements ContextAccess {
     if (!user) return;
     const headers = (opts.headers ??= {}) as Record<string, string>;
     if (user.impersonateUser) headers['Impersonate-User'] = user.impersonateUser;
-    const token = user.token ?? (user.tokenFile ? readFileSync(user.tokenFile, 'utf8').trim() : undefined);
+    const token = tokenOf(user);
     if (token) headers.Authorization = `Bearer ${token}`;
     else if (user.username) opts.auth = `${user.username}:${user.password ?? ''}`;
   }
@@ -46,6 +46,11 @@ function applyTls(opts: https.RequestOptions, cluster: KubeCluster, user: KubeUs
   if (cert) opts.cert = cert;
   const key = fileOrData(user?.keyFile, user?.keyData);
   if (key) opts.key = key;
+}
+
+/** The user's token, its `token-file` read now (kubectl reads it again too: projected tokens rotate). */
+function tokenOf(user: KubeUser): string | undefined {
+  return user.token ?? (user.tokenFile ? readFileSync(user.tokenFile, 'utf8').trim() : undefined);
 }
 
 /** As kubectl: a file named wins over inline data. */
@@ -78,7 +83,7 @@ class LibraryAccess implements ContextAccess {
   private async load(): Promise<import('@kubernetes/client-node').KubeConfig> {
     const { KubeConfig } = await import('./kubernetesClient');
     const kc = new KubeConfig();
-    const user = this.user && { ...this.user, token: this.user.token ?? (this.user.tokenFile ? readFileSync(this.user.tokenFile, 'utf8').trim() : undefined) };
+    const user = this.user && { ...this.user, token: tokenOf(this.user) };
     kc.loadFromOptions({
       clusters: [this.cluster],
       users: user ? [user] : [],

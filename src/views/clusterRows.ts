@@ -168,12 +168,13 @@ export class ClusterRows {
     // Empty before and after (connecting, not yet listed, an error; or never fetched yet): the welcome view follows the
     // context keys, and a redraw of the empty tree would only make the one with the first rows wait for VS Code's
     // debounce.
-    if ((this.rootFace === '[]' || this.rootFace === '') && this.rootRows().length === 0) return false;
+    const rootRows = this.rootRows();
+    if ((this.rootFace === '[]' || this.rootFace === '') && rootRows.length === 0) return false;
     const all = () => {
       this.options.redraw('all');
       return true;
     };
-    if (change.root || !store || store !== this.nodesStore || JSON.stringify(this.rootRows()) !== this.rootFace) return all();
+    if (change.root || !store || store !== this.nodesStore || JSON.stringify(rootRows) !== this.rootFace) return all();
     const rows = this.nodes.redraw(change.namespaces, (name) => store.namespace(name), () => store.namespaces);
     if (rows === 'all') return all();
     const redrawn: MeshNode[] = rows.group ? [this.group] : [...rows.namespaces, ...rows.workloads];

@@ -104,11 +104,13 @@ export class MeshTreeProvider implements vscode.TreeDataProvider<MeshNode>, vsco
     if (!node) {
       void this.session.ensureStarted();
       let roots: MeshNode[];
-      if (!this.clusters.multi) await this.session.whenNamespacesListed(firstRowsWaitMs);
       if (this.clusters.multi) {
         void this.clusters.ensureStarted();
         roots = this.branchesFor(this.clusters.clusters).map((b) => b.node);
-      } else roots = this.single.roots();
+      } else {
+        await this.session.whenNamespacesListed(firstRowsWaitMs);
+        roots = this.single.roots();
+      }
       this.renderedEmitter.fire(roots.length);
       return roots;
     }

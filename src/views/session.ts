@@ -125,13 +125,16 @@ export class MeshSession implements vscode.Disposable {
     const settled = () => this.store?.isSynced('namespaces') === true || !['idle', 'connecting'].includes(this.current);
     let timer: NodeJS.Timeout | undefined;
     let subscription: vscode.Disposable | undefined;
+    let done = false;
     await Promise.race([
       this.ensureStarted().then(() => new Promise<void>((resolve) => {
-        if (settled()) return resolve();
+        // After the time is up nobody waits: no listener is left behind.
+        if (done || settled()) return resolve();
         subscription = this.onDidChange(() => settled() && resolve());
       })),
       new Promise<void>((resolve) => (timer = setTimeout(resolve, ms))),
     ]);
+    done = true;
     clearTimeout(timer);
     subscription?.dispose();
   }

@@ -15,53 +15,53 @@ const MESH = fileURLToPath(new URL('../../testbed/mesh.mjs', import.meta.url));
  * `{ env, stop() }`. `{ cluster: false }` (the `--no-cluster` flag) returns the current
  * environment instead, saying so loudly, for quick local runs of suites that need no cluster.
  */
-export async function startTestCluster(name, { cluster = true } = {}) {
-  if (!cluster) {
-    console.log('harness: --no-cluster: suites that need the testbed cluster will fail or use your current kubeconfig');
-    return { env: {}, stop: async () => {} };
-  }
-  if (!existsSync(LIB)) throw new Error(`the testbed (testbed/lib.mjs) is missing; it is needed for the cluster suites`);
-  const testbed = await import(LIB);
-  const log = (message) => console.log(message);
-  // This run's own dir; what runs killed hard (SIGKILL) left behind is cleared first.
-  const dir = await testbed.runDir(name, { log });
-  const stop = () => testbed.down({ dir, log });
-  onCleanup(stop);
-  const started = Date.now();
-  try {
-    const env = await testbed.up({ dir, istio: true, log });
-    console.log(`harness: testbed with Istio up in ${((Date.now() - started) / 1000).toFixed(1)} s (KUBECONFIG=${env.KUBECONFIG})`);
-    return { env, stop };
-  } catch (error) {
-    throw new Error(`the testbed cluster could not start: ${error.message}`);
-  }
+export function startTestCluster(name, { cluster = true } = {}) {
+  return startInRunDir(name, {
+    cluster,
+    withoutCluster: 'suites that need the testbed cluster will fail or use your current kubeconfig',
+    up: (testbed, dir, log) => testbed.up({ dir, istio: true, log }),
+    started: 'testbed with Istio',
+    failed: 'the testbed cluster',
+  });
 }
-
 
 /**
  * Starts a two-cluster mesh testbed (testbed/mesh.mjs: two control planes, one multi-primary Istio mesh, one kubeconfig
  * with contexts `istio-mesh-testbed-1` and `-2`) in `<testbed cache>/<name>-<pid>` and returns `{ env, stop() }`;
  * `env` is meshEnv()'s (KUBECONFIG, ISTIO_MESH_TESTBED_DIR, ISTIO_MESH_TESTBED_CONTEXTS, the tools).
  */
-export async function startTestMesh(name, { cluster = true } = {}) {
+export function startTestMesh(name, { cluster = true } = {}) {
+  return startInRunDir(name, {
+    cluster,
+    withoutCluster: 'the two-cluster suites will fail',
+    up: async (testbed, dir, log) => (await import(MESH)).upMesh({ dir, clusters: 2, istio: true, log }),
+    started: 'two-cluster mesh',
+    failed: 'the two-cluster testbed',
+  });
+}
+
+/**
+ * The frame both share: this run's own dir (what runs killed hard left behind is cleared first), `up` in it, and a
+ * `stop` that lib.mjs's `down` does for every testbed nested in the dir (both clusters of a mesh), also at exit.
+ */
+async function startInRunDir(name, { cluster, withoutCluster, up, started, failed }) {
   if (!cluster) {
-    console.log('harness: --no-cluster: the two-cluster suites will fail');
+    console.log(`harness: --no-cluster: ${withoutCluster}`);
     return { env: {}, stop: async () => {} };
   }
+  if (!existsSync(LIB)) throw new Error(`the testbed (testbed/lib.mjs) is missing; it is needed for the cluster suites`);
   const testbed = await import(LIB);
-  const { upMesh } = await import(MESH);
   const log = (message) => console.log(message);
   const dir = await testbed.runDir(name, { log });
-  // lib.mjs's down stops every testbed nested in the dir: both clusters.
   const stop = () => testbed.down({ dir, log });
   onCleanup(stop);
-  const started = Date.now();
+  const t0 = Date.now();
   try {
-    const env = await upMesh({ dir, clusters: 2, istio: true, log });
-    console.log(`harness: two-cluster mesh up in ${((Date.now() - started) / 1000).toFixed(1)} s (KUBECONFIG=${env.KUBECONFIG})`);
+    const env = await up(testbed, dir, log);
+    console.log(`harness: ${started} up in ${((Date.now() - t0) / 1000).toFixed(1)} s (KUBECONFIG=${env.KUBECONFIG})`);
     return { env, stop };
   } catch (error) {
-    throw new Error(`the two-cluster testbed could not start: ${error.message}`);
+    throw new Error(`${failed} could not start: ${error.message}`);
   }
 }
 
