@@ -385,7 +385,7 @@ function unparsed(): ChunkResult {
 function nothingToCheck(text: string, words: Words): ChunkResult | undefined {
   const nothing = (): ChunkResult => ({ parsed: true, file: undefined, facts: NO_FACTS, tooLarge: [] });
   if (isEmptyDocument(text)) return nothing();
-  if (isTemplate(text) && !words.rules.test(text) && !mayBeAnalyzed(text) && !mayNestTooDeep(text)) return nothing();
+  if (isTemplate(text) && !words.rules.test(text) && !mayBeAnalyzed(text) && !mayNestTooDeep(text, true)) return nothing();
   return undefined;
 }
 

@@ -174,7 +174,7 @@ function isTooDeep(error: YAMLParseError): boolean {
   return error.code === 'UNEXPECTED_TOKEN' && error.message === TOO_DEEP;
 }
 
-const [SPACE, TAB, RETURN, HASH, DASH, QUESTION, COLON, OPEN_BRACKET, OPEN_BRACE, DOUBLE_QUOTE, SINGLE_QUOTE] = [...' \t\r#-?:[{"\''].map((c) => c.charCodeAt(0));
+const [SPACE, TAB, RETURN, HASH, DASH, QUESTION, COLON, OPEN_BRACKET, OPEN_BRACE, DOUBLE_QUOTE, SINGLE_QUOTE, BACKSLASH, PIPE, GREATER] = [...' \t\r#-?:[{"\'\\|>'].map((c) => c.charCodeAt(0));
 
 /**
  * Whether the collections of a text may nest deeper than `MAX_NESTING`, told in one pass without parsing, for
@@ -182,26 +182,62 @@ const [SPACE, TAB, RETURN, HASH, DASH, QUESTION, COLON, OPEN_BRACKET, OPEN_BRACE
  * that way may not survive it). An upper bound for what the parser accepts: each `[` and `{` may open a level, and
  * each line as many as it has indicators (`- `, `? `, `: `) plus two (its first collection, an indentless
  * sequence) below the line it is indented under. Blank and comment lines leave the indentation as it is.
+ *
+ * `readsScalars`: where a wrong answer costs a notice rather than a process, what cannot nest is not counted while no
+ * flow collection is open: quoted scalars that open and close on one line, and the content of block scalars (a JSON
+ * document in a ConfigMap has hundreds of braces and no level). Still an upper bound for every text without syntax
+ * errors: a misread needs a line inside a multi-line quoted scalar to start with its closing quote and go on, or a
+ * line less indented than its block scalar's content and more than that scalar's parent, and both are errors.
  */
-export function mayNestTooDeep(text: string): boolean {
+export function mayNestTooDeep(text: string, readsScalars = false): boolean {
   let flow = 0;
   const indents: number[] = [];
   const bounds: number[] = [];
+  // The column a block scalar's content must be indented beyond (its parent's), while in one.
+  let blockParent = -1;
   for (let start = 0; start < text.length; ) {
     const newline = text.indexOf('\n', start);
     const end = newline === -1 ? text.length : newline;
+    if (blockParent >= 0) {
+      let spaces = start;
+      while (spaces < end && text.charCodeAt(spaces) === SPACE) spaces++;
+      if (spaces - start > blockParent || isBlankLine(text, spaces, end)) {
+        start = end + 1;
+        continue;
+      }
+      blockParent = -1;
+    }
     let first = start;
     while (first < end && (text.charCodeAt(first) === SPACE || text.charCodeAt(first) === TAB)) first++;
     const code = first < end ? text.charCodeAt(first) : RETURN;
     if (code !== RETURN && code !== HASH) {
       let indicators = 0;
+      // Where a node may start (the line's first character, or after an indicator and its spaces), and the column
+      // of the collection a node starting there belongs to.
+      let nodeStart = first;
+      let parent = first - start;
       for (let k = first; k < end; k++) {
         const c = text.charCodeAt(k);
         if (c === OPEN_BRACKET || c === OPEN_BRACE) flow++;
         else if (c === DASH || c === QUESTION || c === COLON) {
           const after = k + 1 < end ? text.charCodeAt(k + 1) : SPACE;
           const before = text.charCodeAt(k - 1);
-          if (after === SPACE || after === TAB || after === RETURN || (c === COLON && (before === DOUBLE_QUOTE || before === SINGLE_QUOTE))) indicators++;
+          if (after === SPACE || after === TAB || after === RETURN || (c === COLON && (before === DOUBLE_QUOTE || before === SINGLE_QUOTE))) {
+            indicators++;
+            // A key's value belongs to the key's mapping; an entry's (`- `, `? `) to the indicator's collection.
+            parent = c === COLON ? nodeStart - start : k - start;
+            nodeStart = k + 1;
+            while (nodeStart < end && (text.charCodeAt(nodeStart) === SPACE || text.charCodeAt(nodeStart) === TAB)) nodeStart++;
+          }
+        } else if (readsScalars && flow === 0 && k === nodeStart) {
+          if (c === DOUBLE_QUOTE || c === SINGLE_QUOTE) {
+            const close = closingQuote(text, k + 1, end, c);
+            if (close >= 0) k = close;
+          } else if ((c === PIPE || c === GREATER) && k > first) {
+            BLOCK_HEADER.lastIndex = k;
+            if (BLOCK_HEADER.test(text)) blockParent = parent;
+            break;
+          }
         }
       }
       const indent = first - start;
@@ -217,6 +253,30 @@ export function mayNestTooDeep(text: string): boolean {
     start = end + 1;
   }
   return false;
+}
+
+/** A block scalar's header (`|`, `>-`, `|2+`…), then nothing but a comment up to the end of the line. */
+const BLOCK_HEADER = /[|>](?:[1-9][+-]?|[+-][1-9]?)?(?:[ \t]+(?:#[^\n]*)?)?\r?(?=\n|$)/y;
+
+function isBlankLine(text: string, from: number, end: number): boolean {
+  for (let k = from; k < end; k++) {
+    const c = text.charCodeAt(k);
+    if (c !== SPACE && c !== TAB && c !== RETURN) return false;
+  }
+  return true;
+}
+
+/** The offset of the quote that closes a quoted scalar opened before `from`, before `end`; -1 when none does. */
+function closingQuote(text: string, from: number, end: number, quote: number): number {
+  for (let k = from; k < end; k++) {
+    const c = text.charCodeAt(k);
+    if (quote === DOUBLE_QUOTE && c === BACKSLASH) k++;
+    else if (c === quote) {
+      if (quote === SINGLE_QUOTE && text.charCodeAt(k + 1) === SINGLE_QUOTE) k++;
+      else return k;
+    }
+  }
+  return -1;
 }
 
 /**

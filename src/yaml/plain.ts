@@ -25,7 +25,7 @@ export interface PlainManifest {
  * or it may nest too deep (a finding of its own).
  */
 export function plainManifests(text: string): PlainManifest[] | undefined {
-  if (isTemplate(text) || mayNestTooDeep(text)) return undefined;
+  if (isTemplate(text) || mayNestTooDeep(text, true)) return undefined;
   return loadFast(text)?.map(plainManifest);
 }
 

@@ -195,6 +195,64 @@ describe('the parser', () => {
     );
   });
 
+  it('never says a valid document is shallow when it nests too deep, reading its scalars', () => {
+    // Valid YAML around the limit: block mappings and sequences, then flow collections, with scalars full of
+    // brackets beside each level (quoted on one line or over two, block scalars of each kind). No `{{`: that would
+    // make it a Helm template.
+    const pad = (n: number) => ' '.repeat(n);
+    const decoys = [
+      () => `"[{[{\\"[["`,
+      () => `'[[''{['`,
+      (n: number) => `|\n${pad(n + 2)}{[{[{[{[\n\n${pad(n + 4)}[[[[`,
+      (n: number) => `>-\n${pad(n + 2)}[[[[`,
+      (n: number) => `|2+\n${pad(n + 2)}{[{[`,
+      (n: number) => `"[[[[\n${pad(n + 2)}{[{["`,
+    ];
+    const doc = fc.record({
+      block: fc.array(fc.record({ seq: fc.boolean(), decoy: fc.option(fc.nat(decoys.length - 1), { nil: undefined }) }), { minLength: 2, maxLength: 30 }),
+      flow: fc.array(fc.record({ seq: fc.constantFrom(true, true, true, false), decoy: fc.boolean() }), { minLength: 100, maxLength: 230 }),
+    });
+    const render = ({ block, flow }: { block: { seq: boolean; decoy?: number }[]; flow: { seq: boolean; decoy: boolean }[] }) => {
+      const lines: string[] = [];
+      let n = 0;
+      block.forEach((level, i) => {
+        if (level.decoy !== undefined) lines.push(`${pad(n)}${level.seq ? '- ' : `d${i}: `}${decoys[level.decoy](n)}`);
+        lines.push(`${pad(n)}${level.seq ? '-' : `k${i}:`}`);
+        n += 2;
+      });
+      const open = flow.map((l) => (l.seq ? (l.decoy ? '["]]]", ' : '[') : l.decoy ? '{b: "}}}", a: ' : '{a: ')).join('');
+      const close = flow.map((l) => (l.seq ? ']' : '}')).reverse().join('');
+      lines.push(`${pad(n)}${open}x${close}`);
+      return lines.join('\n') + '\n';
+    };
+    let shallow = 0;
+    let deep = 0;
+    fc.assert(
+      fc.property(doc, (levels) => {
+        const text = render(levels);
+        const parsed = parseManifests(text);
+        assert.equal(parsed.syntaxError, undefined, text);
+        if (parsed.tooDeep) deep++;
+        if (mayNestTooDeep(text, true)) return;
+        shallow++;
+        assert.equal(parsed.tooDeep, undefined, text);
+      }),
+      { numRuns: 300 },
+    );
+    assert.ok(shallow > 20 && deep > 20, `${shallow} generated documents said shallow, ${deep} too deep: the boundary is not tested`);
+  });
+
+  it('counts no level for the braces of a JSON document in a block scalar or a one-line string', () => {
+    const json = '{"a":'.repeat(MAX_NESTING) + '1' + '}'.repeat(MAX_NESTING);
+    for (const text of [yaml('kind: ConfigMap', 'data:', '  dash.json: |', `    ${json}`, '    more', '  other: x'), yaml('data:', `  dash.json: '${json}'`), yaml('- a: >-', `    ${json}`)]) {
+      assert.equal(mayNestTooDeep(text), true);
+      assert.equal(mayNestTooDeep(text, true), false, text);
+    }
+    // The same braces as YAML's own flow collections, or after the block scalar's end, still count.
+    assert.equal(mayNestTooDeep(yaml('data:', '  dash.json: |', '    x', `  other: ${'['.repeat(MAX_NESTING)}`), true), true);
+    assert.equal(mayNestTooDeep(yaml('- a: |', '    x', `  b: ${'['.repeat(MAX_NESTING)}`), true), true);
+  });
+
   it('sends yaml-language-server neither documents nested too deep nor empty ones', async () => {
     const sent: string[] = [];
     const service: YamlLanguageService = {
