@@ -1,9 +1,14 @@
 import { parseManifests } from '../yaml/parse';
-import { resourcesOf, type WorkspaceResource } from './resource';
+import { TYPES } from './analyzer';
+import { resourcesOf, textOfKinds, type WorkspaceResource } from './resource';
+
+/** The kind of every type a cross-resource analyzer asks the index for. */
+const READ_KINDS: ReadonlySet<string> = new Set(Object.values(TYPES).map((type) => type.slice(type.indexOf('/') + 1)));
 
 /**
  * The resources of the workspace's YAML files, kept per file. Setting one file parses that file only; the others
  * keep their parsed documents, so re-analysis after an edit costs one parse plus the analyzers' walk over the index.
+ * A document certainly of a kind no analyzer reads is not parsed (see `textOfKinds`).
  */
 export class WorkspaceIndex {
   private readonly byFile = new Map<string, readonly WorkspaceResource[]>();
@@ -11,7 +16,7 @@ export class WorkspaceIndex {
 
   /** Parses `text` as the file `path` (added or changed). */
   setFile(path: string, text: string): void {
-    this.byFile.set(path, resourcesOf(path, parseManifests(text)));
+    this.byFile.set(path, resourcesOf(path, parseManifests(textOfKinds(text, READ_KINDS)), text));
     this.byType = undefined;
   }
 

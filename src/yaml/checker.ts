@@ -6,7 +6,7 @@ import { MAX_FINDINGS } from './limits';
 import { factsSignature, mergeFacts } from './facts';
 import { fileFacts, lintParsed, lintText, mayReportPlain, plainFacts, syntaxFinding, type FileFacts, type LintOptions } from './lint';
 import { mayNestTooDeep, parseManifests, type ParsedFile } from './parse';
-import { isTemplate, plainManifests, type PlainManifest } from './plain';
+import { isTemplate, maskedPlainManifests, plainManifests, type PlainManifest } from './plain';
 import type { ScreenContext } from './rules';
 import type { Diagnostic } from 'yaml-language-server';
 import type { SchemaValidation } from './schema/languageService';
@@ -385,7 +385,7 @@ function unparsed(): ChunkResult {
 function nothingToCheck(text: string, words: Words): ChunkResult | undefined {
   const nothing = (): ChunkResult => ({ parsed: true, file: undefined, facts: NO_FACTS, tooLarge: [] });
   if (isEmptyDocument(text)) return nothing();
-  if (isTemplate(text) && !words.rules.test(text) && !mayBeAnalyzed(text) && !mayNestTooDeep(text, true)) return nothing();
+  if (isTemplate(text) && !words.rules.test(text) && !mayBeAnalyzed(text) && (!mayNestTooDeep(text, true) || maskedPlainManifests(text))) return nothing();
   return undefined;
 }
 

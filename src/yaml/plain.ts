@@ -1,7 +1,9 @@
 import { isRecord } from '../util/objects';
 import { isPod, POD_TEMPLATE_PATH } from './kube';
+import { MAX_NESTING } from './limits';
 import { isKubernetesShaped, mayNestTooDeep } from './parse';
 import { loadFast } from './schema/fastYaml';
+import { maskTemplates } from './template';
 
 /**
  * One document read as plain values (js-yaml's, used only where they are certain to be `yaml`'s: see
@@ -21,12 +23,35 @@ export interface PlainManifest {
 
 /**
  * The documents of a text as plain values, or undefined when they are not certain to be what the ranged parse reads:
- * js-yaml is not sure (see `loadFast`), the text is a Helm template (the ranged parse reads it with its actions masked)
- * or it may nest too deep (a finding of its own).
+ * js-yaml is not sure (see `loadFast`), the text is a Helm template (the ranged parse reads it with its actions masked:
+ * see `maskedPlainManifests`) or it may nest too deep (a finding of its own).
  */
 export function plainManifests(text: string): PlainManifest[] | undefined {
-  if (isTemplate(text) || mayNestTooDeep(text, true)) return undefined;
-  return loadFast(text)?.map(plainManifest);
+  return isTemplate(text) ? undefined : readPlain(text);
+}
+
+/** A Helm template's documents as plain values, read as the ranged parse reads them: with its actions masked. */
+export function maskedPlainManifests(text: string): PlainManifest[] | undefined {
+  return readPlain(maskTemplates(text).text);
+}
+
+/**
+ * A text that may nest too deep by the count of its characters is still read, and its values measured: with a margin,
+ * since the parser counts what it opens (a JSON document folded over the lines of a quoted scalar has no level).
+ */
+function readPlain(text: string): PlainManifest[] | undefined {
+  const mayBeDeep = mayNestTooDeep(text, true);
+  const docs = loadFast(text);
+  if (!docs || (mayBeDeep && docs.some((doc) => nesting(doc) > MAX_NESTING / 2))) return undefined;
+  return docs.map(plainManifest);
+}
+
+/** How many collections a value nests (0 for a scalar). */
+function nesting(value: unknown): number {
+  if (typeof value !== 'object' || value === null) return 0;
+  let deepest = 0;
+  for (const child of Array.isArray(value) ? value : Object.values(value)) deepest = Math.max(deepest, nesting(child));
+  return deepest + 1;
 }
 
 /** Whether `maskTemplates` masks something: a `{{` with a `}}` after it. */

@@ -1,7 +1,8 @@
 /**
  * Helm templates are not YAML until rendered. To still check what we can, every `{{ ... }}` is
  * replaced by text of the same length (so offsets, lines and columns stay true): a line holding
- * only template actions becomes blank, an expression inside a value becomes underscores.
+ * only template actions becomes blank, an expression inside a value becomes underscores; line breaks, and the
+ * indentation of the lines an action spans into, stay.
  * Findings that touch a masked span are dropped by the caller: the real value is unknown.
  *
  * Everything here is one pass over the text (it runs on every keystroke, on lines of any length).
@@ -31,6 +32,7 @@ function actions(text: string): Array<[number, number]> {
 
 const NEWLINE = 10;
 const RETURN = 13;
+const SPACE = 32;
 
 /** What `String.prototype.trim` removes: whitespace and line terminators. */
 function isBlank(code: number): boolean {
@@ -100,7 +102,11 @@ class LineBreaks {
   }
 }
 
-/** text[start, end) with every character but line breaks replaced by `by`. */
+/**
+ * text[start, end) with every character replaced by `by`, but line breaks and the indentation after them: a line that
+ * an action spans into keeps its indentation (a Grafana legend `{{ pod }}` folded inside a quoted scalar, an `include`
+ * over two lines), so its YAML stays what it was around the action.
+ */
 function fill(text: string, start: number, end: number, by: string): string {
   let out = '';
   let run = start;
@@ -109,6 +115,10 @@ function fill(text: string, start: number, end: number, by: string): string {
     if (code !== NEWLINE && code !== RETURN) continue;
     out += by.repeat(k - run) + text[k];
     run = k + 1;
+    if (code !== NEWLINE) continue;
+    while (run < end && text.charCodeAt(run) === SPACE) run++;
+    out += ' '.repeat(run - k - 1);
+    k = run - 1;
   }
   return out + by.repeat(end - run);
 }

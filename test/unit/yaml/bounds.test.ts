@@ -96,7 +96,13 @@ function maskedByReference(text: string): { text: string; masked: Array<[number,
     let rest = '';
     for (let k = lineStart; k < lineEnd; k++) if ((k < start || k >= end) && !inside(k)) rest += text[k];
     const fill = rest.trim() === '' ? ' ' : '_';
-    for (let k = start; k < end; k++) if (chars[k] !== '\n' && chars[k] !== '\r') chars[k] = fill;
+    // Line breaks stay, and so do the spaces that indent a line the action spans into.
+    let indenting = false;
+    for (let k = start; k < end; k++) {
+      if (chars[k] === '\n') indenting = true;
+      else if (!(indenting && chars[k] === ' ')) indenting = false;
+      if (chars[k] !== '\n' && chars[k] !== '\r' && !indenting) chars[k] = fill;
+    }
   }
   return { text: chars.join(''), masked: spans };
 }
