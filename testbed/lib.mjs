@@ -12,6 +12,7 @@ import { closeSync, cpSync, existsSync, mkdirSync, openSync, readFileSync, readd
 import { request as httpRequest } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import { createServer } from 'node:net';
+import { networkInterfaces } from 'node:os';
 import { basename, join } from 'node:path';
 import { dump } from 'js-yaml';
 import { KWOK_STAGES, binaries, build, isBuilt, pendingBinaries } from './build.mjs';
@@ -259,12 +260,12 @@ function writeKubeconfig(dir, server, context) {
 // ---------------------------------------------------------------------------------------------
 // HTTP to the components
 
-function get(url, { tls, timeoutMs = 5000, method = 'GET', body } = {}) {
+function get(url, { tls, timeoutMs = 5000, method = 'GET', body, contentType = 'application/json' } = {}) {
   return new Promise((resolve, reject) => {
     const u = new URL(url);
     const req = (u.protocol === 'https:' ? httpsRequest : httpRequest)(
       u,
-      { method, timeout: timeoutMs, ...(tls ?? {}), headers: body ? { 'content-type': 'application/json' } : {} },
+      { method, timeout: timeoutMs, ...(tls ?? {}), headers: body ? { 'content-type': contentType } : {} },
       (res) => {
         let data = '';
         res.setEncoding('utf8');
@@ -287,8 +288,8 @@ function adminTls(dir) {
 /** A minimal admin client for the testbed's apiserver: kube(state)('GET', '/api/v1/nodes'). */
 export function kubeClient(state) {
   const tls = adminTls(state.dir);
-  return async (method, path, body) => {
-    const res = await get(`${state.server}${path}`, { tls, method, body, timeoutMs: 15_000 });
+  return async (method, path, body, contentType) => {
+    const res = await get(`${state.server}${path}`, { tls, method, body, contentType, timeoutMs: 15_000 });
     let json;
     try {
       json = res.body ? JSON.parse(res.body) : undefined;
@@ -425,6 +426,21 @@ function nodeObject(name) {
   };
 }
 
+/** The expression of kwok's pod-ready stage that gives a pod on the host network its node's address. */
+const HOST_NETWORK = '( or .spec.hostNetwork false )';
+
+/**
+ * Edits kwok's pod-ready stage so that istiod's pods (label `app=istiod`) get their node's address, as pods on the
+ * host network do (see `nodeAddress`), without being on it: such pods would claim their ports on the node, and two
+ * revisions of istiod, or a rollout of one, would then not fit on the testbed's two nodes.
+ */
+function istiodPodsAtNodeAddress(stage) {
+  const text = readFileSync(stage, 'utf8');
+  if (!text.includes(HOST_NETWORK)) throw new TestbedError(`kwok's pod-ready stage (${stage}) no longer reads ${HOST_NETWORK}: the testbed cannot give istiod's pod the node's address.`);
+  const istiod = '( and .metadata.labels ( eq ( printf "%v" ( index .metadata.labels "app" ) ) "istiod" ) )';
+  writeFileSync(stage, text.replace(HOST_NETWORK, `( or .spec.hostNetwork ${istiod} false )`));
+}
+
 async function startKwok(state, bin, nodes) {
   const { dir, ports, kubeconfig } = state;
   const stagesDir = join(dir, 'kwok');
@@ -434,11 +450,14 @@ async function startKwok(state, bin, nodes) {
     cpSync(join(bin.kwokStages, f), join(stagesDir, f));
     return join(stagesDir, f);
   });
+  if (state.nodeIp) istiodPodsAtNodeAddress(join(stagesDir, 'pod-ready.yaml'));
   const rec = startProcess(dir, 'kwok', bin.kwok, [
     `--kubeconfig=${kubeconfig}`,
     '--manage-all-nodes=true',
     `--server-address=127.0.0.1:${ports.kwok}`,
     '--node-lease-duration-seconds=40',
+    // Pods on the host network get this address (see `nodeAddress`).
+    ...(state.nodeIp ? [`--node-ip=${state.nodeIp}`] : []),
     ...configs.map((c) => `--config=${c}`),
   ]);
   const kube = kubeClient(state);
@@ -491,6 +510,54 @@ export function istioInstallSets(state, revision) {
 }
 
 /**
+ * The address of this machine that kwok gives its nodes, and so the pods on the host network and istiod's: its first
+ * IPv4 address that is not a loopback one. The API server proxies to no loopback address (`pods/…/proxy` answers "address not
+ * allowed"), so this is what lets the extension read istiod's debug endpoints through the pod proxy here as in a
+ * real cluster (see `reachIstiodThroughPodProxy`). Undefined on a machine without one: istiod's pod then stays
+ * unreachable, as a kwok pod is.
+ */
+export function nodeAddress() {
+  for (const list of Object.values(networkInterfaces())) {
+    const found = list?.find((a) => a.family === 'IPv4' && !a.internal);
+    if (found) return found.address;
+  }
+  return undefined;
+}
+
+/**
+ * Makes the pod of the istiod Deployment `revision` stands for reachable through the API server's pod proxy: kwok
+ * gives it the node's address, this machine's (see `istiodPodsAtNodeAddress`), and its `http-monitoring` port becomes
+ * the one the local istiod serves its monitoring and debug endpoints on. Waits until that pod alone is Ready at that
+ * address. The Deployment is istioctl's otherwise; a later `istioctl install` takes the port back, and the pod is
+ * then unreachable again.
+ */
+async function reachIstiodThroughPodProxy(state, revision) {
+  const kube = kubeClient(state);
+  const name = isDefaultRevision(revision) ? 'istiod' : `istiod-${revision}`;
+  const path = `/apis/apps/v1/namespaces/${ISTIO_NS}/deployments/${name}`;
+  const deployment = (await kube('GET', path)).json;
+  const containers = deployment?.spec?.template?.spec?.containers ?? [];
+  const c = containers.findIndex((x) => (x.ports ?? []).some((p) => p.name === 'http-monitoring'));
+  if (c < 0) throw new TestbedError(`The Deployment ${ISTIO_NS}/${name} has no http-monitoring port to point at the local istiod.`);
+  const p = containers[c].ports.findIndex((x) => x.name === 'http-monitoring');
+  const port = revisionPorts(state, revision).istiodMonitoring;
+  const patch = [{ op: 'replace', path: `/spec/template/spec/containers/${c}/ports/${p}/containerPort`, value: port }];
+  const r = await kube('PATCH', path, patch, 'application/json-patch+json');
+  if (r.status !== 200) throw new TestbedError(`Patching ${ISTIO_NS}/${name} for the pod proxy failed: HTTP ${r.status} ${r.text}`);
+  const selector = encodeURIComponent(`app=istiod,istio.io/rev=${isDefaultRevision(revision) ? 'default' : revision}`);
+  let seen = [];
+  try {
+    await waitFor(`the ${name} pod at ${state.nodeIp}`, async () => {
+      const pods = (await kube('GET', `/api/v1/namespaces/${ISTIO_NS}/pods?labelSelector=${selector}`)).json?.items ?? [];
+      seen = pods.map((pod) => `${pod.metadata?.name} ${pod.status?.phase} ${pod.status?.podIP ?? 'no IP'} on ${pod.spec?.nodeName ?? 'no node'}${pod.metadata?.deletionTimestamp ? ' (deleting)' : ''}`);
+      return pods.length > 0 && pods.every((pod) => pod.status?.podIP === state.nodeIp && pod.status?.phase === 'Running' && !pod.metadata?.deletionTimestamp);
+    }, { timeoutMs: 120_000, intervalMs: 250 });
+  } catch (err) {
+    throw new TestbedError(`${err.message}; its pods: ${seen.join('; ') || 'none'}`);
+  }
+}
+
+/**
  * Runs `istioctl install -y` against the testbed (profile minimal by default), with the webhooks
  * pointing at the local istiod. The istiod Deployment's pod is a kwok pod (Ready, runs nothing);
  * the real istiod is the local process started by startIstiod(). With `revision` (not `default`) it installs that
@@ -518,6 +585,7 @@ export async function installIstio({ dir, profile = 'minimal', extraSets = [], r
   if (code !== 0) {
     throw new TestbedError(`istioctl ${args.join(' ')} exited with ${code}. Log ${logPath}:`, { logTail: tail(logPath, 30) });
   }
+  if (state.nodeIp) await reachIstiodThroughPodProxy(state, revision);
   log(`testbed: istioctl install (profile ${profile}${isDefaultRevision(revision) ? '' : `, revision ${revision}`}) done in ${since(t0)}s`);
 }
 
@@ -564,7 +632,8 @@ export async function startIstiod({ dir, waitInstallMs = 0, revision, log = defa
     `--grpcAddr=127.0.0.1:${ports.istiodGrpc}`,
     `--secureGRPCAddr=127.0.0.1:${ports.istiodSecureGrpc}`,
     `--httpAddr=127.0.0.1:${ports.istiodHttp}`,
-    `--monitoringAddr=127.0.0.1:${ports.istiodMonitoring}`,
+    // Where the API server's pod proxy reaches it (see `nodeAddress`): istiod serves its debug endpoints there.
+    `--monitoringAddr=${state.nodeIp ?? '127.0.0.1'}:${ports.istiodMonitoring}`,
     `--ctrlz_port=${ports.istiodCtrlz}`,
     '--ctrlz_address=127.0.0.1',
     '--domain=cluster.local',
@@ -678,7 +747,7 @@ export async function up({ dir, istio = false, nodes = 2, build: doBuild = true,
 
   const ports = await freePorts(['etcd', 'etcdPeer', 'etcdMetrics', 'apiserver', 'controllerManager', 'scheduler', 'kwok', ...ISTIOD_PORTS]);
   const server = `https://127.0.0.1:${ports.apiserver}`;
-  const state = { dir, ports, server, kubeconfig: join(dir, 'kubeconfig'), context, clusterName, pluggedCa, istio, istiod: false, startedAt: new Date().toISOString(),
+  const state = { dir, ports, server, kubeconfig: join(dir, 'kubeconfig'), context, clusterName, pluggedCa, istio, istiod: false, nodeIp: nodeAddress(), startedAt: new Date().toISOString(),
     versions: { kubernetes: K8S_VERSION, etcd: ETCD_VERSION, kwok: KWOK_VERSION, istio: `${ISTIO.buildVersion} (${ISTIO.branch} @ ${ISTIO.commit})` } };
   // Seconds each phase took, kept in state.json (the README's start-up figures come from here).
   const timings = {};

@@ -255,9 +255,12 @@ export class ClusterClient {
    * control-plane pod without a port-forward. Needs RBAC `get pods/proxy`; the answer is parsed as JSON.
    */
   async podProxyJson<T>(namespace: string, pod: string, port: number, path: string, signal?: AbortSignal): Promise<T> {
-    const target = { verb: 'get', resource: 'pods/proxy', namespace, name: pod };
-    const base = `/api/v1/namespaces/${encodeURIComponent(namespace)}/pods/${encodeURIComponent(pod)}:${port}/proxy`;
-    return this.json<T>({ method: 'GET', path: `${base}${path}`, target, signal, idleTimeoutMs: 5000 });
+    return this.json<T>(podProxy(namespace, pod, port, path, signal));
+  }
+
+  /** The same, the answer as text (istiod's Prometheus metrics). */
+  async podProxyText(namespace: string, pod: string, port: number, path: string, signal?: AbortSignal): Promise<string> {
+    return (await this.transport.request(podProxy(namespace, pod, port, path, signal))).body.toString('utf8');
   }
 
   /** The API server's version (`/version`); also a cheap reachability check. */
@@ -355,4 +358,11 @@ function consumeWatchStream<T>(
     res.on('close', () => finish());
     res.on('error', (err) => finish(errorFromNetwork(err, server, target)));
   });
+}
+
+/** A GET of `path` on a pod's port through the API server's proxy (RBAC `get pods/proxy`). */
+function podProxy(namespace: string, pod: string, port: number, path: string, signal?: AbortSignal): Parameters<Transport['request']>[0] {
+  const target = { verb: 'get', resource: 'pods/proxy', namespace, name: pod };
+  const base = `/api/v1/namespaces/${encodeURIComponent(namespace)}/pods/${encodeURIComponent(pod)}:${port}/proxy`;
+  return { method: 'GET', path: `${base}${path}`, target, signal, idleTimeoutMs: 5000 };
 }

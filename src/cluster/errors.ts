@@ -78,6 +78,16 @@ function describeTarget(t: RequestTarget | undefined): string {
   return t.namespace ? `${what} in namespace "${t.namespace}"` : `${what} (cluster-wide)`;
 }
 
+/**
+ * An error answer that came through the API server's proxy (`pods/…/proxy`, `services/…/proxy`) from what it proxies
+ * to, or from a network proxy on the way: not a Kubernetes Status, so no verdict of the API server (a 403 there is
+ * no missing permission). Says so, with the answer's own text.
+ */
+export function errorFromProxied(status: number, text: string, target: RequestTarget): ClusterError {
+  const answer = text.trim().replace(/\s+/g, ' ').slice(0, 200);
+  return new ClusterError('unknown', `${capitalize(describeTarget(target))} answered HTTP ${status}${answer ? `: ${answer}` : ''} (through the API server's proxy).`, { status, target, detail: `HTTP ${status}` });
+}
+
 /** Maps an HTTP error answer of the API server to a ClusterError. */
 export function errorFromStatus(status: number, body: KubeStatus | undefined, target?: RequestTarget, context?: string): ClusterError {
   const serverMessage = body?.message;
@@ -98,6 +108,8 @@ export function errorFromStatus(status: number, body: KubeStatus | undefined, ta
     case 502:
     case 503:
     case 504:
+      // Through a proxy subresource the API server answered: what it could not reach is the pod or service.
+      if (target?.resource.endsWith('/proxy') && serverMessage) return new ClusterError('unreachable', `The API server could not reach ${describeTarget(target)}: ${serverMessage}`, options);
       return new ClusterError('unreachable', `The API server is unavailable (HTTP ${status}).`, options);
     default:
       return new ClusterError('unknown', serverMessage ?? `The API server answered HTTP ${status}.`, options);

@@ -1,7 +1,7 @@
 import * as http from 'node:http';
 import * as https from 'node:https';
 import type { ContextAccess } from './contextAccess';
-import { errorFromCredentials, errorFromNetwork, errorFromStatus, type KubeStatus, type RequestTarget } from './errors';
+import { errorFromCredentials, errorFromNetwork, errorFromProxied, errorFromStatus, type KubeStatus, type RequestTarget } from './errors';
 
 export interface RequestOptions {
   method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
@@ -39,8 +39,11 @@ export class Transport {
       throw errorFromNetwork(err, this.server, options.target);
     });
     const status = res.statusCode ?? 0;
-    if (status < 200 || status >= 300) throw errorFromStatus(status, parseStatus(body), options.target, this.context);
-    return { status, body };
+    if (status >= 200 && status < 300) return { status, body };
+    const parsed = parseStatus(body);
+    // Through a proxy subresource, an answer that is no Status is the proxied server's, not the API server's.
+    if (options.target?.resource.endsWith('/proxy') && parsed?.kind !== 'Status') throw errorFromProxied(status, body.toString('utf8'), options.target);
+    throw errorFromStatus(status, parsed, options.target, this.context);
   }
 
   /** Opens a streaming response (watch); throws ClusterError unless the status is 200. The caller consumes it. */

@@ -47,6 +47,8 @@ export const NetworkLabel = 'topology.istio.io/network';
 export const ClusterIdEnv = 'CLUSTER_ID';
 /** istiod's monitoring port; it also serves `/debug/*`, e.g. `/debug/clusterz` (what `istioctl remote-clusters` prints). */
 export const IstiodMonitoringPort = 15014;
+/** The name istiod's chart gives that port in its pod (manifests/charts/istio-control/istio-discovery). */
+export const IstiodMonitoringPortName = 'http-monitoring';
 /** The ConfigMap istiod writes into every namespace with the mesh's root certificate(s) under `root-cert.pem`. */
 export const RootCertConfigMap = 'istio-ca-root-cert';
 

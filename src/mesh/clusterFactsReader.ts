@@ -2,14 +2,15 @@
  * Reads the facts of clusterFacts.ts from one live cluster: the namespaces from its MeshStore (decided as the Mesh view
  * decides them), the rest in one round of reads of istio-system: istiod's CLUSTER_ID, the `istio` ConfigMap's mesh ID,
  * the published root certificate, the network label, the remote secrets, and istiod's own sync state of each remote
- * cluster from `/debug/clusterz` (the JSON `istioctl remote-clusters` prints), fetched through the API server's pod
- * proxy, so no port-forward and no istioctl process is needed. A read that fails leaves its fact unknown and says why.
+ * cluster (see `readSyncState`), fetched through the API server's pod proxy, so no port-forward and no istioctl
+ * process is needed. A read that fails leaves its fact unknown and says why.
  */
 import type { ClusterClient } from '../cluster/client';
 import { Kinds } from '../cluster/kinds';
 import type { KubeObject } from '../cluster/types';
 import { meshIdOf } from '../istio/meshConfig';
-import { IstioSystemNamespace, IstiodMonitoringPort, MultiClusterSecretLabel, NetworkLabel, RootCertConfigMap } from '../istio/names';
+import { IstioSystemNamespace, IstiodMonitoringPort, IstiodMonitoringPortName, MultiClusterSecretLabel, NetworkLabel, RootCertConfigMap } from '../istio/names';
+import { isRecord } from '../util/objects';
 import { errorMessage } from '../util/errors';
 import { clusterIdOf, type ClusterFacts, type NamespaceFacts, remoteSecretFacts, rootCertificates } from './clusterFacts';
 import type { NamespaceModel } from './model';
@@ -30,6 +31,62 @@ interface PodSpecHolder extends KubeObject {
   spec?: unknown;
   status?: { phase?: string };
   data?: Record<string, string>;
+}
+
+/** The port istiod's pod serves its monitoring and debug endpoints on: its `http-monitoring` port, else Istio's default. */
+export function monitoringPort(pod: PodSpecHolder): number {
+  const containers = isRecord(pod.spec) && Array.isArray(pod.spec.containers) ? pod.spec.containers : [];
+  for (const c of containers) {
+    const ports: unknown[] = isRecord(c) && Array.isArray(c.ports) ? c.ports : [];
+    const named = ports.find((p) => isRecord(p) && p.name === IstiodMonitoringPortName);
+    if (isRecord(named) && typeof named.containerPort === 'number') return named.containerPort;
+  }
+  return IstiodMonitoringPort;
+}
+
+/**
+ * istiod's sync state of each remote cluster, by cluster ID: from its metrics (`istiod_remote_cluster_sync_status`,
+ * one sample per cluster and state, 1 for the current one), which its monitoring port serves to anyone, as it does to
+ * Prometheus. Its `/debug/clusterz` (what `istioctl remote-clusters` prints) answers only requests from istiod's own
+ * pod or with a token, and the API server's proxy forwards no token: it is asked only when the metrics lack the
+ * family (an istiod older than it).
+ */
+async function readSyncState(client: ClusterClient, pod: PodSpecHolder, signal?: AbortSignal): Promise<(clusterId: string) => string | undefined> {
+  const port = monitoringPort(pod);
+  const fromMetrics = remoteSyncStatus(await client.podProxyText(IstioSystemNamespace, pod.metadata.name, port, '/metrics', signal));
+  if (fromMetrics) return (id) => fromMetrics.get(id);
+  const clusterz = await client.podProxyJson<ClusterzEntry[]>(IstioSystemNamespace, pod.metadata.name, port, '/debug/clusterz', signal);
+  return (id) => {
+    const entry = Array.isArray(clusterz) ? clusterz.find((c) => c?.id === id) : undefined;
+    return typeof entry?.syncStatus === 'string' ? entry.syncStatus : undefined;
+  };
+}
+
+const SYNC_METRIC = 'istiod_remote_cluster_sync_status';
+const LABEL = /(\w+)="((?:[^"\\]|\\.)*)"/g;
+
+/**
+ * The current sync state of each remote cluster in istiod's Prometheus text, or undefined when the text has no
+ * `istiod_remote_cluster_sync_status` family (a cluster without a sample of value 1 has no entry).
+ */
+export function remoteSyncStatus(metrics: string): Map<string, string> | undefined {
+  let family = false;
+  const out = new Map<string, string>();
+  for (const line of metrics.split('\n')) {
+    if (line.startsWith('#')) {
+      if (line.startsWith(`# TYPE ${SYNC_METRIC} `)) family = true;
+      continue;
+    }
+    if (!line.startsWith(`${SYNC_METRIC}{`)) continue;
+    family = true;
+    const close = line.lastIndexOf('}');
+    if (Number(line.slice(close + 1).trim().split(' ')[0]) !== 1) continue;
+    const labels = new Map([...line.slice(SYNC_METRIC.length + 1, close).matchAll(LABEL)].map((m) => [m[1], m[2]]));
+    const cluster = labels.get('cluster');
+    const status = labels.get('status');
+    if (cluster !== undefined && status !== undefined) out.set(cluster, status);
+  }
+  return family ? out : undefined;
 }
 
 /** The injection state of each namespace as the store decided it: the one decision the view and the checks share. */
@@ -57,14 +114,9 @@ export async function readClusterFacts(client: ClusterClient, namespaces: readon
   ]);
   const clusterName = istiods ? clusterIdOf(istiods.items) : undefined;
   const running = pods?.items.find((p) => p.status?.phase === 'Running');
-  const clusterz = running && secrets?.items.length
-    ? await attempt(`istiod's /debug/clusterz (pods/proxy to ${running.metadata.name}:${IstiodMonitoringPort})`, () =>
-      client.podProxyJson<ClusterzEntry[]>(ns, running.metadata.name, IstiodMonitoringPort, '/debug/clusterz', signal))
+  const syncOf = running && secrets?.items.length
+    ? await attempt(`istiod's sync state (pods/proxy to ${running.metadata.name}:${monitoringPort(running)})`, () => readSyncState(client, running, signal))
     : undefined;
-  const syncOf = (id: string) => {
-    const entry = Array.isArray(clusterz) ? clusterz.find((c) => c?.id === id) : undefined;
-    return typeof entry?.syncStatus === 'string' ? entry.syncStatus : undefined;
-  };
   const pem = rootCert?.data?.['root-cert.pem'];
   const facts: ClusterFacts = {
     context: client.context,
@@ -73,7 +125,7 @@ export async function readClusterFacts(client: ClusterClient, namespaces: readon
     network: namespaces.find((n) => n.name === ns)?.labels[NetworkLabel],
     meshId: meshConfig ? meshIdOf(meshConfig.data?.mesh) : undefined,
     rootCerts: pem ? rootCertificates(pem) : undefined,
-    remoteSecrets: (secrets?.items ?? []).flatMap(remoteSecretFacts).map((s) => ({ ...s, syncStatus: syncOf(s.clusterName) })),
+    remoteSecrets: (secrets?.items ?? []).flatMap(remoteSecretFacts).map((s) => ({ ...s, syncStatus: syncOf?.(s.clusterName) })),
     namespaces: namespaceFacts(namespaces),
   };
   return { facts, unknown };

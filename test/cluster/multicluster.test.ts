@@ -4,16 +4,18 @@
 // and an endpoint of a Service that exists only in the other cluster shows up in its endpoint index.
 //
 // `istioctl remote-clusters` reaches istiod by port-forwarding to its pod, and here that pod is a kwok pod that runs
-// nothing; the test reads the same /debug/clusterz JSON that command prints, from the local istiod.
+// nothing; the test reads the same /debug/clusterz JSON that command prints, from the local istiod, and the
+// extension's reader reads it through the API server's pod proxy (the testbed gives istiod's pod this machine's address).
 import * as assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { request } from 'node:http';
 import { join, resolve } from 'node:path';
 import * as k8s from '@kubernetes/client-node';
 import { namespaceInjection, manifestMeshFacts } from '../../src/istio/injection';
-import { meshIdOf } from '../../src/istio/meshConfig';
+import { ClusterClient } from '../../src/cluster/client';
 import { IstioSystemNamespace, MultiClusterSecretLabel, RootCertConfigMap } from '../../src/istio/names';
-import { remoteSecretFacts, rootCertificates, type ClusterFacts } from '../../src/mesh/clusterFacts';
+import type { ClusterFacts } from '../../src/mesh/clusterFacts';
+import { readClusterFacts } from '../../src/mesh/clusterFactsReader';
 import { meshFindings } from '../../src/mesh/meshChecks';
 import { deployment, execFileText, isFullyReady, namespace, testbedEnv, waitUntil } from './support';
 
@@ -135,28 +137,38 @@ describe('multi-cluster testbed', function () {
     }
   });
 
-  /** What the mesh-level checks know of a cluster, read from it and from its istiod as the extension will. */
+  /**
+   * What the mesh-level checks know of a cluster, read by the extension's own reader (istiod's sync state through the
+   * API server's pod proxy: the testbed puts istiod's pod on this machine's address); the namespaces decided here.
+   */
   async function facts(c: MeshCluster): Promise<ClusterFacts> {
-    const api = core(c);
-    const istiod = await kc(c).makeApiClient(k8s.AppsV1Api).readNamespacedDeployment({ name: 'istiod', namespace: IstioSystemNamespace });
-    const synced = await getJson<RemoteCluster[]>(`${c.istiodDebug}/debug/clusterz`);
-    const secrets = (await api.listNamespacedSecret({ namespace: IstioSystemNamespace, labelSelector: `${MultiClusterSecretLabel}=true` })).items;
-    const injection = manifestMeshFacts({ revisions: ['default'] });
-    return {
-      context: c.context,
-      server: c.server,
-      clusterName: istiod.spec?.template.spec?.containers[0].env?.find((e) => e.name === 'CLUSTER_ID')?.value,
-      meshId: meshIdOf((await api.readNamespacedConfigMap({ name: 'istio', namespace: IstioSystemNamespace })).data?.mesh),
-      rootCerts: rootCertificates((await api.readNamespacedConfigMap({ name: RootCertConfigMap, namespace: IstioSystemNamespace })).data?.['root-cert.pem'] ?? ''),
-      remoteSecrets: secrets.flatMap((s) => remoteSecretFacts({ metadata: { name: s.metadata?.name ?? '', namespace: s.metadata?.namespace, labels: s.metadata?.labels }, data: s.data }))
-        .map((f) => ({ ...f, syncStatus: synced.find((r) => r.id === f.clusterName)?.syncStatus })),
-      namespaces: (await api.listNamespace()).items.map((n) => {
+    const client = await ClusterClient.connect({ settingPath: mesh.kubeconfig, context: c.context });
+    try {
+      const { facts: read, unknown } = await readClusterFacts(client, []);
+      assert.deepEqual(unknown, [], `${c.context}: facts left unknown`);
+      const injection = manifestMeshFacts({ revisions: ['default'] });
+      const namespaces = (await core(c).listNamespace()).items.map((n) => {
         const name = n.metadata?.name ?? '';
         const decided = namespaceInjection({ name, labels: n.metadata?.labels ?? {} }, injection);
         return { name, state: decided.state, revision: decided.plain.revision };
-      }),
-    };
+      });
+      return { ...read, server: c.server, namespaces };
+    } finally {
+      client.dispose();
+    }
   }
+
+  it("reads each istiod's sync state of the other cluster as the extension does, through the API server's pod proxy", async () => {
+    for (const [local, remote] of [mesh.clusters, [...mesh.clusters].reverse()]) {
+      const read = await waitUntil(`${local.name}'s facts to say ${remote.name} synced`, async () => {
+        const f = await facts(local);
+        return f.remoteSecrets.some((r) => r.clusterName === remote.name && r.syncStatus === 'synced') ? f : undefined;
+      });
+      assert.equal(read.clusterName, local.name);
+      assert.equal(read.meshId, mesh.meshId);
+      assert.deepEqual(read.remoteSecrets.map((r) => [r.clusterName, r.syncStatus]), [[remote.name, 'synced']]);
+    }
+  });
 
   it('finds no mesh-level problem in the joined clusters, and the ones made on purpose', async () => {
     const [one, two] = mesh.clusters;

@@ -98,6 +98,7 @@ describe('mesh view with two clusters', function () {
       return ok && found.size === 2 ? found : undefined;
     });
     assert.deepEqual([...rows.keys()], contexts);
+    const group = (children: readonly { item: vscode.TreeItem }[]) => children.find((c) => c.item.label === 'Remote secrets')!;
     for (const [i, context] of contexts.entries()) {
       const other = i === 0 ? 2 : 1;
       // The secret's target is named once the other cluster's facts are read too.
@@ -106,13 +107,16 @@ describe('mesh view with two clusters', function () {
         const found = await childrenOf((await clusterRows()).get(context)!.node);
         const group = found.find((c) => c.item.label === 'Remote secrets');
         const rows = group && (await childrenOf(group.node));
-        return rows?.some((r) => r.item.label === target) ? [found, rows] as const : undefined;
+        // istiod's sync state, read through the API server's pod proxy (the testbed puts istiod's pod on this
+        // machine's address), says the other cluster is synced.
+        return rows?.some((r) => r.item.label === target && String(r.item.description).endsWith(' · synced')) ? [found, rows] as const : undefined;
       });
       assert.deepEqual(children.map((c) => c.item.label), ['Control plane', 'Namespaces', 'Remote secrets']);
       // Two clusters' rows of the same kind are two rows: VS Code refuses a tree with one id twice.
       assert.equal(children[1].item.id, `${context}/namespaces`);
       assert.deepEqual(secrets.map((s) => s.item.label), [target]);
-      assert.match(String(secrets[0].item.description), /^https:\/\/127\.0\.0\.1:\d+ · /);
+      assert.match(String(secrets[0].item.description), /^https:\/\/127\.0\.0\.1:\d+ · synced$/);
+      assert.equal(group(children).item.description, '1 · 1 synced');
     }
     // The selected context's rows keep their commands; the other cluster's rows act on no other context than theirs.
     const selected = services.mesh.contextName;

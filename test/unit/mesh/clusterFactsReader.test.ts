@@ -1,6 +1,6 @@
 import * as assert from 'node:assert/strict';
 import { ClusterClient } from '../../../src/cluster/client';
-import { readClusterFacts } from '../../../src/mesh/clusterFactsReader';
+import { readClusterFacts, remoteSyncStatus } from '../../../src/mesh/clusterFactsReader';
 import { MeshStore } from '../../../src/mesh/store';
 import { FakeApiServer, json } from '../cluster/fakeApiServer';
 import { injectorWebhookConfiguration } from '../../builders/injection';
@@ -27,11 +27,24 @@ describe('reading a cluster\'s mesh facts', () => {
     await server.stop();
   });
 
-  /** The istio-system objects of a primary with one remote secret; `clusterz` answers istiod's debug endpoint. */
-  function serve(clusterz: (res: Parameters<typeof json>[0]) => void) {
+  type Answer = (res: Parameters<typeof json>[0]) => void;
+  const text = (status: number, body: string): Answer => (res) => {
+    res.writeHead(status, { 'content-type': 'text/plain' });
+    res.end(body);
+  };
+  /** Metrics of an istiod older than the sync-state family. */
+  const OLD_METRICS = text(200, '# TYPE istiod_managed_clusters gauge\nistiod_managed_clusters{cluster_type="remote"} 1\n');
+
+  /**
+   * The istio-system objects of a primary with one remote secret; `metrics` and `clusterz` answer istiod's metrics and
+   * debug endpoint through the pod proxy.
+   */
+  function serve(metrics: Answer, clusterz: Answer = text(401, ''), monitoringPort?: number) {
     const d = istiod();
     d.spec!.template.spec!.containers[0].env = [{ name: 'CLUSTER_ID', value: 'cluster1' }];
     const running = pod('istiod-abc', { namespace: 'istio-system' });
+    if (monitoringPort !== undefined) running.spec!.containers[0].ports = [{ name: 'grpc-xds', containerPort: 15010 }, { name: 'http-monitoring', containerPort: monitoringPort }];
+    const port = monitoringPort ?? 15014;
     server.route = (req, res) => {
       if (req.path === '/apis/apps/v1/namespaces/istio-system/deployments') return json(res, 200, { items: [d], metadata: {} });
       if (req.path === '/api/v1/namespaces/istio-system/configmaps/istio') return json(res, 200, { metadata: { name: 'istio' }, data: { mesh: 'defaultConfig:\n  meshId: mesh1\n' } });
@@ -41,13 +54,22 @@ describe('reading a cluster\'s mesh facts', () => {
         return json(res, 200, { items: [secret('istio-remote-secret-cluster2', { cluster2: remoteKubeconfig('cluster2', 'https://10.0.0.2:6443') })], metadata: {} });
       }
       if (req.path === '/api/v1/namespaces/istio-system/pods') return json(res, 200, { items: [running], metadata: {} });
-      if (req.path === '/api/v1/namespaces/istio-system/pods/istiod-abc:15014/proxy/debug/clusterz') return clusterz(res);
+      if (req.path === `/api/v1/namespaces/istio-system/pods/istiod-abc:${port}/proxy/metrics`) return metrics(res);
+      if (req.path === `/api/v1/namespaces/istio-system/pods/istiod-abc:${port}/proxy/debug/clusterz`) return clusterz(res);
       return json(res, 404, { kind: 'Status', code: 404, message: 'not found' });
     };
   }
 
   it('reads cluster name, mesh ID, network, root, remote secrets with istiod\'s sync state, and the namespaces', async () => {
-    serve((res) => json(res, 200, [{ id: 'cluster1', syncStatus: 'synced' }, { id: 'cluster2', secretName: 'istio-system/istio-remote-secret-cluster2', syncStatus: 'timeout' }]));
+    serve(text(200, [
+      '# HELP istiod_remote_cluster_sync_status Current synchronization state of remote clusters managed by istiod.',
+      '# TYPE istiod_remote_cluster_sync_status gauge',
+      'istiod_remote_cluster_sync_status{cluster="cluster2",cluster_type="remote",status="closed"} 0',
+      'istiod_remote_cluster_sync_status{cluster="cluster2",cluster_type="remote",status="synced"} 0',
+      'istiod_remote_cluster_sync_status{cluster="cluster2",cluster_type="remote",status="syncing"} 0',
+      'istiod_remote_cluster_sync_status{cluster="cluster2",cluster_type="remote",status="timeout"} 1',
+      '',
+    ].join('\n')));
     const { facts, unknown } = await readClusterFacts(client, store.namespaces);
     assert.deepEqual(unknown, []);
     assert.equal(facts.context, 'fake');
@@ -59,11 +81,66 @@ describe('reading a cluster\'s mesh facts', () => {
     assert.deepEqual(facts.namespaces.find((n) => n.name === 'shop'), { name: 'shop', state: 'on', revision: 'default' });
   });
 
-  it('leaves the sync state unknown, and says why, when istiod\'s debug endpoint does not answer', async () => {
+  it('asks /debug/clusterz when istiod\'s metrics have no sync-state family (an older istiod)', async () => {
+    serve(OLD_METRICS, (res) => json(res, 200, [{ id: 'cluster1', syncStatus: 'synced' }, { id: 'cluster2', secretName: 'istio-system/istio-remote-secret-cluster2', syncStatus: 'syncing' }]));
+    const { facts, unknown } = await readClusterFacts(client, store.namespaces);
+    assert.deepEqual(unknown, []);
+    assert.equal(facts.remoteSecrets[0].syncStatus, 'syncing');
+  });
+
+  it('leaves the sync state unknown, and says why, when istiod does not answer', async () => {
     serve((res) => json(res, 503, { kind: 'Status', code: 503, message: 'error trying to reach service: dial tcp 10.0.0.9:15014: connect: no route to host' }));
     const { facts, unknown } = await readClusterFacts(client, store.namespaces);
     assert.equal(facts.remoteSecrets[0].syncStatus, undefined);
     assert.equal(unknown.length, 1);
-    assert.match(unknown[0], /clusterz.*istiod-abc:15014/);
+    assert.match(unknown[0], /sync state.*istiod-abc:15014.*no route to host/);
+  });
+
+  it('leaves it unknown when the metrics lack the family and /debug/clusterz wants a token', async () => {
+    serve(OLD_METRICS);
+    const { facts, unknown } = await readClusterFacts(client, store.namespaces);
+    assert.equal(facts.remoteSecrets[0].syncStatus, undefined);
+    assert.match(unknown[0], /answered HTTP 401 \(through the API server's proxy\)/);
+  });
+
+  it('asks the port istiod\'s pod names http-monitoring, where one is named', async () => {
+    serve(text(200, 'istiod_remote_cluster_sync_status{cluster="cluster2",cluster_type="remote",status="synced"} 1\n'), undefined, 24017);
+    const { facts, unknown } = await readClusterFacts(client, store.namespaces);
+    assert.deepEqual(unknown, []);
+    assert.equal(facts.remoteSecrets[0].syncStatus, 'synced');
+  });
+
+  it('says what answered, not a missing permission, when the pod (or a proxy on the way) refuses the request', async () => {
+    serve(text(403, 'resolve_deny: denied destination\n'));
+    const { unknown } = await readClusterFacts(client, store.namespaces);
+    assert.equal(unknown.length, 1);
+    assert.match(unknown[0], /answered HTTP 403: resolve_deny: denied destination \(through the API server's proxy\)/);
+    assert.doesNotMatch(unknown[0], /You may not/);
+  });
+
+  it('still says a permission is missing when the API server itself refuses the proxy', async () => {
+    serve((res) => json(res, 403, { kind: 'Status', code: 403, reason: 'Forbidden', message: 'pods "istiod-abc" is forbidden: User "dev" cannot get resource "pods/proxy"' }));
+    const { unknown } = await readClusterFacts(client, store.namespaces);
+    assert.match(unknown[0], /You may not get pods\/proxy\/istiod-abc/);
+  });
+});
+
+describe("istiod's sync state in its metrics", () => {
+  it('is the state whose sample is 1, per cluster; other families and states are ignored', () => {
+    const metrics = [
+      '# TYPE istiod_remote_cluster_sync_status gauge',
+      'istiod_remote_cluster_sync_status{cluster="a",cluster_type="remote",status="synced"} 1',
+      'istiod_remote_cluster_sync_status{cluster="a",cluster_type="remote",status="timeout"} 0',
+      'istiod_remote_cluster_sync_status{cluster="b \\"x\\"",status="syncing",cluster_type="remote"} 1 1700000000000',
+      'istiod_remote_cluster_sync_status{cluster="c",cluster_type="remote",status="closed"} 0',
+      'istiod_remote_cluster_sync_status_other{cluster="d",status="synced"} 1',
+      'istiod_managed_clusters{cluster_type="remote"} 3',
+    ].join('\n');
+    assert.deepEqual([...remoteSyncStatus(metrics)!], [['a', 'synced'], ['b \\"x\\"', 'syncing']]);
+  });
+
+  it('is absent when the family is (an istiod older than it), and empty when it has no remote cluster yet', () => {
+    assert.equal(remoteSyncStatus('istiod_managed_clusters{cluster_type="remote"} 0\n'), undefined);
+    assert.deepEqual(remoteSyncStatus('# HELP istiod_remote_cluster_sync_status x\n# TYPE istiod_remote_cluster_sync_status gauge\n'), new Map());
   });
 });
