@@ -426,19 +426,19 @@ function nodeObject(name) {
   };
 }
 
-/** The expression of kwok's pod-ready stage that gives a pod on the host network its node's address. */
-const HOST_NETWORK = '( or .spec.hostNetwork false )';
+/** Where kwok's pod-ready stage writes a pod's addresses. */
+const POD_IPS = ['      {{ with $podIPs }}', '      podIP: {{ index . 0 | Quote }}', '      podIPs:', '      {{ range . }}', '      - ip: {{ . | Quote }}', '      {{ end }}', '      {{ end }}'].join('\n');
 
 /**
- * Edits kwok's pod-ready stage so that istiod's pods (label `app=istiod`) get their node's address, as pods on the
- * host network do (see `nodeAddress`), without being on it: such pods would claim their ports on the node, and two
- * revisions of istiod, or a rollout of one, would then not fit on the testbed's two nodes.
+ * Edits kwok's pod-ready stage so that istiod's pods (label `app=istiod`) get `address` (see `hostAddress`); other pods
+ * keep kwok's fake addresses, and so do the nodes (the API server's port-forward to a node, which `istioctl install`
+ * tries, must keep failing as it does on a fake node rather than reach this machine's port 10250).
  */
-function istiodPodsAtNodeAddress(stage) {
+function istiodPodsAt(stage, address) {
   const text = readFileSync(stage, 'utf8');
-  if (!text.includes(HOST_NETWORK)) throw new TestbedError(`kwok's pod-ready stage (${stage}) no longer reads ${HOST_NETWORK}: the testbed cannot give istiod's pod the node's address.`);
-  const istiod = '( and .metadata.labels ( eq ( printf "%v" ( index .metadata.labels "app" ) ) "istiod" ) )';
-  writeFileSync(stage, text.replace(HOST_NETWORK, `( or .spec.hostNetwork ${istiod} false )`));
+  if (!text.includes(POD_IPS)) throw new TestbedError(`kwok's pod-ready stage (${stage}) no longer writes the pod's addresses as the testbed expects: it cannot give istiod's pods ${address}.`);
+  const istiod = '{{ if and .metadata.labels ( eq ( printf "%v" ( index .metadata.labels "app" ) ) "istiod" ) }}';
+  writeFileSync(stage, text.replace(POD_IPS, [`      ${istiod}`, `      podIP: "${address}"`, '      podIPs:', `      - ip: "${address}"`, '      {{ else }}', POD_IPS, '      {{ end }}'].join('\n')));
 }
 
 async function startKwok(state, bin, nodes) {
@@ -450,14 +450,12 @@ async function startKwok(state, bin, nodes) {
     cpSync(join(bin.kwokStages, f), join(stagesDir, f));
     return join(stagesDir, f);
   });
-  if (state.nodeIp) istiodPodsAtNodeAddress(join(stagesDir, 'pod-ready.yaml'));
+  if (state.hostAddress) istiodPodsAt(join(stagesDir, 'pod-ready.yaml'), state.hostAddress);
   const rec = startProcess(dir, 'kwok', bin.kwok, [
     `--kubeconfig=${kubeconfig}`,
     '--manage-all-nodes=true',
     `--server-address=127.0.0.1:${ports.kwok}`,
     '--node-lease-duration-seconds=40',
-    // Pods on the host network get this address (see `nodeAddress`).
-    ...(state.nodeIp ? [`--node-ip=${state.nodeIp}`] : []),
     ...configs.map((c) => `--config=${c}`),
   ]);
   const kube = kubeClient(state);
@@ -510,13 +508,13 @@ export function istioInstallSets(state, revision) {
 }
 
 /**
- * The address of this machine that kwok gives its nodes, and so the pods on the host network and istiod's: its first
- * IPv4 address that is not a loopback one. The API server proxies to no loopback address (`pods/…/proxy` answers "address not
- * allowed"), so this is what lets the extension read istiod's debug endpoints through the pod proxy here as in a
- * real cluster (see `reachIstiodThroughPodProxy`). Undefined on a machine without one: istiod's pod then stays
- * unreachable, as a kwok pod is.
+ * The address of this machine that kwok gives istiod's pods (see `istiodPodsAt`): its first IPv4 address that is not
+ * a loopback one. The API server proxies to no loopback address (`pods/…/proxy` answers "address not allowed"), so
+ * this is what lets the extension read istiod's metrics through the pod proxy here as in a real cluster (see
+ * `reachIstiodThroughPodProxy`). Undefined on a machine without one: istiod's pod then stays unreachable, as a kwok
+ * pod is.
  */
-export function nodeAddress() {
+export function hostAddress() {
   for (const list of Object.values(networkInterfaces())) {
     const found = list?.find((a) => a.family === 'IPv4' && !a.internal);
     if (found) return found.address;
@@ -526,31 +524,28 @@ export function nodeAddress() {
 
 /**
  * Makes the pod of the istiod Deployment `revision` stands for reachable through the API server's pod proxy: kwok
- * gives it the node's address, this machine's (see `istiodPodsAtNodeAddress`), and its `http-monitoring` port becomes
- * the one the local istiod serves its monitoring and debug endpoints on. Waits until that pod alone is Ready at that
- * address. The Deployment is istioctl's otherwise; a later `istioctl install` takes the port back, and the pod is
- * then unreachable again.
+ * gives it this machine's address (see `istiodPodsAt`), and its `prometheus.io/port` annotation (where its metrics
+ * are scraped) becomes the port the local istiod serves its monitoring and debug endpoints on. Waits until that pod
+ * alone is Ready at that address. The Deployment is istioctl's otherwise; a later `istioctl install` takes the
+ * annotation back, and the pod is then unreachable again.
  */
+const PROMETHEUS_PORT = 'prometheus.io/port';
 async function reachIstiodThroughPodProxy(state, revision) {
   const kube = kubeClient(state);
   const name = isDefaultRevision(revision) ? 'istiod' : `istiod-${revision}`;
   const path = `/apis/apps/v1/namespaces/${ISTIO_NS}/deployments/${name}`;
-  const deployment = (await kube('GET', path)).json;
-  const containers = deployment?.spec?.template?.spec?.containers ?? [];
-  const c = containers.findIndex((x) => (x.ports ?? []).some((p) => p.name === 'http-monitoring'));
-  if (c < 0) throw new TestbedError(`The Deployment ${ISTIO_NS}/${name} has no http-monitoring port to point at the local istiod.`);
-  const p = containers[c].ports.findIndex((x) => x.name === 'http-monitoring');
-  const port = revisionPorts(state, revision).istiodMonitoring;
-  const patch = [{ op: 'replace', path: `/spec/template/spec/containers/${c}/ports/${p}/containerPort`, value: port }];
-  const r = await kube('PATCH', path, patch, 'application/json-patch+json');
+  const port = String(revisionPorts(state, revision).istiodMonitoring);
+  // A merge patch of an annotation: a later `istioctl install` takes it back without a conflict.
+  const patch = { spec: { template: { metadata: { annotations: { [PROMETHEUS_PORT]: port } } } } };
+  const r = await kube('PATCH', path, patch, 'application/merge-patch+json');
   if (r.status !== 200) throw new TestbedError(`Patching ${ISTIO_NS}/${name} for the pod proxy failed: HTTP ${r.status} ${r.text}`);
   const selector = encodeURIComponent(`app=istiod,istio.io/rev=${isDefaultRevision(revision) ? 'default' : revision}`);
   let seen = [];
   try {
-    await waitFor(`the ${name} pod at ${state.nodeIp}`, async () => {
+    await waitFor(`the ${name} pod at ${state.hostAddress}`, async () => {
       const pods = (await kube('GET', `/api/v1/namespaces/${ISTIO_NS}/pods?labelSelector=${selector}`)).json?.items ?? [];
       seen = pods.map((pod) => `${pod.metadata?.name} ${pod.status?.phase} ${pod.status?.podIP ?? 'no IP'} on ${pod.spec?.nodeName ?? 'no node'}${pod.metadata?.deletionTimestamp ? ' (deleting)' : ''}`);
-      return pods.length > 0 && pods.every((pod) => pod.status?.podIP === state.nodeIp && pod.status?.phase === 'Running' && !pod.metadata?.deletionTimestamp);
+      return pods.length > 0 && pods.every((pod) => pod.status?.podIP === state.hostAddress && pod.metadata?.annotations?.[PROMETHEUS_PORT] === port && pod.status?.phase === 'Running' && !pod.metadata?.deletionTimestamp);
     }, { timeoutMs: 120_000, intervalMs: 250 });
   } catch (err) {
     throw new TestbedError(`${err.message}; its pods: ${seen.join('; ') || 'none'}`);
@@ -585,7 +580,7 @@ export async function installIstio({ dir, profile = 'minimal', extraSets = [], r
   if (code !== 0) {
     throw new TestbedError(`istioctl ${args.join(' ')} exited with ${code}. Log ${logPath}:`, { logTail: tail(logPath, 30) });
   }
-  if (state.nodeIp) await reachIstiodThroughPodProxy(state, revision);
+  if (state.hostAddress) await reachIstiodThroughPodProxy(state, revision);
   log(`testbed: istioctl install (profile ${profile}${isDefaultRevision(revision) ? '' : `, revision ${revision}`}) done in ${since(t0)}s`);
 }
 
@@ -632,8 +627,8 @@ export async function startIstiod({ dir, waitInstallMs = 0, revision, log = defa
     `--grpcAddr=127.0.0.1:${ports.istiodGrpc}`,
     `--secureGRPCAddr=127.0.0.1:${ports.istiodSecureGrpc}`,
     `--httpAddr=127.0.0.1:${ports.istiodHttp}`,
-    // Where the API server's pod proxy reaches it (see `nodeAddress`): istiod serves its debug endpoints there.
-    `--monitoringAddr=${state.nodeIp ?? '127.0.0.1'}:${ports.istiodMonitoring}`,
+    // Where the API server's pod proxy reaches it (see `hostAddress`): istiod serves its debug endpoints there.
+    `--monitoringAddr=${state.hostAddress ?? '127.0.0.1'}:${ports.istiodMonitoring}`,
     `--ctrlz_port=${ports.istiodCtrlz}`,
     '--ctrlz_address=127.0.0.1',
     '--domain=cluster.local',
@@ -747,7 +742,7 @@ export async function up({ dir, istio = false, nodes = 2, build: doBuild = true,
 
   const ports = await freePorts(['etcd', 'etcdPeer', 'etcdMetrics', 'apiserver', 'controllerManager', 'scheduler', 'kwok', ...ISTIOD_PORTS]);
   const server = `https://127.0.0.1:${ports.apiserver}`;
-  const state = { dir, ports, server, kubeconfig: join(dir, 'kubeconfig'), context, clusterName, pluggedCa, istio, istiod: false, nodeIp: nodeAddress(), startedAt: new Date().toISOString(),
+  const state = { dir, ports, server, kubeconfig: join(dir, 'kubeconfig'), context, clusterName, pluggedCa, istio, istiod: false, hostAddress: hostAddress(), startedAt: new Date().toISOString(),
     versions: { kubernetes: K8S_VERSION, etcd: ETCD_VERSION, kwok: KWOK_VERSION, istio: `${ISTIO.buildVersion} (${ISTIO.branch} @ ${ISTIO.commit})` } };
   // Seconds each phase took, kept in state.json (the README's start-up figures come from here).
   const timings = {};

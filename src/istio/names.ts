@@ -49,6 +49,8 @@ export const ClusterIdEnv = 'CLUSTER_ID';
 export const IstiodMonitoringPort = 15014;
 /** The name istiod's chart gives that port in its pod (manifests/charts/istio-control/istio-discovery). */
 export const IstiodMonitoringPortName = 'http-monitoring';
+/** The pod annotation naming the port Prometheus scrapes (istiod's chart sets it to the monitoring port). */
+export const PrometheusPortAnnotation = 'prometheus.io/port';
 /** The ConfigMap istiod writes into every namespace with the mesh's root certificate(s) under `root-cert.pem`. */
 export const RootCertConfigMap = 'istio-ca-root-cert';
 

@@ -9,7 +9,7 @@ import type { ClusterClient } from '../cluster/client';
 import { Kinds } from '../cluster/kinds';
 import type { KubeObject } from '../cluster/types';
 import { meshIdOf } from '../istio/meshConfig';
-import { IstioSystemNamespace, IstiodMonitoringPort, IstiodMonitoringPortName, MultiClusterSecretLabel, NetworkLabel, RootCertConfigMap } from '../istio/names';
+import { IstioSystemNamespace, IstiodMonitoringPort, IstiodMonitoringPortName, MultiClusterSecretLabel, NetworkLabel, PrometheusPortAnnotation, RootCertConfigMap } from '../istio/names';
 import { isRecord } from '../util/objects';
 import { errorMessage } from '../util/errors';
 import { clusterIdOf, type ClusterFacts, type NamespaceFacts, remoteSecretFacts, rootCertificates } from './clusterFacts';
@@ -33,8 +33,14 @@ interface PodSpecHolder extends KubeObject {
   data?: Record<string, string>;
 }
 
-/** The port istiod's pod serves its monitoring and debug endpoints on: its `http-monitoring` port, else Istio's default. */
+/**
+ * The port istiod's pod serves its metrics (and debug endpoints) on: where Prometheus scrapes it (its
+ * `prometheus.io/port` annotation, which istiod's chart sets), else its port named `http-monitoring`, else Istio's
+ * default.
+ */
 export function monitoringPort(pod: PodSpecHolder): number {
+  const annotated = Number(pod.metadata.annotations?.[PrometheusPortAnnotation]);
+  if (Number.isInteger(annotated) && annotated > 0 && annotated < 65536) return annotated;
   const containers = isRecord(pod.spec) && Array.isArray(pod.spec.containers) ? pod.spec.containers : [];
   for (const c of containers) {
     const ports: unknown[] = isRecord(c) && Array.isArray(c.ports) ? c.ports : [];

@@ -123,7 +123,7 @@ describe('canary upgrade on two revisions (shared testbed)', function () {
   it('rolls back from the middle (after the restart): the namespace is relabelled back and its pods run the old proxy', async () => {
     const move: MovePlan = { kind: 'relabel', namespaces: [{ name: direct, previous: { mode: 'revision', revision: 'default' } }] };
     const midway = await advance(upgrade(move), machine('restart'));
-    assert.equal(midway.steps.restart.status, 'done');
+    assert.equal(midway.steps.restart.status, 'done', JSON.stringify(midway.steps));
     assert.equal((await core.readNamespace({ name: direct })).metadata?.labels?.['istio.io/rev'], revision);
     await allOn(direct, revision);
     const back = await rollBack(midway, machine());

@@ -39,12 +39,13 @@ describe('reading a cluster\'s mesh facts', () => {
    * The istio-system objects of a primary with one remote secret; `metrics` and `clusterz` answer istiod's metrics and
    * debug endpoint through the pod proxy.
    */
-  function serve(metrics: Answer, clusterz: Answer = text(401, ''), monitoringPort?: number) {
+  function serve(metrics: Answer, clusterz: Answer = text(401, ''), ports: { named?: number; scraped?: string } = {}) {
     const d = istiod();
     d.spec!.template.spec!.containers[0].env = [{ name: 'CLUSTER_ID', value: 'cluster1' }];
     const running = pod('istiod-abc', { namespace: 'istio-system' });
-    if (monitoringPort !== undefined) running.spec!.containers[0].ports = [{ name: 'grpc-xds', containerPort: 15010 }, { name: 'http-monitoring', containerPort: monitoringPort }];
-    const port = monitoringPort ?? 15014;
+    if (ports.named !== undefined) running.spec!.containers[0].ports = [{ name: 'grpc-xds', containerPort: 15010 }, { name: 'http-monitoring', containerPort: ports.named }];
+    if (ports.scraped !== undefined) running.metadata.annotations = { 'prometheus.io/port': ports.scraped, 'prometheus.io/scrape': 'true' };
+    const port = Number(ports.scraped) || (ports.named ?? 15014);
     server.route = (req, res) => {
       if (req.path === '/apis/apps/v1/namespaces/istio-system/deployments') return json(res, 200, { items: [d], metadata: {} });
       if (req.path === '/api/v1/namespaces/istio-system/configmaps/istio') return json(res, 200, { metadata: { name: 'istio' }, data: { mesh: 'defaultConfig:\n  meshId: mesh1\n' } });
@@ -103,11 +104,14 @@ describe('reading a cluster\'s mesh facts', () => {
     assert.match(unknown[0], /answered HTTP 401 \(through the API server's proxy\)/);
   });
 
-  it('asks the port istiod\'s pod names http-monitoring, where one is named', async () => {
-    serve(text(200, 'istiod_remote_cluster_sync_status{cluster="cluster2",cluster_type="remote",status="synced"} 1\n'), undefined, 24017);
-    const { facts, unknown } = await readClusterFacts(client, store.namespaces);
-    assert.deepEqual(unknown, []);
-    assert.equal(facts.remoteSecrets[0].syncStatus, 'synced');
+  it('asks the port Prometheus scrapes (prometheus.io/port), else the one istiod\'s pod names http-monitoring', async () => {
+    const synced = text(200, 'istiod_remote_cluster_sync_status{cluster="cluster2",cluster_type="remote",status="synced"} 1\n');
+    for (const ports of [{ named: 24017 }, { named: 24017, scraped: '24018' }, { scraped: 'nope' }]) {
+      serve(synced, undefined, ports);
+      const { facts, unknown } = await readClusterFacts(client, store.namespaces);
+      assert.deepEqual(unknown, [], JSON.stringify(ports));
+      assert.equal(facts.remoteSecrets[0].syncStatus, 'synced');
+    }
   });
 
   it('says what answered, not a missing permission, when the pod (or a proxy on the way) refuses the request', async () => {
