@@ -137,7 +137,7 @@ export async function planConfirmRun(services: Services, prompter: Prompter, opt
       const findings = report.findings ?? [];
       void prompter.offer(findings.length
         ? `${action} finished across ${contexts}, but the mesh checks found ${findings.length} problem(s): ${findings.map((f) => f.message).join(' ')}`
-        : `${action} finished across ${contexts}: cacerts, Istio and remote secrets in place; the mesh checks found no problem. (Whether each istiod synced the others is not checked here: see its /debug/clusterz.)`, []);
+        : `${action} finished across ${contexts}: cacerts, Istio and remote secrets in place; the mesh checks found no problem. (Whether each istiod has synced the others shows on the Mesh view's Clusters level.)`, []);
       void services.mesh.refresh();
       return { status: 'done', report };
     }

@@ -38,7 +38,7 @@ interface PodSpecHolder extends KubeObject {
  * `prometheus.io/port` annotation, which istiod's chart sets), else its port named `http-monitoring`, else Istio's
  * default.
  */
-export function monitoringPort(pod: PodSpecHolder): number {
+function monitoringPort(pod: PodSpecHolder): number {
   const annotated = Number(pod.metadata.annotations?.[PrometheusPortAnnotation]);
   if (Number.isInteger(annotated) && annotated > 0 && annotated < 65536) return annotated;
   const containers = isRecord(pod.spec) && Array.isArray(pod.spec.containers) ? pod.spec.containers : [];

@@ -6,6 +6,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
 import { Kinds } from '../../../src/cluster/kinds';
+import type { MultiClusterResult } from '../../../src/commands/multiClusterFlow';
 import type { Services } from '../../../src/services';
 import type { MeshNode } from '../../../src/views/nodes/node';
 import { namespace } from '../../builders/kube';
@@ -168,6 +169,42 @@ describe('mesh view with two clusters', function () {
     assert.equal((await labels(other))['istio-injection'], 'enabled', `labelled in ${other}`);
     assert.equal((await labels(selected))['istio-injection'], undefined, `not in the selected context ${selected}`);
     for (const context of contexts) await client(context).delete(Kinds.Namespace, name).catch(() => undefined);
+  });
+
+  it('re-runs Install Multi-Cluster Mesh on the joined clusters with their own root: one confirmation naming both contexts, cacerts kept, Istio and the links applied, no mesh problem', async function () {
+    this.timeout(8 * 60_000);
+    const dir = process.env.ISTIO_MESH_TESTBED_DIR;
+    assert.ok(dir, 'ISTIO_MESH_TESTBED_DIR');
+    const settings = vscode.workspace.getConfiguration('istio');
+    await settings.update('istioctlPath', process.env.ISTIO_MESH_TESTBED_ISTIOCTL, vscode.ConfigurationTarget.Global);
+    // The testbed's install profile. Its webhook URLs differ per cluster and the command takes one set of values, so
+    // the webhooks point at istiod's Service afterwards: the only test after this one creates no pod.
+    await settings.update('install.defaults', { profile: 'minimal' }, vscode.ConfigurationTarget.Global);
+    const before = await Promise.all(contexts.map(async (c) => (await client(c).get(Kinds.Secret, 'cacerts', 'istio-system')).metadata.resourceVersion));
+    try {
+      const prompter = new ScriptedPrompter([
+        [...contexts], 'mesh1', ScriptedPrompter.label('One network'), 'cluster1', 'cluster2',
+        ScriptedPrompter.label('Use an existing root CA…'), 'Install Multi-Cluster Mesh',
+      ]);
+      const result = await vscode.commands.executeCommand<MultiClusterResult>('istio.installMultiCluster', {
+        prompter, rootFiles: { cert: join(dir, 'pki', 'root-cert.pem'), key: join(dir, 'pki', 'root-key.pem') },
+      });
+      assert.equal(result.status, 'done', JSON.stringify(result));
+      const confirm = prompter.asked.find((q) => q.kind === 'confirm');
+      assert.ok(confirm, 'asked once before changing anything');
+      assert.equal(confirm.title, `Install Multi-Cluster Mesh: mesh "mesh1" across contexts "${contexts[0]}", "${contexts[1]}"?`);
+      for (const c of contexts) assert.match(confirm.detail ?? '', new RegExp(c), `the plan names ${c}`);
+      assert.deepEqual(result.status === 'done' ? result.report.findings : undefined, [], 'the mesh checks found nothing');
+      const after = await Promise.all(contexts.map(async (c) => (await client(c).get(Kinds.Secret, 'cacerts', 'istio-system')).metadata.resourceVersion));
+      assert.deepEqual(after, before, 'cacerts of the same root were kept as they were');
+      for (const [i, c] of contexts.entries()) {
+        const secrets = await client(c).list(Kinds.Secret, { namespace: 'istio-system', labelSelector: 'istio/multiCluster=true' });
+        assert.deepEqual(secrets.items.map((x) => x.metadata.name), [`istio-remote-secret-cluster${2 - i}`], `${c} reads the other cluster`);
+      }
+    } finally {
+      await settings.update('istioctlPath', undefined, vscode.ConfigurationTarget.Global);
+      await settings.update('install.defaults', undefined, vscode.ConfigurationTarget.Global);
+    }
   });
 
   it('shows a cluster whose API server stopped as unreachable, and keeps the other live', async () => {
