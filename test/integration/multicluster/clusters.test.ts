@@ -6,6 +6,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
 import { Kinds } from '../../../src/cluster/kinds';
+import type { KubeObject } from '../../../src/cluster/types';
 import type { MultiClusterResult } from '../../../src/commands/multiClusterFlow';
 import type { Services } from '../../../src/services';
 import type { MeshNode } from '../../../src/views/nodes/node';
@@ -148,6 +149,33 @@ describe('mesh view with two clusters', function () {
       const rows = await Promise.all([namespaceRow(one, ns), namespaceRow(two, ns)]);
       return rows.every((r) => r && !String(r.description).includes('differs')) ? true : undefined;
     });
+  });
+
+  it('reports clusters giving different mesh IDs on the odd cluster\'s row and its istio ConfigMap in Problems, and clears both once fixed', async () => {
+    const [one, two] = contexts;
+    type MeshConfigMap = KubeObject & { data?: Record<string, string> };
+    const mesh = async () => (await client(two).get<MeshConfigMap>(Kinds.ConfigMap, 'istio', 'istio-system')).data?.mesh ?? '';
+    const original = await mesh();
+    const meshId = /meshId: "?mesh1"?/;
+    assert.match(original, meshId);
+    const setMesh = (text: string) => client(two).patch(Kinds.ConfigMap, 'istio', 'istio-system', { data: { mesh: text } }, 'merge');
+    const configMapProblems = () => vscode.languages.getDiagnostics(vscode.Uri.from({ scheme: 'istio-mesh', path: '/istio-system/ConfigMap/istio.yaml', query: encodeURIComponent(two) }));
+    await setMesh(original.replace(meshId, 'meshId: mesh2'));
+    try {
+      const problem = await waitFor('the mesh ID finding in Problems', () => vscode.languages.getDiagnostics().flatMap(([, list]) => list).find((d) => d.code === 'meshIdMismatch'), 60_000);
+      assert.equal(problem.severity, vscode.DiagnosticSeverity.Error);
+      assert.match(problem.message, new RegExp(`${one} mesh1, ${two} mesh2.*What to do: Reinstall Istio on ${two} with the mesh ID of the others: istioctl install --context=${two} --set values.global.meshID=mesh1`));
+      assert.ok(configMapProblems().some((d) => d.code === 'meshIdMismatch'), `on ${two}'s istio ConfigMap: ${JSON.stringify(vscode.languages.getDiagnostics().filter(([, l]) => l.length).map(([u]) => u.toString()))}`);
+      const row = await waitFor(`${two}'s row to say it`, async () => {
+        const found = (await clusterRows()).get(two)?.item;
+        return found && /mesh mesh2.*1 error$/.test(String(found.description)) ? found : undefined;
+      });
+      assert.match(unescape((row.tooltip as vscode.MarkdownString).value), /One mesh needs one ID/);
+      assert.doesNotMatch(String((await clusterRows()).get(one)?.item.description), /error/);
+    } finally {
+      await setMesh(original);
+    }
+    await waitFor('the finding to leave Problems', () => (vscode.languages.getDiagnostics().some(([, list]) => list.some((d) => d.code === 'meshIdMismatch')) ? undefined : true), 60_000);
   });
 
   it('runs Enable Sidecar Injection from a namespace row of the other cluster against that cluster, naming its context', async () => {
