@@ -1,6 +1,8 @@
 // The Mesh view across two clusters inside real VS Code, against the two-cluster mesh testbed the harness starts for
-// this run (`--run multicluster`): the Clusters level with both clusters' values, a namespace labelled in one cluster
-// only marked in the view and reported in Problems until it is fixed, and one cluster's API server stopped.
+// this run (`--run multicluster`): the Clusters level with both clusters' values and istiod's sync state, a namespace
+// labelled in one cluster only and a mesh ID changed in one cluster, each marked in the view and reported in Problems
+// until it is fixed, a namespace command on the other cluster's row, Install Multi-Cluster Mesh… and Link Cluster…
+// run to their end (safe re-runs on the joined clusters), and one cluster's API server stopped (last: it stays down).
 import * as assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -232,6 +234,26 @@ describe('mesh view with two clusters', function () {
     } finally {
       await settings.update('istioctlPath', undefined, vscode.ConfigurationTarget.Global);
       await settings.update('install.defaults', undefined, vscode.ConfigurationTarget.Global);
+    }
+  });
+
+  it('Link Cluster… links the two existing primaries again: one confirmation naming both, remote secrets both ways, no mesh problem', async function () {
+    this.timeout(5 * 60_000);
+    const settings = vscode.workspace.getConfiguration('istio');
+    await settings.update('istioctlPath', process.env.ISTIO_MESH_TESTBED_ISTIOCTL, vscode.ConfigurationTarget.Global);
+    try {
+      const prompter = new ScriptedPrompter([ScriptedPrompter.label('Link two existing primaries'), [...contexts], 'Link Cluster']);
+      const result = await vscode.commands.executeCommand<MultiClusterResult>('istio.linkCluster', { prompter });
+      assert.equal(result.status, 'done', JSON.stringify(result));
+      assert.deepEqual(prompter.asked.map((q) => q.kind), ['pickOne', 'pickMany', 'confirm', 'offer']);
+      assert.equal(prompter.asked[2].title, `Link Cluster: mesh "mesh1" across contexts "${contexts[0]}", "${contexts[1]}"?`);
+      assert.deepEqual(result.status === 'done' ? result.report.findings : undefined, [], 'the mesh checks found nothing');
+      for (const [i, c] of contexts.entries()) {
+        const secrets = await client(c).list(Kinds.Secret, { namespace: 'istio-system', labelSelector: 'istio/multiCluster=true' });
+        assert.deepEqual(secrets.items.map((x) => x.metadata.name), [`istio-remote-secret-cluster${2 - i}`], `${c} reads the other cluster`);
+      }
+    } finally {
+      await settings.update('istioctlPath', undefined, vscode.ConfigurationTarget.Global);
     }
   });
 
