@@ -1,5 +1,6 @@
 import type { ConfigMap, DaemonSet, Deployment, KubeObject, MutatingWebhookConfiguration, Namespace, Pod, Service, Workload } from '../cluster/types';
 import { type InjectorConfigMap, injectorConfigMaps } from '../istio/injectorConfig';
+import { RootCertConfigMap } from '../istio/names';
 import { buildControlPlane } from './controlPlane';
 import { Emitter } from '../util/events';
 import type { ControlPlane, NamespaceModel } from './model';
@@ -17,13 +18,21 @@ export interface MeshChange {
   namespaces: ReadonlySet<string> | 'all';
   /** The control plane as the view shows it changed (its own objects, not an application's Deployment). */
   controlPlane: boolean;
+  /**
+   * Set when a ConfigMap the mesh checks read changed (see `MESH_FACTS_CONFIGMAPS`): the mesh config with its mesh ID,
+   * the published root certificate. The view shows neither, so only the checks across clusters read them again.
+   */
+  meshFacts?: true;
 }
+
+/** The control plane's ConfigMaps the mesh checks across clusters read (src/mesh/clusterFactsReader.ts). */
+const MESH_FACTS_CONFIGMAPS: ReadonlySet<string> = new Set(['istio', RootCertConfigMap]);
 
 /** One change for two: what the view must redraw after both. */
 export function mergeChanges(a: MeshChange | undefined, b: MeshChange): MeshChange {
   if (!a) return b;
   const namespaces = a.namespaces === 'all' || b.namespaces === 'all' ? 'all' : new Set([...a.namespaces, ...b.namespaces]);
-  return { namespaces, controlPlane: a.controlPlane || b.controlPlane };
+  return { namespaces, controlPlane: a.controlPlane || b.controlPlane, ...(a.meshFacts || b.meshFacts ? { meshFacts: true } : {}) };
 }
 
 export interface MeshStoreOptions {
@@ -62,6 +71,7 @@ export class MeshStore {
   private pendingNamespaces = new Set<string>();
   private pendingAll = false;
   private pendingControlPlane = false;
+  private pendingMeshFacts = false;
   private debounceTimer: NodeJS.Timeout | undefined;
   private maxWaitTimer: NodeJS.Timeout | undefined;
   private readonly changeEmitter = new Emitter<MeshChange>();
@@ -103,6 +113,7 @@ export class MeshStore {
     } else {
       this.put(collection, byNs, object);
     }
+    if (collection === 'configmaps' && MESH_FACTS_CONFIGMAPS.has(object.metadata.name)) this.pendingMeshFacts = true;
     this.invalidate(collection, collection === 'namespaces' ? object.metadata.name : ns);
   }
 
@@ -180,9 +191,9 @@ export class MeshStore {
     clearTimeout(this.maxWaitTimer);
     this.debounceTimer = this.maxWaitTimer = undefined;
     if (this.controlPlaneDirty) this.rebuildControlPlane();
-    if (!this.pendingAll && this.pendingNamespaces.size === 0 && !this.pendingControlPlane) return;
-    const change: MeshChange = { namespaces: this.pendingAll ? 'all' : this.pendingNamespaces, controlPlane: this.pendingControlPlane };
-    this.pendingAll = this.pendingControlPlane = false;
+    if (!this.pendingAll && this.pendingNamespaces.size === 0 && !this.pendingControlPlane && !this.pendingMeshFacts) return;
+    const change: MeshChange = { namespaces: this.pendingAll ? 'all' : this.pendingNamespaces, controlPlane: this.pendingControlPlane, ...(this.pendingMeshFacts ? { meshFacts: true as const } : {}) };
+    this.pendingAll = this.pendingControlPlane = this.pendingMeshFacts = false;
     this.pendingNamespaces = new Set();
     this.changeEmitter.fire(change);
   }

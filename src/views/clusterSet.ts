@@ -153,7 +153,7 @@ export class ClusterSet implements vscode.Disposable {
   }
 
   private onSessionChange(entry: ClusterEntry, change: SessionChange): void {
-    if (change.state || change.mesh?.controlPlane) return this.schedule(entry);
+    if (change.state || change.mesh?.controlPlane || change.mesh?.meshFacts) return this.schedule(entry);
     const store = entry.session.store;
     if (change.mesh?.namespaces && entry.reading && store) {
       // Namespaces come from the store, which is live: no read needed.

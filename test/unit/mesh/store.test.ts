@@ -60,6 +60,23 @@ describe('MeshStore', () => {
     assert.deepEqual(await next, { namespaces: new Set(['istio-system']), controlPlane: true });
   });
 
+  it('announces a change of the ConfigMaps the mesh checks read, and of no other ConfigMap, without redrawing anything', async () => {
+    const configMap = (name: string, data: Record<string, string>) => ({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name, namespace: 'istio-system', resourceVersion: String(Math.random()) }, data });
+    store.replace('configmaps', [configMap('istio', { mesh: 'defaultConfig:\n  meshId: mesh1\n' }), configMap('other', {})], 'istio-system');
+    store.flush();
+    for (const name of ['istio', 'istio-ca-root-cert']) {
+      const changed = nextChange();
+      store.apply('configmaps', 'MODIFIED', configMap(name, { x: name }));
+      assert.deepEqual(await changed, { namespaces: new Set(), controlPlane: false, meshFacts: true }, name);
+    }
+    let announced: MeshChange | undefined;
+    const sub = store.onDidChange((c) => (announced = c));
+    store.apply('configmaps', 'MODIFIED', configMap('other', { x: 'y' }));
+    store.flush();
+    sub.dispose();
+    assert.equal(announced, undefined, 'another ConfigMap of istio-system changes nothing the view or the checks show');
+  });
+
   describe('rebuilding a namespace with many pods during a rollout', () => {
     const owner = (name: string) => ({ kind: 'Deployment' as const, name });
     beforeEach(() => {
