@@ -522,6 +522,9 @@ export function hostAddress() {
   return undefined;
 }
 
+/** The annotation naming where a pod's metrics are scraped (istiod's chart sets it to its monitoring port). */
+const PROMETHEUS_PORT = 'prometheus.io/port';
+
 /**
  * Makes the pod of the istiod Deployment `revision` stands for reachable through the API server's pod proxy: kwok
  * gives it this machine's address (see `istiodPodsAt`), and its `prometheus.io/port` annotation (where its metrics
@@ -529,7 +532,6 @@ export function hostAddress() {
  * alone is Ready at that address. The Deployment is istioctl's otherwise; a later `istioctl install` takes the
  * annotation back, and the pod is then unreachable again.
  */
-const PROMETHEUS_PORT = 'prometheus.io/port';
 async function reachIstiodThroughPodProxy(state, revision) {
   const kube = kubeClient(state);
   const name = isDefaultRevision(revision) ? 'istiod' : `istiod-${revision}`;
