@@ -10,6 +10,7 @@ import { installClusterFrom } from '../install/installClusterAdapter';
 import { stripAnsi } from '../install/progress';
 import { generateRoot, readRoot, saveRoot, type RootCa } from '../multicluster/ca';
 import { describeReport, executeMeshPlan, inspectMesh, type MeshDeps, type MeshMember, type MeshRunReport } from '../multicluster/ops';
+import { readIstiodSyncState } from '../mesh/clusterFactsReader';
 import type { MeshOptions } from '../multicluster/plan';
 import { showError } from '../output';
 import type { Services } from '../services';
@@ -45,7 +46,7 @@ async function connectContexts(services: Services, contexts: readonly string[]):
       await client.version();
       // istioctl reads KUBECONFIG itself; only the setting needs passing (see install.ts connectCluster).
       const kubeconfig = services.config.kubeconfig ? client.kubeconfig.files[0] : '';
-      members.set(context, { cluster: installClusterFrom(client), target: { kubeconfig, context }, server: client.server });
+      members.set(context, { cluster: installClusterFrom(client), target: { kubeconfig, context }, server: client.server, syncState: (signal) => readIstiodSyncState(client, signal) });
     }
   } catch (err) {
     dispose();
@@ -137,7 +138,7 @@ export async function planConfirmRun(services: Services, prompter: Prompter, opt
       const findings = report.findings ?? [];
       void prompter.offer(findings.length
         ? `${action} finished across ${contexts}, but the mesh checks found ${findings.length} problem(s): ${findings.map((f) => f.message).join(' ')}`
-        : `${action} finished across ${contexts}: cacerts, Istio and remote secrets in place; the mesh checks found no problem. (Whether each istiod has synced the others shows on the Mesh view's Clusters level.)`, []);
+        : `${action} finished across ${contexts}: cacerts, Istio and remote secrets in place; the mesh checks found no problem, and each istiod whose state could be read has synced the others.`, []);
       void services.mesh.refresh();
       return { status: 'done', report };
     }

@@ -57,6 +57,14 @@ function monitoringPort(pod: PodSpecHolder): number {
  * pod or with a token, and the API server's proxy forwards no token: it is asked only when the metrics lack the
  * family (an istiod older than it).
  */
+/** istiod's sync state of each remote cluster (see `readSyncState`), from its running pod; throws when there is none. */
+export async function readIstiodSyncState(client: ClusterClient, signal?: AbortSignal): Promise<(clusterId: string) => string | undefined> {
+  const pods = await client.list<PodSpecHolder>(Kinds.Pod, { namespace: IstioSystemNamespace, labelSelector: 'app=istiod', signal });
+  const running = pods.items.find((p) => p.status?.phase === 'Running');
+  if (!running) throw new Error('no istiod pod is running in istio-system');
+  return readSyncState(client, running, signal);
+}
+
 async function readSyncState(client: ClusterClient, pod: PodSpecHolder, signal?: AbortSignal): Promise<(clusterId: string) => string | undefined> {
   const port = monitoringPort(pod);
   const fromMetrics = remoteSyncStatus(await client.podProxyText(IstioSystemNamespace, pod.metadata.name, port, '/metrics', signal));

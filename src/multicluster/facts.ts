@@ -1,7 +1,7 @@
 /**
  * Reads what the mesh checks (src/mesh/meshChecks.ts) need of one cluster through the install flow's port: istiod's
  * cluster ID, the mesh ID, the root it trusts, its remote secrets and its namespaces' injection. istiod's own sync
- * state of each remote cluster (/debug/clusterz) is not read here: it needs a port-forward to istiod's pod.
+ * state of each remote cluster is added by the run's closing check (ops.ts `waitForSync`), from istiod's metrics.
  */
 import type { InstallCluster } from '../install/installCluster';
 import { manifestMeshFacts, namespaceInjection } from '../istio/injection';

@@ -14,8 +14,10 @@ import { executeInstall, inspectCluster, InstallError, parseManifest, type FlowD
 import { istioctlClientVersion } from '../install/istioctl';
 import { runProcess } from '../install/process';
 import { IstioSystemNamespace, MultiClusterSecretLabel, NetworkLabel } from '../istio/names';
+import type { ClusterFacts } from '../mesh/clusterFacts';
 import { meshFindings, type MeshFinding } from '../mesh/meshChecks';
 import { errorMessage } from '../util/errors';
+import { waitUntil } from '../util/wait';
 import type { Logger } from '../util/log';
 import { cacertsSecret, issueIntermediate, type RootCa } from './ca';
 import { readClusterFacts } from './facts';
@@ -28,6 +30,8 @@ export interface MeshMember {
   readonly target: ClusterTarget;
   /** The context's API server URL. */
   readonly server: string;
+  /** istiod's sync state of each remote cluster, by cluster ID (src/mesh/clusterFactsReader.ts); throws when unreadable. */
+  readonly syncState?: (signal?: AbortSignal) => Promise<(clusterId: string) => string | undefined>;
 }
 
 export interface MeshDeps {
@@ -42,6 +46,8 @@ export interface MeshDeps {
   readonly onProgress?: (message: string) => void;
   readonly signal?: AbortSignal;
   readonly pollIntervalMs?: number;
+  /** How long the closing check waits for each istiod to sync the clusters it was linked to (default 60 s). */
+  readonly syncWaitMs?: number;
 }
 
 function member(deps: MeshDeps, context: string): MeshMember {
@@ -117,7 +123,36 @@ export async function executeMeshPlan(plan: MeshPlan, root: RootCa | undefined, 
   }
   deps.onProgress?.('Checking the mesh across every cluster');
   const facts = await Promise.all(plan.clusters.map((c) => readClusterFacts(member(deps, c.choice.context).cluster, c.state.server, deps.signal)));
-  return { ...finish(steps, undefined, false), findings: meshFindings(facts.map((f) => f.facts)) };
+  const synced = await waitForSync(plan.clusters.map((c) => [member(deps, c.choice.context), facts.find((f) => f.facts.context === c.choice.context)!.facts] as const), deps);
+  return { ...finish(steps, undefined, false), findings: meshFindings(synced) };
+}
+
+/**
+ * Each cluster's facts with istiod's sync state of its remote secrets, read until every one is `synced` or the wait is
+ * over: a link just made takes istiod a moment. A cluster whose istiod cannot be read keeps its states unknown (the
+ * checks then judge no sync), and says so in the log.
+ */
+async function waitForSync(clusters: readonly (readonly [MeshMember, ClusterFacts])[], deps: MeshDeps): Promise<ClusterFacts[]> {
+  let read: ClusterFacts[] = clusters.map(([, facts]) => facts);
+  await waitUntil(async () => {
+    read = await Promise.all(clusters.map(([m, facts]) => withSyncState(m, facts, deps)));
+    const waiting = read.flatMap((f) => f.remoteSecrets.filter((r) => r.syncStatus !== undefined && r.syncStatus !== 'synced').map((r) => `${f.context}: ${r.clusterName} ${r.syncStatus}`));
+    if (waiting.length === 0) return true;
+    deps.onProgress?.(`Waiting for istiod to sync (${waiting.join(', ')})`);
+    return undefined;
+  }, deps.syncWaitMs ?? 60_000, deps.pollIntervalMs ?? 2000, deps.signal);
+  return read;
+}
+
+async function withSyncState(m: MeshMember, facts: ClusterFacts, deps: MeshDeps): Promise<ClusterFacts> {
+  if (!m.syncState || facts.remoteSecrets.length === 0) return facts;
+  try {
+    const state = await m.syncState(deps.signal);
+    return { ...facts, remoteSecrets: facts.remoteSecrets.map((r) => ({ ...r, syncStatus: state(r.clusterName) })) };
+  } catch (err) {
+    deps.log.info(`multi-cluster: istiod's sync state in "${facts.context}" is unknown: ${errorMessage(err)}`);
+    return facts;
+  }
 }
 
 function finish(steps: readonly Step[], error: string | undefined, cancelled: boolean): MeshRunReport {

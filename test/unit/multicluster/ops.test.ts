@@ -84,6 +84,51 @@ describe('multi-cluster flow (scripted istioctl, in-memory clusters)', () => {
     assert.doesNotMatch(describeReport(report).join('\n'), new RegExp(TOKEN));
   });
 
+  describe("the closing check waits for each istiod to sync the clusters it was linked to", () => {
+    /** Each member's istiod answers its sync states in turn (the last one from then on), or fails to answer. */
+    const withSync = (deps: MeshDeps, answers: Record<string, (string | Error)[]>): MeshDeps => ({
+      ...deps,
+      members: new Map([...deps.members].map(([ctx, m]) => {
+        const list = answers[ctx] ?? [];
+        let i = 0;
+        const syncState = async () => {
+          const answer = list[Math.min(i++, list.length - 1)];
+          if (answer instanceof Error) throw answer;
+          return () => answer;
+        };
+        return [ctx, { ...m, syncState }];
+      })),
+    });
+
+    it('until every remote cluster is synced: no finding, and the wait said what it waited for', async () => {
+      const { deps } = world(2);
+      const root = generateRoot();
+      const progress: string[] = [];
+      const run = withSync(deps({ onProgress: (p) => progress.push(p) }), { 'ctx-1': ['syncing', 'syncing', 'synced'], 'ctx-2': ['synced'] });
+      const report = await executeMeshPlan(await inspectMesh(options([choice(1), choice(2)]), root, run), root, run);
+      assert.deepEqual(report.findings, []);
+      assert.ok(progress.includes('Waiting for istiod to sync (ctx-1: cluster2 syncing)'), progress.join(' | '));
+    });
+
+    it('reports a remote cluster still not synced when the wait is over, with what to do', async () => {
+      const { deps } = world(2);
+      const root = generateRoot();
+      const run = withSync(deps({ syncWaitMs: 20 }), { 'ctx-1': ['timeout'], 'ctx-2': ['synced'] });
+      const report = await executeMeshPlan(await inspectMesh(options([choice(1), choice(2)]), root, run), root, run);
+      assert.deepEqual(report.findings?.map((f) => [f.code, f.contexts[0]]), [['remoteSecretUnsynced', 'ctx-1']]);
+    });
+
+    it('judges no sync where istiod cannot be read, and does not wait for it', async () => {
+      const { deps } = world(2);
+      const root = generateRoot();
+      const run = withSync(deps({ syncWaitMs: 60_000 }), { 'ctx-1': [new Error('HTTP 503')], 'ctx-2': [new Error('HTTP 503')] });
+      const started = Date.now();
+      const report = await executeMeshPlan(await inspectMesh(options([choice(1), choice(2)]), root, run), root, run);
+      assert.deepEqual(report.findings, []);
+      assert.ok(Date.now() - started < 10_000, 'no wait for an istiod that does not answer');
+    });
+  });
+
   it('stops at a failed step and says exactly what ran and what did not; the same plan run again finishes', async () => {
     const script: { failInstallOn?: string } = { failInstallOn: 'ctx-2' };
     const { deps } = world(2, script);
