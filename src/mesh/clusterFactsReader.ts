@@ -8,7 +8,7 @@
 import type { ClusterClient } from '../cluster/client';
 import { Kinds } from '../cluster/kinds';
 import type { KubeObject } from '../cluster/types';
-import { meshIdOf } from '../istio/meshConfig';
+import { MeshConfigMap, meshIdOf } from '../istio/meshConfig';
 import { IstioSystemNamespace, IstiodMonitoringPort, IstiodMonitoringPortName, MultiClusterSecretLabel, NetworkLabel, PrometheusPortAnnotation, RootCertConfigMap } from '../istio/names';
 import { isRecord } from '../util/objects';
 import { errorMessage } from '../util/errors';
@@ -50,6 +50,13 @@ function monitoringPort(pod: PodSpecHolder): number {
   return IstiodMonitoringPort;
 }
 
+/** istiod's sync state of each remote cluster (see `readSyncState`), from its running pod; throws when there is none. */
+export async function readIstiodSyncState(client: ClusterClient, signal?: AbortSignal): Promise<(clusterId: string) => string | undefined> {
+  const running = runningIstiod(await client.list<PodSpecHolder>(Kinds.Pod, { namespace: IstioSystemNamespace, labelSelector: 'app=istiod', signal }));
+  if (!running) throw new Error('no istiod pod is running in istio-system');
+  return readSyncState(client, running, signal);
+}
+
 /**
  * istiod's sync state of each remote cluster, by cluster ID: from its metrics (`istiod_remote_cluster_sync_status`,
  * one sample per cluster and state, 1 for the current one), which its monitoring port serves to anyone, as it does to
@@ -57,14 +64,6 @@ function monitoringPort(pod: PodSpecHolder): number {
  * pod or with a token, and the API server's proxy forwards no token: it is asked only when the metrics lack the
  * family (an istiod older than it).
  */
-/** istiod's sync state of each remote cluster (see `readSyncState`), from its running pod; throws when there is none. */
-export async function readIstiodSyncState(client: ClusterClient, signal?: AbortSignal): Promise<(clusterId: string) => string | undefined> {
-  const pods = await client.list<PodSpecHolder>(Kinds.Pod, { namespace: IstioSystemNamespace, labelSelector: 'app=istiod', signal });
-  const running = pods.items.find((p) => p.status?.phase === 'Running');
-  if (!running) throw new Error('no istiod pod is running in istio-system');
-  return readSyncState(client, running, signal);
-}
-
 async function readSyncState(client: ClusterClient, pod: PodSpecHolder, signal?: AbortSignal): Promise<(clusterId: string) => string | undefined> {
   const port = monitoringPort(pod);
   const fromMetrics = remoteSyncStatus(await client.podProxyText(IstioSystemNamespace, pod.metadata.name, port, '/metrics', signal));
@@ -74,6 +73,11 @@ async function readSyncState(client: ClusterClient, pod: PodSpecHolder, signal?:
     const entry = Array.isArray(clusterz) ? clusterz.find((c) => c?.id === id) : undefined;
     return typeof entry?.syncStatus === 'string' ? entry.syncStatus : undefined;
   };
+}
+
+/** The istiod pod whose endpoints are read: a running one. */
+function runningIstiod(pods: { items: readonly PodSpecHolder[] }): PodSpecHolder | undefined {
+  return pods.items.find((p) => p.status?.phase === 'Running');
 }
 
 const SYNC_METRIC = 'istiod_remote_cluster_sync_status';
@@ -121,13 +125,13 @@ export async function readClusterFacts(client: ClusterClient, namespaces: readon
   const ns = IstioSystemNamespace;
   const [istiods, meshConfig, rootCert, secrets, pods] = await Promise.all([
     attempt('istiod Deployments', () => client.list<PodSpecHolder>(Kinds.Deployment, { namespace: ns, labelSelector: 'app=istiod', signal })),
-    attempt('ConfigMap istio', () => client.get<PodSpecHolder>(Kinds.ConfigMap, 'istio', ns, signal)),
+    attempt(`ConfigMap ${MeshConfigMap}`, () => client.get<PodSpecHolder>(Kinds.ConfigMap, MeshConfigMap, ns, signal)),
     attempt(`ConfigMap ${RootCertConfigMap}`, () => client.get<PodSpecHolder>(Kinds.ConfigMap, RootCertConfigMap, ns, signal)),
     attempt('remote secrets', () => client.list<PodSpecHolder>(Kinds.Secret, { namespace: ns, labelSelector: `${MultiClusterSecretLabel}=true`, signal })),
     attempt('istiod pods', () => client.list<PodSpecHolder>(Kinds.Pod, { namespace: ns, labelSelector: 'app=istiod', signal })),
   ]);
   const clusterName = istiods ? clusterIdOf(istiods.items) : undefined;
-  const running = pods?.items.find((p) => p.status?.phase === 'Running');
+  const running = pods && runningIstiod(pods);
   const syncOf = running && secrets?.items.length
     ? await attempt(`istiod's sync state (pods/proxy to ${running.metadata.name}:${monitoringPort(running)})`, () => readSyncState(client, running, signal))
     : undefined;

@@ -1,5 +1,6 @@
 import type { ConfigMap, DaemonSet, Deployment, KubeObject, MutatingWebhookConfiguration, Namespace, Pod, Service, Workload } from '../cluster/types';
 import { type InjectorConfigMap, injectorConfigMaps } from '../istio/injectorConfig';
+import { MeshConfigMap } from '../istio/meshConfig';
 import { RootCertConfigMap } from '../istio/names';
 import { buildControlPlane } from './controlPlane';
 import { Emitter } from '../util/events';
@@ -26,7 +27,7 @@ export interface MeshChange {
 }
 
 /** The control plane's ConfigMaps the mesh checks across clusters read (src/mesh/clusterFactsReader.ts). */
-const MESH_FACTS_CONFIGMAPS: ReadonlySet<string> = new Set(['istio', RootCertConfigMap]);
+const MESH_FACTS_CONFIGMAPS: ReadonlySet<string> = new Set([MeshConfigMap, RootCertConfigMap]);
 
 /** One change for two: what the view must redraw after both. */
 export function mergeChanges(a: MeshChange | undefined, b: MeshChange): MeshChange {

@@ -5,7 +5,7 @@
  */
 import type { InstallCluster } from '../install/installCluster';
 import { manifestMeshFacts, namespaceInjection } from '../istio/injection';
-import { meshIdOf } from '../istio/meshConfig';
+import { MeshConfigMap, meshIdOf } from '../istio/meshConfig';
 import { IstioSystemNamespace, MultiClusterSecretLabel, NetworkLabel, RootCertConfigMap } from '../istio/names';
 import { clusterIdOf, remoteSecretFacts, rootCertificates, type ClusterFacts } from '../mesh/clusterFacts';
 import { controlPlaneRevisions } from '../install/controlPlane';
@@ -22,7 +22,7 @@ export interface ReadFacts {
 export async function readClusterFacts(cluster: InstallCluster, server: string, signal?: AbortSignal): Promise<ReadFacts> {
   const [istiods, meshConfig, cacerts, published, secrets, namespaces] = await Promise.all([
     cluster.list('apps/v1', 'Deployment', { namespace: IstioSystemNamespace, labelSelector: 'app=istiod' }, signal),
-    cluster.get('v1', 'ConfigMap', 'istio', IstioSystemNamespace, signal),
+    cluster.get('v1', 'ConfigMap', MeshConfigMap, IstioSystemNamespace, signal),
     cluster.get('v1', 'Secret', CacertsSecret, IstioSystemNamespace, signal),
     cluster.get('v1', 'ConfigMap', RootCertConfigMap, IstioSystemNamespace, signal),
     cluster.list('v1', 'Secret', { namespace: IstioSystemNamespace, labelSelector: `${MultiClusterSecretLabel}=true` }, signal),

@@ -123,7 +123,7 @@ export async function executeMeshPlan(plan: MeshPlan, root: RootCa | undefined, 
   }
   deps.onProgress?.('Checking the mesh across every cluster');
   const facts = await Promise.all(plan.clusters.map((c) => readClusterFacts(member(deps, c.choice.context).cluster, c.state.server, deps.signal)));
-  const synced = await waitForSync(plan.clusters.map((c) => [member(deps, c.choice.context), facts.find((f) => f.facts.context === c.choice.context)!.facts] as const), deps);
+  const synced = await waitForSync(plan.clusters.map((c, i) => [member(deps, c.choice.context), facts[i].facts] as const), deps);
   return { ...finish(steps, undefined, false), findings: meshFindings(synced) };
 }
 

@@ -5,7 +5,6 @@ import { splitDocuments } from '../yaml/chunks';
 import { annotationsOf, labelsOf, rootOf } from '../yaml/kube';
 import { entries, type MapRef } from '../yaml/nodes';
 import type { ParsedFile, ParsedManifest } from '../yaml/parse';
-import { isTemplate } from '../yaml/plain';
 import { maskTemplates } from '../yaml/template';
 import { text } from '../analyzers/values';
 
@@ -34,7 +33,7 @@ export interface WorkspaceResource {
 
 /**
  * The resources a parsed file defines: named documents without syntax errors, outside the namespaces Istio ignores.
- * `text`: the file's own text, when what was parsed is `textOfTypes` of it (the same length, lines and offsets).
+ * `text`: the file's own text, when what was parsed is `textOfKinds` of it (the same length, lines and offsets).
  */
 export function resourcesOf(path: string, parsed: ParsedFile, text = parsed.text): WorkspaceResource[] {
   const file = text === parsed.text ? parsed : { ...parsed, text };
@@ -59,7 +58,8 @@ export function resourcesOf(path: string, parsed: ParsedFile, text = parsed.text
 export function textOfKinds(text: string, kinds: ReadonlySet<string>): string {
   let changed = false;
   const parts = splitDocuments(text).map((chunk) => {
-    const read = rootKinds(isTemplate(chunk.text) ? maskTemplates(chunk.text).text : chunk.text);
+    // A text without Helm actions is its own mask.
+    const read = rootKinds(maskTemplates(chunk.text).text);
     if (read === undefined || read.some((kind) => kinds.has(kind))) return chunk.text;
     changed = true;
     return chunk.text.replace(/[^\n]+/g, (line) => '#'.padEnd(line.length, ' '));

@@ -70,6 +70,13 @@ describe('mesh view with two clusters', function () {
     // With its tooltip, which the tree builds only when a row is hovered.
     return row && services.meshTree.resolveTreeItem(row.item, row.node);
   }
+  /** Each cluster holds one remote secret, for the other one. */
+  async function assertLinkedBothWays(): Promise<void> {
+    for (const [i, c] of contexts.entries()) {
+      const secrets = await client(c).list(Kinds.Secret, { namespace: 'istio-system', labelSelector: 'istio/multiCluster=true' });
+      assert.deepEqual(secrets.items.map((x) => x.metadata.name), [`istio-remote-secret-cluster${2 - i}`], `${c} reads the other cluster`);
+    }
+  }
   const diagnosticsOn = (context: string, name: string) => vscode.languages.getDiagnostics(
     vscode.Uri.from({ scheme: 'istio-mesh', path: `/-/Namespace/${name}.yaml`, query: encodeURIComponent(context) }));
   const client = (context: string) => {
@@ -86,6 +93,8 @@ describe('mesh view with two clusters', function () {
     const prompter = new ScriptedPrompter([(items: readonly { label: string; value: unknown }[]) => items.filter((i) => contexts.includes(i.label)).map((i) => i.value)]);
     await vscode.commands.executeCommand('istio.mesh.chooseClusters', { prompter });
     assert.deepEqual(vscode.workspace.getConfiguration('istio').get('mesh.contexts'), contexts);
+    // The multi-cluster commands run the testbed's istioctl.
+    await vscode.workspace.getConfiguration('istio').update('istioctlPath', process.env.ISTIO_MESH_TESTBED_ISTIOCTL, vscode.ConfigurationTarget.Global);
   });
 
   after(async () => {
@@ -93,6 +102,7 @@ describe('mesh view with two clusters', function () {
       for (const name of [ns, late]) await services?.clusters.clientFor(context)?.delete(Kinds.Namespace, name).catch(() => undefined);
     }
     await vscode.workspace.getConfiguration('istio').update('mesh.contexts', undefined, vscode.ConfigurationTarget.Global);
+    await vscode.workspace.getConfiguration('istio').update('istioctlPath', undefined, vscode.ConfigurationTarget.Global);
   });
 
   it('shows a Clusters level with each cluster\'s name, mesh ID, network, revisions and remote secrets', async () => {
@@ -206,7 +216,6 @@ describe('mesh view with two clusters', function () {
     const dir = process.env.ISTIO_MESH_TESTBED_DIR;
     assert.ok(dir, 'ISTIO_MESH_TESTBED_DIR');
     const settings = vscode.workspace.getConfiguration('istio');
-    await settings.update('istioctlPath', process.env.ISTIO_MESH_TESTBED_ISTIOCTL, vscode.ConfigurationTarget.Global);
     // The testbed's install profile. Its webhook URLs differ per cluster and the command takes one set of values, so
     // the webhooks point at istiod's Service afterwards: the only test after this one creates no pod.
     await settings.update('install.defaults', { profile: 'minimal' }, vscode.ConfigurationTarget.Global);
@@ -227,34 +236,21 @@ describe('mesh view with two clusters', function () {
       assert.deepEqual(result.status === 'done' ? result.report.findings : undefined, [], 'the mesh checks found nothing');
       const after = await Promise.all(contexts.map(async (c) => (await client(c).get(Kinds.Secret, 'cacerts', 'istio-system')).metadata.resourceVersion));
       assert.deepEqual(after, before, 'cacerts of the same root were kept as they were');
-      for (const [i, c] of contexts.entries()) {
-        const secrets = await client(c).list(Kinds.Secret, { namespace: 'istio-system', labelSelector: 'istio/multiCluster=true' });
-        assert.deepEqual(secrets.items.map((x) => x.metadata.name), [`istio-remote-secret-cluster${2 - i}`], `${c} reads the other cluster`);
-      }
+      await assertLinkedBothWays();
     } finally {
-      await settings.update('istioctlPath', undefined, vscode.ConfigurationTarget.Global);
       await settings.update('install.defaults', undefined, vscode.ConfigurationTarget.Global);
     }
   });
 
   it('Link Cluster… links the two existing primaries again: one confirmation naming both, remote secrets both ways, no mesh problem', async function () {
     this.timeout(5 * 60_000);
-    const settings = vscode.workspace.getConfiguration('istio');
-    await settings.update('istioctlPath', process.env.ISTIO_MESH_TESTBED_ISTIOCTL, vscode.ConfigurationTarget.Global);
-    try {
-      const prompter = new ScriptedPrompter([ScriptedPrompter.label('Link two existing primaries'), [...contexts], 'Link Cluster']);
-      const result = await vscode.commands.executeCommand<MultiClusterResult>('istio.linkCluster', { prompter });
-      assert.equal(result.status, 'done', JSON.stringify(result));
-      assert.deepEqual(prompter.asked.map((q) => q.kind), ['pickOne', 'pickMany', 'confirm', 'offer']);
-      assert.equal(prompter.asked[2].title, `Link Cluster: mesh "mesh1" across contexts "${contexts[0]}", "${contexts[1]}"?`);
-      assert.deepEqual(result.status === 'done' ? result.report.findings : undefined, [], 'the mesh checks found nothing');
-      for (const [i, c] of contexts.entries()) {
-        const secrets = await client(c).list(Kinds.Secret, { namespace: 'istio-system', labelSelector: 'istio/multiCluster=true' });
-        assert.deepEqual(secrets.items.map((x) => x.metadata.name), [`istio-remote-secret-cluster${2 - i}`], `${c} reads the other cluster`);
-      }
-    } finally {
-      await settings.update('istioctlPath', undefined, vscode.ConfigurationTarget.Global);
-    }
+    const prompter = new ScriptedPrompter([ScriptedPrompter.label('Link two existing primaries'), [...contexts], 'Link Cluster']);
+    const result = await vscode.commands.executeCommand<MultiClusterResult>('istio.linkCluster', { prompter });
+    assert.equal(result.status, 'done', JSON.stringify(result));
+    assert.deepEqual(prompter.asked.map((q) => q.kind), ['pickOne', 'pickMany', 'confirm', 'offer']);
+    assert.equal(prompter.asked[2].title, `Link Cluster: mesh "mesh1" across contexts "${contexts[0]}", "${contexts[1]}"?`);
+    assert.deepEqual(result.status === 'done' ? result.report.findings : undefined, [], 'the mesh checks found nothing');
+    await assertLinkedBothWays();
   });
 
   it('shows a cluster whose API server stopped as unreachable, and keeps the other live', async () => {
