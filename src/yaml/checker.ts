@@ -193,6 +193,19 @@ export class YamlChecker {
   }
 
   /**
+   * Reads every document of a file ahead of its check, as `check` would (`lazy`: with schema validation), so that
+   * `check` finds them cached. Used while a thread waits for the others (see `lintPaths`).
+   */
+  prepare(uri: string, text: string, lazy: boolean): void {
+    const previous = this.cache.get(uri);
+    const current = new Map<string, ChunkResult>();
+    for (const { text: chunk } of splitDocuments(text)) {
+      current.set(chunk, current.get(chunk) ?? previous?.get(chunk) ?? prepare(chunk, lazy, this.words, this.screen));
+    }
+    this.cache.set(uri, current);
+  }
+
+  /**
    * Each chunk's result when it is known without parsing: cached for the same text, or a
    * document left to the schema validation when `lazy` (see `leftToSchema`; their syntax errors
    * come from the schema validation). Undefined where the chunk must be parsed.

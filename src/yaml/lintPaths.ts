@@ -1,4 +1,5 @@
 import { basename, dirname, join, resolve } from 'node:path';
+import { setImmediate as nextTurn } from 'node:timers/promises';
 import { pathToFileURL } from 'node:url';
 import { withoutIgnored } from '../analyzers/ignore';
 import { YamlChecker } from './checker';
@@ -99,7 +100,22 @@ export async function* lintPaths(paths: readonly string[], options: LintOptions 
     files.push(entry.file);
     if (!texts.keep(entry.file, text, checker.parsedSize(uri))) checker.forget(uri);
   }
-  if (options.share) facts = NamespaceFacts.of(await options.share(facts.byFile));
+  if (options.share) {
+    // The other threads may still be reading: meanwhile this one reads its next files' documents ahead of their
+    // checks (a worker starting up made the first thread wait a third of a run, idle).
+    let exchanged = false;
+    const all = options.share(facts.byFile).finally(() => (exchanged = true));
+    for (const file of files) {
+      if (exchanged) break;
+      const text = texts.peek(file);
+      if (text === undefined) continue;
+      const uri = uriOf(file);
+      checker.prepare(uri, text, schemas !== undefined);
+      if (!texts.reparsed(file, checker.parsedSize(uri))) checker.forget(uri);
+      await nextTurn();
+    }
+    facts = NamespaceFacts.of(await all);
+  }
   let workspace = facts.workspace();
   const fix = async (file: string, text: string): Promise<FixedText> => {
     // Each file is fixed with what the other files say before any fix: the same whichever order they come in.
@@ -211,6 +227,20 @@ class KeptTexts {
     this.texts.set(file, { text, parsedSize: parsed, fixed });
     this.chars += text.length;
     this.parsed += parsed;
+    return parsed === parsedSize;
+  }
+
+  peek(file: string): string | undefined {
+    return this.texts.get(file)?.text;
+  }
+
+  /** Counts what is now parsed of a kept text; false when that does not fit (as `keep`). */
+  reparsed(file: string, parsedSize: number): boolean {
+    const kept = this.texts.get(file);
+    if (!kept) return false;
+    const parsed = this.parsed - kept.parsedSize + parsedSize <= PARSED_BUDGET ? parsedSize : 0;
+    this.parsed += parsed - kept.parsedSize;
+    this.texts.set(file, { ...kept, parsedSize: parsed });
     return parsed === parsedSize;
   }
 

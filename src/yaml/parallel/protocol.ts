@@ -7,7 +7,7 @@ export interface ShardStart {
   readonly options: ShardOptions;
 }
 
-/** The run to a worker: every file's facts after an exchange, or how many of its events were taken (see `WINDOW`). */
+/** The run to a worker: every file's facts after an exchange, or the weight of its events taken (see `WINDOW`). */
 export type ToShard = { readonly facts: readonly FileFacts[] } | { readonly taken: number };
 
 /** A worker to the run: one event, its facts for an exchange, its end, or why it stopped. */
@@ -18,7 +18,14 @@ export type FromShard =
   | { readonly error: string };
 
 /**
- * Events a share may have given and the run not yet taken: a share does not run further ahead of the output than
- * this, so a run's memory does not grow with its findings (at most this many files' findings wait, per share).
+ * How far a share may run ahead of the output, in `weight`: at most this many findings (and events) wait to be
+ * printed, per share, so a run's memory does not grow with its findings. It is counted in findings, not files: a
+ * share whose files come later in the output must be able to check its whole share while another thread checks the
+ * files before them (with a window of 64 files, a worker sat idle for a third of the run, waiting to be printed).
  */
-export const WINDOW = 64;
+export const WINDOW = 20_000;
+
+/** What an event counts against the window: one, and one per finding it holds. */
+export function weight(placed: PlacedEvent): number {
+  return 'findings' in placed.event ? 1 + placed.event.findings.length : 1;
+}

@@ -5,7 +5,7 @@ import { nodeFileSystem, yamlFiles, type FileEntry } from '../files';
 import type { FileFacts } from '../lint';
 import { lintPaths, type LintEvent, type LintOptions } from '../lintPaths';
 import { shareFiles, threadsFor } from './plan';
-import { WINDOW, type FromShard, type ShardStart, type ToShard } from './protocol';
+import { WINDOW, weight, type FromShard, type ShardStart, type ToShard } from './protocol';
 import { shardEvents, type Exchange, type PlacedEvent, type RunFile, type ShardOptions } from './shard';
 
 export interface ParallelOptions extends Omit<LintOptions, 'share'> {
@@ -80,11 +80,13 @@ function idleThreads(): number {
 /** One share's events not yet taken, and how far it has gone. */
 interface Share {
   readonly queue: PlacedEvent[];
+  /** The weight of `queue` (see `WINDOW`). */
+  waiting: number;
   /** Exchanges of facts it has made: its passes before this one are over. */
   stage: number;
   done: boolean;
-  /** Called when events are taken: the share may go on (see `WINDOW`). */
-  taken(count: number): void;
+  /** Called when events are taken, with their weight: the share may go on (see `WINDOW`). */
+  taken(weight: number): void;
 }
 
 /** The shares of a run, the facts they exchange, and the order their events are taken in. */
@@ -96,7 +98,7 @@ class Run {
   private stopped = false;
 
   constructor(private readonly threads: number) {
-    this.shares = Array.from({ length: threads }, () => ({ queue: [], stage: 0, done: false, taken: () => undefined }));
+    this.shares = Array.from({ length: threads }, () => ({ queue: [], waiting: 0, stage: 0, done: false, taken: () => undefined }));
   }
 
   /** Resolves when a share has given something (an event, facts, its end, a failure). */
@@ -115,7 +117,9 @@ class Run {
     const head = share.queue[0];
     if (head && (head.stage < stage || (head.stage === stage && head.index <= index))) {
       share.queue.shift();
-      share.taken(1);
+      const w = weight(head);
+      share.waiting -= w;
+      share.taken(w);
       return head.event;
     }
     return head || share.stage > stage || share.done ? 'settled' : 'wait';
@@ -130,7 +134,7 @@ class Run {
       for await (const placed of shardEvents(files, options, this.exchange(0))) {
         if (this.stopped) return;
         this.give(0, placed);
-        while (share.queue.length >= WINDOW) await new Promise<void>((resolve) => (go = resolve));
+        while (share.waiting >= WINDOW) await new Promise<void>((resolve) => (go = resolve));
         // Lets the workers' messages in: reading and checking a file never waits for anything else.
         await nextTurn();
       }
@@ -149,8 +153,8 @@ class Run {
     const send = (message: ToShard) => worker.postMessage(message);
     // Takings are told in small batches: one message per file would cost more than the file's own message.
     let untold = 0;
-    share.taken = (count) => {
-      untold += count;
+    share.taken = (w) => {
+      untold += w;
       if (untold >= WINDOW / 4 || share.queue.length === 0) {
         send({ taken: untold });
         untold = 0;
@@ -197,7 +201,9 @@ class Run {
   }
 
   private give(thread: number, placed: PlacedEvent): void {
-    this.shares[thread].queue.push(placed);
+    const share = this.shares[thread];
+    share.queue.push(placed);
+    share.waiting += weight(placed);
     this.notify();
   }
 

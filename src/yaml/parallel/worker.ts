@@ -7,7 +7,7 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { errorMessage } from '../../util/errors';
 import { bundledSchemaValidation } from '../schema/bundledValidation';
 import type { FileFacts } from '../lint';
-import { WINDOW, type FromShard, type ShardStart, type ToShard } from './protocol';
+import { WINDOW, weight, type FromShard, type ShardStart, type ToShard } from './protocol';
 import { shardEvents } from './shard';
 
 // As in cli.ts: messages are printed, never stacks, and the YAML parser makes an Error per problem; and a run of a
@@ -41,7 +41,7 @@ async function run(): Promise<void> {
   for await (const placed of shardEvents(files, { ...rest, schemas: schema ? schemas.load : undefined }, exchange)) {
     while (sent - taken >= WINDOW) await new Promise<void>((resolve) => (wake = resolve));
     send({ placed });
-    sent++;
+    sent += weight(placed);
   }
 }
 

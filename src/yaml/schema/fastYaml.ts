@@ -1,5 +1,6 @@
 import * as jsYaml from 'js-yaml';
 import { isScalar, Schema } from 'yaml';
+import { readRegularYaml } from './regularYaml';
 
 /**
  * A fast first look at a YAML text for the command line: js-yaml reads plain, everyday YAML about ten
@@ -17,6 +18,8 @@ import { isScalar, Schema } from 'yaml';
  *   test/unit/yaml/compiledSchema.test.ts checks the claim on random edits of Istio's manifests.
  */
 export function loadFast(text: string): unknown[] | undefined {
+  const regular = readRegularYaml(text, resolvePlain);
+  if (regular) return regular;
   if (!plainEnough(text)) return undefined;
   const docs: unknown[] = [];
   try {
@@ -28,6 +31,14 @@ export function loadFast(text: string): unknown[] | undefined {
 }
 
 let schema: jsYaml.Schema | undefined;
+let implicitTypes: jsYaml.Type[] = [];
+
+/** A plain scalar's value as js-yaml reads it with `coreSchema`: the first of its implicit types that resolves it. */
+export function resolvePlain(text: string): unknown {
+  if (!schema) coreSchema();
+  for (const type of implicitTypes) if (type.resolve(text)) return type.construct(text);
+  return text;
+}
 
 /**
  * The characters a plain scalar that YAML 1.2's core schema reads as other than a string can start with: `~`, the
@@ -59,7 +70,8 @@ function coreSchema(): jsYaml.Schema {
     resolve: (s: string | null) => s !== null && s.length > 0 && !CORE_STARTS.has(s[0]),
     construct: (s: string) => s,
   });
-  schema = new jsYaml.Schema({ implicit: [word, ...implicit], explicit: [] });
+  implicitTypes = [word, ...implicit];
+  schema = new jsYaml.Schema({ implicit: implicitTypes, explicit: [] });
   return schema;
 }
 

@@ -12,7 +12,8 @@ import { lintFiles, lintPaths } from '../../../src/yaml/lintPaths';
 import { splitDocuments } from '../../../src/yaml/chunks';
 import { parseManifests } from '../../../src/yaml/parse';
 import { createCompiledSchemaValidation } from '../../../src/yaml/schema/compiledService';
-import { CORE_STARTS, loadFast } from '../../../src/yaml/schema/fastYaml';
+import { CORE_STARTS, loadFast, resolvePlain } from '../../../src/yaml/schema/fastYaml';
+import { readRegularYaml } from '../../../src/yaml/schema/regularYaml';
 import { createYamlLanguageService, type SchemaValidation, type YamlLanguageService } from '../../../src/yaml/schema/languageService';
 import { unsupportedKeywords } from '../../../src/yaml/schema/validator';
 import { istioFiles, istioModuleDir } from '../../oracles/istioSource';
@@ -228,8 +229,11 @@ type Edit = { readonly at: number; readonly op: 'insert' | 'delete' | 'indent' |
 
 const TYPED = [' ', '\n', ':', '- ', ': ', 'x', '0', '"', "'", '#', 'true', '[]', '{}', '-1', 'null', '\n  ', '"a"', '|-', '>', '[a,\n  b]', '*', '&a '];
 
-function edits(): fc.Arbitrary<Edit[]> {
-  return fc.array(fc.record({ at: fc.nat(), op: fc.constantFrom('insert', 'delete', 'indent', 'dedent'), text: fc.constantFrom(...TYPED) }), { minLength: 1, maxLength: 3 });
+/** Shapes only the regular reader takes apart itself: folded and quoted scalars over lines, indicators, flow lines. */
+const REGULAR_TYPED = ["'a\n  b'", "'it''s'", '"\\u00e9\\n"', '|2-\n', '>-\n  ', '{a: b, c: 1}', '[x, "y, z"]', '\n\n', ' # c', '\n  {}'];
+
+function edits(typed: readonly string[] = TYPED): fc.Arbitrary<Edit[]> {
+  return fc.array(fc.record({ at: fc.nat(), op: fc.constantFrom('insert', 'delete', 'indent', 'dedent'), text: fc.constantFrom(...typed) }), { minLength: 1, maxLength: 3 });
 }
 
 function applyEdits(text: string, list: readonly Edit[]): string {
@@ -317,6 +321,71 @@ describe('the fast first read (js-yaml)', function () {
       }
     }
     assert.ok(checked > 1000, `${checked}`);
+  });
+
+  /** What the regular reader promises: when it reads a text, `yaml` reads the same values without a problem. */
+  const regularClaim = (text: string): boolean => {
+    const regular = readRegularYaml(text, resolvePlain);
+    if (!regular) return false;
+    const { problems, values } = yamlRead(text);
+    assert.deepEqual(problems, [], `the regular reader read a text with problems for yaml: ${JSON.stringify(text)}`);
+    assert.ok(isDeepStrictEqual(regular, values), `the regular reader read other values than yaml: ${JSON.stringify(text)}\n${JSON.stringify(regular)}\n${JSON.stringify(values)}`);
+    return true;
+  };
+
+  it('reads regular block YAML line by line as yaml does, every shape it takes', () => {
+    const shapes: Record<string, unknown[]> = {
+      [yaml('a: 1', 'b:', '  c: x', '  d:', '  - 1', '  - k: v', '    l: [a, "b, c", \'d\']', 'e:', '- x', 'f: {}', 'g: []')]:
+        [{ a: 1, b: { c: 'x', d: [1, { k: 'v', l: ['a', 'b, c', 'd'] }] }, e: ['x'], f: {}, g: [] }],
+      [yaml('# head', '---', 'folded: a plain', '  scalar over', '', '  lines', 'x: y # comment', '"quoted key": 1', "'single': 'it''s'")]:
+        [{ folded: 'a plain scalar over\nlines', x: 'y', 'quoted key': 1, single: "it's" }],
+      [yaml("d: 'one", '  two', '', '  three\'', 'e: "tab\\tand \\u00e9 \\"q\\""', 'n: ~', 'b: true', 'o: 0o17', 'h: 0x1F', 'f: .inf', 's: 1e3')]:
+        [{ d: 'one two\nthree', e: 'tab\tand \u00e9 "q"', n: null, b: true, o: 15, h: 31, f: Infinity, s: 1000 }],
+      [yaml('l: |', '  line 1', '    indented', '', '  line 3', '', 's: |-', '  kept', 'f: >', '  folded', '  text', '', '  para', 'g: >-', '  x', 'i: |2-', '     three spaces', '---', '- a', '- b: {k: v, "q": no}')]:
+        [{ l: 'line 1\n  indented\n\nline 3\n', s: 'kept', f: 'folded text\npara\n', g: 'x', i: '   three spaces' }, ['a', { b: { k: 'v', q: 'no' } }]],
+      [yaml('key:', '  {a: 1, b: two}', 'list:', '  [x, 2]', 'empty:', 'last: v')]:
+        [{ key: { a: 1, b: 'two' }, list: ['x', 2], empty: null, last: 'v' }],
+    };
+    for (const [text, expected] of Object.entries(shapes)) {
+      assert.deepEqual(readRegularYaml(text, resolvePlain), expected, text);
+      assert.ok(regularClaim(text));
+    }
+  });
+
+  it('refuses what it is not sure of, and leaves it to js-yaml', () => {
+    const refused = [
+      'a: &x 1\nb: *x\n', 'a: !!str 1\n', '<<: {a: 1}\n', '? a\n: b\n', 'a:\tb\n', 'k: v\r\n', '\ufeffa: 1\n', '%YAML 1.2\n---\na: 1\n',
+      '---\n---\na: 1\n', 'a: 1\n---\n', '# only a comment\n', 'just a scalar\n', '1: one\n', 'a: 1\na: 2\n', 'a: 1\n...\n',
+      'a: [1,\n  2]\n', 'a: [[1]]\n', 'a: {b: {c: 1}}\n', 'a: [b: c]\n', 'a: "multi\n  line"\n', 'a: "\\x41"\n', 'a: b: c\n',
+      'a: >\n  text\n    more indented\n', 'a: |+\n  keep\n\n', 'a: |\n   \n  x\n', '- - nested\n', '-\n  a: 1\n', 'a:\n\n  {}\n',
+      'a: b\n  # a comment inside a folded scalar\n  c\n', 'a: 1\n  b: 2\n', 'a:\n  b: 1\n c: 2\n', '__proto__: x\n', 'a: - b\n',
+      // Nested deeper than the reader goes.
+      `${Array.from({ length: 70 }, (_, i) => `${' '.repeat(i)}k${i}:`).join('\n')}\n${' '.repeat(70)}v: 1\n`,
+    ];
+    for (const text of refused) assert.equal(readRegularYaml(text, resolvePlain), undefined, JSON.stringify(text));
+  });
+
+  it('never reads a text other than yaml does, and reads nearly all of Istio\'s manifests (random edits)', () => {
+    const documents = [...istioFiles('samples'), ...istioFiles('manifests'), ...istioFiles('pkg/config/analysis/analyzers/testdata')]
+      .flatMap((file) => splitDocuments(readFileSync(file, 'utf8')).map((c) => c.text))
+      .filter((t) => !t.includes('{{'));
+    let read = 0;
+    const small = documents.filter((t) => t.length < 20_000);
+    fc.assert(
+      fc.property(fc.nat(small.length - 1), edits([...TYPED, ...REGULAR_TYPED]), (index, list) => {
+        if (regularClaim(applyEdits(small[index], list))) read++;
+      }),
+      { numRuns: Number(process.env.RUNS ?? 4000) },
+    );
+    assert.ok(read > 1000, `only ${read} edited texts read by the regular reader: the claim was barely tested`);
+    // Unedited: every document it reads agrees, and it reads nearly all of their bytes (what makes it worth having).
+    let bytes = 0;
+    let regularBytes = 0;
+    for (const text of documents) {
+      bytes += text.length;
+      if (regularClaim(text)) regularBytes += text.length;
+    }
+    assert.ok(regularBytes / bytes > 0.95, `${regularBytes} of ${bytes} bytes read by the regular reader`);
   });
 
   it('never reads a text other than yaml does (random edits of Istio\'s samples and manifests)', () => {

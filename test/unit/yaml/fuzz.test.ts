@@ -3,6 +3,7 @@ import fc from 'fast-check';
 import { YamlChecker } from '../../../src/yaml/checker';
 import { MAX_FINDINGS } from '../../../src/yaml/limits';
 import { DEFAULT_MAX_FILE_SIZE } from '../../../src/yaml/lint';
+import { loadFast } from '../../../src/yaml/schema/fastYaml';
 import type { Finding } from '../../../src/yaml/types';
 import { fixedPropertySeed } from '../property';
 
@@ -120,6 +121,18 @@ const helm: fc.Arbitrary<Shape> = fc
   .array(fc.constantFrom('{{x}}', '{{ .Values.a }}', '{{', '}}', '{{- if .b -}}', ' ', 'a', ': ', '- ', '\n', '\r\n', '#'), { minLength: 1, maxLength: 5 })
   .map((pieces) => repeated(`helm (${JSON.stringify(pieces.join(''))})*`, 'a: ', pieces.join('')));
 
+/** Regular block YAML at scale, which the command line's regular reader reads whole: its own loops at work. */
+const regularYaml: fc.Arbitrary<Shape> = fc.constantFrom<Shape>(
+  repeated('a plain scalar folded over many lines', 'a: x\n', '  folded words\n'),
+  repeated('a single-quoted scalar folded over many lines', "a: 'x\n", "  it''s folded\n\n"),
+  repeated('a block scalar of many lines', 'a: |\n', '  line of text\n    more\n'),
+  repeated('a folded block scalar of many lines', 'a: >-\n', '  line of text\n\n'),
+  shape('a mapping of many keys', (size) => Array.from({ length: Math.ceil(size / 12) }, (_, i) => `k${i}: [v, 'w']`).join('\n') + '\n'),
+  repeated('a sequence of many mappings', 'a:\n', '- name: x\n  value: {k: v}\n'),
+  repeated('many documents', '', 'apiVersion: v1\nkind: Namespace\nmetadata:\n  name: x\n---\n'),
+  repeated('nesting ended by many comment lines', Array.from({ length: 60 }, (_, i) => `${' '.repeat(i)}k:`).join('\n') + `\n${' '.repeat(60)}v: 1\n`, '# c\n\n'),
+);
+
 const SHAPES = fc.oneof(repeatedUnit, repeatedUnit, blockNesting, manyDocuments, aliases, longScalars, helm);
 
 /** The checks of a text as the editor runs them (a new checker: nothing cached). */
@@ -127,18 +140,26 @@ async function check(text: string): Promise<Finding[]> {
   return new YamlChecker(async () => undefined).check('file:///fuzz.yaml', text, { maxFileSize: DEFAULT_MAX_FILE_SIZE });
 }
 
+/** The command line's first read of a text as plain values (the regular reader, else js-yaml), with no findings. */
+async function plainRead(text: string): Promise<Finding[]> {
+  loadFast(text);
+  return [];
+}
+
+type Run = (text: string) => Promise<Finding[]>;
+
 /** CPU milliseconds of the checks of a text, with their findings. */
-async function cpuTime(text: string): Promise<{ ms: number; findings: Finding[] }> {
+async function cpuTime(text: string, run: Run = check): Promise<{ ms: number; findings: Finding[] }> {
   const before = process.cpuUsage();
-  const findings = await check(text);
+  const findings = await run(text);
   const used = process.cpuUsage(before);
   return { ms: (used.user + used.system) / 1000, findings };
 }
 
 /** The least disturbed of three runs, after a warm-up. */
-async function cost(text: string): Promise<number> {
-  await check(text);
-  return Math.min(...[await cpuTime(text), await cpuTime(text), await cpuTime(text)].map((r) => r.ms));
+async function cost(text: string, run: Run): Promise<number> {
+  await run(text);
+  return Math.min(...[await cpuTime(text, run), await cpuTime(text, run), await cpuTime(text, run)].map((r) => r.ms));
 }
 
 function assertSane(text: string, findings: readonly Finding[]): void {
@@ -157,12 +178,12 @@ const MAX_RATIO = 8;
 const FLOOR_MS = 20;
 
 /** How much more the checks of the shape cost at four times the size (measured again once if it looks too much). */
-async function growth(shape: Shape): Promise<{ ratio: number; small: number; large: number }> {
+async function growth(shape: Shape, run: Run = check): Promise<{ ratio: number; small: number; large: number }> {
   const small = shape.make(SMALL);
   const large = shape.make(SMALL * GROWTH);
   let result = { ratio: 0, small: 0, large: 0 };
   for (let attempt = 0; attempt < 2; attempt++) {
-    const [a, b] = [await cost(small), await cost(large)];
+    const [a, b] = [await cost(small, run), await cost(large, run)];
     result = { ratio: b / Math.max(a, FLOOR_MS), small: a, large: b };
     if (result.ratio < MAX_RATIO) break;
   }
@@ -181,6 +202,16 @@ describe('YAML checks on adversarial input', function () {
         assert.ok(ratio < MAX_RATIO, `${shape.name}: ${small.toFixed(1)} ms at ${SMALL} characters, ${ms.toFixed(1)} ms at ${SMALL * GROWTH} (${ratio.toFixed(1)}x)`);
       }),
       { numRuns: 16, endOnFailure: true },
+    );
+  });
+
+  it('the command line\'s first read as plain values (src/yaml/schema/regularYaml.ts, js-yaml) never throws, and costs time linear in the size', async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.oneof(SHAPES, regularYaml), async (shape) => {
+        const { ratio, small, large: ms } = await growth(shape, plainRead);
+        assert.ok(ratio < MAX_RATIO, `${shape.name}: ${small.toFixed(1)} ms at ${SMALL} characters, ${ms.toFixed(1)} ms at ${SMALL * GROWTH} (${ratio.toFixed(1)}x)`);
+      }),
+      { numRuns: 40, endOnFailure: true },
     );
   });
 

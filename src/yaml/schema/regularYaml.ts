@@ -1,0 +1,457 @@
+/**
+ * A reader of regular block YAML, line by line: what generators and most people write (Kubernetes' and Istio's
+ * manifests, CRDs). It reads about the bytes of a line at a time with the string functions of the engine, where
+ * js-yaml reads a character at a time; on the command line, which runs without V8's optimizing compiler, that
+ * makes it several times faster. It reads only what it is sure of, and returns `undefined` for anything else (the
+ * caller then reads the text with js-yaml, see `loadFast`):
+ * - block mappings with plain or simply quoted keys, block sequences (`- x`, `- key: value`);
+ * - plain scalars, on one line or folded over more indented lines;
+ * - single-quoted scalars, folded over lines too, and double-quoted ones on one line with the common escapes;
+ * - literal and folded block scalars (`|`, `|-`, `>`, `>-`) without indentation indicators;
+ * - `[]`, `{}`, and flow sequences of scalars on one line;
+ * - comments, and documents separated by `---` lines.
+ * Anything else (anchors, tags, flow mappings, complex keys, empty documents, tabs, carriage returns…) is refused.
+ * Scalars resolve through the same YAML 1.2 core tags as `loadFast`'s js-yaml (`resolvePlain`), and a key through
+ * them too: one that is not a string is refused. test/unit/yaml/regularYaml.test.ts holds its values to `yaml`'s on
+ * Istio's manifests and random edits of them.
+ */
+export function readRegularYaml(text: string, resolvePlain: (s: string) => unknown): unknown[] | undefined {
+  // Tabs, carriage returns, other control characters and byte order marks: each parser has its own rules.
+  if (CONTROL.test(text)) return undefined;
+  try {
+    return new Reader(text.split('\n'), resolvePlain).documents();
+  } catch (err) {
+    if (err === REFUSED) return undefined;
+    throw err;
+  }
+}
+
+const CONTROL = /[^\P{Cc}\n]|\ufeff/u;
+
+/** Thrown to leave the reader at once: the text is not regular (caught in `readRegularYaml`). */
+const REFUSED = Symbol('not regular YAML');
+
+function refuse(): never {
+  throw REFUSED;
+}
+
+/** Block collections nested deeper than this are refused (manifests nest about 20 deep). */
+const MAX_DEPTH = 64;
+
+/** The first character of a plain scalar may be none of these (YAML's indicators), nor `-`, `?` or `:` before a space. */
+const INDICATORS = '#&*!|>\'"%@`,[]{}';
+
+/** Inside a plain scalar: `: ` or a final `:` (a key where none may be), ` #` (a comment: the caller cuts it first). */
+const KEY_INSIDE = /: |:$/;
+
+/** A plain flow scalar (inside `[ ]`): none of the flow indicators, no `: `, no comment. */
+const FLOW_PLAIN = /^[^,[\]{}#"'&*!|>%@`?:-][^,[\]{}#"':]*$/;
+
+class Reader {
+  /** The line being read: the current entry's first line, then the last line its value took. */
+  private at = 0;
+
+  constructor(
+    private readonly lines: string[],
+    private readonly resolvePlain: (s: string) => unknown,
+  ) {}
+
+  documents(): unknown[] {
+    const docs: unknown[] = [];
+    let marked = false;
+    for (let next = this.nextContent(0); next >= 0; next = this.nextContent(this.at + 1)) {
+      const line = this.lines[next];
+      this.at = next;
+      if (line.startsWith('---')) {
+        // A document with no content (two markers in a row, or a marker then the end): refused.
+        if (!/^--- *$/.test(line) || marked) refuse();
+        marked = true;
+        continue;
+      }
+      if (line.startsWith('...') || line[0] === '%' || indentOf(line) !== 0) refuse();
+      docs.push(this.collection(0));
+      marked = false;
+      // The document must end at a marker or the end of the text.
+      const after = this.nextContent(this.at + 1);
+      if (after >= 0 && !this.lines[after].startsWith('---')) refuse();
+    }
+    if (marked || docs.length === 0) refuse();
+    return docs;
+  }
+
+  /** Index of the next line with content (not blank, not a comment) from `from`, or -1. */
+  private nextContent(from: number): number {
+    for (let i = from; i < this.lines.length; i++) {
+      const line = this.lines[i];
+      const indent = indentOf(line);
+      if (indent < 0 || line[indent] === '#') continue;
+      return i;
+    }
+    return -1;
+  }
+
+  /** Collections open around the current one. */
+  private depth = 0;
+
+  /**
+   * The block collection at `column` whose first line is the current line. Deep nesting is left to js-yaml (and to
+   * the nesting bound of the callers): it would cost this reader its stack, and rescans of the lines after it.
+   */
+  private collection(column: number): unknown {
+    if (++this.depth > MAX_DEPTH) refuse();
+    const value = isEntry(this.lines[this.at], column) ? this.sequence(column) : this.mapping(column);
+    this.depth--;
+    return value;
+  }
+
+  private mapping(column: number): Record<string, unknown> {
+    const map: Record<string, unknown> = {};
+    for (;;) {
+      const line = this.lines[this.at];
+      if (isEntry(line, column)) refuse();
+      const { key, valueAt } = this.key(line, column);
+      if (Object.prototype.hasOwnProperty.call(map, key) || key === '__proto__') refuse();
+      map[key] = this.value(line, valueAt, column, true);
+      if (!this.continues(column, false)) return map;
+    }
+  }
+
+  private sequence(column: number): unknown[] {
+    const list: unknown[] = [];
+    for (;;) {
+      const line = this.lines[this.at];
+      const start = skipSpaces(line, column + 1);
+      if (start >= line.length || line[start] === '#') refuse(); // `-` alone: refused
+      if (isEntry(line, start)) refuse(); // `- - x`
+      if (this.isKeyLine(line, start)) {
+        // `- key: value`: a mapping whose keys stand at `start`; the line is read as if the `-` were a space.
+        this.lines[this.at] = ' '.repeat(start) + line.slice(start);
+        list.push(this.mapping(start));
+      } else {
+        list.push(this.value(line, start, column, false));
+      }
+      if (!this.continues(column, true)) return list;
+    }
+  }
+
+  /**
+   * Moves to the next content line when it belongs to the collection at `column`: it stands at that column (and is
+   * an entry, for a sequence). Otherwise stays, and false: the collection ends (a line less indented, a marker, the
+   * end, or a key after a sequence at its key's column). A line indented more is refused: nothing may follow a
+   * complete value there.
+   */
+  private continues(column: number, entries: boolean): boolean {
+    const next = this.nextContent(this.at + 1);
+    if (next < 0) return false;
+    const line = this.lines[next];
+    const indent = indentOf(line);
+    if (indent > column) refuse();
+    if (indent < column || (column === 0 && (line.startsWith('---') || line.startsWith('...')))) return false;
+    if (entries && !isEntry(line, column)) return false;
+    this.at = next;
+    return true;
+  }
+
+  /** Whether the text at `start` is `key:` (then a space, or the end of the line). */
+  private isKeyLine(line: string, start: number): boolean {
+    const c = line[start];
+    if (c === '"' || c === "'") {
+      const close = closingQuote(line, start + 1, c);
+      return close > 0 && line[close + 1] === ':';
+    }
+    return keyEnd(line, start) >= 0;
+  }
+
+  private key(line: string, column: number): { key: string; valueAt: number } {
+    const c = line[column];
+    let key: string;
+    let colon: number;
+    if (c === '"' || c === "'") {
+      const close = closingQuote(line, column + 1, c);
+      if (close < 0 || line[close + 1] !== ':') refuse();
+      key = quoted(line.slice(column + 1, close), c);
+      colon = close + 1;
+    } else {
+      colon = keyEnd(line, column);
+      if (colon < 0) refuse();
+      const text = line.slice(column, colon);
+      if (!plainStart(text) || text.endsWith(' ') || text === '<<') refuse();
+      const value = this.resolvePlain(text);
+      if (typeof value !== 'string') refuse();
+      key = value;
+    }
+    if (colon + 1 < line.length && line[colon + 1] !== ' ') refuse();
+    return { key, valueAt: skipSpaces(line, colon + 1) };
+  }
+
+  /**
+   * The value that starts at `start` of the current line (a key's, or an entry's), of a collection at `column`. A
+   * key's value may also be the block below it (`key:` alone), more indented, or a sequence at the key's own column.
+   */
+  private value(line: string, start: number, column: number, ofKey: boolean): unknown {
+    if (start >= line.length || line[start] === '#') {
+      if (start < line.length && line[start - 1] !== ' ') refuse();
+      if (!ofKey) refuse();
+      const next = this.nextContent(this.at + 1);
+      if (next < 0) return null;
+      const below = this.lines[next];
+      const indent = indentOf(below);
+      if (indent > column && (below[indent] === '{' || below[indent] === '[')) {
+        // A flow collection alone on the line right below its key (after a blank line, `yaml` reads it otherwise).
+        if (next !== this.at + 1) refuse();
+        this.at = next;
+        return this.flowLine(below, indent);
+      }
+      if (indent > column || (indent === column && isEntry(below, column))) {
+        this.at = next;
+        return this.collection(indent);
+      }
+      return null;
+    }
+    const c = line[start];
+    if (c === '|' || c === '>') return this.blockScalar(line.slice(start), column);
+    if (c === "'") return this.singleQuoted(line, start, column);
+    if (c === '"') {
+      const close = closingQuote(line, start + 1, '"');
+      if (close < 0) refuse();
+      this.endOfLine(line, close + 1);
+      return quoted(line.slice(start + 1, close), '"');
+    }
+    if (c === '[' || c === '{') return this.flowLine(line, start);
+    return this.plain(line, start, column);
+  }
+
+  /** Nothing but spaces, or spaces and a comment, from `at` to the end of the line. */
+  private endOfLine(line: string, at: number): void {
+    const rest = skipSpaces(line, at);
+    if (rest < line.length && (line[rest] !== '#' || rest === at)) refuse();
+  }
+
+  private plain(line: string, start: number, column: number): unknown {
+    const comment = line.indexOf(' #', start);
+    let first = (comment < 0 ? line.slice(start) : line.slice(start, comment)).trimEnd();
+    if (!plainStart(first) || KEY_INSIDE.test(first) || first.startsWith('<<')) refuse();
+    if (comment >= 0) return this.resolvePlain(first);
+    // Lines more indented than the collection go on with the scalar, folded: a line break is a space, and each
+    // blank line a line break.
+    let blanks = 0;
+    for (let i = this.at + 1; i < this.lines.length; i++) {
+      const next = this.lines[i];
+      const indent = indentOf(next);
+      if (indent < 0) {
+        blanks++;
+        continue;
+      }
+      if (indent <= column) break;
+      if (next[indent] === '#' || next.includes(' #') || KEY_INSIDE.test(next)) refuse();
+      first += (blanks > 0 ? '\n'.repeat(blanks) : ' ') + next.slice(indent).trimEnd();
+      blanks = 0;
+      this.at = i;
+    }
+    return this.resolvePlain(first);
+  }
+
+  /** A single-quoted scalar from `start`, folded over more indented lines until its closing quote. */
+  private singleQuoted(line: string, start: number, column: number): string {
+    let close = closingQuote(line, start + 1, "'");
+    if (close >= 0) {
+      this.endOfLine(line, close + 1);
+      return quoted(line.slice(start + 1, close), "'");
+    }
+    let text = line.slice(start + 1).trimEnd();
+    let blanks = 0;
+    for (let i = this.at + 1; i < this.lines.length; i++) {
+      const next = this.lines[i];
+      const indent = indentOf(next);
+      if (indent < 0) {
+        blanks++;
+        continue;
+      }
+      if (indent <= column) break;
+      const join = blanks > 0 ? '\n'.repeat(blanks) : ' ';
+      blanks = 0;
+      close = closingQuote(next, indent, "'");
+      if (close < 0) {
+        text += join + next.slice(indent).trimEnd();
+        continue;
+      }
+      this.endOfLine(next, close + 1);
+      this.at = i;
+      return quoted(text + join + next.slice(indent, close), "'");
+    }
+    return refuse();
+  }
+
+  /** `|`, `|-`, `>` or `>-` and the more indented lines below: their text, with one final line break unless `-`. */
+  private blockScalar(header: string, column: number): string {
+    const m = /^([|>])(?:([1-9])?(-?)|(-)([1-9]))(?: +#.*| *)$/.exec(header);
+    if (!m) refuse();
+    const style = m[1];
+    const strip = m[3] || m[4];
+    const given = Number(m[2] ?? m[5] ?? 0);
+    const content: string[] = [];
+    // An indentation indicator gives the content's indentation, from the collection's column.
+    let indent = given > 0 ? column + given : -1;
+    let end = this.at;
+    for (let i = this.at + 1; i < this.lines.length; i++) {
+      const next = this.lines[i];
+      const own = indentOf(next);
+      if (own < 0) {
+        // Lines of spaces before the first content line: `yaml` refuses those longer than the content's indentation.
+        if (indent < 0 && next.length > 0) refuse();
+        content.push(next);
+        continue;
+      }
+      if (own <= column) break;
+      if (indent < 0) indent = own;
+      else if (own < indent) refuse();
+      content.push(next);
+      end = i;
+    }
+    if (end === this.at) refuse();
+    // Blank lines after the last content line belong to what follows (and to chomping, which drops them here).
+    content.length = end - this.at;
+    this.at = end;
+    const lines = content.map((l) => (l.length > indent ? l.slice(indent) : ''));
+    let text: string;
+    if (style === '|') text = lines.join('\n');
+    else {
+      // Folded: a line break between two text lines is a space, a blank line a line break. More indented lines
+      // keep their breaks in YAML: refused here.
+      text = '';
+      let blanks = 0;
+      for (const l of lines) {
+        if (l === '') {
+          blanks++;
+          continue;
+        }
+        if (l[0] === ' ') refuse();
+        text += text === '' ? '\n'.repeat(blanks) : blanks > 0 ? '\n'.repeat(blanks) : ' ';
+        text += l;
+        blanks = 0;
+      }
+    }
+    return strip ? text : `${text}\n`;
+  }
+
+  /** A flow collection of scalars that ends on its line: the rest of the line may be a comment only. */
+  private flowLine(line: string, start: number): unknown {
+    const { value, end } = flowCollection(line, start, this.resolvePlain);
+    this.endOfLine(line, end);
+    return value;
+  }
+}
+
+/**
+ * A flow sequence or mapping from `start` to its closing bracket on the same line, of scalars only (plain ones
+ * without `:`, and quoted ones), and the index after it. Nested collections, empty entries, a `:` in a plain scalar
+ * and keys without values are refused.
+ */
+function flowCollection(line: string, start: number, resolvePlain: (s: string) => unknown): { value: unknown; end: number } {
+  const mapping = line[start] === '{';
+  const closer = mapping ? '}' : ']';
+  const list: unknown[] = [];
+  const map: Record<string, unknown> = {};
+  let at = skipSpaces(line, start + 1);
+  if (line[at] === closer) return { value: mapping ? map : list, end: at + 1 };
+  for (;;) {
+    const key = flowScalar(line, at, resolvePlain);
+    at = skipSpaces(line, key.end);
+    if (mapping) {
+      if (line[at] !== ':' || line[at + 1] !== ' ' || typeof key.value !== 'string' || key.value === '__proto__' || Object.prototype.hasOwnProperty.call(map, key.value)) refuse();
+      const value = flowScalar(line, skipSpaces(line, at + 1), resolvePlain);
+      map[key.value] = value.value;
+      at = skipSpaces(line, value.end);
+    } else {
+      list.push(key.value);
+    }
+    if (line[at] === closer) return { value: mapping ? map : list, end: at + 1 };
+    if (line[at] !== ',') refuse();
+    at = skipSpaces(line, at + 1);
+  }
+}
+
+/** A scalar inside a flow collection at `at`: quoted, or plain up to `,`, `:` or the closing bracket. */
+function flowScalar(line: string, at: number, resolvePlain: (s: string) => unknown): { value: unknown; end: number } {
+  const c = line[at];
+  if (c === '"' || c === "'") {
+    const close = closingQuote(line, at + 1, c);
+    if (close < 0) refuse();
+    return { value: quoted(line.slice(at + 1, close), c), end: close + 1 };
+  }
+  let end = at;
+  while (end < line.length && !',]}:#'.includes(line[end])) end++;
+  const text = line.slice(at, end).trimEnd();
+  if (!FLOW_PLAIN.test(text) || (line[end] === '#' && line[end - 1] !== ' ')) refuse();
+  return { value: resolvePlain(text), end };
+}
+
+/** Spaces at the start of a line; -1 for a line of spaces only (blank). */
+function indentOf(line: string): number {
+  return line.search(/[^ ]/);
+}
+
+function skipSpaces(line: string, at: number): number {
+  let i = at;
+  while (line.charCodeAt(i) === 32) i++;
+  return i;
+}
+
+/** A `- ` (or a final `-`) at `column`. */
+function isEntry(line: string, column: number): boolean {
+  return line[column] === '-' && (column + 1 === line.length || line[column + 1] === ' ');
+}
+
+/** The `:` that ends a plain key starting at `start` (followed by a space or the end of the line), or -1. */
+function keyEnd(line: string, start: number): number {
+  if (!plainStart(line.slice(start, start + 2))) return -1;
+  const comment = line.indexOf(' #', start);
+  for (let i = line.indexOf(':', start); i >= 0; i = line.indexOf(':', i + 1)) {
+    if (comment >= 0 && comment < i) return -1;
+    if (i + 1 === line.length || line[i + 1] === ' ') return i;
+  }
+  return -1;
+}
+
+/** Whether a plain scalar may start so: no indicator, no `-`, `?` or `:` before a space. */
+function plainStart(text: string): boolean {
+  const c = text[0];
+  if (c === undefined || INDICATORS.includes(c)) return false;
+  if ((c === '-' || c === '?' || c === ':') && (text.length === 1 || text[1] === ' ')) return false;
+  return true;
+}
+
+/** Index of the quote closing a scalar from `from` on this line; -1 when it goes on. */
+function closingQuote(line: string, from: number, quote: string): number {
+  for (let k = line.indexOf(quote, from); k >= 0; k = line.indexOf(quote, k + 1)) {
+    if (quote === "'") {
+      if (line[k + 1] === "'") {
+        k++;
+        continue;
+      }
+      return k;
+    }
+    // A double quote escaped by an odd number of backslashes does not close.
+    let slashes = 0;
+    while (line[k - 1 - slashes] === '\\') slashes++;
+    if (slashes % 2 === 0) return k;
+  }
+  return -1;
+}
+
+const ESCAPES: Record<string, string> = { '\\': '\\', '"': '"', '/': '/', n: '\n', t: '\t', r: '\r', '0': '\0', ' ': ' ' };
+
+/** A quoted scalar's text from what is between its quotes (double-quoted: the common escapes only). */
+function quoted(inner: string, quote: string): string {
+  if (quote === "'") return inner.includes("''") ? inner.replaceAll("''", "'") : inner;
+  if (!inner.includes('\\')) return inner;
+  return inner.replace(/\\(u[0-9A-Fa-f]{4}|.?)/g, (_, e: string) => {
+    if (e.length === 5) {
+      const code = parseInt(e.slice(1), 16);
+      // Half of a surrogate pair: js-yaml and yaml may join pairs differently.
+      if (code >= 0xd800 && code <= 0xdfff) refuse();
+      return String.fromCharCode(code);
+    }
+    return ESCAPES[e] ?? refuse();
+  });
+}
