@@ -1,8 +1,9 @@
 /**
- * How a run's files are shared among threads. Measured on the benches' 2-core machine (Node 20, load 13 from other
- * jobs): the checks cost about 0.7 µs of CPU per byte of YAML (`lint` over Istio's samples, manifests and analyzer
- * testdata: 1.5 s for 2.2 MB); a worker thread costs about 0.2 s of CPU before its first file (loading
- * lintWorker.js and yaml.js, compiling the schema's validators), as much as checking 300 KB.
+ * How a run's files are shared among threads. Measured on the benches' 2-core machine (Node 20): the checks cost
+ * about 0.4 µs of CPU per byte of YAML (`lint --jobs 1` over Istio's samples, manifests and analyzer testdata: 0.9 s
+ * for 2.2 MB; Helm templates cost several times more per byte than plain manifests); a worker thread costs about
+ * 0.2 s of CPU before its first file (loading lintWorker.js and yaml.js, compiling the schema's validators). Its
+ * start-up counted as 300 KB gave the same wall times as 500 KB, and 700 KB worse (five runs each, 2026-12-07).
  */
 
 /** A worker's start-up, counted as the bytes the main thread checks meanwhile. */
