@@ -129,7 +129,7 @@ export class WorkspaceAnalysis implements vscode.Disposable {
     this.published = new Map();
     for (const [file, findings] of found) {
       this.diagnostics.set(vscode.Uri.parse(file), findings.map(toDiagnostic));
-      this.published.set(file, { text: this.index.resourcesIn(file)[0]?.file.text ?? '', findings });
+      this.published.set(file, { text: this.index.resourcesIn(file)[0]?.text ?? '', findings });
     }
     this.onDidAnalyzeEmitter.fire();
   }

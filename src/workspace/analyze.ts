@@ -61,15 +61,18 @@ export function analyzeWorkspace(index: WorkspaceIndex, options: WorkspaceAnalys
 }
 
 function findingOf(report: WorkspaceReport, complete: boolean): Finding | undefined {
-  const { resource, code } = report;
+  const { code } = report;
   if (report.wholeScopeOnly === true && !complete) return undefined;
   const softened = report.notFound === true && !complete;
   const message = messageText(code, ...report.args);
-  const finding = withSuppression(resource.file, resource.root, code, {
-    range: rangeOf(resource.file, report.span[0], report.span[1]),
+  const located = report.resource.located();
+  const { file, root, start } = located.resource;
+  const span = located.span(report.span);
+  const finding = withSuppression(file, root, code, {
+    range: rangeOf(file, span[0], span[1]),
     code,
     severity: softened ? 'info' : severityOf(MESSAGES[code].level),
     message: softened ? message.replace(' not found: ', ' not found in the workspace: ') : message,
   });
-  return finding && withSafeFixes(resource.file, finding, resource.manifest.root?.range?.[0] ?? resource.manifest.span[0]);
+  return finding && withSafeFixes(file, finding, start);
 }

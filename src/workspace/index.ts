@@ -1,22 +1,29 @@
 import { parseManifests } from '../yaml/parse';
 import { TYPES } from './analyzer';
+import { plainResourcesOf } from './plainResources';
 import { resourcesOf, textOfKinds, type WorkspaceResource } from './resource';
 
-/** The kind of every type a cross-resource analyzer asks the index for. */
-const READ_KINDS: ReadonlySet<string> = new Set(Object.values(TYPES).map((type) => type.slice(type.indexOf('/') + 1)));
+/** Every type a cross-resource analyzer asks the index for, and their kinds. */
+export const READ_TYPES: ReadonlySet<string> = new Set(Object.values(TYPES));
+export const READ_KINDS: ReadonlySet<string> = new Set([...READ_TYPES].map((type) => type.slice(type.indexOf('/') + 1)));
 
 /**
- * The resources of the workspace's YAML files, kept per file. Setting one file parses that file only; the others
- * keep their parsed documents, so re-analysis after an edit costs one parse plus the analyzers' walk over the index.
- * A document certainly of a kind no analyzer reads is not parsed (see `textOfKinds`).
+ * The resources of the workspace's YAML files, kept per file. Setting one file reads that file only; the others
+ * keep theirs, so re-analysis after an edit costs one read plus the analyzers' walk over the index. A file is read as
+ * plain values where that is certain, and parsed with positions only for a finding (see `plainResourcesOf`); else it
+ * is parsed, leaving out the documents certainly of a kind no analyzer reads (see `textOfKinds`).
  */
 export class WorkspaceIndex {
   private readonly byFile = new Map<string, readonly WorkspaceResource[]>();
   private byType: Map<string, WorkspaceResource[]> | undefined;
 
-  /** Parses `text` as the file `path` (added or changed). */
+  /** `plain: false` parses every file with positions (the tests compare the two ways). */
+  constructor(private readonly options: { readonly plain?: boolean } = {}) {}
+
+  /** Reads `text` as the file `path` (added or changed). */
   setFile(path: string, text: string): void {
-    this.byFile.set(path, resourcesOf(path, parseManifests(textOfKinds(text, READ_KINDS)), text));
+    const plain = this.options.plain === false ? undefined : plainResourcesOf(path, text, READ_TYPES, READ_KINDS);
+    this.byFile.set(path, plain ?? resourcesOf(path, parseManifests(textOfKinds(text, READ_KINDS)), text).filter((r) => READ_TYPES.has(r.type)));
     this.byType = undefined;
   }
 

@@ -14,12 +14,16 @@ import { text } from '../analyzers/values';
  */
 const DEFAULT_NAMESPACE = 'default';
 
-/** One resource of the workspace, as the cross-resource analyzers read it, with its document for exact ranges. */
+/**
+ * One resource of the workspace, as the cross-resource analyzers read it: its values, and spans within them. A
+ * resource read as plain values (see src/workspace/plainResources.ts) has spans that stand for places in its
+ * document; `located` gives the resource parsed with positions, and turns its spans into offsets of that parse.
+ */
 export interface WorkspaceResource {
   /** The file that defines it (the index's key). */
   readonly path: string;
-  readonly file: ParsedFile;
-  readonly manifest: ParsedManifest;
+  /** That file's text. */
+  readonly text: string;
   readonly root: MapRef;
   /** `Kind` or `group/Kind`, as `Resource.type` of the single-resource analyzers. */
   readonly type: string;
@@ -29,23 +33,52 @@ export interface WorkspaceResource {
   readonly name: string;
   readonly labels: Labels;
   readonly annotations: Labels;
+  /** Where its document starts (findings about the whole resource go there when it has no `metadata.name` entry). */
+  readonly start: number;
+  /** The resource parsed with positions (its file parsed once, when first asked), and its spans as offsets of it. */
+  located(): LocatedResource;
+}
+
+/** A resource parsed with positions: its spans are offsets of `file`'s text. */
+export interface ParsedResource extends WorkspaceResource {
+  readonly file: ParsedFile;
+  readonly manifest: ParsedManifest;
+}
+
+export interface LocatedResource {
+  readonly resource: ParsedResource;
+  /** A span the analyzers gave for the resource, as offsets of `resource.file`. */
+  span(span: readonly [number, number]): [number, number];
+}
+
+/**
+ * The namespace Istio files a resource under: a Namespace's is its name; else its own, or `default`. Undefined for a
+ * namespace Istio ignores where files are read (istiod_analyze.go:277-287 leaves them out: no analyzer sees them).
+ */
+export function analysedNamespace(kind: string, name: string, namespace: string | undefined): string | undefined {
+  const ns = kind === 'Namespace' ? name : (namespace ?? DEFAULT_NAMESPACE);
+  return IgnoredNamespaces.has(ns) ? undefined : ns;
 }
 
 /**
  * The resources a parsed file defines: named documents without syntax errors, outside the namespaces Istio ignores.
  * `text`: the file's own text, when what was parsed is `textOfKinds` of it (the same length, lines and offsets).
  */
-export function resourcesOf(path: string, parsed: ParsedFile, text = parsed.text): WorkspaceResource[] {
+export function resourcesOf(path: string, parsed: ParsedFile, text = parsed.text): ParsedResource[] {
   const file = text === parsed.text ? parsed : { ...parsed, text };
-  const out: WorkspaceResource[] = [];
+  const out: ParsedResource[] = [];
   for (const manifest of file.manifests) {
     const type = resourceType(manifest);
     const root = rootOf(manifest);
     if (type === undefined || manifest.kind === undefined || !root || manifest.name === undefined || manifest.hasErrors) continue;
-    const namespace = manifest.kind === 'Namespace' ? manifest.name : (manifest.namespace ?? DEFAULT_NAMESPACE);
-    // istiod_analyze.go:277-287 leaves these out where files are read: no analyzer sees them.
-    if (IgnoredNamespaces.has(namespace)) continue;
-    out.push({ path, file, manifest, root, type, kind: manifest.kind, namespace, name: manifest.name, labels: stringMap(labelsOf(root)), annotations: stringMap(annotationsOf(root)) });
+    const namespace = analysedNamespace(manifest.kind, manifest.name, manifest.namespace);
+    if (namespace === undefined) continue;
+    const start = manifest.root?.range?.[0] ?? manifest.span[0];
+    const resource: ParsedResource = {
+      path, text, file, manifest, root, type, kind: manifest.kind, namespace, name: manifest.name, labels: stringMap(labelsOf(root)), annotations: stringMap(annotationsOf(root)), start,
+      located: () => ({ resource, span: ([from, to]) => [from, to] }),
+    };
+    out.push(resource);
   }
   return out;
 }
@@ -58,13 +91,26 @@ export function resourcesOf(path: string, parsed: ParsedFile, text = parsed.text
 export function textOfKinds(text: string, kinds: ReadonlySet<string>): string {
   let changed = false;
   const parts = splitDocuments(text).map((chunk) => {
-    // A text without Helm actions is its own mask.
-    const read = rootKinds(maskTemplates(chunk.text).text);
-    if (read === undefined || read.some((kind) => kinds.has(kind))) return chunk.text;
+    if (mayBeOfKinds(chunk.text, kinds)) return chunk.text;
     changed = true;
-    return chunk.text.replace(/[^\n]+/g, (line) => '#'.padEnd(line.length, ' '));
+    return commentedOut(chunk.text);
   });
   return changed ? parts.join('') : text;
+}
+
+/** Each line of a text turned into a comment of the same length. */
+export function commentedOut(text: string): string {
+  return text.replace(/[^\n]+/g, (line) => '#'.padEnd(line.length, ' '));
+}
+
+/**
+ * Whether a document may be of one of `kinds`: false only when its kind is certain (see `rootKinds`) and none of
+ * them. A Helm template is looked at with its actions masked, as it is parsed.
+ */
+export function mayBeOfKinds(text: string, kinds: ReadonlySet<string>): boolean {
+  // A text without Helm actions is its own mask.
+  const read = rootKinds(maskTemplates(text).text);
+  return read === undefined || read.some((kind) => kinds.has(kind));
 }
 
 /** A line at column 0 that is not blank, a comment or a `---` alone. */

@@ -6,6 +6,5 @@ import type { WorkspaceResource } from './resource';
 export function nameSpan(r: WorkspaceResource): [number, number] {
   const name = entry(metadataOf(r.root), 'name');
   if (name) return entrySpan(name);
-  const start = r.manifest.root?.range?.[0] ?? r.manifest.span[0];
-  return [start, start];
+  return [r.start, r.start];
 }

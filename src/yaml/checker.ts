@@ -1,6 +1,6 @@
 import { mayBeAnalyzed } from '../analyzers';
 import { enableInjectionFix, manifestAt } from './actions';
-import { splitDocuments, type Chunk } from './chunks';
+import { isEmptyDocument, splitDocuments, type Chunk } from './chunks';
 import { REMOVED_API_GROUPS } from './legacyApis';
 import { MAX_FINDINGS } from './limits';
 import { factsSignature, mergeFacts } from './facts';
@@ -360,27 +360,6 @@ function chunkAtLine(chunks: readonly Chunk[], line: number): number {
     else high = mid - 1;
   }
   return low;
-}
-
-/**
- * A document of nothing but blank lines, comments and its markers (`---`, `...`): nothing to validate. Files of
- * thousands of them (`---` lines left by a generator) cost yaml-language-server seconds for nothing.
- */
-function isEmptyDocument(text: string): boolean {
-  const blank = (k: number) => text[k] === ' ' || text[k] === '\t' || text[k] === '\r';
-  for (let start = 0; start < text.length; ) {
-    const newline = text.indexOf('\n', start);
-    const end = newline === -1 ? text.length : newline;
-    let k = start;
-    if (text.startsWith('---', k) || text.startsWith('...', k)) {
-      k += 3;
-      if (k < end && !blank(k)) return false;
-    }
-    while (k < end && blank(k)) k++;
-    if (k < end && text[k] !== '#') return false;
-    start = end + 1;
-  }
-  return true;
 }
 
 const NO_FACTS: FileFacts = { namespacesAskingForSidecars: new Set(), namespaceLabels: new Map() };

@@ -33,3 +33,24 @@ export function splitDocuments(text: string): Chunk[] {
   chunks.push({ start: chunkStart, line: chunkLine, text: text.slice(chunkStart) });
   return chunks;
 }
+
+/**
+ * A document of nothing but blank lines, comments and its markers (`---`, `...`): nothing to validate. Files of
+ * thousands of them (`---` lines left by a generator) cost yaml-language-server seconds for nothing.
+ */
+export function isEmptyDocument(text: string): boolean {
+  const blank = (k: number) => text[k] === ' ' || text[k] === '\t' || text[k] === '\r';
+  for (let start = 0; start < text.length; ) {
+    const newline = text.indexOf('\n', start);
+    const end = newline === -1 ? text.length : newline;
+    let k = start;
+    if (text.startsWith('---', k) || text.startsWith('...', k)) {
+      k += 3;
+      if (k < end && !blank(k)) return false;
+    }
+    while (k < end && blank(k)) k++;
+    if (k < end && text[k] !== '#') return false;
+    start = end + 1;
+  }
+  return true;
+}

@@ -9,7 +9,7 @@ import { isAlias, isMap, isScalar, isSeq, visit, type Alias, type Document, type
 export class Anchors {
   private index: { readonly anchored: Map<string, Node[]>; readonly aliased: Set<string> } | undefined;
 
-  constructor(private readonly doc: Document.Parsed) {}
+  constructor(private readonly doc: Document) {}
 
   /** The node an alias stands for: the last node with its anchor before it. */
   resolve(alias: Alias): Node | undefined {

@@ -91,7 +91,7 @@ export function ours(files: readonly string[], codes: ReadonlySet<string> = COVE
       if (m?.kind) add(f.istio ?? f.code, originOf(m.kind, m.namespace, m.name), f.message);
     }
   }
-  for (const { resource: r, finding: f } of workspaceFindings(index, { complete: true, analyzers: workspace })) add(f.code, originOf(r.kind, r.manifest.namespace, r.name), f.message);
+  for (const { resource: r, finding: f } of workspaceFindings(index, { complete: true, analyzers: workspace })) add(f.code, originOf(r.kind, r.located().resource.manifest.namespace, r.name), f.message);
   return out.sort();
 }
 

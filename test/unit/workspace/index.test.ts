@@ -26,13 +26,13 @@ function indexOf(files: Record<string, string>): WorkspaceIndex {
 const options = { complete: true };
 
 describe('workspace index', () => {
-  it('setting one file parses that file only: the others keep their parsed documents', () => {
+  it('setting one file reads that file only: the others keep their resources', () => {
     const index = indexOf(FILES);
-    const before = new Map(index.files().map((f) => [f, index.resourcesIn(f)[0]?.file]));
+    const before = new Map(index.files().map((f) => [f, index.resourcesIn(f)[0]]));
     index.setFile('dr.yaml', doc(destinationRule('reviews', 'reviews', ['v2'])));
     for (const f of index.files()) {
-      if (f === 'dr.yaml') assert.notEqual(index.resourcesIn(f)[0].file, before.get(f));
-      else assert.equal(index.resourcesIn(f)[0].file, before.get(f), `${f} was parsed again`);
+      if (f === 'dr.yaml') assert.notEqual(index.resourcesIn(f)[0], before.get(f));
+      else assert.equal(index.resourcesIn(f)[0], before.get(f), `${f} was read again`);
     }
   });
 
@@ -97,7 +97,7 @@ describe('documents of kinds no cross-resource analyzer reads', () => {
   const seen = (path: string, text: string) => {
     const index = new WorkspaceIndex();
     index.setFile(path, text);
-    return index.resourcesIn(path).filter((r) => READ.has(r.kind)).map((r) => ({ type: r.type, name: r.name, namespace: r.namespace, start: r.manifest.span[0], root: r.root.map.range, text: r.file.text === text }));
+    return index.resourcesIn(path).filter((r) => READ.has(r.kind)).map((r) => r.located().resource).map((r) => ({ type: r.type, name: r.name, namespace: r.namespace, start: r.manifest.span[0], root: r.root.map.range, text: r.file.text === text }));
   };
   const unscreened = (path: string, text: string) => resourcesOf(path, parseManifests(text)).filter((r) => READ.has(r.kind)).map((r) => ({ type: r.type, name: r.name, namespace: r.namespace, start: r.manifest.span[0], root: r.root.map.range, text: true }));
 
