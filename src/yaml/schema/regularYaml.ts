@@ -227,26 +227,16 @@ class Reader {
     if (rest < line.length && (line[rest] !== '#' || rest === at)) refuse();
   }
 
+  /** A plain scalar from `start`, folded over the more indented lines below (a line break is a space). */
   private plain(line: string, start: number, column: number): unknown {
     const comment = line.indexOf(' #', start);
     let first = (comment < 0 ? line.slice(start) : line.slice(start, comment)).trimEnd();
     if (!plainStart(first) || KEY_INSIDE.test(first) || first.startsWith('<<')) refuse();
     if (comment >= 0) return this.resolvePlain(first);
-    // Lines more indented than the collection go on with the scalar, folded: a line break is a space, and each
-    // blank line a line break.
-    let blanks = 0;
-    for (let i = this.at + 1; i < this.lines.length; i++) {
-      const next = this.lines[i];
-      const indent = indentOf(next);
-      if (indent < 0) {
-        blanks++;
-        continue;
-      }
-      if (indent <= column) break;
+    for (const { index, line: next, indent, join } of this.folded(column)) {
       if (next[indent] === '#' || next.includes(' #') || KEY_INSIDE.test(next)) refuse();
-      first += (blanks > 0 ? '\n'.repeat(blanks) : ' ') + next.slice(indent).trimEnd();
-      blanks = 0;
-      this.at = i;
+      first += join + next.slice(indent).trimEnd();
+      this.at = index;
     }
     return this.resolvePlain(first);
   }
@@ -259,27 +249,36 @@ class Reader {
       return quoted(line.slice(start + 1, close), "'");
     }
     let text = line.slice(start + 1).trimEnd();
-    let blanks = 0;
-    for (let i = this.at + 1; i < this.lines.length; i++) {
-      const next = this.lines[i];
-      const indent = indentOf(next);
-      if (indent < 0) {
-        blanks++;
-        continue;
-      }
-      if (indent <= column) break;
-      const join = blanks > 0 ? '\n'.repeat(blanks) : ' ';
-      blanks = 0;
+    for (const { index, line: next, indent, join } of this.folded(column)) {
       close = closingQuote(next, indent, "'");
       if (close < 0) {
         text += join + next.slice(indent).trimEnd();
         continue;
       }
       this.endOfLine(next, close + 1);
-      this.at = i;
+      this.at = index;
       return quoted(text + join + next.slice(indent, close), "'");
     }
     return refuse();
+  }
+
+  /**
+   * The lines after the current one that go on with a scalar folded over them (those more indented than the
+   * collection at `column`), each with what folding puts before it: a space, or a line break per blank line between.
+   */
+  private *folded(column: number): Generator<{ index: number; line: string; indent: number; join: string }> {
+    let blanks = 0;
+    for (let i = this.at + 1; i < this.lines.length; i++) {
+      const line = this.lines[i];
+      const indent = indentOf(line);
+      if (indent < 0) {
+        blanks++;
+        continue;
+      }
+      if (indent <= column) return;
+      yield { index: i, line, indent, join: blanks > 0 ? '\n'.repeat(blanks) : ' ' };
+      blanks = 0;
+    }
   }
 
   /** `|`, `|-`, `>` or `>-` and the more indented lines below: their text, with one final line break unless `-`. */
