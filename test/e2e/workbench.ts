@@ -156,13 +156,24 @@ export class Workbench {
     return this.treeRow(label).locator('.label-description').innerText();
   }
 
-  /** Expands a collapsed tree row (a no-op when it is expanded already) and waits until it is. */
+  /**
+   * Expands a collapsed tree row (a no-op when it is expanded already) and waits until it is. A click that lands while
+   * the view redraws that row (a refresh replaces its element) is lost: the row is clicked again while it stays
+   * collapsed, at most three times, ten seconds apart.
+   */
   async expand(label: string): Promise<Locator> {
     const row = this.treeRow(label);
     await row.waitFor({ timeout: 60_000 });
-    if ((await row.getAttribute('aria-expanded')) === 'false') await row.locator('.monaco-tl-twistie').click();
-    await this.page.locator('.part.sidebar .monaco-list-row[aria-expanded="true"]').filter({ has: this.page.locator('.label-name').getByText(new RegExp(`^${escapeRegExp(label)}$`)) }).waitFor();
-    return row;
+    const expanded = this.page.locator('.part.sidebar .monaco-list-row[aria-expanded="true"]').filter({ has: this.page.locator('.label-name').getByText(new RegExp(`^${escapeRegExp(label)}$`)) });
+    for (let attempt = 1; ; attempt++) {
+      if ((await row.getAttribute('aria-expanded')) === 'false') await row.locator('.monaco-tl-twistie').click();
+      try {
+        await expanded.waitFor({ timeout: 10_000 });
+        return row;
+      } catch (err) {
+        if (attempt === 3) throw err;
+      }
+    }
   }
 
   /** Right-clicks a tree item and returns its open context menu. */
