@@ -300,6 +300,13 @@ function writeQuery(options: WriteOptions, manager?: string): string {
   return query.size ? `?${query}` : '';
 }
 
+/**
+ * How long watch events are handled at a time. A burst (a rollout of many pods: thousands of events of a few KB,
+ * often many in one chunk) is handled in slices, the stream paused between them, so the extension host runs other
+ * work in between instead of stalling for the whole burst.
+ */
+const EVENT_SLICE_MS = 8;
+
 /** Reads newline-delimited watch events; resolves when the stream ends, rejects on ERROR events and stalls. */
 function consumeWatchStream<T>(
   res: IncomingMessage, stallMs: number, onEvent: (event: WatchEvent<T>) => void,
@@ -308,6 +315,9 @@ function consumeWatchStream<T>(
   return new Promise<void>((resolve, reject) => {
     let pending = '';
     let settled = false;
+    // The stream ended (or closed) while events were still to be handled: the watch ends once they are.
+    let ended = false;
+    let paused = false;
     let stallTimer: NodeJS.Timeout | undefined;
     const finish = (err?: unknown) => {
       if (settled) return;
@@ -325,12 +335,26 @@ function consumeWatchStream<T>(
     const onAbort = () => finish();
     signal?.addEventListener('abort', onAbort, { once: true });
     armStallTimer();
-    res.setEncoding('utf8');
-    res.on('data', (chunk: string) => {
-      armStallTimer();
-      pending += chunk;
+    // When the current slice started: several chunks may arrive in one turn of the event loop, and share its slice.
+    let sliceStart: number | undefined;
+    /** Handles the complete lines received, one slice at a time. */
+    const handle = () => {
+      if (sliceStart === undefined) {
+        sliceStart = performance.now();
+        setImmediate(() => (sliceStart = undefined));
+      }
       let newline: number;
       while (!settled && (newline = pending.indexOf('\n')) >= 0) {
+        if (performance.now() - sliceStart > EVENT_SLICE_MS) {
+          paused = true;
+          res.pause();
+          setImmediate(() => {
+            paused = false;
+            res.resume();
+            handle();
+          });
+          return;
+        }
         const line = pending.slice(0, newline).trim();
         pending = pending.slice(newline + 1);
         if (!line) continue;
@@ -353,9 +377,20 @@ function consumeWatchStream<T>(
           return;
         }
       }
+      if (ended) finish();
+    };
+    res.setEncoding('utf8');
+    res.on('data', (chunk: string) => {
+      armStallTimer();
+      pending += chunk;
+      if (!paused) handle();
     });
-    res.on('end', () => finish());
-    res.on('close', () => finish());
+    const end = () => {
+      ended = true;
+      if (!paused) finish();
+    };
+    res.on('end', end);
+    res.on('close', end);
     res.on('error', (err) => finish(errorFromNetwork(err, server, target)));
   });
 }
