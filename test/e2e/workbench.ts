@@ -134,8 +134,15 @@ export class Workbench {
   async problems(waitFor?: string | RegExp): Promise<string[]> {
     await this.page.keyboard.press('Control+Shift+M');
     const rows = this.page.locator('.markers-panel .monaco-list-row');
-    await (waitFor === undefined ? rows : rows.filter({ hasText: waitFor })).first().waitFor();
-    return rows.allInnerTexts();
+    const wanted = waitFor === undefined ? rows : rows.filter({ hasText: waitFor });
+    await wanted.first().waitFor();
+    // The panel redraws its rows when another problem comes in (the workspace analysis publishes whenever its scan
+    // ends): rows read in the middle of a redraw may lack the one waited for, so they are read again until they hold it.
+    for (const until = Date.now() + 10_000; ; ) {
+      const texts = await rows.allInnerTexts();
+      if (waitFor === undefined || texts.some((t) => (typeof waitFor === 'string' ? t.includes(waitFor) : waitFor.test(t))) || Date.now() > until) return texts;
+      await wanted.first().waitFor();
+    }
   }
 
   /** A row of the side bar's tree views by its label. */
