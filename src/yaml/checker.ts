@@ -179,17 +179,8 @@ export class YamlChecker {
    * so a run over many files does not parse the documents that only an analyzer or the schema reads twice.
    */
   facts(uri: string, text: string): FileFacts {
-    const previous = this.cache.get(uri);
-    const current = new Map<string, ChunkResult>();
-    const facts = splitDocuments(text).map((chunk) => {
-      const known = current.get(chunk.text) ?? previous?.get(chunk.text);
-      if (!known && !this.words.facts.test(chunk.text)) return NO_FACTS;
-      const result = known ?? prepare(chunk.text, true, this.words, this.screen);
-      current.set(chunk.text, result);
-      return result.facts;
-    });
-    this.cache.set(uri, current);
-    return mergeFacts(facts);
+    const read = this.read(uri, text, (chunk) => (this.words.facts.test(chunk) ? prepare(chunk, true, this.words, this.screen) : undefined));
+    return mergeFacts(read.map((r) => r?.facts ?? NO_FACTS));
   }
 
   /**
@@ -197,12 +188,23 @@ export class YamlChecker {
    * `check` finds them cached. Used while a thread waits for the others (see `lintPaths`).
    */
   prepare(uri: string, text: string, lazy: boolean): void {
+    this.read(uri, text, (chunk) => prepare(chunk, lazy, this.words, this.screen));
+  }
+
+  /**
+   * Each document's result: cached (for this file, or an equal document earlier in it), else what `fresh` reads of it;
+   * undefined where it reads nothing. The results become the file's cache.
+   */
+  private read(uri: string, text: string, fresh: (chunk: string) => ChunkResult | undefined): (ChunkResult | undefined)[] {
     const previous = this.cache.get(uri);
     const current = new Map<string, ChunkResult>();
-    for (const { text: chunk } of splitDocuments(text)) {
-      current.set(chunk, current.get(chunk) ?? previous?.get(chunk) ?? prepare(chunk, lazy, this.words, this.screen));
-    }
+    const results = splitDocuments(text).map(({ text: chunk }) => {
+      const result = current.get(chunk) ?? previous?.get(chunk) ?? fresh(chunk);
+      if (result) current.set(chunk, result);
+      return result;
+    });
     this.cache.set(uri, current);
+    return results;
   }
 
   /**

@@ -1,6 +1,6 @@
 import * as jsYaml from 'js-yaml';
 import { isScalar, Schema } from 'yaml';
-import { readRegularYaml } from './regularYaml';
+import { closingQuote, readRegularYaml, UNREADABLE_CHARACTERS } from './regularYaml';
 
 /**
  * A fast first look at a YAML text for the command line: js-yaml reads plain, everyday YAML about ten
@@ -90,8 +90,7 @@ type Opening = 'none' | 'key-empty';
  * of a multi-line scalar or flow collection, or block scalar content.
  */
 function plainEnough(text: string): boolean {
-  // Tabs, carriage returns, other control characters and byte order marks: each parser has its own rules.
-  if (/[^\P{Cc}\n]|\ufeff/u.test(text)) return false;
+  if (UNREADABLE_CHARACTERS.test(text)) return false;
   const lines = text.split('\n');
   let levels: Level[] = [];
   let opening: Opening = 'none';
@@ -414,23 +413,4 @@ function afterNode(line: string, at: number): InlineScan | undefined {
     return { quote: undefined, depth: 0, key: true, ended: false, next };
   }
   return undefined;
-}
-
-/** Index of the quote closing a scalar, searching from `from`; -1 when the scalar goes on past the line. */
-function closingQuote(line: string, from: number, quote: '"' | "'"): number {
-  for (let k = from; k < line.length; k++) {
-    const c = line[k];
-    if (quote === '"' && c === '\\') {
-      k++;
-      continue;
-    }
-    if (c === quote) {
-      if (quote === "'" && line[k + 1] === "'") {
-        k++;
-        continue;
-      }
-      return k;
-    }
-  }
-  return -1;
 }

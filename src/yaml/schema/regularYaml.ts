@@ -16,8 +16,7 @@
  * values to `yaml`'s on Istio's manifests and random edits of them.
  */
 export function readRegularYaml(text: string, resolvePlain: (s: string) => unknown): unknown[] | undefined {
-  // Tabs, carriage returns, other control characters and byte order marks: each parser has its own rules.
-  if (CONTROL.test(text)) return undefined;
+  if (UNREADABLE_CHARACTERS.test(text)) return undefined;
   try {
     return new Reader(text.split('\n'), resolvePlain).documents();
   } catch (err) {
@@ -26,7 +25,8 @@ export function readRegularYaml(text: string, resolvePlain: (s: string) => unkno
   }
 }
 
-const CONTROL = /[^\P{Cc}\n]|\ufeff/u;
+/** Tabs, carriage returns, other control characters and byte order marks: each parser has its own rules for them. */
+export const UNREADABLE_CHARACTERS = /[^\P{Cc}\n]|\ufeff/u;
 
 /** Thrown to leave the reader at once: the text is not regular (caught in `readRegularYaml`). */
 const REFUSED = Symbol('not regular YAML');
@@ -419,8 +419,8 @@ function plainStart(text: string): boolean {
   return true;
 }
 
-/** Index of the quote closing a scalar from `from` on this line; -1 when it goes on. */
-function closingQuote(line: string, from: number, quote: string): number {
+/** Index of the quote closing a scalar, searching from `from` on this line; -1 when the scalar goes on past it. */
+export function closingQuote(line: string, from: number, quote: string): number {
   for (let k = line.indexOf(quote, from); k >= 0; k = line.indexOf(quote, k + 1)) {
     if (quote === "'") {
       if (line[k + 1] === "'") {
@@ -429,9 +429,9 @@ function closingQuote(line: string, from: number, quote: string): number {
       }
       return k;
     }
-    // A double quote escaped by an odd number of backslashes does not close.
+    // A double quote escaped by an odd number of backslashes (from `from` on) does not close.
     let slashes = 0;
-    while (line[k - 1 - slashes] === '\\') slashes++;
+    while (k - 1 - slashes >= from && line[k - 1 - slashes] === '\\') slashes++;
     if (slashes % 2 === 0) return k;
   }
   return -1;
