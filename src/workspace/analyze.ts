@@ -1,6 +1,7 @@
 import { MESSAGES, messageText, severityOf } from '../analyzers/messages';
 import { ignoredCodeSet } from '../analyzers/ignore';
 import { withSuppression } from '../analyzers/suppress';
+import { shiftFinding } from '../yaml/chunks';
 import { withSafeFixes } from '../yaml/helmEdits';
 import { rangeOf } from '../yaml/parse';
 import type { Finding } from '../yaml/types';
@@ -74,5 +75,7 @@ function findingOf(report: WorkspaceReport, complete: boolean): Finding | undefi
     severity: softened ? 'info' : severityOf(MESSAGES[code].level),
     message: softened ? message.replace(' not found: ', ' not found in the workspace: ') : message,
   });
-  return finding && withSafeFixes(file, finding, start);
+  if (!finding) return undefined;
+  const safe = withSafeFixes(file, finding, start);
+  return located.from ? shiftFinding(safe, located.from) : safe;
 }

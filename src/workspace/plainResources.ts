@@ -1,12 +1,12 @@
-import { Document, isScalar, Pair, Scalar, YAMLMap, YAMLSeq, type Node } from 'yaml';
+import { Document } from 'yaml';
 import { resourceType } from '../analyzers/analyzer';
-import { isRecord } from '../util/objects';
 import { annotationsOf, labelsOf } from '../yaml/kube';
 import { Anchors, type MapRef } from '../yaml/nodes';
 import { parseManifests } from '../yaml/parse';
+import { Places } from '../yaml/places';
 import { isEmptyDocument, splitDocuments, type Chunk } from '../yaml/chunks';
 import { isTemplate, maskedPlainManifests, plainManifests, type PlainManifest } from '../yaml/plain';
-import { analysedNamespace, commentedOut, mayBeOfKinds, resourcesOf, stringMap, textOfKinds, type LocatedResource, type ParsedResource, type WorkspaceResource } from './resource';
+import { analysedNamespace, mayBeOfKinds, resourcesOf, stringMap, textOfKinds, type LocatedResource, type ParsedResource, type WorkspaceResource } from './resource';
 
 /** No document read as plain values has an anchor or an alias (see `plainManifests`). */
 const NO_ANCHORS = new Anchors(new Document());
@@ -25,14 +25,18 @@ export function plainResourcesOf(path: string, text: string, types: ReadonlySet<
   const chunks = splitDocuments(text);
   const manifests = plainDocuments(chunks, kinds);
   if (!manifests) return undefined;
-  // The parse of the document a finding is in: the others turned into comments, so that only it is parsed. A Helm
+  // The parse of the document a finding is in, alone: its offsets and lines are the document's (`from`). A Helm
   // template is parsed whole: a conditional may span documents, and a fix is offered only outside one.
   const parsed = new Map<number, ParsedResource[]>();
   const whole = isTemplate(text);
   const parsedResources = (chunk: number) => {
     const key = whole ? -1 : chunk;
     let list = parsed.get(key);
-    if (!list) parsed.set(key, (list = resourcesOf(path, parseManifests(whole ? textOfKinds(text, kinds) : onlyChunk(chunks, chunk)), text)));
+    if (!list) {
+      // A document parsed alone keeps the file's text as its resources' (not its file's: offsets are the document's).
+      list = whole ? resourcesOf(path, parseManifests(textOfKinds(text, kinds)), text) : resourcesOf(path, parseManifests(chunks[chunk].text)).map((r) => ({ ...r, text }));
+      parsed.set(key, list);
+    }
     return list;
   };
   const seen = new Map<string, number>();
@@ -53,7 +57,7 @@ export function plainResourcesOf(path: string, text: string, types: ReadonlySet<
     const locate = (): LocatedResource => {
       const same = parsedResources(chunk).filter((r) => r.type === type && r.namespace === namespace && r.name === name)[occurrence];
       if (!same) throw new Error(`${path}: ${type} ${namespace}/${name}, read as plain values, is not in the file parsed with positions`);
-      return { resource: same, span: ([from, to]) => [places.offset(from, same.root), places.offset(to, same.root)] };
+      return { resource: same, span: ([from, to]) => [places.offset(from, same.root), places.offset(to, same.root)], ...(whole ? {} : { from: chunks[chunk] }) };
     };
     out.push({
       path, text, root, type, kind, namespace, name,
@@ -82,78 +86,4 @@ function plainDocuments(chunks: readonly Chunk[], kinds: ReadonlySet<string>): {
     for (const manifest of manifests) out.push({ chunk, manifest });
   }
   return out;
-}
-
-/** The text with every chunk but one turned into comment lines of the same length (offsets and lines kept). */
-function onlyChunk(chunks: readonly Chunk[], keep: number): string {
-  return chunks.map((c, i) => (i === keep ? c.text : commentedOut(c.text))).join('');
-}
-
-/**
- * The placeholders of one document: place `i` stands for the start (`2i`) or the end (`2i + 1`) of the node (or of
- * the entry's key) it names by its parent's place and one step, a key or an index (place 0 is the root).
- */
-class Places {
-  private readonly steps: (string | number)[] = [];
-  private readonly parents: number[] = [];
-  private readonly keys: boolean[] = [];
-
-  map(value: Record<string, unknown>, parent = -1, step: string | number = ''): YAMLMap {
-    const map = new YAMLMap();
-    const at = this.add(parent, step, false);
-    map.range = range(at);
-    for (const [k, v] of Object.entries(value)) {
-      const key = new Scalar(k);
-      key.range = range(this.add(at, k, true));
-      map.items.push(new Pair(key, this.node(v, at, k)));
-    }
-    return map;
-  }
-
-  /** The offset a placeholder stands for in the same document parsed with positions (`root`). */
-  offset(placeholder: number, root: MapRef): number {
-    const place = placeholder >> 1;
-    if (place >= this.steps.length) throw new Error(`${placeholder} is no placeholder of this document`);
-    const path: (string | number)[] = [];
-    for (let p = place; p > 0; p = this.parents[p]) path.unshift(this.steps[p]);
-    let at: unknown = root.map;
-    let key: Scalar | undefined;
-    for (const step of path) {
-      if (typeof step === 'number') at = at instanceof YAMLSeq ? at.items[step] : undefined;
-      else {
-        const pair = at instanceof YAMLMap ? (at.items as Pair[]).find((p) => isScalar(p.key) && p.key.value === step) : undefined;
-        key = pair?.key as Scalar | undefined;
-        at = pair?.value;
-      }
-    }
-    const node = this.keys[place] ? key : (at as Node | undefined);
-    const found = node?.range;
-    if (!found) throw new Error(`no place at ${path.join('.')} in the document parsed with positions`);
-    return placeholder & 1 ? found[1] : found[0];
-  }
-
-  private node(value: unknown, parent: number, step: string | number): Node {
-    if (isRecord(value)) return this.map(value, parent, step);
-    const at = this.add(parent, step, false);
-    if (Array.isArray(value)) {
-      const seq = new YAMLSeq();
-      seq.range = range(at);
-      value.forEach((item, i) => seq.items.push(this.node(item, at, i)));
-      return seq;
-    }
-    const scalar = new Scalar(value);
-    scalar.range = range(at);
-    return scalar;
-  }
-
-  private add(parent: number, step: string | number, key: boolean): number {
-    this.parents.push(parent);
-    this.keys.push(key);
-    return this.steps.push(step) - 1;
-  }
-}
-
-/** The placeholders of place `i`: its start and its end. */
-function range(i: number): [number, number, number] {
-  return [2 * i, 2 * i + 1, 2 * i + 1];
 }

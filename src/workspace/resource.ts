@@ -1,7 +1,7 @@
 import { resourceType } from '../analyzers/analyzer';
 import { IgnoredNamespaces } from '../istio/names';
 import type { Labels } from '../istio/selector';
-import { splitDocuments } from '../yaml/chunks';
+import { splitDocuments, type Chunk } from '../yaml/chunks';
 import { annotationsOf, labelsOf, rootOf } from '../yaml/kube';
 import { entries, type MapRef } from '../yaml/nodes';
 import type { ParsedFile, ParsedManifest } from '../yaml/parse';
@@ -49,6 +49,11 @@ export interface LocatedResource {
   readonly resource: ParsedResource;
   /** A span the analyzers gave for the resource, as offsets of `resource.file`. */
   span(span: readonly [number, number]): [number, number];
+  /**
+   * Where `resource.file` starts in the file, when it is one document of it parsed alone (offsets and lines are then
+   * relative to that document: a finding made from it is moved by `shiftFinding`).
+   */
+  readonly from?: Pick<Chunk, 'start' | 'line'>;
 }
 
 /**
@@ -99,7 +104,7 @@ export function textOfKinds(text: string, kinds: ReadonlySet<string>): string {
 }
 
 /** Each line of a text turned into a comment of the same length. */
-export function commentedOut(text: string): string {
+function commentedOut(text: string): string {
   return text.replace(/[^\n]+/g, (line) => '#'.padEnd(line.length, ' '));
 }
 

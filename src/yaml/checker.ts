@@ -1,11 +1,12 @@
 import { mayBeAnalyzed } from '../analyzers';
 import { enableInjectionFix, manifestAt } from './actions';
-import { isEmptyDocument, splitDocuments, type Chunk } from './chunks';
+import { isEmptyDocument, shiftFinding, shiftFix, splitDocuments, type Chunk } from './chunks';
 import { REMOVED_API_GROUPS } from './legacyApis';
 import { MAX_FINDINGS } from './limits';
 import { factsSignature, mergeFacts } from './facts';
 import { fileFacts, lintParsed, lintText, mayReportPlain, plainFacts, syntaxFinding, type FileFacts, type LintOptions } from './lint';
 import { mayNestTooDeep, parseManifests, type ParsedFile } from './parse';
+import { mayFindPlain } from './plainLint';
 import { isTemplate, maskedPlainManifests, plainManifests, type PlainManifest } from './plain';
 import type { ScreenContext } from './rules';
 import type { Diagnostic } from 'yaml-language-server';
@@ -13,6 +14,7 @@ import type { SchemaValidation } from './schema/languageService';
 import { isSyntaxError, schemaFindings } from './schema/diagnostics';
 import type { Finding, Fix, Position } from './types';
 import { errorMessage } from '../util/errors';
+import { maskTemplates } from './template';
 
 /** One document's results, relative to its chunk; reused while its text is unchanged. */
 interface ChunkResult {
@@ -24,6 +26,8 @@ interface ChunkResult {
   file: ParsedFile | undefined;
   /** The documents as plain values, when they were read so (see `screen` in the constructor). */
   readonly plain?: readonly PlainManifest[];
+  /** Those are a Helm template's, read with its actions masked: never sent to the schema validation. */
+  readonly templated?: boolean;
   readonly facts: FileFacts;
   readonly tooLarge: Finding[];
   rules?: { readonly signature: string; readonly findings: Finding[] };
@@ -101,8 +105,9 @@ export class YamlChecker {
   /**
    * `offline`: the checks of this checker are never given cluster facts (the command line), so documents that only
    * a cluster's facts could concern are not parsed. `screen`: each document is read as plain values first (when they
-   * are certain, see src/yaml/plain.ts), its facts taken from them, and it is parsed with ranges only when a rule or
-   * analyzer may report on it (`mayReportPlain`); its schema validation starts from the same values.
+   * are certain, see src/yaml/plain.ts; a Helm template with its actions masked), its facts taken from them, and it
+   * is parsed with ranges only when a rule or analyzer may report on it (`mayReportPlain`) and finds something when
+   * run on those values (`mayFindPlain`); its schema validation (never a template's) starts from the same values.
    */
   constructor(
     private readonly languageService: () => Promise<SchemaValidation | undefined>,
@@ -136,7 +141,7 @@ export class YamlChecker {
     const screen: ScreenContext = { cluster: options.cluster ?? {}, namespacesAskingForSidecars: workspace.namespacesAskingForSidecars, namespaceLabels: workspace.namespaceLabels, istioValues: options.istioValues };
     results.forEach((r, i) => {
       if (r.plain && !r.file && r.rules?.signature !== signature) {
-        if (!mayReportPlain(r.plain, screen)) {
+        if (!mayReportPlain(r.plain, screen) || !mayFindPlain(r.plain, lintOptions)) {
           r.rules = { signature, findings: [] };
           return;
         }
@@ -273,7 +278,7 @@ export class YamlChecker {
     // `apiVersion` and `kind` is sent, as a document left unparsed would be (its schema decides), any other is not.
     const objects = (m: PlainManifest) => typeof m.root?.apiVersion === 'string' && typeof m.root.kind === 'string';
     const wanted = (r: ChunkResult, text: string) =>
-      r.plain ? r.plain.some(objects)
+      r.plain ? !r.templated && r.plain.some(objects)
         : !r.parsed ? !isEmptyDocument(text) : r.file !== undefined && !r.file.syntaxError && !r.file.tooDeep && !r.file.templated && r.file.manifests.some((m) => m.kind !== undefined && service.covers(m.apiVersion!, m.kind));
     // A document the service finds clean from what was read here is not sent (it would be read again).
     const clean = (r: ChunkResult, text: string) => r.plain
@@ -379,15 +384,17 @@ function unparsed(): ChunkResult {
 function nothingToCheck(text: string, words: Words): ChunkResult | undefined {
   const nothing = (): ChunkResult => ({ parsed: true, file: undefined, facts: NO_FACTS, tooLarge: [] });
   if (isEmptyDocument(text)) return nothing();
-  if (isTemplate(text) && !words.rules.test(text) && !mayBeAnalyzed(text) && (!mayNestTooDeep(text, true) || maskedPlainManifests(text))) return nothing();
+  if (isTemplate(text) && !words.rules.test(text) && !mayBeAnalyzed(text) && (!mayNestTooDeep(maskTemplates(text).text, true) || maskedPlainManifests(text))) return nothing();
   return undefined;
 }
 
 function prepare(text: string, lazy: boolean, words: Words, screen = false): ChunkResult {
   const nothing = lazy ? nothingToCheck(text, words) : undefined;
   if (nothing) return nothing;
-  const plain = screen ? plainManifests(text) : undefined;
-  if (plain) return { parsed: false, file: undefined, plain, facts: plainFacts(plain), tooLarge: [] };
+  // A Helm template is read with its actions masked, as the ranged parse reads it.
+  const templated = isTemplate(text);
+  const plain = !screen ? undefined : templated ? maskedPlainManifests(text) : plainManifests(text);
+  if (plain) return { parsed: false, file: undefined, plain, templated, facts: plainFacts(plain), tooLarge: [] };
   if (lazy && leftToSchema(text, words)) return unparsed();
   const { file, findings } = lintText(text, { maxFileSize: Number.MAX_SAFE_INTEGER });
   return { parsed: true, file, facts: file ? fileFacts(file) : NO_FACTS, tooLarge: file ? [] : findings };
@@ -403,7 +410,7 @@ class CappedFindings {
   private firstLeftOut: Position | undefined;
 
   add(f: Finding, chunk?: Chunk): void {
-    if (this.list.length < MAX_FINDINGS) this.list.push(chunk ? shift(f, chunk) : f);
+    if (this.list.length < MAX_FINDINGS) this.list.push(chunk ? shiftFinding(f, chunk) : f);
     else if (this.more++ === 0) this.firstLeftOut = chunk ? { line: f.range.start.line + chunk.line, character: f.range.start.character } : f.range.start;
   }
 
@@ -413,15 +420,4 @@ class CappedFindings {
     const message = `${this.more} more finding${this.more === 1 ? '' : 's'} not shown: only the first ${MAX_FINDINGS} of a file are listed.`;
     return [...this.list, { range: { start: at, end: at }, code: 'too-many-findings', severity: 'info', message }];
   }
-}
-
-function shift(f: Finding, chunk: Chunk): Finding {
-  if (chunk.start === 0) return f;
-  const move = (p: Finding['range']['start']) => ({ line: p.line + chunk.line, character: p.character });
-  return { ...f, range: { start: move(f.range.start), end: move(f.range.end) }, ...(f.fixes ? { fixes: f.fixes.map((x) => shiftFix(x, chunk)) } : {}) };
-}
-
-function shiftFix(fix: Fix, chunk: Chunk): Fix {
-  if (chunk.start === 0) return fix;
-  return { ...fix, edits: fix.edits.map((e) => ({ ...e, start: e.start + chunk.start, end: e.end + chunk.start })) };
 }

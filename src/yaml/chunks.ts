@@ -1,3 +1,5 @@
+import type { Finding, Fix, Position } from './types';
+
 /**
  * A multi-document file split at its `---` lines, so an edit re-checks only the document it
  * touched. A `---` at column 0 always starts a document in YAML (it even ends a block scalar), so
@@ -53,4 +55,17 @@ export function isEmptyDocument(text: string): boolean {
     start = end + 1;
   }
   return true;
+}
+
+/** A finding of a document parsed alone (its offsets and lines relative to it), moved to its place in the file. */
+export function shiftFinding(f: Finding, chunk: Pick<Chunk, 'start' | 'line'>): Finding {
+  if (chunk.start === 0) return f;
+  const move = (p: Position) => ({ line: p.line + chunk.line, character: p.character });
+  return { ...f, range: { start: move(f.range.start), end: move(f.range.end) }, ...(f.fixes ? { fixes: f.fixes.map((x) => shiftFix(x, chunk)) } : {}) };
+}
+
+/** The same for a fix: its edits are offsets. */
+export function shiftFix(fix: Fix, chunk: Pick<Chunk, 'start' | 'line'>): Fix {
+  if (chunk.start === 0) return fix;
+  return { ...fix, edits: fix.edits.map((e) => ({ ...e, start: e.start + chunk.start, end: e.end + chunk.start })) };
 }

@@ -9,7 +9,8 @@ import { maskTemplates } from './template';
  * One document read as plain values (js-yaml's, used only where they are certain to be `yaml`'s: see
  * src/yaml/schema/fastYaml.ts), with the fields `parseManifests` reads, set under the same conditions. The command
  * line reads every document this way first: the rules and analyzers tell from it whether they may report on the
- * document (their `mayReport`), and only a document where one may gets the ranged parse.
+ * document (their `mayReport`, then a run on its values: `mayFindPlain`), and only a document where one finds
+ * something gets the ranged parse.
  */
 export interface PlainManifest {
   /** The document's root mapping, when it is one. */

@@ -97,7 +97,11 @@ describe('documents of kinds no cross-resource analyzer reads', () => {
   const seen = (path: string, text: string) => {
     const index = new WorkspaceIndex();
     index.setFile(path, text);
-    return index.resourcesIn(path).filter((r) => READ.has(r.kind)).map((r) => r.located().resource).map((r) => ({ type: r.type, name: r.name, namespace: r.namespace, start: r.manifest.span[0], root: r.root.map.range, text: r.file.text === text }));
+    // A document parsed alone has its offsets from where it starts in the file (`from`), and its own text.
+    return index.resourcesIn(path).filter((r) => READ.has(r.kind)).map((r) => r.located()).map(({ resource: r, from }) => {
+      const at = from?.start ?? 0;
+      return { type: r.type, name: r.name, namespace: r.namespace, start: r.manifest.span[0] + at, root: r.root.map.range?.map((o) => o + at), text: text.startsWith(r.file.text, at) };
+    });
   };
   const unscreened = (path: string, text: string) => resourcesOf(path, parseManifests(text)).filter((r) => READ.has(r.kind)).map((r) => ({ type: r.type, name: r.name, namespace: r.namespace, start: r.manifest.span[0], root: r.root.map.range, text: true }));
 

@@ -109,7 +109,9 @@ const documentText: fc.Arbitrary<string> = fc.oneof(
 /**
  * Such a document as a Helm chart's template: actions in place of values (`{{ .Values.x }}`, quoted or not), whole
  * lines of actions (`{{- if }}` … `{{- end }}`, `{{- include … | nindent 4 }}`) and actions beside keys. The screen
- * leaves templates to the ranged parse; files mixing them with plain documents must still agree.
+ * reads templates with their actions masked, as the ranged parse reads them, and the rules and analyzers run on those
+ * values (`mayFindPlain`) find more than on the parse, never less: their findings on masked actions are dropped only
+ * after the parse.
  */
 const templatedText: fc.Arbitrary<string> = fc
   .tuple(documentText, fc.array(fc.tuple(fc.nat(), fc.constantFrom('value', 'quoted', 'if', 'include', 'key')), { minLength: 1, maxLength: 4 }))
