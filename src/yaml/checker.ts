@@ -7,7 +7,7 @@ import { factsSignature, mergeFacts } from './facts';
 import { fileFacts, lintParsed, lintText, mayReportPlain, plainFacts, syntaxFinding, type FileFacts, type LintOptions } from './lint';
 import { mayNestTooDeep, parseManifests, type ParsedFile } from './parse';
 import { mayFindPlain } from './plainLint';
-import { isTemplate, maskedPlainManifests, plainManifests, type PlainManifest } from './plain';
+import { isBrokenTemplate, isTemplate, maskedPlainManifests, plainManifests, type PlainManifest } from './plain';
 import type { ScreenContext } from './rules';
 import type { Diagnostic } from 'yaml-language-server';
 import type { SchemaValidation } from './schema/languageService';
@@ -395,6 +395,7 @@ function prepare(text: string, lazy: boolean, words: Words, screen = false): Chu
   const templated = isTemplate(text);
   const plain = !screen ? undefined : templated ? maskedPlainManifests(text) : plainManifests(text);
   if (plain) return { parsed: false, file: undefined, plain, templated, facts: plainFacts(plain), tooLarge: [] };
+  if (screen && templated && isBrokenTemplate(text)) return { parsed: true, file: undefined, facts: NO_FACTS, tooLarge: [] };
   if (lazy && leftToSchema(text, words)) return unparsed();
   const { file, findings } = lintText(text, { maxFileSize: Number.MAX_SAFE_INTEGER });
   return { parsed: true, file, facts: file ? fileFacts(file) : NO_FACTS, tooLarge: file ? [] : findings };

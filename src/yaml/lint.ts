@@ -133,8 +133,12 @@ export interface FileFacts {
   readonly namespaceLabels: ReadonlyMap<string, Labels>;
 }
 
-/** What one file tells about the others: the editor collects these over the workspace's open files. */
+/**
+ * What one file tells about the others: the editor collects these over the workspace's open files. A Helm template
+ * that is not YAML with its actions masked tells nothing (its findings are left out too, see `lintParsed`).
+ */
 export function fileFacts(file: ParsedFile): FileFacts {
+  if (file.templated && file.syntaxError) return factsOf([]);
   return factsOf(file.manifests.map((m): FactsInput => {
     if (m.kind === undefined) return undefined;
     if (isNamespace(m) && m.name !== undefined) return { namespace: m.name, labels: () => namespaceInputOf(m).labels ?? {} };

@@ -2,7 +2,8 @@ import { isRecord } from '../util/objects';
 import { isPod, POD_TEMPLATE_PATH } from './kube';
 import { MAX_NESTING } from './limits';
 import { isKubernetesShaped, mayNestTooDeep } from './parse';
-import { loadFast } from './schema/fastYaml';
+import { loadFast, resolvePlain } from './schema/fastYaml';
+import { hasDuplicateKey } from './schema/regularYaml';
 import { maskTemplates } from './template';
 
 /**
@@ -34,6 +35,17 @@ export function plainManifests(text: string): PlainManifest[] | undefined {
 /** A Helm template's documents as plain values, read as the ranged parse reads them: with its actions masked. */
 export function maskedPlainManifests(text: string): PlainManifest[] | undefined {
   return readPlain(maskTemplates(text).text);
+}
+
+/**
+ * Whether a Helm template certainly fails to parse once its actions are masked, told without parsing it: a key twice
+ * in one mapping (see `hasDuplicateKey`: an `if`/`else` whose branches set the same key), and no nesting that could be
+ * too deep (a finding of its own). The parse of such a template gives no finding and tells no facts (`lintParsed`,
+ * `fileFacts`).
+ */
+export function isBrokenTemplate(text: string): boolean {
+  const masked = maskTemplates(text).text;
+  return !mayNestTooDeep(masked) && hasDuplicateKey(masked, resolvePlain);
 }
 
 /**

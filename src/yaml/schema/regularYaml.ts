@@ -20,7 +20,25 @@ export function readRegularYaml(text: string, resolvePlain: (s: string) => unkno
   try {
     return new Reader(text.split('\n'), resolvePlain).documents();
   } catch (err) {
-    if (err === REFUSED) return undefined;
+    if (err === REFUSED || err === DUPLICATE_KEY) return undefined;
+    throw err;
+  }
+}
+
+/**
+ * Whether the reader, reading `text`, meets a key its mapping already holds before anything it refuses. `yaml` then
+ * reads the same up to there and certainly has an error: that key twice in one mapping (`reportDuplicateKeys` of
+ * src/yaml/parse.ts compares keys by value, and the reader's keys are strings), whatever comes after. A Helm template
+ * with an `if`/`else` whose branches set the same key is such a text once its actions are masked.
+ */
+export function hasDuplicateKey(text: string, resolvePlain: (s: string) => unknown): boolean {
+  if (UNREADABLE_CHARACTERS.test(text)) return false;
+  try {
+    new Reader(text.split('\n'), resolvePlain).documents();
+    return false;
+  } catch (err) {
+    if (err === DUPLICATE_KEY) return true;
+    if (err === REFUSED) return false;
     throw err;
   }
 }
@@ -34,6 +52,9 @@ const REFUSED = Symbol('not regular YAML');
 function refuse(): never {
   throw REFUSED;
 }
+
+/** Thrown at a key that its mapping already holds (see `hasDuplicateKey`): an error, which this reader refuses too. */
+const DUPLICATE_KEY = Symbol('a key twice in one mapping');
 
 /** Block collections nested deeper than this are refused (manifests nest about 20 deep). */
 const MAX_DEPTH = 64;
@@ -109,7 +130,8 @@ class Reader {
       const line = this.lines[this.at];
       if (isEntry(line, column)) refuse();
       const { key, valueAt } = this.key(line, column);
-      if (Object.prototype.hasOwnProperty.call(map, key) || key === '__proto__') refuse();
+      if (key === '__proto__') refuse();
+      if (Object.prototype.hasOwnProperty.call(map, key)) throw DUPLICATE_KEY;
       map[key] = this.value(line, valueAt, column, true);
       if (!this.continues(column, false)) return map;
     }

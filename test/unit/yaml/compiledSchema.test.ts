@@ -13,7 +13,8 @@ import { splitDocuments } from '../../../src/yaml/chunks';
 import { parseManifests } from '../../../src/yaml/parse';
 import { createCompiledSchemaValidation } from '../../../src/yaml/schema/compiledService';
 import { CORE_STARTS, loadFast, resolvePlain } from '../../../src/yaml/schema/fastYaml';
-import { readRegularYaml } from '../../../src/yaml/schema/regularYaml';
+import { hasDuplicateKey, readRegularYaml } from '../../../src/yaml/schema/regularYaml';
+import { maskTemplates } from '../../../src/yaml/template';
 import { createYamlLanguageService, type SchemaValidation, type YamlLanguageService } from '../../../src/yaml/schema/languageService';
 import { unsupportedKeywords } from '../../../src/yaml/schema/validator';
 import { istioFiles, istioModuleDir } from '../../oracles/istioSource';
@@ -386,6 +387,41 @@ describe('the fast first read (js-yaml)', function () {
       if (regularClaim(text)) regularBytes += text.length;
     }
     assert.ok(regularBytes / bytes > 0.95, `${regularBytes} of ${bytes} bytes read by the regular reader`);
+  });
+
+  it('says a mapping has a key twice only where yaml has an error (Istio\'s Helm templates masked, random edits with lines repeated)', () => {
+    assert.deepEqual(['a: 1\na: 2\n', '- a: 1\n  a: 2\n', 'x:\n  a: |\n    t\n  b: 1\n  a: 2\n'].map((t) => hasDuplicateKey(t, resolvePlain)), [true, true, true]);
+    // Keys in other mappings, a text refused before its repeated key, and a duplicate only js-yaml would see.
+    assert.deepEqual(['a: 1\nb:\n  a: 2\n', 'a: [1,\n  2]\na: 2\n', '{a: 1, a: 2}\n', 'a: 1\n'].map((t) => hasDuplicateKey(t, resolvePlain)), [false, false, false, false]);
+    const claim = (text: string): boolean => {
+      if (!hasDuplicateKey(text, resolvePlain)) return false;
+      assert.ok(parseManifests(text).syntaxError, `no syntax error for the parse: ${JSON.stringify(text)}`);
+      return true;
+    };
+    const templates = [...istioFiles('samples'), ...istioFiles('manifests')]
+      .flatMap((file) => splitDocuments(readFileSync(file, 'utf8')).map((c) => c.text))
+      .filter((t) => t.includes('{{'))
+      .map((t) => maskTemplates(t).text);
+    const found = templates.filter(claim).length;
+    assert.ok(found >= 15, `only ${found} masked templates with a key twice: the claim was barely tested`);
+    const documents = [...istioFiles('samples'), ...istioFiles('manifests')]
+      .flatMap((file) => splitDocuments(readFileSync(file, 'utf8')).map((c) => c.text))
+      .filter((t) => !t.includes('{{') && t.length < 20_000);
+    /** A line copied after another one (a key set again, or a line of something else). */
+    const repeated = (text: string, from: number, to: number) => {
+      const lines = text.split('\n');
+      const copy = lines[from % lines.length];
+      lines.splice(1 + (to % lines.length), 0, copy);
+      return lines.join('\n');
+    };
+    let duplicates = 0;
+    fc.assert(
+      fc.property(fc.nat(documents.length - 1), fc.nat(), fc.nat(), edits([...TYPED, ...REGULAR_TYPED]), (index, from, to, list) => {
+        if (claim(applyEdits(repeated(documents[index], from, to), list))) duplicates++;
+      }),
+      { numRuns: 3000 },
+    );
+    assert.ok(duplicates > 300, `only ${duplicates} edited texts with a key twice: the claim was barely tested`);
   });
 
   it('never reads a text other than yaml does (random edits of Istio\'s samples and manifests)', () => {

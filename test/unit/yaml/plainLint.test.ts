@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
-import { lintParsed, type LintOptions } from '../../../src/yaml/lint';
+import { YamlChecker } from '../../../src/yaml/checker';
+import { fileFacts, lintParsed, type LintOptions } from '../../../src/yaml/lint';
 import { parseManifests } from '../../../src/yaml/parse';
-import { maskedPlainManifests, plainManifests } from '../../../src/yaml/plain';
+import { isBrokenTemplate, maskedPlainManifests, plainManifests } from '../../../src/yaml/plain';
 import { mayFindPlain } from '../../../src/yaml/plainLint';
 import { yaml } from './helpers';
 
@@ -41,5 +42,18 @@ describe('the run of the rules and analyzers on plain values (mayFindPlain)', ()
   it("keeps a Helm template's findings on its masked actions, which only the parse drops", () => {
     const template = yaml('apiVersion: v1', 'kind: Namespace', 'metadata:', '  name: shop', '  labels:', '    istio-injection: {{ .Values.injection }}');
     assert.deepEqual(decided(template), { mayFind: true, found: [] });
+  });
+
+  it('leaves out the parse of a Helm template that sets a key twice once masked (if/else): it finds nothing and tells no facts', () => {
+    const template = yaml('apiVersion: v1', 'kind: Namespace', 'metadata:', '  name: shop', '  labels:', '{{- if .Values.on }}', '    istio-injection: enabled', '{{- else }}', '    istio-injection: "yes"', '{{- end }}');
+    assert.ok(isBrokenTemplate(template));
+    const parsed = parseManifests(template);
+    assert.ok(parsed.syntaxError);
+    assert.deepEqual([lintParsed(parsed), fileFacts(parsed).namespaceLabels.size], [[], 0]);
+    for (const screen of [true, false]) {
+      const checker = new YamlChecker(async () => undefined, { offline: true, screen });
+      assert.equal(checker.facts('file:///t.yaml', template).namespaceLabels.size, 0, `screen: ${screen}`);
+    }
+    assert.ok(!isBrokenTemplate(template.replace('{{- else }}\n    istio-injection: "yes"\n', '')));
   });
 });
