@@ -1,12 +1,12 @@
 import { Document } from 'yaml';
 import { resourceType } from '../analyzers/analyzer';
-import { annotationsOf, labelsOf } from '../yaml/kube';
+import type { Labels } from '../istio/selector';
 import { Anchors, type MapRef } from '../yaml/nodes';
 import { parseManifests } from '../yaml/parse';
 import { Places } from '../yaml/places';
 import { isEmptyDocument, splitDocuments, type Chunk } from '../yaml/chunks';
-import { isTemplate, maskedPlainManifests, plainManifests, type PlainManifest } from '../yaml/plain';
-import { analysedNamespace, mayBeOfKinds, resourcesOf, stringMap, textOfKinds, type LocatedResource, type ParsedResource, type WorkspaceResource } from './resource';
+import { isTemplate, maskedPlainManifests, plainManifests, plainMapAt, type PlainManifest } from '../yaml/plain';
+import { analysedNamespace, mayBeOfKinds, resourcesOf, textOfKinds, type LocatedResource, type ParsedResource, type WorkspaceResource } from './resource';
 
 /** No document read as plain values has an anchor or an alias (see `plainManifests`). */
 const NO_ANCHORS = new Anchors(new Document());
@@ -51,20 +51,27 @@ export function plainResourcesOf(path: string, text: string, types: ReadonlySet<
     const key = `${whole ? -1 : chunk}\0${type}\0${namespace}\0${name}`;
     const occurrence = seen.get(key) ?? 0;
     seen.set(key, occurrence + 1);
+    // Its yaml nodes are built when an analyzer first reads them: most resources are only looked up by name and labels.
     const places = new Places();
-    const root: MapRef = { map: places.map(m.root), anchors: NO_ANCHORS, own: true };
+    const values = m.root;
+    let root: MapRef | undefined;
+    const rootRef = () => (root ??= { map: places.map(values), anchors: NO_ANCHORS, own: true });
     let located: LocatedResource | undefined;
     const locate = (): LocatedResource => {
+      rootRef(); // its places, which the spans stand for
       const same = parsedResources(chunk).filter((r) => r.type === type && r.namespace === namespace && r.name === name)[occurrence];
       if (!same) throw new Error(`${path}: ${type} ${namespace}/${name}, read as plain values, is not in the file parsed with positions`);
       return { resource: same, span: ([from, to]) => [places.offset(from, same.root), places.offset(to, same.root)], ...(whole ? {} : { from: chunks[chunk] }) };
     };
     out.push({
-      path, text, root, type, kind, namespace, name,
-      labels: stringMap(labelsOf(root)),
-      annotations: stringMap(annotationsOf(root)),
-      // The root is the document's first place.
-      start: root.map.range?.[0] ?? 0,
+      path, text, type, kind, namespace, name,
+      get root() {
+        return rootRef();
+      },
+      labels: plainStringMap(plainMapAt(values, ['metadata', 'labels'])),
+      annotations: plainStringMap(plainMapAt(values, ['metadata', 'annotations'])),
+      // The root is the document's first place: its start is placeholder 0.
+      start: 0,
       located: () => (located ??= locate()),
     });
   }
@@ -84,6 +91,16 @@ function plainDocuments(chunks: readonly Chunk[], kinds: ReadonlySet<string>): {
     const manifests = isTemplate(text) ? maskedPlainManifests(text) : plainManifests(text);
     if (!manifests) return undefined;
     for (const manifest of manifests) out.push({ chunk, manifest });
+  }
+  return out;
+}
+
+/** `stringMap` of plain values: each entry whose value is a scalar, as Kubernetes reads a string field. */
+function plainStringMap(map: Record<string, unknown> | undefined): Labels {
+  const out: Record<string, string> = {};
+  for (const [key, value] of Object.entries(map ?? {})) {
+    if (value === null) out[key] = '';
+    else if (typeof value !== 'object') out[key] = String(value);
   }
   return out;
 }
