@@ -1,5 +1,5 @@
 import type { Namespace, Pod, Workload, WorkloadKind } from '../cluster/types';
-import { type InjectionDecision, type MeshFacts, type PodInput, assumeNamedRevisions, decideInjection, namespaceInjection } from '../istio/injection';
+import { type InjectionDecision, type MeshFacts, type NamespaceInjection, type PodInput, assumeNamedRevisions, decideInjection, namespaceInjection } from '../istio/injection';
 import { RevisionLabel } from '../istio/names';
 import { type InstalledRevisions, isLive, podReadiness, podSidecar, proxyState, restartNeed } from '../istio/pods';
 import { resolveRevision } from './controlPlane';
@@ -157,6 +157,15 @@ function buildPod(pod: Pod, decision: InjectionDecision, installed: InstalledRev
 
 function optedOut(decision: InjectionDecision): boolean {
   return decision.reason.code === 'optOutLabel' || decision.reason.code === 'optOutAnnotation';
+}
+
+/**
+ * A namespace's injection state, as its model has it (`buildNamespace`), from its labels and the control plane alone:
+ * for what needs no pod (a context key read on every change of the store).
+ */
+export function injectionOf(namespace: Namespace, cp: ControlPlane): NamespaceInjection {
+  const labels = namespace.metadata.labels ?? {};
+  return namespaceInjection({ name: namespace.metadata.name, labels }, namespaceFacts(cp, labels));
 }
 
 /** The webhooks the namespace's pods are decided against; assumed ones also serve the namespace's own revision. */

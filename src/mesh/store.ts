@@ -5,7 +5,7 @@ import { RootCertConfigMap } from '../istio/names';
 import { buildControlPlane } from './controlPlane';
 import { Emitter } from '../util/events';
 import type { ControlPlane, NamespaceModel } from './model';
-import { NamespaceMemo, buildNamespace } from './namespaces';
+import { NamespaceMemo, buildNamespace, injectionOf } from './namespaces';
 
 /** The collections the store holds, one per watch. `configmaps`: those of the control-plane namespaces only. */
 export type Collection = 'namespaces' | 'pods' | 'deployments' | 'statefulsets' | 'daemonsets' | 'services' | 'webhooks' | 'crds' | 'configmaps';
@@ -144,6 +144,17 @@ export class MeshStore {
       this.namespaceListCache = names.map((n) => this.namespace(n)).filter((n): n is NamespaceModel => n !== undefined);
     }
     return this.namespaceListCache;
+  }
+
+  /**
+   * Whether some namespace puts its pods in the mesh (a sidecar or ambient), told from the namespaces' labels and the
+   * control plane: no namespace model is built. Asked on every flush; while the pods are being listed, building every
+   * model (with its pods) each time kept the extension host busy while VS Code drew the view's first rows.
+   */
+  someNamespaceInMesh(): boolean {
+    const cp = this.controlPlane;
+    for (const ns of this.objects.get('namespaces')?.get('')?.values() ?? []) if (injectionOf(ns as Namespace, cp).plain.dataplane !== 'none') return true;
+    return false;
   }
 
   namespace(name: string): NamespaceModel | undefined {

@@ -267,7 +267,7 @@ export class MeshSession implements vscode.Disposable {
     this.setContext('istio.mesh', this.installState);
     // Complete the walkthrough's steps "install" and "inject" however the user got there (palette, tree, istioctl).
     this.setContext('istio.istiodReady', cp.revisions.some((r) => r.ready > 0));
-    this.setContext('istio.namespaceInjected', store.namespaces.some((n) => n.injection.plain.dataplane !== 'none'));
+    this.setContext('istio.namespaceInjected', store.someNamespaceInMesh());
   }
 
   private setContext(key: string, value: unknown): void {

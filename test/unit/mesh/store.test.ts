@@ -35,6 +35,33 @@ describe('MeshStore', () => {
     assert.equal(store.namespace('other'), other, 'the untouched namespace model is reused');
   });
 
+  it('tells whether some namespace is in the mesh from labels alone, as the models tell it, and builds none', () => {
+    const inMesh = () => store.namespaces.some((n) => n.injection.plain.dataplane !== 'none');
+    const cases: [string, Record<string, string>][] = [
+      ['none', {}],
+      ['sidecar', { 'istio-injection': 'enabled' }],
+      ['revision', { 'istio.io/rev': 'canary' }],
+      ['ambient', { 'istio.io/dataplane-mode': 'ambient' }],
+      ['disabled', { 'istio-injection': 'disabled' }],
+    ];
+    for (const [what, labels] of cases) {
+      store.apply('namespaces', 'MODIFIED', namespace('shop', labels));
+      store.flush();
+      store.apply('pods', 'ADDED', pod('db-1', { namespace: 'other' }));
+      // Asked first, before anything reads the models: it reads none.
+      const read = store.namespace.bind(store);
+      let models = 0;
+      store.namespace = (name) => (models++, read(name));
+      const told = store.someNamespaceInMesh();
+      assert.equal(models, 0, `${what}: no model read`);
+      assert.equal(told, inMesh(), what);
+      store.namespace = read;
+      store.apply('pods', 'DELETED', pod('db-1', { namespace: 'other' }));
+      store.flush();
+    }
+    assert.equal(store.someNamespaceInMesh(), false);
+  });
+
   it('rebuilds everything when the control plane changes', async () => {
     const changed = nextChange();
     store.apply('deployments', 'ADDED', istiod());
