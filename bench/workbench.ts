@@ -20,21 +20,57 @@ export function row(page: Page, containerId: string, label: string): Locator {
  * "Control plane", so a notice row such as "Limited view" would not count).
  */
 export async function firstLevel(page: Page, title: string, containerId: string, firstRow: string): Promise<number> {
-  const started = performance.now();
+  const shown = await watchRow(page, containerId, { text: firstRow });
+  const clickedAt = Date.now();
   await page.locator(`.activitybar a.action-label[aria-label^="${title}"]`).click();
-  await container(page, containerId).locator('.monaco-list-row').filter({ hasText: firstRow }).first().waitFor({ timeout });
-  return performance.now() - started;
+  return (await shown()) - clickedAt;
 }
 
 /** Milliseconds from a click on the row `label` (which expands or collapses it) until the row `shown` is drawn. */
 export async function expand(page: Page, containerId: string, label: string, shown: string | RegExp): Promise<number> {
   const target = row(page, containerId, label);
   await target.waitFor({ timeout });
-  const started = performance.now();
+  const drawn = await watchRow(page, containerId, typeof shown === 'string' ? { label: shown } : { pattern: shown.source });
+  const clickedAt = Date.now();
   await target.click();
-  const child = typeof shown === 'string' ? row(page, containerId, shown) : container(page, containerId).locator('.monaco-list-row').filter({ hasText: shown }).first();
-  await child.waitFor({ timeout });
-  return performance.now() - started;
+  return (await drawn()) - clickedAt;
+}
+
+/**
+ * Starts watching, in the page, for a visible row of the container: one whose label is `label`, whose text holds
+ * `text`, or whose text matches `pattern`. The result resolves with the time it was first drawn (epoch ms: the clock
+ * of this process too), taken by a MutationObserver as the DOM changes. (Playwright's own waits poll, after 0, 20, 50,
+ * 100 and 100 ms and then every 500 ms: a time read through them was late by up to half a second, more the later
+ * the row came, which made the empty extension's tree take 230 ms in one run and 710 ms in the next.)
+ */
+async function watchRow(page: Page, containerId: string, match: { label?: string; text?: string; pattern?: string }): Promise<() => Promise<number>> {
+  const key = `__bench_row_${Math.random().toString(36).slice(2)}`;
+  const args = JSON.stringify({ containerId, key, ...match });
+  // Page code as text, like watchDescription: this project's TypeScript has no DOM types.
+  await page.evaluate(`(({ containerId, key, label, text, pattern }) => {
+    const state = { at: 0 };
+    window[key] = state;
+    const wanted = (r) => {
+      if (label !== undefined) return r.querySelector('.label-name')?.textContent === label;
+      if (text !== undefined) return (r.textContent ?? '').includes(text);
+      return new RegExp(pattern).test(r.textContent ?? '');
+    };
+    const check = () => {
+      if (state.at) return;
+      const root = document.querySelector('.part.sidebar [id="workbench.view.extension.' + containerId + '"]');
+      const rows = root ? [...root.querySelectorAll('.monaco-list-row')] : [];
+      if (rows.some((r) => wanted(r) && r.getClientRects().length > 0)) {
+        state.at = Date.now();
+        observer.disconnect();
+      }
+    };
+    const observer = new MutationObserver(check);
+    observer.observe(document.querySelector('.part.sidebar') ?? document.body, { subtree: true, childList: true, characterData: true, attributes: true });
+  })(${args})`);
+  return async () => {
+    const handle = await page.waitForFunction(`window[${JSON.stringify(key)}].at`, undefined, { timeout });
+    return Number(await handle.jsonValue());
+  };
 }
 
 /** Collapses the expanded row `label` and waits until VS Code says so. */
