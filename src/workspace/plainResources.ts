@@ -1,11 +1,10 @@
 import { Document } from 'yaml';
 import { resourceType } from '../analyzers/analyzer';
-import type { Labels } from '../istio/selector';
 import { Anchors, type MapRef } from '../yaml/nodes';
 import { parseManifests } from '../yaml/parse';
 import { Places } from '../yaml/places';
 import { isEmptyDocument, splitDocuments, type Chunk } from '../yaml/chunks';
-import { isTemplate, maskedPlainManifests, plainManifests, plainMapAt, type PlainManifest } from '../yaml/plain';
+import { isTemplate, maskedPlainManifests, plainManifests, plainMapAt, plainStrings, type PlainManifest } from '../yaml/plain';
 import { analysedNamespace, mayBeOfKinds, resourcesOf, textOfKinds, type LocatedResource, type ParsedResource, type WorkspaceResource } from './resource';
 
 /** No document read as plain values has an anchor or an alias (see `plainManifests`). */
@@ -68,8 +67,8 @@ export function plainResourcesOf(path: string, text: string, types: ReadonlySet<
       get root() {
         return rootRef();
       },
-      labels: plainStringMap(plainMapAt(values, ['metadata', 'labels'])),
-      annotations: plainStringMap(plainMapAt(values, ['metadata', 'annotations'])),
+      labels: plainStrings(plainMapAt(values, ['metadata', 'labels'])),
+      annotations: plainStrings(plainMapAt(values, ['metadata', 'annotations'])),
       // The root is the document's first place: its start is placeholder 0.
       start: 0,
       located: () => (located ??= locate()),
@@ -91,16 +90,6 @@ function plainDocuments(chunks: readonly Chunk[], kinds: ReadonlySet<string>): {
     const manifests = isTemplate(text) ? maskedPlainManifests(text) : plainManifests(text);
     if (!manifests) return undefined;
     for (const manifest of manifests) out.push({ chunk, manifest });
-  }
-  return out;
-}
-
-/** `stringMap` of plain values: each entry whose value is a scalar, as Kubernetes reads a string field. */
-function plainStringMap(map: Record<string, unknown> | undefined): Labels {
-  const out: Record<string, string> = {};
-  for (const [key, value] of Object.entries(map ?? {})) {
-    if (value === null) out[key] = '';
-    else if (typeof value !== 'object') out[key] = String(value);
   }
   return out;
 }

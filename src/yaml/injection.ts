@@ -8,7 +8,7 @@ import type { ClusterFacts } from './facts';
 import { annotationsOf, labelsOf, onHostNetwork, podHolder, rootOf } from './kube';
 import { entry, scalarValue, type MapRef } from './nodes';
 import type { ParsedManifest } from './parse';
-import { plainAt, plainMapAt, type PlainManifest } from './plain';
+import { plainAt, plainMapAt, plainStrings, type PlainManifest } from './plain';
 
 /** The only labels the injection decision reads from manifests (webhook selectors and istiod's checks). */
 const INJECTION_KEYS = [InjectionLabel, RevisionLabel, DataplaneModeLabel, SidecarInjectLabel] as const;
@@ -43,28 +43,16 @@ export function podInputOf(holder: MapRef | undefined): PodInput {
   };
 }
 
-/** The same keys of a plain `labels:`/`annotations:` value (see src/yaml/plain.ts), read as `stringsOf` reads them. */
-function plainStringsOf(map: Record<string, unknown> | undefined, keys: readonly string[]): Labels {
-  const out: Record<string, string> = {};
-  for (const key of keys) {
-    if (!map || !Object.prototype.hasOwnProperty.call(map, key)) continue;
-    const value = map[key];
-    if (typeof value === 'object' && value !== null) continue;
-    out[key] = value === null ? '' : String(value);
-  }
-  return out;
-}
-
 /** `namespaceInputOf` of a plain Namespace document. */
 export function plainNamespaceInputOf(m: PlainManifest): NamespaceInput {
-  return { name: m.name ?? '', labels: plainStringsOf(plainMapAt(m.root, ['metadata', 'labels']), INJECTION_KEYS) };
+  return { name: m.name ?? '', labels: plainStrings(plainMapAt(m.root, ['metadata', 'labels']), INJECTION_KEYS) };
 }
 
 /** `podInputOf` of a plain pod holder (see `plainPodHolder`). */
 export function plainPodInputOf(holder: Record<string, unknown>): PodInput {
   return {
-    labels: plainStringsOf(plainMapAt(holder, ['metadata', 'labels']), INJECTION_KEYS),
-    annotations: plainStringsOf(plainMapAt(holder, ['metadata', 'annotations']), [SidecarInjectAnnotation]),
+    labels: plainStrings(plainMapAt(holder, ['metadata', 'labels']), INJECTION_KEYS),
+    annotations: plainStrings(plainMapAt(holder, ['metadata', 'annotations']), [SidecarInjectAnnotation]),
     hostNetwork: plainAt(holder, ['spec'], 'hostNetwork') === true,
   };
 }

@@ -104,6 +104,22 @@ export function plainAt(value: unknown, path: readonly string[], key: string): u
   return map && Object.prototype.hasOwnProperty.call(map, key) ? map[key] : undefined;
 }
 
+/**
+ * The scalar entries of a plain `labels:`/`annotations:` map (of `keys`, or all of them) as the API server would store
+ * them: a bare scalar stands for its text (`true` → "true"), an empty value for "". Entries holding a collection are
+ * left out.
+ */
+export function plainStrings(map: Record<string, unknown> | undefined, keys: readonly string[] = Object.keys(map ?? {})): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const key of keys) {
+    if (!map || !Object.prototype.hasOwnProperty.call(map, key)) continue;
+    const value = map[key];
+    if (typeof value === 'object' && value !== null) continue;
+    out[key] = value === null ? '' : String(value);
+  }
+  return out;
+}
+
 /** The map that holds the pod's `metadata` and `spec`, as `podHolder` finds it. */
 export function plainPodHolder(m: PlainManifest): Record<string, unknown> | undefined {
   if (isPod(m)) return m.root;

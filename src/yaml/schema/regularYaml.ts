@@ -16,13 +16,8 @@
  * values to `yaml`'s on Istio's manifests and random edits of them.
  */
 export function readRegularYaml(text: string, resolvePlain: (s: string) => unknown): unknown[] | undefined {
-  if (UNREADABLE_CHARACTERS.test(text)) return undefined;
-  try {
-    return new Reader(text.split('\n'), resolvePlain).documents();
-  } catch (err) {
-    if (err === REFUSED || err === DUPLICATE_KEY) return undefined;
-    throw err;
-  }
+  const read = readOrStop(text, resolvePlain);
+  return Array.isArray(read) ? read : undefined;
 }
 
 /**
@@ -32,13 +27,16 @@ export function readRegularYaml(text: string, resolvePlain: (s: string) => unkno
  * with an `if`/`else` whose branches set the same key is such a text once its actions are masked.
  */
 export function hasDuplicateKey(text: string, resolvePlain: (s: string) => unknown): boolean {
-  if (UNREADABLE_CHARACTERS.test(text)) return false;
+  return readOrStop(text, resolvePlain) === DUPLICATE_KEY;
+}
+
+/** The documents the reader reads of `text`, or why it stopped: it refused something, or met a key twice. */
+function readOrStop(text: string, resolvePlain: (s: string) => unknown): unknown[] | typeof REFUSED | typeof DUPLICATE_KEY {
+  if (UNREADABLE_CHARACTERS.test(text)) return REFUSED;
   try {
-    new Reader(text.split('\n'), resolvePlain).documents();
-    return false;
+    return new Reader(text.split('\n'), resolvePlain).documents();
   } catch (err) {
-    if (err === DUPLICATE_KEY) return true;
-    if (err === REFUSED) return false;
+    if (err === REFUSED || err === DUPLICATE_KEY) return err;
     throw err;
   }
 }
@@ -46,7 +44,7 @@ export function hasDuplicateKey(text: string, resolvePlain: (s: string) => unkno
 /** Tabs, carriage returns, other control characters and byte order marks: each parser has its own rules for them. */
 export const UNREADABLE_CHARACTERS = /[^\P{Cc}\n]|\ufeff/u;
 
-/** Thrown to leave the reader at once: the text is not regular (caught in `readRegularYaml`). */
+/** Thrown to leave the reader at once: the text is not regular (caught in `readOrStop`). */
 const REFUSED = Symbol('not regular YAML');
 
 function refuse(): never {
