@@ -90,7 +90,9 @@ const builds = [
     supported: { 'dynamic-import': false },
     entryPoints: {
       extension: 'src/extension.ts',
+      // The command line's entry starts its worker threads, then loads the rest (src/cli.ts).
       cli: 'src/cli.ts',
+      cliMain: 'src/cliMain.ts',
       // yaml-language-server runs in this worker thread (src/yaml/schema/workerService.ts).
       yamlWorker: 'src/yaml/schema/worker.ts',
       // A large `lint` run's shares checked beside the main thread (src/yaml/parallel/).

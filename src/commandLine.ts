@@ -1,6 +1,6 @@
 import { analyzeMain } from './workspace/analyzeCli';
 import { main as lintMain, visible, type CliIo, type SchemaLoader } from './yaml/cli';
-import type { FileSystem } from './yaml/files';
+import type { ParallelOptions } from './yaml/parallel/run';
 import { explainMain } from './yaml/explainCli';
 
 const USAGE = `usage: istio-mesh <command> [options] <files or directories>
@@ -18,7 +18,7 @@ export async function runCommandLine(
   argv: readonly string[],
   io: CliIo,
   schemas?: SchemaLoader,
-  options: { readonly fs?: FileSystem; readonly workerScript?: string } = {},
+  options: Pick<ParallelOptions, 'fs' | 'workerScript' | 'spare'> = {},
 ): Promise<number> {
   const [command, ...rest] = argv;
   switch (command) {

@@ -3,7 +3,7 @@ import { enableInjectionFix, manifestAt } from './actions';
 import { isEmptyDocument, shiftFinding, shiftFix, splitDocuments, type Chunk } from './chunks';
 import { REMOVED_API_GROUPS } from './legacyApis';
 import { MAX_FINDINGS } from './limits';
-import { factsSignature, mergeFacts } from './facts';
+import { factsSignature, mergeFacts, withOwnFacts, type ClusterFacts, type WorkspaceFacts } from './facts';
 import { fileFacts, lintParsed, lintText, mayReportPlain, plainFacts, syntaxFinding, type FileFacts, type LintOptions } from './lint';
 import { mayNestTooDeep, parseManifests, type ParsedFile } from './parse';
 import { mayFindPlain } from './plainLint';
@@ -98,6 +98,8 @@ export class YamlChecker {
   private readonly cache = new Map<string, Map<string, ChunkResult>>();
   /** The facts each file's rules last ran with (see `check`). */
   private readonly signatures = new Map<string, string>();
+  /** The last facts signed, with their signature: the command line checks every file with the same facts. */
+  private signed: { readonly workspace: Required<WorkspaceFacts>; readonly cluster: ClusterFacts | undefined; readonly signature: string } | undefined;
 
   private readonly words: Words;
   private readonly screen: boolean;
@@ -129,10 +131,10 @@ export class YamlChecker {
     const first = new Set(known.filter((r): r is ChunkResult => r !== undefined && !r.parsed && !r.plain));
     const early = service ? this.validateSchemas(service, uri, chunks, known, (r): r is ChunkResult => r !== undefined && first.has(r)) : undefined;
     const results = this.results(uri, chunks, known, lazy);
-    const workspace = mergeFacts([options.workspace, ...results.map((r) => r.facts)]);
+    const workspace = withOwnFacts(options.workspace, results.map((r) => r.facts));
     const lintOptions: LintOptions = { ...options, workspace };
     // A values file of Istio's charts is checked for more than its other documents: that is part of what rules ran with.
-    const computed = factsSignature(workspace, options.cluster) + (options.istioValues ? '|istio-values' : '');
+    const computed = this.signatureOf(workspace, options.cluster) + (options.istioValues ? '|istio-values' : '');
     // The same string as last time when it is equal, so that each document compares it in constant time (two
     // equal strings of a file with many namespaces would be compared character by character, for each document).
     const last = this.signatures.get(uri);
@@ -176,6 +178,13 @@ export class YamlChecker {
       }
     });
     return out.findings();
+  }
+
+  private signatureOf(workspace: Required<WorkspaceFacts>, cluster: ClusterFacts | undefined): string {
+    const last = this.signed;
+    const same = last && last.cluster === cluster && last.workspace.namespacesAskingForSidecars === workspace.namespacesAskingForSidecars && last.workspace.namespaceLabels === workspace.namespaceLabels;
+    if (!same) this.signed = { workspace, cluster, signature: factsSignature(workspace, cluster) };
+    return this.signed!.signature;
   }
 
   /**

@@ -50,6 +50,25 @@ export function mergeFacts(all: Iterable<WorkspaceFacts | undefined>): Required<
   return { namespacesAskingForSidecars: asking, namespaceLabels };
 }
 
+/**
+ * `mergeFacts([workspace, ...own])`, which is `workspace` itself when it already says all that `own` says: the command
+ * line hands each file the facts of every file, its own included, and a copy per file costs files × namespaces.
+ */
+export function withOwnFacts(workspace: WorkspaceFacts | undefined, own: readonly WorkspaceFacts[]): Required<WorkspaceFacts> {
+  const { namespacesAskingForSidecars: asking, namespaceLabels: labels } = workspace ?? {};
+  const holds = (facts: WorkspaceFacts) =>
+    [...(facts.namespacesAskingForSidecars ?? [])].every((name) => asking?.has(name)) &&
+    [...(facts.namespaceLabels ?? [])].every(([name, given]) => sameLabels(labels?.get(name), given));
+  return asking && labels && own.every(holds) ? { namespacesAskingForSidecars: asking, namespaceLabels: labels } : mergeFacts([workspace, ...own]);
+}
+
+/** Equal label sets, whatever their keys' order. */
+export function sameLabels(a: Labels | undefined, b: Labels): boolean {
+  if (!a) return false;
+  const keys = Object.keys(b);
+  return keys.length === Object.keys(a).length && keys.every((k) => a[k] === b[k]);
+}
+
 /** A string equal for equal facts: the checker reruns a document's rules only when it changes. */
 export function factsSignature(workspace: WorkspaceFacts, cluster: ClusterFacts | undefined): string {
   const labels = [...(workspace.namespaceLabels ?? new Map<string, Labels>())].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));

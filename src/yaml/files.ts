@@ -1,5 +1,5 @@
 import { closeSync, constants, fstatSync, lstatSync, openSync, readdirSync, readFileSync, realpathSync, statSync, writeFileSync, type Dirent, type Stats } from 'node:fs';
-import { join } from 'node:path';
+import { normalize, sep } from 'node:path';
 import { errorMessage } from '../util/errors';
 
 const YAML_FILE = /\.ya?ml$/i;
@@ -100,12 +100,17 @@ async function* walk(fs: FileSystem, dir: string, seenDirs: Set<string>, seenFil
     yield { skipped: dir, reason: await unreadable(fs, dir, err) };
     return;
   }
-  list.sort((a, b) => a.name.localeCompare(b.name));
+  // By code unit, not `localeCompare`: the order only needs to be stable, and ICU's collator costs more than the
+  // rest of a large walk (its first call alone, about 10 ms).
+  list.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  // `join` of each name, without its normalizing (a name holds no separator and is never `.` or `..`).
+  const under = withSeparator(normalize(dir));
+  const realUnder = withSeparator(real);
   for (const entry of list) {
-    const path = join(dir, entry.name);
+    const path = under + entry.name;
     const yamlName = YAML_FILE.test(entry.name);
     let kind: Stats | Dirent = entry;
-    let realFile: string | undefined = join(real, entry.name);
+    let realFile: string | undefined = realUnder + entry.name;
     if (entry.isSymbolicLink() || !isKnownType(entry)) {
       // Follow links (and find out what an entry of unknown type is).
       try {
@@ -129,6 +134,11 @@ async function* walk(fs: FileSystem, dir: string, seenDirs: Set<string>, seenFil
       yield { file: path };
     }
   }
+}
+
+/** What `join(dir, name)` puts before `name`, for a normalized `dir`. */
+function withSeparator(dir: string): string {
+  return dir === '.' || dir === `.${sep}` ? '' : dir.endsWith(sep) ? dir : dir + sep;
 }
 
 function isKnownType(d: Dirent): boolean {

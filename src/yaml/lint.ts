@@ -2,7 +2,7 @@ import { analyzeManifest, mayBeAnalyzedPlain } from '../analyzers';
 import { honourSuppression } from '../analyzers/suppress';
 import { decideFromManifests, podAsksForSidecar, type Labels, type PodInput } from '../istio/injection';
 import { InjectionEnabled, InjectionLabel } from '../istio/names';
-import type { ClusterFacts, WorkspaceFacts } from './facts';
+import { sameLabels, type ClusterFacts, type WorkspaceFacts } from './facts';
 import { withSafeFixes } from './helmEdits';
 import { namespaceInputOf, plainNamespaceInputOf, plainPodInputOf, podInputOf } from './injection';
 import { isNamespace, podHolder, rootOf } from './kube';
@@ -117,13 +117,6 @@ function withOwn(own: ReadonlyMap<string, Labels>, others: ReadonlyMap<string, L
   // document's cost independent of how many namespaces the workspace declares.
   if ([...own].every(([name, labels]) => sameLabels(others.get(name), labels))) return others;
   return new Map([...others, ...own]);
-}
-
-/** Equal label sets, whatever their keys' order. */
-export function sameLabels(a: Labels | undefined, b: Labels): boolean {
-  if (!a) return false;
-  const keys = Object.keys(b);
-  return keys.length === Object.keys(a).length && keys.every((k) => a[k] === b[k]);
 }
 
 export interface FileFacts {

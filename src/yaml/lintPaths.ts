@@ -1,14 +1,14 @@
-import { basename, dirname, join, resolve } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import { pathToFileURL } from 'node:url';
 import { withoutIgnored } from '../analyzers/ignore';
 import { YamlChecker } from './checker';
-import { withRootNamespace, type WorkspaceFacts } from './facts';
-import { nodeFileSystem, unreadable, yamlFiles, type FileSystem } from './files';
+import { sameLabels, withRootNamespace, type WorkspaceFacts } from './facts';
+import { nodeFileSystem, unreadable, yamlFiles, type FileEntry, type FileSystem } from './files';
 import { checkTogether, fixTexts, type FixedText } from './fix';
 import { isIstioValuesFile, mayBeChartValues } from './helmValues';
 import type { Labels } from '../istio/injection';
-import { sameLabels, type FileFacts } from './lint';
+import type { FileFacts } from './lint';
 import type { SchemaValidation } from './schema/languageService';
 import type { Finding, Severity } from './types';
 
@@ -55,6 +55,11 @@ export interface LintOptions {
    */
   readonly parseEveryDocument?: boolean;
   /**
+   * The paths are the files a walk found (a share of a parallel run, see `parallel/`): each is read as it is, not
+   * walked again (a file gone since is reported as skipped when it is read).
+   */
+  readonly walked?: boolean;
+  /**
    * Set when these paths are one share of a larger run (`parallel/`): given what this share's files say about
    * namespaces, by file, in order, returns what every file of the run says, in the run's order. Called after the
    * first pass, and after the fixes.
@@ -85,7 +90,9 @@ export async function* lintPaths(paths: readonly string[], options: LintOptions 
   const texts = new KeptTexts(options.keptTextBudget ?? 16_000_000);
   let facts = new NamespaceFacts();
   let files: string[] = [];
-  for await (const entry of yamlFiles(paths, fs)) {
+  const uriOf = fileUris();
+  const entries = options.walked ? paths.map((file): FileEntry => ({ file })) : yamlFiles(paths, fs);
+  for await (const entry of entries) {
     if ('skipped' in entry) {
       yield entry;
       continue;
@@ -127,7 +134,7 @@ export async function* lintPaths(paths: readonly string[], options: LintOptions 
     return (await fixTexts([{ file, text }], async (sources) => (await check(sources)).map((list) => withoutIgnored(list, ignored))))[0];
   };
   if (options.fix) {
-    const fixing = fixPass(files, fs, checker, texts, fix, options.fix === 'write');
+    const fixing = fixPass(files, fs, checker, texts, fix, options.fix === 'write', uriOf);
     let next = await fixing.next();
     for (; !next.done; next = await fixing.next()) yield next.value;
     files = next.value.files;
@@ -169,6 +176,7 @@ async function* fixPass(
   texts: KeptTexts,
   fix: (file: string, text: string) => Promise<FixedText>,
   write: boolean,
+  uriOf: (file: string) => string,
 ): AsyncGenerator<LintEvent, FixPassResult> {
   const after = new NamespaceFacts();
   const fixedFiles: string[] = [];
@@ -328,8 +336,17 @@ async function istioValues(fs: FileSystem, file: string, text: string): Promise<
   return isIstioValuesFile(name, text, chart);
 }
 
-function uriOf(file: string): string {
-  return pathToFileURL(resolve(file)).toString();
+/** The checker's key of each file of a run, made once per file (each pass asks for it). */
+function fileUris(): (file: string) => string {
+  const uris = new Map<string, string>();
+  return (file) => {
+    let uri = uris.get(file);
+    if (uri === undefined) {
+      uri = pathToFileURL(file).toString();
+      uris.set(file, uri);
+    }
+    return uri;
+  };
 }
 
 function once<T>(load: () => Promise<T>): () => Promise<T> {

@@ -49,22 +49,27 @@ export function isBrokenTemplate(text: string): boolean {
 }
 
 /**
- * A text that may nest too deep by the count of its characters is still read, and its values measured: with a margin,
- * since the parser counts what it opens (a JSON document folded over the lines of a quoted scalar has no level).
+ * A document whose values nest deeper than half of `MAX_NESTING` is left to the ranged parse, which tells whether it
+ * goes too deep (a finding of its own): the margin covers what the parser counts beyond the values' collections. Told
+ * from the values rather than by a pass over the text's characters (`mayNestTooDeep`), which cost more than the
+ * reading over Istio's manifests.
  */
 function readPlain(text: string): PlainManifest[] | undefined {
-  const mayBeDeep = mayNestTooDeep(text, true);
   const docs = loadFast(text);
-  if (!docs || (mayBeDeep && docs.some((doc) => nesting(doc) > MAX_NESTING / 2))) return undefined;
+  if (!docs || docs.some((doc) => nestsDeeper(doc, MAX_NESTING / 2))) return undefined;
   return docs.map(plainManifest);
 }
 
-/** How many collections a value nests (0 for a scalar). */
-function nesting(value: unknown): number {
-  if (typeof value !== 'object' || value === null) return 0;
-  let deepest = 0;
-  for (const child of Array.isArray(value) ? value : Object.values(value)) deepest = Math.max(deepest, nesting(child));
-  return deepest + 1;
+/** Whether a value nests more than `levels` collections (a scalar: none); it looks no deeper than that. */
+function nestsDeeper(value: unknown, levels: number): boolean {
+  if (typeof value !== 'object' || value === null) return false;
+  if (levels === 0) return true;
+  if (Array.isArray(value)) {
+    for (const child of value) if (nestsDeeper(child, levels - 1)) return true;
+    return false;
+  }
+  for (const key in value) if (nestsDeeper((value as Record<string, unknown>)[key], levels - 1)) return true;
+  return false;
 }
 
 /** Whether `maskTemplates` masks something: a `{{` with a `}}` after it. */

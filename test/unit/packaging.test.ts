@@ -55,11 +55,11 @@ describe('.vsix contents (.vscodeignore)', function () {
     assert.deepEqual([...new Set(siblings)].filter((f) => !files.includes(f)), []);
   });
 
-  it('holds the worker threads the command line starts from its own folder', () => {
-    const cli = readFileSync(join(root, 'dist', 'cli.js'), 'utf8');
-    const workers = [...new Set([...cli.matchAll(/"(\w+Worker\.js)"/g)].map((m) => `dist/${m[1]}`))];
-    assert.deepEqual(workers.sort(), ['dist/lintWorker.js', 'dist/yamlWorker.js']);
-    assert.deepEqual(workers.filter((f) => !files.includes(f)), []);
+  it('holds the command line and the worker threads it starts from its own folder', () => {
+    const cli = ['cli.js', 'cliMain.js'].map((f) => readFileSync(join(root, 'dist', f), 'utf8')).join('\n');
+    const loaded = [...new Set([...cli.matchAll(/"(\w+(?:Worker|Main)\.js)"/g)].map((m) => `dist/${m[1]}`))];
+    assert.deepEqual(loaded.sort(), ['dist/cliMain.js', 'dist/lintWorker.js', 'dist/yamlWorker.js']);
+    assert.deepEqual(loaded.filter((f) => !files.includes(f)), []);
   });
 
   it('holds none of the README\'s pictures: its page loads them from the repository', () => {

@@ -1,13 +1,15 @@
 /**
  * How a run's files are shared among threads. Measured on the benches' 2-core machine (Node 20): the checks cost
- * about 0.4 µs of CPU per byte of YAML (`lint --jobs 1` over Istio's samples, manifests and analyzer testdata: 0.9 s
+ * about 0.25 µs of CPU per byte of YAML (`lint --jobs 1` over Istio's samples, manifests and analyzer testdata: 0.55 s
  * for 2.2 MB; Helm templates cost several times more per byte than plain manifests); a worker thread costs about
- * 0.2 s of CPU before its first file (loading lintWorker.js and yaml.js, compiling the schema's validators). Its
- * start-up counted as 300 KB gave the same wall times as 500 KB, and 700 KB worse (five runs each, 2026-12-07).
+ * 0.1 s of CPU before its first file (Node's start-up in the thread, loading lintWorker.js and yaml.js), and runs
+ * slower than the main thread at first. With the workers started before the command line loads (see early.ts), a
+ * start-up counted as 800 KB gave that corpus 0.61 s of wall time, 500 KB 0.63 s and 200 KB 0.64 s (medians of eight
+ * interleaved runs each, 2026-12-07): both threads are then busy from start to end.
  */
 
 /** A worker's start-up, counted as the bytes the main thread checks meanwhile. */
-const STARTUP_BYTES = 300_000;
+const STARTUP_BYTES = 800_000;
 
 /** Each share needs at least this much input to be worth a thread: below it, start-up costs more than it saves. */
 export const MIN_BYTES_PER_THREAD = 300_000;
@@ -19,9 +21,12 @@ const FILE_BYTES = 1_000;
 const BATCH_BYTES = 32_000;
 const BATCH_FILES = 16;
 
-/** How many threads a run of `bytes` uses: at most `jobs`, each with at least `minBytes` of input. */
-export function threadsFor(bytes: number, jobs: number, minBytes = MIN_BYTES_PER_THREAD): number {
-  const useful = minBytes <= 0 ? jobs : Math.floor(bytes / minBytes);
+/**
+ * How many threads a run of `bytes` uses: at most `jobs`, each with at least `MIN_BYTES_PER_THREAD` of input (any
+ * input with `small`, which tests use to share small runs).
+ */
+export function threadsFor(bytes: number, jobs: number, small = false): number {
+  const useful = small ? jobs : Math.floor(bytes / MIN_BYTES_PER_THREAD);
   return Math.max(1, Math.min(jobs, useful));
 }
 
@@ -30,8 +35,8 @@ export function threadsFor(bytes: number, jobs: number, minBytes = MIN_BYTES_PER
  * neighbours, each batch to the thread that would be free first, counting the workers' start-up: shares
  * interleave, so each thread's output is wanted soon after it is made and little waits to be printed.
  */
-export function shareFiles(sizes: readonly number[], threads: number): number[] {
-  const load = Array.from({ length: threads }, (_, t): number => (t === 0 ? 0 : STARTUP_BYTES));
+export function shareFiles(sizes: readonly number[], threads: number, small = false): number[] {
+  const load = Array.from({ length: threads }, (_, t): number => (t === 0 || small ? 0 : STARTUP_BYTES));
   const owner: number[] = [];
   let start = 0;
   while (start < sizes.length) {

@@ -1,14 +1,17 @@
 import type { FileFacts } from '../lint';
 import type { PlacedEvent, RunFile, ShardOptions } from './shard';
 
-/** What a `lint` worker thread starts with (its `workerData`). */
+/** What a `lint` worker thread is given to start: its share of the run's files, and the run's options. */
 export interface ShardStart {
   readonly files: readonly RunFile[];
   readonly options: ShardOptions;
 }
 
-/** The run to a worker: every file's facts after an exchange, or the weight of its events taken (see `WINDOW`). */
-export type ToShard = { readonly facts: readonly FileFacts[] } | { readonly taken: number };
+/**
+ * The run to a worker: its start (the first message: a worker is started before its share is known, see
+ * `EarlyWorker`), every file's facts after an exchange, or the weight of its events taken (see `WINDOW`).
+ */
+export type ToShard = { readonly start: ShardStart } | { readonly facts: readonly FileFacts[] } | { readonly taken: number };
 
 /** A worker to the run: one event, its facts for an exchange, its end, or why it stopped. */
 export type FromShard =

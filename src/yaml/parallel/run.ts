@@ -1,9 +1,9 @@
-import { availableParallelism, loadavg } from 'node:os';
 import { setImmediate as nextTurn } from 'node:timers/promises';
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
 import { nodeFileSystem, yamlFiles, type FileEntry } from '../files';
 import type { FileFacts } from '../lint';
 import { lintPaths, type LintEvent, type LintOptions } from '../lintPaths';
+import { EarlyWorker, idleThreads } from './early';
 import { shareFiles, threadsFor } from './plan';
 import { WINDOW, weight, type FromShard, type ShardStart, type ToShard } from './protocol';
 import { shardEvents, type Exchange, type PlacedEvent, type RunFile, type ShardOptions } from './shard';
@@ -13,8 +13,10 @@ export interface ParallelOptions extends Omit<LintOptions, 'share'> {
   readonly jobs?: number;
   /** dist/lintWorker.js; without it the run stays on this thread. */
   readonly workerScript?: string;
-  /** Input below which a thread is not worth starting (see plan.ts; tests set 0 to share small runs). */
-  readonly minBytesPerThread?: number;
+  /** Share even a small run, each thread from the start (tests): see plan.ts. */
+  readonly shareSmallRuns?: boolean;
+  /** Workers started before the run (see `spareWorkers`), taken before any other is started; those not taken stop. */
+  readonly spare?: readonly EarlyWorker[];
 }
 
 /**
@@ -25,26 +27,33 @@ export interface ParallelOptions extends Omit<LintOptions, 'share'> {
  * read, fixed and checked by one thread only. The workers read with Node's file system (`fs` serves this thread).
  */
 export async function* lintInParallel(paths: readonly string[], options: ParallelOptions = {}): AsyncGenerator<LintEvent> {
-  const { jobs = idleThreads(), workerScript, minBytesPerThread, ...lint } = options;
+  const { jobs = idleThreads(), workerScript, shareSmallRuns, spare = [], ...lint } = options;
   const fs = lint.fs ?? nodeFileSystem;
-  if (jobs <= 1 || !workerScript) return yield* lintPaths(paths, lint);
   const entries: FileEntry[] = [];
   const sizes: number[] = [];
-  for await (const entry of yamlFiles(paths, fs)) {
-    entries.push(entry);
-    sizes.push('file' in entry ? await fs.stat(entry.file).then((s) => s.size, () => 0) : 0);
+  let threads = 1;
+  try {
+    if (jobs > 1 && workerScript) {
+      for await (const entry of yamlFiles(paths, fs)) {
+        entries.push(entry);
+        sizes.push('file' in entry ? await fs.stat(entry.file).then((s) => s.size, () => 0) : 0);
+      }
+      threads = threadsFor(sizes.reduce((a, b) => a + b, 0), jobs, shareSmallRuns);
+    }
+  } finally {
+    // The spare workers not wanted (every one when the run stays here, or the walk failed) stop.
+    await Promise.all(spare.slice(threads - 1).map((w) => w.worker.terminate()));
   }
-  const threads = threadsFor(sizes.reduce((a, b) => a + b, 0), jobs, minBytesPerThread);
-  if (threads === 1) return yield* lintPaths(paths, lint);
+  if (threads === 1 || !workerScript) return yield* lintPaths(paths, lint);
 
-  const owner = shareFiles(sizes, threads);
+  const owner = shareFiles(sizes, threads, shareSmallRuns);
   const shares: RunFile[][] = Array.from({ length: threads }, () => []);
   entries.forEach((entry, i) => {
     if ('file' in entry) shares[owner[i]].push([i, entry.file]);
   });
   const run = new Run(threads);
   const shardOptions: ShardOptions = { schema: lint.schemas !== undefined, fix: lint.fix, ignoredCodes: lint.ignoredCodes ?? [], rootNamespace: lint.rootNamespace, keptTextBudget: lint.keptTextBudget };
-  const workers = shares.slice(1).map((files, k) => run.worker(k + 1, workerScript, { files, options: shardOptions }));
+  const workers = shares.slice(1).map((files, k) => run.worker(k + 1, spare[k] ?? new EarlyWorker(workerScript), { files, options: shardOptions }));
   void run.here(shares[0], lint);
   try {
     const stages = lint.fix ? 3 : 2;
@@ -65,18 +74,6 @@ export async function* lintInParallel(paths: readonly string[], options: Paralle
     run.stop();
     await Promise.all(workers.map((w) => w.terminate()));
   }
-}
-
-/**
- * The threads worth starting now: this one, and one per core other work leaves idle (the 1-minute load average), a
- * core counting as idle while less than half of it is busy. A worker costs CPU of its own (about 0.2 s to start, and
- * its warm-up); on cores that other processes keep busy it only competes with this thread (measured at load 13-20 on
- * 2 cores: 1.3-1.4x the one-thread run's wall time). At load 1.4, which the user's previous command alone leaves, two
- * threads still took 0.92x the one-thread run's wall time over Istio's corpus (2026-12-07).
- */
-function idleThreads(): number {
-  const cores = availableParallelism();
-  return Math.max(1, Math.min(cores, Math.round(cores - loadavg()[0]) + 1));
 }
 
 /** One share's events not yet taken, and how far it has gone. */
@@ -148,8 +145,8 @@ class Run {
   }
 
   /** A worker thread with its share. */
-  worker(thread: number, script: string, start: ShardStart): Worker {
-    const worker = new Worker(script, { workerData: start });
+  worker(thread: number, early: EarlyWorker, start: ShardStart): Worker {
+    const { worker } = early;
     const share = this.shares[thread];
     const exchange = this.exchange(thread);
     const send = (message: ToShard) => worker.postMessage(message);
@@ -170,8 +167,7 @@ class Run {
         this.notify();
       } else this.fail(new Error(message.error));
     });
-    worker.on('error', (err) => this.fail(err));
-    worker.on('exit', (code) => {
+    early.start(start, (err) => this.fail(err), (code) => {
       if (!share.done && !this.stopped) this.fail(new Error(`a worker thread stopped (exit code ${code})`));
     });
     return worker;

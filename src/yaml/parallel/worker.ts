@@ -1,9 +1,10 @@
 /**
- * Entry of a `lint` worker thread (bundled as dist/lintWorker.js): checks its share of a large run's files
- * (`shardEvents`) and streams each file's events to the run, which prints them in order (see run.ts).
+ * Entry of a `lint` worker thread (bundled as dist/lintWorker.js): waits for its share of a large run's files (it may
+ * be started before the run knows them, see early.ts), checks them (`shardEvents`) and streams each file's events to
+ * the run, which prints them in order (see run.ts).
  */
 import { setFlagsFromString } from 'node:v8';
-import { parentPort, workerData } from 'node:worker_threads';
+import { parentPort } from 'node:worker_threads';
 import { errorMessage } from '../../util/errors';
 import { bundledSchemaValidation } from '../schema/bundledValidation';
 import type { FileFacts } from '../lint';
@@ -18,13 +19,15 @@ setFlagsFromString('--no-opt');
 
 const port = parentPort;
 if (!port) throw new Error('lintWorker.js runs only as a worker thread');
-const { files, options } = workerData as ShardStart;
 const schemas = bundledSchemaValidation(__dirname);
 let taken = 0;
 let wake: (() => void) | undefined;
 let facts: ((all: readonly FileFacts[]) => void) | undefined;
+let started: (start: ShardStart) => void;
+const start = new Promise<ShardStart>((resolve) => (started = resolve));
 port.on('message', (message: ToShard) => {
-  if ('taken' in message) {
+  if ('start' in message) started(message.start);
+  else if ('taken' in message) {
     taken += message.taken;
     wake?.();
   } else facts?.(message.facts);
@@ -32,6 +35,7 @@ port.on('message', (message: ToShard) => {
 const send = (message: FromShard) => port.postMessage(message);
 
 async function run(): Promise<void> {
+  const { files, options } = await start;
   let sent = 0;
   const exchange = (own: readonly (readonly [number, FileFacts])[]) => new Promise<readonly FileFacts[]>((resolve) => {
     facts = resolve;

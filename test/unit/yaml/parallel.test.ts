@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { nodeFileSystem, type FileSystem } from '../../../src/yaml/files';
 import { lintPaths, type LintEvent, type LintOptions } from '../../../src/yaml/lintPaths';
+import { EarlyWorker, spareWorkers } from '../../../src/yaml/parallel/early';
 import { MIN_BYTES_PER_THREAD, shareFiles, threadsFor } from '../../../src/yaml/parallel/plan';
 import { lintInParallel, type ParallelOptions } from '../../../src/yaml/parallel/run';
 import { bundledSchemaValidation } from '../../../src/yaml/schema/bundledValidation';
@@ -90,12 +91,16 @@ describe('lint shared among worker threads', function () {
     assert.equal(owner[0], 0);
     const counts = [0, 1, 2].map((t) => owner.filter((o) => o === t).length);
     assert.ok(counts.every((c) => c > 400), counts.join(' '));
-    // Batches of at most 16 neighbours.
+    // This thread's head start, then batches of at most 16 neighbours.
+    const head = owner.findIndex((o) => o !== 0);
+    assert.ok(head > 16 && head < 1000, `head start of ${head} files`);
     let run = 1;
-    for (let i = 1; i < owner.length; i++) {
+    for (let i = head + 1; i < owner.length; i++) {
       run = owner[i] === owner[i - 1] ? run + 1 : 1;
-      if (i > 400) assert.ok(run <= 16, `run of ${run} at ${i}`);
+      assert.ok(run <= 16, `run of ${run} at ${i}`);
     }
+    // A small run shared from the start (tests): the first batch is this thread's, the next a worker's.
+    assert.equal(shareFiles(Array.from({ length: 64 }, () => 1000), 2, true).findIndex((o) => o !== 0), 16);
   });
 
   it("gives the one-thread run's events, in order, over Istio's samples, manifests and analyzer testdata", async () => {
@@ -121,7 +126,7 @@ describe('lint shared among worker threads', function () {
     const failing = join(dir, 'f001.yaml');
     const expected = await oneThread([dir], { fs: readsCounted(failing).fs });
     const { fs, read } = readsCounted(failing);
-    const actual = await shared([dir], { fs, minBytesPerThread: 0 });
+    const actual = await shared([dir], { fs, shareSmallRuns: true });
     assert.deepEqual(actual, expected);
     const asking = readdirSync(dir).filter((n) => n.endsWith('9.yaml')).map((n) => join(dir, n));
     assert.ok(asking.some((f) => !read.has(f)), 'some workload asking for the namespace was checked by a worker');
@@ -146,7 +151,7 @@ describe('lint shared among worker threads', function () {
         },
       };
       const expected = await oneThread([one], { fix });
-      const actual = await shared([two], { fix, fs: counted, minBytesPerThread: 0 });
+      const actual = await shared([two], { fix, fs: counted, shareSmallRuns: true });
       assert.deepEqual(relative(actual, two), relative(expected, one));
       assert.ok(actual.filter((e) => 'fixed' in e && e.fixed.after !== e.fixed.before).length >= 30, 'fixes were made');
       assert.ok([...writes.values()].every((n) => n === 1), 'no file written twice by this thread');
@@ -157,6 +162,60 @@ describe('lint shared among worker threads', function () {
       else assert.notEqual(readFileSync(join(two, 'f003.yaml'), 'utf8'), POD_YES);
     });
   }
+
+  describe('workers started before the run (spare)', () => {
+    it('are started only for lint over a directory, as many as --jobs allows beside this thread', async () => {
+      const dir = mkdtempSync(join(tmpdir(), 'istio-lint-spare-'));
+      const file = join(dir, 'a.yaml');
+      writeFileSync(file, NAMESPACE);
+      const counts = (argv: string[]) => {
+        const spare = spareWorkers(argv, WORKER);
+        void Promise.all(spare.map((w) => w.worker.terminate()));
+        return spare.length;
+      };
+      assert.equal(counts(['lint', '--jobs', '2', dir]), 1);
+      assert.equal(counts(['lint', '--jobs=2', '--format', 'json', dir]), 1);
+      assert.equal(counts(['lint', '--jobs', '1', dir]), 0);
+      assert.equal(counts(['lint', '--jobs', '2', file]), 0, 'named files only: no directory to walk');
+      assert.equal(counts(['explain', '--jobs', '2', dir]), 0);
+      assert.equal(counts(['lint', '--jobs', 'two', dir]), 0, 'a usage error starts nothing');
+    });
+
+    it('are taken by the run, with the same events; those not taken are stopped', async () => {
+      const dir = corpus();
+      const expected = await oneThread([dir], {});
+      const spare = [new EarlyWorker(WORKER), new EarlyWorker(WORKER), new EarlyWorker(WORKER)];
+      const exits = spare.map((w) => new Promise<number>((resolve) => w.worker.once('exit', resolve)));
+      // Two threads wanted: one spare is taken, the two others stop before the run's first event.
+      const actual = await collect(lintInParallel([dir], { jobs: 2, workerScript: WORKER, shareSmallRuns: true, spare }));
+      assert.deepEqual(actual, expected);
+      assert.equal(await Promise.race([Promise.all(exits.slice(1)).then(() => 'stopped'), new Promise((r) => setTimeout(r, 10_000, 'running'))]), 'stopped');
+      // A run that stays on this thread stops every spare.
+      const unused = [new EarlyWorker(WORKER)];
+      const stopped = new Promise<number>((resolve) => unused[0].worker.once('exit', resolve));
+      assert.deepEqual(await collect(lintInParallel([dir], { jobs: 1, workerScript: WORKER, spare: unused })), expected);
+      await stopped;
+    });
+
+    it('a spare that failed before the run took it fails the run, not hangs it', async () => {
+      const dir = corpus();
+      const broken = new EarlyWorker(join(dir, 'no-such-worker.js'));
+      await new Promise((resolve) => broken.worker.once('exit', resolve));
+      await assert.rejects(collect(lintInParallel([dir], { jobs: 2, workerScript: WORKER, shareSmallRuns: true, spare: [broken] })), /no-such-worker|Cannot find module|exit code/);
+    });
+
+    it('dist/cli.js: a spare never taken (a run too small to share, a usage error) does not keep the process alive', async () => {
+      const dir = mkdtempSync(join(tmpdir(), 'istio-lint-spare-'));
+      writeFileSync(join(dir, 'a.yaml'), NAMESPACE);
+      const started = Date.now();
+      const { stdout } = await promisify(execFile)(process.execPath, [CLI, 'lint', '--jobs', '2', dir], { timeout: 20_000 });
+      assert.match(stdout, /1 file\(s\) checked/);
+      // A usage error: the command line never reaches the run, and the spare is never even stopped.
+      const usage = await promisify(execFile)(process.execPath, [CLI, 'lint', '--jobs', '2', '--format', 'yaml', dir], { timeout: 20_000 }).catch((err: { code: number }) => err);
+      assert.equal(usage.code, 2);
+      assert.ok(Date.now() - started < 10_000);
+    });
+  });
 
   describe('dist/cli.js lint: --jobs 1 and the shared run print the same bytes', () => {
     const run = (args: string[]) =>
