@@ -5,9 +5,10 @@
  * command line itself (dist/cliMain.js): a worker's own start-up overlaps that loading instead of following it.
  */
 import { join } from 'node:path';
-import { spareWorkers } from './yaml/parallel/early';
+import { readCpu, spareWorkers } from './yaml/parallel/early';
 
+const since = readCpu();
 const argv = process.argv.slice(2);
 const spare = spareWorkers(argv, join(__dirname, 'lintWorker.js'));
 // Loaded by path, not bundled here: this file stays small and quick to compile.
-void import(join(__dirname, 'cliMain.js')).then((command: typeof import('./cliMain')) => command.main(argv, spare));
+void import(join(__dirname, 'cliMain.js')).then((command: typeof import('./cliMain')) => command.main(argv, { spare, since }));

@@ -5,7 +5,7 @@
 import { runCommandLine } from './commandLine';
 import { join } from 'node:path';
 import { setFlagsFromString } from 'node:v8';
-import type { EarlyWorker } from './yaml/parallel/early';
+import type { ParallelOptions } from './yaml/parallel/run';
 import { nodeFileSystem, type FileSystem } from './yaml/files';
 import { bundledSchemaValidation } from './yaml/schema/bundledValidation';
 import { errorMessage } from './util/errors';
@@ -43,9 +43,12 @@ process.stdout.on('error', (err: NodeJS.ErrnoException) => {
   throw err;
 });
 
-/** Runs the command line's arguments (after the script); a large `lint` run is shared with `spare` and more workers. */
-export function main(argv: readonly string[], spare: readonly EarlyWorker[]): void {
-  const run = runCommandLine(argv, { stdout: process.stdout, stderr: process.stderr }, schemas.load, { fs, workerScript: join(__dirname, 'lintWorker.js'), spare });
+/**
+ * Runs the command line's arguments (after the script). A large `lint` run is shared with the workers the entry
+ * started (`spare`) and more, as the CPU time other work took since the entry's reading (`since`) allows.
+ */
+export function main(argv: readonly string[], early: Pick<ParallelOptions, 'spare' | 'since'>): void {
+  const run = runCommandLine(argv, { stdout: process.stdout, stderr: process.stderr }, schemas.load, { fs, workerScript: join(__dirname, 'lintWorker.js'), ...early });
   // The exit status is set, not forced: output still buffered for a pipe is written before the process ends
   // (exiting at once cut piped reports at 64 KiB).
   run.then(

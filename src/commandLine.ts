@@ -18,7 +18,7 @@ export async function runCommandLine(
   argv: readonly string[],
   io: CliIo,
   schemas?: SchemaLoader,
-  options: Pick<ParallelOptions, 'fs' | 'workerScript' | 'spare'> = {},
+  options: Pick<ParallelOptions, 'fs' | 'workerScript' | 'spare' | 'since'> = {},
 ): Promise<number> {
   const [command, ...rest] = argv;
   switch (command) {

@@ -1,4 +1,4 @@
-import { statSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import { availableParallelism, loadavg } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import type { ShardStart, ToShard } from './protocol';
@@ -41,14 +41,15 @@ export class EarlyWorker {
 
 /**
  * The workers a `lint` command line (its arguments after the script) will likely share its run with, started at once:
- * as many as `--jobs` or `idleThreads` allow beside the main thread, when a path names a directory (a run worth
- * sharing is large; a few named files are not). A guess from the raw arguments: the run stops those it does not take,
- * and one not taken at all (a usage error) ends with the process.
+ * as many as `--jobs` allows beside the main thread (without it, one per other core: the run tells from the CPU time
+ * other work takes meanwhile how many it wants, see `idleThreads`), when a path names a directory (a run worth sharing
+ * is large; a few named files are not). A guess from the raw arguments: the run stops those it does not take, and one
+ * not taken at all (a usage error) ends with the process.
  */
 export function spareWorkers(argv: readonly string[], script: string): EarlyWorker[] {
   if (argv[0] !== 'lint') return [];
   const jobsAt = argv.findIndex((a) => a === '--jobs' || a.startsWith('--jobs='));
-  const jobs = jobsAt < 0 ? idleThreads() : Number(argv[jobsAt] === '--jobs' ? argv[jobsAt + 1] : argv[jobsAt].slice('--jobs='.length));
+  const jobs = jobsAt < 0 ? availableParallelism() : Number(argv[jobsAt] === '--jobs' ? argv[jobsAt + 1] : argv[jobsAt].slice('--jobs='.length));
   if (!(jobs > 1) || !argv.slice(1).some(isDirectory)) return [];
   return Array.from({ length: Math.min(jobs, availableParallelism()) - 1 }, () => new EarlyWorker(script));
 }
@@ -61,14 +62,44 @@ function isDirectory(path: string): boolean {
   }
 }
 
+/** The CPU time the machine's cores and this process (all its threads) have taken, at a moment. */
+export interface CpuReading {
+  readonly at: number;
+  readonly busyMs: number;
+  readonly ownMs: number;
+}
+
 /**
- * The threads worth starting now: this one, and one per core other work leaves idle (the 1-minute load average), a
- * core counting as idle while less than half of it is busy. A worker costs CPU of its own (about 0.2 s to start, and
- * its warm-up); on cores that other processes keep busy it only competes with this thread (measured at load 13-20 on
- * 2 cores: 1.3-1.4x the one-thread run's wall time). At load 1.4, which the user's previous command alone leaves, two
- * threads still took 0.92x the one-thread run's wall time over Istio's corpus (2026-12-07).
+ * A reading of Linux's /proc/stat (its first line: each state's time in USER_HZ, a hundredth of a second on every
+ * architecture Node runs on), undefined where there is none or it counts other cores than this process may use (a
+ * container's quota).
  */
-export function idleThreads(): number {
+export function readCpu(): CpuReading | undefined {
+  try {
+    const lines = readFileSync('/proc/stat', 'latin1').split('\n');
+    if (lines.filter((l) => /^cpu\d/.test(l)).length !== availableParallelism()) return undefined;
+    // user nice system idle iowait irq softirq steal (guest time is counted in user already): busy is all but idle, iowait.
+    const [user, nice, system, , , irq, softirq, steal] = lines[0].trim().split(/\s+/).slice(1, 9).map(Number);
+    const own = process.cpuUsage();
+    return { at: performance.now(), busyMs: (user + nice + system + irq + softirq + (steal || 0)) * 10, ownMs: (own.user + own.system) / 1000 };
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * The threads worth using: this one, and one per core other work leaves idle, a core counting as idle while less than
+ * half of it is busy. Other work is the CPU time the other processes took since `since` (at least 50 ms before; the
+ * command line reads it as it starts), else the 1-minute load average. The load average lags: after a run of this
+ * command line it stays above 1.5 on 2 cores for a minute, and the next run took one thread (0.66 s over Istio's
+ * corpus, where two take 0.61 s). A worker costs CPU of its own (about 0.1 s to start); on cores that other processes
+ * keep busy it only competes with this thread (measured at load 13-20 on 2 cores: 1.3-1.4x the one-thread run's wall
+ * time).
+ */
+export function idleThreads(since?: CpuReading): number {
   const cores = availableParallelism();
-  return Math.max(1, Math.min(cores, Math.round(cores - loadavg()[0]) + 1));
+  const now = since && readCpu();
+  const window = now && since ? now.at - since.at : 0;
+  const others = now && since && window >= 50 ? Math.max(0, now.busyMs - since.busyMs - (now.ownMs - since.ownMs)) / window : loadavg()[0];
+  return Math.max(1, Math.min(cores, Math.round(cores - others) + 1));
 }

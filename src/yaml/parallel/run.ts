@@ -1,15 +1,16 @@
+import { availableParallelism } from 'node:os';
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import type { Worker } from 'node:worker_threads';
 import { nodeFileSystem, yamlFiles, type FileEntry } from '../files';
 import type { FileFacts } from '../lint';
 import { lintPaths, type LintEvent, type LintOptions } from '../lintPaths';
-import { EarlyWorker, idleThreads } from './early';
+import { EarlyWorker, idleThreads, readCpu, type CpuReading } from './early';
 import { shareFiles, threadsFor } from './plan';
 import { WINDOW, weight, type FromShard, type ShardStart, type ToShard } from './protocol';
 import { shardEvents, type Exchange, type PlacedEvent, type RunFile, type ShardOptions } from './shard';
 
 export interface ParallelOptions extends Omit<LintOptions, 'share'> {
-  /** At most this many threads (`--jobs`); default: `idleThreads()`. 1: the run stays on this thread. */
+  /** At most this many threads (`--jobs`); default: `idleThreads()`, once the files are known. 1: the run stays on this thread. */
   readonly jobs?: number;
   /** dist/lintWorker.js; without it the run stays on this thread. */
   readonly workerScript?: string;
@@ -17,6 +18,8 @@ export interface ParallelOptions extends Omit<LintOptions, 'share'> {
   readonly shareSmallRuns?: boolean;
   /** Workers started before the run (see `spareWorkers`), taken before any other is started; those not taken stop. */
   readonly spare?: readonly EarlyWorker[];
+  /** A reading taken when the run began (the command line's start), for `idleThreads`; default: at this call. */
+  readonly since?: CpuReading;
 }
 
 /**
@@ -27,18 +30,18 @@ export interface ParallelOptions extends Omit<LintOptions, 'share'> {
  * read, fixed and checked by one thread only. The workers read with Node's file system (`fs` serves this thread).
  */
 export async function* lintInParallel(paths: readonly string[], options: ParallelOptions = {}): AsyncGenerator<LintEvent> {
-  const { jobs = idleThreads(), workerScript, shareSmallRuns, spare = [], ...lint } = options;
+  const { jobs, workerScript, shareSmallRuns, spare = [], since = readCpu(), ...lint } = options;
   const fs = lint.fs ?? nodeFileSystem;
   const entries: FileEntry[] = [];
   const sizes: number[] = [];
   let threads = 1;
   try {
-    if (jobs > 1 && workerScript) {
+    if ((jobs ?? availableParallelism()) > 1 && workerScript) {
       for await (const entry of yamlFiles(paths, fs)) {
         entries.push(entry);
         sizes.push('file' in entry ? await fs.stat(entry.file).then((s) => s.size, () => 0) : 0);
       }
-      threads = threadsFor(sizes.reduce((a, b) => a + b, 0), jobs, shareSmallRuns);
+      threads = threadsFor(sizes.reduce((a, b) => a + b, 0), jobs ?? idleThreads(since), shareSmallRuns);
     }
   } finally {
     // The spare workers not wanted (every one when the run stays here, or the walk failed) stop.

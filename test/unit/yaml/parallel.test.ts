@@ -1,12 +1,13 @@
 import assert from 'node:assert/strict';
-import { execFile, execFileSync } from 'node:child_process';
+import { execFile, execFileSync, spawn } from 'node:child_process';
 import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { Worker } from 'node:worker_threads';
 import { nodeFileSystem, type FileSystem } from '../../../src/yaml/files';
 import { lintPaths, type LintEvent, type LintOptions } from '../../../src/yaml/lintPaths';
-import { EarlyWorker, spareWorkers } from '../../../src/yaml/parallel/early';
+import { EarlyWorker, idleThreads, readCpu, spareWorkers } from '../../../src/yaml/parallel/early';
 import { MIN_BYTES_PER_THREAD, shareFiles, threadsFor } from '../../../src/yaml/parallel/plan';
 import { lintInParallel, type ParallelOptions } from '../../../src/yaml/parallel/run';
 import { bundledSchemaValidation } from '../../../src/yaml/schema/bundledValidation';
@@ -211,9 +212,35 @@ describe('lint shared among worker threads', function () {
       const { stdout } = await promisify(execFile)(process.execPath, [CLI, 'lint', '--jobs', '2', dir], { timeout: 20_000 });
       assert.match(stdout, /1 file\(s\) checked/);
       // A usage error: the command line never reaches the run, and the spare is never even stopped.
-      const usage = await promisify(execFile)(process.execPath, [CLI, 'lint', '--jobs', '2', '--format', 'yaml', dir], { timeout: 20_000 }).catch((err: { code: number }) => err);
-      assert.equal(usage.code, 2);
+      const usage = await promisify(execFile)(process.execPath, [CLI, 'lint', '--jobs', '2', '--format', 'yaml', dir], { timeout: 20_000 }).then(() => 0, (err: { code: number }) => err.code);
+      assert.equal(usage, 2);
       assert.ok(Date.now() - started < 10_000);
+    });
+  });
+
+  describe('idle threads, told from the CPU time other processes take', () => {
+    it('finds no idle core while other processes keep every core busy (Linux /proc/stat)', async function () {
+      const since = readCpu();
+      if (!since) this.skip(); // not Linux, or a container's quota: the 1-minute load average is used instead
+      const cores = availableParallelism();
+      const spinning = Array.from({ length: cores }, () => spawn(process.execPath, ['-e', 'const end = Date.now() + 3000; while (Date.now() < end);']));
+      try {
+        await new Promise((resolve) => setTimeout(resolve, 50));
+        const from = readCpu();
+        await new Promise((resolve) => setTimeout(resolve, 400));
+        assert.equal(idleThreads(from), 1);
+      } finally {
+        for (const p of spinning) p.kill();
+      }
+    });
+
+    it('reads this process\'s own threads apart: a worker of its own does not count as other work', async function () {
+      const from = readCpu();
+      if (!from) this.skip();
+      const worker = new Worker('const end = Date.now() + 400; while (Date.now() < end);', { eval: true });
+      await new Promise((resolve) => worker.once('exit', resolve));
+      const now = readCpu();
+      assert.ok(now && now.ownMs - from.ownMs >= 300, 'the worker\'s CPU time is this process\'s');
     });
   });
 
