@@ -95,8 +95,8 @@ const builds = [
       cliMain: 'src/cliMain.ts',
       // yaml-language-server runs in this worker thread (src/yaml/schema/workerService.ts).
       yamlWorker: 'src/yaml/schema/worker.ts',
-      // A large `lint` run's shares checked beside the main thread (src/yaml/parallel/).
-      lintWorker: 'src/yaml/parallel/worker.ts',
+      // A large `lint` run's shares checked beside the main thread (src/yaml/parallel/): from cliMain.js.
+      lintWorker: 'src/yaml/parallel/workerEntry.ts',
     },
     outdir: 'dist',
     metafile: true,
@@ -118,3 +118,5 @@ for (const options of builds) {
   if (watch) await (await esbuild.context(options)).watch();
   else await esbuild.build(options);
 }
+// The command line's code caches, made from these bundles (a watch rebuild leaves them stale: the loader then ignores them).
+if (!watch) await import('./code-cache.mjs');

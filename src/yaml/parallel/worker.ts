@@ -1,9 +1,8 @@
 /**
- * Entry of a `lint` worker thread (bundled as dist/lintWorker.js): waits for its share of a large run's files (it may
- * be started before the run knows them, see early.ts), checks them (`shardEvents`) and streams each file's events to
- * the run, which prints them in order (see run.ts).
+ * A `lint` worker thread's work (its entry is workerEntry.ts, dist/lintWorker.js): waits for its share of a large
+ * run's files (it may be started before the run knows them, see early.ts), checks them (`shardEvents`) and streams each
+ * file's events to the run, which prints them in order (see run.ts).
  */
-import { setFlagsFromString } from 'node:v8';
 import { parentPort } from 'node:worker_threads';
 import { errorMessage } from '../../util/errors';
 import { bundledSchemaValidation } from '../schema/bundledValidation';
@@ -11,48 +10,45 @@ import type { FileFacts } from '../lint';
 import { WINDOW, weight, type FromShard, type ShardStart, type ToShard } from './protocol';
 import { shardEvents } from './shard';
 
-// As in cli.ts: messages are printed, never stacks, and the YAML parser makes an Error per problem; and a run of a
-// second or two costs less CPU without V8's optimizing compiler (measured on this share alone: 2.6 s of CPU without
-// it, 3.9 s with it, over Istio's corpus).
-Error.stackTraceLimit = 0;
-setFlagsFromString('--no-opt');
-
-const port = parentPort;
-if (!port) throw new Error('lintWorker.js runs only as a worker thread');
-const schemas = bundledSchemaValidation(__dirname);
-let taken = 0;
-let wake: (() => void) | undefined;
-let facts: ((all: readonly FileFacts[]) => void) | undefined;
-let started: (start: ShardStart) => void;
-const start = new Promise<ShardStart>((resolve) => (started = resolve));
-port.on('message', (message: ToShard) => {
-  if ('start' in message) started(message.start);
-  else if ('taken' in message) {
-    taken += message.taken;
-    wake?.();
-  } else facts?.(message.facts);
-});
-const send = (message: FromShard) => port.postMessage(message);
-
-async function run(): Promise<void> {
-  const { files, options } = await start;
-  let sent = 0;
-  const exchange = (own: readonly (readonly [number, FileFacts])[]) => new Promise<readonly FileFacts[]>((resolve) => {
-    facts = resolve;
-    send({ facts: own });
+/** Runs this worker thread's share; `dist` is the folder of the bundled schema's reader and workers. */
+export function runShard(dist: string): void {
+  const port = parentPort;
+  if (!port) throw new Error('lintWorker.js runs only as a worker thread');
+  const schemas = bundledSchemaValidation(dist);
+  let taken = 0;
+  let wake: (() => void) | undefined;
+  let facts: ((all: readonly FileFacts[]) => void) | undefined;
+  let started: (start: ShardStart) => void;
+  const start = new Promise<ShardStart>((resolve) => (started = resolve));
+  port.on('message', (message: ToShard) => {
+    if ('start' in message) started(message.start);
+    else if ('taken' in message) {
+      taken += message.taken;
+      wake?.();
+    } else facts?.(message.facts);
   });
-  const { schema, ...rest } = options;
-  for await (const placed of shardEvents(files, { ...rest, schemas: schema ? schemas.load : undefined }, exchange)) {
-    while (sent - taken >= WINDOW) await new Promise<void>((resolve) => (wake = resolve));
-    send({ placed });
-    sent += weight(placed);
-  }
-}
+  const send = (message: FromShard) => port.postMessage(message);
 
-run().then(
-  () => send({ done: true }),
-  (err: unknown) => send({ error: errorMessage(err) }),
-).finally(() => {
-  schemas.dispose();
-  port.close();
-});
+  const run = async (): Promise<void> => {
+    const { files, options } = await start;
+    let sent = 0;
+    const exchange = (own: readonly (readonly [number, FileFacts])[]) => new Promise<readonly FileFacts[]>((resolve) => {
+      facts = resolve;
+      send({ facts: own });
+    });
+    const { schema, ...rest } = options;
+    for await (const placed of shardEvents(files, { ...rest, schemas: schema ? schemas.load : undefined }, exchange)) {
+      while (sent - taken >= WINDOW) await new Promise<void>((resolve) => (wake = resolve));
+      send({ placed });
+      sent += weight(placed);
+    }
+  };
+
+  run().then(
+    () => send({ done: true }),
+    (err: unknown) => send({ error: errorMessage(err) }),
+  ).finally(() => {
+    schemas.dispose();
+    port.close();
+  });
+}
