@@ -24,7 +24,8 @@ export interface FileSystem {
 export const nodeFileSystem: FileSystem = {
   stat: async (path) => statSync(path),
   lstat: async (path) => lstatSync(path),
-  realpath: async (path) => realpathSync(path),
+  // The C library's realpath: one call, where Node's own looks up each component of the path (a tenth of a walk).
+  realpath: async (path) => realpathSync.native(path),
   readdir: async (path) => readdirSync(path, { withFileTypes: true }),
   readText: async (path) => readRegularFile(path),
   writeText: async (path, text) => writeFileSync(path, text, 'utf8'),

@@ -4,6 +4,13 @@ import { Worker } from 'node:worker_threads';
 import type { ShardStart, ToShard } from './protocol';
 
 /**
+ * The young generation of a worker's heap, where V8 allocates first. Smaller than V8's default, it took a tenth less
+ * CPU over Istio's corpus: `lint --jobs 2` 0.77 s of user time with 8 MB, 0.81-0.87 s with the default, 24 or 64 MB
+ * (wall 0.57 s against 0.60 s; medians of twelve interleaved runs, 2026-12-07).
+ */
+const YOUNG_GENERATION_MB = 8;
+
+/**
  * A `lint` worker thread started before its share is known: a worker takes about 0.1 s to start (Node's own start-up
  * in the thread, then lintWorker.js and yaml.js), a fifth of a run over Istio's corpus, and the run's first pass waits
  * for it. Started early, that time overlaps the command line's own loading and the walk. What befalls it meanwhile (an
@@ -22,7 +29,7 @@ export class EarlyWorker {
   };
 
   constructor(script: string) {
-    this.worker = new Worker(script);
+    this.worker = new Worker(script, { resourceLimits: { maxYoungGenerationSizeMb: YOUNG_GENERATION_MB } });
     this.worker.unref();
     this.worker.on('error', (err) => this.onError(err));
     this.worker.on('exit', (code) => this.onExit(code));
