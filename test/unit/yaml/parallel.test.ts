@@ -115,8 +115,8 @@ describe('lint shared among worker threads', function () {
       assert.deepEqual(actual, expected);
       const files = expected.filter((e) => 'findings' in e).length;
       assert.ok(files > 500 && expected.some((e) => 'findings' in e && e.findings.some((f) => f.code === 'schema')), 'the corpus has its findings');
-      // The workers checked most of it: this thread read about a third.
-      assert.ok(read.size > 0 && read.size < files * 0.6, `this thread read ${read.size} of ${files} files`);
+      // The workers checked a good part of it: this thread reads the first 600 KB while they start, then a third.
+      assert.ok(read.size > 0 && read.size < files * 0.7, `this thread read ${read.size} of ${files} files`);
     } finally {
       schemas.dispose();
     }
