@@ -35,6 +35,7 @@ export async function* lintInParallel(paths: readonly string[], options: Paralle
   const entries: FileEntry[] = [];
   const sizes: number[] = [];
   let threads = 1;
+  let owner: number[] = [];
   try {
     if ((jobs ?? availableParallelism()) > 1 && workerScript) {
       for await (const entry of yamlFiles(paths, fs)) {
@@ -42,6 +43,11 @@ export async function* lintInParallel(paths: readonly string[], options: Paralle
         sizes.push('file' in entry ? await fs.stat(entry.file).then((s) => s.size, () => 0) : 0);
       }
       threads = threadsFor(sizes.reduce((a, b) => a + b, 0), jobs ?? idleThreads(since), shareSmallRuns);
+      owner = shareFiles(sizes, threads, shareSmallRuns);
+      // A thread without a file is not started: a run of one large file stays on this thread (it would wait for a
+      // worker's start-up to exchange nothing).
+      const owners = (n: number[]) => new Set(n.filter((_, i) => 'file' in entries[i])).size;
+      while (threads > 1 && owners(owner) < threads) owner = shareFiles(sizes, --threads, shareSmallRuns);
     }
   } finally {
     // The spare workers not wanted (every one when the run stays here, or the walk failed) stop.
@@ -49,7 +55,6 @@ export async function* lintInParallel(paths: readonly string[], options: Paralle
   }
   if (threads === 1 || !workerScript) return yield* lintPaths(paths, lint);
 
-  const owner = shareFiles(sizes, threads, shareSmallRuns);
   const shares: RunFile[][] = Array.from({ length: threads }, () => []);
   entries.forEach((entry, i) => {
     if ('file' in entry) shares[owner[i]].push([i, entry.file]);

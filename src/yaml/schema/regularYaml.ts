@@ -8,9 +8,10 @@
  * - plain scalars, on one line or folded over more indented lines;
  * - single-quoted scalars, folded over lines too, and double-quoted ones on one line with the common escapes;
  * - literal and folded block scalars (`|`, `|-`, `>`, `>-`, with an indentation indicator or not);
- * - flow sequences and mappings of scalars on one line (`[a, "b"]`, `{k: v}`, `[]`, `{}`);
+ * - flow sequences and mappings on one line (`[a, "b"]`, `{k: v}`, `[]`, `{}`), nested in each other
+ *   (`[{port: 80, name: http}]`, `{matchLabels: {app: x}}`) up to `MAX_FLOW_DEPTH` levels;
  * - comments, and documents separated by `---` lines.
- * Anything else (anchors, tags, nested or multi-line flow collections, complex keys, empty documents, tabs, carriage
+ * Anything else (anchors, tags, multi-line flow collections, complex keys, empty documents, tabs, carriage
  * returns…) is refused. Scalars resolve through the same YAML 1.2 core tags as `loadFast`'s js-yaml (`resolvePlain`),
  * and a key through them too: one that is not a string is refused. test/unit/yaml/compiledSchema.test.ts holds its
  * values to `yaml`'s on Istio's manifests and random edits of them.
@@ -62,6 +63,9 @@ const INDICATORS = '#&*!|>\'"%@`,[]{}';
 
 /** Inside a plain scalar: `: ` or a final `:` (a key where none may be), ` #` (a comment: the caller cuts it first). */
 const KEY_INSIDE = /: |:$/;
+
+/** Flow collections nested deeper than this in one another, on one line, are refused (manifests nest two or three). */
+const MAX_FLOW_DEPTH = 16;
 
 /** A plain scalar inside a flow collection: none of the flow indicators, no `:`, no comment. */
 const FLOW_PLAIN = /^[^,[\]{}#"'&*!|>%@`?:-][^,[\]{}#"':]*$/;
@@ -352,7 +356,7 @@ class Reader {
     return strip ? text : `${text}\n`;
   }
 
-  /** A flow collection of scalars that ends on its line: the rest of the line may be a comment only. */
+  /** A flow collection that ends on its line: the rest of the line may be a comment only. */
   private flowLine(line: string, start: number): unknown {
     const { value, end } = flowCollection(line, start, this.resolvePlain);
     this.endOfLine(line, end);
@@ -361,27 +365,32 @@ class Reader {
 }
 
 /**
- * A flow sequence or mapping from `start` to its closing bracket on the same line, of scalars only (plain ones
- * without `:`, and quoted ones), and the index after it. Nested collections, empty entries, a `:` in a plain scalar
- * and keys without values are refused.
+ * A flow sequence or mapping from `start` to its closing bracket on the same line, and the index after it: its
+ * entries and values are scalars (plain ones without `:`, and quoted ones) or flow collections of the same kind, its
+ * keys scalars. Empty entries, a `:` in a plain scalar, keys without values, single pairs in a sequence (`[a: b]`) and
+ * collections nested more than `MAX_FLOW_DEPTH` deep are refused.
  */
-function flowCollection(line: string, start: number, resolvePlain: (s: string) => unknown): { value: unknown; end: number } {
+function flowCollection(line: string, start: number, resolvePlain: (s: string) => unknown, depth = 1): { value: unknown; end: number } {
+  if (depth > MAX_FLOW_DEPTH) refuse();
   const mapping = line[start] === '{';
   const closer = mapping ? '}' : ']';
   const list: unknown[] = [];
   const map: Record<string, unknown> = {};
+  const node = (at: number) => (line[at] === '[' || line[at] === '{' ? flowCollection(line, at, resolvePlain, depth + 1) : flowScalar(line, at, resolvePlain));
   let at = skipSpaces(line, start + 1);
   if (line[at] === closer) return { value: mapping ? map : list, end: at + 1 };
   for (;;) {
-    const key = flowScalar(line, at, resolvePlain);
-    at = skipSpaces(line, key.end);
     if (mapping) {
+      const key = flowScalar(line, at, resolvePlain);
+      at = skipSpaces(line, key.end);
       if (line[at] !== ':' || line[at + 1] !== ' ' || typeof key.value !== 'string' || key.value === '__proto__' || Object.prototype.hasOwnProperty.call(map, key.value)) refuse();
-      const value = flowScalar(line, skipSpaces(line, at + 1), resolvePlain);
+      const value = node(skipSpaces(line, at + 1));
       map[key.value] = value.value;
       at = skipSpaces(line, value.end);
     } else {
-      list.push(key.value);
+      const entry = node(at);
+      list.push(entry.value);
+      at = skipSpaces(line, entry.end);
     }
     if (line[at] === closer) return { value: mapping ? map : list, end: at + 1 };
     if (line[at] !== ',') refuse();

@@ -231,7 +231,7 @@ type Edit = { readonly at: number; readonly op: 'insert' | 'delete' | 'indent' |
 const TYPED = [' ', '\n', ':', '- ', ': ', 'x', '0', '"', "'", '#', 'true', '[]', '{}', '-1', 'null', '\n  ', '"a"', '|-', '>', '[a,\n  b]', '*', '&a '];
 
 /** Shapes only the regular reader takes apart itself: folded and quoted scalars over lines, indicators, flow lines. */
-const REGULAR_TYPED = ["'a\n  b'", "'it''s'", '"\\u00e9\\n"', '|2-\n', '>-\n  ', '{a: b, c: 1}', '[x, "y, z"]', '\n\n', ' # c', '\n  {}'];
+const REGULAR_TYPED = ["'a\n  b'", "'it''s'", '"\\u00e9\\n"', '|2-\n', '>-\n  ', '{a: b, c: 1}', '[x, "y, z"]', '\n\n', ' # c', '\n  {}', '{a: {b: [1, c]}}', '[{x: 1}, [y]]', '[{'];
 
 function edits(typed: readonly string[] = TYPED): fc.Arbitrary<Edit[]> {
   return fc.array(fc.record({ at: fc.nat(), op: fc.constantFrom('insert', 'delete', 'indent', 'dedent'), text: fc.constantFrom(...typed) }), { minLength: 1, maxLength: 3 });
@@ -346,6 +346,8 @@ describe('the fast first read (js-yaml)', function () {
         [{ l: 'line 1\n  indented\n\nline 3\n', s: 'kept', f: 'folded text\npara\n', g: 'x', i: '   three spaces' }, ['a', { b: { k: 'v', q: 'no' } }]],
       [yaml('key:', '  {a: 1, b: two}', 'list:', '  [x, 2]', 'empty:', 'last: v')]:
         [{ key: { a: 1, b: 'two' }, list: ['x', 2], empty: null, last: 'v' }],
+      [yaml('selector: {matchLabels: {app: web}}', 'ports: [{port: 9080, name: http}, {port: 443}]', 'nested: [[1, [2]], {}, [], {k: [v, "w, x"]}]', `deep: ${'['.repeat(16)}z${']'.repeat(16)}`)]:
+        [{ selector: { matchLabels: { app: 'web' } }, ports: [{ port: 9080, name: 'http' }, { port: 443 }], nested: [[1, [2]], {}, [], { k: ['v', 'w, x'] }], deep: Array.from({ length: 16 }).reduce<unknown>((inner) => [inner], 'z') }],
     };
     for (const [text, expected] of Object.entries(shapes)) {
       assert.deepEqual(readRegularYaml(text, resolvePlain), expected, text);
@@ -357,7 +359,9 @@ describe('the fast first read (js-yaml)', function () {
     const refused = [
       'a: &x 1\nb: *x\n', 'a: !!str 1\n', '<<: {a: 1}\n', '? a\n: b\n', 'a:\tb\n', 'k: v\r\n', '\ufeffa: 1\n', '%YAML 1.2\n---\na: 1\n',
       '---\n---\na: 1\n', 'a: 1\n---\n', '# only a comment\n', 'just a scalar\n', '1: one\n', 'a: 1\na: 2\n', 'a: 1\n...\n',
-      'a: [1,\n  2]\n', 'a: [[1]]\n', 'a: {b: {c: 1}}\n', 'a: [b: c]\n', 'a: "multi\n  line"\n', 'a: "\\x41"\n', 'a: b: c\n',
+      'a: [1,\n  2]\n', 'a: [b: c]\n', 'a: [{b: c}: d]\n', 'a: {[b]: c}\n', 'a: {b: {c: 1}d}\n', 'a: [[1],]\n', 'a: {b:{c: 1}}\n',
+      // Flow collections nested deeper than the reader goes.
+      `a: ${'['.repeat(17)}1${']'.repeat(17)}\n`, 'a: "multi\n  line"\n', 'a: "\\x41"\n', 'a: b: c\n',
       'a: >\n  text\n    more indented\n', 'a: |+\n  keep\n\n', 'a: |\n   \n  x\n', '- - nested\n', '-\n  a: 1\n', 'a:\n\n  {}\n',
       'a: b\n  # a comment inside a folded scalar\n  c\n', 'a: 1\n  b: 2\n', 'a:\n  b: 1\n c: 2\n', '__proto__: x\n', 'a: - b\n',
       // Nested deeper than the reader goes.

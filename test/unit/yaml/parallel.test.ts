@@ -84,6 +84,10 @@ describe('lint shared among worker threads', function () {
     writeFileSync(join(dir, 'a.yaml'), NAMESPACE);
     writeFileSync(join(dir, 'b.yaml'), ASKING);
     assert.deepEqual(await shared([dir], { workerScript: join(dir, 'no-such-worker.js'), jobs: 8 }), await oneThread([dir], {}));
+    // Nor for one file, however large: a worker would have nothing to check.
+    const large = join(dir, 'large.yaml');
+    writeFileSync(large, Array.from({ length: 3000 }, (_, i) => CLEAN.replace('name: c', `name: c${i}`)).join('---\n'));
+    assert.deepEqual(await shared([large], { workerScript: join(dir, 'no-such-worker.js'), jobs: 8 }), await oneThread([large], {}));
   });
 
   it('shares neighbouring files in batches, the first to this thread while the workers start, every thread some', () => {
