@@ -39,12 +39,33 @@ describe('injection commands', function () {
   /** Accepts the restart the command offers after a label change. */
   const restartOffer = (_message: string, actions: readonly string[]) => actions.find((a) => a.startsWith('Restart'));
 
+  /**
+   * Resolves once the live model shows both pods of the Deployment ready: a restart is offered only for pods that run
+   * (on a busy machine they came up after the first test had enabled injection, which then offered nothing).
+   */
+  function podsReady(timeoutMs = 60_000): Promise<void> {
+    const store = services.mesh.store;
+    assert.ok(store, 'the mesh view is connected');
+    const ready = () => store.namespace(ns)?.workloads.some((w) => w.name === 'web' && w.ready === 2 && w.pods.length === 2);
+    return new Promise((resolve, reject) => {
+      if (ready()) return resolve();
+      const timer = setTimeout(() => { sub.dispose(); reject(new Error(`timed out waiting for the pods of ${ns}/web`)); }, timeoutMs);
+      const sub = store.onDidChange(() => {
+        if (!ready()) return;
+        clearTimeout(timer);
+        sub.dispose();
+        resolve();
+      });
+    });
+  }
+
   before(async () => {
     requireTestCluster();
     services = await vscode.extensions.getExtension<Services>('istio-mesh.istio-mesh')!.activate();
     const client = await services.mesh.getClient();
     await client.create(namespace(ns));
     await client.create(deployment('web', { namespace: ns, replicas: 2 }));
+    await podsReady();
   });
 
   after(async () => {
