@@ -11,9 +11,6 @@ import { NamespaceMemo, buildNamespace, injectionOf } from './namespaces';
 export type Collection = 'namespaces' | 'pods' | 'deployments' | 'statefulsets' | 'daemonsets' | 'services' | 'webhooks' | 'crds' | 'configmaps';
 
 const workloadKinds: Partial<Record<Collection, string>> = { deployments: 'Deployment', statefulsets: 'StatefulSet', daemonsets: 'DaemonSet' };
-
-/** What a namespace model counts as its workloads and pods (`workloads`, `podCount`). */
-const WORKLOAD_COLLECTIONS: readonly Collection[] = ['deployments', 'statefulsets', 'daemonsets', 'pods'];
 /** Collections the control plane is built from. */
 export const controlPlaneCollections: readonly Collection[] = ['deployments', 'daemonsets', 'services', 'webhooks', 'crds', 'configmaps'];
 
@@ -158,16 +155,6 @@ export class MeshStore {
     const cp = this.controlPlane;
     for (const ns of this.objects.get('namespaces')?.get('')?.values() ?? []) if (injectionOf(ns as Namespace, cp).plain.dataplane !== 'none') return true;
     return false;
-  }
-
-  /**
-   * The names of the namespaces that hold a workload or a pod, sorted, told from the objects: no namespace model is
-   * built (the YAML checks ask on every flush; during a rollout, rebuilding the changed models for it took about 200 ms
-   * of the extension host's CPU in 17 s).
-   */
-  namespacesWithWorkloads(): string[] {
-    const names = [...(this.objects.get('namespaces')?.get('')?.keys() ?? [])].sort();
-    return names.filter((n) => WORKLOAD_COLLECTIONS.some((c) => (this.objects.get(c)?.get(n)?.size ?? 0) > 0));
   }
 
   namespace(name: string): NamespaceModel | undefined {

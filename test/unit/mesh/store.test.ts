@@ -62,32 +62,6 @@ describe('MeshStore', () => {
     assert.equal(store.someNamespaceInMesh(), false);
   });
 
-  it('names the namespaces with workloads or pods as the models count them, and builds none', () => {
-    const fromModels = () => store.namespaces.filter((n) => n.workloads.length > 0 || n.podCount > 0).map((n) => n.name);
-    const told = () => {
-      const read = store.namespace.bind(store);
-      let models = 0;
-      store.namespace = (name) => (models++, read(name));
-      const names = store.namespacesWithWorkloads();
-      store.namespace = read;
-      assert.equal(models, 0, 'no model read');
-      return names;
-    };
-    assert.deepEqual(told(), ['shop']);
-    store.replace('namespaces', [namespace('shop'), namespace('other'), namespace('jobs'), namespace('daemons'), namespace('stateful')]);
-    store.apply('pods', 'ADDED', pod('batch-1', { namespace: 'jobs' }));
-    store.apply('daemonsets', 'ADDED', { ...deployment('agent', { namespace: 'daemons' }), kind: 'DaemonSet' });
-    store.apply('statefulsets', 'ADDED', { ...deployment('db', { namespace: 'stateful', replicas: 0 }), kind: 'StatefulSet' });
-    store.apply('pods', 'DELETED', pod('web-1', { namespace: 'shop', owner: { kind: 'Deployment', name: 'web' } }));
-    store.flush();
-    assert.deepEqual(told(), fromModels());
-    assert.deepEqual(told(), ['daemons', 'jobs', 'shop', 'stateful']);
-    // Objects in a namespace without its Namespace object name none.
-    store.apply('pods', 'ADDED', pod('stray', { namespace: 'gone' }));
-    store.flush();
-    assert.deepEqual(told(), fromModels());
-  });
-
   it('rebuilds everything when the control plane changes', async () => {
     const changed = nextChange();
     store.apply('deployments', 'ADDED', istiod());
