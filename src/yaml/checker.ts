@@ -182,9 +182,9 @@ export class YamlChecker {
 
   private signatureOf(workspace: Required<WorkspaceFacts>, cluster: ClusterFacts | undefined): string {
     const last = this.signed;
-    const same = last && last.cluster === cluster && last.workspace.namespacesAskingForSidecars === workspace.namespacesAskingForSidecars && last.workspace.namespaceLabels === workspace.namespaceLabels;
-    if (!same) this.signed = { workspace, cluster, signature: factsSignature(workspace, cluster) };
-    return this.signed!.signature;
+    if (last && last.cluster === cluster && last.workspace.namespacesAskingForSidecars === workspace.namespacesAskingForSidecars && last.workspace.namespaceLabels === workspace.namespaceLabels) return last.signature;
+    this.signed = { workspace, cluster, signature: factsSignature(workspace, cluster) };
+    return this.signed.signature;
   }
 
   /**

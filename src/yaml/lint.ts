@@ -2,7 +2,7 @@ import { analyzeManifest, mayBeAnalyzedPlain } from '../analyzers';
 import { honourSuppression } from '../analyzers/suppress';
 import { decideFromManifests, podAsksForSidecar, type Labels, type PodInput } from '../istio/injection';
 import { InjectionEnabled, InjectionLabel } from '../istio/names';
-import { sameLabels, type ClusterFacts, type WorkspaceFacts } from './facts';
+import { withOwnFacts, type ClusterFacts, type WorkspaceFacts } from './facts';
 import { withSafeFixes } from './helmEdits';
 import { namespaceInputOf, plainNamespaceInputOf, plainPodInputOf, podInputOf } from './injection';
 import { isNamespace, podHolder, rootOf } from './kube';
@@ -54,9 +54,9 @@ export function lintParsed(file: ParsedFile, options: LintOptions = {}): Finding
     findings.push(syntax);
   }
   if (deep) findings.push(deep);
-  const facts = fileFacts(file);
-  const asking = union(facts.namespacesAskingForSidecars, options.workspace?.namespacesAskingForSidecars);
-  const namespaceLabels = withOwn(facts.namespaceLabels, options.workspace?.namespaceLabels);
+  // The file's own Namespace documents win over the workspace's (the same object being edited). The checker passes
+  // the facts of the whole file to each of its documents: they are reused, not copied per document.
+  const { namespacesAskingForSidecars: asking, namespaceLabels } = withOwnFacts(options.workspace, [fileFacts(file)]);
   const ctx: RuleContext = { file, cluster: options.cluster ?? {}, namespacesAskingForSidecars: asking, namespaceLabels, istioValues: options.istioValues };
   for (const manifest of file.manifests) {
     if (manifest.hasErrors) continue;
@@ -99,24 +99,6 @@ export function syntaxFinding(file: ParsedFile): Finding | undefined {
   if (!file.syntaxError) return undefined;
   const { start, end, message } = file.syntaxError;
   return { range: rangeOf(file, start, end), code: 'yaml-syntax', severity: 'error', message };
-}
-
-/**
- * `others` itself when it already holds `own`: the checker passes the facts of the whole file to
- * each of its documents, and copying them per document would cost documents × namespaces.
- */
-function union(own: ReadonlySet<string>, others: ReadonlySet<string> | undefined): ReadonlySet<string> {
-  if (others && [...own].every((n) => others.has(n))) return others;
-  return new Set([...own, ...(others ?? [])]);
-}
-
-/** The file's own Namespace documents win over the workspace's (the same object being edited). */
-function withOwn(own: ReadonlyMap<string, Labels>, others: ReadonlyMap<string, Labels> | undefined): ReadonlyMap<string, Labels> {
-  if (!others || others.size === 0) return own;
-  // Usually `others` already holds this file's (the checker merges every file's facts): reusing it keeps each
-  // document's cost independent of how many namespaces the workspace declares.
-  if ([...own].every(([name, labels]) => sameLabels(others.get(name), labels))) return others;
-  return new Map([...others, ...own]);
 }
 
 export interface FileFacts {

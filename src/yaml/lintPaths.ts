@@ -55,10 +55,10 @@ export interface LintOptions {
    */
   readonly parseEveryDocument?: boolean;
   /**
-   * The paths are the files a walk found (a share of a parallel run, see `parallel/`): each is read as it is, not
-   * walked again (a file gone since is reported as skipped when it is read).
+   * What a walk of the paths already found (see `parallel/`: a share of a run, or a run the walk left on one thread):
+   * each file is read as it is, not walked again (one gone since is reported as skipped when it is read).
    */
-  readonly walked?: boolean;
+  readonly walked?: readonly FileEntry[];
   /**
    * Set when these paths are one share of a larger run (`parallel/`): given what this share's files say about
    * namespaces, by file, in order, returns what every file of the run says, in the run's order. Called after the
@@ -91,8 +91,7 @@ export async function* lintPaths(paths: readonly string[], options: LintOptions 
   let facts = new NamespaceFacts();
   let files: string[] = [];
   const uriOf = fileUris();
-  const entries = options.walked ? paths.map((file): FileEntry => ({ file })) : yamlFiles(paths, fs);
-  for await (const entry of entries) {
+  for await (const entry of options.walked ?? yamlFiles(paths, fs)) {
     if ('skipped' in entry) {
       yield entry;
       continue;

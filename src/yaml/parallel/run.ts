@@ -32,28 +32,31 @@ export interface ParallelOptions extends Omit<LintOptions, 'share'> {
 export async function* lintInParallel(paths: readonly string[], options: ParallelOptions = {}): AsyncGenerator<LintEvent> {
   const { jobs, workerScript, shareSmallRuns, spare = [], since = readCpu(), ...lint } = options;
   const fs = lint.fs ?? nodeFileSystem;
-  const entries: FileEntry[] = [];
+  // The walk, when a worker may be wanted; a run it leaves on this thread is not walked again.
+  let entries: FileEntry[] | undefined;
   const sizes: number[] = [];
   let threads = 1;
   let owner: number[] = [];
   try {
     if ((jobs ?? availableParallelism()) > 1 && workerScript) {
+      const found: FileEntry[] = [];
       for await (const entry of yamlFiles(paths, fs)) {
-        entries.push(entry);
+        found.push(entry);
         sizes.push('file' in entry ? await fs.stat(entry.file).then((s) => s.size, () => 0) : 0);
       }
+      entries = found;
       threads = threadsFor(sizes.reduce((a, b) => a + b, 0), jobs ?? idleThreads(since), shareSmallRuns);
       owner = shareFiles(sizes, threads, shareSmallRuns);
       // A thread without a file is not started: a run of one large file stays on this thread (it would wait for a
       // worker's start-up to exchange nothing).
-      const owners = (n: number[]) => new Set(n.filter((_, i) => 'file' in entries[i])).size;
+      const owners = (n: number[]) => new Set(n.filter((_, i) => 'file' in found[i])).size;
       while (threads > 1 && owners(owner) < threads) owner = shareFiles(sizes, --threads, shareSmallRuns);
     }
   } finally {
     // The spare workers not wanted (every one when the run stays here, or the walk failed) stop.
     await Promise.all(spare.slice(threads - 1).map((w) => w.worker.terminate()));
   }
-  if (threads === 1 || !workerScript) return yield* lintPaths(paths, lint);
+  if (threads === 1 || !workerScript || !entries) return yield* lintPaths(paths, { ...lint, walked: entries });
 
   const shares: RunFile[][] = Array.from({ length: threads }, () => []);
   entries.forEach((entry, i) => {

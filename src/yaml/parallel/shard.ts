@@ -38,7 +38,7 @@ export async function* shardEvents(files: readonly RunFile[], options: Omit<Lint
     stage++;
     return exchange(facts.map(([file, f]) => [indexOf.get(file) ?? last, f]));
   };
-  for await (const event of lintPaths(files.map(([, path]) => path), { ...options, share, walked: true })) {
+  for await (const event of lintPaths(files.map(([, path]) => path), { ...options, share, walked: files.map(([, file]) => ({ file })) })) {
     last = indexOf.get(pathOf(event)) ?? last;
     yield { stage, index: last, event };
   }

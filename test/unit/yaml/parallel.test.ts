@@ -83,7 +83,11 @@ describe('lint shared among worker threads', function () {
     const dir = mkdtempSync(join(tmpdir(), 'istio-lint-parallel-'));
     writeFileSync(join(dir, 'a.yaml'), NAMESPACE);
     writeFileSync(join(dir, 'b.yaml'), ASKING);
-    assert.deepEqual(await shared([dir], { workerScript: join(dir, 'no-such-worker.js'), jobs: 8 }), await oneThread([dir], {}));
+    // The run walked the folder to size it: it stays here without walking it again.
+    let listed = 0;
+    const counting: FileSystem = { ...nodeFileSystem, readdir: async (path) => (listed++, nodeFileSystem.readdir(path)) };
+    assert.deepEqual(await shared([dir], { workerScript: join(dir, 'no-such-worker.js'), jobs: 8, fs: counting }), await oneThread([dir], {}));
+    assert.equal(listed, 1, 'the folder is listed once');
     // Nor for one file, however large: a worker would have nothing to check.
     const large = join(dir, 'large.yaml');
     writeFileSync(large, Array.from({ length: 3000 }, (_, i) => CLEAN.replace('name: c', `name: c${i}`)).join('---\n'));
