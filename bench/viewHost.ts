@@ -3,12 +3,14 @@
 // BENCH_VIEW_PORT until the driver says it is done:
 //   GET  /memory  the host's memory after two full garbage collections
 //   POST /phase   starts a phase: CPU time, event-loop delay and the tree refreshes (once the extension is active) count from here
+//                 (`?activating=1`: the extension is about to be activated, its tree is traced from the moment it is)
 //   GET  /phase   the phase so far: CPU ms, wall ms, longest stall, every `onDidChangeTreeData` with its nodes
+//                 (`?name=N`: its profile, see below, goes to FILE.N)
 //   GET  /synced  answers once the extension's live mesh has listed everything
 //   POST /done    ends the run
 // With BENCH_VIEW_PROFILE set (a file path), each phase is CPU-profiled (`.cpuprofile`, for Chrome's DevTools or
-// scripts/profile-tasks.mjs): the first (click → first level → synced, activation included) into FILE.first-level,
-// the last (the restart) into FILE.
+// scripts/profile-tasks.mjs) into FILE, or FILE.N for a phase read with a name: the driver names the restart before
+// the extension is active `before-activation`, and click → first level → synced (activation included) `first-level`.
 import { writeFileSync } from 'node:fs';
 import * as http from 'node:http';
 import { Session } from 'node:inspector';
@@ -47,7 +49,6 @@ export async function run(): Promise<void> {
   let subscribed: vscode.Disposable | undefined;
   let sessionEvents: vscode.Disposable | undefined;
   const profiler = profile(process.env.BENCH_VIEW_PROFILE);
-  let phases = 0;
   /** The extension's services once it is active (its view was opened), counting its tree's refreshes from then. */
   const services = (): Services | undefined => {
     const extension = vscode.extensions.getExtension<Services>(extensionId);
@@ -64,26 +65,26 @@ export async function run(): Promise<void> {
 
   let finish!: () => void;
   const finished = new Promise<void>((resolve) => (finish = resolve));
-  const routes: Record<string, () => unknown> = {
+  const routes: Record<string, (query: URLSearchParams) => unknown> = {
     'GET /memory': () => {
       gc();
       gc();
       return process.memoryUsage();
     },
-    'POST /phase': async () => {
-      // Before the click the extension is not active yet: its tree is traced from the moment it is.
-      if (!services()) {
+    'POST /phase': async (query) => {
+      // Before the click the extension is not active yet: its tree is traced from the moment it is. (Not polled in a
+      // phase that measures the host without it.)
+      if (query.has('activating') && !services()) {
         const poll = setInterval(() => services() && clearInterval(poll), 2);
       }
-      phases++;
       await profiler?.start();
       stalls.reset();
       phase = { cpu: process.cpuUsage(), wall: performance.now(), refreshes: [], calls: [], events: [] };
       return {};
     },
-    'GET /phase': async () => {
+    'GET /phase': async (query) => {
       const cpu = process.cpuUsage(phase.cpu);
-      await profiler?.stop(phases === 1 ? 'first-level' : undefined);
+      await profiler?.stop(query.get('name') ?? undefined);
       return {
         cpuMs: (cpu.user + cpu.system) / 1000,
         wallMs: performance.now() - phase.wall,
@@ -106,9 +107,10 @@ export async function run(): Promise<void> {
     },
   };
   const server = http.createServer((req, res) => {
-    const route = routes[`${req.method} ${req.url}`];
+    const url = new URL(req.url ?? '/', 'http://127.0.0.1');
+    const route = routes[`${req.method} ${url.pathname}`];
     Promise.resolve()
-      .then(() => (route ? route() : Promise.reject(new Error(`no route ${req.method} ${req.url}`))))
+      .then(() => (route ? route(url.searchParams) : Promise.reject(new Error(`no route ${req.method} ${req.url}`))))
       .then((body) => {
         res.writeHead(200, { 'content-type': 'application/json' });
         res.end(JSON.stringify(body));

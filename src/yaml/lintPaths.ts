@@ -42,6 +42,8 @@ export interface LintOptions {
   readonly fs?: FileSystem;
   /** Texts kept from one pass to the next up to this many characters; beyond, files are read again. */
   readonly keptTextBudget?: number;
+  /** What the checker read of the kept texts is kept too, up to this much (see `YamlChecker.parsedSize`); default 1 M. */
+  readonly parsedBudget?: number;
   /** Apply the quick fixes first: `write` writes each fixed file as soon as it is fixed, `dry-run` writes nothing. */
   readonly fix?: 'write' | 'dry-run';
   /** IST codes neither reported nor fixed (`--ignore-code`, the workspace's `istio.analysis.ignoredCodes`). */
@@ -69,7 +71,8 @@ export interface LintOptions {
 
 /**
  * Characters of parsed documents kept from the first pass for the second, which then does not parse them again:
- * 20 to 40 MB of parsed YAML (about 20 bytes a character measured on Istio's own documents, which take 0.44 M).
+ * 20 to 40 MB of parsed YAML (about 20 bytes a character measured on Istio's own documents, which take 0.44 M). A
+ * document read as plain values counts for a sixth of its characters (`YamlChecker.parsedSize`).
  */
 const PARSED_BUDGET = 1_000_000;
 
@@ -87,7 +90,7 @@ export async function* lintPaths(paths: readonly string[], options: LintOptions 
   const schemas = options.schemas && once(options.schemas);
   // The command line knows no cluster: what only a cluster's facts could concern is not parsed.
   const checker = new YamlChecker(schemas ?? (async () => undefined), { offline: true, screen: !options.parseEveryDocument });
-  const texts = new KeptTexts(options.keptTextBudget ?? 16_000_000);
+  const texts = new KeptTexts(options.keptTextBudget ?? 16_000_000, options.parsedBudget ?? PARSED_BUDGET);
   let facts = new NamespaceFacts();
   let files: string[] = [];
   const uriOf = fileUris();
@@ -117,7 +120,11 @@ export async function* lintPaths(paths: readonly string[], options: LintOptions 
       if (text === undefined) continue;
       const uri = uriOf(file);
       checker.prepare(uri, text, schemas !== undefined);
-      if (!texts.reparsed(file, checker.parsedSize(uri))) checker.forget(uri);
+      if (!texts.reparsed(file, checker.parsedSize(uri))) {
+        // The budget is spent: what is read ahead from here on would be dropped as this was.
+        checker.forget(uri);
+        break;
+      }
       await nextTurn();
     }
     facts = NamespaceFacts.of(await all);
@@ -221,7 +228,7 @@ class KeptTexts {
   private chars = 0;
   private parsed = 0;
 
-  constructor(private readonly budget: number) {}
+  constructor(private readonly budget: number, private readonly parsedBudget: number) {}
 
   /**
    * Keeps `text` if it fits, and counts what the checker parsed of it if that fits too; false when the parse does
@@ -230,7 +237,7 @@ class KeptTexts {
    */
   keep(file: string, text: string, parsedSize: number, fixed = false): boolean {
     if (this.chars + text.length > this.budget) return false;
-    const parsed = this.parsed + parsedSize <= PARSED_BUDGET ? parsedSize : 0;
+    const parsed = this.parsed + parsedSize <= this.parsedBudget ? parsedSize : 0;
     this.texts.set(file, { text, parsedSize: parsed, fixed });
     this.chars += text.length;
     this.parsed += parsed;
@@ -245,7 +252,7 @@ class KeptTexts {
   reparsed(file: string, parsedSize: number): boolean {
     const kept = this.texts.get(file);
     if (!kept) return false;
-    const parsed = this.parsed - kept.parsedSize + parsedSize <= PARSED_BUDGET ? parsedSize : 0;
+    const parsed = this.parsed - kept.parsedSize + parsedSize <= this.parsedBudget ? parsedSize : 0;
     this.parsed += parsed - kept.parsedSize;
     this.texts.set(file, { ...kept, parsedSize: parsed });
     return parsed === parsedSize;

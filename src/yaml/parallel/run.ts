@@ -63,7 +63,7 @@ export async function* lintInParallel(paths: readonly string[], options: Paralle
     if ('file' in entry) shares[owner[i]].push([i, entry.file]);
   });
   const run = new Run(threads);
-  const shardOptions: ShardOptions = { schema: lint.schemas !== undefined, fix: lint.fix, ignoredCodes: lint.ignoredCodes ?? [], rootNamespace: lint.rootNamespace, keptTextBudget: lint.keptTextBudget };
+  const shardOptions: ShardOptions = { schema: lint.schemas !== undefined, fix: lint.fix, ignoredCodes: lint.ignoredCodes ?? [], rootNamespace: lint.rootNamespace, keptTextBudget: lint.keptTextBudget, parsedBudget: lint.parsedBudget };
   const workers = shares.slice(1).map((files, k) => run.worker(k + 1, spare[k] ?? new EarlyWorker(workerScript), { files, options: shardOptions }));
   void run.here(shares[0], lint);
   try {

@@ -24,6 +24,7 @@ export interface ShardOptions {
   readonly ignoredCodes: readonly string[];
   readonly rootNamespace?: string;
   readonly keptTextBudget?: number;
+  readonly parsedBudget?: number;
 }
 
 /**

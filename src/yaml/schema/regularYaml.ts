@@ -6,7 +6,7 @@
  * js-yaml, see `loadFast`):
  * - block mappings with plain or simply quoted keys, block sequences (`- x`, `- key: value`);
  * - plain scalars, on one line or folded over more indented lines;
- * - single-quoted scalars, folded over lines too, and double-quoted ones on one line with the common escapes;
+ * - single- and double-quoted scalars, folded over lines too (double-quoted ones with the common escapes);
  * - literal and folded block scalars (`|`, `|-`, `>`, `>-`, with an indentation indicator or not);
  * - flow sequences and mappings on one line (`[a, "b"]`, `{k: v}`, `[]`, `{}`), nested in each other
  *   (`[{port: 80, name: http}]`, `{matchLabels: {app: x}}`) up to `MAX_FLOW_DEPTH` levels;
@@ -234,12 +234,7 @@ class Reader {
     const c = line[start];
     if (c === '|' || c === '>') return this.blockScalar(line.slice(start), column);
     if (c === "'") return this.singleQuoted(line, start, column);
-    if (c === '"') {
-      const close = closingQuote(line, start + 1, '"');
-      if (close < 0) refuse();
-      this.endOfLine(line, close + 1);
-      return quoted(line.slice(start + 1, close), '"');
-    }
+    if (c === '"') return this.doubleQuoted(line, start, column);
     if (c === '[' || c === '{') return this.flowLine(line, start);
     return this.plain(line, start, column);
   }
@@ -253,12 +248,12 @@ class Reader {
   /** A plain scalar from `start`, folded over the more indented lines below (a line break is a space). */
   private plain(line: string, start: number, column: number): unknown {
     const comment = line.indexOf(' #', start);
-    let first = (comment < 0 ? line.slice(start) : line.slice(start, comment)).trimEnd();
+    let first = trimSpaces(comment < 0 ? line.slice(start) : line.slice(start, comment));
     if (!plainStart(first) || KEY_INSIDE.test(first) || first.startsWith('<<')) refuse();
     if (comment >= 0) return this.resolvePlain(first);
     for (const { index, line: next, indent, join } of this.folded(column)) {
       if (next[indent] === '#' || next.includes(' #') || KEY_INSIDE.test(next)) refuse();
-      first += join + next.slice(indent).trimEnd();
+      first += join + trimSpaces(next.slice(indent));
       this.at = index;
     }
     return this.resolvePlain(first);
@@ -271,16 +266,46 @@ class Reader {
       this.endOfLine(line, close + 1);
       return quoted(line.slice(start + 1, close), "'");
     }
-    let text = line.slice(start + 1).trimEnd();
+    let text = trimSpaces(line.slice(start + 1));
     for (const { index, line: next, indent, join } of this.folded(column)) {
       close = closingQuote(next, indent, "'");
       if (close < 0) {
-        text += join + next.slice(indent).trimEnd();
+        text += join + trimSpaces(next.slice(indent));
         continue;
       }
       this.endOfLine(next, close + 1);
       this.at = index;
       return quoted(text + join + next.slice(indent, close), "'");
+    }
+    return refuse();
+  }
+
+  /**
+   * A double-quoted scalar from `start`, folded over more indented lines until its closing quote as YAML 1.2 folds
+   * flow scalars: each line's final spaces and the next one's indentation are dropped, a line break is a space and a
+   * blank line a line break, and an escaped line break (`\` last) joins with nothing. A blank line after an escaped
+   * line break is refused: YAML 1.2 keeps it as a line break, `yaml` folds it to a space. A line at the collection's
+   * column or less (a `---` or `...` among them) ends the scalar without its closing quote: refused, as `yaml` reports.
+   */
+  private doubleQuoted(line: string, start: number, column: number): string {
+    let close = closingQuote(line, start + 1, '"');
+    if (close >= 0) {
+      this.endOfLine(line, close + 1);
+      return quoted(line.slice(start + 1, close), '"');
+    }
+    let { text, escapedBreak } = doubleQuotedLine(line.slice(start + 1));
+    for (const { index, line: next, indent, join } of this.folded(column)) {
+      if (escapedBreak && join !== ' ') refuse();
+      const glue = escapedBreak ? '' : join;
+      close = closingQuote(next, indent, '"');
+      if (close >= 0) {
+        this.endOfLine(next, close + 1);
+        this.at = index;
+        return text + glue + quoted(next.slice(indent, close), '"');
+      }
+      const rest = doubleQuotedLine(next.slice(indent));
+      text += glue + rest.text;
+      escapedBreak = rest.escapedBreak;
     }
     return refuse();
   }
@@ -408,7 +433,7 @@ function flowScalar(line: string, at: number, resolvePlain: (s: string) => unkno
   }
   let end = at;
   while (end < line.length && !',]}:#'.includes(line[end])) end++;
-  const text = line.slice(at, end).trimEnd();
+  const text = trimSpaces(line.slice(at, end));
   if (!FLOW_PLAIN.test(text) || (line[end] === '#' && line[end - 1] !== ' ')) refuse();
   return { value: resolvePlain(text), end };
 }
@@ -466,18 +491,49 @@ export function closingQuote(line: string, from: number, quote: string): number 
   return -1;
 }
 
+/**
+ * A line of a double-quoted scalar that goes on past it (from after the opening quote, or after the indentation): its
+ * text, and whether it ends with an escaped line break (a `\` that no other escapes), which joins the next line with
+ * nothing. Its final spaces go with the line break, but an escaped space (`\ `) among them stays.
+ */
+function doubleQuotedLine(inner: string): { text: string; escapedBreak: boolean } {
+  const body = trimSpaces(inner);
+  if (!endsEscaping(body)) return { text: quoted(body, '"'), escapedBreak: false };
+  if (body.length < inner.length) return { text: quoted(`${body} `, '"'), escapedBreak: false };
+  return { text: quoted(body.slice(0, -1), '"'), escapedBreak: true };
+}
+
+/** Whether `text` ends with an odd number of backslashes: its last one escapes what comes after it. */
+function endsEscaping(text: string): boolean {
+  let slashes = 0;
+  while (text.charCodeAt(text.length - 1 - slashes) === 92) slashes++;
+  return slashes % 2 === 1;
+}
+
+/** `text` without its final spaces. Not `trimEnd`: that drops any Unicode space, and YAML's white space is ` ` and tab. */
+function trimSpaces(text: string): string {
+  let end = text.length;
+  while (end > 0 && text.charCodeAt(end - 1) === 32) end--;
+  return end === text.length ? text : text.slice(0, end);
+}
+
+/** A backslash before anything but `"`, `\` or `/`, or last (found too after an escaped backslash: then only slower). */
+const OTHER_ESCAPES = /\\(?:[^"\\/]|$)/;
+
 const ESCAPES: Record<string, string> = { '\\': '\\', '"': '"', '/': '/', n: '\n', t: '\t', r: '\r', '0': '\0', ' ': ' ' };
 
-/** A quoted scalar's text from what is between its quotes (double-quoted: the common escapes only). */
+/** A quoted scalar's text from what is between its quotes (double-quoted: the common escapes, `\u` and `\U` too). */
 function quoted(inner: string, quote: string): string {
   if (quote === "'") return inner.includes("''") ? inner.replaceAll("''", "'") : inner;
   if (!inner.includes('\\')) return inner;
-  return inner.replace(/\\(u[0-9A-Fa-f]{4}|.?)/g, (_, e: string) => {
-    if (e.length === 5) {
+  // Only backslashes before `"`, `\` or `/`, which drop them: one replacement, not a call for each escape.
+  if (!OTHER_ESCAPES.test(inner)) return inner.replace(/\\(["\\/])/g, '$1');
+  return inner.replace(/\\(u[0-9A-Fa-f]{4}|U[0-9A-Fa-f]{8}|.?)/g, (_, e: string) => {
+    if (e.length > 1) {
       const code = parseInt(e.slice(1), 16);
-      // Half of a surrogate pair: js-yaml and yaml may join pairs differently.
-      if (code >= 0xd800 && code <= 0xdfff) refuse();
-      return String.fromCharCode(code);
+      // Half of a surrogate pair: js-yaml and yaml may join pairs differently. Past Unicode's last code point: an error.
+      if ((code >= 0xd800 && code <= 0xdfff) || code > 0x10ffff) refuse();
+      return String.fromCodePoint(code);
     }
     return ESCAPES[e] ?? refuse();
   });

@@ -1,9 +1,8 @@
 import assert from 'node:assert/strict';
-import { createHash } from 'node:crypto';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { cacheUse, requireCached, writeCodeCaches } from '../../../src/util/codeCache';
+import { CHECKSUM_BYTES, cacheUse, checksum, requireCached, writeCodeCaches } from '../../../src/util/codeCache';
 import { repoRoot } from '../repoRoot';
 
 let made = 0;
@@ -21,7 +20,6 @@ function twoFiles(value: number): { dir: string; a: string } {
 }
 
 const fresh = (file: string) => delete require.cache[file];
-const sha1 = (data: string | Buffer) => createHash('sha1').update(data).digest();
 
 describe('requireCached: dist/ files loaded with their V8 code cache', () => {
   it('loads a file as require would, then with the cache it wrote, for the same text only', () => {
@@ -37,7 +35,7 @@ describe('requireCached: dist/ files loaded with their V8 code cache', () => {
     assert.equal((requireCached(a) as { answer(): number }).answer(), 42);
     assert.equal(cacheUse().get(a), 'accepted');
 
-    // The same length, another text: V8 would take the cache (it checks the length); the hash refuses it.
+    // The same length, another text: V8 would take the cache (it checks the length); the checksum refuses it.
     writeFileSync(a, readFileSync(a, 'utf8').replace('+ 1', '+ 2'));
     fresh(a);
     assert.equal((requireCached(a) as { answer(): number }).answer(), 43);
@@ -52,16 +50,16 @@ describe('requireCached: dist/ files loaded with their V8 code cache', () => {
     writeCodeCaches();
     const { a } = twoFiles(1);
     const text = readFileSync(a, 'utf8');
-    writeFileSync(`${a}.cache`, Buffer.concat([sha1(text), readFileSync(`${other}.cache`).subarray(20)]));
+    writeFileSync(`${a}.cache`, Buffer.concat([checksum(text), readFileSync(`${other}.cache`).subarray(CHECKSUM_BYTES)]));
     assert.equal((requireCached(a) as { answer(): number }).answer(), 2);
     assert.equal(cacheUse().get(a), 'rejected');
 
-    // V8's data damaged under a sound header would crash V8: its own hash no longer matches, so it is not used.
+    // V8's data damaged under a sound header would crash V8: its own checksum no longer matches, so it is not used.
     const { a: b } = twoFiles(5);
     const cache = readFileSync(`${other}.cache`);
     const damaged = Buffer.from(cache);
-    damaged.fill(7, 60);
-    writeFileSync(`${b}.cache`, Buffer.concat([sha1(readFileSync(b, 'utf8')), damaged.subarray(20)]));
+    damaged.fill(7, 2 * CHECKSUM_BYTES + 40);
+    writeFileSync(`${b}.cache`, Buffer.concat([checksum(readFileSync(b, 'utf8')), damaged.subarray(CHECKSUM_BYTES)]));
     assert.equal((requireCached(b) as { answer(): number }).answer(), 6);
     assert.equal(cacheUse().get(b), 'none');
   });
@@ -70,8 +68,8 @@ describe('requireCached: dist/ files loaded with their V8 code cache', () => {
     for (const file of ['cliMain.js', 'yaml.js']) {
       const path = join(repoRoot(), 'dist', file);
       const cache = readFileSync(`${path}.cache`);
-      assert.ok(cache.subarray(0, 20).equals(sha1(readFileSync(path, 'utf8'))), `${file}.cache is not made from ${file}`);
-      assert.ok(cache.subarray(20, 40).equals(sha1(cache.subarray(40))), `${file}.cache is damaged`);
+      assert.ok(cache.subarray(0, CHECKSUM_BYTES).equals(checksum(readFileSync(path, 'utf8'))), `${file}.cache is not made from ${file}`);
+      assert.ok(cache.subarray(CHECKSUM_BYTES, 2 * CHECKSUM_BYTES).equals(checksum(cache.subarray(2 * CHECKSUM_BYTES))), `${file}.cache is damaged`);
     }
   });
 });

@@ -231,7 +231,7 @@ type Edit = { readonly at: number; readonly op: 'insert' | 'delete' | 'indent' |
 const TYPED = [' ', '\n', ':', '- ', ': ', 'x', '0', '"', "'", '#', 'true', '[]', '{}', '-1', 'null', '\n  ', '"a"', '|-', '>', '[a,\n  b]', '*', '&a '];
 
 /** Shapes only the regular reader takes apart itself: folded and quoted scalars over lines, indicators, flow lines. */
-const REGULAR_TYPED = ["'a\n  b'", "'it''s'", '"\\u00e9\\n"', '|2-\n', '>-\n  ', '{a: b, c: 1}', '[x, "y, z"]', '\n\n', ' # c', '\n  {}', '{a: {b: [1, c]}}', '[{x: 1}, [y]]', '[{'];
+const REGULAR_TYPED = ["'a\n  b'", "'it''s'", '"\\u00e9\\n"', '"a\n  b"', '"x\\\n  y \\" \n\n  z"', '"\\ \n', '|2-\n', '>-\n  ', '{a: b, c: 1}', '[x, "y, z"]', '\n\n', ' # c', '\n  {}', '{a: {b: [1, c]}}', '[{x: 1}, [y]]', '[{'];
 
 function edits(typed: readonly string[] = TYPED): fc.Arbitrary<Edit[]> {
   return fc.array(fc.record({ at: fc.nat(), op: fc.constantFrom('insert', 'delete', 'indent', 'dedent'), text: fc.constantFrom(...typed) }), { minLength: 1, maxLength: 3 });
@@ -361,13 +361,112 @@ describe('the fast first read (js-yaml)', function () {
       '---\n---\na: 1\n', 'a: 1\n---\n', '# only a comment\n', 'just a scalar\n', '1: one\n', 'a: 1\na: 2\n', 'a: 1\n...\n',
       'a: [1,\n  2]\n', 'a: [b: c]\n', 'a: [{b: c}: d]\n', 'a: {[b]: c}\n', 'a: {b: {c: 1}d}\n', 'a: [[1],]\n', 'a: {b:{c: 1}}\n',
       // Flow collections nested deeper than the reader goes.
-      `a: ${'['.repeat(17)}1${']'.repeat(17)}\n`, 'a: "multi\n  line"\n', 'a: "\\x41"\n', 'a: b: c\n',
+      `a: ${'['.repeat(17)}1${']'.repeat(17)}\n`, 'a: "\\x41"\n', 'a: b: c\n',
       'a: >\n  text\n    more indented\n', 'a: |+\n  keep\n\n', 'a: |\n   \n  x\n', '- - nested\n', '-\n  a: 1\n', 'a:\n\n  {}\n',
       'a: b\n  # a comment inside a folded scalar\n  c\n', 'a: 1\n  b: 2\n', 'a:\n  b: 1\n c: 2\n', '__proto__: x\n', 'a: - b\n',
       // Nested deeper than the reader goes.
       `${Array.from({ length: 70 }, (_, i) => `${' '.repeat(i)}k${i}:`).join('\n')}\n${' '.repeat(70)}v: 1\n`,
     ];
     for (const text of refused) assert.equal(readRegularYaml(text, resolvePlain), undefined, JSON.stringify(text));
+  });
+
+  it('reads double-quoted scalars over several lines as yaml folds them, every way they fold', () => {
+    const shapes: Record<string, unknown[]> = {
+      // A line break is a space, each blank line (or line of spaces) a line break; final spaces and indentation go.
+      [yaml('a: "one  ', '    two', '', '  three', '   ', '', '  four "', 'b: 1')]: [{ a: 'one two\nthree\n\nfour ', b: 1 }],
+      // Escapes, on any line, and an escaped quote that does not close; an escaped line break joins with nothing.
+      [yaml('a: "tab\\t \\"q\\"', '  \\u00e9\\\\', '  glued\\', '     on\\/ \\n"   # comment')]: [{ a: 'tab\t "q" \u00e9\\ gluedon/ \n' }],
+      // An escaped space stays before a line break, the spaces after it go; an escaped backslash is no line break.
+      [yaml('a: "x\\   ', '  y\\\\', '  z"')]: [{ a: 'x  y\\ z' }],
+      // Nothing after the opening quote, nothing before the closing one; lines that look like YAML are text here.
+      [yaml('a: "', '  - b: c # d', '  ---', '  "')]: [{ a: ' - b: c # d --- ' }],
+      // As a sequence entry and as the value of a key in one, at the column after the collection's.
+      [yaml('l:', '- "a', ' b"', '- k: "c', '   d"', '  m:', '  - "e', '   f"')]: [{ l: ['a b', { k: 'c d', m: ['e f'] }] }],
+      // Code points past the first plane (`\U`, as Grafana's dashboards write emoji), and a backslash escaped before a letter.
+      [yaml('a: "lock \\U0001F510', '  \\\\n\\\\\\" \\u00e9"')]: [{ a: 'lock \u{1F510} \\n\\" \u00e9' }],
+    };
+    for (const [text, expected] of Object.entries(shapes)) {
+      assert.deepEqual(readRegularYaml(text, resolvePlain), expected, text);
+      assert.ok(regularClaim(text), text);
+    }
+    const refused = [
+      'a: "x\ny"\n', 'a:\n  b: "x\n  y"\n', '- k: "x\n  y"\n', 'a:\n  - "x\n\n  y"\n', // a line at the collection's column or less
+      'a: "x\n---\n  y"\n', 'a: "x\n...\n"\n', 'a: "x\n  y\n', // a document marker, and no closing quote
+      'a: "x\\\n\n  y"\n', 'a: "x\\\n  \n  y"\n', // a blank line after an escaped line break: a line break for YAML 1.2, a space for yaml
+      'a: "x\n  y" z\n', 'a: "x\n  y"#c\n', 'a: "x\n  y": z\n', '"x\n  y": z\n', // after the closing quote, and a key over lines
+      'a: "x\n  \\x41"\n', 'a: "x \\e\n  y"\n', 'a: "x\n  \\ud83d\\ude00"\n', 'a: "x\n  \ty"\n', 'a: "x\\\t\n  y"\n', // escapes it does not read, tabs
+      'a: "\\U00110000"\n', 'a: "\\U0000D800"\n', // past Unicode's last code point, half of a surrogate pair
+    ];
+    for (const text of refused) {
+      assert.equal(readRegularYaml(text, resolvePlain), undefined, JSON.stringify(text));
+      assert.ok(!regularClaim(text));
+    }
+    // Istio's Grafana dashboards: JSON in double-quoted scalars of hundreds of lines, read as the command line reads
+    // them (their `{{ }}` masked).
+    const grafana = istioFiles('samples').find((f) => f.endsWith('/addons/grafana.yaml'));
+    assert.ok(grafana);
+    const masked = maskTemplates(readFileSync(grafana, 'utf8')).text;
+    assert.ok(regularClaim(masked) && masked.length > 150_000);
+  });
+
+  it('reads the folding of double-quoted scalars over lines as yaml does, or refuses them (random scalars)', () => {
+    // The collection around the scalar: what comes before its opening quote, the column its lines must pass, and a
+    // next entry of the same collection.
+    const contexts = [
+      { head: 'k: ', column: 0, next: 'n: 1' },
+      { head: 'a:\n  k: ', column: 2, next: '  n: 1' },
+      { head: '- ', column: 0, next: '- 1' },
+      { head: 'a:\n- ', column: 0, next: '- 1' },
+      { head: 'a:\n  - ', column: 2, next: '  - 1' },
+      { head: '- k: ', column: 2, next: '  n: 1' },
+    ];
+    // Mostly what it reads, now and then what it must refuse (escapes it does not read, a quote that closes early).
+    const piece = fc.oneof(
+      { weight: 30, arbitrary: fc.constantFrom('word', 'x y', ' ', '  ', '\\"', '\\\\', '\\n', '\\t', '\\/', '\\ ', '\\0', '\\u00e9', '\\U0001F510', '#', ' # c', ': ', '- ', "'", '\u00a0', '---', '...', '{a: [b]}') },
+      { weight: 1, arbitrary: fc.constantFrom('\\ud83d', '\\U00110000', '\\x41', '\\a', '"') },
+    );
+    const text = fc.array(piece, { maxLength: 4 }).map((p) => p.join(''));
+    const end = fc.constantFrom('', '', ' ', '  ', '\\', '\\', '\\\\', '\\ ', '\\  ', '\u00a0');
+    // A line of the scalar after its first: indented from the collection's column (at it or less too), blank, or a marker.
+    const line = fc.oneof(
+      { weight: 6, arbitrary: fc.record({ shift: fc.oneof({ weight: 8, arbitrary: fc.nat(3) }, { weight: 1, arbitrary: fc.constantFrom(-1, -2) }), text, end }) },
+      { weight: 2, arbitrary: fc.constantFrom('', ' ', '     ').map((blank) => ({ blank })) },
+      { weight: 1, arbitrary: fc.constantFrom('---', '...', '--- x').map((blank) => ({ blank })) },
+    );
+    const after = fc.oneof({ weight: 6, arbitrary: fc.constantFrom('', '  ', ' # c', '  # "q"') }, { weight: 1, arbitrary: fc.constantFrom('#c', ' x', ':', ': y') });
+    let read = 0;
+    let folded = 0;
+    let escaped = 0;
+    fc.assert(
+      fc.property(fc.nat(contexts.length - 1), text, end, fc.array(line, { minLength: 1, maxLength: 5 }), text, after, fc.boolean(), (c, first, firstEnd, lines, last, tail, sibling) => {
+        const { head, column, next } = contexts[c];
+        const body = lines.map((l) => ('blank' in l ? l.blank : `${' '.repeat(Math.max(0, column + 1 + l.shift))}${l.text}${l.end}`));
+        const closing = `${' '.repeat(column + 1)}${last}"${tail}`;
+        const doc = `${head}"${first}${firstEnd}\n${[...body, closing].join('\n')}\n${sibling ? `${next}\n` : ''}`;
+        if (!regularClaim(doc)) return;
+        read++;
+        if (lines.some((l) => 'blank' in l && l.blank.trim() === '')) folded++;
+        if (firstEnd === '\\' || lines.some((l) => 'end' in l && l.end === '\\')) escaped++;
+      }),
+      { numRuns: Number(process.env.RUNS ?? 4000) },
+    );
+    // Enough of them read for the claim to be tested, blank lines among them.
+    assert.ok(read > 1000 && folded > 400 && escaped > 200, `${read} scalars read, ${folded} with a blank line, ${escaped} with an escaped line break`);
+  });
+
+  it('keeps final white space other than spaces (no-break and ideographic spaces, line separators): yaml trims spaces and tabs only', () => {
+    const shapes: Record<string, unknown[]> = {
+      'a: x\u00a0\n': [{ a: 'x\u00a0' }],
+      'a: x\u3000 # c\n': [{ a: 'x\u3000' }],
+      'a: x\u00a0\n  y\u2028\n': [{ a: 'x\u00a0 y\u2028' }],
+      "a: 'x\u00a0\n  y'\n": [{ a: 'x\u00a0 y' }],
+      'a: "x\u00a0\n  y"\n': [{ a: 'x\u00a0 y' }],
+      'a: [x\u00a0, y]\n': [{ a: ['x\u00a0', 'y'] }],
+    };
+    for (const [text, expected] of Object.entries(shapes)) {
+      assert.deepEqual(readRegularYaml(text, resolvePlain), expected, JSON.stringify(text));
+      assert.ok(regularClaim(text), JSON.stringify(text));
+    }
   });
 
   it('never reads a text other than yaml does, and reads nearly all of Istio\'s manifests (random edits)', () => {

@@ -125,6 +125,7 @@ const helm: fc.Arbitrary<Shape> = fc
 const regularYaml: fc.Arbitrary<Shape> = fc.constantFrom<Shape>(
   repeated('a plain scalar folded over many lines', 'a: x\n', '  folded words\n'),
   repeated('a single-quoted scalar folded over many lines', "a: 'x\n", "  it''s folded\n\n"),
+  repeated('a double-quoted scalar folded over many lines', 'a: "x\n', '  \\" word \\\n  \\u00e9\n\n'),
   repeated('a block scalar of many lines', 'a: |\n', '  line of text\n    more\n'),
   repeated('a folded block scalar of many lines', 'a: >-\n', '  line of text\n\n'),
   shape('a mapping of many keys', (size) => Array.from({ length: Math.ceil(size / 12) }, (_, i) => `k${i}: [v, 'w']`).join('\n') + '\n'),

@@ -3,6 +3,7 @@ import { execFile, execFileSync, spawn } from 'node:child_process';
 import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { setImmediate as nextTurn } from 'node:timers/promises';
 import { promisify } from 'node:util';
 import { Worker } from 'node:worker_threads';
 import { nodeFileSystem, type FileSystem } from '../../../src/yaml/files';
@@ -10,6 +11,7 @@ import { lintPaths, type LintEvent, type LintOptions } from '../../../src/yaml/l
 import { EarlyWorker, idleThreads, readCpu, spareWorkers } from '../../../src/yaml/parallel/early';
 import { MIN_BYTES_PER_THREAD, shareFiles, threadsFor } from '../../../src/yaml/parallel/plan';
 import { lintInParallel, type ParallelOptions } from '../../../src/yaml/parallel/run';
+import { YamlChecker } from '../../../src/yaml/checker';
 import { bundledSchemaValidation } from '../../../src/yaml/schema/bundledValidation';
 import { istioModuleDir } from '../../oracles/istioSource';
 import { repoRoot } from '../repoRoot';
@@ -171,6 +173,45 @@ describe('lint shared among worker threads', function () {
       else assert.notEqual(readFileSync(join(two, 'f003.yaml'), 'utf8'), POD_YES);
     });
   }
+
+  describe('a share reads ahead while the others finish their first pass', () => {
+    /** The files of a share, and which of them the share read ahead (`YamlChecker.prepare`) before the facts came. */
+    async function readAhead(parsedBudget: number): Promise<{ files: string[]; ahead: string[]; events: LintEvent[] }> {
+      const dir = mkdtempSync(join(tmpdir(), 'istio-lint-ahead-'));
+      const files = Array.from({ length: 20 }, (_, i) => join(dir, `f${String(i).padStart(2, '0')}.yaml`));
+      for (const f of files) writeFileSync(f, CLEAN);
+      const ahead: string[] = [];
+      const prepare = Object.getOwnPropertyDescriptor(YamlChecker.prototype, 'prepare')?.value as YamlChecker['prepare'];
+      YamlChecker.prototype.prepare = function (this: YamlChecker, uri, text, lazy) {
+        ahead.push(uri);
+        return prepare.call(this, uri, text, lazy);
+      };
+      try {
+        // The other shares answer after many turns of the event loop: this share's reading ahead ends first.
+        const share: LintOptions['share'] = async (facts) => {
+          for (let i = 0; i < 10 * files.length; i++) await nextTurn();
+          return facts.map(([, f]) => f);
+        };
+        const events = await oneThread([dir], { parsedBudget, share });
+        return { files, ahead, events: JSON.parse(JSON.stringify(events).split(dir).join('<dir>')) as LintEvent[] };
+      } finally {
+        YamlChecker.prototype.prepare = prepare;
+      }
+    }
+
+    it('keeps what it read as plain values at a sixth of their characters: a budget of a fifth holds every file', async () => {
+      const { files, ahead, events } = await readAhead(Math.ceil((20 * CLEAN.length) / 5));
+      assert.equal(ahead.length, files.length);
+      assert.deepEqual(events, (await readAhead(0)).events);
+    });
+
+    it('stops once the budget is spent: what it would read on would be dropped', async () => {
+      // Two files fit, the third does not.
+      const { ahead, events } = await readAhead(Math.ceil((2.5 * CLEAN.length) / 6));
+      assert.equal(ahead.length, 3);
+      assert.equal(events.length, 20);
+    });
+  });
 
   describe('workers started before the run (spare)', () => {
     it('are started only for lint over a directory, as many as --jobs allows beside this thread', async () => {
