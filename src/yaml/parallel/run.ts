@@ -2,11 +2,10 @@ import { availableParallelism } from 'node:os';
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import type { Worker } from 'node:worker_threads';
 import { nodeFileSystem, yamlFiles, type FileEntry } from '../files';
-import type { FileFacts } from '../lint';
 import { lintPaths, type LintEvent, type LintOptions } from '../lintPaths';
 import { EarlyWorker, idleThreads, readCpu, type CpuReading } from './early';
 import { shareFiles, threadsFor } from './plan';
-import { WINDOW, weight, type FromShard, type ShardStart, type ToShard } from './protocol';
+import { Exchanges, WINDOW, weight, type FromShard, type GivenFacts, type ShardStart, type ToShard } from './protocol';
 import { shardEvents, type Exchange, type PlacedEvent, type RunFile, type ShardOptions } from './shard';
 
 export interface ParallelOptions extends Omit<LintOptions, 'share'> {
@@ -64,7 +63,7 @@ export async function* lintInParallel(paths: readonly string[], options: Paralle
   });
   const run = new Run(threads);
   const shardOptions: ShardOptions = { schema: lint.schemas !== undefined, fix: lint.fix, ignoredCodes: lint.ignoredCodes ?? [], rootNamespace: lint.rootNamespace, keptTextBudget: lint.keptTextBudget, parsedBudget: lint.parsedBudget };
-  const workers = shares.slice(1).map((files, k) => run.worker(k + 1, spare[k] ?? new EarlyWorker(workerScript), { files, options: shardOptions }));
+  const workers = shares.slice(1).map((files, k) => run.worker(k + 1, spare[k] ?? new EarlyWorker(workerScript), { files, shares: threads, options: shardOptions }));
   void run.here(shares[0], lint);
   try {
     const stages = lint.fix ? 3 : 2;
@@ -102,13 +101,17 @@ interface Share {
 /** The shares of a run, the facts they exchange, and the order their events are taken in. */
 class Run {
   private readonly shares: Share[];
-  private readonly exchanges: { given: (readonly (readonly [number, FileFacts])[])[]; count: number; all: Promise<readonly FileFacts[]>; resolve(all: readonly FileFacts[]): void }[] = [];
+  /** This thread's side of the exchanges of facts; each worker completes its own side. */
+  private readonly exchanges: Exchanges;
+  /** Each worker's port, by thread: what a share gives an exchange goes to every other share at once. */
+  private readonly ports: ((message: ToShard) => void)[] = [];
   private wake: (() => void) | undefined;
   private failure: Error | undefined;
   private stopped = false;
 
-  constructor(private readonly threads: number) {
+  constructor(threads: number) {
     this.shares = Array.from({ length: threads }, () => ({ queue: [], waiting: 0, stage: 0, done: false, taken: () => undefined }));
+    this.exchanges = new Exchanges(threads);
   }
 
   /** Resolves when a share has given something (an event, facts, its end, a failure). */
@@ -141,7 +144,7 @@ class Run {
     let go: (() => void) | undefined;
     share.taken = () => go?.();
     try {
-      for await (const placed of shardEvents(files, options, this.exchange(0))) {
+      for await (const placed of shardEvents(files, options, this.exchange())) {
         if (this.stopped) return;
         this.give(0, placed);
         while (share.waiting >= WINDOW) await new Promise<void>((resolve) => (go = resolve));
@@ -159,8 +162,8 @@ class Run {
   worker(thread: number, early: EarlyWorker, start: ShardStart): Worker {
     const { worker } = early;
     const share = this.shares[thread];
-    const exchange = this.exchange(thread);
     const send = (message: ToShard) => worker.postMessage(message);
+    this.ports[thread] = send;
     // Takings are told in small batches: one message per file would cost more than the file's own message.
     let untold = 0;
     share.taken = (w) => {
@@ -172,7 +175,11 @@ class Run {
     };
     worker.on('message', (message: FromShard) => {
       if ('placed' in message) this.give(thread, message.placed);
-      else if ('facts' in message) void exchange(message.facts).then((facts) => send({ facts }));
+      else if ('facts' in message) {
+        const given = { round: this.passed(thread), facts: message.facts };
+        this.exchanges.take(given);
+        this.forward(thread, given);
+      }
       else if ('done' in message) {
         share.done = true;
         this.notify();
@@ -188,25 +195,26 @@ class Run {
     this.stopped = true;
   }
 
-  /** The exchange of `thread`: its n-th call joins the n-th exchange of every share. */
-  private exchange(thread: number): Exchange {
+  /** This thread's exchange: its n-th call joins the n-th exchange of every share. */
+  private exchange(): Exchange {
     return (facts) => {
-      const share = this.shares[thread];
-      const round = share.stage++;
-      this.notify();
-      const exchange = (this.exchanges[round] ??= this.newExchange());
-      exchange.given[thread] = facts;
-      if (++exchange.count === this.threads) {
-        exchange.resolve(exchange.given.flat().sort(([a], [b]) => a - b).map(([, f]) => f));
-      }
-      return exchange.all;
+      this.passed(0);
+      const { round, all } = this.exchanges.give(facts);
+      this.forward(0, { round, facts });
+      return all;
     };
   }
 
-  private newExchange(): Run['exchanges'][number] {
-    let resolve: (all: readonly FileFacts[]) => void = () => undefined;
-    const all = new Promise<readonly FileFacts[]>((r) => (resolve = r));
-    return { given: [], count: 0, all, resolve };
+  /** A share has ended a pass (it gives its facts to an exchange): returns which exchange, counting from 0. */
+  private passed(thread: number): number {
+    const round = this.shares[thread].stage++;
+    this.notify();
+    return round;
+  }
+
+  /** What a share gave an exchange, to every worker but its own. */
+  private forward(from: number, given: GivenFacts): void {
+    this.ports.forEach((send, thread) => thread !== from && send({ given }));
   }
 
   private give(thread: number, placed: PlacedEvent): void {

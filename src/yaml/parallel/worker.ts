@@ -7,7 +7,7 @@ import { parentPort } from 'node:worker_threads';
 import { errorMessage } from '../../util/errors';
 import { bundledSchemaValidation } from '../schema/bundledValidation';
 import type { FileFacts } from '../lint';
-import { WINDOW, weight, type FromShard, type ShardStart, type ToShard } from './protocol';
+import { Exchanges, WINDOW, weight, type FromShard, type ShardStart, type ToShard } from './protocol';
 import { shardEvents } from './shard';
 
 /** Runs this worker thread's share; `dist` is the folder of the bundled schema's reader and workers. */
@@ -17,25 +17,28 @@ export function runShard(dist: string): void {
   const schemas = bundledSchemaValidation(dist);
   let taken = 0;
   let wake: (() => void) | undefined;
-  let facts: ((all: readonly FileFacts[]) => void) | undefined;
+  let exchanges: Exchanges | undefined;
   let started: (start: ShardStart) => void;
   const start = new Promise<ShardStart>((resolve) => (started = resolve));
   port.on('message', (message: ToShard) => {
-    if ('start' in message) started(message.start);
-    else if ('taken' in message) {
+    if ('start' in message) {
+      exchanges = new Exchanges(message.start.shares);
+      started(message.start);
+    } else if ('taken' in message) {
       taken += message.taken;
       wake?.();
-    } else facts?.(message.facts);
+    } else exchanges?.take(message.given);
   });
   const send = (message: FromShard) => port.postMessage(message);
 
   const run = async (): Promise<void> => {
     const { files, options } = await start;
     let sent = 0;
-    const exchange = (own: readonly (readonly [number, FileFacts])[]) => new Promise<readonly FileFacts[]>((resolve) => {
-      facts = resolve;
+    const exchange = (own: readonly (readonly [number, FileFacts])[]) => {
+      const { all } = exchanges!.give(own);
       send({ facts: own });
-    });
+      return all;
+    };
     const { schema, ...rest } = options;
     for await (const placed of shardEvents(files, { ...rest, schemas: schema ? schemas.load : undefined }, exchange)) {
       while (sent - taken >= WINDOW) await new Promise<void>((resolve) => (wake = resolve));

@@ -10,6 +10,7 @@ import { nodeFileSystem, type FileSystem } from '../../../src/yaml/files';
 import { lintPaths, type LintEvent, type LintOptions } from '../../../src/yaml/lintPaths';
 import { EarlyWorker, idleThreads, readCpu, spareWorkers } from '../../../src/yaml/parallel/early';
 import { MIN_BYTES_PER_THREAD, shareFiles, threadsFor } from '../../../src/yaml/parallel/plan';
+import { Exchanges } from '../../../src/yaml/parallel/protocol';
 import { lintInParallel, type ParallelOptions } from '../../../src/yaml/parallel/run';
 import { YamlChecker } from '../../../src/yaml/checker';
 import { bundledSchemaValidation } from '../../../src/yaml/schema/bundledValidation';
@@ -173,6 +174,26 @@ describe('lint shared among worker threads', function () {
       else assert.notEqual(readFileSync(join(two, 'f003.yaml'), 'utf8'), POD_YES);
     });
   }
+
+  it("completes each exchange of facts on every share's side, whatever order the facts come in", async () => {
+    const facts = (name: string) => ({ namespacesAskingForSidecars: new Set([name]), namespaceLabels: new Map() });
+    const names = (all: readonly { namespacesAskingForSidecars: ReadonlySet<string> }[]) => all.map((f) => [...f.namespacesAskingForSidecars][0]);
+    const worker = new Exchanges(3);
+    // Another share's facts for the second exchange come before this share's first.
+    worker.take({ round: 1, facts: [[5, facts('late-b')]] });
+    worker.take({ round: 0, facts: [[0, facts('a')], [4, facts('e')]] });
+    let settled = false;
+    const first = worker.give([[2, facts('c')]]);
+    void first.all.then(() => (settled = true));
+    await nextTurn();
+    assert.equal(settled, false, 'two of three shares gave');
+    worker.take({ round: 0, facts: [[1, facts('b')], [3, facts('d')]] });
+    assert.deepEqual(names(await first.all), ['a', 'b', 'c', 'd', 'e']);
+    const second = worker.give([[2, facts('late-c')]]);
+    assert.equal(second.round, 1);
+    worker.take({ round: 1, facts: [[0, facts('late-a')]] });
+    assert.deepEqual(names(await second.all), ['late-a', 'late-c', 'late-b']);
+  });
 
   describe('a share reads ahead while the others finish their first pass', () => {
     /** The files of a share, and which of them the share read ahead (`YamlChecker.prepare`) before the facts came. */
