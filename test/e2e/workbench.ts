@@ -97,7 +97,13 @@ export class Workbench {
     const input = this.page.locator('.quick-input-widget input');
     await input.waitFor();
     await input.fill(`>${title}`);
-    await this.quickPickRow(title).click();
+    const row = this.quickPickRow(title);
+    await row.waitFor();
+    // Enter runs the focused row, the first match once the list is filtered: a click may land on another row when the
+    // list is laid out again between finding the row and clicking it (results added as they come). A row that is not
+    // the focused one is clicked.
+    if (await row.evaluate((r) => r.classList.contains('focused'))) await this.page.keyboard.press('Enter');
+    else await row.click();
     await this.page.locator('.quick-input-widget').waitFor({ state: 'hidden' });
   }
 
