@@ -483,12 +483,17 @@ export function closingQuote(line: string, from: number, quote: string): number 
       }
       return k;
     }
-    // A double quote escaped by an odd number of backslashes (from `from` on) does not close.
-    let slashes = 0;
-    while (k - 1 - slashes >= from && line[k - 1 - slashes] === '\\') slashes++;
-    if (slashes % 2 === 0) return k;
+    // A double quote that a backslash escapes does not close.
+    if (!escapedAt(line, k, from)) return k;
   }
   return -1;
+}
+
+/** Whether the backslashes right before `at` (from `from` on) escape it: there is an odd number of them. */
+function escapedAt(line: string, at: number, from: number): boolean {
+  let slashes = 0;
+  while (at - 1 - slashes >= from && line.charCodeAt(at - 1 - slashes) === 92) slashes++;
+  return slashes % 2 === 1;
 }
 
 /**
@@ -498,16 +503,9 @@ export function closingQuote(line: string, from: number, quote: string): number 
  */
 function doubleQuotedLine(inner: string): { text: string; escapedBreak: boolean } {
   const body = trimSpaces(inner);
-  if (!endsEscaping(body)) return { text: quoted(body, '"'), escapedBreak: false };
+  if (!escapedAt(body, body.length, 0)) return { text: quoted(body, '"'), escapedBreak: false };
   if (body.length < inner.length) return { text: quoted(`${body} `, '"'), escapedBreak: false };
   return { text: quoted(body.slice(0, -1), '"'), escapedBreak: true };
-}
-
-/** Whether `text` ends with an odd number of backslashes: its last one escapes what comes after it. */
-function endsEscaping(text: string): boolean {
-  let slashes = 0;
-  while (text.charCodeAt(text.length - 1 - slashes) === 92) slashes++;
-  return slashes % 2 === 1;
 }
 
 /** `text` without its final spaces. Not `trimEnd`: that drops any Unicode space, and YAML's white space is ` ` and tab. */
