@@ -54,7 +54,8 @@ export async function run(): Promise<void> {
     const extension = vscode.extensions.getExtension<Services>(extensionId);
     if (!extension?.isActive) return undefined;
     const exports = extension.exports;
-    sessionEvents ??= exports.mesh.onDidChange(() => phase.events.push({ at: Date.now(), state: exports.mesh.state, namespaces: exports.mesh.store?.namespaces.length ?? 0 }));
+    // Counted from the raw objects: reading `store.namespaces` would build every namespace model on each change.
+    sessionEvents ??= exports.mesh.onDidChange(() => phase.events.push({ at: Date.now(), state: exports.mesh.state, namespaces: [...exports.mesh.store?.values('namespaces') ?? []].length }));
     subscribed ??= exports.meshTree.onDidChangeTreeData((change) => {
       const rows = change === undefined ? ['tree'] : (Array.isArray(change) ? change : [change]).map(describe);
       phase.refreshes.push({ at: Date.now(), rows });

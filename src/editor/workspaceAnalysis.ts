@@ -11,7 +11,7 @@ import { codeOf, toDiagnostic, toRange, toWorkspaceEdit } from './convert';
 const YAML_GLOB = '**/*.{yaml,yml}';
 const NOT_SCANNED = '**/{node_modules,.git}/**';
 const SKIPPED_DIR = /[\\/](?:node_modules|\.git)[\\/]/;
-/** At most this many files are read on the first scan (it runs when a YAML file is first opened). */
+/** At most this many files are read on a scan. */
 const MAX_FILES = 5000;
 /** Files read at once on a scan. */
 const READS_AT_ONCE = 8;
@@ -178,5 +178,17 @@ export function registerWorkspaceAnalysis(context: vscode.ExtensionContext, anal
       else if (e.affectsConfiguration('istio.analysis')) analysis.republish();
     }),
   );
-  void analysis.analyzeAll();
+  // The first scan waits for YAML to be in play, as activation by a YAML file does: opening the Mesh view alone reads
+  // no files (the file search spawns a process, which held the extension host 30 ms in the middle of the view's first
+  // fetch, and then the reads).
+  const isYaml = (d: vscode.TextDocument) => d.languageId === 'yaml';
+  if (vscode.workspace.textDocuments.some(isYaml)) void analysis.analyzeAll();
+  else {
+    const firstYaml = vscode.workspace.onDidOpenTextDocument((d) => {
+      if (!isYaml(d)) return;
+      firstYaml.dispose();
+      void analysis.analyzeAll();
+    });
+    context.subscriptions.push(firstYaml);
+  }
 }

@@ -157,6 +157,18 @@ export class MeshStore {
     return false;
   }
 
+  /**
+   * The namespaces holding a workload or a pod, sorted, told from the raw objects: no namespace model is built (the
+   * YAML checks ask on every change, and building every model with its pods at the first sync stalled the host).
+   */
+  namespacesWithWorkloads(): string[] {
+    const names = new Set<string>();
+    for (const c of ['pods', 'deployments', 'statefulsets', 'daemonsets'] as const) {
+      for (const [ns, objects] of this.objects.get(c) ?? []) if (objects.size > 0) names.add(ns);
+    }
+    return [...(this.objects.get('namespaces')?.get('')?.keys() ?? [])].filter((n) => names.has(n)).sort();
+  }
+
   namespace(name: string): NamespaceModel | undefined {
     // A stale control plane may move every namespace's state: settle it before trusting the cache.
     if (this.controlPlaneDirty) this.rebuildControlPlane();

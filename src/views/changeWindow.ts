@@ -1,23 +1,31 @@
 // Collects changes for a short window and hands them over as one. Pure (no `vscode`), so it is unit-tested.
 
-/** When the next flush may come: its clock (tests give their own) and the shortest time between two flushes. */
+/** When the next flush may come: its clock (tests give their own) and the shortest times between two flushes. */
 export interface ChangeWindowOptions {
   /** Merge what arrives within this long of the first change of a quiet spell (about a frame). */
   windowMs: number;
   /** Never two flushes closer than this; a change arriving sooner waits until then, merged with what follows. */
   gapMs?: number;
+  /**
+   * And a change that is not urgent waits this much longer after the gap: while changes stream, the time after the gap
+   * stays free for an urgent one, which then goes at once.
+   */
+  holdMs?: number;
   now?: () => number;
 }
 
 /**
  * Merges the changes that arrive within `windowMs` of the first one and passes the merged change to `flush`: a burst
  * (a rollout's pods, a restart's progress) becomes one redraw. Flushes are at least `gapMs` apart: a change that comes
- * sooner after the last flush waits for the gap to pass (merged with any that follow), never longer. A flush that sent
- * nothing (it returned false) does not count.
+ * sooner after the last flush waits for the gap to pass (merged with any that follow), never longer; one that is not
+ * urgent waits `holdMs` more. A flush that sent nothing (it returned false) does not count.
  */
 export class ChangeWindow<T> {
   private pending: T | undefined;
+  private pendingSince = 0;
+  private urgent = false;
   private timer: NodeJS.Timeout | undefined;
+  private dueAt = 0;
   private lastFlush = Number.NEGATIVE_INFINITY;
   private readonly now: () => number;
 
@@ -30,21 +38,33 @@ export class ChangeWindow<T> {
     this.now = options.now ?? (() => performance.now());
   }
 
-  add(change: T): void {
-    this.pending = this.merge(this.pending, change);
-    if (this.timer) return;
+  /** `urgent`: it goes as soon as the gap allows, and takes what is pending with it. */
+  add(change: T, urgent = false): void {
     const now = this.now();
-    const wait = Math.max(this.options.windowMs, this.lastFlush + (this.options.gapMs ?? 0) - now);
+    if (this.pending === undefined) this.pendingSince = now;
+    this.pending = this.merge(this.pending, change);
+    this.urgent ||= urgent;
+    const { windowMs, gapMs = 0, holdMs = 0 } = this.options;
+    const due = Math.max(this.pendingSince + windowMs, this.lastFlush + gapMs + (this.urgent ? 0 : holdMs));
+    if (this.timer && due >= this.dueAt) return;
+    clearTimeout(this.timer);
+    this.dueAt = due;
     this.timer = setTimeout(() => {
       const merged = this.pending!;
-      this.pending = this.timer = undefined;
-      const at = this.now();
-      if (this.flush(merged) !== false) this.lastFlush = at;
-    }, wait);
+      this.discard();
+      // From the end of the flush: a receiver's own clock (VS Code's debounce) starts when it is handed the change.
+      if (this.flush(merged) !== false) this.lastFlush = this.now();
+    }, Math.max(0, due - now));
+  }
+
+  /** Drops what is pending: it is shown already (the caller drew it some other way). The gap still counts. */
+  discard(): void {
+    clearTimeout(this.timer);
+    this.pending = this.timer = undefined;
+    this.urgent = false;
   }
 
   dispose(): void {
-    clearTimeout(this.timer);
-    this.pending = this.timer = undefined;
+    this.discard();
   }
 }

@@ -26,6 +26,12 @@ const redrawWindowMs = 16;
  * Ours are spaced just past it: each one is sent on at once.
  */
 const redrawGapMs = 210;
+/**
+ * While changes stream, a redraw that ends no work in progress waits this much longer than the gap: VS Code is then
+ * free for part of each cycle, and the change that finishes a restart is drawn at once if it comes then (else when the
+ * gap ends). A rollout's progress is drawn about twice a second.
+ */
+const redrawHoldMs = 200;
 const allCollections = ['namespaces', 'pods', 'deployments', 'statefulsets', 'daemonsets', 'services', 'webhooks', 'crds'] as const;
 
 /** The group of namespaces. */
@@ -59,7 +65,7 @@ export interface ClusterRowsOptions {
  * the rows it touches (see `MeshNodes`), batched per frame; a change of the connection redraws all of them.
  */
 export class ClusterRows {
-  private readonly window = new ChangeWindow<TreeChange>({ windowMs: redrawWindowMs, gapMs: redrawGapMs }, mergeTreeChanges, (c) => this.redraw(c));
+  private readonly window = new ChangeWindow<TreeChange>({ windowMs: redrawWindowMs, gapMs: redrawGapMs, holdMs: redrawHoldMs }, mergeTreeChanges, (c) => this.redraw(c));
   private readonly nodes: MeshNodes<NamespaceNode, WorkloadNode>;
   private readonly group = new NamespacesNode(() => this.session.store?.namespaces ?? [], () => this.nodes.namespaces(this.session.store?.namespaces ?? []));
   private controlPlane: ControlPlaneNode | undefined;
@@ -92,16 +98,27 @@ export class ClusterRows {
       },
     });
     this.subscriptions = [
-      session.onDidChange((c) => this.window.add({ root: c.state, controlPlane: c.mesh?.controlPlane ?? false, namespaces: c.mesh?.namespaces ?? new Set() })),
+      session.onDidChange((c) => this.changed({ root: c.state, controlPlane: c.mesh?.controlPlane ?? false, namespaces: c.mesh?.namespaces ?? new Set() })),
       // A followed restart changes its workload's row and its namespace's "restarting…".
-      rollouts.onDidChange((s) => this.window.add({ root: false, controlPlane: false, namespaces: new Set([s.ref.namespace]) })),
+      rollouts.onDidChange((s) => this.changed({ root: false, controlPlane: false, namespaces: new Set([s.ref.namespace]) })),
     ];
+  }
+
+  /** Queues a change for the next redraw; one that finishes a restart on screen goes first. */
+  private changed(change: TreeChange): void {
+    const store = this.session.store;
+    const urgent = !change.root && store !== undefined && store === this.nodesStore && this.nodes.settles(change.namespaces, (name) => store.namespace(name));
+    this.window.add(change, urgent);
   }
 
   /** The rows as they are now: what is listed so far; empty until the namespaces are. */
   roots(): MeshNode[] {
     const rows = this.rootRows();
     this.rootFace = JSON.stringify(rows);
+    // VS Code fetches every row it shows under these again after them: the changes waiting to be redrawn are drawn
+    // then. (Redrawn, the first list's change, which arrives while the view's first fetch waits for it, made VS Code
+    // fetch its first rows twice, the second time while the pods' pages were keeping this thread busy.)
+    this.window.discard();
     const store = this.session.store;
     this.useNodesOf(store);
     if (!store || rows.length === 0) return [];

@@ -147,6 +147,22 @@ export class MeshNodes<NS, WL> {
     return result.group ? { group: true, namespaces: [], workloads: [] } : result;
   }
 
+  /**
+   * Whether a change of these namespaces ends work that a namespace row showed in progress: its last pod to restart
+   * gone, a followed restart done. That is the moment a user watching a restart waits for; it is drawn before the rest.
+   * Reads the models of shown rows in progress only.
+   */
+  settles(namespaces: ReadonlySet<string> | 'all', read: (name: string) => NamespaceModel | undefined): boolean {
+    if (namespaces === 'all') return false;
+    for (const name of namespaces) {
+      const entry = this.entries.get(name);
+      if (!entry?.shown || !inProgress(entry.shown, entry.shownRollingOut)) continue;
+      const model = read(name);
+      if (model && !inProgress(model, this.rollouts.isRollingOut(name))) return true;
+    }
+    return false;
+  }
+
   private changedWorkloads(entry: NamespaceEntry<NS, WL>, model: NamespaceModel): WL[] {
     const changed: WL[] = [];
     for (const w of model.workloads) {
@@ -184,6 +200,11 @@ export class MeshNodes<NS, WL> {
     for (const wl of this.entries.get(name)?.workloads.values() ?? []) this.byWorkloadNode.delete(wl.node);
     this.entries.delete(name);
   }
+}
+
+/** A namespace row shows work in progress: pods still to restart, or a restart being followed. */
+function inProgress(m: NamespaceModel, rollingOut: boolean): boolean {
+  return rollingOut || m.restartNeeded > 0;
 }
 
 /** What a namespace row shows of its model (its label, description, icon, menus and tooltip). */

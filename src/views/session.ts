@@ -33,8 +33,12 @@ export class MeshSession implements vscode.Disposable {
   private starting: Promise<void> | undefined;
   private current: SessionState = 'idle';
   private lastError: ClusterError | undefined;
-  /** The values last given to `setContext`, so a busy store does not send the same ones again. */
-  private readonly contextKeys = new Map<string, unknown>();
+  /**
+   * The values last given to `setContext`, so a busy store does not send the same ones again. Each one sent makes the
+   * window evaluate its menus again (5-10 ms of its time while it draws the view's first rows); these start as what an
+   * unset key means to every `when` clause that reads it (`istio.mesh == notInstalled`, the walkthrough's steps).
+   */
+  private readonly contextKeys = new Map<string, unknown>([['istio.mesh', 'unknown'], ['istio.istiodReady', false], ['istio.namespaceInjected', false]]);
   private readonly changeEmitter = new vscode.EventEmitter<SessionChange>();
   private pendingChange: SessionChange | undefined;
   /** Fires when the connection state or the mesh model changed (model changes arrive batched, one event per tick). */
@@ -267,7 +271,9 @@ export class MeshSession implements vscode.Disposable {
     this.setContext('istio.mesh', this.installState);
     // Complete the walkthrough's steps "install" and "inject" however the user got there (palette, tree, istioctl).
     this.setContext('istio.istiodReady', cp.revisions.some((r) => r.ready > 0));
-    this.setContext('istio.namespaceInjected', store.someNamespaceInMesh());
+    // Whether a namespace is in the mesh depends on the control plane's webhooks: before they are listed the answer
+    // would be a guess, and asking costs a look at every namespace while the view's first rows are being drawn.
+    if (store.isSynced('deployments', 'webhooks')) this.setContext('istio.namespaceInjected', store.someNamespaceInMesh());
   }
 
   private setContext(key: string, value: unknown): void {

@@ -6,11 +6,13 @@ export function createContextStatusBar(session: MeshSession): vscode.Disposable 
   const item = vscode.window.createStatusBarItem('istio.context', vscode.StatusBarAlignment.Left, 10);
   item.name = 'Istio Mesh: Kubernetes context';
   item.command = 'istio.selectContext';
+  let shown = false;
   const update = () => {
     const context = session.contextName;
     const store = session.store;
     if (!context) {
-      item.hide();
+      if (shown) item.hide();
+      shown = false;
       return;
     }
     let mesh = '';
@@ -20,9 +22,13 @@ export function createContextStatusBar(session: MeshSession): vscode.Disposable 
     } else if (session.state !== 'connecting') {
       mesh = ` · ${session.state}`;
     }
-    item.text = `$(server-environment) ${context}${mesh}`;
-    item.tooltip = `Kubernetes context "${context}" (${session.client?.server ?? ''}). Click to switch.`;
-    item.show();
+    // Each assignment is sent to the window, even of the same text, and the mesh changes many times a second.
+    const text = `$(server-environment) ${context}${mesh}`;
+    const tooltip = `Kubernetes context "${context}" (${session.client?.server ?? ''}). Click to switch.`;
+    if (item.text !== text) item.text = text;
+    if (item.tooltip !== tooltip) item.tooltip = tooltip;
+    if (!shown) item.show();
+    shown = true;
   };
   const subscription = session.onDidChange(update);
   update();

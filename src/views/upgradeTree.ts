@@ -21,16 +21,25 @@ class UpgradeTreeProvider implements vscode.TreeDataProvider<UpgradeRow>, vscode
   private readonly changes = new vscode.EventEmitter<void>();
   readonly onDidChangeTreeData = this.changes.event;
   private readonly subscriptions: vscode.Disposable[];
+  private face: string | undefined;
 
   constructor(private readonly services: Services) {
     this.subscriptions = [services.upgrades.onDidChange(() => this.refresh()), services.mesh.onDidChange(() => this.refresh())];
   }
 
+  /**
+   * Only the context and its stored upgrade decide this view. A mesh change comes many times a second during a
+   * rollout, and each context key set makes the window evaluate its menus again: nothing is sent when neither changed.
+   */
   private refresh(): void {
     const context = this.services.mesh.contextName;
     const state = context ? this.services.upgrades.get(context) : undefined;
+    const running = context ? this.services.upgrades.isRunning(context) : false;
+    const face = JSON.stringify([context, state, running]);
+    if (face === this.face) return;
+    this.face = face;
     void vscode.commands.executeCommand('setContext', 'istio.upgrade', state ? state.phase : 'none');
-    void vscode.commands.executeCommand('setContext', 'istio.upgradeRunning', context ? this.services.upgrades.isRunning(context) : false);
+    void vscode.commands.executeCommand('setContext', 'istio.upgradeRunning', running);
     this.changes.fire();
   }
 

@@ -6,7 +6,7 @@ import type { ClusterFacts } from './facts';
  * injection engine renders the chart's webhooks for both), namespaces running workloads (for `namespace-not-injected`)
  * and the control-plane namespace.
  */
-export function clusterFactsOf(store: Pick<MeshStore, 'controlPlane' | 'namespaces'>): ClusterFacts {
+export function clusterFactsOf(store: Pick<MeshStore, 'controlPlane' | 'namespacesWithWorkloads'>): ClusterFacts {
   const cp = store.controlPlane;
   const tags = new Map<string, string>();
   for (const r of cp.revisions) for (const t of r.tags) tags.set(t, r.revision);
@@ -19,7 +19,7 @@ export function clusterFactsOf(store: Pick<MeshStore, 'controlPlane' | 'namespac
         tags: [...tags].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([name, revision]) => ({ name, revision })),
       }
       : {}),
-    namespacesWithWorkloads: store.namespaces.filter((n) => n.workloads.length > 0 || n.podCount > 0).map((n) => n.name),
+    namespacesWithWorkloads: store.namespacesWithWorkloads(),
     ...(cp.namespaces[0] ? { controlPlaneNamespace: cp.namespaces[0] } : {}),
   };
 }

@@ -170,6 +170,24 @@ describe('LiveMesh', () => {
     assert.ok(asked.some((a) => a.path === '/api/v1/pods'), 'the pods were listed');
   });
 
+  it('starts the other lists once the view has fetched the namespaces\' rows, leaving VS Code a moment to draw them', async () => {
+    const asked: { path: string; at: number }[] = [];
+    server.route = (req, res) => {
+      if (req.query.get('watch') === 'true') return void startWatch(res);
+      asked.push({ path: req.path, at: performance.now() });
+      json(res, 200, { metadata: { resourceVersion: '5' }, items: req.path === '/api/v1/namespaces' ? [namespace('shop')] : [] });
+    };
+    live = new LiveMesh(client, silentLogger, { debounceMs: 1 });
+    live.start();
+    await until(() => live!.store.isSynced('namespaces'), 3000, 'the namespaces to be listed');
+    const shownAt = performance.now();
+    live.firstLevelShown();
+    await live.whenSynced();
+    const pods = asked.find((a) => a.path === '/api/v1/pods');
+    assert.ok(pods, 'the pods were listed');
+    assert.ok(pods.at - shownAt >= 95, `the pods were asked for ${(pods.at - shownAt).toFixed(0)} ms after the rows were fetched, before VS Code could draw them`);
+  });
+
   it('starts the other lists after the head start when the namespaces do not answer', async () => {
     const asked: string[] = [];
     server.route = (req, res) => {

@@ -1,7 +1,7 @@
 import * as assert from 'node:assert/strict';
 import { MeshStore, type MeshChange } from '../../../src/mesh/store';
 import { injectorConfigMap, injectorWebhookConfiguration } from '../../builders/injection';
-import { deployment, istiod, namespace, pod } from '../../builders/kube';
+import { daemonSet, deployment, istiod, namespace, pod, statefulSet } from '../../builders/kube';
 
 describe('MeshStore', () => {
   let store: MeshStore;
@@ -60,6 +60,33 @@ describe('MeshStore', () => {
       store.flush();
     }
     assert.equal(store.someNamespaceInMesh(), false);
+  });
+
+  it('tells the namespaces holding a workload or a pod as the models tell it, and builds none', () => {
+    const told = () => store.namespaces.filter((n) => n.workloads.length > 0 || n.podCount > 0).map((n) => n.name);
+    const steps: [string, () => void][] = [
+      ['a Deployment with its pod', () => undefined],
+      ['a bare pod', () => store.apply('pods', 'ADDED', pod('job-1', { namespace: 'other' }))],
+      ['a StatefulSet without pods', () => store.apply('statefulsets', 'ADDED', statefulSet('db', { namespace: 'data' }))],
+      ['the namespace it is in', () => store.apply('namespaces', 'ADDED', namespace('data'))],
+      ['a DaemonSet', () => store.apply('daemonsets', 'ADDED', daemonSet('agent', { namespace: 'nodes' }))],
+      ['its namespace', () => store.apply('namespaces', 'ADDED', namespace('nodes'))],
+      ['the bare pod gone', () => store.apply('pods', 'DELETED', pod('job-1', { namespace: 'other' }))],
+      ['the Deployment gone, its pod left', () => store.apply('deployments', 'DELETED', deployment('web', { namespace: 'shop' }))],
+      ['its pod gone', () => store.apply('pods', 'DELETED', pod('web-1', { namespace: 'shop', owner: { kind: 'Deployment', name: 'web' } }))],
+    ];
+    for (const [what, step] of steps) {
+      step();
+      store.flush();
+      const read = store.namespace.bind(store);
+      let models = 0;
+      store.namespace = (name) => (models++, read(name));
+      const names = store.namespacesWithWorkloads();
+      assert.equal(models, 0, `${what}: no model read`);
+      store.namespace = read;
+      assert.deepEqual(names, told(), what);
+    }
+    assert.deepEqual(store.namespacesWithWorkloads(), ['data', 'nodes']);
   });
 
   it('rebuilds everything when the control plane changes', async () => {

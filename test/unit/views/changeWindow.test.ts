@@ -78,6 +78,49 @@ describe('the tree’s change window', () => {
     window.dispose();
   });
 
+  it('drops what is pending when told it is shown already, and flushes only what comes after', () => {
+    const { window, flushes } = windowOf(16, 210);
+    window.add(['listed']);
+    tick(10);
+    window.discard();
+    tick(100);
+    assert.deepEqual(flushes, [], 'nothing flushed for what was discarded');
+    window.add(['after']);
+    tick(16);
+    assert.deepEqual(flushes, [{ at: start + 126, change: ['after'] }], 'a frame after it: a discard starts no gap');
+  });
+
+  it('holds a change that is not urgent past the gap, and lets an urgent one go as soon as the gap allows', () => {
+    const flushes: { at: number; change: string[] }[] = [];
+    const window = new ChangeWindow<string[]>({ windowMs: 16, gapMs: 200, holdMs: 200, now: () => Date.now() }, merge, (change) => {
+      flushes.push({ at: Date.now() - start, change });
+    });
+    window.add(['a']);
+    tick(16);
+    assert.deepEqual(flushes, [{ at: 16, change: ['a'] }], 'after a quiet spell: a frame later, urgent or not');
+    tick(34);
+    window.add(['progress']);
+    tick(250);
+    assert.equal(flushes.length, 1, 'progress is held past the gap (216)');
+    window.add(['done'], true);
+    tick(1); // Node runs a timer of 0 ms after 1
+    assert.deepEqual(flushes.at(-1), { at: 301, change: ['progress', 'done'] }, 'the urgent change goes at once, with what was held');
+    window.add(['more']);
+    tick(399);
+    assert.equal(flushes.length, 2);
+    tick(1);
+    assert.deepEqual(flushes.at(-1), { at: 301 + 400, change: ['more'] }, 'held: gap and hold after the last flush');
+    // An urgent change inside the gap still waits for the gap: VS Code would hold a sooner one 200 ms.
+    window.add(['x']);
+    tick(50);
+    window.add(['finished'], true);
+    tick(149);
+    assert.equal(flushes.length, 3);
+    tick(1);
+    assert.deepEqual(flushes.at(-1), { at: 701 + 200, change: ['x', 'finished'] });
+    window.dispose();
+  });
+
   it('flushes a change that comes after a quiet spell a frame later', () => {
     const { window, flushes } = windowOf(16, 210);
     window.add(['a']);

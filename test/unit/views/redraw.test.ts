@@ -181,4 +181,46 @@ describe('the Mesh tree redraws only what changed', () => {
     assert.equal(f.controlPlaneRedraws.at(-1), true);
     f.store.dispose();
   });
+
+  it('tells the change that ends a restart on screen from one that only moves it on', () => {
+    const store = new MeshStore({ debounceMs: 1, maxWaitMs: 5 });
+    const rollouts = new RolloutTracker();
+    const nodes = new MeshNodes<FakeNamespace, FakeWorkload>({
+      namespace: (model) => ({ kind: 'namespace', model }), setNamespace: (node, model) => (node.model = model),
+      workload: (workload) => ({ kind: 'workload', workload }), setWorkload: (node, w) => (node.workload = w),
+    }, rollouts);
+    const owner = (i: number) => ({ kind: 'Deployment' as const, name: web(i) });
+    store.replace('namespaces', [namespace('shop', { 'istio-injection': 'enabled' }), namespace('hidden', { 'istio-injection': 'enabled' })]);
+    store.replace('deployments', [istiod(), deployment(web(0), { namespace: 'shop' }), deployment(web(1), { namespace: 'shop' })]);
+    // Pods from before injection was turned on: each needs a restart.
+    store.replace('pods', [pod('web-0-old', { namespace: 'shop', owner: owner(0) }), pod('web-1-old', { namespace: 'shop', owner: owner(1) })]);
+    store.replace('webhooks', [injectorWebhookConfiguration()]);
+    store.flush();
+    nodes.namespaces([store.namespace('shop')!]);
+    const read = (n: string) => store.namespace(n);
+    /** Applies events, asks whether they settle, then draws them as the tree would. */
+    const step = (...events: WatchEvent[]) => {
+      for (const [c, type, o] of events) store.apply(c, type, o);
+      const settles = nodes.settles(new Set(['shop', 'hidden']), read);
+      nodes.redraw(new Set(['shop']), read, () => store.namespaces);
+      return settles;
+    };
+    assert.equal(store.namespace('shop')!.restartNeeded, 2);
+    assert.equal(step(['pods', 'ADDED', pod('web-0-new', { namespace: 'shop', owner: owner(0), sidecar: true, phase: 'Pending' })]), false, 'a new pod on its way');
+    assert.equal(step(['pods', 'DELETED', pod('web-0-old', { namespace: 'shop', owner: owner(0) })]), false, 'one pod still to restart');
+    assert.equal(step(['pods', 'ADDED', pod('web-1-new', { namespace: 'shop', owner: owner(1), sidecar: true })]), false);
+    assert.equal(step(['pods', 'DELETED', pod('web-1-old', { namespace: 'shop', owner: owner(1) })]), true, 'the last pod to restart gone');
+    assert.equal(step(['pods', 'ADDED', pod('web-1-other', { namespace: 'shop', owner: owner(1), sidecar: true })]), false, 'nothing was in progress');
+    assert.equal(nodes.settles('all', read), false, 'a whole list is no restart ending');
+    // A followed restart: "restarting…" until its last workload is done.
+    rollouts.update(rolloutState({ namespace: 'shop', name: web(0) }, 'restarting'));
+    assert.equal(step(), false, 'it starts');
+    rollouts.update(rolloutState({ namespace: 'shop', name: web(0) }, 'ready'));
+    assert.equal(step(), true, 'it is done');
+    // A namespace row never drawn (collapsed group, or not fetched yet) has nothing on screen to settle.
+    store.apply('pods', 'ADDED', pod('db-old', { namespace: 'hidden', owner: { kind: 'Deployment', name: 'db' } }));
+    store.apply('pods', 'DELETED', pod('db-old', { namespace: 'hidden', owner: { kind: 'Deployment', name: 'db' } }));
+    assert.equal(nodes.settles(new Set(['hidden']), read), false);
+    store.dispose();
+  });
 });
