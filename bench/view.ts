@@ -46,6 +46,7 @@ import { createProfile, installExtension, startServer, workbenchUrl } from '../t
 import { type EmptyExtension, WARM_UP, packEmptyExtension } from './emptyExtension';
 import { FakeCluster } from './fakeCluster';
 import { recordResult } from './results.mjs';
+import { median } from './ownTestbed';
 import { collapse, expand, firstLevel, watchDescription } from './workbench';
 import { createRetrying } from './populate';
 
@@ -145,6 +146,8 @@ function followRestart(client: ClusterClient, restarted: string, deployments: nu
   const pods = new Map<string, Pod>();
   const statuses = new Map<string, string>();
   const state = { changes: 0, finalAt: 0, lastReadyAt: 0, final: false };
+  /** Final, and the old pods gone too: what follows must not run beside their deletions. */
+  let settled = false;
   let settle: (() => void) | undefined;
   let listedBoth!: () => void;
   const listed = new Promise<void>((resolve) => (listedBoth = resolve));
@@ -155,8 +158,8 @@ function followRestart(client: ClusterClient, restarted: string, deployments: nu
     const final = live.length === deployments && live.every((p) => hasSidecar(p) && ready(p));
     if (final && !state.final) state.finalAt = Date.now();
     state.final = final;
-    // Settled once the old pods are gone too: what follows must not run beside their deletions.
-    if (final && pods.size === deployments) settle?.();
+    settled = final && pods.size === deployments;
+    if (settled) settle?.();
   };
   const podWatch = new Reflector<Pod>(client, Kinds.Pod, {
     onList: (items) => {
@@ -195,7 +198,7 @@ function followRestart(client: ClusterClient, restarted: string, deployments: nu
     /** Resolves once the cluster is in its final state and the old pods are gone. */
     settled: () => new Promise<void>((resolve) => {
       settle = resolve;
-      if (state.final && pods.size === deployments) resolve();
+      if (settled) resolve();
     }),
     stop: () => Promise.all([podWatch.stop(), deploymentWatch.stop()]),
   };
@@ -313,7 +316,7 @@ async function main(): Promise<void> {
     // 152 to 639 ms between runs, once measured while the cluster still settled after its pods were made).
     const empties: number[] = [];
     for (const b of BASELINES) empties.push(await firstLevel(page, b.displayName, b.container, 'one item'));
-    const emptyMs = [...empties].sort((a, b) => a - b)[1]!;
+    const emptyMs = median(empties);
     const memoryEmpty = await ext.memory();
 
     await ext.startPhase(true);
