@@ -32,6 +32,11 @@ const redrawGapMs = 210;
  * gap ends). A rollout's progress is drawn about twice a second.
  */
 const redrawHoldMs = 200;
+/**
+ * And while a restart is one pod from its end, progress waits up to this much longer: a redraw sent just before the
+ * end would make the end wait for VS Code's 200 ms.
+ */
+const redrawDeferMs = 800;
 const allCollections = ['namespaces', 'pods', 'deployments', 'statefulsets', 'daemonsets', 'services', 'webhooks', 'crds'] as const;
 
 /** The group of namespaces. */
@@ -65,7 +70,7 @@ export interface ClusterRowsOptions {
  * the rows it touches (see `MeshNodes`), batched per frame; a change of the connection redraws all of them.
  */
 export class ClusterRows {
-  private readonly window = new ChangeWindow<TreeChange>({ windowMs: redrawWindowMs, gapMs: redrawGapMs, holdMs: redrawHoldMs }, mergeTreeChanges, (c) => this.redraw(c));
+  private readonly window = new ChangeWindow<TreeChange>({ windowMs: redrawWindowMs, gapMs: redrawGapMs, holdMs: redrawHoldMs, deferMs: redrawDeferMs }, mergeTreeChanges, (c) => this.redraw(c));
   private readonly nodes: MeshNodes<NamespaceNode, WorkloadNode>;
   private readonly group = new NamespacesNode(() => this.session.store?.namespaces ?? [], () => this.nodes.namespaces(this.session.store?.namespaces ?? []));
   private controlPlane: ControlPlaneNode | undefined;
@@ -104,11 +109,12 @@ export class ClusterRows {
     ];
   }
 
-  /** Queues a change for the next redraw; one that finishes a restart on screen goes first. */
+  /** Queues a change for the next redraw; one that finishes a restart on screen goes first (see `MeshNodes.pace`). */
   private changed(change: TreeChange): void {
     const store = this.session.store;
-    const urgent = !change.root && store !== undefined && store === this.nodesStore && this.nodes.settles(change.namespaces, (name) => store.namespace(name));
-    this.window.add(change, urgent);
+    const pace = !change.root && store !== undefined && store === this.nodesStore
+      ? this.nodes.pace(change.namespaces, (name) => store.namespace(name), performance.now()) : 'steady';
+    this.window.add(change, pace);
   }
 
   /** The rows as they are now: what is listed so far; empty until the namespaces are. */

@@ -3,7 +3,14 @@ import type { WorkloadRollout } from '../injection/rollout';
 import type { RolloutTracker } from '../injection/tracker';
 import { workloadKey } from '../injection/workloads';
 import type { NamespaceModel, WorkloadModel } from '../mesh/model';
+import type { Pace } from './changeWindow';
 import { rolloutView } from './nodes/rollout';
+
+/**
+ * A namespace whose count of pods to restart went down this recently is restarting: a count of 1 then means its end is
+ * one pod away. (A count that stays at 1, a pod nobody restarts, defers nothing after this long.)
+ */
+const restartingMs = 5_000;
 
 /** Makes the tree's node objects and gives them their next model; the tree hands VS Code these same objects again. */
 export interface MeshNodeFactory<NS, WL> {
@@ -46,6 +53,8 @@ export class MeshNodes<NS, WL> {
   private readonly entries = new Map<string, NamespaceEntry<NS, WL>>();
   private readonly byWorkloadNode = new Map<WL, WorkloadEntry<WL>>();
   private groupFace: string | undefined;
+  /** The drawn namespaces with pods to restart: how many, and when that count last went down (see `pace`). */
+  private readonly restarts = new Map<string, { left: number; fellAt: number }>();
 
   constructor(private readonly factory: MeshNodeFactory<NS, WL>, private readonly rollouts: RolloutTracker) {}
 
@@ -109,6 +118,7 @@ export class MeshNodes<NS, WL> {
   clear(): void {
     this.entries.clear();
     this.byWorkloadNode.clear();
+    this.restarts.clear();
     this.groupFace = undefined;
   }
 
@@ -148,19 +158,34 @@ export class MeshNodes<NS, WL> {
   }
 
   /**
-   * Whether a change of these namespaces ends work that a namespace row showed in progress: its last pod to restart
-   * gone, a followed restart done. That is the moment a user watching a restart waits for; it is drawn before the rest.
-   * Reads the models of shown rows in progress only.
+   * How soon a change of these namespaces should be drawn (`at`: now, on the caller's clock).
+   * - `urgent`: it ends work that a namespace row showed in progress (its last pod to restart gone, a followed restart
+   *   done). That is the moment a user watching a restart waits for; it is drawn before the rest.
+   * - `deferred`: a restart is one pod from its end in some namespace (its count of pods to restart went down lately
+   *   and is 1): progress can wait a little, so the redraw that shows the end is not held behind it (see `Pace`).
+   * - `steady`: the rest.
+   * Reads the models of the namespaces changed, only those drawn.
    */
-  settles(namespaces: ReadonlySet<string> | 'all', read: (name: string) => NamespaceModel | undefined): boolean {
-    if (namespaces === 'all') return false;
+  pace(namespaces: ReadonlySet<string> | 'all', read: (name: string) => NamespaceModel | undefined, at: number): Pace {
+    if (namespaces === 'all') return 'steady';
+    let settles = false;
     for (const name of namespaces) {
       const entry = this.entries.get(name);
-      if (!entry?.shown || !inProgress(entry.shown, entry.shownRollingOut)) continue;
-      const model = read(name);
-      if (model && !inProgress(model, this.rollouts.isRollingOut(name))) return true;
+      const model = entry?.shown ? read(name) : undefined;
+      if (!entry?.shown || !model) {
+        this.restarts.delete(name);
+        continue;
+      }
+      const rollingOut = this.rollouts.isRollingOut(name);
+      if (inProgress(entry.shown, entry.shownRollingOut) && !inProgress(model, rollingOut)) settles = true;
+      const left = rollingOut ? 0 : model.restartNeeded;
+      const before = this.restarts.get(name);
+      if (left === 0) this.restarts.delete(name);
+      else this.restarts.set(name, { left, fellAt: before && left < before.left ? at : before?.fellAt ?? Number.NEGATIVE_INFINITY });
     }
-    return false;
+    if (settles) return 'urgent';
+    for (const { left, fellAt } of this.restarts.values()) if (left === 1 && at - fellAt < restartingMs) return 'deferred';
+    return 'steady';
   }
 
   private changedWorkloads(entry: NamespaceEntry<NS, WL>, model: NamespaceModel): WL[] {

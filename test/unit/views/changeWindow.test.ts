@@ -102,7 +102,7 @@ describe('the tree’s change window', () => {
     window.add(['progress']);
     tick(250);
     assert.equal(flushes.length, 1, 'progress is held past the gap (216)');
-    window.add(['done'], true);
+    window.add(['done'], 'urgent');
     tick(1); // Node runs a timer of 0 ms after 1
     assert.deepEqual(flushes.at(-1), { at: 301, change: ['progress', 'done'] }, 'the urgent change goes at once, with what was held');
     window.add(['more']);
@@ -113,11 +113,44 @@ describe('the tree’s change window', () => {
     // An urgent change inside the gap still waits for the gap: VS Code would hold a sooner one 200 ms.
     window.add(['x']);
     tick(50);
-    window.add(['finished'], true);
+    window.add(['finished'], 'urgent');
     tick(149);
     assert.equal(flushes.length, 3);
     tick(1);
     assert.deepEqual(flushes.at(-1), { at: 701 + 200, change: ['x', 'finished'] });
+    window.dispose();
+  });
+
+  it('defers progress while the end is near, and lets the end go at once when it comes', () => {
+    const flushes: { at: number; change: string[] }[] = [];
+    const window = new ChangeWindow<string[]>({ windowMs: 16, gapMs: 200, holdMs: 200, deferMs: 800, now: () => Date.now() }, merge, (change) => {
+      flushes.push({ at: Date.now() - start, change });
+    });
+    window.add(['a']);
+    tick(16);
+    window.add(['progress']);
+    tick(100);
+    window.add(['one left'], 'deferred');
+    tick(400);
+    assert.equal(flushes.length, 1, 'the progress waiting is deferred too (a steady change would have gone at 416)');
+    window.add(['done'], 'urgent');
+    tick(1);
+    assert.deepEqual(flushes.at(-1), { at: 517, change: ['progress', 'one left', 'done'] }, 'the end goes at once, VS Code being idle');
+    // Deferred at most deferMs past the gap.
+    window.add(['one left again'], 'deferred');
+    tick(999);
+    assert.equal(flushes.length, 2);
+    tick(1);
+    assert.deepEqual(flushes.at(-1), { at: 517 + 1000, change: ['one left again'] });
+    // A steady change brings a deferred one forward again (the end is no longer near).
+    tick(100);
+    window.add(['one left, later'], 'deferred');
+    tick(100);
+    window.add(['elsewhere']);
+    tick(199);
+    assert.equal(flushes.length, 3);
+    tick(1);
+    assert.deepEqual(flushes.at(-1), { at: 1517 + 400, change: ['one left, later', 'elsewhere'] });
     window.dispose();
   });
 

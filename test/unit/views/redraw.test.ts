@@ -182,7 +182,7 @@ describe('the Mesh tree redraws only what changed', () => {
     f.store.dispose();
   });
 
-  it('tells the change that ends a restart on screen from one that only moves it on', () => {
+  it('tells the change that ends a restart on screen from one a pod before the end, and from one that only moves it on', () => {
     const store = new MeshStore({ debounceMs: 1, maxWaitMs: 5 });
     const rollouts = new RolloutTracker();
     const nodes = new MeshNodes<FakeNamespace, FakeWorkload>({
@@ -198,29 +198,33 @@ describe('the Mesh tree redraws only what changed', () => {
     store.flush();
     nodes.namespaces([store.namespace('shop')!]);
     const read = (n: string) => store.namespace(n);
-    /** Applies events, asks whether they settle, then draws them as the tree would. */
+    let at = 0;
+    /** Applies events, asks how soon to draw them (a second later each time), then draws them as the tree would. */
     const step = (...events: WatchEvent[]) => {
       for (const [c, type, o] of events) store.apply(c, type, o);
-      const settles = nodes.settles(new Set(['shop', 'hidden']), read);
+      const pace = nodes.pace(new Set(['shop', 'hidden']), read, (at += 1_000));
       nodes.redraw(new Set(['shop']), read, () => store.namespaces);
-      return settles;
+      return pace;
     };
     assert.equal(store.namespace('shop')!.restartNeeded, 2);
-    assert.equal(step(['pods', 'ADDED', pod('web-0-new', { namespace: 'shop', owner: owner(0), sidecar: true, phase: 'Pending' })]), false, 'a new pod on its way');
-    assert.equal(step(['pods', 'DELETED', pod('web-0-old', { namespace: 'shop', owner: owner(0) })]), false, 'one pod still to restart');
-    assert.equal(step(['pods', 'ADDED', pod('web-1-new', { namespace: 'shop', owner: owner(1), sidecar: true })]), false);
-    assert.equal(step(['pods', 'DELETED', pod('web-1-old', { namespace: 'shop', owner: owner(1) })]), true, 'the last pod to restart gone');
-    assert.equal(step(['pods', 'ADDED', pod('web-1-other', { namespace: 'shop', owner: owner(1), sidecar: true })]), false, 'nothing was in progress');
-    assert.equal(nodes.settles('all', read), false, 'a whole list is no restart ending');
+    assert.equal(step(['pods', 'ADDED', pod('web-0-new', { namespace: 'shop', owner: owner(0), sidecar: true, phase: 'Pending' })]), 'steady', 'a new pod on its way');
+    assert.equal(step(['pods', 'DELETED', pod('web-0-old', { namespace: 'shop', owner: owner(0) })]), 'deferred', 'one pod still to restart');
+    assert.equal(step(['pods', 'ADDED', pod('web-1-new', { namespace: 'shop', owner: owner(1), sidecar: true })]), 'deferred', 'still one');
+    assert.equal(step(['pods', 'DELETED', pod('web-1-old', { namespace: 'shop', owner: owner(1) })]), 'urgent', 'the last pod to restart gone');
+    assert.equal(step(['pods', 'ADDED', pod('web-1-other', { namespace: 'shop', owner: owner(1), sidecar: true })]), 'steady', 'nothing was in progress');
+    assert.equal(nodes.pace('all', read, at), 'steady', 'a whole list is no restart ending');
+    // A pod that needs a restart and gets none (no count went down lately) defers nothing.
+    assert.equal(step(['pods', 'ADDED', pod('web-1-late', { namespace: 'shop', owner: owner(1) })]), 'steady', 'one to restart, none restarting');
     // A followed restart: "restarting…" until its last workload is done.
+    store.apply('pods', 'DELETED', pod('web-1-late', { namespace: 'shop', owner: owner(1) }));
     rollouts.update(rolloutState({ namespace: 'shop', name: web(0) }, 'restarting'));
-    assert.equal(step(), false, 'it starts');
+    assert.equal(step(), 'steady', 'it starts');
     rollouts.update(rolloutState({ namespace: 'shop', name: web(0) }, 'ready'));
-    assert.equal(step(), true, 'it is done');
+    assert.equal(step(), 'urgent', 'it is done');
     // A namespace row never drawn (collapsed group, or not fetched yet) has nothing on screen to settle.
     store.apply('pods', 'ADDED', pod('db-old', { namespace: 'hidden', owner: { kind: 'Deployment', name: 'db' } }));
     store.apply('pods', 'DELETED', pod('db-old', { namespace: 'hidden', owner: { kind: 'Deployment', name: 'db' } }));
-    assert.equal(nodes.settles(new Set(['hidden']), read), false);
+    assert.equal(nodes.pace(new Set(['hidden']), read, at), 'steady');
     store.dispose();
   });
 });
