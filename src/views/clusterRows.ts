@@ -33,10 +33,11 @@ const redrawGapMs = 210;
  */
 const redrawHoldMs = 200;
 /**
- * And while a restart is one pod from its end, progress waits up to this much longer: a redraw sent just before the
- * end would make the end wait for VS Code's 200 ms.
+ * And while a restart is a pod or two from its end, progress waits up to this much longer: a redraw sent less than
+ * 200 ms before the end makes the end wait for VS Code, which happens the less often the rarer they are (about one
+ * time in eight, the end then drawn at most 200 ms late).
  */
-const redrawDeferMs = 800;
+const redrawDeferMs = 1_500;
 const allCollections = ['namespaces', 'pods', 'deployments', 'statefulsets', 'daemonsets', 'services', 'webhooks', 'crds'] as const;
 
 /** The group of namespaces. */

@@ -7,10 +7,12 @@ import type { Pace } from './changeWindow';
 import { rolloutView } from './nodes/rollout';
 
 /**
- * A namespace whose count of pods to restart went down this recently is restarting: a count of 1 then means its end is
- * one pod away. (A count that stays at 1, a pod nobody restarts, defers nothing after this long.)
+ * A namespace whose count of pods to restart went down this recently is restarting: a count of `nearEnd` or less then
+ * means its end is a pod or two away. (A count that stays there, pods nobody restarts, defers nothing after this long;
+ * an old pod may take its grace period, tens of seconds, to go.)
  */
-const restartingMs = 5_000;
+const restartingMs = 30_000;
+const nearEnd = 2;
 
 /** Makes the tree's node objects and gives them their next model; the tree hands VS Code these same objects again. */
 export interface MeshNodeFactory<NS, WL> {
@@ -161,8 +163,8 @@ export class MeshNodes<NS, WL> {
    * How soon a change of these namespaces should be drawn (`at`: now, on the caller's clock).
    * - `urgent`: it ends work that a namespace row showed in progress (its last pod to restart gone, a followed restart
    *   done). That is the moment a user watching a restart waits for; it is drawn before the rest.
-   * - `deferred`: a restart is one pod from its end in some namespace (its count of pods to restart went down lately
-   *   and is 1): progress can wait a little, so the redraw that shows the end is not held behind it (see `Pace`).
+   * - `deferred`: a restart is a pod or two from its end in some namespace (its count of pods to restart went down
+   *   lately and is at most 2): progress can wait, so the redraw that shows the end is not held behind it (see `Pace`).
    * - `steady`: the rest.
    * Reads the models of the namespaces changed, only those drawn.
    */
@@ -184,7 +186,7 @@ export class MeshNodes<NS, WL> {
       else this.restarts.set(name, { left, fellAt: before && left < before.left ? at : before?.fellAt ?? Number.NEGATIVE_INFINITY });
     }
     if (settles) return 'urgent';
-    for (const { left, fellAt } of this.restarts.values()) if (left === 1 && at - fellAt < restartingMs) return 'deferred';
+    for (const { left, fellAt } of this.restarts.values()) if (left <= nearEnd && at - fellAt < restartingMs) return 'deferred';
     return 'steady';
   }
 

@@ -3,7 +3,7 @@ import { describeLocalCluster } from '../cluster/localCluster';
 import type { Services } from '../services';
 import { createContextStatusBar } from './statusBar';
 
-/** Registers the mesh tree view and the context status bar item. Nothing connects until the view asks. */
+/** Registers the mesh tree view and the context status bar item. Nothing connects until the view asks (the kubeconfig is read ahead). */
 export function registerMeshView(services: Services): void {
   const { context, mesh, meshTree, rollouts, clusters } = services;
   const view = vscode.window.createTreeView('istio.mesh', { treeDataProvider: meshTree, showCollapseAll: true });
@@ -26,5 +26,7 @@ export function registerMeshView(services: Services): void {
     void vscode.commands.executeCommand('setContext', 'istio.workloadsRestarted', true);
     restarted.dispose();
   });
+  // The view's first fetch comes a round trip to the window after activation: the kubeconfig is read meanwhile.
+  setTimeout(() => mesh.prepare(), 0);
   context.subscriptions.push(view, localClusterMessage, meshTree, mesh, createContextStatusBar(mesh), restarted, visibility);
 }

@@ -1,7 +1,8 @@
 import * as vscode from 'vscode';
 import type { ClusterClient } from '../cluster/client';
 import { ClusterError } from '../cluster/errors';
-import type { ContextInfo } from '../cluster/kubeconfig';
+import type { ContextInfo, KubeconfigSource } from '../cluster/kubeconfig';
+import type { PreparedKubeconfig } from '../cluster/preparedKubeconfig';
 import type { LocalClusterWatch } from '../cluster/localCluster';
 import type { Config } from '../config';
 import type { LiveMesh, LiveMeshStatus } from '../mesh/live';
@@ -16,6 +17,8 @@ import type { Logger } from '../util/log';
 export type SessionState = 'idle' | 'none' | 'kubeconfig' | 'localCluster' | LiveMeshStatus['state'];
 
 const selectedContextKey = 'istio.selectedContext';
+/** How long the first connection may take before the `istio.cluster` key says "connecting" (see `setState`). */
+const connectingKeyAfterMs = 500;
 
 /** What changed in one tick: the connection state (the whole view), and which parts of the mesh model. */
 export interface SessionChange {
@@ -31,6 +34,8 @@ export interface SessionChange {
 export class MeshSession implements vscode.Disposable {
   private live: LiveMesh | undefined;
   private starting: Promise<void> | undefined;
+  private kubeconfigs: Promise<PreparedKubeconfig> | undefined;
+  private connectingKeyTimer: NodeJS.Timeout | undefined;
   private current: SessionState = 'idle';
   private lastError: ClusterError | undefined;
   /**
@@ -113,6 +118,18 @@ export class MeshSession implements vscode.Disposable {
     return this.starting;
   }
 
+  /**
+   * Does the local part of connecting ahead: reads the kubeconfig and loads the modules that connect (see
+   * `PreparedKubeconfig`). Called at activation, so the Mesh view's first fetch, a round trip to the window later,
+   * connects sooner. Connects to nothing.
+   */
+  prepare(): void {
+    if (this.starting) return;
+    void this.preparedKubeconfig().then((k) => k.prepare(this.kubeconfigSource()));
+    void import('../cluster/client');
+    void import('../mesh/live');
+  }
+
   /** The client of the selected context for other features; throws ClusterError when there is none. */
   async getClient(): Promise<ClusterClient> {
     await this.ensureStarted();
@@ -178,6 +195,7 @@ export class MeshSession implements vscode.Disposable {
   }
 
   dispose(): void {
+    clearTimeout(this.connectingKeyTimer);
     void this.stop();
     for (const d of this.disposables) d.dispose();
   }
@@ -191,15 +209,15 @@ export class MeshSession implements vscode.Disposable {
     try {
       const { ClusterClient } = await import('../cluster/client');
       const { LiveMesh } = await import('../mesh/live');
-      const settingPath = this.config.kubeconfig || undefined;
-      const remembered = this.fixedContext ?? this.memento.get<string>(selectedContextKey);
+      const kubeconfigs = await this.preparedKubeconfig();
+      const source = this.kubeconfigSource();
       let client: ClusterClient;
       try {
-        client = await ClusterClient.connect({ settingPath, context: remembered });
+        client = new ClusterClient(await kubeconfigs.load(source));
       } catch (err) {
         // The remembered context may be gone from the kubeconfig: fall back to its current context.
-        if (!remembered || this.fixedContext || !(err instanceof ClusterError && err.reason === 'NoContext')) throw err;
-        client = await ClusterClient.connect({ settingPath });
+        if (!source.context || this.fixedContext || !(err instanceof ClusterError && err.reason === 'NoContext')) throw err;
+        client = new ClusterClient(await kubeconfigs.load({ settingPath: source.settingPath }));
       }
       this.log.info(`Connecting to context "${client.context}" (${client.server}) from ${client.kubeconfig.files.join(', ')}`);
       const live = new LiveMesh(client, this.log);
@@ -218,6 +236,15 @@ export class MeshSession implements vscode.Disposable {
       const nothingConfigured = error.kind === 'kubeconfig' && error.reason === 'NoKubeconfig' && !this.config.kubeconfig;
       this.setState(nothingConfigured ? 'none' : 'kubeconfig');
     }
+  }
+
+  private preparedKubeconfig(): Promise<PreparedKubeconfig> {
+    return (this.kubeconfigs ??= import('../cluster/preparedKubeconfig').then((m) => new m.PreparedKubeconfig()));
+  }
+
+  /** The kubeconfig and the context the session connects to: the one picked last, else the kubeconfig's current one. */
+  private kubeconfigSource(): KubeconfigSource {
+    return { settingPath: this.config.kubeconfig || undefined, context: this.fixedContext ?? this.memento.get<string>(selectedContextKey) };
   }
 
   private onStatus(status: LiveMeshStatus): void {
@@ -241,7 +268,12 @@ export class MeshSession implements vscode.Disposable {
 
   private setState(state: SessionState): void {
     this.current = state;
-    this.setContext('istio.cluster', state);
+    clearTimeout(this.connectingKeyTimer);
+    // The first "connecting" is news only when it lasts (its welcome view shows while the view is empty): set at once,
+    // it made the window redraw its welcome views and menus while it drew the view's first rows.
+    if (state === 'connecting' && !this.contextKeys.has('istio.cluster')) {
+      this.connectingKeyTimer = setTimeout(() => this.setContext('istio.cluster', state), connectingKeyAfterMs);
+    } else this.setContext('istio.cluster', state);
     this.setContext('istio.mesh', state === 'ready' ? this.installState : 'unknown');
     this.announceChange({ state: true });
   }

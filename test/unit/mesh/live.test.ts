@@ -180,12 +180,14 @@ describe('LiveMesh', () => {
     live = new LiveMesh(client, silentLogger, { debounceMs: 1 });
     live.start();
     await until(() => live!.store.isSynced('namespaces'), 3000, 'the namespaces to be listed');
+    // Past the head start the namespaces' answer gave (150 ms): VS Code's drawing is what the lists wait for now.
     const shownAt = performance.now();
     live.firstLevelShown();
+    live.firstLevelShown(); // a redraw of the rows: no later start
     await live.whenSynced();
     const pods = asked.find((a) => a.path === '/api/v1/pods');
     assert.ok(pods, 'the pods were listed');
-    assert.ok(pods.at - shownAt >= 95, `the pods were asked for ${(pods.at - shownAt).toFixed(0)} ms after the rows were fetched, before VS Code could draw them`);
+    assert.ok(pods.at - shownAt >= 195 && pods.at - shownAt < 400, `the pods were asked for ${(pods.at - shownAt).toFixed(0)} ms after the rows were fetched, before VS Code could draw them`);
   });
 
   it('starts the other lists after the head start when the namespaces do not answer', async () => {
