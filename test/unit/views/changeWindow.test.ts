@@ -1,13 +1,13 @@
 import * as assert from 'node:assert/strict';
 import { mock } from 'node:test';
-import { ChangeWindow } from '../../../src/views/changeWindow';
+import { ChangeWindow, type ChangeWindowOptions } from '../../../src/views/changeWindow';
 
 const merge = (a: string[] | undefined, b: string[]) => [...(a ?? []), ...b];
 
 /** A window over mocked timers: `tick(ms)` moves the clock, `flushes` holds each flush with its time. */
-function windowOf(windowMs: number, gapMs?: number) {
+function windowOf(windowMs: number, gapMs?: number, more: Pick<ChangeWindowOptions, 'holdMs' | 'deferMs'> = {}) {
   const flushes: { at: number; change: string[] }[] = [];
-  const window = new ChangeWindow<string[]>({ windowMs, gapMs, now: () => Date.now() }, merge, (change) => {
+  const window = new ChangeWindow<string[]>({ windowMs, gapMs, ...more, now: () => Date.now() }, merge, (change) => {
     flushes.push({ at: Date.now(), change });
   });
   return { window, flushes };
@@ -91,25 +91,22 @@ describe('the tree’s change window', () => {
   });
 
   it('holds a change that is not urgent past the gap, and lets an urgent one go as soon as the gap allows', () => {
-    const flushes: { at: number; change: string[] }[] = [];
-    const window = new ChangeWindow<string[]>({ windowMs: 16, gapMs: 200, holdMs: 200, now: () => Date.now() }, merge, (change) => {
-      flushes.push({ at: Date.now() - start, change });
-    });
+    const { window, flushes } = windowOf(16, 200, { holdMs: 200 });
     window.add(['a']);
     tick(16);
-    assert.deepEqual(flushes, [{ at: 16, change: ['a'] }], 'after a quiet spell: a frame later, urgent or not');
+    assert.deepEqual(flushes, [{ at: start + 16, change: ['a'] }], 'after a quiet spell: a frame later, urgent or not');
     tick(34);
     window.add(['progress']);
     tick(250);
     assert.equal(flushes.length, 1, 'progress is held past the gap (216)');
     window.add(['done'], 'urgent');
     tick(1); // Node runs a timer of 0 ms after 1
-    assert.deepEqual(flushes.at(-1), { at: 301, change: ['progress', 'done'] }, 'the urgent change goes at once, with what was held');
+    assert.deepEqual(flushes.at(-1), { at: start + 301, change: ['progress', 'done'] }, 'the urgent change goes at once, with what was held');
     window.add(['more']);
     tick(399);
     assert.equal(flushes.length, 2);
     tick(1);
-    assert.deepEqual(flushes.at(-1), { at: 301 + 400, change: ['more'] }, 'held: gap and hold after the last flush');
+    assert.deepEqual(flushes.at(-1), { at: start + 301 + 400, change: ['more'] }, 'held: gap and hold after the last flush');
     // An urgent change inside the gap still waits for the gap: VS Code would hold a sooner one 200 ms.
     window.add(['x']);
     tick(50);
@@ -117,15 +114,12 @@ describe('the tree’s change window', () => {
     tick(149);
     assert.equal(flushes.length, 3);
     tick(1);
-    assert.deepEqual(flushes.at(-1), { at: 701 + 200, change: ['x', 'finished'] });
+    assert.deepEqual(flushes.at(-1), { at: start + 701 + 200, change: ['x', 'finished'] });
     window.dispose();
   });
 
   it('defers progress while the end is near, and lets the end go at once when it comes', () => {
-    const flushes: { at: number; change: string[] }[] = [];
-    const window = new ChangeWindow<string[]>({ windowMs: 16, gapMs: 200, holdMs: 200, deferMs: 800, now: () => Date.now() }, merge, (change) => {
-      flushes.push({ at: Date.now() - start, change });
-    });
+    const { window, flushes } = windowOf(16, 200, { holdMs: 200, deferMs: 800 });
     window.add(['a']);
     tick(16);
     window.add(['progress']);
@@ -135,13 +129,13 @@ describe('the tree’s change window', () => {
     assert.equal(flushes.length, 1, 'the progress waiting is deferred too (a steady change would have gone at 416)');
     window.add(['done'], 'urgent');
     tick(1);
-    assert.deepEqual(flushes.at(-1), { at: 517, change: ['progress', 'one left', 'done'] }, 'the end goes at once, VS Code being idle');
+    assert.deepEqual(flushes.at(-1), { at: start + 517, change: ['progress', 'one left', 'done'] }, 'the end goes at once, VS Code being idle');
     // Deferred at most deferMs past the gap.
     window.add(['one left again'], 'deferred');
     tick(999);
     assert.equal(flushes.length, 2);
     tick(1);
-    assert.deepEqual(flushes.at(-1), { at: 517 + 1000, change: ['one left again'] });
+    assert.deepEqual(flushes.at(-1), { at: start + 517 + 1000, change: ['one left again'] });
     // A steady change brings a deferred one forward again (the end is no longer near).
     tick(100);
     window.add(['one left, later'], 'deferred');
@@ -150,7 +144,7 @@ describe('the tree’s change window', () => {
     tick(199);
     assert.equal(flushes.length, 3);
     tick(1);
-    assert.deepEqual(flushes.at(-1), { at: 1517 + 400, change: ['one left, later', 'elsewhere'] });
+    assert.deepEqual(flushes.at(-1), { at: start + 1517 + 400, change: ['one left, later', 'elsewhere'] });
     window.dispose();
   });
 
